@@ -1,0 +1,114 @@
+# Anjia — build, run and test. `make run` and `make test` do all the set-up on a fresh Debian machine.
+
+CC       ?= cc
+PKGS     := libevent libevent_pthreads sqlite3 libsodium jansson
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+CPPFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+DB            ?= var/anjia.db
+PORT          ?= 8080
+DEMO_PASSWORD ?= anjia-demo-2026
+
+SRC      := $(sort $(shell find src -name '*.c' ! -name main.c))
+SCHEMA   := $(sort $(wildcard src/store/schema/*.sql))
+HDRS     := $(shell find src -name '*.h' -o -name '*.def')
+UNIT     := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
+API      := $(patsubst tests/api/%.c,%,$(sort $(wildcard tests/api/test_*.c)))
+
+# two builds side by side: rel (what runs) and san (AddressSanitizer + UBSan, for the tests)
+rel_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/gen/schema.o
+san_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/gen/schema.o
+
+.PHONY: all run test test-unit test-api test-san test-e2e deps lint bench clean
+
+all: anjia
+
+anjia: build/rel/anjia
+	cp $< $@
+
+deps:
+	@scripts/deps.sh --check || scripts/deps.sh
+
+build/gen/schema.c: $(SCHEMA) scripts/embed-sql.sh
+	@mkdir -p $(@D)
+	scripts/embed-sql.sh $(SCHEMA) > $@
+
+build/rel/gen/schema.o: build/gen/schema.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+build/san/gen/schema.o: build/gen/schema.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SANFLAGS) -c $< -o $@
+
+build/rel/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+build/san/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARN) -c $< -o $@
+
+build/rel/libanjia.a: $(rel_OBJ)
+	ar rcs $@ $^
+build/san/libanjia.a: $(san_OBJ)
+	ar rcs $@ $^
+
+build/rel/anjia: src/main.c build/rel/libanjia.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< build/rel/libanjia.a $(LIBS) -o $@
+
+# tests: cmocka unit tests per module; API tests through the router on a temporary database
+TEST_LIBS := $(LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+build/rel/tests/%: tests/unit/%.c build/rel/libanjia.a tests/unit/testutil.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itests $< build/rel/libanjia.a $(TEST_LIBS) -o $@
+build/san/tests/%: tests/unit/%.c build/san/libanjia.a tests/unit/testutil.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARN) -Itests $< build/san/libanjia.a $(TEST_LIBS) -o $@
+build/rel/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h build/rel/libanjia.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itests $< tests/api/harness.c build/rel/libanjia.a $(TEST_LIBS) -o $@
+build/san/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h build/san/libanjia.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARN) -Itests $< tests/api/harness.c build/san/libanjia.a $(TEST_LIBS) -o $@
+
+test-unit: $(addprefix build/rel/tests/,$(UNIT))
+	@for t in $^; do echo "== $$t"; $$t || exit 1; done
+test-api: $(addprefix build/rel/api/,$(API))
+	@for t in $^; do echo "== $$t"; $$t || exit 1; done
+test-san: $(addprefix build/san/tests/,$(UNIT)) $(addprefix build/san/api/,$(API))
+	@for t in $^; do echo "== $$t (asan+ubsan)"; \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $$t || exit 1; done
+test-e2e: anjia
+	cd tests/e2e && npm test
+
+lint:
+	tools/lint
+
+test: deps
+	$(MAKE) lint anjia
+	$(MAKE) test-unit
+	$(MAKE) test-api
+	$(MAKE) test-san
+	$(MAKE) test-e2e
+
+run: deps
+	$(MAKE) anjia
+	@if [ ! -f $(DB) ]; then ./anjia demo --db $(DB) --password '$(DEMO_PASSWORD)'; fi
+	@echo
+	@echo "  Anjia: http://127.0.0.1:$(PORT)"
+	@echo "  demo logins (password $(DEMO_PASSWORD)):"
+	@echo "    admin       association admin (行业协会管理员)"
+	@echo "    cs1         24-hour customer service (客服专员)"
+	@echo "    company1    company admin (家政企业管理员)      staff1   company staff (企业员工)"
+	@echo "    trainer1    training institution (培训机构)     inspector1  inspector (第三方评估员)"
+	@echo "    worker1     worker (家政服务员)                 customer1   customer (客户)"
+	@echo
+	./anjia serve --db $(DB) --port $(PORT)
+
+bench: anjia
+	$(MAKE) -C bench
+
+clean:
+	rm -rf build anjia

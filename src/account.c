@@ -1,0 +1,291 @@
+/* account.c — signing in and out, and what a signed-in user does with their own account: see who
+ * they are, change their password, see and end their sessions. */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "auth/password.h"
+#include "auth/session.h"
+#include "auth/throttle.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "store/store.h"
+#include "users.h"
+#include "util/clock.h"
+
+SCHEMA(login_body, S_STR("login", F_REQ, 1, 64), S_TEXT("password", F_REQ, 1024));
+SCHEMA(password_body, S_TEXT("current_password", F_REQ, 1024), S_TEXT("new_password", F_REQ, 1024));
+
+/* Sets (or, with token NULL, clears) the session cookie; __Host- and Secure where the scheme is https. */
+static void set_cookie(struct req *r, const char *token)
+{
+	char v[200];
+	snprintf(v, sizeof v, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+		 r->secure ? SESSION_COOKIE_SECURE : SESSION_COOKIE, token ? token : "",
+		 token ? SESSION_ABSOLUTE_SECS : 0, r->secure ? "; Secure" : "");
+	req_header_out(r, "Set-Cookie", v);
+}
+
+/* Runs on the pool: the throttle, the user, Argon2id, the new session. */
+static void login_work(struct req *r, struct store *s)
+{
+	char login[65], token[TOKEN_LEN], csrf[TOKEN_LEN];
+	const char *password = req_str(r, "password");
+	int64_t now = clock_now(), retry = 0;
+	if (user_login_normalise(req_str(r, "login"), login) != 0)
+		login[0] = '\0';
+
+	int rc = throttle_check(s, login, r->peer, now, &retry);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	if (rc > 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)retry);
+		req_header_out(r, "Retry-After", ra);
+		req_error(r, 429, "too_many_attempts", NULL);
+		return;
+	}
+
+	struct stmt *st = store_sql(s, "SELECT id, pw_hash, role, org_id, name FROM users"
+				       " WHERE login = $1 AND status = 'active'");
+	stmt_bind_text(st, 1, login);
+	rc = stmt_step(st);
+	int64_t uid = 0, org = 0;
+	char hash[PASSWORD_HASH_LEN] = "", role[24] = "", name[160] = "";
+	if (rc == STORE_ROW) {
+		uid = stmt_int(st, 0);
+		str_copy(hash, sizeof hash, stmt_text(st, 1));
+		str_copy(role, sizeof role, stmt_text(st, 2));
+		org = stmt_int(st, 3);
+		str_copy(name, sizeof name, stmt_text(st, 4));
+	}
+	stmt_done(st);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	/* an unknown login costs one verification too, so timing tells nothing */
+	int ok = 0;
+	if (uid)
+		ok = password_verify(hash, password) == 0;
+	else
+		password_verify_dummy(password);
+	if (!ok) {
+		throttle_fail(s, login, r->peer, now);
+		req_error(r, 401, "invalid_credentials", NULL);
+		return;
+	}
+	throttle_clear(s, login);
+
+	struct actor a = {uid, org, login};
+	int64_t sid;
+	const char *ua = r->header(r, "User-Agent");
+	if ((rc = session_create(s, &a, uid, r->peer, ua, token, csrf, &sid)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	if (password_needs_rehash(hash) && password_hash(password, hash) == 0) {
+		st = store_sql(s, "UPDATE users SET pw_hash = $1 WHERE id = $2");
+		stmt_bind_text(st, 1, hash);
+		stmt_bind_int(st, 2, uid);
+		stmt_exec(st);
+	}
+	set_cookie(r, token);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "token", token);
+	jw_kstr(w, "csrf_token", csrf);
+	jw_ktime(w, "expires_at", now + SESSION_ABSOLUTE_SECS);
+	jw_key(w, "user");
+	jw_obj(w);
+	jw_kint(w, "id", uid);
+	jw_kstr(w, "login", login);
+	jw_kstr(w, "name", name);
+	jw_kstr(w, "role", role);
+	jw_kid(w, "org_id", org);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	req_send(r, 200);
+}
+
+void api_auth_login(struct req *r)
+{
+	req_defer(r, login_work, NULL);
+}
+
+void api_auth_logout(struct req *r)
+{
+	struct actor a = req_actor(r);
+	int rc = session_end(r->store, &a, r->user.session_id, r->user.user_id);
+	if (rc && rc != AJ_ENOTFOUND) {
+		req_fail(r, rc);
+		return;
+	}
+	set_cookie(r, NULL);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kbool(w, "ok", 1);
+	jw_obj_end(w);
+	req_send(r, 200);
+}
+
+void api_me(struct req *r)
+{
+	struct stmt *st = store_sql(r->store,
+		"SELECT u.id, u.login, u.name, u.role, u.org_id, o.name, o.kind, s.created_at, s.last_seen"
+		" FROM users u LEFT JOIN orgs o ON o.id = u.org_id JOIN sessions s ON s.id = $2"
+		" WHERE u.id = $1");
+	stmt_bind_int(st, 1, r->user.user_id);
+	stmt_bind_int(st, 2, r->user.session_id);
+	int rc = stmt_step(st);
+	if (rc != STORE_ROW) {
+		stmt_done(st);
+		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
+		return;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "user");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kstr(w, "login", stmt_text(st, 1));
+	jw_kstr(w, "name", stmt_text(st, 2));
+	jw_kstr(w, "role", stmt_text(st, 3));
+	jw_kid(w, "org_id", stmt_int(st, 4));
+	jw_obj_end(w);
+	jw_key(w, "org");
+	if (stmt_is_null(st, 4)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 4));
+		jw_kstr(w, "name", stmt_text(st, 5));
+		jw_kstr(w, "kind", stmt_text(st, 6));
+		jw_obj_end(w);
+	}
+	jw_key(w, "caps");
+	jw_arr(w);
+	for (int c = 0; c < CAP_COUNT; c++)
+		if (r->user.caps & CAP_BIT(c))
+			jw_str(w, cap_name((enum cap)c));
+	jw_arr_end(w);
+	jw_kstr(w, "csrf_token", r->user.csrf);
+	jw_key(w, "session");
+	jw_obj(w);
+	jw_kint(w, "id", r->user.session_id);
+	jw_ktime(w, "created_at", stmt_int(st, 7));
+	jw_ktime(w, "expires_at", session_expiry(stmt_int(st, 7), stmt_int(st, 8)));
+	jw_obj_end(w);
+	jw_obj_end(w);
+	stmt_done(st);
+	req_send(r, 200);
+}
+
+static void password_work(struct req *r, struct store *s)
+{
+	char hash[PASSWORD_HASH_LEN], fresh[PASSWORD_HASH_LEN];
+	struct stmt *st = store_sql(s, "SELECT pw_hash FROM users WHERE id = $1");
+	stmt_bind_int(st, 1, r->user.user_id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		str_copy(hash, sizeof hash, stmt_text(st, 0));
+	stmt_done(st);
+	if (rc != STORE_ROW) {
+		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
+		return;
+	}
+	if (password_verify(hash, req_str(r, "current_password")) != 0) {
+		req_error(r, 400, "wrong_password", "current_password");
+		return;
+	}
+	if (password_hash(req_str(r, "new_password"), fresh) != 0) {
+		req_fail(r, AJ_ESTORE);
+		return;
+	}
+	struct actor a = req_actor(r);
+	int ended = 0;
+	if ((rc = user_set_password(s, &a, r->user.user_id, fresh, r->user.session_id, &ended)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kbool(w, "ok", 1);
+	jw_kint(w, "sessions_ended", ended);
+	jw_obj_end(w);
+	req_send(r, 200);
+}
+
+void api_me_password(struct req *r)
+{
+	const char *code;
+	if (password_check(req_str(r, "new_password"), &code) != 0) {
+		req_error(r, 400, code, "new_password");
+		return;
+	}
+	req_defer(r, password_work, NULL);
+}
+
+void api_sessions_list(struct req *r)
+{
+	int64_t now = clock_now();
+	/* the live ones: not ended, inside both limits */
+	struct stmt *st = store_sql(r->store,
+		"SELECT id, created_at, last_seen, peer, user_agent FROM sessions"
+		" WHERE user_id = $1 AND ended_at IS NULL AND expires_at > $2 AND last_seen > $3"
+		" ORDER BY last_seen DESC, id DESC LIMIT 100");
+	stmt_bind_int(st, 1, r->user.user_id);
+	stmt_bind_int(st, 2, now);
+	stmt_bind_int(st, 3, now - SESSION_IDLE_SECS);
+	struct jw *w = req_jw(r);
+	int64_t n = 0;
+	int rc;
+	jw_obj(w);
+	jw_key(w, "items");
+	jw_arr(w);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		int64_t id = stmt_int(st, 0);
+		jw_obj(w);
+		jw_kint(w, "id", id);
+		jw_ktime(w, "created_at", stmt_int(st, 1));
+		jw_ktime(w, "last_seen_at", stmt_int(st, 2));
+		jw_ktime(w, "expires_at", session_expiry(stmt_int(st, 1), stmt_int(st, 2)));
+		jw_kstr(w, "peer", stmt_text(st, 3));
+		jw_kstr(w, "user_agent", stmt_text(st, 4));
+		jw_kbool(w, "current", id == r->user.session_id);
+		jw_obj_end(w);
+		n++;
+	}
+	stmt_done(st);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	jw_arr_end(w);
+	jw_kint(w, "page", 1);
+	jw_kint(w, "per_page", 100);
+	jw_kint(w, "total", n);
+	jw_obj_end(w);
+	req_send(r, 200);
+}
+
+void api_sessions_end(struct req *r)
+{
+	struct actor a = req_actor(r);
+	int64_t id = r->id[0];
+	int rc = session_end(r->store, &a, id, r->user.user_id);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	if (id == r->user.session_id)
+		set_cookie(r, NULL);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kint(w, "id", id);
+	jw_kbool(w, "ended", 1);
+	jw_obj_end(w);
+	req_send(r, 200);
+}

@@ -1,0 +1,216 @@
+/* audit.c — appending to and verifying the chain. The head row (audit_head) is updated with each
+ * append: it serialises appenders under PostgreSQL as well, and lets verification notice records
+ * removed from the end. */
+#include "audit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../http/req.h"
+#include "../http/schema.h"
+#include "../store/store.h"
+#include "../util/clock.h"
+#include "../util/digest.h"
+#include "../util/strbuf.h"
+
+static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* Text fields are length-prefixed so no choice of values can make two records hash alike. */
+void audit_record_hash(const char *prev_hash, int64_t id, int64_t at, int64_t actor_id,
+		       const char *actor_label, const char *action, const char *entity,
+		       int64_t entity_id, const char *digest, char out[65])
+{
+	struct strbuf sb;
+	strbuf_init(&sb, 1 << 16);
+	strbuf_addf(&sb, "anjia-audit-1|%s|%lld|%lld|%lld|%zu:%s|%zu:%s|%zu:%s|%lld|%s", prev_hash,
+		    (long long)id, (long long)at, (long long)actor_id, strlen(actor_label), actor_label,
+		    strlen(action), action, strlen(entity), entity, (long long)entity_id, digest);
+	sha256_hex(sb.buf, sb.len, out);
+	strbuf_free(&sb);
+}
+
+int audit_append(struct store *s, const struct actor *a, const char *action, const char *entity,
+		 int64_t entity_id, const char *state, size_t state_len)
+{
+	char digest[SHA256_HEX_LEN], prev[SHA256_HEX_LEN], hash[SHA256_HEX_LEN];
+	struct stmt *st = store_sql(s, "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
+	int rc = stmt_step(st);
+	if (rc != STORE_ROW) {
+		stmt_done(st);
+		return rc < 0 ? rc : AJ_ESTORE;
+	}
+	int64_t id = stmt_int(st, 0) + 1;
+	str_copy(prev, sizeof prev, stmt_text(st, 1) ? stmt_text(st, 1) : zero_hash);
+	stmt_done(st);
+
+	if (state)
+		sha256_hex(state, state_len, digest);
+	else
+		str_copy(digest, sizeof digest, zero_hash);
+	int64_t at = clock_now();
+	const char *label = a->label ? a->label : "";
+	audit_record_hash(prev, id, at, a->user_id, label, action, entity, entity_id, digest, hash);
+
+	st = store_sql(s, "INSERT INTO audit_log (id, at, actor_id, actor_label, action, entity,"
+			  " entity_id, digest, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, at);
+	stmt_bind_id(st, 3, a->user_id);
+	stmt_bind_text(st, 4, label);
+	stmt_bind_text(st, 5, action);
+	stmt_bind_text(st, 6, entity);
+	stmt_bind_id(st, 7, entity_id);
+	stmt_bind_text(st, 8, digest);
+	stmt_bind_text(st, 9, prev);
+	stmt_bind_text(st, 10, hash);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	st = store_sql(s, "UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, hash);
+	return stmt_exec(st);
+}
+
+static void bad(struct audit_result *r, int64_t id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Records the first failure only. */
+static void bad(struct audit_result *r, int64_t id, const char *fmt, ...)
+{
+	if (r->first_bad)
+		return;
+	r->ok = 0;
+	r->first_bad = id;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+	va_end(ap);
+}
+
+int audit_verify(struct store *s, struct audit_result *out)
+{
+	char prev[SHA256_HEX_LEN], hash[SHA256_HEX_LEN];
+	memset(out, 0, sizeof *out);
+	out->ok = 1;
+	str_copy(prev, sizeof prev, zero_hash);
+	int64_t expect = 1;
+
+	struct stmt *st = store_sql(s, "SELECT id, at, actor_id, actor_label, action, entity, entity_id,"
+				       " digest, prev_hash, hash FROM audit_log ORDER BY id");
+	int rc;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		int64_t id = stmt_int(st, 0);
+		const char *label = stmt_text(st, 3), *action = stmt_text(st, 4);
+		const char *entity = stmt_text(st, 5), *digest = stmt_text(st, 7);
+		const char *row_prev = stmt_text(st, 8), *row_hash = stmt_text(st, 9);
+		out->entries++;
+		if (id != expect)
+			bad(out, id, "record %lld does not follow the one before it (records missing)",
+			    (long long)id);
+		else if (!row_prev || strcmp(row_prev, prev) != 0)
+			bad(out, id, "record %lld does not link to the record before it", (long long)id);
+		audit_record_hash(prev, id, stmt_int(st, 1), stmt_int(st, 2), label ? label : "",
+				  action ? action : "", entity ? entity : "", stmt_int(st, 6),
+				  digest ? digest : "", hash);
+		if (!row_hash || strcmp(row_hash, hash) != 0)
+			bad(out, id, "record %lld was altered", (long long)id);
+		/* carry on from the stored hash, so one altered row is reported once */
+		str_copy(prev, sizeof prev, row_hash ? row_hash : "");
+		expect = id + 1;
+	}
+	stmt_done(st);
+	if (rc < 0)
+		return rc;
+
+	st = store_sql(s, "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
+	if ((rc = stmt_step(st)) == STORE_ROW) {
+		int64_t last = stmt_int(st, 0);
+		const char *h = stmt_text(st, 1);
+		if (last != expect - 1)
+			bad(out, last > expect - 1 ? expect : last + 1,
+			    "the chain ends at record %lld but its head names another",
+			    (long long)(expect - 1));
+		else if (!h || strcmp(h, prev) != 0)
+			bad(out, last, "the chain's head does not match record %lld", (long long)last);
+	} else if (rc == STORE_DONE) {
+		bad(out, 1, "the chain's head is missing");
+	}
+	stmt_done(st);
+	return rc < 0 ? rc : AJ_OK;
+}
+
+/* ---- HTTP ---- */
+
+SCHEMA(audit_query, S_STR("entity", 0, 1, 40), S_INT("entity_id", 0, 1, INT64_MAX),
+       S_STR("action", 0, 1, 60), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
+
+void api_audit_list(struct req *r)
+{
+	struct page pg = req_page(r);
+	const char *entity = req_qstr(r, "entity"), *action = req_qstr(r, "action");
+	int64_t eid = req_qint(r, "entity_id", 0), total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM audit_log WHERE ($1 = '' OR entity = $1)"
+					      " AND ($2 = 0 OR entity_id = $2) AND ($3 = '' OR action = $3)");
+	stmt_bind_text(st, 1, entity ? entity : "");
+	stmt_bind_int(st, 2, eid);
+	stmt_bind_text(st, 3, action ? action : "");
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT id, at, actor_id, actor_label, action, entity, entity_id, digest, hash"
+				 " FROM audit_log WHERE ($1 = '' OR entity = $1) AND ($2 = 0 OR entity_id = $2)"
+				 " AND ($3 = '' OR action = $3) ORDER BY id DESC LIMIT $4 OFFSET $5");
+	stmt_bind_text(st, 1, entity ? entity : "");
+	stmt_bind_int(st, 2, eid);
+	stmt_bind_text(st, 3, action ? action : "");
+	stmt_bind_int(st, 4, pg.per_page);
+	stmt_bind_int(st, 5, pg.offset);
+	struct jw *w = req_list_begin(r);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 0));
+		jw_ktime(w, "at", stmt_int(st, 1));
+		jw_kid(w, "actor_id", stmt_int(st, 2));
+		jw_kstr(w, "actor_label", stmt_text(st, 3));
+		jw_kstr(w, "action", stmt_text(st, 4));
+		jw_kstr(w, "entity", stmt_text(st, 5));
+		jw_kid(w, "entity_id", stmt_int(st, 6));
+		jw_kstr(w, "digest", stmt_text(st, 7));
+		jw_kstr(w, "hash", stmt_text(st, 8));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	req_list_end(r, &pg, total);
+	req_send(r, 200);
+}
+
+/* The whole chain is read, so it runs on the pool. */
+static void verify_work(struct req *r, struct store *s)
+{
+	struct audit_result res;
+	int rc = audit_verify(s, &res);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kbool(w, "ok", res.ok);
+	jw_kint(w, "entries", res.entries);
+	jw_kid(w, "first_bad", res.first_bad);
+	jw_kstr(w, "reason", res.ok ? NULL : res.reason);
+	jw_obj_end(w);
+	req_send(r, 200);
+}
+
+void api_audit_verify(struct req *r)
+{
+	req_defer(r, verify_work, NULL);
+}

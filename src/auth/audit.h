@@ -1,0 +1,34 @@
+/* audit.h — the hash-chained audit log. Every write appends one record in its own transaction;
+ * each record's hash covers the previous record's hash, so altering or removing any row breaks
+ * the chain from that row on. */
+#ifndef AUDIT_H
+#define AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../anjia.h"
+
+struct store;
+
+/* Appends a record inside the caller's open write transaction. state is the entity's new state
+ * as JSON (its SHA-256 is kept), or NULL when the entity was removed. 0 or a negative error. */
+int audit_append(struct store *s, const struct actor *a, const char *action, const char *entity,
+		 int64_t entity_id, const char *state, size_t state_len);
+
+struct audit_result {
+	int ok;
+	int64_t entries;
+	int64_t first_bad;   /* id of the first record that fails, 0 when ok */
+	char reason[160];
+};
+
+/* Walks the whole chain. Returns 0 when it could be read (result in *out), else an error. */
+int audit_verify(struct store *s, struct audit_result *out);
+
+/* The record hash: exposed for tests that tamper with rows. */
+void audit_record_hash(const char *prev_hash, int64_t id, int64_t at, int64_t actor_id,
+		       const char *actor_label, const char *action, const char *entity,
+		       int64_t entity_id, const char *digest, char out[65]);
+
+#endif

@@ -1,0 +1,67 @@
+/* caps.c — roles map to capabilities here and nowhere else. Company-side roles still see only
+ * their own company: handlers scope every query by the caller's organisation. */
+#include "caps.h"
+
+#include <string.h>
+
+#define C(x) CAP_BIT(CAP_##x)
+
+static const struct {
+	const char *name;
+	const char *org_kind;
+	caps_t caps;
+} roles[ROLE_COUNT] = {
+	[ROLE_NONE] = {"", NULL, 0},
+	[ROLE_ASSOCIATION_ADMIN] = {"association_admin", "association",
+				    C(SIGNED_IN) | C(ORG_READ) | C(ORG_MANAGE) | C(USER_READ) |
+					    C(USER_MANAGE) | C(AUDIT_READ)},
+	[ROLE_CS_AGENT] = {"cs_agent", "association", C(SIGNED_IN) | C(ORG_READ)},
+	[ROLE_COMPANY_ADMIN] = {"company_admin", "company", C(SIGNED_IN) | C(USER_READ) | C(USER_MANAGE)},
+	[ROLE_COMPANY_STAFF] = {"company_staff", "company", C(SIGNED_IN)},
+	[ROLE_TRAINER] = {"trainer", "training", C(SIGNED_IN)},
+	[ROLE_INSPECTOR] = {"inspector", "inspection", C(SIGNED_IN)},
+	[ROLE_WORKER] = {"worker", "company", C(SIGNED_IN)},
+	[ROLE_CUSTOMER] = {"customer", NULL, C(SIGNED_IN)},
+};
+
+static const char *const cap_names[CAP_COUNT] = {
+	[CAP_SIGNED_IN] = "signed_in",
+	[CAP_ORG_READ] = "org.read",
+	[CAP_ORG_MANAGE] = "org.manage",
+	[CAP_USER_READ] = "user.read",
+	[CAP_USER_MANAGE] = "user.manage",
+	[CAP_AUDIT_READ] = "audit.read",
+};
+
+caps_t role_caps(enum role r)
+{
+	return r > ROLE_NONE && r < ROLE_COUNT ? roles[r].caps : 0;
+}
+
+const char *role_name(enum role r)
+{
+	return r > ROLE_NONE && r < ROLE_COUNT ? roles[r].name : "";
+}
+
+enum role role_parse(const char *s)
+{
+	for (int r = ROLE_NONE + 1; s && r < ROLE_COUNT; r++)
+		if (strcmp(s, roles[r].name) == 0)
+			return (enum role)r;
+	return ROLE_NONE;
+}
+
+const char *role_org_kind(enum role r)
+{
+	return r > ROLE_NONE && r < ROLE_COUNT ? roles[r].org_kind : NULL;
+}
+
+const char *cap_name(enum cap c)
+{
+	return c < CAP_COUNT ? cap_names[c] : "";
+}
+
+int caps_allow(caps_t held, caps_t need)
+{
+	return (held & need) == need;
+}

@@ -1,0 +1,45 @@
+/* caps.h — roles and the capabilities each one holds: the one table the router checks. */
+#ifndef CAPS_H
+#define CAPS_H
+
+#include <stdint.h>
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_ASSOCIATION_ADMIN,
+	ROLE_CS_AGENT,
+	ROLE_COMPANY_ADMIN,
+	ROLE_COMPANY_STAFF,
+	ROLE_TRAINER,
+	ROLE_INSPECTOR,
+	ROLE_WORKER,
+	ROLE_CUSTOMER,
+	ROLE_COUNT
+};
+
+enum cap {
+	CAP_SIGNED_IN,   /* any signed-in user: own profile, sessions, password */
+	CAP_ORG_READ,    /* see every organisation */
+	CAP_ORG_MANAGE,  /* register and change organisations */
+	CAP_USER_READ,   /* see users (company admins: their own company's) */
+	CAP_USER_MANAGE, /* create and disable users (company admins: their own company's) */
+	CAP_AUDIT_READ,  /* read and verify the audit chain */
+	CAP_COUNT
+};
+
+typedef uint64_t caps_t;
+#define CAP_BIT(c) ((caps_t)1 << (c))
+/* a route anyone may call */
+#define CAPS_PUBLIC ((caps_t)0)
+
+caps_t role_caps(enum role r);
+const char *role_name(enum role r);
+/* ROLE_NONE when s names no role */
+enum role role_parse(const char *s);
+/* The organisation kind a role's users belong to; NULL for customers, who belong to none. */
+const char *role_org_kind(enum role r);
+const char *cap_name(enum cap c);
+/* 1 when every capability in need is held */
+int caps_allow(caps_t held, caps_t need);
+
+#endif

@@ -1,0 +1,161 @@
+/* demo.c — 杭州: the city's housekeeping association with its 24-hour customer-service team, six
+ * companies in six districts, a training school, an inspection body, and users in every role.
+ * Everything is written through the same functions the API uses, so the audit chain covers it. */
+#include "demo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "anjia.h"
+#include "auth/password.h"
+#include "orgs.h"
+#include "store/store.h"
+#include "users.h"
+#include "util/uscc.h"
+
+/* splitmix64: small, fast and the same everywhere */
+static uint64_t next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static const char *pick(uint64_t *s, const char *const *list, size_t n)
+{
+	return list[next(s) % n];
+}
+
+/* A credit code: registering authority, category, division, then an organisation code with its
+ * own GB 11714 check character, then the GB 32100 check character. */
+static void make_uscc(uint64_t *s, const char *authority, const char *division, char out[19])
+{
+	static const int w[8] = {3, 7, 9, 10, 5, 8, 4, 2};
+	char code[9];
+	int sum = 0;
+	for (int i = 0; i < 8; i++) {
+		int v = (int)(next(s) % 10);
+		code[i] = (char)('0' + v);
+		sum += v * w[i];
+	}
+	int c = 11 - sum % 11;
+	code[8] = c == 10 ? 'X' : c == 11 ? '0' : (char)('0' + c);
+	snprintf(out, 19, "%s%s%.9s", authority, division, code);
+	out[17] = uscc_check_char(out);
+	out[18] = '\0';
+}
+
+static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+				       "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"};
+static const char *const given[] = {"秀英", "桂兰", "丽娟", "建华", "海燕", "玉梅", "志强", "晓燕",
+				    "春梅", "国平", "红霞", "文静", "小芳", "雪梅", "永红", "美玲",
+				    "淑珍", "卫东", "金凤", "慧敏"};
+
+struct demo_org {
+	const char *kind, *name, *authority, *division, *district;
+	int64_t id;
+};
+
+static struct demo_org orgs[] = {
+	{"association", "杭州市家庭服务业协会", "51", "330100", "上城区", 0},
+	{"company", "杭州安心家政服务有限公司", "91", "330102", "上城区", 0},
+	{"company", "杭州巧手家政服务有限公司", "91", "330105", "拱墅区", 0},
+	{"company", "杭州贝贝母婴护理服务有限公司", "91", "330106", "西湖区", 0},
+	{"company", "杭州福寿居家养老服务有限公司", "91", "330108", "滨江区", 0},
+	{"company", "杭州洁美保洁服务有限公司", "91", "330109", "萧山区", 0},
+	{"company", "杭州好邻居家庭服务有限公司", "91", "330110", "余杭区", 0},
+	{"training", "杭州市家政职业技能培训学校", "52", "330100", "拱墅区", 0},
+	{"inspection", "浙江诚信服务质量评价有限公司", "91", "330106", "西湖区", 0},
+};
+
+enum { ASSOC = 0, CO1 = 1, TRAINING = 7, INSPECTION = 8 };
+
+struct demo_user {
+	const char *login, *name, *role;
+	int org;            /* index into orgs, -1 for none */
+};
+
+/* the logins the README and the tests name; the rest get names from the seed */
+static const struct demo_user fixed_users[] = {
+	{"admin", "王建国", "association_admin", ASSOC},
+	{"cs1", "李娜", "cs_agent", ASSOC},
+	{"company1", "陈明", "company_admin", CO1},
+	{"staff1", "刘芳", "company_staff", CO1},
+	{"trainer1", "赵丽", "trainer", TRAINING},
+	{"inspector1", "孙强", "inspector", INSPECTION},
+	{"worker1", "张秀华", "worker", CO1},
+	{"customer1", "周婷", "customer", -1},
+};
+
+static int add_user(struct store *s, const struct actor *a, const char *login, const char *name,
+		    const char *role, int org, const char *password)
+{
+	char hash[PASSWORD_HASH_LEN];
+	struct fault f = {0};
+	int64_t id;
+	if (password_hash(password, hash) != 0)
+		return AJ_ESTORE;
+	struct user_in in = {login, name, role_parse(role), org >= 0 ? orgs[org].id : 0, hash};
+	int rc = user_create(s, a, &in, &id, &f);
+	if (rc)
+		fprintf(stderr, "demo: user %s: %s\n", login, f.code ? f.code : "store error");
+	return rc;
+}
+
+int demo_load(struct store *s, const struct demo_opts *o)
+{
+	struct actor a = {0, 0, "demo"};
+	uint64_t rng = o->seed ? o->seed : 1;
+	int64_t n = 0;
+	int rc;
+	if ((rc = stmt_one_int(store_sql(s, "SELECT count(*) FROM orgs"), &n)) != AJ_OK)
+		return rc;
+	if (n > 0)
+		return AJ_ECONFLICT;
+
+	for (size_t i = 0; i < ARRAY_LEN(orgs); i++) {
+		char code[19];
+		struct fault f = {0};
+		make_uscc(&rng, orgs[i].authority, orgs[i].division, code);
+		struct org_in in = {orgs[i].kind, orgs[i].name, code, orgs[i].district, 0};
+		if ((rc = org_create(s, &a, &in, &orgs[i].id, &f)) != AJ_OK) {
+			fprintf(stderr, "demo: %s: %s\n", orgs[i].name, f.code ? f.code : "store error");
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_LEN(fixed_users); i++) {
+		const struct demo_user *u = &fixed_users[i];
+		if ((rc = add_user(s, &a, u->login, u->name, u->role, u->org, o->password)) != AJ_OK)
+			return rc;
+	}
+	/* the rest of the 24-hour team, a second association admin, and people in every company */
+	static const struct {
+		const char *prefix, *role;
+		int org, from, to;
+	} more[] = {
+		{"admin", "association_admin", ASSOC, 2, 2},
+		{"cs", "cs_agent", ASSOC, 2, 4},
+		{"company", "company_admin", -2, 2, 6},
+		{"staff", "company_staff", -2, 2, 6},
+		{"worker", "worker", -2, 2, 6},
+		{"trainer", "trainer", TRAINING, 2, 2},
+		{"inspector", "inspector", INSPECTION, 2, 3},
+		{"customer", "customer", -1, 2, 8},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(more); i++) {
+		for (int k = more[i].from; k <= more[i].to; k++) {
+			char login[32], name[32];
+			snprintf(login, sizeof login, "%s%d", more[i].prefix, k);
+			snprintf(name, sizeof name, "%s%s", pick(&rng, surnames, ARRAY_LEN(surnames)),
+				 pick(&rng, given, ARRAY_LEN(given)));
+			/* -2: company k's people */
+			int org = more[i].org == -2 ? CO1 + k - 1 : more[i].org;
+			if ((rc = add_user(s, &a, login, name, more[i].role, org, o->password)) != AJ_OK)
+				return rc;
+		}
+	}
+	if (!o->quiet)
+		printf("demo: %zu organisations and their users loaded\n", ARRAY_LEN(orgs));
+	return AJ_OK;
+}

@@ -1,0 +1,18 @@
+/* demo.h — a believable industry in one city, for trying the platform and for the browser tests. */
+#ifndef DEMO_H
+#define DEMO_H
+
+#include <stdint.h>
+
+struct store;
+
+struct demo_opts {
+	const char *password;   /* every demo login's password */
+	uint64_t seed;          /* the same seed gives the same data */
+	int quiet;
+};
+
+/* Loads the demo into an empty, migrated database; AJ_ECONFLICT if it already holds organisations. */
+int demo_load(struct store *s, const struct demo_opts *o);
+
+#endif

@@ -1,0 +1,76 @@
+/* errors.c — one table of codes and messages; keep it sorted by theme, not by status. */
+#include "errors.h"
+
+#include <string.h>
+
+static const struct {
+	const char *code;
+	const char *zh;
+	const char *en;
+} catalogue[] = {
+	/* request form */
+	{"not_found", "找不到该资源。", "Not found."},
+	{"method_not_allowed", "该资源不支持此请求方法。", "This method is not allowed on this resource."},
+	{"payload_too_large", "请求内容过大。", "The request body is too large."},
+	{"unsupported_media_type", "请求内容须为 application/json。", "The request body must be application/json."},
+	{"invalid_json", "请求内容不是有效的 JSON。", "The request body is not valid JSON."},
+	{"json_too_deep", "JSON 嵌套层级过深。", "The JSON is nested too deeply."},
+	{"body_not_object", "请求内容须为 JSON 对象。", "The request body must be a JSON object."},
+	{"unexpected_body", "此请求不接受请求内容。", "This request takes no body."},
+	{"unknown_field", "包含未定义的字段。", "The body has a field this request does not take."},
+	{"missing_field", "缺少必填字段。", "A required field is missing."},
+	{"invalid_type", "字段类型不正确。", "A field has the wrong type."},
+	{"too_short", "字段内容过短。", "A field is too short."},
+	{"too_long", "字段内容过长。", "A field is too long."},
+	{"too_many", "列表项目过多。", "A list has too many items."},
+	{"out_of_range", "数值超出允许范围。", "A number is out of range."},
+	{"invalid_value", "字段取值不在允许范围内。", "A field has a value that is not allowed."},
+	{"invalid_characters", "字段含有不允许的字符。", "A field contains characters that are not allowed."},
+	{"invalid_time", "时间格式须为带时区的 ISO 8601。", "Times must be ISO 8601 with an offset."},
+	{"unknown_parameter", "包含未定义的查询参数。", "The query has a parameter this request does not take."},
+	{"invalid_parameter", "查询参数取值不正确。", "A query parameter has an invalid value."},
+	{"invalid_path", "请求路径不正确。", "The request path is not valid."},
+	/* who may */
+	{"unauthenticated", "请先登录。", "Please sign in."},
+	{"invalid_credentials", "账号或密码不正确。", "The login or password is wrong."},
+	{"forbidden", "您没有执行此操作的权限。", "You are not allowed to do this."},
+	{"csrf_failed", "请求未通过跨站请求伪造校验，请刷新页面后重试。", "The request failed its cross-site request check; reload the page and try again."},
+	{"cross_origin", "不接受来自其他站点的请求。", "Requests from other sites are not accepted."},
+	{"too_many_attempts", "登录失败次数过多，请稍后再试。", "Too many failed sign-ins; try again later."},
+	/* records */
+	{"conflict", "与现有记录冲突。", "This conflicts with an existing record."},
+	{"login_taken", "该登录名已被使用。", "This login is already taken."},
+	{"org_name_taken", "已有同名机构。", "An organisation with this name already exists."},
+	{"uscc_taken", "该统一社会信用代码已登记。", "This unified social credit code is already registered."},
+	{"invalid_uscc", "统一社会信用代码不正确（GB 32100 校验未通过）。", "The unified social credit code is not valid (GB 32100 check failed)."},
+	{"uscc_required", "企业须登记统一社会信用代码。", "A company must have a unified social credit code."},
+	{"password_too_short", "密码至少需要 12 个字符。", "The password must have at least 12 characters."},
+	{"password_too_long", "密码不能超过 128 个字符。", "The password must have at most 128 characters."},
+	{"password_invalid", "密码不能包含控制字符。", "The password must not contain control characters."},
+	{"wrong_password", "当前密码不正确。", "The current password is wrong."},
+	{"role_org_mismatch", "该角色不能属于此类机构。", "This role cannot belong to this kind of organisation."},
+	{"org_not_found", "机构不存在。", "The organisation does not exist."},
+	{"association_exists", "平台只设一个行业协会。", "The platform has one industry association, and it exists already."},
+	{"cannot_disable_self", "不能停用自己的账号。", "You cannot disable your own account."},
+	/* the platform */
+	{"store_busy", "系统繁忙，请稍后重试。", "The system is busy; try again shortly."},
+	{"store_unavailable", "数据暂时无法写入，请稍后重试。", "Data cannot be written right now; try again shortly."},
+	{"shutting_down", "服务正在重启，请稍后重试。", "The service is restarting; try again shortly."},
+	{"internal_error", "服务器内部错误。", "Internal server error."},
+};
+
+const char *error_message(const char *code, int lang)
+{
+	for (size_t i = 0; i < sizeof catalogue / sizeof catalogue[0]; i++)
+		if (strcmp(catalogue[i].code, code) == 0)
+			return lang ? catalogue[i].en : catalogue[i].zh;
+	return lang ? "The request could not be completed." : "请求未能完成。";
+}
+
+int error_known(const char *code)
+{
+	for (size_t i = 0; i < sizeof catalogue / sizeof catalogue[0]; i++)
+		if (strcmp(catalogue[i].code, code) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* schema.h — what a request may carry, declared next to its handler and checked by the router
+ * before the handler runs: body fields (types, required, lengths, ranges, enums) and query
+ * parameters. Anything undeclared is refused, so a typo never passes silently. */
+#ifndef SCHEMA_H
+#define SCHEMA_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../anjia.h"
+
+enum ftype {
+	FT_STRING,   /* one line: trimmed, no control characters; min/max count characters */
+	FT_TEXT,     /* several lines: newlines and tabs allowed */
+	FT_INT,      /* min/max are the value's range */
+	FT_BOOL,
+	FT_ENUM,     /* one of values */
+	FT_TIME,     /* ISO 8601 with an offset */
+	FT_STRINGS,  /* array of one-line strings: min/max count items, item_max their length;
+			values, when set, restricts the items */
+};
+
+#define F_REQ 1u    /* must be present */
+#define F_NULL 2u   /* may be null */
+
+struct field {
+	const char *name;
+	enum ftype type;
+	unsigned flags;
+	int64_t min, max;
+	const char *const *values;   /* NULL-terminated */
+	int64_t item_max;
+};
+
+struct schema {
+	const struct field *f;
+	size_t n;
+};
+
+#define S_STR(name, flags, min, max) {name, FT_STRING, flags, min, max, NULL, 0}
+#define S_TEXT(name, flags, max) {name, FT_TEXT, flags, 0, max, NULL, 0}
+#define S_INT(name, flags, min, max) {name, FT_INT, flags, min, max, NULL, 0}
+#define S_BOOL(name, flags) {name, FT_BOOL, flags, 0, 0, NULL, 0}
+#define S_ENUM(name, flags, values) {name, FT_ENUM, flags, 0, 0, values, 0}
+#define S_TIME(name, flags) {name, FT_TIME, flags, 0, 0, NULL, 0}
+#define S_STRS(name, flags, min, max, item_max, values) {name, FT_STRINGS, flags, min, max, values, item_max}
+
+/* Defines a schema object from a list of fields. */
+#define SCHEMA(ident, ...) \
+	static const struct field ident##_fields[] = {__VA_ARGS__}; \
+	const struct schema ident = {ident##_fields, sizeof ident##_fields / sizeof ident##_fields[0]}
+
+/* the schema of requests that take nothing */
+extern const struct schema schema_none;
+/* page and per_page, the query of every plain list */
+extern const struct schema schema_page;
+
+struct schema_err {
+	const char *code;    /* from the error catalogue */
+	const char *field;   /* the offending field or parameter; points into the input or schema */
+};
+
+/* Checks a parsed body object; trims one-line strings in place. 0, or -1 with *e set. */
+int schema_check_body(const struct schema *s, json_t *obj, struct schema_err *e);
+
+struct qparam;
+/* Checks decoded query parameters. 0, or -1 with *e set. */
+int schema_check_query(const struct schema *s, const struct qparam *q, int nq, struct schema_err *e);
+
+/* Counts UTF-8 characters of s; -1 when s holds a control character not allowed by multiline. */
+long utf8_chars(const char *s, size_t n, int multiline);
+/* Parses a decimal integer with nothing around it; 0 or -1. */
+int parse_int64(const char *s, int64_t *out);
+
+#endif

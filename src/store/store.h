@@ -1,0 +1,71 @@
+/* store.h — the one narrow API every module uses to reach the database.
+ * SQL is written once, in the module that owns the table, as a string literal in the subset
+ * SQLite and PostgreSQL both run, with $1, $2 … placeholders; values are only ever bound.
+ * A connection belongs to one thread (one per event loop, one per worker thread). */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct stmt;
+
+enum { STORE_DONE = 0, STORE_ROW = 1 };
+
+/* Opens (creating if need be) the database at path; *out is freed with store_close. */
+int store_open(const char *path, struct store **out);
+/* Closes, reporting statements left unfinished. NULL is ignored. */
+void store_close(struct store *s);
+/* "sqlite" */
+const char *store_kind(const struct store *s);
+
+/* Applies every migration not yet applied, each in its own transaction; *applied counts them. */
+int store_migrate(struct store *s, int *applied);
+/* The newest schema version applied (0 for an empty database). */
+int store_schema_version(struct store *s);
+
+/* A write transaction: BEGIN IMMEDIATE, so writers queue at the start, never midway. */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* A cached prepared statement for a string-literal SQL text; the macro refuses anything
+ * that is not a literal at compile time. NULL on failure: every stmt_* call accepts NULL and
+ * stmt_step then reports AJ_ESTORE. */
+#define store_sql(s, sql) store_prepare_((s), "" sql "")
+struct stmt *store_prepare_(struct store *s, const char *sql);
+
+/* Binding by placeholder number: stmt_bind_int(st, 1, v) binds $1. Text and blobs are copied. */
+void stmt_bind_int(struct stmt *st, int n, int64_t v);
+void stmt_bind_text(struct stmt *st, int n, const char *v); /* NULL binds NULL */
+void stmt_bind_textn(struct stmt *st, int n, const char *v, size_t len);
+void stmt_bind_blob(struct stmt *st, int n, const void *v, size_t len);
+void stmt_bind_null(struct stmt *st, int n);
+/* Binds v, or NULL when v == 0 (optional references). */
+void stmt_bind_id(struct stmt *st, int n, int64_t v);
+
+/* STORE_ROW, STORE_DONE, or a negative anjia_err (AJ_ECONFLICT for a uniqueness violation,
+ * AJ_EINVAL for another constraint, AJ_EBUSY, AJ_ESTORE). */
+int stmt_step(struct stmt *st);
+int64_t stmt_int(struct stmt *st, int col);
+/* Column text; NULL for SQL NULL. Valid until the next step or stmt_done. */
+const char *stmt_text(struct stmt *st, int col);
+const void *stmt_blob(struct stmt *st, int col);
+size_t stmt_bytes(struct stmt *st, int col);
+int stmt_is_null(struct stmt *st, int col);
+/* Finishes a use of the statement: resets it and clears its bindings. Always call it. */
+void stmt_done(struct stmt *st);
+/* Steps to the end and finishes; 0 or a negative anjia_err. */
+int stmt_exec(struct stmt *st);
+/* Runs a single-row, single-integer query; AJ_ENOTFOUND when there is no row. */
+int stmt_one_int(struct stmt *st, int64_t *out);
+
+/* Writes "%q%" into out with %, _ and \ in q escaped, for "LIKE $n ESCAPE '\'"; an empty
+ * string when q is NULL (so "$n = ''" tests for no filter). */
+void store_like_pattern(const char *q, char *out, size_t n);
+
+/* A consistent copy of the database at src_path into dst_path, taken while others write. */
+int store_backup(const char *src_path, const char *dst_path);
+
+#endif

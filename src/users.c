@@ -1,0 +1,429 @@
+/* users.c — accounts and their roles. The association admin manages everyone; a company admin
+ * manages the users of their own company only, and only in company roles. */
+#include "users.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "auth/password.h"
+#include "auth/session.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+static const char *const role_names[] = {"association_admin", "cs_agent", "company_admin",
+					 "company_staff", "trainer", "inspector", "worker", "customer",
+					 NULL};
+static const char *const statuses[] = {"active", "disabled", NULL};
+
+SCHEMA(user_body, S_STR("login", F_REQ, 3, 64), S_STR("name", F_REQ, 1, 50),
+       S_ENUM("role", F_REQ, role_names), S_INT("org_id", F_NULL, 1, INT64_MAX),
+       S_TEXT("password", F_REQ, 1024));
+SCHEMA(user_patch_body, S_STR("name", 0, 1, 50), S_ENUM("status", 0, statuses),
+       S_TEXT("password", 0, 1024));
+SCHEMA(users_query, S_INT("org_id", 0, 1, INT64_MAX), S_ENUM("role", 0, role_names),
+       S_ENUM("status", 0, statuses), S_STR("q", 0, 1, 50), S_INT("page", 0, 1, 1000000),
+       S_INT("per_page", 0, 1, 100));
+
+#define USER_COLUMNS \
+	"u.id, u.login, u.name, u.role, u.org_id, o.name, u.status, u.created_at, u.updated_at," \
+	" u.pw_changed_at"
+#define USER_FROM " FROM users u LEFT JOIN orgs o ON o.id = u.org_id"
+
+int user_login_valid(const char *login)
+{
+	size_t n = strlen(login);
+	if (n < 3 || n > 64 || !(isalnum((unsigned char)login[0])))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)login[i];
+		if (!(islower(c) || isdigit(c) || c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int user_login_normalise(const char *login, char out[65])
+{
+	size_t n = strlen(login);
+	if (n > 64)
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		out[i] = (char)tolower((unsigned char)login[i]);
+	return 0;
+}
+
+static void user_json(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kstr(w, "login", stmt_text(st, 1));
+	jw_kstr(w, "name", stmt_text(st, 2));
+	jw_kstr(w, "role", stmt_text(st, 3));
+	jw_kid(w, "org_id", stmt_int(st, 4));
+	jw_kstr(w, "org_name", stmt_text(st, 5));
+	jw_kstr(w, "status", stmt_text(st, 6));
+	jw_ktime(w, "created_at", stmt_int(st, 7));
+	jw_ktime(w, "updated_at", stmt_int(st, 8));
+	jw_ktime(w, "password_changed_at", stmt_int(st, 9));
+	jw_obj_end(w);
+}
+
+/* The user's state as JSON into sb (never the password hash). org_scope, when not 0, restricts
+ * to users of that organisation. */
+static int user_state(struct store *s, int64_t id, int64_t org_scope, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT " USER_COLUMNS USER_FROM
+				       " WHERE u.id = $1 AND ($2 = 0 OR u.org_id = $2)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, org_scope);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		struct jw w;
+		jw_init(&w, sb);
+		user_json(&w, st);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+/* Appends the audit record of user id's new state and commits. */
+static int finish_write(struct store *s, const struct actor *a, const char *action, int64_t id)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, 1 << 16);
+	int rc = user_state(s, id, 0, &sb);
+	if (rc == AJ_OK)
+		rc = audit_append(s, a, action, "user", id, sb.buf, sb.len);
+	strbuf_free(&sb);
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s);
+}
+
+int user_create(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
+		struct fault *f)
+{
+	const char *need_kind = role_org_kind(in->role);
+	int rc;
+	if (!user_login_valid(in->login)) {
+		FAULT(f, "invalid_characters", "login");
+		return AJ_EINVAL;
+	}
+	if (!need_kind && in->org_id) {
+		FAULT(f, "role_org_mismatch", "org_id");
+		return AJ_ERULE;
+	}
+	if (need_kind && !in->org_id) {
+		FAULT(f, "missing_field", "org_id");
+		return AJ_EINVAL;
+	}
+	if ((rc = store_begin(s)) != AJ_OK)
+		return rc;
+	if (need_kind) {
+		struct stmt *st = store_sql(s, "SELECT kind FROM orgs WHERE id = $1");
+		stmt_bind_int(st, 1, in->org_id);
+		rc = stmt_step(st);
+		int match = rc == STORE_ROW && strcmp(stmt_text(st, 0), need_kind) == 0;
+		stmt_done(st);
+		if (rc != STORE_ROW || !match) {
+			store_rollback(s);
+			if (rc < 0)
+				return rc;
+			if (rc == STORE_DONE)
+				FAULT(f, "org_not_found", "org_id");
+			else
+				FAULT(f, "role_org_mismatch", "role");
+			return AJ_ERULE;
+		}
+	}
+	int64_t now = clock_now();
+	struct stmt *st = store_sql(s, "INSERT INTO users (org_id, role, login, name, pw_hash, status,"
+				       " created_at, updated_at, pw_changed_at)"
+				       " VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $6) RETURNING id");
+	stmt_bind_id(st, 1, in->org_id);
+	stmt_bind_text(st, 2, role_name(in->role));
+	stmt_bind_text(st, 3, in->login);
+	stmt_bind_text(st, 4, in->name);
+	stmt_bind_text(st, 5, in->pw_hash);
+	stmt_bind_int(st, 6, now);
+	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
+		store_rollback(s);
+		if (rc == AJ_ECONFLICT)
+			FAULT(f, "login_taken", "login");
+		return rc;
+	}
+	return finish_write(s, a, "user.create", *id);
+}
+
+int user_set_password(struct store *s, const struct actor *a, int64_t id, const char *pw_hash,
+		      int64_t keep_session, int *ended)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "UPDATE users SET pw_hash = $1, pw_changed_at = $2, updated_at = $2"
+				       " WHERE id = $3");
+	stmt_bind_text(st, 1, pw_hash);
+	stmt_bind_int(st, 2, clock_now());
+	stmt_bind_int(st, 3, id);
+	if ((rc = stmt_exec(st)) != AJ_OK ||
+	    (rc = session_end_all(s, a, id, keep_session, ended)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return finish_write(s, a, "user.password", id);
+}
+
+/* ---- HTTP ---- */
+
+/* The organisation a caller's user management is confined to: 0 (everyone) for the association
+ * admin, their own company for a company admin. */
+static int64_t scope_of(struct req *r)
+{
+	return r->user.role == ROLE_ASSOCIATION_ADMIN ? 0 : (r->user.org_id ? r->user.org_id : -1);
+}
+
+static void reply_user(struct req *r, struct store *s, int64_t id, int status)
+{
+	req_jw(r);
+	int rc = user_state(s, id, 0, &r->out);
+	if (rc)
+		req_fail(r, rc);
+	else
+		req_send(r, status);
+}
+
+void api_users_list(struct req *r)
+{
+	struct page pg = req_page(r);
+	int64_t scope = scope_of(r), org = req_qint(r, "org_id", 0);
+	const char *role = req_qstr(r, "role"), *status = req_qstr(r, "status");
+	char like[256];
+	store_like_pattern(req_qstr(r, "q"), like, sizeof like);
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store,
+		"SELECT count(*) FROM users u WHERE ($1 = 0 OR u.org_id = $1) AND ($2 = 0 OR u.org_id = $2)"
+		" AND ($3 = '' OR u.role = $3) AND ($4 = '' OR u.status = $4)"
+		" AND ($5 = '' OR u.login LIKE $5 ESCAPE '\\' OR u.name LIKE $5 ESCAPE '\\')");
+	stmt_bind_int(st, 1, scope);
+	stmt_bind_int(st, 2, org);
+	stmt_bind_text(st, 3, role ? role : "");
+	stmt_bind_text(st, 4, status ? status : "");
+	stmt_bind_text(st, 5, like);
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store,
+		"SELECT " USER_COLUMNS USER_FROM
+		" WHERE ($1 = 0 OR u.org_id = $1) AND ($2 = 0 OR u.org_id = $2)"
+		" AND ($3 = '' OR u.role = $3) AND ($4 = '' OR u.status = $4)"
+		" AND ($5 = '' OR u.login LIKE $5 ESCAPE '\\' OR u.name LIKE $5 ESCAPE '\\')"
+		" ORDER BY u.id LIMIT $6 OFFSET $7");
+	stmt_bind_int(st, 1, scope);
+	stmt_bind_int(st, 2, org);
+	stmt_bind_text(st, 3, role ? role : "");
+	stmt_bind_text(st, 4, status ? status : "");
+	stmt_bind_text(st, 5, like);
+	stmt_bind_int(st, 6, pg.per_page);
+	stmt_bind_int(st, 7, pg.offset);
+	struct jw *w = req_list_begin(r);
+	while ((rc = stmt_step(st)) == STORE_ROW)
+		user_json(w, st);
+	stmt_done(st);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	req_list_end(r, &pg, total);
+	req_send(r, 200);
+}
+
+void api_users_get(struct req *r)
+{
+	req_jw(r);
+	int rc = user_state(r->store, r->id[0], scope_of(r), &r->out);
+	if (rc)
+		req_fail(r, rc);
+	else
+		req_send(r, 200);
+}
+
+/* What a create carries from the loop to the pool and back. */
+struct create_work {
+	struct user_in in;
+	char login[65];
+	char *password;
+};
+
+static void create_work_free(void *p)
+{
+	struct create_work *cw = p;
+	if (cw->password) {
+		memset(cw->password, 0, strlen(cw->password));
+		free(cw->password);
+	}
+	free(cw);
+}
+
+static void users_create_work(struct req *r, struct store *s)
+{
+	struct create_work *cw = r->work;
+	char hash[PASSWORD_HASH_LEN];
+	struct fault f = {0};
+	int64_t id;
+	if (password_hash(cw->password, hash) != 0) {
+		req_fail(r, AJ_ESTORE);
+		return;
+	}
+	cw->in.pw_hash = hash;
+	struct actor a = req_actor(r);
+	int rc = user_create(s, &a, &cw->in, &id, &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_user(r, s, id, 201);
+}
+
+void api_users_create(struct req *r)
+{
+	struct create_work *cw = xcalloc(1, sizeof *cw);
+	const char *code;
+	r->work = cw;
+	r->work_free = create_work_free;
+	if (user_login_normalise(req_str(r, "login"), cw->login) != 0 || !user_login_valid(cw->login)) {
+		req_error(r, 400, "invalid_characters", "login");
+		return;
+	}
+	cw->in.login = cw->login;
+	cw->in.name = req_str(r, "name");
+	cw->in.role = role_parse(req_str(r, "role"));
+	cw->in.org_id = req_int(r, "org_id", 0);
+	if (r->user.role != ROLE_ASSOCIATION_ADMIN) {
+		/* a company admin adds people to their own company, in company roles */
+		if (cw->in.role != ROLE_COMPANY_ADMIN && cw->in.role != ROLE_COMPANY_STAFF &&
+		    cw->in.role != ROLE_WORKER) {
+			req_error(r, 403, "forbidden", "role");
+			return;
+		}
+		if (cw->in.org_id && cw->in.org_id != r->user.org_id) {
+			req_error(r, 403, "forbidden", "org_id");
+			return;
+		}
+		cw->in.org_id = r->user.org_id;
+	}
+	if (password_check(req_str(r, "password"), &code) != 0) {
+		req_error(r, 400, code, "password");
+		return;
+	}
+	cw->password = xstrdup(req_str(r, "password"));
+	req_defer(r, users_create_work, NULL);
+}
+
+/* What an update carries to the pool (a new password must be hashed there). */
+struct update_work {
+	char *name;
+	const char *status;
+	char *password;
+};
+
+static void update_work_free(void *p)
+{
+	struct update_work *uw = p;
+	free(uw->name);
+	if (uw->password) {
+		memset(uw->password, 0, strlen(uw->password));
+		free(uw->password);
+	}
+	free(uw);
+}
+
+/* Applies an update on whichever connection the request runs on now. */
+static void users_update_apply(struct req *r, struct store *s)
+{
+	struct update_work *uw = r->work;
+	int64_t id = r->id[0], scope = scope_of(r);
+	struct actor a = req_actor(r);
+	char hash[PASSWORD_HASH_LEN];
+	int ended = 0;
+	if (uw->password && password_hash(uw->password, hash) != 0) {
+		req_fail(r, AJ_ESTORE);
+		return;
+	}
+	int rc = store_begin(s);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	int64_t found = 0;
+	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, scope);
+	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
+		goto fail;
+	st = store_sql(s, "UPDATE users SET name = coalesce($2, name), status = coalesce($3, status),"
+			  " pw_hash = coalesce($4, pw_hash),"
+			  " pw_changed_at = CASE WHEN $4 IS NULL THEN pw_changed_at ELSE $5 END,"
+			  " updated_at = $5 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, uw->name);
+	stmt_bind_text(st, 3, uw->status);
+	stmt_bind_text(st, 4, uw->password ? hash : NULL);
+	stmt_bind_int(st, 5, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	/* a disabled account or a reset password ends every session of the user */
+	if ((uw->status && strcmp(uw->status, "disabled") == 0) || uw->password)
+		if ((rc = session_end_all(s, &a, id, 0, &ended)) != AJ_OK)
+			goto fail;
+	{
+		struct strbuf sb;
+		strbuf_init(&sb, 1 << 16);
+		rc = user_state(s, id, 0, &sb);
+		if (rc == AJ_OK)
+			rc = audit_append(s, &a, "user.update", "user", id, sb.buf, sb.len);
+		strbuf_free(&sb);
+		if (rc)
+			goto fail;
+	}
+	if ((rc = store_commit(s)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	reply_user(r, s, id, 200);
+	return;
+fail:
+	store_rollback(s);
+	req_fail(r, rc);
+}
+
+void api_users_update(struct req *r)
+{
+	struct update_work *uw = xcalloc(1, sizeof *uw);
+	const char *code;
+	r->work = uw;
+	r->work_free = update_work_free;
+	if (req_str(r, "name"))
+		uw->name = xstrdup(req_str(r, "name"));
+	uw->status = req_str(r, "status");
+	if (uw->status && strcmp(uw->status, "disabled") == 0 && r->id[0] == r->user.user_id) {
+		req_error(r, 422, "cannot_disable_self", "status");
+		return;
+	}
+	if (req_str(r, "password")) {
+		if (password_check(req_str(r, "password"), &code) != 0) {
+			req_error(r, 400, code, "password");
+			return;
+		}
+		uw->password = xstrdup(req_str(r, "password"));
+		req_defer(r, users_update_apply, NULL);
+		return;
+	}
+	users_update_apply(r, r->store);
+}

@@ -1,0 +1,125 @@
+/* timefmt.c — civil-date arithmetic (Howard Hinnant's algorithms) so no libc time zone or
+ * locale state is involved. */
+#include "timefmt.h"
+
+#include <stdio.h>
+
+static int offset_min = 480;
+
+void time_set_offset(int minutes)
+{
+	offset_min = minutes;
+}
+
+int time_offset(void)
+{
+	return offset_min;
+}
+
+int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+int time_valid_date(int y, int m, int d)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	int max = mdays[m - 1] + (m == 2 && leap);
+	return d <= max;
+}
+
+void time_format_iso(int64_t t, char out[TIME_ISO_LEN])
+{
+	int64_t local = t + (int64_t)offset_min * 60;
+	int64_t days = local / 86400, secs = local % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days -= 1;
+	}
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	int off = offset_min < 0 ? -offset_min : offset_min;
+	/* years outside 0..9999 have no ISO 8601 basic form; clamp rather than print garbage */
+	if (y < 0)
+		y = 0;
+	if (y > 9999)
+		y = 9999;
+	snprintf(out, TIME_ISO_LEN, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", (int)y, m % 100, d % 100,
+		 (int)(secs / 3600) % 100, (int)(secs / 60 % 60), (int)(secs % 60),
+		 offset_min < 0 ? '-' : '+', (off / 60) % 100, off % 60);
+}
+
+/* Reads exactly n digits. */
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+		if (c < '0' || c > '9')
+			return -1;
+		v = v * 10 + (c - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+int time_parse_iso(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 1;
+	const char *p = s;
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+	    digits(&p, 2, &d) || (*p != 'T' && *p != 't') || !*p++ || digits(&p, 2, &h) ||
+	    *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &se))
+		return -1;
+	if (*p == '.') {
+		p++;
+		int n = 0;
+		while (*p >= '0' && *p <= '9' && n < 9) {
+			p++;
+			n++;
+		}
+		if (n == 0)
+			return -1;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om))
+			return -1;
+		if (oh > 23 || om > 59)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	if (!time_valid_date(y, mo, d) || h > 23 || mi > 59 || se > 59)
+		return -1;
+	int64_t days = time_days_from_civil(y, (unsigned)mo, (unsigned)d);
+	*out = days * 86400 + h * 3600 + mi * 60 + se - sign * (oh * 3600 + om * 60);
+	return 0;
+}

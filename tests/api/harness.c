@@ -1,0 +1,293 @@
+/* harness.c — the in-process transport for API tests. */
+#include "harness.h"
+
+#include <strings.h>
+#include <unistd.h>
+
+#include "auth/password.h"
+#include "http/pool.h"
+#include "http/req.h"
+#include "http/router.h"
+#include "http/static.h"
+#include "orgs.h"
+#include "users.h"
+#include "util/clock.h"
+#include "util/digest.h"
+
+struct io {
+	const char *const *headers;
+	struct resp *out;
+};
+
+static const char *io_header(struct req *r, const char *name)
+{
+	struct io *io = r->io;
+	size_t n = strlen(name);
+	for (const char *const *h = io->headers; h && *h; h++) {
+		if (strncasecmp(*h, name, n) == 0 && (*h)[n] == ':') {
+			const char *v = *h + n + 1;
+			while (*v == ' ')
+				v++;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static void io_finish(struct req *r)
+{
+	struct io *io = r->io;
+	struct resp *o = io->out;
+	o->status = r->status;
+	snprintf(o->content_type, sizeof o->content_type, "%s", r->content_type ? r->content_type : "");
+	for (int i = 0; i < r->n_out && o->nh < 32; i++, o->nh++) {
+		snprintf(o->hname[o->nh], sizeof o->hname[0], "%s", r->out_headers[i].name);
+		snprintf(o->hvalue[o->nh], sizeof o->hvalue[0], "%s", r->out_headers[i].value);
+	}
+	const char *b = r->out_ref ? r->out_ref : r->out.buf;
+	o->len = r->out_ref ? r->out_ref_len : r->out.len;
+	o->body = malloc(o->len + 1);
+	memcpy(o->body, b ? b : "", o->len);
+	o->body[o->len] = '\0';
+	if (strncmp(o->content_type, "application/json", 16) == 0)
+		o->json = json_loadb(o->body, o->len, 0, NULL);
+	req_free(r);
+}
+
+/* As on an event loop, the continuation after pool work runs once the dispatch has returned. */
+static struct req *pending_r;
+static void (*pending_fn)(struct req *r);
+
+static void io_resume(struct req *r, void (*fn)(struct req *r))
+{
+	assert_null(pending_r);
+	pending_r = r;
+	pending_fn = fn;
+}
+
+struct resp *h_req(struct harness *h, const char *method, const char *path, const char *body,
+		   const char *const *headers)
+{
+	struct resp *out = calloc(1, sizeof *out);
+	struct io io = {headers, out};
+	struct req *r = req_new();
+	static const struct {
+		const char *name;
+		enum http_method m;
+	} methods[] = {{"GET", M_GET}, {"HEAD", M_HEAD}, {"POST", M_POST}, {"PATCH", M_PATCH},
+		       {"DELETE", M_DELETE}, {"PUT", M_PUT}, {"OPTIONS", M_OPTIONS}};
+	r->method = M_OTHER;
+	r->method_name = method;
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (strcmp(method, methods[i].name) == 0)
+			r->method = methods[i].m;
+	const char *q = strchr(path, '?');
+	r->path = q ? strndup(path, (size_t)(q - path)) : strdup(path);
+	r->query = q ? strdup(q + 1) : NULL;
+	r->body = body;
+	r->body_len = body ? strlen(body) : 0;
+	snprintf(r->peer, sizeof r->peer, "%s", h->peer ? h->peer : "127.0.0.1");
+	r->secure = h->secure;
+	r->header = io_header;
+	r->io = &io;
+	r->finish = io_finish;
+	r->resume = io_resume;
+	r->app = &h->app;
+	r->store = h->store;
+	r->started_us = now_usec();
+	router_dispatch(r);
+	if (pending_r) {
+		struct req *pr = pending_r;
+		pending_r = NULL;
+		pending_fn(pr);
+	}
+	/* every answer completes synchronously here: the pool is inline */
+	assert_true(out->status >= 200);
+	/* and none is ever a 500 */
+	if (out->status >= 500 && out->status != 503)
+		fail_msg("%s %s answered %d: %s", method, path, out->status, out->body);
+	return out;
+}
+
+struct resp *h_api(struct harness *h, const char *method, const char *path, const char *token,
+		   const char *body)
+{
+	char auth[128];
+	const char *headers[4];
+	int n = 0;
+	if (token) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		headers[n++] = auth;
+	}
+	if (body)
+		headers[n++] = "Content-Type: application/json";
+	headers[n] = NULL;
+	return h_req(h, method, path, body, headers);
+}
+
+void resp_free(struct resp *r)
+{
+	if (!r)
+		return;
+	json_decref(r->json);
+	free(r->body);
+	free(r);
+}
+
+const char *resp_header(const struct resp *r, const char *name)
+{
+	for (int i = 0; i < r->nh; i++)
+		if (strcasecmp(r->hname[i], name) == 0)
+			return r->hvalue[i];
+	return NULL;
+}
+
+static json_t *at_path(const struct resp *r, const char *path)
+{
+	char buf[128];
+	json_t *j = r->json;
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && j; k = strtok_r(NULL, ".", &save)) {
+		char *end;
+		long idx = strtol(k, &end, 10);
+		j = (*end == '\0' && json_is_array(j)) ? json_array_get(j, (size_t)idx) : json_object_get(j, k);
+	}
+	return j;
+}
+
+int64_t resp_int(const struct resp *r, const char *path)
+{
+	json_t *j = at_path(r, path);
+	if (!json_is_integer(j))
+		fail_msg("no integer at %s in %s", path, r->body);
+	return json_integer_value(j);
+}
+
+const char *resp_str(const struct resp *r, const char *path)
+{
+	json_t *j = at_path(r, path);
+	return json_is_string(j) ? json_string_value(j) : NULL;
+}
+
+const char *resp_code(const struct resp *r)
+{
+	const char *c = resp_str(r, "error.code");
+	return c ? c : "";
+}
+
+const char *resp_field(const struct resp *r)
+{
+	const char *c = resp_str(r, "error.field");
+	return c ? c : "";
+}
+
+void h_expect(struct resp *r, int status, const char *code)
+{
+	if (r->status != status || (code && strcmp(resp_code(r), code) != 0))
+		fail_msg("expected %d %s, got %d: %s", status, code ? code : "", r->status, r->body);
+	if (status >= 400) {
+		/* every error is the envelope, with a message */
+		if (!resp_str(r, "error.code") || !resp_str(r, "error.message"))
+			fail_msg("not an error envelope: %s", r->body);
+	}
+	resp_free(r);
+}
+
+void h_login(struct harness *h, const char *login, char token[TOKEN_LEN], char csrf[TOKEN_LEN])
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"login\":\"%s\",\"password\":\"%s\"}", login, H_PASSWORD);
+	struct resp *r = h_api(h, "POST", "/api/auth/login", NULL, body);
+	if (r->status != 200)
+		fail_msg("login %s: %d %s", login, r->status, r->body);
+	if (token)
+		snprintf(token, TOKEN_LEN, "%s", resp_str(r, "token"));
+	if (csrf)
+		snprintf(csrf, TOKEN_LEN, "%s", resp_str(r, "csrf_token"));
+	resp_free(r);
+}
+
+int64_t h_writes(struct harness *h)
+{
+	int64_t total = 0, n;
+	struct stmt *st = store_sql(h->store, "SELECT last_id FROM audit_head WHERE id = 1");
+	assert_int_equal(stmt_one_int(st, &n), 0);
+	total += n * 1000000;
+	st = store_sql(h->store, "SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM users)"
+				 " + (SELECT count(*) FROM sessions) + (SELECT count(*) FROM audit_log)"
+				 " + (SELECT coalesce(sum(updated_at), 0) FROM users)"
+				 " + (SELECT coalesce(sum(updated_at), 0) FROM orgs)"
+				 " + (SELECT count(*) FROM sessions WHERE ended_at IS NOT NULL)");
+	assert_int_equal(stmt_one_int(st, &n), 0);
+	return total + n;
+}
+
+static int64_t fixture_org(struct harness *h, const char *kind, const char *name, const char *uscc)
+{
+	struct actor a = {0, 0, "test"};
+	struct fault f = {0};
+	struct org_in in = {kind, name, uscc, "西湖区", 0};
+	int64_t id = 0;
+	if (org_create(h->store, &a, &in, &id, &f) != 0)
+		fail_msg("fixture org %s: %s", name, f.code ? f.code : "?");
+	return id;
+}
+
+static int64_t fixture_user(struct harness *h, const char *login, const char *role, int64_t org)
+{
+	static char hash[PASSWORD_HASH_LEN];
+	struct actor a = {0, 0, "test"};
+	struct fault f = {0};
+	int64_t id = 0;
+	/* one hash serves every fixture user: the same password, and it keeps the tests quick */
+	if (!hash[0])
+		assert_int_equal(password_hash(H_PASSWORD, hash), 0);
+	struct user_in in = {login, login, role_parse(role), org, hash};
+	if (user_create(h->store, &a, &in, &id, &f) != 0)
+		fail_msg("fixture user %s: %s", login, f.code ? f.code : "?");
+	return id;
+}
+
+void h_open(struct harness *h)
+{
+	int applied;
+	memset(h, 0, sizeof *h);
+	assert_int_equal(digest_init(), 0);
+	clock_set(0);
+	snprintf(h->dir, sizeof h->dir, "/tmp/anjia-api-XXXXXX");
+	assert_non_null(mkdtemp(h->dir));
+	snprintf(h->db, sizeof h->db, "%s/api.db", h->dir);
+	assert_int_equal(store_open(h->db, &h->store), 0);
+	assert_int_equal(store_migrate(h->store, &applied), 0);
+	h->app.db_path = h->db;
+	h->app.pool = pool_new(0, h->db);
+	h->app.web = web_load("web");
+	assert_non_null(h->app.web);
+
+	h->assoc_id = fixture_org(h, "association", "测试市家庭服务业协会", NULL);
+	h->co1_id = fixture_org(h, "company", "第一家政有限公司", "91350100M000100Y43");
+	h->co2_id = fixture_org(h, "company", "第二家政有限公司", "91330102007042692G");
+	h->training_id = fixture_org(h, "training", "家政培训学校", NULL);
+	h->inspection_id = fixture_org(h, "inspection", "质量评价有限公司", NULL);
+	h->admin_id = fixture_user(h, "admin", "association_admin", h->assoc_id);
+	h->cs_id = fixture_user(h, "cs1", "cs_agent", h->assoc_id);
+	h->co1_admin_id = fixture_user(h, "company1", "company_admin", h->co1_id);
+	h->co1_staff_id = fixture_user(h, "staff1", "company_staff", h->co1_id);
+	h->co2_admin_id = fixture_user(h, "company2", "company_admin", h->co2_id);
+	h->customer_id = fixture_user(h, "customer1", "customer", 0);
+}
+
+void h_close(struct harness *h)
+{
+	char p[200];
+	clock_set(0);
+	store_close(h->store);
+	pool_free(h->app.pool);
+	web_free(h->app.web);
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", h->db, suffix[i]);
+		unlink(p);
+	}
+	rmdir(h->dir);
+}

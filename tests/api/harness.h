@@ -1,0 +1,75 @@
+/* harness.h — API tests through the router, in process, on a temporary database: a request is
+ * built as the transport would build it, dispatched, and its response captured. The worker pool
+ * runs inline, so a test reads as a straight sequence of requests. */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app.h"
+#include "auth/session.h"
+#include "store/store.h"
+
+#define H_PASSWORD "correct horse battery staple"
+
+struct harness {
+	char dir[64];
+	char db[128];
+	struct store *store;
+	struct app app;
+	const char *peer;    /* the client address of the next requests (default 127.0.0.1) */
+	int secure;          /* requests arrive over https */
+	/* the fixture's ids */
+	int64_t assoc_id, co1_id, co2_id, training_id, inspection_id;
+	int64_t admin_id, cs_id, co1_admin_id, co1_staff_id, co2_admin_id, customer_id;
+};
+
+struct resp {
+	int status;
+	char *body;
+	size_t len;
+	json_t *json;                 /* the body parsed, or NULL when it is not JSON */
+	char content_type[128];
+	char hname[32][64];
+	char hvalue[32][512];
+	int nh;
+};
+
+/* A fresh database with a small industry: the association (admin, cs), two companies (admin and
+ * staff in the first, admin in the second), a training institution, an inspection body and a
+ * customer; every password H_PASSWORD. */
+void h_open(struct harness *h);
+void h_close(struct harness *h);
+
+/* Sends a request. headers is a NULL-terminated list of "Name: value" strings (may be NULL). */
+struct resp *h_req(struct harness *h, const char *method, const char *path, const char *body,
+		   const char *const *headers);
+/* Sends a request as the holder of token (NULL: anonymous), with a JSON body when body is set. */
+struct resp *h_api(struct harness *h, const char *method, const char *path, const char *token,
+		   const char *body);
+void resp_free(struct resp *r);
+const char *resp_header(const struct resp *r, const char *name);
+/* error.code of an error response, or "" */
+const char *resp_code(const struct resp *r);
+const char *resp_field(const struct resp *r);
+/* Asserts status and (when code is set) the error code; frees the response. */
+void h_expect(struct resp *r, int status, const char *code);
+
+/* Signs in; fills token and csrf (either may be NULL). */
+void h_login(struct harness *h, const char *login, char token[TOKEN_LEN], char csrf[TOKEN_LEN]);
+/* A number that changes with every write: the audit head plus the rows of every table. */
+int64_t h_writes(struct harness *h);
+/* An integer at a JSON path like "user.id" in the response. */
+int64_t resp_int(const struct resp *r, const char *path);
+const char *resp_str(const struct resp *r, const char *path);
+
+#endif

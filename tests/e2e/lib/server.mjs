@@ -1,0 +1,71 @@
+// Starts a real anjia server for a test file: a fresh database with the demo data, a free port,
+// the repository's web/ files. Every test file gets its own server and its own database.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ANJIA = join(ROOT, 'anjia');
+export const DEMO_PASSWORD = 'anjia-demo-2026';
+
+// Runs an anjia subcommand synchronously; returns { status, stdout, stderr }.
+export function anjia(args, opts = {}) {
+  try {
+    const stdout = execFileSync(ANJIA, args, { cwd: ROOT, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...opts });
+    return { status: 0, stdout, stderr: '' };
+  } catch (e) {
+    return { status: e.status, stdout: String(e.stdout || ''), stderr: String(e.stderr || '') };
+  }
+}
+
+// Starts `anjia serve` on a new demo database. Options: demo (default true), args (extra flags).
+export async function startServer({ demo = true, args = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'anjia-e2e-'));
+  const db = join(dir, 'anjia.db');
+  if (demo) {
+    const r = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD]);
+    if (r.status !== 0) throw new Error('demo failed: ' + r.stderr);
+  } else {
+    anjia(['migrate', '--db', db]);
+  }
+  const proc = spawn(ANJIA, ['serve', '--db', db, '--port', '0', '--web', join(ROOT, 'web'),
+    '--access-log', join(dir, 'access.log'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((res, rej) => {
+    let out = '';
+    const timer = setTimeout(() => rej(new Error('server did not start: ' + stderr)), 10000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving (http:\/\/[^\s]+)/);
+      if (m) { clearTimeout(timer); res(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); rej(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
+  return {
+    url, db, dir, proc, exited,
+    stderr: () => stderr,
+    // Stops with SIGTERM and waits; removes the temporary directory unless keep is set.
+    async stop({ keep = false } = {}) {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      const r = await exited;
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+      return r;
+    },
+  };
+}
+
+// Signs in through the API; returns { token, csrf, user, cookie }.
+export async function login(url, loginName, password = DEMO_PASSWORD) {
+  const res = await fetch(url + '/api/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: loginName, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${loginName}: ${res.status} ${await res.text()}`);
+  const body = await res.json();
+  const cookie = (res.headers.get('set-cookie') || '').split(';')[0];
+  return { token: body.token, csrf: body.csrf_token, user: body.user, cookie };
+}

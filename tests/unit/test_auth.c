@@ -1,0 +1,206 @@
+/* Password rules and Argon2id, roles and capabilities, session timing rules and sessions in the store. */
+#include "testutil.h"
+
+#include "auth/caps.h"
+#include "auth/password.h"
+#include "auth/session.h"
+#include "auth/throttle.h"
+#include "util/clock.h"
+
+static void test_password_rules(void **state)
+{
+	(void)state;
+	const char *code = NULL;
+	assert_int_equal(password_check("12345678901", &code), -1);
+	assert_string_equal(code, "password_too_short");
+	assert_int_equal(password_check("123456789012", &code), 0);
+	/* characters, not bytes: twelve Chinese characters are enough, eleven are not */
+	assert_int_equal(password_check("一二三四五六七八九十甲乙", &code), 0);
+	assert_int_equal(password_check("一二三四五六七八九十甲", &code), -1);
+	char big[600];
+	memset(big, 'x', 128);
+	big[128] = '\0';
+	assert_int_equal(password_check(big, &code), 0);
+	big[128] = 'x';
+	big[129] = '\0';
+	assert_int_equal(password_check(big, &code), -1);
+	assert_string_equal(code, "password_too_long");
+	assert_int_equal(password_check("twelve chars\x01ok", &code), -1);
+	assert_string_equal(code, "password_invalid");
+	assert_int_equal(password_check(NULL, &code), -1);
+}
+
+static void test_password_hash(void **state)
+{
+	(void)state;
+	char h1[PASSWORD_HASH_LEN], h2[PASSWORD_HASH_LEN];
+	assert_int_equal(password_hash("correct horse battery", h1), 0);
+	assert_int_equal(password_hash("correct horse battery", h2), 0);
+	/* Argon2id at OWASP's minimum or above: 19 MiB, two passes */
+	assert_non_null(strstr(h1, "$argon2id$"));
+	assert_non_null(strstr(h1, "m=19456,t=2"));
+	assert_string_not_equal(h1, h2); /* salted */
+	assert_int_equal(password_verify(h1, "correct horse battery"), 0);
+	assert_int_equal(password_verify(h1, "correct horse batterY"), -1);
+	assert_int_equal(password_verify("not a hash", "correct horse battery"), -1);
+	assert_false(password_needs_rehash(h1));
+	password_verify_dummy("anything at all");
+}
+
+static void test_caps(void **state)
+{
+	(void)state;
+	for (int r = ROLE_NONE + 1; r < ROLE_COUNT; r++) {
+		assert_int_equal(role_parse(role_name((enum role)r)), r);
+		assert_true(caps_allow(role_caps((enum role)r), CAP_BIT(CAP_SIGNED_IN)));
+	}
+	assert_int_equal(role_parse("root"), ROLE_NONE);
+	assert_int_equal(role_parse(NULL), ROLE_NONE);
+	assert_int_equal(role_caps(ROLE_NONE), 0);
+	assert_true(caps_allow(role_caps(ROLE_ASSOCIATION_ADMIN),
+			       CAP_BIT(CAP_ORG_MANAGE) | CAP_BIT(CAP_USER_MANAGE) | CAP_BIT(CAP_AUDIT_READ)));
+	assert_false(caps_allow(role_caps(ROLE_CUSTOMER), CAP_BIT(CAP_ORG_READ)));
+	assert_false(caps_allow(role_caps(ROLE_COMPANY_ADMIN), CAP_BIT(CAP_ORG_MANAGE)));
+	assert_true(caps_allow(role_caps(ROLE_COMPANY_ADMIN), CAP_BIT(CAP_USER_MANAGE)));
+	assert_false(caps_allow(role_caps(ROLE_CS_AGENT), CAP_BIT(CAP_AUDIT_READ)));
+	assert_true(caps_allow(0, CAPS_PUBLIC));
+	assert_null(role_org_kind(ROLE_CUSTOMER));
+	assert_string_equal(role_org_kind(ROLE_WORKER), "company");
+	assert_string_equal(role_org_kind(ROLE_CS_AGENT), "association");
+	assert_string_equal(role_org_kind(ROLE_INSPECTOR), "inspection");
+	assert_string_equal(role_org_kind(ROLE_TRAINER), "training");
+	for (int c = 0; c < CAP_COUNT; c++)
+		assert_true(strlen(cap_name((enum cap)c)) > 0);
+}
+
+static void test_session_rules(void **state)
+{
+	(void)state;
+	int64_t t0 = 1800000000;
+	assert_true(session_live(t0, t0, 0, t0));
+	assert_true(session_live(t0, t0, 0, t0 + SESSION_IDLE_SECS - 1));
+	assert_false(session_live(t0, t0, 0, t0 + SESSION_IDLE_SECS)); /* idle 30 minutes */
+	/* kept busy, it still ends 12 hours after sign-in */
+	int64_t busy = t0 + SESSION_ABSOLUTE_SECS - 10;
+	assert_true(session_live(t0, busy, 0, t0 + SESSION_ABSOLUTE_SECS - 1));
+	assert_false(session_live(t0, busy, 0, t0 + SESSION_ABSOLUTE_SECS));
+	assert_false(session_live(t0, t0, t0 + 5, t0 + 10)); /* ended */
+	assert_false(session_live(t0, t0, 0, t0 - 1));      /* not yet begun: a clock moved back */
+	assert_int_equal(session_expiry(t0, t0), t0 + SESSION_IDLE_SECS);
+	assert_int_equal(session_expiry(t0, t0 + SESSION_ABSOLUTE_SECS), t0 + SESSION_ABSOLUTE_SECS);
+}
+
+/* A user row to hang sessions on. */
+static int64_t add_user(struct store *s, const char *login)
+{
+	struct stmt *st = store_sql(s, "INSERT INTO users (role, login, name, pw_hash, created_at,"
+				       " updated_at, pw_changed_at) VALUES ('customer', $1, 'x', 'x', 1, 1, 1)"
+				       " RETURNING id");
+	stmt_bind_text(st, 1, login);
+	int64_t id = 0;
+	assert_int_equal(stmt_one_int(st, &id), 0);
+	return id;
+}
+
+static void test_sessions_in_store(void **state)
+{
+	(void)state;
+	struct tmpdb db;
+	tmpdb_open(&db);
+	int64_t t0 = 1800000000;
+	clock_set(t0);
+	int64_t uid = add_user(db.s, "alice");
+	struct actor a = {uid, 0, "alice"};
+	char token[TOKEN_LEN], csrf[TOKEN_LEN];
+	int64_t sid;
+	assert_int_equal(session_create(db.s, &a, uid, "127.0.0.1", "test", token, csrf, &sid), 0);
+	assert_int_equal(strlen(token), 43);
+	/* only the hash is stored */
+	struct stmt *st = store_sql(db.s, "SELECT count(*) FROM sessions WHERE token_hash = $1");
+	stmt_bind_text(st, 1, token);
+	assert_int_equal(test_count(st), 0);
+
+	struct principal p;
+	assert_int_equal(session_lookup(db.s, token, t0 + 10, &p), 0);
+	assert_int_equal(p.user_id, uid);
+	assert_int_equal(p.role, ROLE_CUSTOMER);
+	assert_string_equal(p.csrf, csrf);
+	/* activity within the idle limit keeps it alive past 30 minutes from sign-in */
+	assert_int_equal(session_lookup(db.s, token, t0 + 1700, &p), 0);
+	assert_int_equal(session_lookup(db.s, token, t0 + 3000, &p), 0);
+	assert_int_equal(session_lookup(db.s, token, t0 + 3000 + SESSION_IDLE_SECS, &p), AJ_ENOTFOUND);
+
+	char other[TOKEN_LEN] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	assert_int_equal(session_lookup(db.s, other, t0, &p), AJ_ENOTFOUND);
+
+	/* end: only one's own, and only once */
+	int64_t sid2;
+	char token2[TOKEN_LEN];
+	clock_set(t0 + 4000);
+	assert_int_equal(session_create(db.s, &a, uid, "127.0.0.1", "test", token2, csrf, &sid2), 0);
+	assert_int_equal(session_end(db.s, &a, sid2, uid + 1), AJ_ENOTFOUND);
+	assert_int_equal(session_end(db.s, &a, sid2, uid), 0);
+	assert_int_equal(session_end(db.s, &a, sid2, uid), AJ_ENOTFOUND);
+	assert_int_equal(session_lookup(db.s, token2, t0 + 4001, &p), AJ_ENOTFOUND);
+
+	/* end_all keeps the one asked for */
+	char t3[TOKEN_LEN], t4[TOKEN_LEN];
+	int64_t s3, s4;
+	int ended = 0;
+	assert_int_equal(session_create(db.s, &a, uid, "-", "-", t3, csrf, &s3), 0);
+	assert_int_equal(session_create(db.s, &a, uid, "-", "-", t4, csrf, &s4), 0);
+	assert_int_equal(store_begin(db.s), 0);
+	assert_int_equal(session_end_all(db.s, &a, uid, s4, &ended), 0);
+	assert_int_equal(store_commit(db.s), 0);
+	assert_int_equal(ended, 2); /* s3 and the first, which had expired but was never ended */
+	assert_int_equal(session_lookup(db.s, t3, t0 + 4002, &p), AJ_ENOTFOUND);
+	assert_int_equal(session_lookup(db.s, t4, t0 + 4002, &p), 0);
+
+	/* a disabled user's sessions stop working */
+	st = store_sql(db.s, "UPDATE users SET status = 'disabled' WHERE id = $1");
+	stmt_bind_int(st, 1, uid);
+	assert_int_equal(stmt_exec(st), 0);
+	assert_int_equal(session_lookup(db.s, t4, t0 + 4003, &p), AJ_ENOTFOUND);
+	clock_set(0);
+	tmpdb_close(&db);
+}
+
+static void test_throttle(void **state)
+{
+	(void)state;
+	struct tmpdb db;
+	tmpdb_open(&db);
+	int64_t t0 = 1800000000, wait = 0;
+	for (int i = 0; i < THROTTLE_PER_LOGIN; i++) {
+		assert_int_equal(throttle_check(db.s, "bob", "10.0.0.1", t0 + i, &wait), 0);
+		assert_int_equal(throttle_fail(db.s, "bob", "10.0.0.1", t0 + i), 0);
+	}
+	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.2", t0 + 10, &wait), 1);
+	assert_int_equal(wait, THROTTLE_WINDOW_SECS - 10);
+	/* another account from the same address may still try */
+	assert_int_equal(throttle_check(db.s, "carol", "10.0.0.1", t0 + 10, &wait), 0);
+	/* the window passes */
+	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.2", t0 + THROTTLE_WINDOW_SECS, &wait), 0);
+	/* per address: many accounts from one address */
+	for (int i = 0; i < THROTTLE_PER_ADDR; i++) {
+		char login[16];
+		snprintf(login, sizeof login, "u%d", i);
+		assert_int_equal(throttle_fail(db.s, login, "10.9.9.9", t0 + 100), 0);
+	}
+	assert_int_equal(throttle_check(db.s, "fresh", "10.9.9.9", t0 + 101, &wait), 1);
+	/* success clears the account's count, not the address's */
+	assert_int_equal(throttle_clear(db.s, "bob"), 0);
+	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.3", t0 + 11, &wait), 0);
+	tmpdb_close(&db);
+}
+
+int main(void)
+{
+	assert_int_equal(digest_init(), 0);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_password_rules), cmocka_unit_test(test_password_hash),
+		cmocka_unit_test(test_caps),           cmocka_unit_test(test_session_rules),
+		cmocka_unit_test(test_sessions_in_store), cmocka_unit_test(test_throttle),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
