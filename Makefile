@@ -26,8 +26,9 @@ san_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/gen/schema.o
 
 all: anjia
 
+# copied then renamed, so a running ./anjia is replaced, not overwritten
 anjia: build/rel/anjia
-	cp $< $@
+	cp $< $@.new && mv -f $@.new $@
 
 deps:
 	@scripts/deps.sh --check || scripts/deps.sh

@@ -13,8 +13,8 @@
 #include "users.h"
 #include "util/clock.h"
 
-SCHEMA(login_body, S_STR("login", F_REQ, 1, 64), S_TEXT("password", F_REQ, 1024));
-SCHEMA(password_body, S_TEXT("current_password", F_REQ, 1024), S_TEXT("new_password", F_REQ, 1024));
+SCHEMA(login_body, S_STR("login", F_REQ, 1, 64), S_SECRET("password", F_REQ));
+SCHEMA(password_body, S_SECRET("current_password", F_REQ), S_SECRET("new_password", F_REQ));
 
 /* Sets (or, with token NULL, clears) the session cookie; __Host- and Secure where the scheme is https. */
 static void set_cookie(struct req *r, const char *token)

@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "anjia.h"
 #include "app.h"
@@ -48,11 +51,19 @@ static int make_parent(const char *path)
 	return mkdir(dir, 0750) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Opens and migrates the database; prints the reason and returns NULL on failure. */
-static struct store *open_db(const char *path)
+enum { DB_MAY_CREATE = 1, DB_MUST_EXIST = 0 };
+
+/* Opens and migrates the database (creating it only when create is set); prints the reason and
+ * returns NULL on failure. */
+static struct store *open_db(const char *path, int create)
 {
 	struct store *s = NULL;
+	struct stat st;
 	int applied = 0;
+	if (!create && stat(path, &st) != 0) {
+		fprintf(stderr, "anjia: no database at %s\n", path);
+		return NULL;
+	}
 	if (digest_init() != 0) {
 		fprintf(stderr, "anjia: libsodium cannot start\n");
 		return NULL;
@@ -98,6 +109,23 @@ static int parse_offset(const char *s, int *out)
 	return 0;
 }
 
+/* The web UI's directory when none was given: web/ here, else web/ beside the program. */
+static const char *default_web_dir(char *buf, size_t n)
+{
+	struct stat st;
+	if (stat("web", &st) == 0 && S_ISDIR(st.st_mode))
+		return "web";
+	ssize_t len = readlink("/proc/self/exe", buf, n - 5);
+	if (len <= 0)
+		return "web";
+	buf[len] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return "web";
+	memcpy(slash + 1, "web", 4);
+	return buf;
+}
+
 /* ---- serve ---- */
 
 static const char serve_usage[] =
@@ -106,7 +134,7 @@ static const char serve_usage[] =
 	"  --db PATH            SQLite database (default " DEFAULT_DB ")\n"
 	"  --listen ADDR        address to bind (default 127.0.0.1)\n"
 	"  --port N             port (default 8080; 0 picks a free one)\n"
-	"  --web DIR            the web UI's files (default web)\n"
+	"  --web DIR            the web UI's files (default web/ here, else beside the program)\n"
 	"  --loops N            event loops (default: one per core)\n"
 	"  --workers N          worker threads for slow work (default 2)\n"
 	"  --access-log FILE    access log: a file, - for stderr (default), or off\n"
@@ -125,7 +153,8 @@ int cmd_serve(int argc, char **argv)
 		{"timeout", required_argument, 0, 'T'}, {"max-fds", required_argument, 0, 'F'},
 		{"utc-offset", required_argument, 0, 'z'}, {"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
-	const char *db = DEFAULT_DB, *web = "web", *access = "-";
+	char web_buf[4096];
+	const char *db = DEFAULT_DB, *web = NULL, *access = "-";
 	struct server_opts so = {"127.0.0.1", 8080, 0, 15, 16384, 4096, 10};
 	long v, workers = 2;
 	int c, trust = 0, off;
@@ -172,11 +201,21 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		goto usage;
+	if (!web)
+		web = default_web_dir(web_buf, sizeof web_buf);
 	if (log_set_access(access) != 0) {
 		fprintf(stderr, "anjia: cannot open the access log %s\n", access);
 		return 1;
 	}
-	struct store *s = open_db(db);
+	/* the signals that stop the server are taken by its main thread alone: block them before any
+	 * thread starts, so none of the pool's threads can be the one a signal kills */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	struct store *s = open_db(db, DB_MAY_CREATE);
 	if (!s)
 		return 1;
 	store_close(s);
@@ -244,7 +283,7 @@ int cmd_migrate(int argc, char **argv)
 	int p = parse_db_only(argc, argv, migrate_usage, &db);
 	if (p)
 		return p > 0 ? 0 : 2;
-	struct store *s = open_db(db);
+	struct store *s = open_db(db, DB_MAY_CREATE);
 	if (!s)
 		return 1;
 	printf("%s: schema version %d\n", db, store_schema_version(s));
@@ -290,7 +329,7 @@ int cmd_demo(int argc, char **argv)
 		fprintf(stderr, "anjia: the demo password breaks a rule: %s\n", code);
 		return 2;
 	}
-	struct store *s = open_db(db);
+	struct store *s = open_db(db, DB_MAY_CREATE);
 	if (!s)
 		return 1;
 	int rc = demo_load(s, &o);
@@ -385,7 +424,7 @@ int cmd_user(int argc, char **argv)
 		free(pw);
 		return 2;
 	}
-	struct store *s = open_db(db);
+	struct store *s = open_db(db, DB_MUST_EXIST);
 	int rc = 1;
 	char hash[PASSWORD_HASH_LEN];
 	if (!s)
@@ -455,7 +494,8 @@ int cmd_org(int argc, char **argv)
 		fputs(org_usage, stderr);
 		return 2;
 	}
-	struct store *s = open_db(db);
+	/* registering the association is the first step of a new installation: it may create the file */
+	struct store *s = open_db(db, DB_MAY_CREATE);
 	if (!s)
 		return 1;
 	struct actor a = {0, 0, "cli"};
@@ -489,7 +529,7 @@ int cmd_audit(int argc, char **argv)
 	int p = parse_db_only(argc - 1, argv + 1, audit_usage, &db);
 	if (p)
 		return p > 0 ? 0 : 2;
-	struct store *s = open_db(db);
+	struct store *s = open_db(db, DB_MUST_EXIST);
 	if (!s)
 		return 1;
 	struct audit_result res;

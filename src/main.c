@@ -9,8 +9,14 @@ static int cmd_help(int argc, char **argv);
 
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		puts("usage: anjia version\nPrints the version.");
+		return 0;
+	}
+	if (argc > 1) {
+		fputs("usage: anjia version\n", stderr);
+		return 2;
+	}
 	printf("anjia %s\n", ANJIA_VERSION);
 	return 0;
 }
@@ -33,7 +39,13 @@ static const struct {
 
 static int cmd_help(int argc, char **argv)
 {
-	if (argc >= 2) {
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0))
+		argc = 1; /* help about help is the list of commands */
+	if (argc > 2) {
+		fputs("usage: anjia help [COMMAND]\n", stderr);
+		return 2;
+	}
+	if (argc == 2) {
 		for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
 			if (strcmp(argv[1], commands[i].name) == 0 && commands[i].fn != cmd_help) {
 				char *args[] = {argv[1], "--help", NULL};

@@ -20,9 +20,9 @@ static const char *const statuses[] = {"active", "disabled", NULL};
 
 SCHEMA(user_body, S_STR("login", F_REQ, 3, 64), S_STR("name", F_REQ, 1, 50),
        S_ENUM("role", F_REQ, role_names), S_INT("org_id", F_NULL, 1, INT64_MAX),
-       S_TEXT("password", F_REQ, 1024));
+       S_SECRET("password", F_REQ));
 SCHEMA(user_patch_body, S_STR("name", 0, 1, 50), S_ENUM("status", 0, statuses),
-       S_TEXT("password", 0, 1024));
+       S_SECRET("password", 0));
 SCHEMA(users_query, S_INT("org_id", 0, 1, INT64_MAX), S_ENUM("role", 0, role_names),
        S_ENUM("status", 0, statuses), S_STR("q", 0, 1, 50), S_INT("page", 0, 1, 1000000),
        S_INT("per_page", 0, 1, 100));

@@ -72,16 +72,17 @@ int audit_append(struct store *s, const struct actor *a, const char *action, con
 	return stmt_exec(st);
 }
 
-static void bad(struct audit_result *r, int64_t id, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void bad(struct audit_result *r, int64_t id, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Records the first failure only. */
-static void bad(struct audit_result *r, int64_t id, const char *fmt, ...)
+static void bad(struct audit_result *r, int64_t id, const char *code, const char *fmt, ...)
 {
 	if (r->first_bad)
 		return;
 	r->ok = 0;
 	r->first_bad = id;
+	r->reason_code = code;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(r->reason, sizeof r->reason, fmt, ap);
@@ -106,15 +107,15 @@ int audit_verify(struct store *s, struct audit_result *out)
 		const char *row_prev = stmt_text(st, 8), *row_hash = stmt_text(st, 9);
 		out->entries++;
 		if (id != expect)
-			bad(out, id, "record %lld does not follow the one before it (records missing)",
+			bad(out, id, "records_missing", "record %lld does not follow the one before it (records missing)",
 			    (long long)id);
 		else if (!row_prev || strcmp(row_prev, prev) != 0)
-			bad(out, id, "record %lld does not link to the record before it", (long long)id);
+			bad(out, id, "broken_link", "record %lld does not link to the record before it", (long long)id);
 		audit_record_hash(prev, id, stmt_int(st, 1), stmt_int(st, 2), label ? label : "",
 				  action ? action : "", entity ? entity : "", stmt_int(st, 6),
 				  digest ? digest : "", hash);
 		if (!row_hash || strcmp(row_hash, hash) != 0)
-			bad(out, id, "record %lld was altered", (long long)id);
+			bad(out, id, "record_altered", "record %lld was altered", (long long)id);
 		/* carry on from the stored hash, so one altered row is reported once */
 		str_copy(prev, sizeof prev, row_hash ? row_hash : "");
 		expect = id + 1;
@@ -128,13 +129,13 @@ int audit_verify(struct store *s, struct audit_result *out)
 		int64_t last = stmt_int(st, 0);
 		const char *h = stmt_text(st, 1);
 		if (last != expect - 1)
-			bad(out, last > expect - 1 ? expect : last + 1,
+			bad(out, last > expect - 1 ? expect : last + 1, "records_missing",
 			    "the chain ends at record %lld but its head names another",
 			    (long long)(expect - 1));
 		else if (!h || strcmp(h, prev) != 0)
-			bad(out, last, "the chain's head does not match record %lld", (long long)last);
+			bad(out, last, "head_mismatch", "the chain's head does not match record %lld", (long long)last);
 	} else if (rc == STORE_DONE) {
-		bad(out, 1, "the chain's head is missing");
+		bad(out, 1, "head_missing", "the chain's head is missing");
 	}
 	stmt_done(st);
 	return rc < 0 ? rc : AJ_OK;
@@ -205,6 +206,7 @@ static void verify_work(struct req *r, struct store *s)
 	jw_kbool(w, "ok", res.ok);
 	jw_kint(w, "entries", res.entries);
 	jw_kid(w, "first_bad", res.first_bad);
+	jw_kstr(w, "reason_code", res.ok ? NULL : res.reason_code);
 	jw_kstr(w, "reason", res.ok ? NULL : res.reason);
 	jw_obj_end(w);
 	req_send(r, 200);

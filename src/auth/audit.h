@@ -20,7 +20,10 @@ struct audit_result {
 	int ok;
 	int64_t entries;
 	int64_t first_bad;   /* id of the first record that fails, 0 when ok */
-	char reason[160];
+	/* what is wrong there: records_missing, broken_link, record_altered, head_mismatch,
+	 * head_missing; NULL when ok */
+	const char *reason_code;
+	char reason[160];    /* the same, in English words for the command line */
 };
 
 /* Walks the whole chain. Returns 0 when it could be read (result in *out), else an error. */

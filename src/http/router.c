@@ -258,14 +258,12 @@ static int cross_site(struct req *r)
 }
 
 /* Reads the bearer token or the session cookie and looks the session up. */
-static int authenticate(struct req *r, int *presented)
+static int authenticate(struct req *r)
 {
 	char token[TOKEN_LEN + 8];
 	int via_cookie = 0;
 	const char *auth = r->header(r, "Authorization");
-	*presented = 0;
 	if (auth) {
-		*presented = 1;
 		if (strncasecmp(auth, "Bearer ", 7) != 0)
 			return AJ_ENOTFOUND;
 		const char *t = auth + 7;
@@ -275,7 +273,6 @@ static int authenticate(struct req *r, int *presented)
 			return AJ_ENOTFOUND;
 	} else if (req_cookie(r, SESSION_COOKIE_SECURE, token, sizeof token) == 0 ||
 		   req_cookie(r, SESSION_COOKIE, token, sizeof token) == 0) {
-		*presented = 1;
 		via_cookie = 1;
 	} else {
 		return AJ_OK;
@@ -414,8 +411,7 @@ static void dispatch_api(struct req *r)
 		return;
 	}
 
-	int presented;
-	int rc = authenticate(r, &presented);
+	int rc = authenticate(r);
 	if (rt->need != CAPS_PUBLIC) {
 		if (rc == AJ_EBUSY || rc == AJ_ESTORE) {
 			req_fail(r, rc);
@@ -430,18 +426,22 @@ static void dispatch_api(struct req *r)
 			return;
 		}
 	}
+	/* CSRF: a write carried by the session cookie must prove it comes from our own pages. A bearer
+	 * token is never sent by a browser on its own, so it needs no such proof. */
 	int unsafe = r->method != M_GET && r->method != M_HEAD;
 	if (unsafe && r->user.user_id && r->user.via_cookie) {
 		const char *tok = r->header(r, "X-CSRF-Token");
-		if (!same_origin(r)) {
-			req_error(r, 403, "cross_origin", NULL);
+		const char *code = !same_origin(r) ? "cross_origin"
+				 : (!tok || !str_equal_ct(tok, r->user.csrf)) ? "csrf_failed" : NULL;
+		if (code && rt->need != CAPS_PUBLIC) {
+			req_error(r, 403, code, NULL);
 			return;
 		}
-		if (!tok || !str_equal_ct(tok, r->user.csrf)) {
-			req_error(r, 403, "csrf_failed", NULL);
-			return;
-		}
-	} else if (unsafe && cross_site(r)) {
+		/* a public write (signing in) does not use the session: it goes on without it */
+		if (code)
+			memset(&r->user, 0, sizeof r->user);
+	}
+	if (unsafe && !r->user.user_id && cross_site(r)) {
 		req_error(r, 403, "cross_origin", NULL);
 		return;
 	}

@@ -128,6 +128,15 @@ static int check_value(const struct field *f, json_t *obj, const char *key, json
 		}
 		return check_text(f, s, n, f->type == FT_TEXT, f->max, e);
 	}
+	case FT_SECRET: {
+		if (!json_is_string(v))
+			return fail(e, "invalid_type", f->name);
+		const unsigned char *p = (const unsigned char *)json_string_value(v);
+		int64_t chars = 0;
+		for (size_t i = 0; i < json_string_length(v); i++)
+			chars += (p[i] & 0xC0) != 0x80;
+		return chars > f->max ? fail(e, "too_long", f->name) : 0;
+	}
 	case FT_INT:
 		if (!json_is_integer(v))
 			return fail(e, "invalid_type", f->name);

@@ -19,6 +19,7 @@ enum ftype {
 	FT_TIME,     /* ISO 8601 with an offset */
 	FT_STRINGS,  /* array of one-line strings: min/max count items, item_max their length;
 			values, when set, restricts the items */
+	FT_SECRET,   /* a password: never trimmed, its characters left to the password rules */
 };
 
 #define F_REQ 1u    /* must be present */
@@ -44,6 +45,7 @@ struct schema {
 #define S_BOOL(name, flags) {name, FT_BOOL, flags, 0, 0, NULL, 0}
 #define S_ENUM(name, flags, values) {name, FT_ENUM, flags, 0, 0, values, 0}
 #define S_TIME(name, flags) {name, FT_TIME, flags, 0, 0, NULL, 0}
+#define S_SECRET(name, flags) {name, FT_SECRET, flags, 0, 1024, NULL, 0}
 #define S_STRS(name, flags, min, max, item_max, values) {name, FT_STRINGS, flags, min, max, values, item_max}
 
 /* Defines a schema object from a list of fields. */

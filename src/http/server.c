@@ -35,8 +35,10 @@ struct loop {
 	struct evconnlistener *lis;
 	struct store *store;
 	int in_flight;            /* requests received and not yet answered, pool work included */
+	int unsent;               /* answered, but not yet written out to the client */
 	struct event *drain;
 	int64_t drain_deadline;
+	int64_t idle_since;       /* when in_flight last reached zero during a stop */
 	struct event *reenable;
 };
 
@@ -57,6 +59,13 @@ static void free_body(const void *data, size_t len, void *extra)
 	free((void *)data);
 }
 
+static void on_sent(struct evhttp_request *er, void *arg)
+{
+	(void)er;
+	struct loop *L = arg;
+	L->unsent--;
+}
+
 static void ev_finish(struct req *r)
 {
 	struct evhttp_request *er = r->io;
@@ -66,13 +75,20 @@ static void ev_finish(struct req *r)
 	for (int i = 0; i < r->n_out; i++)
 		evhttp_add_header(oh, r->out_headers[i].name, r->out_headers[i].value);
 	struct evbuffer *ob = evhttp_request_get_output_buffer(er);
-	if (r->out_ref) {
+	if (r->method == M_HEAD) {
+		/* the length of what a GET would send, and not one byte of it */
+		char len[24];
+		snprintf(len, sizeof len, "%zu", r->out_ref ? r->out_ref_len : r->out.len);
+		evhttp_add_header(oh, "Content-Length", len);
+	} else if (r->out_ref) {
 		evbuffer_add_reference(ob, r->out_ref, r->out_ref_len, NULL, NULL);
 	} else if (r->out.len) {
 		size_t n;
 		char *p = strbuf_detach(&r->out, &n);
 		evbuffer_add_reference(ob, p, n, free_body, NULL);
 	}
+	evhttp_request_set_on_complete_cb(er, on_sent, L);
+	L->unsent++;
 	evhttp_send_reply(er, r->status, NULL, NULL);
 	L->in_flight--;
 	req_free(r);
@@ -108,6 +124,8 @@ static enum http_method method_of(enum evhttp_cmd_type t, const char **name)
 	case EVHTTP_REQ_DELETE: *name = "DELETE"; return M_DELETE;
 	case EVHTTP_REQ_PUT: *name = "PUT"; return M_PUT;
 	case EVHTTP_REQ_OPTIONS: *name = "OPTIONS"; return M_OPTIONS;
+	case EVHTTP_REQ_TRACE: *name = "TRACE"; return M_OTHER;
+	case EVHTTP_REQ_CONNECT: *name = "CONNECT"; return M_OTHER;
 	default: *name = "OTHER"; return M_OTHER;
 	}
 }
@@ -241,16 +259,26 @@ static void cap_descriptors(int max_fds)
 
 /* ---- stopping ---- */
 
+/* A stop waits for every request in flight to be answered and its answer written out. An answer
+ * to a client that went away is never reported written, so that wait is cut short after a second. */
 static void drain_tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
 	struct loop *L = arg;
-	if (L->in_flight == 0 || now_usec() >= L->drain_deadline) {
-		if (L->in_flight)
-			log_warn("server: stopping with %d requests unfinished", L->in_flight);
-		event_base_loopexit(L->base, NULL);
+	int64_t now = now_usec();
+	if (L->in_flight > 0) {
+		L->idle_since = 0;
+		if (now < L->drain_deadline)
+			return;
+		log_warn("server: stopping with %d requests unfinished", L->in_flight);
+	} else {
+		if (!L->idle_since)
+			L->idle_since = now;
+		if (L->unsent > 0 && now - L->idle_since < 1000000 && now < L->drain_deadline)
+			return;
 	}
+	event_base_loopexit(L->base, NULL);
 }
 
 static int drain_secs_cfg = 10;
@@ -287,9 +315,10 @@ static int setup_loop(struct loop *L, struct app *app, int fd, const struct serv
 	evhttp_set_timeout_tv(L->http, &tv);
 	evhttp_set_max_headers_size(L->http, (ev_ssize_t)(o->header_max ? o->header_max : 16384));
 	evhttp_set_max_body_size(L->http, (ev_ssize_t)app->body_cap);
+	/* every method libevent knows reaches the router, which answers 405 in JSON */
 	evhttp_set_allowed_methods(L->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
 						    EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT |
-						    EVHTTP_REQ_OPTIONS);
+						    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
 	evhttp_set_gencb(L->http, on_request, L);
 	L->lis = evconnlistener_new(L->base, NULL, NULL, LEV_OPT_CLOSE_ON_EXEC, -1, fd);
 	if (!L->lis || !evhttp_bind_listener(L->http, L->lis))

@@ -137,6 +137,28 @@ void web_free(struct web *w)
 	free(w);
 }
 
+/* Whether an If-None-Match header names tag: "*", or a list of (weak or strong) tags. */
+static int etag_matches(const char *inm, const char *tag)
+{
+	size_t tl = strlen(tag);
+	while (inm && *inm) {
+		while (*inm == ' ' || *inm == ',' || *inm == '\t')
+			inm++;
+		if (*inm == '*')
+			return 1;
+		if (inm[0] == 'W' && inm[1] == '/')
+			inm += 2;
+		const char *end = strchr(inm, ',');
+		size_t n = end ? (size_t)(end - inm) : strlen(inm);
+		while (n && (inm[n - 1] == ' ' || inm[n - 1] == '\t'))
+			n--;
+		if (n == tl && memcmp(inm, tag, n) == 0)
+			return 1;
+		inm = end;
+	}
+	return 0;
+}
+
 static const struct web_file *find(const struct web *w, const char *path)
 {
 	struct web_file key = {.path = (char *)path};
@@ -162,7 +184,7 @@ void static_serve(struct req *r)
 	req_header_static(r, "Cache-Control", "no-cache");
 	r->content_type = f->ctype;
 	const char *inm = r->header(r, "If-None-Match");
-	if (inm && strcmp(inm, f->etag) == 0) {
+	if (inm && etag_matches(inm, f->etag)) {
 		req_send(r, 304);
 		return;
 	}

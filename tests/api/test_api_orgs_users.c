@@ -266,6 +266,7 @@ static void test_audit_verify_api(void **state)
 	r = h_api(&H, "GET", "/api/audit/verify", admin, NULL);
 	assert_false(json_is_true(json_object_get(r->json, "ok")));
 	assert_int_equal(resp_int(r, "first_bad"), 3);
+	assert_string_equal(resp_str(r, "reason_code"), "record_altered");
 	assert_non_null(resp_str(r, "reason"));
 	resp_free(r);
 }

@@ -85,6 +85,7 @@ static void test_altered(void **state)
 		struct audit_result r = verify(db.s);
 		if (r.ok || r.first_bad != 5)
 			fail_msg("%s: ok=%d first_bad=%lld", tamper[i], r.ok, (long long)r.first_bad);
+		assert_string_equal(r.reason_code, "record_altered");
 		assert_int_equal(r.entries, 8);
 		tmpdb_close(&db);
 	}
@@ -114,6 +115,7 @@ static void test_rehashed_row_still_breaks_the_next(void **state)
 	struct audit_result r = verify(db.s);
 	assert_false(r.ok);
 	assert_int_equal(r.first_bad, 4);
+	assert_string_equal(r.reason_code, "broken_link");
 	tmpdb_close(&db);
 }
 
@@ -127,6 +129,7 @@ static void test_removed(void **state)
 	struct audit_result r = verify(db.s);
 	assert_false(r.ok);
 	assert_int_equal(r.first_bad, 5);
+	assert_string_equal(r.reason_code, "records_missing");
 	assert_int_equal(r.entries, 7);
 	tmpdb_close(&db);
 
@@ -147,6 +150,7 @@ static void test_removed(void **state)
 	r = verify(db.s);
 	assert_false(r.ok);
 	assert_int_equal(r.first_bad, 6);
+	assert_string_equal(r.reason_code, "head_mismatch");
 	tmpdb_close(&db);
 
 	/* everything removed, head reset: that is an empty chain, indistinguishable from new —
@@ -156,6 +160,7 @@ static void test_removed(void **state)
 	TEST_EXEC(db.s, "DELETE FROM audit_head");
 	r = verify(db.s);
 	assert_false(r.ok);
+	assert_string_equal(r.reason_code, "head_missing");
 	tmpdb_close(&db);
 }
 
