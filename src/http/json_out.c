@@ -175,12 +175,25 @@ void jw_str(struct jw *w, const char *s)
 	jw_strn(w, s, strlen(s));
 }
 
+/* Decimal digits of v, written backwards from the end of buf; returns where they start. */
+static char *digits_of(int64_t v, char *end)
+{
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--end = '-';
+	return end;
+}
+
 void jw_int(struct jw *w, int64_t v)
 {
 	char buf[24];
-	int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
+	char *p = digits_of(v, buf + sizeof buf);
 	sep(w);
-	strbuf_add(w->sb, buf, (size_t)n);
+	strbuf_add(w->sb, p, (size_t)(buf + sizeof buf - p));
 }
 
 void jw_tenths(struct jw *w, int64_t tenths)

@@ -2,7 +2,6 @@
  * locale state is involved. */
 #include "timefmt.h"
 
-#include <stdio.h>
 
 static int offset_min = 480;
 
@@ -66,9 +65,35 @@ void time_format_iso(int64_t t, char out[TIME_ISO_LEN])
 		y = 0;
 	if (y > 9999)
 		y = 9999;
-	snprintf(out, TIME_ISO_LEN, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", (int)y, m % 100, d % 100,
-		 (int)(secs / 3600) % 100, (int)(secs / 60 % 60), (int)(secs % 60),
-		 offset_min < 0 ? '-' : '+', (off / 60) % 100, off % 60);
+	/* written digit by digit: this runs for every time in every response */
+	char *o = out;
+	int yy = (int)y, h = (int)(secs / 3600), mi = (int)(secs / 60 % 60), se = (int)(secs % 60);
+	o[0] = (char)('0' + yy / 1000);
+	o[1] = (char)('0' + yy / 100 % 10);
+	o[2] = (char)('0' + yy / 10 % 10);
+	o[3] = (char)('0' + yy % 10);
+	o[4] = '-';
+	o[5] = (char)('0' + m / 10);
+	o[6] = (char)('0' + m % 10);
+	o[7] = '-';
+	o[8] = (char)('0' + d / 10);
+	o[9] = (char)('0' + d % 10);
+	o[10] = 'T';
+	o[11] = (char)('0' + h / 10);
+	o[12] = (char)('0' + h % 10);
+	o[13] = ':';
+	o[14] = (char)('0' + mi / 10);
+	o[15] = (char)('0' + mi % 10);
+	o[16] = ':';
+	o[17] = (char)('0' + se / 10);
+	o[18] = (char)('0' + se % 10);
+	o[19] = offset_min < 0 ? '-' : '+';
+	o[20] = (char)('0' + off / 600 % 10);
+	o[21] = (char)('0' + off / 60 % 10);
+	o[22] = ':';
+	o[23] = (char)('0' + off % 60 / 10);
+	o[24] = (char)('0' + off % 10);
+	o[25] = '\0';
 }
 
 /* Reads exactly n digits. */
