@@ -421,7 +421,7 @@ int cmd_user(int argc, char **argv)
 	}
 	if (password_check(pw, &code) != 0) {
 		fprintf(stderr, "anjia: the password breaks a rule: %s\n", code);
-		free(pw);
+		password_free(pw);
 		return 2;
 	}
 	struct store *s = open_db(db, DB_MUST_EXIST);
@@ -450,8 +450,7 @@ int cmd_user(int argc, char **argv)
 	rc = 0;
 out:
 	store_close(s);
-	memset(pw, 0, strlen(pw));
-	free(pw);
+	password_free(pw);
 	return rc;
 }
 

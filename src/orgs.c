@@ -90,21 +90,6 @@ static int conflict(struct store *s, const char *name, const char *uscc, int64_t
 	return AJ_OK;
 }
 
-static int finish_write(struct store *s, const struct actor *a, const char *action, int64_t id)
-{
-	struct strbuf sb;
-	strbuf_init(&sb, 1 << 16);
-	int rc = org_state(s, id, &sb);
-	if (rc == AJ_OK)
-		rc = audit_append(s, a, action, "org", id, sb.buf, sb.len);
-	strbuf_free(&sb);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s);
-}
-
 int org_create(struct store *s, const struct actor *a, const struct org_in *in, int64_t *id,
 	       struct fault *f)
 {
@@ -142,7 +127,7 @@ int org_create(struct store *s, const struct actor *a, const struct org_in *in, 
 		store_rollback(s);
 		return rc;
 	}
-	return finish_write(s, a, "org.create", *id);
+	return audit_commit(s, a, "org.create", "org", *id, org_state);
 }
 
 int org_update(struct store *s, const struct actor *a, int64_t id, const struct org_in *in,
@@ -189,7 +174,7 @@ int org_update(struct store *s, const struct actor *a, int64_t id, const struct 
 		store_rollback(s);
 		return rc;
 	}
-	return finish_write(s, a, "org.update", id);
+	return audit_commit(s, a, "org.update", "org", id, org_state);
 }
 
 int org_find(struct store *s, const char *id_or_name, int64_t *id, char kind[16])
@@ -247,16 +232,7 @@ void api_orgs_list(struct req *r)
 	stmt_bind_text(st, 2, like);
 	stmt_bind_int(st, 3, pg.per_page);
 	stmt_bind_int(st, 4, pg.offset);
-	struct jw *w = req_list_begin(r);
-	while ((rc = stmt_step(st)) == STORE_ROW)
-		org_json(w, st);
-	stmt_done(st);
-	if (rc < 0) {
-		req_fail(r, rc);
-		return;
-	}
-	req_list_end(r, &pg, total);
-	req_send(r, 200);
+	req_reply_list(r, st, org_json, &pg, total);
 }
 
 void api_orgs_get(struct req *r)

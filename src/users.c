@@ -89,20 +89,10 @@ static int user_state(struct store *s, int64_t id, int64_t org_scope, struct str
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 }
 
-/* Appends the audit record of user id's new state and commits. */
-static int finish_write(struct store *s, const struct actor *a, const char *action, int64_t id)
+/* The state the audit chain records: the user as anyone allowed to see them sees them. */
+static int user_audit_state(struct store *s, int64_t id, struct strbuf *sb)
 {
-	struct strbuf sb;
-	strbuf_init(&sb, 1 << 16);
-	int rc = user_state(s, id, 0, &sb);
-	if (rc == AJ_OK)
-		rc = audit_append(s, a, action, "user", id, sb.buf, sb.len);
-	strbuf_free(&sb);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s);
+	return user_state(s, id, 0, sb);
 }
 
 int user_create(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
@@ -157,7 +147,7 @@ int user_create(struct store *s, const struct actor *a, const struct user_in *in
 			FAULT(f, "login_taken", "login");
 		return rc;
 	}
-	return finish_write(s, a, "user.create", *id);
+	return audit_commit(s, a, "user.create", "user", *id, user_audit_state);
 }
 
 int user_set_password(struct store *s, const struct actor *a, int64_t id, const char *pw_hash,
@@ -176,7 +166,7 @@ int user_set_password(struct store *s, const struct actor *a, int64_t id, const 
 		store_rollback(s);
 		return rc;
 	}
-	return finish_write(s, a, "user.password", id);
+	return audit_commit(s, a, "user.password", "user", id, user_audit_state);
 }
 
 /* ---- HTTP ---- */
@@ -233,16 +223,7 @@ void api_users_list(struct req *r)
 	stmt_bind_text(st, 5, like);
 	stmt_bind_int(st, 6, pg.per_page);
 	stmt_bind_int(st, 7, pg.offset);
-	struct jw *w = req_list_begin(r);
-	while ((rc = stmt_step(st)) == STORE_ROW)
-		user_json(w, st);
-	stmt_done(st);
-	if (rc < 0) {
-		req_fail(r, rc);
-		return;
-	}
-	req_list_end(r, &pg, total);
-	req_send(r, 200);
+	req_reply_list(r, st, user_json, &pg, total);
 }
 
 void api_users_get(struct req *r)
@@ -265,10 +246,7 @@ struct create_work {
 static void create_work_free(void *p)
 {
 	struct create_work *cw = p;
-	if (cw->password) {
-		memset(cw->password, 0, strlen(cw->password));
-		free(cw->password);
-	}
+	password_free(cw->password);
 	free(cw);
 }
 
@@ -337,10 +315,7 @@ static void update_work_free(void *p)
 {
 	struct update_work *uw = p;
 	free(uw->name);
-	if (uw->password) {
-		memset(uw->password, 0, strlen(uw->password));
-		free(uw->password);
-	}
+	password_free(uw->password);
 	free(uw);
 }
 
@@ -382,17 +357,7 @@ static void users_update_apply(struct req *r, struct store *s)
 	if ((uw->status && strcmp(uw->status, "disabled") == 0) || uw->password)
 		if ((rc = session_end_all(s, &a, id, 0, &ended)) != AJ_OK)
 			goto fail;
-	{
-		struct strbuf sb;
-		strbuf_init(&sb, 1 << 16);
-		rc = user_state(s, id, 0, &sb);
-		if (rc == AJ_OK)
-			rc = audit_append(s, &a, "user.update", "user", id, sb.buf, sb.len);
-		strbuf_free(&sb);
-		if (rc)
-			goto fail;
-	}
-	if ((rc = store_commit(s)) != AJ_OK) {
+	if ((rc = audit_commit(s, &a, "user.update", "user", id, user_audit_state)) != AJ_OK) {
 		req_fail(r, rc);
 		return;
 	}

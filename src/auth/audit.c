@@ -72,6 +72,22 @@ int audit_append(struct store *s, const struct actor *a, const char *action, con
 	return stmt_exec(st);
 }
 
+int audit_commit(struct store *s, const struct actor *a, const char *action, const char *entity,
+		 int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb))
+{
+	struct strbuf sb;
+	strbuf_init(&sb, 1 << 20);
+	int rc = state(s, id, &sb);
+	if (rc == AJ_OK)
+		rc = audit_append(s, a, action, entity, id, sb.buf, sb.len);
+	strbuf_free(&sb);
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s);
+}
+
 static void bad(struct audit_result *r, int64_t id, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -146,6 +162,21 @@ int audit_verify(struct store *s, struct audit_result *out)
 SCHEMA(audit_query, S_STR("entity", 0, 1, 40), S_INT("entity_id", 0, 1, INT64_MAX),
        S_STR("action", 0, 1, 60), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 
+static void audit_row_json(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_ktime(w, "at", stmt_int(st, 1));
+	jw_kid(w, "actor_id", stmt_int(st, 2));
+	jw_kstr(w, "actor_label", stmt_text(st, 3));
+	jw_kstr(w, "action", stmt_text(st, 4));
+	jw_kstr(w, "entity", stmt_text(st, 5));
+	jw_kid(w, "entity_id", stmt_int(st, 6));
+	jw_kstr(w, "digest", stmt_text(st, 7));
+	jw_kstr(w, "hash", stmt_text(st, 8));
+	jw_obj_end(w);
+}
+
 void api_audit_list(struct req *r)
 {
 	struct page pg = req_page(r);
@@ -169,27 +200,7 @@ void api_audit_list(struct req *r)
 	stmt_bind_text(st, 3, action ? action : "");
 	stmt_bind_int(st, 4, pg.per_page);
 	stmt_bind_int(st, 5, pg.offset);
-	struct jw *w = req_list_begin(r);
-	while ((rc = stmt_step(st)) == STORE_ROW) {
-		jw_obj(w);
-		jw_kint(w, "id", stmt_int(st, 0));
-		jw_ktime(w, "at", stmt_int(st, 1));
-		jw_kid(w, "actor_id", stmt_int(st, 2));
-		jw_kstr(w, "actor_label", stmt_text(st, 3));
-		jw_kstr(w, "action", stmt_text(st, 4));
-		jw_kstr(w, "entity", stmt_text(st, 5));
-		jw_kid(w, "entity_id", stmt_int(st, 6));
-		jw_kstr(w, "digest", stmt_text(st, 7));
-		jw_kstr(w, "hash", stmt_text(st, 8));
-		jw_obj_end(w);
-	}
-	stmt_done(st);
-	if (rc < 0) {
-		req_fail(r, rc);
-		return;
-	}
-	req_list_end(r, &pg, total);
-	req_send(r, 200);
+	req_reply_list(r, st, audit_row_json, &pg, total);
 }
 
 /* The whole chain is read, so it runs on the pool. */

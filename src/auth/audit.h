@@ -16,6 +16,12 @@ struct store;
 int audit_append(struct store *s, const struct actor *a, const char *action, const char *entity,
 		 int64_t entity_id, const char *state, size_t state_len);
 
+struct strbuf;
+/* Ends a write: appends the audit record of entity id's new state — as state() writes it — and
+ * commits; on any failure rolls the whole transaction back. */
+int audit_commit(struct store *s, const struct actor *a, const char *action, const char *entity,
+		 int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb));
+
 struct audit_result {
 	int ok;
 	int64_t entries;

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define OPSLIMIT 2ULL
@@ -54,6 +55,14 @@ int password_verify(const char *hash, const char *pw)
 int password_needs_rehash(const char *hash)
 {
 	return crypto_pwhash_str_needs_rehash(hash, OPSLIMIT, MEMLIMIT) != 0;
+}
+
+void password_free(char *pw)
+{
+	if (!pw)
+		return;
+	sodium_memzero(pw, strlen(pw));
+	free(pw);
 }
 
 static char dummy[PASSWORD_HASH_LEN];

@@ -18,6 +18,8 @@ int password_hash(const char *pw, char out[PASSWORD_HASH_LEN]);
 int password_verify(const char *hash, const char *pw);
 /* 1 when hash was made with weaker parameters than today's. */
 int password_needs_rehash(const char *hash);
+/* Wipes and frees a copy of a password; NULL is ignored. */
+void password_free(char *pw);
 /* Spends the time of one verification against a hash of no account, so an unknown login
  * takes as long to refuse as a wrong password. */
 void password_verify_dummy(const char *pw);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../app.h"
+#include "../store/store.h"
 #include "errors.h"
 #include "pool.h"
 #include "router.h"
@@ -262,4 +263,20 @@ void req_list_end(struct req *r, const struct page *pg, int64_t total)
 	jw_kint(w, "per_page", pg->per_page);
 	jw_kint(w, "total", total);
 	jw_obj_end(w);
+}
+
+void req_reply_list(struct req *r, struct stmt *st, void (*row)(struct jw *w, struct stmt *st),
+		    const struct page *pg, int64_t total)
+{
+	int rc;
+	struct jw *w = req_list_begin(r);
+	while ((rc = stmt_step(st)) == STORE_ROW)
+		row(w, st);
+	stmt_done(st);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	req_list_end(r, pg, total);
+	req_send(r, 200);
 }

@@ -126,6 +126,12 @@ struct page req_page(struct req *r);
 struct jw *req_list_begin(struct req *r);
 void req_list_end(struct req *r, const struct page *pg, int64_t total);
 
+struct stmt;
+/* Answers a list: {"items":[row(w, st) for each row of st],"page",…,"total"} and finishes st;
+ * a store failure midway answers 503 instead. */
+void req_reply_list(struct req *r, struct stmt *st, void (*row)(struct jw *w, struct stmt *st),
+		    const struct page *pg, int64_t total);
+
 /* Declared query parameters, already checked by the router. */
 const char *req_qstr(struct req *r, const char *name);
 int64_t req_qint(struct req *r, const char *name, int64_t dflt);

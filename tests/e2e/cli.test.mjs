@@ -2,11 +2,10 @@
 // migrate, demo, user add, org add, audit verify (and tampering found by it), backup.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, login, anjia, ANJIA, ROOT, DEMO_PASSWORD } from './lib/server.mjs';
+import { startServer, serveOn, login, anjia, DEMO_PASSWORD } from './lib/server.mjs';
 import { call, sqlite } from './lib/http.mjs';
 
 const COMMANDS = ['serve', 'migrate', 'demo', 'user', 'org', 'audit', 'backup', 'version', 'help'];
@@ -45,31 +44,6 @@ function tmpFile(name, content) {
   return p;
 }
 
-// Starts `anjia serve` on an existing database; returns { url, stop() }.
-async function serveOn(db) {
-  const proc = spawn(ANJIA, ['serve', '--db', db, '--port', '0', '--web', join(ROOT, 'web'), '--access-log', 'off'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
-  const url = await new Promise((res, rej) => {
-    let out = '';
-    const timer = setTimeout(() => rej(new Error('server did not start: ' + stderr)), 10000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/serving (http:\/\/[^\s]+)/);
-      if (m) { clearTimeout(timer); res(m[1]); }
-    });
-    proc.on('exit', (code) => { clearTimeout(timer); rej(new Error(`server exited ${code}: ${stderr}`)); });
-  });
-  return {
-    url,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
 
 // GB 32100 check character of the first 17 characters.
 function usccWithCheck(first17) {

@@ -20,20 +20,15 @@ export function anjia(args, opts = {}) {
   }
 }
 
-// Starts `anjia serve` on a new demo database. Options: demo (default true), args (extra flags).
-export async function startServer({ demo = true, args = [] } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'anjia-e2e-'));
-  const db = join(dir, 'anjia.db');
-  if (demo) {
-    const r = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD]);
-    if (r.status !== 0) throw new Error('demo failed: ' + r.stderr);
-  } else {
-    anjia(['migrate', '--db', db]);
-  }
+// Starts `anjia serve` on an existing database db, on a free port. Options: args (extra flags),
+// accessLog (a path; default off). Returns { url, proc, exited, stderr(), stop() }; stop() sends
+// SIGTERM and resolves to { code, signal }.
+export async function serveOn(db, { args = [], accessLog = 'off' } = {}) {
   const proc = spawn(ANJIA, ['serve', '--db', db, '--port', '0', '--web', join(ROOT, 'web'),
-    '--access-log', join(dir, 'access.log'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--access-log', accessLog, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
   const url = await new Promise((res, rej) => {
     let out = '';
     const timer = setTimeout(() => rej(new Error('server did not start: ' + stderr)), 10000);
@@ -44,14 +39,32 @@ export async function startServer({ demo = true, args = [] } = {}) {
     });
     proc.on('exit', (code) => { clearTimeout(timer); rej(new Error(`server exited ${code}: ${stderr}`)); });
   });
-  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
   return {
-    url, db, dir, proc, exited,
+    url, proc, exited,
     stderr: () => stderr,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+// Starts `anjia serve` on a new demo database. Options: demo (default true), args (extra flags).
+export async function startServer({ demo = true, args = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'anjia-e2e-'));
+  const db = join(dir, 'anjia.db');
+  if (demo) {
+    const r = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD]);
+    if (r.status !== 0) throw new Error('demo failed: ' + r.stderr);
+  } else {
+    anjia(['migrate', '--db', db]);
+  }
+  const srv = await serveOn(db, { args, accessLog: join(dir, 'access.log') });
+  return {
+    ...srv, db, dir,
     // Stops with SIGTERM and waits; removes the temporary directory unless keep is set.
     async stop({ keep = false } = {}) {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      const r = await exited;
+      const r = await srv.stop();
       if (!keep) rmSync(dir, { recursive: true, force: true });
       return r;
     },
