@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "../http/json_out.h"
+#include "../util/json_out.h"
 #include "../store/store.h"
 #include "../util/clock.h"
 #include "../util/strbuf.h"

@@ -11,7 +11,7 @@
 #include "../auth/caps.h"
 #include "../auth/session.h"
 #include "../util/strbuf.h"
-#include "json_out.h"
+#include "../util/json_out.h"
 
 struct app;
 struct store;

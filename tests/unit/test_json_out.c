@@ -4,7 +4,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "http/json_out.h"
+#include "util/json_out.h"
 #include "util/timefmt.h"
 
 static json_t *parse(struct strbuf *sb)

@@ -1,4 +1,4 @@
-/* json_out.h — the streaming JSON writer every response is written with.
+/* json_out.h — the streaming JSON writer every response (and every audited state) is written with.
  * Output is always valid JSON and valid UTF-8: strings are escaped, invalid UTF-8 becomes U+FFFD,
  * U+2028/U+2029 are escaped so the text is also a valid JavaScript literal. */
 #ifndef JSON_OUT_H
@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#include "../util/strbuf.h"
+#include "strbuf.h"
 
 #define JW_MAX_DEPTH 48
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../util/timefmt.h"
+#include "timefmt.h"
 
 void jw_init(struct jw *w, struct strbuf *sb)
 {
