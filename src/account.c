@@ -86,12 +86,9 @@ static void login_work(struct req *r, struct store *s)
 		req_fail(r, rc);
 		return;
 	}
-	if (password_needs_rehash(hash) && password_hash(password, hash) == 0) {
-		st = store_sql(s, "UPDATE users SET pw_hash = $1 WHERE id = $2");
-		stmt_bind_text(st, 1, hash);
-		stmt_bind_int(st, 2, uid);
-		stmt_exec(st);
-	}
+	/* a hash from weaker days is replaced while the password is at hand; failing that is harmless */
+	if (password_needs_rehash(hash) && password_hash(password, hash) == 0)
+		user_rehash(s, &a, uid, hash);
 	set_cookie(r, token);
 	struct jw *w = req_jw(r);
 	jw_obj(w);

@@ -169,6 +169,21 @@ int user_set_password(struct store *s, const struct actor *a, int64_t id, const 
 	return audit_commit(s, a, "user.password", "user", id, user_audit_state);
 }
 
+int user_rehash(struct store *s, const struct actor *a, int64_t id, const char *pw_hash)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "UPDATE users SET pw_hash = $1 WHERE id = $2");
+	stmt_bind_text(st, 1, pw_hash);
+	stmt_bind_int(st, 2, id);
+	if ((rc = stmt_exec(st)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return audit_commit(s, a, "user.rehash", "user", id, user_audit_state);
+}
+
 /* ---- HTTP ---- */
 
 /* The organisation a caller's user management is confined to: 0 (everyone) for the association

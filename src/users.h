@@ -30,4 +30,8 @@ int user_create(struct store *s, const struct actor *a, const struct user_in *in
 int user_set_password(struct store *s, const struct actor *a, int64_t id, const char *pw_hash,
 		      int64_t keep_session, int *ended);
 
+/* Replaces a hash made with weaker parameters by a stronger one of the same password, with its
+ * audit record; sessions are untouched. */
+int user_rehash(struct store *s, const struct actor *a, int64_t id, const char *pw_hash);
+
 #endif

@@ -1,6 +1,8 @@
 /* Signing in, sessions and their limits, CSRF and origin rules, capabilities, passwords. */
 #include "harness.h"
 
+#include <sodium.h>
+
 #include "util/clock.h"
 #include "util/digest.h"
 
@@ -357,6 +359,32 @@ static void test_disabled_user(void **state)
 	h_expect(login_as("staff1", H_PASSWORD), 200, NULL);
 }
 
+static void test_rehash_on_sign_in(void **state)
+{
+	(void)state;
+	/* a hash made with weaker parameters than today's (one pass, 8 MiB) */
+	char weak[crypto_pwhash_STRBYTES];
+	assert_int_equal(crypto_pwhash_str_alg(weak, H_PASSWORD, strlen(H_PASSWORD), 1, 8u << 20,
+					       crypto_pwhash_ALG_ARGON2ID13), 0);
+	struct stmt *st = store_sql(H.store, "UPDATE users SET pw_hash = $1 WHERE id = $2");
+	stmt_bind_text(st, 1, weak);
+	stmt_bind_int(st, 2, H.cs_id);
+	assert_int_equal(stmt_exec(st), 0);
+	h_expect(login_as("cs1", H_PASSWORD), 200, NULL);
+	st = store_sql(H.store, "SELECT pw_hash FROM users WHERE id = $1");
+	stmt_bind_int(st, 1, H.cs_id);
+	assert_int_equal(stmt_step(st), STORE_ROW);
+	assert_non_null(strstr(stmt_text(st, 0), "m=19456,t=2"));
+	stmt_done(st);
+	/* audited like every write, and the password still works */
+	st = store_sql(H.store, "SELECT count(*) FROM audit_log WHERE action = 'user.rehash' AND entity_id = $1");
+	stmt_bind_int(st, 1, H.cs_id);
+	int64_t n = 0;
+	assert_int_equal(stmt_one_int(st, &n), 0);
+	assert_int_equal(n, 1);
+	h_expect(login_as("cs1", H_PASSWORD), 200, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,7 +392,7 @@ int main(void)
 		cmocka_unit_test(test_throttle),      cmocka_unit_test(test_me_and_sessions),
 		cmocka_unit_test(test_session_limits), cmocka_unit_test(test_cookie_and_csrf),
 		cmocka_unit_test(test_capabilities),  cmocka_unit_test(test_password_change),
-		cmocka_unit_test(test_disabled_user),
+		cmocka_unit_test(test_disabled_user), cmocka_unit_test(test_rehash_on_sign_in),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,7 +8,7 @@ import { pageHead, loading, empty, table, pager, notice, button, field, input, s
 const PER_PAGE = 20;
 // Suggestions for the filters; any other value is still accepted.
 const ENTITIES = ['session', 'org', 'user'];
-const ACTIONS = ['session.create', 'session.end', 'org.create', 'org.update', 'user.create', 'user.update', 'user.password'];
+const ACTIONS = ['session.create', 'session.end', 'org.create', 'org.update', 'user.create', 'user.update', 'user.password', 'user.rehash'];
 
 export function render(slot, ctx) {
   const state = { entity: '', action: '', page: 1 };
