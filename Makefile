@@ -1,7 +1,7 @@
 # Anjia — build, run and test. `make run` and `make test` do all the set-up on a fresh Debian machine.
 
 CC       ?= cc
-PKGS     := libevent libevent_pthreads sqlite3 libsodium jansson
+PKGS     := libevent libevent_pthreads sqlite3 libsodium jansson libqrencode
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 CPPFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -28,7 +28,7 @@ all: anjia
 
 # copied then renamed, so a running ./anjia is replaced, not overwritten
 anjia: build/rel/anjia
-	cp $< $@.new && mv -f $@.new $@
+	cp $< $@.$$$$ && mv -f $@.$$$$ $@
 
 deps:
 	@scripts/deps.sh --check || scripts/deps.sh

@@ -14,7 +14,11 @@
 #include "anjia.h"
 #include "app.h"
 #include "auth/audit.h"
+#include "auth/keys.h"
 #include "auth/password.h"
+#include "certs.h"
+#include "http/schema.h"
+#include "import.h"
 #include "demo.h"
 #include "http/pool.h"
 #include "http/router.h"
@@ -27,6 +31,8 @@
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
+
+#include <sodium.h>
 
 #define DEFAULT_DB "var/anjia.db"
 
@@ -109,6 +115,17 @@ static int parse_offset(const char *s, int *out)
 	return 0;
 }
 
+/* Loads the key file (given, or beside the database), creating it the first time. */
+static int open_keys(const char *keys, const char *db, struct store *s)
+{
+	char path[4096];
+	if (keys)
+		str_copy(path, sizeof path, keys);
+	else
+		keys_default_path(db, path, sizeof path);
+	return keys_open(path, 1, s) == AJ_OK ? 0 : -1;
+}
+
 /* The web UI's directory when none was given: web/ here, else web/ beside the program. */
 static const char *default_web_dir(char *buf, size_t n)
 {
@@ -141,7 +158,8 @@ static const char serve_usage[] =
 	"  --trust-proxy        believe X-Forwarded-Proto and X-Real-IP (behind nginx)\n"
 	"  --timeout SECS       read/write timeout per connection (default 15)\n"
 	"  --max-fds N          cap on open descriptors (default 4096)\n"
-	"  --utc-offset +HH:MM  zone of times in responses (default +08:00, Asia/Shanghai)\n";
+	"  --utc-offset +HH:MM  zone of times in responses (default +08:00, Asia/Shanghai)\n"
+	"  --keys FILE          the key file (default anjia.keys beside the database; made on first start)\n";
 
 int cmd_serve(int argc, char **argv)
 {
@@ -151,10 +169,10 @@ int cmd_serve(int argc, char **argv)
 		{"loops", required_argument, 0, 'L'},   {"workers", required_argument, 0, 'W'},
 		{"access-log", required_argument, 0, 'a'}, {"trust-proxy", no_argument, 0, 't'},
 		{"timeout", required_argument, 0, 'T'}, {"max-fds", required_argument, 0, 'F'},
-		{"utc-offset", required_argument, 0, 'z'}, {"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0}};
+		{"utc-offset", required_argument, 0, 'z'}, {"keys", required_argument, 0, 'k'},
+		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	char web_buf[4096];
-	const char *db = DEFAULT_DB, *web = NULL, *access = "-";
+	const char *db = DEFAULT_DB, *web = NULL, *access = "-", *keys = NULL;
 	struct server_opts so = {"127.0.0.1", 8080, 0, 15, 16384, 4096, 10};
 	long v, workers = 2;
 	int c, trust = 0, off;
@@ -195,6 +213,7 @@ int cmd_serve(int argc, char **argv)
 				goto usage;
 			time_set_offset(off);
 			break;
+		case 'k': keys = optarg; break;
 		case 'h': fputs(serve_usage, stdout); return 0;
 		default: goto usage;
 		}
@@ -216,8 +235,10 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	struct store *s = open_db(db, DB_MAY_CREATE);
-	if (!s)
+	if (!s || open_keys(keys, db, s) != 0) {
+		store_close(s);
 		return 1;
+	}
 	store_close(s);
 
 	struct app app = {0};
@@ -294,19 +315,21 @@ int cmd_migrate(int argc, char **argv)
 /* ---- demo ---- */
 
 static const char demo_usage[] =
-	"usage: anjia demo [--db PATH] [--password PW] [--seed N]\n"
+	"usage: anjia demo [--db PATH] [--password PW] [--seed N] [--keys FILE] [--workers N]\n"
 	"Loads a believable industry in one city into an empty database: the association and its\n"
 	"24-hour customer-service team, companies, a training school, an inspection body and users\n"
 	"in every role (admin, cs1, company1, staff1, trainer1, inspector1, worker1, customer1, …),\n"
-	"all with password PW (default anjia-demo-2026).\n";
+	"all with password PW (default anjia-demo-2026), and N workers (default 2000) with their\n"
+	"checks, training histories and certificates.\n";
 
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, 0, 'd'}, {"password", required_argument, 0, 'p'},
-		{"seed", required_argument, 0, 's'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-	const char *db = DEFAULT_DB, *code;
-	struct demo_opts o = {"anjia-demo-2026", 1, 0};
+		{"seed", required_argument, 0, 's'}, {"keys", required_argument, 0, 'k'},
+		{"workers", required_argument, 0, 'w'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *code, *keys = NULL;
+	struct demo_opts o = {"anjia-demo-2026", 1, 0, 2000};
 	long v;
 	int c;
 	optind = 1;
@@ -319,6 +342,12 @@ int cmd_demo(int argc, char **argv)
 				goto usage;
 			o.seed = (uint64_t)v;
 			break;
+		case 'k': keys = optarg; break;
+		case 'w':
+			if (parse_int_arg(optarg, 0, 1000000, &v))
+				goto usage;
+			o.workers = (int)v;
+			break;
 		case 'h': fputs(demo_usage, stdout); return 0;
 		default: goto usage;
 		}
@@ -330,8 +359,10 @@ int cmd_demo(int argc, char **argv)
 		return 2;
 	}
 	struct store *s = open_db(db, DB_MAY_CREATE);
-	if (!s)
+	if (!s || open_keys(keys, db, s) != 0) {
+		store_close(s);
 		return 1;
+	}
 	int rc = demo_load(s, &o);
 	store_close(s);
 	if (rc == AJ_ECONFLICT)
@@ -429,7 +460,7 @@ int cmd_user(int argc, char **argv)
 	char hash[PASSWORD_HASH_LEN];
 	if (!s)
 		goto out;
-	struct user_in in = {lname, name ? name : lname, r, 0, hash};
+	struct user_in in = {lname, name ? name : lname, r, 0, hash, 0};
 	if (org && org_find(s, org, &in.org_id, NULL) != AJ_OK) {
 		fprintf(stderr, "anjia: no such organisation: %s\n", org);
 		goto out;
@@ -584,4 +615,190 @@ int cmd_backup(int argc, char **argv)
 	}
 	printf("%s backed up to %s\n", db, to);
 	return 0;
+}
+
+/* ---- import workers ---- */
+
+static const char import_usage[] =
+	"usage: anjia import workers --company ORG [--good-only] [--dry-run] [--db PATH] [--keys FILE] FILE\n"
+	"Registers workers for company ORG (its id or exact name) from a CSV file (UTF-8, with or without\n"
+	"BOM; columns name/姓名, id_number/身份证号, phone/手机, trades/工种, level/等级 and optionally\n"
+	"experience_since/从业开始, photo_ref/照片). Every row is checked; nothing is imported unless\n"
+	"every row is good, or with --good-only the good rows are. --dry-run checks and writes nothing.\n";
+
+/* Reads a whole file (at most max bytes) into a new buffer. */
+static char *read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct strbuf sb;
+	strbuf_init(&sb, max);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		strbuf_add(&sb, buf, n);
+	if (f != stdin)
+		fclose(f);
+	if (sb.failed) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, len);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, 0, 'd'},   {"keys", required_argument, 0, 'k'},
+		{"company", required_argument, 0, 'c'}, {"good-only", no_argument, 0, 'g'},
+		{"dry-run", no_argument, 0, 'n'},    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *keys = NULL, *company = NULL;
+	int good_only = 0, dry = 0, c;
+	if (argc < 2 || strcmp(argv[1], "workers") != 0) {
+		int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
+		fputs(import_usage, help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'k': keys = optarg; break;
+		case 'c': company = optarg; break;
+		case 'g': good_only = 1; break;
+		case 'n': dry = 1; break;
+		case 'h': fputs(import_usage, stdout); return 0;
+		default: fputs(import_usage, stderr); return 2;
+		}
+	}
+	if (optind != argc - 1 || !company) {
+		fputs(import_usage, stderr);
+		return 2;
+	}
+	size_t len;
+	char *csv = read_file(argv[optind], 8u << 20, &len);
+	if (!csv) {
+		fprintf(stderr, "anjia: cannot read %s (or it is larger than 8 MiB)\n", argv[optind]);
+		return 1;
+	}
+	struct store *s = open_db(db, DB_MUST_EXIST);
+	int rc = 1;
+	int64_t org = 0;
+	char kind[16] = "";
+	struct import_result *res = xmalloc(sizeof *res);
+	if (!s || open_keys(keys, db, s) != 0)
+		goto out;
+	if (org_find(s, company, &org, kind) != AJ_OK || strcmp(kind, "company") != 0) {
+		fprintf(stderr, "anjia: no such company: %s\n", company);
+		goto out;
+	}
+	struct actor a = {0, 0, "cli"};
+	int r = import_workers(s, &a, org, csv, len, good_only, dry, res);
+	for (int i = 0; i < res->n_errors; i++)
+		fprintf(stderr, "line %d: %s%s%s\n", res->errors[i].line, res->errors[i].code,
+			res->errors[i].field[0] ? " " : "", res->errors[i].field);
+	if (res->more_errors)
+		fprintf(stderr, "… and %d more errors\n", res->more_errors);
+	if (r == AJ_ERULE) {
+		fprintf(stderr, "anjia: nothing imported: %d of %d rows have errors\n", res->n_errors + res->more_errors,
+			res->rows);
+	} else if (r != AJ_OK) {
+		fprintf(stderr, "anjia: the import failed in the store\n");
+	} else {
+		printf("%s%d rows: %d imported (%d linked from another company), %d skipped\n",
+		       dry ? "checked only: " : "", res->rows, res->imported, res->linked, res->skipped);
+		rc = 0;
+	}
+out:
+	free(res);
+	free(csv);
+	store_close(s);
+	return rc;
+}
+
+/* ---- verify a credential ---- */
+
+static const char verify_usage[] =
+	"usage: anjia verify [--keys FILE | --public-key KEY] [--db PATH] TOKEN\n"
+	"Checks a credential's signature (the token in a certificate's QR code). Exit 0 when it is\n"
+	"genuine (and, with --db, still valid), 1 when forged or altered, 3 when genuine but revoked,\n"
+	"renewed or expired.\n";
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, 0, 'd'}, {"keys", required_argument, 0, 'k'},
+		{"public-key", required_argument, 0, 'p'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	const char *db = NULL, *keys = NULL, *pub = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'k': keys = optarg; break;
+		case 'p': pub = optarg; break;
+		case 'h': fputs(verify_usage, stdout); return 0;
+		default: fputs(verify_usage, stderr); return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(verify_usage, stderr);
+		return 2;
+	}
+	if (digest_init() != 0)
+		return 1;
+	unsigned char pk[32];
+	char kid[KEYS_KID_LEN], path[4096];
+	size_t n = 0;
+	const char *token = argv[optind];
+	/* a token pasted from a link may carry the link's start */
+	const char *hash = strchr(token, '#');
+	if (hash)
+		token = hash + 1;
+	if (pub) {
+		if (sodium_base642bin(pk, sizeof pk, pub, strlen(pub), NULL, &n, NULL,
+				      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n != 32) {
+			fprintf(stderr, "anjia: --public-key must be 32 bytes in base64url\n");
+			return 2;
+		}
+	} else {
+		if (keys)
+			str_copy(path, sizeof path, keys);
+		else
+			keys_default_path(db ? db : DEFAULT_DB, path, sizeof path);
+		if (keys_read_public(path, pk, kid) != 0) {
+			fprintf(stderr, "anjia: cannot read a public key from %s (give --keys or --public-key)\n", path);
+			return 2;
+		}
+	}
+	struct credential cred;
+	int ok = credential_verify(token, pk, &cred);
+	if (!ok) {
+		printf("INVALID: the credential is forged, altered or not a credential\n");
+		return 1;
+	}
+	printf("genuine credential %s: %s, %s, level %s, valid %s to %s\n", cred.serial, cred.masked,
+	       cred.n_trades ? cred.trades[0] : "", cred.level, cred.from, cred.until);
+	if (!db)
+		return 0;
+	struct store *s = open_db(db, DB_MUST_EXIST);
+	if (!s)
+		return 1;
+	struct stmt *st = store_sql(s, "SELECT status, valid_until FROM certificates WHERE serial = $1");
+	stmt_bind_text(st, 1, cred.serial);
+	int rc = 1;
+	if (stmt_step(st) == STORE_ROW) {
+		int64_t until = 0;
+		parse_date(stmt_text(st, 1), &until);
+		const char *status = stmt_text(st, 0);
+		int current = strcmp(status, "valid") == 0 && until >= time_today();
+		printf("status now: %s\n", current ? "valid" : strcmp(status, "valid") == 0 ? "expired" : status);
+		rc = current ? 0 : 3;
+	} else {
+		printf("status now: unknown to this database\n");
+	}
+	stmt_done(st);
+	store_close(s);
+	return rc;
 }

@@ -10,6 +10,7 @@ struct demo_opts {
 	const char *password;   /* every demo login's password */
 	uint64_t seed;          /* the same seed gives the same data */
 	int quiet;
+	int workers;            /* how many workers, with their histories */
 };
 
 /* Loads the demo into an empty, migrated database; AJ_ECONFLICT if it already holds organisations. */

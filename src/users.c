@@ -12,6 +12,7 @@
 #include "http/schema.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "workers.h"
 
 static const char *const role_names[] = {"association_admin", "cs_agent", "company_admin",
 					 "company_staff", "trainer", "inspector", "worker", "customer",
@@ -20,7 +21,7 @@ static const char *const statuses[] = {"active", "disabled", NULL};
 
 SCHEMA(user_body, S_STR("login", F_REQ, 3, 64), S_STR("name", F_REQ, 1, 50),
        S_ENUM("role", F_REQ, role_names), S_INT("org_id", F_NULL, 1, INT64_MAX),
-       S_SECRET("password", F_REQ));
+       S_SECRET("password", F_REQ), S_INT("worker_id", F_NULL, 1, INT64_MAX));
 SCHEMA(user_patch_body, S_STR("name", 0, 1, 50), S_ENUM("status", 0, statuses),
        S_SECRET("password", 0));
 SCHEMA(users_query, S_INT("org_id", 0, 1, INT64_MAX), S_ENUM("role", 0, role_names),
@@ -147,7 +148,38 @@ int user_create(struct store *s, const struct actor *a, const struct user_in *in
 			FAULT(f, "login_taken", "login");
 		return rc;
 	}
+	if (in->worker_id) {
+		/* a worker's login is theirs to one record: their company's current worker without one */
+		st = store_sql(s, "SELECT company_id, user_id FROM workers WHERE id = $1");
+		stmt_bind_int(st, 1, in->worker_id);
+		rc = stmt_step(st);
+		int mine = rc == STORE_ROW && stmt_int(st, 0) == in->org_id;
+		int taken = rc == STORE_ROW && !stmt_is_null(st, 1);
+		stmt_done(st);
+		if (rc < 0 || !mine || taken) {
+			store_rollback(s);
+			if (rc < 0)
+				return rc;
+			FAULT(f, taken && mine ? "worker_has_account" : "worker_not_found", "worker_id");
+			return taken && mine ? AJ_ECONFLICT : AJ_ERULE;
+		}
+		if ((rc = store_begin(s)) != AJ_OK)
+			goto fail;
+		st = store_sql(s, "UPDATE workers SET user_id = $1, updated_at = $2 WHERE id = $3");
+		stmt_bind_int(st, 1, *id);
+		stmt_bind_int(st, 2, now);
+		stmt_bind_int(st, 3, in->worker_id);
+		if ((rc = stmt_exec(st)) != AJ_OK) {
+			store_rollback(s);
+			goto fail;
+		}
+		if ((rc = audit_commit(s, a, "worker.link_user", "worker", in->worker_id, worker_state)) != AJ_OK)
+			goto fail;
+	}
 	return audit_commit(s, a, "user.create", "user", *id, user_audit_state);
+fail:
+	store_rollback(s);
+	return rc;
 }
 
 int user_set_password(struct store *s, const struct actor *a, int64_t id, const char *pw_hash,
@@ -298,6 +330,11 @@ void api_users_create(struct req *r)
 	cw->in.name = req_str(r, "name");
 	cw->in.role = role_parse(req_str(r, "role"));
 	cw->in.org_id = req_int(r, "org_id", 0);
+	cw->in.worker_id = req_int(r, "worker_id", 0);
+	if (cw->in.worker_id && cw->in.role != ROLE_WORKER) {
+		req_error(r, 400, "invalid_value", "worker_id");
+		return;
+	}
 	if (r->user.role != ROLE_ASSOCIATION_ADMIN) {
 		/* a company admin adds people to their own company, in company roles */
 		if (cw->in.role != ROLE_COMPANY_ADMIN && cw->in.role != ROLE_COMPANY_STAFF &&

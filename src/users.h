@@ -15,14 +15,16 @@ struct user_in {
 	enum role role;
 	int64_t org_id;        /* 0 for customers */
 	const char *pw_hash;   /* Argon2id hash (src/auth/password.h) */
+	int64_t worker_id;     /* role worker: the worker record this login is theirs to, or 0 */
 };
 
 /* 1 when login is of the allowed form (already lower-case). */
 int user_login_valid(const char *login);
 /* Lower-cases login into out (65 bytes); -1 when it is too long. */
 int user_login_normalise(const char *login, char out[65]);
-/* Creates a user with its audit record. Refusals set *f: login_taken, org_not_found,
- * role_org_mismatch. */
+/* Creates a user with its audit record (and, with worker_id, links the worker's record in the
+ * same transaction). Refusals set *f: login_taken, org_not_found, role_org_mismatch,
+ * worker_not_found, worker_has_account. */
 int user_create(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
 		struct fault *f);
 /* Sets the user's password hash and ends their other sessions (keep stays), with its audit

@@ -14,13 +14,22 @@ static const struct {
 	[ROLE_NONE] = {"", NULL, 0},
 	[ROLE_ASSOCIATION_ADMIN] = {"association_admin", "association",
 				    C(SIGNED_IN) | C(ORG_READ) | C(ORG_MANAGE) | C(USER_READ) |
-					    C(USER_MANAGE) | C(AUDIT_READ)},
-	[ROLE_CS_AGENT] = {"cs_agent", "association", C(SIGNED_IN) | C(ORG_READ)},
-	[ROLE_COMPANY_ADMIN] = {"company_admin", "company", C(SIGNED_IN) | C(USER_READ) | C(USER_MANAGE)},
-	[ROLE_COMPANY_STAFF] = {"company_staff", "company", C(SIGNED_IN)},
-	[ROLE_TRAINER] = {"trainer", "training", C(SIGNED_IN)},
+					    C(USER_MANAGE) | C(AUDIT_READ) | C(STANDARDS_MANAGE) |
+					    C(WORKER_READ) | C(WORKER_MANAGE) | C(WORKER_REVOKE) |
+					    C(CHECK_RECORD) | C(TRAINING_DEFINE) | C(TRAINING_RUN) |
+					    C(TRAINING_ENROL) | C(TRAINING_REPORT) | C(CERT_MANAGE)},
+	[ROLE_CS_AGENT] = {"cs_agent", "association", C(SIGNED_IN) | C(ORG_READ) | C(WORKER_READ)},
+	[ROLE_COMPANY_ADMIN] = {"company_admin", "company",
+				C(SIGNED_IN) | C(USER_READ) | C(USER_MANAGE) | C(WORKER_READ) |
+					C(WORKER_MANAGE) | C(CHECK_RECORD) | C(TRAINING_ENROL) |
+					C(TRAINING_REPORT)},
+	[ROLE_COMPANY_STAFF] = {"company_staff", "company",
+				C(SIGNED_IN) | C(WORKER_READ) | C(WORKER_MANAGE) | C(CHECK_RECORD) |
+					C(TRAINING_ENROL)},
+	[ROLE_TRAINER] = {"trainer", "training",
+			  C(SIGNED_IN) | C(TRAINING_RUN) | C(TRAINING_ENROL) | C(TRAINING_REPORT)},
 	[ROLE_INSPECTOR] = {"inspector", "inspection", C(SIGNED_IN)},
-	[ROLE_WORKER] = {"worker", "company", C(SIGNED_IN)},
+	[ROLE_WORKER] = {"worker", "company", C(SIGNED_IN) | C(WORKER_READ)},
 	[ROLE_CUSTOMER] = {"customer", NULL, C(SIGNED_IN)},
 };
 
@@ -31,6 +40,16 @@ static const char *const cap_names[CAP_COUNT] = {
 	[CAP_USER_READ] = "user.read",
 	[CAP_USER_MANAGE] = "user.manage",
 	[CAP_AUDIT_READ] = "audit.read",
+	[CAP_STANDARDS_MANAGE] = "standards.manage",
+	[CAP_WORKER_READ] = "worker.read",
+	[CAP_WORKER_MANAGE] = "worker.manage",
+	[CAP_WORKER_REVOKE] = "worker.revoke",
+	[CAP_CHECK_RECORD] = "check.record",
+	[CAP_TRAINING_DEFINE] = "training.define",
+	[CAP_TRAINING_RUN] = "training.run",
+	[CAP_TRAINING_ENROL] = "training.enrol",
+	[CAP_TRAINING_REPORT] = "training.report",
+	[CAP_CERT_MANAGE] = "cert.manage",
 };
 
 caps_t role_caps(enum role r)

@@ -24,6 +24,16 @@ enum cap {
 	CAP_USER_READ,   /* see users (company admins: their own company's) */
 	CAP_USER_MANAGE, /* create and disable users (company admins: their own company's) */
 	CAP_AUDIT_READ,  /* read and verify the audit chain */
+	CAP_STANDARDS_MANAGE, /* set the association's standards */
+	CAP_WORKER_READ, /* see workers (companies: their own; a worker: themself) */
+	CAP_WORKER_MANAGE, /* register, change and import workers (companies: their own) */
+	CAP_WORKER_REVOKE, /* revoke or suspend a person industry-wide */
+	CAP_CHECK_RECORD, /* record checks (which kinds depends on the role) */
+	CAP_TRAINING_DEFINE, /* define courses */
+	CAP_TRAINING_RUN, /* schedule sessions, record attendance and scores */
+	CAP_TRAINING_ENROL, /* enrol workers in sessions */
+	CAP_TRAINING_REPORT, /* pass rates */
+	CAP_CERT_MANAGE, /* certificate policies; issue, renew and revoke certificates */
 	CAP_COUNT
 };
 

@@ -73,7 +73,7 @@ void req_send(struct req *r, int status)
 	r->replied = 1;
 }
 
-void req_error(struct req *r, int status, const char *code, const char *field)
+struct jw *req_error_open(struct req *r, int status, const char *code, const char *field, const char *detail)
 {
 	struct jw *w = req_jw(r);
 	jw_obj(w);
@@ -83,10 +83,23 @@ void req_error(struct req *r, int status, const char *code, const char *field)
 	jw_kstr(w, "message", error_message(code, r->lang));
 	if (field)
 		jw_kstr(w, "field", field);
-	jw_obj_end(w);
+	if (detail)
+		jw_kstr(w, "detail", detail);
 	jw_obj_end(w);
 	r->status = status;
 	r->replied = 1;
+	return w;
+}
+
+void req_error_close(struct req *r)
+{
+	jw_obj_end(&r->jw);
+}
+
+void req_error(struct req *r, int status, const char *code, const char *field)
+{
+	req_error_open(r, status, code, field, NULL);
+	req_error_close(r);
 }
 
 void req_fail(struct req *r, int err)

@@ -106,6 +106,10 @@ struct jw *req_jw(struct req *r);
 void req_send(struct req *r, int status);
 /* Sends the JSON error envelope; message in the request's language; field may be NULL. */
 void req_error(struct req *r, int status, const char *code, const char *field);
+/* The envelope with more to say: "detail" inside the error (may be NULL), and room for members
+ * beside "error" (such as "reasons") written to the returned writer before req_error_close. */
+struct jw *req_error_open(struct req *r, int status, const char *code, const char *field, const char *detail);
+void req_error_close(struct req *r);
 /* Maps an anjia_err to its status and generic code. */
 void req_fail(struct req *r, int err);
 /* Like req_fail, with the code and field a domain function gave, when it gave one. */

@@ -42,6 +42,23 @@ int parse_int64(const char *s, int64_t *out)
 	return 0;
 }
 
+int parse_date(const char *s, int64_t *days)
+{
+	int y = 0, m = 0, d = 0;
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (!time_valid_date(y, m, d) || y < 1900)
+		return -1;
+	*days = time_days_from_civil(y, (unsigned)m, (unsigned)d);
+	return 0;
+}
+
 static const struct field *find(const struct schema *s, const char *name)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -127,6 +144,29 @@ static int check_value(const struct field *f, json_t *obj, const char *key, json
 			}
 		}
 		return check_text(f, s, n, f->type == FT_TEXT, f->max, e);
+	}
+	case FT_DATE: {
+		int64_t days;
+		if (!json_is_string(v))
+			return fail(e, "invalid_type", f->name);
+		return parse_date(json_string_value(v), &days) == 0 ? 0 : fail(e, "invalid_date", f->name);
+	}
+	case FT_IDS: {
+		if (!json_is_array(v))
+			return fail(e, "invalid_type", f->name);
+		size_t n = json_array_size(v);
+		if ((int64_t)n < f->min)
+			return fail(e, "too_short", f->name);
+		if ((int64_t)n > f->max)
+			return fail(e, "too_many", f->name);
+		for (size_t i = 0; i < n; i++) {
+			json_t *it = json_array_get(v, i);
+			if (!json_is_integer(it))
+				return fail(e, "invalid_type", f->name);
+			if (json_integer_value(it) < 1)
+				return fail(e, "out_of_range", f->name);
+		}
+		return 0;
 	}
 	case FT_SECRET: {
 		if (!json_is_string(v))
@@ -235,6 +275,10 @@ int schema_check_query(const struct schema *s, const struct qparam *q, int nq, s
 			break;
 		case FT_TIME:
 			if (time_parse_iso(v, &n))
+				return fail(e, "invalid_parameter", f->name);
+			break;
+		case FT_DATE:
+			if (parse_date(v, &n))
 				return fail(e, "invalid_parameter", f->name);
 			break;
 		default: {

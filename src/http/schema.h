@@ -20,6 +20,8 @@ enum ftype {
 	FT_STRINGS,  /* array of one-line strings: min/max count items, item_max their length;
 			values, when set, restricts the items */
 	FT_SECRET,   /* a password: never trimmed, its characters left to the password rules */
+	FT_DATE,     /* a calendar date, YYYY-MM-DD */
+	FT_IDS,      /* array of positive integers (ids): min/max count items */
 };
 
 #define F_REQ 1u    /* must be present */
@@ -45,6 +47,8 @@ struct schema {
 #define S_BOOL(name, flags) {name, FT_BOOL, flags, 0, 0, NULL, 0}
 #define S_ENUM(name, flags, values) {name, FT_ENUM, flags, 0, 0, values, 0}
 #define S_TIME(name, flags) {name, FT_TIME, flags, 0, 0, NULL, 0}
+#define S_DATE(name, flags) {name, FT_DATE, flags, 0, 0, NULL, 0}
+#define S_IDS(name, flags, min, max) {name, FT_IDS, flags, min, max, NULL, 0}
 #define S_SECRET(name, flags) {name, FT_SECRET, flags, 0, 1024, NULL, 0}
 #define S_STRS(name, flags, min, max, item_max, values) {name, FT_STRINGS, flags, min, max, values, item_max}
 
@@ -72,6 +76,8 @@ int schema_check_query(const struct schema *s, const struct qparam *q, int nq, s
 
 /* Counts UTF-8 characters of s; -1 when s holds a control character not allowed by multiline. */
 long utf8_chars(const char *s, size_t n, int multiline);
+/* Parses YYYY-MM-DD (a real date) into its days since 1970-01-01; 0 or -1. */
+int parse_date(const char *s, int64_t *days);
 /* Parses a decimal integer with nothing around it; 0 or -1. */
 int parse_int64(const char *s, int64_t *out);
 

@@ -167,6 +167,19 @@ static const struct web_file *find(const struct web *w, const char *path)
 	return bsearch(&key, w->files, w->n, sizeof *w->files, by_path);
 }
 
+/* The file a path is answered with: pages with a path of their own (a certificate's check, a
+ * worker's public profile) are single files that read the rest of the path themselves. */
+static const char *page_of(const char *path)
+{
+	if (strcmp(path, "/") == 0)
+		return "/index.html";
+	if (strcmp(path, "/verify") == 0 || strncmp(path, "/verify/", 8) == 0)
+		return "/verify.html";
+	if (strncmp(path, "/workers/", 9) == 0 && path[9])
+		return "/worker.html";
+	return path;
+}
+
 void static_serve(struct req *r)
 {
 	if (r->method != M_GET && r->method != M_HEAD) {
@@ -174,8 +187,7 @@ void static_serve(struct req *r)
 		req_error(r, 405, "method_not_allowed", NULL);
 		return;
 	}
-	const char *path = strcmp(r->path, "/") == 0 ? "/index.html" : r->path;
-	const struct web_file *f = find(r->app->web, path);
+	const struct web_file *f = find(r->app->web, page_of(r->path));
 	if (!f) {
 		req_error(r, 404, "not_found", NULL);
 		return;

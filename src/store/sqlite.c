@@ -23,7 +23,7 @@ struct stmt {
 
 struct store {
 	sqlite3 *db;
-	int in_tx;
+	int in_tx;      /* transaction depth: 1 the outer BEGIN IMMEDIATE, more are savepoints */
 	struct stmt *cache[CACHE_SLOTS];
 };
 
@@ -272,6 +272,11 @@ int stmt_exec(struct stmt *st)
 	return rc;
 }
 
+int64_t store_changes(struct store *s)
+{
+	return sqlite3_changes64(s->db);
+}
+
 int stmt_one_int(struct stmt *st, int64_t *out)
 {
 	int rc = stmt_step(st);
@@ -281,13 +286,18 @@ int stmt_one_int(struct stmt *st, int64_t *out)
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 }
 
+/* A begin inside a transaction opens a savepoint, so a function that writes in a transaction of
+ * its own can also be one step of a larger one (an import, the demo loader). */
 int store_begin(struct store *s)
 {
+	int rc;
 	if (s->in_tx) {
-		log_error("store: transaction already open");
-		return AJ_ESTORE;
+		rc = stmt_exec(store_sql(s, "SAVEPOINT nested"));
+		if (rc == AJ_OK)
+			s->in_tx++;
+		return rc;
 	}
-	int rc = stmt_exec(store_sql(s, "BEGIN IMMEDIATE"));
+	rc = stmt_exec(store_sql(s, "BEGIN IMMEDIATE"));
 	if (rc == AJ_OK)
 		s->in_tx = 1;
 	return rc;
@@ -295,7 +305,17 @@ int store_begin(struct store *s)
 
 int store_commit(struct store *s)
 {
-	int rc = stmt_exec(store_sql(s, "COMMIT"));
+	int rc;
+	if (s->in_tx > 1) {
+		rc = stmt_exec(store_sql(s, "RELEASE nested"));
+		if (rc != AJ_OK) {
+			store_rollback(s);
+			return rc;
+		}
+		s->in_tx--;
+		return AJ_OK;
+	}
+	rc = stmt_exec(store_sql(s, "COMMIT"));
 	if (rc != AJ_OK) {
 		store_rollback(s);
 		return rc;
@@ -308,9 +328,20 @@ void store_rollback(struct store *s)
 {
 	if (!s->in_tx)
 		return;
+	if (s->in_tx > 1) {
+		stmt_exec(store_sql(s, "ROLLBACK TO nested"));
+		stmt_exec(store_sql(s, "RELEASE nested"));
+		s->in_tx--;
+		return;
+	}
 	if (sqlite3_get_autocommit(s->db) == 0)
 		stmt_exec(store_sql(s, "ROLLBACK"));
 	s->in_tx = 0;
+}
+
+int store_in_tx(const struct store *s)
+{
+	return s->in_tx > 0;
 }
 
 void store_like_pattern(const char *q, char *out, size_t n)

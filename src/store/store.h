@@ -25,10 +25,13 @@ int store_migrate(struct store *s, int *applied);
 /* The newest schema version applied (0 for an empty database). */
 int store_schema_version(struct store *s);
 
-/* A write transaction: BEGIN IMMEDIATE, so writers queue at the start, never midway. */
+/* A write transaction: BEGIN IMMEDIATE, so writers queue at the start, never midway. Inside an
+ * open transaction, begin/commit/rollback work on a savepoint: the inner work can be undone alone,
+ * and nothing is durable before the outer commit. */
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
+int store_in_tx(const struct store *s);
 
 /* A cached prepared statement for a string-literal SQL text; the macro refuses anything
  * that is not a literal at compile time. NULL on failure: every stmt_* call accepts NULL and
@@ -58,6 +61,8 @@ int stmt_is_null(struct stmt *st, int col);
 void stmt_done(struct stmt *st);
 /* Steps to the end and finishes; 0 or a negative anjia_err. */
 int stmt_exec(struct stmt *st);
+/* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
+int64_t store_changes(struct store *s);
 /* Runs a single-row, single-integer query; AJ_ENOTFOUND when there is no row. */
 int stmt_one_int(struct stmt *st, int64_t *out);
 

@@ -2,6 +2,10 @@
  * locale state is involved. */
 #include "timefmt.h"
 
+#include <string.h>
+
+#include "clock.h"
+
 
 static int offset_min = 480;
 
@@ -146,5 +150,109 @@ int time_parse_iso(const char *s, int64_t *out)
 		return -1;
 	int64_t days = time_days_from_civil(y, (unsigned)mo, (unsigned)d);
 	*out = days * 86400 + h * 3600 + mi * 60 + se - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+int64_t time_today(void)
+{
+	return time_local_days(clock_now());
+}
+
+int64_t time_local_days(int64_t t)
+{
+	int64_t local = t + (int64_t)offset_min * 60;
+	int64_t days = local / 86400;
+	if (local % 86400 < 0)
+		days--;
+	return days;
+}
+
+int64_t time_day_start(int64_t days)
+{
+	return days * 86400 - (int64_t)offset_min * 60;
+}
+
+void time_format_date(int64_t days, char out[11])
+{
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0)
+		y = 0;
+	if (y > 9999)
+		y = 9999;
+	int yy = (int)y;
+	out[0] = (char)('0' + yy / 1000);
+	out[1] = (char)('0' + yy / 100 % 10);
+	out[2] = (char)('0' + yy / 10 % 10);
+	out[3] = (char)('0' + yy % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+}
+
+int64_t time_add_months(int64_t days, int months)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	int64_t total = y * 12 + (m - 1) + months;
+	y = total / 12;
+	m = (unsigned)(total % 12) + 1;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	unsigned max = (unsigned)mdays[m - 1] + (m == 2 && leap);
+	if (d > max)
+		d = max;
+	return time_days_from_civil(y, m, d);
+}
+
+int time_quarter(int64_t t)
+{
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(time_local_days(t), &y, &m, &d);
+	return (int)(y * 4 + (m - 1) / 3);
+}
+
+int64_t time_quarter_start(int q)
+{
+	return time_day_start(time_days_from_civil(q / 4, (unsigned)(q % 4) * 3 + 1, 1));
+}
+
+void time_format_quarter(int q, char out[8])
+{
+	int y = q / 4;
+	if (y < 0)
+		y = 0;
+	if (y > 9999)
+		y = 9999;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = 'Q';
+	out[6] = (char)('1' + q % 4);
+	out[7] = '\0';
+}
+
+int time_parse_quarter(const char *s, int *q)
+{
+	if (!s || strlen(s) != 7 || s[4] != '-' || s[5] != 'Q' || s[6] < '1' || s[6] > '4')
+		return -1;
+	int y = 0;
+	for (int i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		y = y * 10 + (s[i] - '0');
+	}
+	if (y < 1970)
+		return -1;
+	*q = y * 4 + (s[6] - '1');
 	return 0;
 }

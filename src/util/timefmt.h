@@ -19,4 +19,24 @@ int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d);
 /* 1 when y-m-d is a real calendar date. */
 int time_valid_date(int y, int m, int d);
 
+/* ---- dates and quarters in the configured zone ---- */
+
+/* The local calendar day (days since 1970-01-01) of instant t. */
+int64_t time_local_days(int64_t t);
+/* The instant a local day begins. */
+int64_t time_day_start(int64_t days);
+/* Today's local day. */
+int64_t time_today(void);
+/* "2026-12-01" into out (11 bytes). */
+void time_format_date(int64_t days, char out[11]);
+/* The day months after days, clamped to the month's end (Jan 31 + 1 month = Feb 28/29). */
+int64_t time_add_months(int64_t days, int months);
+/* The quarter of instant t as year*4 + quarter-1 (2026-Q4 is 8107). */
+int time_quarter(int64_t t);
+/* The instant quarter q begins. */
+int64_t time_quarter_start(int q);
+/* "2026-Q4" into out (8 bytes); parsing the same, 0 or -1. */
+void time_format_quarter(int q, char out[8]);
+int time_parse_quarter(const char *s, int *q);
+
 #endif

@@ -1,0 +1,215 @@
+/* checks.c — identity verification, criminal background check, health examination, insurance:
+ * each recorded with its result, who recorded it, when, and when it lapses. Only the latest check
+ * of a kind counts; a failed background check stands until the association records a pass. */
+#include "checks.h"
+
+#include <string.h>
+
+
+#include "auth/audit.h"
+#include "eligibility.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "standards.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+#include "workers.h"
+
+static const char *const check_kinds[] = {"identity", "background", "health", "insurance", NULL};
+static const char *const check_results[] = {"pass", "fail", NULL};
+
+SCHEMA(check_record_body, S_ENUM("kind", F_REQ, check_kinds), S_ENUM("result", F_REQ, check_results),
+       S_DATE("checked_on", F_REQ), S_DATE("valid_until", F_NULL), S_STR("reference", F_NULL, 0, 100),
+       S_TEXT("note", F_NULL, 500));
+
+#define CHECK_COLUMNS \
+	"c.id, c.kind, c.result, c.checked_on, c.valid_until, c.reference, c.note, c.recorded_by, u.name," \
+	" c.org_id, o.name, c.created_at"
+#define CHECK_FROM " FROM checks c LEFT JOIN users u ON u.id = c.recorded_by LEFT JOIN orgs o ON o.id = c.org_id"
+
+static void check_json(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kstr(w, "kind", stmt_text(st, 1));
+	jw_kstr(w, "result", stmt_text(st, 2));
+	jw_kstr(w, "checked_on", stmt_text(st, 3));
+	jw_kstr(w, "valid_until", stmt_text(st, 4));
+	jw_kstr(w, "reference", stmt_text(st, 5));
+	jw_kstr(w, "note", stmt_text(st, 6));
+	jw_key(w, "recorded_by");
+	if (stmt_is_null(st, 7)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 7));
+		jw_kstr(w, "name", stmt_text(st, 8));
+		jw_obj_end(w);
+	}
+	jw_key(w, "org");
+	if (stmt_is_null(st, 9)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 9));
+		jw_kstr(w, "name", stmt_text(st, 10));
+		jw_obj_end(w);
+	}
+	jw_ktime(w, "created_at", stmt_int(st, 11));
+	jw_obj_end(w);
+}
+
+static int check_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT " CHECK_COLUMNS CHECK_FROM " WHERE c.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		struct jw w;
+		jw_init(&w, sb);
+		check_json(&w, st);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+/* Who may record which kind: the association anything; company admins anything for their own
+ * workers; company staff all but the background check. */
+static int may_record(enum role role, const char *kind)
+{
+	switch (role) {
+	case ROLE_ASSOCIATION_ADMIN:
+	case ROLE_COMPANY_ADMIN:
+		return 1;
+	case ROLE_COMPANY_STAFF:
+		return strcmp(kind, "background") != 0;
+	default:
+		return 0;
+	}
+}
+
+
+int check_record(struct store *s, const struct actor *a, const struct check_in *in, int64_t *id,
+		 struct fault *f)
+{
+	int64_t on, until = 0;
+	char until_s[11];
+	struct standards sd;
+	parse_date(in->checked_on, &on);
+	if (on > time_today()) {
+		FAULT(f, "date_in_future", "checked_on");
+		return AJ_ERULE;
+	}
+	if (in->valid_until) {
+		parse_date(in->valid_until, &until);
+		if (until < on) {
+			FAULT(f, "invalid_validity", "valid_until");
+			return AJ_ERULE;
+		}
+		str_copy(until_s, sizeof until_s, in->valid_until);
+	} else if (strcmp(in->kind, "insurance") == 0) {
+		FAULT(f, "missing_field", "valid_until");
+		return AJ_EINVAL;
+	} else if (strcmp(in->kind, "health") == 0 || strcmp(in->kind, "background") == 0) {
+		int rc = standards_get(s, &sd);
+		if (rc)
+			return rc;
+		int months = strcmp(in->kind, "health") == 0 ? sd.health_valid_months : sd.background_valid_months;
+		time_format_date(time_add_months(on, months) - 1, until_s);
+	}
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if (strcmp(in->kind, "background") == 0 && strcmp(in->result, "pass") == 0 && !in->association) {
+		struct stmt *st = store_sql(s, "SELECT result FROM checks WHERE worker_id = $1 AND kind = 'background'"
+					       " ORDER BY checked_on DESC, id DESC LIMIT 1");
+		stmt_bind_int(st, 1, in->worker_id);
+		int failed = stmt_step(st) == STORE_ROW && strcmp(stmt_text(st, 0), "fail") == 0;
+		stmt_done(st);
+		if (failed) {
+			store_rollback(s);
+			FAULT(f, "background_fail_standing", "result");
+			return AJ_ERULE;
+		}
+	}
+	struct stmt *st = store_sql(s, "INSERT INTO checks (worker_id, kind, result, checked_on, valid_until,"
+				       " reference, note, recorded_by, org_id, created_at)"
+				       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id");
+	stmt_bind_int(st, 1, in->worker_id);
+	stmt_bind_text(st, 2, in->kind);
+	stmt_bind_text(st, 3, in->result);
+	stmt_bind_text(st, 4, in->checked_on);
+	stmt_bind_text(st, 5, strcmp(in->kind, "identity") == 0 && !in->valid_until ? NULL : until_s);
+	stmt_bind_text(st, 6, in->reference);
+	stmt_bind_text(st, 7, in->note);
+	stmt_bind_id(st, 8, a->user_id);
+	stmt_bind_id(st, 9, in->org_id);
+	stmt_bind_int(st, 10, clock_now());
+	if ((rc = stmt_one_int(st, id)) != AJ_OK || (rc = elig_refresh(s, in->worker_id)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return audit_commit(s, a, "check.record", "check", *id, check_state);
+}
+
+void api_checks_create(struct req *r)
+{
+	struct check_in in = {r->id[0], req_str(r, "kind"), req_str(r, "result"), req_str(r, "checked_on"),
+			      req_str(r, "valid_until"), req_str(r, "reference"), req_str(r, "note"),
+			      r->user.org_id, r->user.role == ROLE_ASSOCIATION_ADMIN};
+	int rc = worker_visible(r, in.worker_id);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	if (!may_record(r->user.role, in.kind)) {
+		req_error(r, 403, "forbidden", "kind");
+		return;
+	}
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int64_t id;
+	if ((rc = check_record(r->store, &a, &in, &id, &f)) != AJ_OK) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	req_jw(r);
+	if ((rc = check_state(r->store, id, &r->out)) != AJ_OK)
+		req_fail(r, rc);
+	else
+		req_send(r, 201);
+}
+
+void api_checks_list(struct req *r)
+{
+	int rc = worker_visible(r, r->id[0]);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	struct page pg = {1, 100, 0};
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM checks WHERE worker_id = $1");
+	stmt_bind_int(st, 1, r->id[0]);
+	if ((rc = stmt_one_int(st, &total)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT " CHECK_COLUMNS CHECK_FROM " WHERE c.worker_id = $1"
+				 " ORDER BY c.checked_on DESC, c.id DESC LIMIT 100");
+	stmt_bind_int(st, 1, r->id[0]);
+	req_reply_list(r, st, check_json, &pg, total);
+}
+
+void checks_of_worker_json(struct store *s, int64_t worker_id, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT " CHECK_COLUMNS CHECK_FROM " WHERE c.worker_id = $1"
+				       " ORDER BY c.checked_on DESC, c.id DESC LIMIT 100");
+	stmt_bind_int(st, 1, worker_id);
+	jw_arr(w);
+	while (stmt_step(st) == STORE_ROW)
+		check_json(w, st);
+	stmt_done(st);
+	jw_arr_end(w);
+}

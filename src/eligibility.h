@@ -1,0 +1,90 @@
+/* eligibility.h — "may serve now": DOMAIN rule 1, the green/yellow/red status of the provincial
+ * home-service codes. One pure function judges a worker's facts for a trade at a time; the facts
+ * are kept in worker_facts by every write that changes them, so a judgement is two indexed reads.
+ * Bookings call this at assignment, confirmation and check-in. */
+#ifndef ELIGIBILITY_H
+#define ELIGIBILITY_H
+
+#include <stdint.h>
+
+#include "standards.h"
+#include "util/json_out.h"
+
+struct store;
+
+enum elig_status { ELIG_GREEN = 0, ELIG_YELLOW = 1, ELIG_RED = 2 };
+
+#define ELIG_MAX_REASONS 24
+
+struct elig_reason {
+	const char *code;
+	int red;             /* 1 red (may not serve), 0 yellow */
+	int64_t date;        /* a local day the reason names (lapse, end of grace, suspension), or -1 */
+	char detail[96];     /* e.g. the course or the missing safety topics; may be empty */
+};
+
+struct elig_result {
+	enum elig_status status;
+	int n;
+	struct elig_reason r[ELIG_MAX_REASONS];
+};
+
+/* Safety topics, bits of safety_mask. */
+enum { SAFETY_FIRST_AID = 1, SAFETY_FIRE = 2, SAFETY_PROTECTION = 4, SAFETY_ALL = 7 };
+
+/* What the rule reads about one worker, and about their certificate in the trade asked. */
+struct elig_facts {
+	int revoked;
+	int64_t suspended_until;   /* instant it ends, 0 none */
+	int employed;
+	unsigned trades_mask;
+	int identity_ok;
+	int background, health, insurance;             /* 0 none, 1 pass, 2 fail */
+	int64_t background_until, health_until, insurance_until; /* instant each lapses, 0 never */
+	unsigned safety_mask;
+	unsigned fail_mask;
+	int fail_general;
+	int refresher_q1, refresher_q2;
+	int cert;                  /* 0 none, 1 valid, 2 revoked */
+	int64_t cert_from, cert_until; /* instants */
+};
+
+/* What a judgement is for: serving checks everything; issuing a certificate checks what the
+ * certificate rests on (not the certificate itself, the employer or the quarter's refresher). */
+enum elig_purpose { ELIG_FOR_SERVICE, ELIG_FOR_CERTIFICATE };
+
+/* Judges facts f for trade (an index of trades[]) at instant at. */
+void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struct standards *sd,
+		  enum elig_purpose purpose, struct elig_result *out);
+/* Loads worker_id's facts and their best certificate in trade; AJ_ENOTFOUND for no such worker. */
+int elig_load(struct store *s, int64_t worker_id, int trade, struct elig_facts *f);
+/* elig_load, the standards, elig_compute. */
+int elig_evaluate(struct store *s, int64_t worker_id, int trade, int64_t at, enum elig_purpose purpose,
+		  struct elig_result *out);
+/* Recomputes worker_id's facts from their record, checks and training; call it inside the write
+ * transaction that changed any of them. */
+int elig_refresh(struct store *s, int64_t worker_id);
+
+const char *elig_status_name(enum elig_status st);
+/* Writes the reasons array; with the course detail filled in from the store where one applies. */
+void elig_reasons_json(struct jw *w, const struct elig_result *res, int lang);
+/* The message of a reason code in lang (0 Chinese, 1 English). */
+const char *elig_message(const char *code, int lang);
+
+/* The worker's colour over all their trades, and what lapses within the warning window. */
+struct elig_summary {
+	enum elig_status status;
+	int n_trades;
+	int trade[8];
+	enum elig_status trade_status[8];
+	int n_lapsing;
+	struct {
+		const char *what;   /* health, background, insurance, certificate, refresher */
+		int trade;          /* certificates: the trade; -1 otherwise */
+		int64_t date;       /* the local day */
+	} lapsing[16];
+};
+int elig_summary(struct store *s, int64_t worker_id, int64_t at, struct elig_summary *out);
+void elig_summary_json(struct jw *w, const struct elig_summary *sum);
+
+#endif

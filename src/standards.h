@@ -1,0 +1,20 @@
+/* standards.h — the association's standards (defaults from the seed): how long checks hold, the
+ * refresher's grace period, the warning window, the training pass-rate target. */
+#ifndef STANDARDS_H
+#define STANDARDS_H
+
+struct store;
+
+struct standards {
+	int health_valid_months;
+	int background_valid_months;
+	int refresher_grace_days;
+	int lapse_warning_days;
+	int training_pass_target;   /* percent */
+};
+
+/* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not
+ * read the store; a change made in this process is seen at once. 0 or a negative error. */
+int standards_get(struct store *s, struct standards *out);
+
+#endif

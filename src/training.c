@@ -1,0 +1,860 @@
+/* training.c — courses, sessions, enrolments, results and pass rates. A result refreshes the
+ * worker's facts: safety topics, refreshers and failures feed the "may serve now" rule. */
+#include "training.h"
+
+#include <string.h>
+
+#include "auth/audit.h"
+#include "eligibility.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "standards.h"
+#include "store/store.h"
+#include "trades.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+#include "workers.h"
+
+static const char *const course_kinds[] = {"skill", "safety_first_aid", "safety_fire", "safety_protection",
+					   "communication", "privacy", "emergency", "ethics", NULL};
+static const char *const truth[] = {"true", "false", NULL};
+static const char *const session_statuses[] = {"cancelled", NULL};
+
+SCHEMA(course_body, S_STR("code", F_REQ, 2, 20), S_STR("title", F_REQ, 2, 100), S_ENUM("kind", F_REQ, course_kinds),
+       S_ENUM("trade", F_NULL, trade_codes), S_INT("credits", F_REQ, 0, 20), S_INT("pass_mark", F_REQ, 0, 100),
+       S_BOOL("refresher", 0));
+SCHEMA(course_patch_body, S_STR("title", 0, 2, 100), S_INT("credits", 0, 0, 20), S_INT("pass_mark", 0, 0, 100),
+       S_BOOL("refresher", 0), S_BOOL("active", 0));
+SCHEMA(courses_query, S_ENUM("kind", 0, course_kinds), S_ENUM("trade", 0, trade_codes), S_ENUM("active", 0, truth),
+       S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
+SCHEMA(session_body, S_INT("course_id", F_REQ, 1, INT64_MAX), S_TIME("starts_at", F_REQ), S_TIME("ends_at", F_REQ),
+       S_STR("location", F_REQ, 2, 100), S_INT("capacity", F_REQ, 1, 500), S_INT("org_id", F_NULL, 1, INT64_MAX));
+SCHEMA(session_patch_body, S_ENUM("status", F_REQ, session_statuses));
+SCHEMA(sessions_query, S_INT("course_id", 0, 1, INT64_MAX), S_INT("org_id", 0, 1, INT64_MAX), S_TIME("from", 0),
+       S_TIME("to", 0), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
+SCHEMA(enrol_body, S_INT("worker_id", F_REQ, 1, INT64_MAX));
+SCHEMA(result_body, S_BOOL("attended", F_REQ), S_INT("score", F_NULL, 0, 100));
+SCHEMA(pass_rates_query, S_STR("quarter", 0, 7, 7), S_INT("company_id", 0, 1, INT64_MAX));
+SCHEMA(public_pass_rates_query, S_STR("quarter", 0, 7, 7));
+
+/* ---- courses ---- */
+
+#define COURSE_COLUMNS "id, code, title, kind, trade, credits, pass_mark, refresher, active, created_at"
+
+static void course_json(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kstr(w, "code", stmt_text(st, 1));
+	jw_kstr(w, "title", stmt_text(st, 2));
+	jw_kstr(w, "kind", stmt_text(st, 3));
+	jw_kstr(w, "trade", stmt_text(st, 4));
+	jw_kint(w, "credits", stmt_int(st, 5));
+	jw_kint(w, "pass_mark", stmt_int(st, 6));
+	jw_kbool(w, "refresher", (int)stmt_int(st, 7));
+	jw_kbool(w, "active", (int)stmt_int(st, 8));
+	jw_ktime(w, "created_at", stmt_int(st, 9));
+	jw_obj_end(w);
+}
+
+static int course_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT " COURSE_COLUMNS " FROM courses WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		struct jw w;
+		jw_init(&w, sb);
+		course_json(&w, st);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+static int code_valid(const char *c)
+{
+	for (; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-'))
+			return 0;
+	return 1;
+}
+
+int course_create(struct store *s, const struct actor *a, const struct course_in *in, int64_t *id,
+		  struct fault *f)
+{
+	int skill = strcmp(in->kind, "skill") == 0;
+	if (!code_valid(in->code)) {
+		FAULT(f, "invalid_characters", "code");
+		return AJ_EINVAL;
+	}
+	if (skill && !in->trade) {
+		FAULT(f, "trade_required", "trade");
+		return AJ_ERULE;
+	}
+	if (!skill && in->trade) {
+		FAULT(f, "trade_not_allowed", "trade");
+		return AJ_ERULE;
+	}
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	int64_t now = clock_now();
+	struct stmt *st = store_sql(s, "INSERT INTO courses (code, title, kind, trade, credits, pass_mark, refresher,"
+				       " active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)"
+				       " RETURNING id");
+	stmt_bind_text(st, 1, in->code);
+	stmt_bind_text(st, 2, in->title);
+	stmt_bind_text(st, 3, in->kind);
+	stmt_bind_text(st, 4, in->trade);
+	stmt_bind_int(st, 5, in->credits);
+	stmt_bind_int(st, 6, in->pass_mark);
+	stmt_bind_int(st, 7, in->refresher);
+	stmt_bind_int(st, 8, now);
+	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
+		store_rollback(s);
+		if (rc == AJ_ECONFLICT)
+			FAULT(f, "code_taken", "code");
+		return rc;
+	}
+	return audit_commit(s, a, "course.create", "course", *id, course_state);
+}
+
+void api_courses_list(struct req *r)
+{
+	struct page pg = req_page(r);
+	const char *kind = req_qstr(r, "kind"), *trade = req_qstr(r, "trade"), *active = req_qstr(r, "active");
+	int64_t act = !active ? -1 : strcmp(active, "true") == 0;
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM courses WHERE ($1 = '' OR kind = $1)"
+					      " AND ($2 = '' OR trade = $2) AND ($3 < 0 OR active = $3)");
+	stmt_bind_text(st, 1, kind ? kind : "");
+	stmt_bind_text(st, 2, trade ? trade : "");
+	stmt_bind_int(st, 3, act);
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT " COURSE_COLUMNS " FROM courses WHERE ($1 = '' OR kind = $1)"
+				 " AND ($2 = '' OR trade = $2) AND ($3 < 0 OR active = $3) ORDER BY code LIMIT $4 OFFSET $5");
+	stmt_bind_text(st, 1, kind ? kind : "");
+	stmt_bind_text(st, 2, trade ? trade : "");
+	stmt_bind_int(st, 3, act);
+	stmt_bind_int(st, 4, pg.per_page);
+	stmt_bind_int(st, 5, pg.offset);
+	req_reply_list(r, st, course_json, &pg, total);
+}
+
+static void reply_state(struct req *r, int (*state)(struct store *, int64_t, struct strbuf *), int64_t id,
+			int status)
+{
+	req_jw(r);
+	int rc = state(r->store, id, &r->out);
+	if (rc)
+		req_fail(r, rc);
+	else
+		req_send(r, status);
+}
+
+void api_courses_create(struct req *r)
+{
+	struct course_in in = {req_str(r, "code"), req_str(r, "title"), req_str(r, "kind"), req_str(r, "trade"),
+			       (int)req_int(r, "credits", 0), (int)req_int(r, "pass_mark", 0),
+			       req_bool(r, "refresher", 0)};
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int64_t id;
+	int rc = course_create(r->store, &a, &in, &id, &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_state(r, course_state, id, 201);
+}
+
+void api_courses_update(struct req *r)
+{
+	struct store *s = r->store;
+	int rc = store_begin(s);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	int64_t found;
+	struct stmt *st = store_sql(s, "SELECT id FROM courses WHERE id = $1");
+	stmt_bind_int(st, 1, r->id[0]);
+	if ((rc = stmt_one_int(st, &found)) != AJ_OK) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(s, "UPDATE courses SET title = coalesce($2, title),"
+			  " credits = CASE WHEN $3 >= 0 THEN $3 ELSE credits END,"
+			  " pass_mark = CASE WHEN $4 >= 0 THEN $4 ELSE pass_mark END,"
+			  " refresher = CASE WHEN $5 >= 0 THEN $5 ELSE refresher END,"
+			  " active = CASE WHEN $6 >= 0 THEN $6 ELSE active END, updated_at = $7 WHERE id = $1");
+	stmt_bind_int(st, 1, r->id[0]);
+	stmt_bind_text(st, 2, req_str(r, "title"));
+	stmt_bind_int(st, 3, req_int(r, "credits", -1));
+	stmt_bind_int(st, 4, req_int(r, "pass_mark", -1));
+	stmt_bind_int(st, 5, req_has(r, "refresher") ? req_bool(r, "refresher", 0) : -1);
+	stmt_bind_int(st, 6, req_has(r, "active") ? req_bool(r, "active", 1) : -1);
+	stmt_bind_int(st, 7, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	struct actor a = req_actor(r);
+	if ((rc = audit_commit(s, &a, "course.update", "course", r->id[0], course_state)) != AJ_OK)
+		req_fail(r, rc);
+	else
+		reply_state(r, course_state, r->id[0], 200);
+}
+
+/* ---- sessions ---- */
+
+#define SESSION_COLUMNS \
+	"t.id, c.id, c.code, c.title, c.kind, c.trade, c.credits, c.pass_mark, o.id, o.name, t.starts_at," \
+	" t.ends_at, t.location, t.capacity, (SELECT count(*) FROM enrolments e WHERE e.session_id = t.id)," \
+	" t.status, t.created_at"
+#define SESSION_FROM " FROM training_sessions t JOIN courses c ON c.id = t.course_id JOIN orgs o ON o.id = t.org_id"
+
+static void session_json(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_key(w, "course");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 1));
+	jw_kstr(w, "code", stmt_text(st, 2));
+	jw_kstr(w, "title", stmt_text(st, 3));
+	jw_kstr(w, "kind", stmt_text(st, 4));
+	jw_kstr(w, "trade", stmt_text(st, 5));
+	jw_kint(w, "credits", stmt_int(st, 6));
+	jw_kint(w, "pass_mark", stmt_int(st, 7));
+	jw_obj_end(w);
+	jw_key(w, "org");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 8));
+	jw_kstr(w, "name", stmt_text(st, 9));
+	jw_obj_end(w);
+	jw_ktime(w, "starts_at", stmt_int(st, 10));
+	jw_ktime(w, "ends_at", stmt_int(st, 11));
+	jw_kstr(w, "location", stmt_text(st, 12));
+	jw_kint(w, "capacity", stmt_int(st, 13));
+	jw_kint(w, "enrolled", stmt_int(st, 14));
+	jw_kstr(w, "status", stmt_text(st, 15));
+	jw_ktime(w, "created_at", stmt_int(st, 16));
+	jw_obj_end(w);
+}
+
+static int session_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT " SESSION_COLUMNS SESSION_FROM " WHERE t.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		struct jw w;
+		jw_init(&w, sb);
+		session_json(&w, st);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+int training_session_create(struct store *s, const struct actor *a, int64_t course_id, int64_t org_id,
+		   int64_t starts_at, int64_t ends_at, const char *location, int capacity, int64_t *id,
+		   struct fault *f)
+{
+	if (ends_at <= starts_at) {
+		FAULT(f, "invalid_period", "ends_at");
+		return AJ_ERULE;
+	}
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT active FROM courses WHERE id = $1");
+	stmt_bind_int(st, 1, course_id);
+	rc = stmt_step(st);
+	int active = rc == STORE_ROW && stmt_int(st, 0);
+	stmt_done(st);
+	if (rc != STORE_ROW || !active) {
+		store_rollback(s);
+		if (rc < 0)
+			return rc;
+		FAULT(f, rc == STORE_DONE ? "course_not_found" : "course_inactive", "course_id");
+		return AJ_ERULE;
+	}
+	char kind[16] = "";
+	st = store_sql(s, "SELECT kind FROM orgs WHERE id = $1");
+	stmt_bind_int(st, 1, org_id);
+	if (stmt_step(st) == STORE_ROW)
+		str_copy(kind, sizeof kind, stmt_text(st, 0));
+	stmt_done(st);
+	if (strcmp(kind, "training") != 0) {
+		store_rollback(s);
+		FAULT(f, "org_not_found", "org_id");
+		return AJ_ERULE;
+	}
+	int64_t now = clock_now();
+	st = store_sql(s, "INSERT INTO training_sessions (course_id, org_id, starts_at, ends_at, location, capacity,"
+			  " status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', $7, $7)"
+			  " RETURNING id");
+	stmt_bind_int(st, 1, course_id);
+	stmt_bind_int(st, 2, org_id);
+	stmt_bind_int(st, 3, starts_at);
+	stmt_bind_int(st, 4, ends_at);
+	stmt_bind_text(st, 5, location);
+	stmt_bind_int(st, 6, capacity);
+	stmt_bind_int(st, 7, now);
+	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return audit_commit(s, a, "training_session.create", "training_session", *id, session_state);
+}
+
+/* The institution a trainer works for (their sessions only); 0 for the association. */
+static int64_t training_scope(struct req *r)
+{
+	return r->user.role == ROLE_TRAINER ? r->user.org_id : 0;
+}
+
+/* 0 when the caller may run session id (its institution's trainer, or the association). */
+static int session_runnable(struct req *r, int64_t id)
+{
+	int64_t found;
+	struct stmt *st = store_sql(r->store, "SELECT id FROM training_sessions WHERE id = $1 AND ($2 = 0 OR org_id = $2)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, training_scope(r));
+	return stmt_one_int(st, &found);
+}
+
+void api_sessions_list_training(struct req *r)
+{
+	struct page pg = req_page(r);
+	int64_t scope = training_scope(r), from = 0, to = 0, total = 0;
+	int64_t org = scope ? scope : req_qint(r, "org_id", 0);
+	if (req_qstr(r, "from"))
+		time_parse_iso(req_qstr(r, "from"), &from);
+	if (req_qstr(r, "to"))
+		time_parse_iso(req_qstr(r, "to"), &to);
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM training_sessions t WHERE ($1 = 0 OR t.org_id = $1)"
+					      " AND ($2 = 0 OR t.course_id = $2) AND ($3 = 0 OR t.starts_at >= $3)"
+					      " AND ($4 = 0 OR t.starts_at < $4)");
+	stmt_bind_int(st, 1, org);
+	stmt_bind_int(st, 2, req_qint(r, "course_id", 0));
+	stmt_bind_int(st, 3, from);
+	stmt_bind_int(st, 4, to);
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT " SESSION_COLUMNS SESSION_FROM " WHERE ($1 = 0 OR t.org_id = $1)"
+				 " AND ($2 = 0 OR t.course_id = $2) AND ($3 = 0 OR t.starts_at >= $3)"
+				 " AND ($4 = 0 OR t.starts_at < $4) ORDER BY t.starts_at DESC, t.id DESC LIMIT $5 OFFSET $6");
+	stmt_bind_int(st, 1, org);
+	stmt_bind_int(st, 2, req_qint(r, "course_id", 0));
+	stmt_bind_int(st, 3, from);
+	stmt_bind_int(st, 4, to);
+	stmt_bind_int(st, 5, pg.per_page);
+	stmt_bind_int(st, 6, pg.offset);
+	req_reply_list(r, st, session_json, &pg, total);
+}
+
+void api_sessions_create_training(struct req *r)
+{
+	int64_t starts, ends, id;
+	time_parse_iso(req_str(r, "starts_at"), &starts);
+	time_parse_iso(req_str(r, "ends_at"), &ends);
+	int64_t org = training_scope(r);
+	if (!org) {
+		org = req_int(r, "org_id", 0);
+		if (!org) {
+			req_error(r, 400, "missing_field", "org_id");
+			return;
+		}
+	} else if (req_has(r, "org_id") && req_int(r, "org_id", 0) != org) {
+		req_error(r, 403, "forbidden", "org_id");
+		return;
+	}
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int rc = training_session_create(r->store, &a, req_int(r, "course_id", 0), org, starts, ends, req_str(r, "location"),
+				(int)req_int(r, "capacity", 1), &id, &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_state(r, session_state, id, 201);
+}
+
+void api_sessions_get_training(struct req *r)
+{
+	reply_state(r, session_state, r->id[0], 200);
+}
+
+void api_sessions_update_training(struct req *r)
+{
+	int rc = session_runnable(r, r->id[0]);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	struct store *s = r->store;
+	if ((rc = store_begin(s)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	struct stmt *st = store_sql(s, "UPDATE training_sessions SET status = 'cancelled', updated_at = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, r->id[0]);
+	stmt_bind_int(st, 2, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	struct actor a = req_actor(r);
+	if ((rc = audit_commit(s, &a, "training_session.cancel", "training_session", r->id[0], session_state)) != AJ_OK)
+		req_fail(r, rc);
+	else
+		reply_state(r, session_state, r->id[0], 200);
+}
+
+/* ---- enrolments and results ---- */
+
+#define ENROLMENT_COLUMNS \
+	"w.id, w.name, e.company_id, o.name, e.attended, e.score, e.passed, e.credits, coalesce(e.recorded_at, 0)," \
+	" e.session_id"
+#define ENROLMENT_FROM " FROM enrolments e JOIN workers w ON w.id = e.worker_id" \
+	" LEFT JOIN orgs o ON o.id = coalesce(e.company_id, w.company_id)"
+
+static void enrolment_json(struct jw *w, struct stmt *st)
+{
+	char masked[96];
+	worker_mask_name(stmt_text(st, 1), masked, sizeof masked);
+	jw_obj(w);
+	jw_key(w, "worker");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kstr(w, "name", stmt_text(st, 1));
+	jw_kstr(w, "masked_name", masked);
+	jw_obj_end(w);
+	jw_key(w, "company");
+	if (stmt_is_null(st, 3)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kstr(w, "name", stmt_text(st, 3));
+		jw_obj_end(w);
+	}
+	jw_key(w, "attended");
+	if (stmt_is_null(st, 4))
+		jw_null(w);
+	else
+		jw_bool(w, (int)stmt_int(st, 4));
+	jw_key(w, "score");
+	if (stmt_is_null(st, 5))
+		jw_null(w);
+	else
+		jw_int(w, stmt_int(st, 5));
+	jw_kbool(w, "passed", (int)stmt_int(st, 6));
+	jw_kint(w, "credits", stmt_int(st, 7));
+	jw_ktime(w, "recorded_at", stmt_int(st, 8));
+	jw_kint(w, "session_id", stmt_int(st, 9));
+	jw_obj_end(w);
+}
+
+/* Writes the enrolment of worker_id in session_id. */
+static int enrolment_write(struct store *s, int64_t session_id, int64_t worker_id, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT " ENROLMENT_COLUMNS ENROLMENT_FROM
+				       " WHERE e.session_id = $1 AND e.worker_id = $2");
+	stmt_bind_int(st, 1, session_id);
+	stmt_bind_int(st, 2, worker_id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		enrolment_json(w, st);
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+/* Ends an enrolment write: its audit record, with the enrolment's state, then commit. */
+static int enrolment_commit(struct store *s, const struct actor *a, const char *action, int64_t session_id,
+			    int64_t worker_id)
+{
+	struct strbuf sb;
+	struct jw w;
+	strbuf_init(&sb, 1 << 16);
+	jw_init(&w, &sb);
+	int64_t id = 0;
+	struct stmt *st = store_sql(s, "SELECT id FROM enrolments WHERE session_id = $1 AND worker_id = $2");
+	stmt_bind_int(st, 1, session_id);
+	stmt_bind_int(st, 2, worker_id);
+	int rc = stmt_one_int(st, &id);
+	if (rc == AJ_OK)
+		rc = enrolment_write(s, session_id, worker_id, &w);
+	if (rc == AJ_OK)
+		rc = audit_append(s, a, action, "enrolment", id, sb.buf, sb.len);
+	strbuf_free(&sb);
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s);
+}
+
+int enrol(struct store *s, const struct actor *a, int64_t session_id, int64_t worker_id, struct fault *f)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT t.status, t.capacity, (SELECT count(*) FROM enrolments e"
+				       " WHERE e.session_id = t.id) FROM training_sessions t WHERE t.id = $1");
+	stmt_bind_int(st, 1, session_id);
+	rc = stmt_step(st);
+	int cancelled = rc == STORE_ROW && strcmp(stmt_text(st, 0), "cancelled") == 0;
+	int full = rc == STORE_ROW && stmt_int(st, 2) >= stmt_int(st, 1);
+	stmt_done(st);
+	const char *why = cancelled ? "session_cancelled" : full ? "session_full" : NULL;
+	if (rc != STORE_ROW || why) {
+		store_rollback(s);
+		if (why)
+			FAULT(f, why, "session");
+		return why ? AJ_ERULE : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	}
+	st = store_sql(s, "SELECT status FROM workers WHERE id = $1");
+	stmt_bind_int(st, 1, worker_id);
+	rc = stmt_step(st);
+	int revoked = rc == STORE_ROW && strcmp(stmt_text(st, 0), "revoked") == 0;
+	stmt_done(st);
+	if (rc != STORE_ROW || revoked) {
+		store_rollback(s);
+		if (revoked)
+			FAULT(f, "worker_revoked", "worker_id");
+		return revoked ? AJ_ERULE : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	}
+	st = store_sql(s, "INSERT INTO enrolments (session_id, worker_id, enrolled_at) VALUES ($1, $2, $3)");
+	stmt_bind_int(st, 1, session_id);
+	stmt_bind_int(st, 2, worker_id);
+	stmt_bind_int(st, 3, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK) {
+		store_rollback(s);
+		if (rc == AJ_ECONFLICT)
+			FAULT(f, "already_enrolled", "worker_id");
+		return rc;
+	}
+	return enrolment_commit(s, a, "enrolment.create", session_id, worker_id);
+}
+
+int record_result(struct store *s, const struct actor *a, int64_t session_id, int64_t worker_id,
+		  int attended, int score, struct fault *f)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT t.starts_at, t.status, c.pass_mark, c.credits, w.company_id"
+				       " FROM enrolments e JOIN training_sessions t ON t.id = e.session_id"
+				       " JOIN courses c ON c.id = t.course_id JOIN workers w ON w.id = e.worker_id"
+				       " WHERE e.session_id = $1 AND e.worker_id = $2");
+	stmt_bind_int(st, 1, session_id);
+	stmt_bind_int(st, 2, worker_id);
+	rc = stmt_step(st);
+	int64_t starts = 0, company = 0;
+	int pass_mark = 0, credits = 0, cancelled = 0;
+	if (rc == STORE_ROW) {
+		starts = stmt_int(st, 0);
+		cancelled = strcmp(stmt_text(st, 1), "cancelled") == 0;
+		pass_mark = (int)stmt_int(st, 2);
+		credits = (int)stmt_int(st, 3);
+		company = stmt_int(st, 4);
+	}
+	stmt_done(st);
+	const char *why = rc != STORE_ROW ? NULL : cancelled ? "session_cancelled"
+					  : clock_now() < starts ? "session_not_started" : NULL;
+	if (rc != STORE_ROW || why) {
+		store_rollback(s);
+		if (why)
+			FAULT(f, why, "session");
+		return why ? AJ_ERULE : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	}
+	int passed = attended && score >= pass_mark;
+	st = store_sql(s, "UPDATE enrolments SET attended = $3, score = $4, passed = $5, credits = $6, quarter = $7,"
+			  " company_id = $8, recorded_at = $9, recorded_by = $10 WHERE session_id = $1 AND worker_id = $2");
+	stmt_bind_int(st, 1, session_id);
+	stmt_bind_int(st, 2, worker_id);
+	stmt_bind_int(st, 3, attended);
+	if (attended)
+		stmt_bind_int(st, 4, score);
+	else
+		stmt_bind_null(st, 4);
+	stmt_bind_int(st, 5, passed);
+	stmt_bind_int(st, 6, passed ? credits : 0);
+	stmt_bind_int(st, 7, time_quarter(starts));
+	stmt_bind_id(st, 8, company);
+	stmt_bind_int(st, 9, clock_now());
+	stmt_bind_id(st, 10, a->user_id);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = elig_refresh(s, worker_id)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return enrolment_commit(s, a, "enrolment.result", session_id, worker_id);
+}
+
+void api_enrolments_list(struct req *r)
+{
+	struct page pg = {1, 500, 0};
+	/* the institution and the association see everyone enrolled; a company its own workers */
+	int64_t company = 0;
+	switch (r->user.role) {
+	case ROLE_TRAINER: {
+		int rc = session_runnable(r, r->id[0]);
+		if (rc) {
+			req_fail(r, rc);
+			return;
+		}
+		break;
+	}
+	case ROLE_ASSOCIATION_ADMIN:
+	case ROLE_CS_AGENT:
+		break;
+	case ROLE_COMPANY_ADMIN:
+	case ROLE_COMPANY_STAFF:
+		company = r->user.org_id;
+		break;
+	default:
+		req_error(r, 403, "forbidden", NULL);
+		return;
+	}
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM enrolments e JOIN workers w ON w.id = e.worker_id"
+					      " WHERE e.session_id = $1 AND ($2 = 0 OR w.company_id = $2)");
+	stmt_bind_int(st, 1, r->id[0]);
+	stmt_bind_int(st, 2, company);
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT " ENROLMENT_COLUMNS ENROLMENT_FROM
+				 " WHERE e.session_id = $1 AND ($2 = 0 OR w.company_id = $2) ORDER BY w.name LIMIT 500");
+	stmt_bind_int(st, 1, r->id[0]);
+	stmt_bind_int(st, 2, company);
+	req_reply_list(r, st, enrolment_json, &pg, total);
+}
+
+static void reply_enrolment(struct req *r, int64_t session_id, int64_t worker_id, int status)
+{
+	int rc = enrolment_write(r->store, session_id, worker_id, req_jw(r));
+	if (rc)
+		req_fail(r, rc);
+	else
+		req_send(r, status);
+}
+
+void api_enrolments_create(struct req *r)
+{
+	int64_t worker_id = req_int(r, "worker_id", 0);
+	int rc;
+	/* a company enrols its own workers; the institutions and the association anyone */
+	if (r->user.role == ROLE_COMPANY_ADMIN || r->user.role == ROLE_COMPANY_STAFF) {
+		if ((rc = worker_visible(r, worker_id)) != AJ_OK) {
+			req_error(r, 404, "not_found", "worker_id");
+			return;
+		}
+	} else if (r->user.role == ROLE_TRAINER && (rc = session_runnable(r, r->id[0])) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	if ((rc = enrol(r->store, &a, r->id[0], worker_id, &f)) != AJ_OK) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	reply_enrolment(r, r->id[0], worker_id, 201);
+}
+
+void api_enrolments_result(struct req *r)
+{
+	int rc = session_runnable(r, r->id[0]);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	int attended = req_bool(r, "attended", 0);
+	int score = json_is_integer(json_object_get(r->json, "score")) ? (int)req_int(r, "score", 0) : -1;
+	if (attended && score < 0) {
+		req_error(r, 400, "missing_field", "score");
+		return;
+	}
+	if (!attended && score >= 0) {
+		req_error(r, 422, "score_without_attendance", "score");
+		return;
+	}
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	if ((rc = record_result(r->store, &a, r->id[0], r->id[1], attended, score, &f)) != AJ_OK) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	reply_enrolment(r, r->id[0], r->id[1], 200);
+}
+
+/* ---- pass rates ---- */
+
+static void pass_rates(struct req *r, int64_t company)
+{
+	struct standards sd;
+	int q = time_quarter(clock_now());
+	const char *qs = req_qstr(r, "quarter");
+	if (qs && time_parse_quarter(qs, &q) != 0) {
+		req_error(r, 400, "invalid_parameter", "quarter");
+		return;
+	}
+	int rc = standards_get(r->store, &sd);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	struct stmt *st = store_sql(r->store,
+		"SELECT c.id, c.code, c.title, count(*), coalesce(sum(e.passed), 0) FROM enrolments e"
+		" JOIN training_sessions t ON t.id = e.session_id JOIN courses c ON c.id = t.course_id"
+		" WHERE e.quarter = $1 AND e.attended = 1 AND e.score IS NOT NULL AND ($2 = 0 OR e.company_id = $2)"
+		" GROUP BY c.id, c.code, c.title ORDER BY c.code");
+	stmt_bind_int(st, 1, q);
+	stmt_bind_int(st, 2, company);
+	char qbuf[8];
+	time_format_quarter(q, qbuf);
+	struct jw *w = req_jw(r);
+	int64_t examined = 0, passed = 0;
+	jw_obj(w);
+	jw_kstr(w, "quarter", qbuf);
+	jw_kid(w, "company_id", company);
+	jw_key(w, "target");
+	jw_obj(w);
+	jw_kint(w, "num", sd.training_pass_target);
+	jw_kint(w, "den", 100);
+	jw_obj_end(w);
+	jw_key(w, "courses");
+	jw_arr(w);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		int64_t n = stmt_int(st, 3), p = stmt_int(st, 4);
+		examined += n;
+		passed += p;
+		jw_obj(w);
+		jw_key(w, "course");
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 0));
+		jw_kstr(w, "code", stmt_text(st, 1));
+		jw_kstr(w, "title", stmt_text(st, 2));
+		jw_obj_end(w);
+		jw_kint(w, "examined", n);
+		jw_kint(w, "passed", p);
+		jw_kbool(w, "meets_target", p * 100 >= (int64_t)sd.training_pass_target * n);
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	jw_arr_end(w);
+	jw_key(w, "overall");
+	jw_obj(w);
+	jw_kint(w, "examined", examined);
+	jw_kint(w, "passed", passed);
+	jw_kbool(w, "meets_target", passed * 100 >= (int64_t)sd.training_pass_target * examined);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	req_send(r, 200);
+}
+
+void api_pass_rates(struct req *r)
+{
+	int company_side = r->user.role == ROLE_COMPANY_ADMIN || r->user.role == ROLE_COMPANY_STAFF;
+	pass_rates(r, company_side ? r->user.org_id : req_qint(r, "company_id", 0));
+}
+
+void api_public_pass_rates(struct req *r)
+{
+	pass_rates(r, 0);
+}
+
+/* ---- one worker's training ---- */
+
+static void worker_training_row(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	jw_key(w, "session");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_ktime(w, "starts_at", stmt_int(st, 1));
+	jw_kstr(w, "status", stmt_text(st, 2));
+	jw_key(w, "org");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 3));
+	jw_kstr(w, "name", stmt_text(st, 4));
+	jw_obj_end(w);
+	jw_obj_end(w);
+	jw_key(w, "course");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 5));
+	jw_kstr(w, "code", stmt_text(st, 6));
+	jw_kstr(w, "title", stmt_text(st, 7));
+	jw_kstr(w, "kind", stmt_text(st, 8));
+	jw_kstr(w, "trade", stmt_text(st, 9));
+	jw_kbool(w, "refresher", (int)stmt_int(st, 10));
+	jw_obj_end(w);
+	jw_key(w, "attended");
+	if (stmt_is_null(st, 11))
+		jw_null(w);
+	else
+		jw_bool(w, (int)stmt_int(st, 11));
+	jw_key(w, "score");
+	if (stmt_is_null(st, 12))
+		jw_null(w);
+	else
+		jw_int(w, stmt_int(st, 12));
+	jw_kbool(w, "passed", (int)stmt_int(st, 13));
+	jw_kint(w, "credits", stmt_int(st, 14));
+	jw_ktime(w, "recorded_at", stmt_int(st, 15));
+	jw_obj_end(w);
+}
+
+#define WORKER_TRAINING_SQL \
+	"SELECT t.id, t.starts_at, t.status, o.id, o.name, c.id, c.code, c.title, c.kind, c.trade, c.refresher," \
+	" e.attended, e.score, e.passed, e.credits, coalesce(e.recorded_at, 0) FROM enrolments e" \
+	" JOIN training_sessions t ON t.id = e.session_id JOIN courses c ON c.id = t.course_id" \
+	" JOIN orgs o ON o.id = t.org_id WHERE e.worker_id = $1 ORDER BY t.starts_at DESC LIMIT 200"
+
+void training_of_worker_json(struct store *s, int64_t worker_id, struct jw *w)
+{
+	struct stmt *st = store_sql(s, WORKER_TRAINING_SQL);
+	stmt_bind_int(st, 1, worker_id);
+	jw_arr(w);
+	while (stmt_step(st) == STORE_ROW)
+		worker_training_row(w, st);
+	stmt_done(st);
+	jw_arr_end(w);
+}
+
+void api_workers_training(struct req *r)
+{
+	int rc = worker_visible(r, r->id[0]);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM enrolments WHERE worker_id = $1");
+	stmt_bind_int(st, 1, r->id[0]);
+	if ((rc = stmt_one_int(st, &total)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	struct page pg = {1, 200, 0};
+	st = store_sql(r->store, WORKER_TRAINING_SQL);
+	stmt_bind_int(st, 1, r->id[0]);
+	req_reply_list(r, st, worker_training_row, &pg, total);
+}

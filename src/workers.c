@@ -1,0 +1,982 @@
+/* workers.c — registering, linking, changing, revoking and showing workers. The resident ID number
+ * is sealed before it is stored and never leaves this file in clear. */
+#include "workers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "certs.h"
+#include "checks.h"
+#include "training.h"
+#include "auth/keys.h"
+#include "eligibility.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/idcard.h"
+#include "util/timefmt.h"
+
+SCHEMA(worker_body, S_STR("name", F_REQ, 2, 20), S_STR("id_number", F_REQ, 18, 18),
+       S_STR("phone", F_REQ, 11, 11), S_STRS("trades", F_REQ, 1, TRADE_COUNT, 20, trade_codes),
+       S_ENUM("level", F_REQ, level_codes), S_STR("photo_ref", F_NULL, 0, 200),
+       S_DATE("experience_since", F_NULL), S_INT("company_id", F_NULL, 1, INT64_MAX));
+SCHEMA(worker_patch_body, S_STR("phone", 0, 11, 11), S_STRS("trades", 0, 1, TRADE_COUNT, 20, trade_codes),
+       S_ENUM("level", 0, level_codes), S_STR("photo_ref", F_NULL, 0, 200),
+       S_DATE("experience_since", F_NULL));
+SCHEMA(worker_leave_body, S_STR("reason", 0, 0, 200));
+SCHEMA(worker_revoke_body, S_STR("reason", F_REQ, 2, 200));
+SCHEMA(worker_suspend_body, S_DATE("until", F_REQ), S_STR("reason", F_REQ, 2, 200));
+static const char *const colours[] = {"green", "yellow", "red", NULL};
+static const char *const yes_no[] = {"true", "false", NULL};
+SCHEMA(workers_query, S_STR("q", 0, 1, 20), S_ENUM("trade", 0, trade_codes), S_ENUM("status", 0, colours),
+       S_ENUM("lapsing", 0, yes_no), S_INT("company_id", 0, 1, INT64_MAX), S_INT("page", 0, 1, 1000000),
+       S_INT("per_page", 0, 1, 100));
+
+/* ---- rules ---- */
+
+static int phone_valid(const char *p)
+{
+	if (!p || strlen(p) != 11 || p[0] != '1' || p[1] < '3' || p[1] > '9')
+		return 0;
+	for (int i = 2; i < 11; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+int worker_validate(const struct worker_in *in, struct fault *f)
+{
+	int64_t days;
+	long chars = in->name ? utf8_chars(in->name, strlen(in->name), 0) : -1;
+	if (chars < 2 || chars > 20) {
+		FAULT(f, chars < 0 ? "invalid_characters" : chars < 2 ? "too_short" : "too_long", "name");
+		return AJ_EINVAL;
+	}
+	if (!idcard_parse(in->id_number, time_today(), NULL)) {
+		FAULT(f, "invalid_id_number", "id_number");
+		return AJ_EINVAL;
+	}
+	if (!phone_valid(in->phone)) {
+		FAULT(f, "invalid_phone", "phone");
+		return AJ_EINVAL;
+	}
+	if (in->n_trades < 1) {
+		FAULT(f, "missing_field", "trades");
+		return AJ_EINVAL;
+	}
+	if (level_index(in->level) < 0) {
+		FAULT(f, "invalid_value", "level");
+		return AJ_EINVAL;
+	}
+	if (in->photo_ref && utf8_chars(in->photo_ref, strlen(in->photo_ref), 0) > 200) {
+		FAULT(f, "too_long", "photo_ref");
+		return AJ_EINVAL;
+	}
+	if (in->experience_since &&
+	    (parse_date(in->experience_since, &days) != 0 || days > time_today())) {
+		FAULT(f, "invalid_date", "experience_since");
+		return AJ_EINVAL;
+	}
+	return AJ_OK;
+}
+
+void worker_mask_name(const char *name, char *out, size_t n)
+{
+	/* the first character, a star for each hidden one, the last: 张*华, 欧**华; 张* for two */
+	const char *starts[64];
+	size_t k = 0;
+	for (const char *p = name; *p && k < 64; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			starts[k++] = p;
+	if (k <= 1) {
+		str_copy(out, n, name);
+		return;
+	}
+	struct strbuf sb;
+	strbuf_init(&sb, n);
+	strbuf_add(&sb, starts[0], (size_t)(starts[1] - starts[0]));
+	for (size_t i = 0; i < (k > 2 ? k - 2 : 1); i++)
+		strbuf_addc(&sb, '*');
+	if (k > 2)
+		strbuf_adds(&sb, starts[k - 1]);
+	str_copy(out, n, strbuf_str(&sb));
+	strbuf_free(&sb);
+}
+
+/* ---- writes ---- */
+
+static int set_trades(struct store *s, int64_t id, const int *t, int n)
+{
+	struct stmt *st = store_sql(s, "DELETE FROM worker_trades WHERE worker_id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_exec(st);
+	for (int i = 0; i < n && rc == AJ_OK; i++) {
+		st = store_sql(s, "INSERT INTO worker_trades (worker_id, trade) VALUES ($1, $2)"
+				  " ON CONFLICT (worker_id, trade) DO NOTHING");
+		stmt_bind_int(st, 1, id);
+		stmt_bind_text(st, 2, trades[t[i]].code);
+		rc = stmt_exec(st);
+	}
+	return rc;
+}
+
+static int start_employment(struct store *s, int64_t id, int64_t company, const char *today)
+{
+	struct stmt *st = store_sql(s, "INSERT INTO employments (worker_id, company_id, started_on) VALUES ($1, $2, $3)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, company);
+	stmt_bind_text(st, 3, today);
+	int rc = stmt_exec(st);
+	if (rc)
+		return rc;
+	st = store_sql(s, "UPDATE workers SET company_id = $2, employed_since = $3, updated_at = $4 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, company);
+	stmt_bind_text(st, 3, today);
+	stmt_bind_int(st, 4, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	/* a worker's login follows their employer */
+	st = store_sql(s, "UPDATE users SET org_id = $2 WHERE id = (SELECT user_id FROM workers WHERE id = $1)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, company);
+	return stmt_exec(st);
+}
+
+static int end_employment(struct store *s, int64_t id, const char *today, const char *reason)
+{
+	struct stmt *st = store_sql(s, "UPDATE employments SET ended_on = $2, end_reason = $3"
+				       " WHERE worker_id = $1 AND ended_on IS NULL");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, today);
+	stmt_bind_text(st, 3, reason);
+	int rc = stmt_exec(st);
+	if (rc)
+		return rc;
+	st = store_sql(s, "UPDATE workers SET company_id = NULL, employed_since = NULL, updated_at = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, clock_now());
+	return stmt_exec(st);
+}
+
+/* Rolls back and reports a refusal. */
+static int refuse(struct store *s, struct fault *f, int err, const char *code, const char *field)
+{
+	store_rollback(s);
+	FAULT(f, code, field);
+	return err;
+}
+
+int worker_register(struct store *s, const struct actor *a, const struct worker_in *in, int64_t *id,
+		    int *linked, struct fault *f, char *detail, size_t detail_n)
+{
+	struct idcard card;
+	char hash[KEYS_HASH_LEN], today[11];
+	int rc = worker_validate(in, f);
+	if (rc)
+		return rc;
+	idcard_parse(in->id_number, time_today(), &card);
+	keys_lookup_hash(card.norm, hash);
+	time_format_date(time_today(), today);
+	*linked = 0;
+	if (detail_n)
+		detail[0] = '\0';
+
+	if ((rc = store_begin(s)) != AJ_OK)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT id, name, status, revoked_reason, company_id FROM workers WHERE id_hash = $1");
+	stmt_bind_text(st, 1, hash);
+	rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		/* one person, one record: the same number is the same person */
+		*id = stmt_int(st, 0);
+		int same_name = strcmp(stmt_text(st, 1), in->name) == 0;
+		int revoked = strcmp(stmt_text(st, 2), "revoked") == 0;
+		if (revoked && detail_n)
+			str_copy(detail, detail_n, stmt_text(st, 3) ? stmt_text(st, 3) : "");
+		int64_t company = stmt_int(st, 4);
+		stmt_done(st);
+		if (revoked)
+			return refuse(s, f, AJ_ECONFLICT, "person_revoked", "id_number");
+		if (!same_name)
+			return refuse(s, f, AJ_ERULE, "name_mismatch", "name");
+		if (company == in->company_id)
+			return refuse(s, f, AJ_ECONFLICT, "already_registered", "id_number");
+		if (company && (rc = end_employment(s, *id, today, "moved")) != AJ_OK)
+			goto fail;
+		if ((rc = start_employment(s, *id, in->company_id, today)) != AJ_OK)
+			goto fail;
+		st = store_sql(s, "UPDATE workers SET phone = $2, level = $3, photo_ref = coalesce($4, photo_ref),"
+				  " experience_since = coalesce(experience_since, $5) WHERE id = $1");
+		stmt_bind_int(st, 1, *id);
+		stmt_bind_text(st, 2, in->phone);
+		stmt_bind_text(st, 3, in->level);
+		stmt_bind_text(st, 4, in->photo_ref);
+		stmt_bind_text(st, 5, in->experience_since);
+		if ((rc = stmt_exec(st)) != AJ_OK || (rc = set_trades(s, *id, in->trades, in->n_trades)) != AJ_OK ||
+		    (rc = elig_refresh(s, *id)) != AJ_OK)
+			goto fail;
+		*linked = 1;
+		return audit_commit(s, a, "worker.link", "worker", *id, worker_state);
+	}
+	stmt_done(st);
+	if (rc < 0)
+		goto fail;
+
+	char birth[11], masked[19];
+	time_format_date(time_days_from_civil(card.year, (unsigned)card.month, (unsigned)card.day), birth);
+	idcard_mask(card.norm, masked);
+	char *sealed = keys_seal(card.norm);
+	int64_t now = clock_now();
+	st = store_sql(s, "INSERT INTO workers (name, id_sealed, id_hash, id_masked, birth_date, sex, phone,"
+			  " photo_ref, level, experience_since, created_at, updated_at)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id");
+	stmt_bind_text(st, 1, in->name);
+	stmt_bind_text(st, 2, sealed);
+	stmt_bind_text(st, 3, hash);
+	stmt_bind_text(st, 4, masked);
+	stmt_bind_text(st, 5, birth);
+	stmt_bind_text(st, 6, card.male ? "male" : "female");
+	stmt_bind_text(st, 7, in->phone);
+	stmt_bind_text(st, 8, in->photo_ref);
+	stmt_bind_text(st, 9, in->level);
+	stmt_bind_text(st, 10, in->experience_since);
+	stmt_bind_int(st, 11, now);
+	rc = stmt_one_int(st, id);
+	free(sealed);
+	if (rc || (rc = set_trades(s, *id, in->trades, in->n_trades)) != AJ_OK ||
+	    (rc = start_employment(s, *id, in->company_id, today)) != AJ_OK || (rc = elig_refresh(s, *id)) != AJ_OK)
+		goto fail;
+	return audit_commit(s, a, "worker.create", "worker", *id, worker_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- who sees whom ---- */
+
+int64_t worker_company_scope(struct req *r)
+{
+	switch (r->user.role) {
+	case ROLE_ASSOCIATION_ADMIN:
+	case ROLE_CS_AGENT:
+		return 0;
+	default:
+		return r->user.org_id ? r->user.org_id : -1;
+	}
+}
+
+int worker_visible(struct req *r, int64_t id)
+{
+	int64_t found = 0;
+	struct stmt *st;
+	if (r->user.role == ROLE_WORKER) {
+		st = store_sql(r->store, "SELECT id FROM workers WHERE id = $1 AND user_id = $2");
+		stmt_bind_int(st, 2, r->user.user_id);
+	} else {
+		st = store_sql(r->store, "SELECT id FROM workers WHERE id = $1 AND ($2 = 0 OR company_id = $2)");
+		stmt_bind_int(st, 2, worker_company_scope(r));
+	}
+	stmt_bind_int(st, 1, id);
+	return stmt_one_int(st, &found);
+}
+
+/* ---- JSON ---- */
+
+#define WORKER_COLUMNS \
+	"w.id, w.name, w.id_masked, w.birth_date, w.sex, w.phone, w.photo_ref, w.level, w.status," \
+	" w.revoked_reason, coalesce(w.suspended_until, 0), w.suspension_reason, w.company_id, o.name," \
+	" w.employed_since, w.experience_since, w.user_id, w.created_at, w.updated_at," \
+	" (SELECT min(started_on) FROM employments WHERE worker_id = w.id)"
+#define WORKER_FROM " FROM workers w LEFT JOIN orgs o ON o.id = w.company_id"
+
+/* Whole years from a YYYY-MM-DD day to today. */
+static int years_since(const char *date)
+{
+	int64_t d;
+	if (!date || parse_date(date, &d) != 0)
+		return 0;
+	int64_t today = time_today();
+	char a[11], b[11];
+	time_format_date(d, a);
+	time_format_date(today, b);
+	int years = (b[0] - '0') * 1000 + (b[1] - '0') * 100 + (b[2] - '0') * 10 + (b[3] - '0') -
+		    ((a[0] - '0') * 1000 + (a[1] - '0') * 100 + (a[2] - '0') * 10 + (a[3] - '0'));
+	if (strcmp(b + 5, a + 5) < 0)
+		years--;
+	return years < 0 ? 0 : years;
+}
+
+static void trades_json(struct store *s, int64_t id, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT trade FROM worker_trades WHERE worker_id = $1 ORDER BY trade");
+	stmt_bind_int(st, 1, id);
+	jw_arr(w);
+	while (stmt_step(st) == STORE_ROW)
+		jw_str(w, stmt_text(st, 0));
+	stmt_done(st);
+	jw_arr_end(w);
+}
+
+/* Members a caller adds to a worker object before it closes. */
+struct worker_more {
+	void (*fn)(struct store *s, int64_t id, struct jw *w, const void *ctx);
+	const void *ctx;
+};
+
+/* Writes the worker at the current row of st (WORKER_COLUMNS); at < 0 leaves out the judgement;
+ * linked >= 0 adds whether a registration linked an existing record; more (may be NULL) adds more. */
+static void worker_row_json(struct store *s, struct stmt *st, int64_t at, int linked,
+			    const struct worker_more *more, struct jw *w)
+{
+	char day[11];
+	int64_t id = stmt_int(st, 0);
+	jw_obj(w);
+	jw_kint(w, "id", id);
+	jw_kstr(w, "name", stmt_text(st, 1));
+	jw_kstr(w, "id_number_masked", stmt_text(st, 2));
+	jw_kstr(w, "birth_date", stmt_text(st, 3));
+	jw_kstr(w, "sex", stmt_text(st, 4));
+	jw_kstr(w, "phone", stmt_text(st, 5));
+	jw_kstr(w, "photo_ref", stmt_text(st, 6));
+	jw_key(w, "trades");
+	trades_json(s, id, w);
+	jw_kstr(w, "level", stmt_text(st, 7));
+	jw_kstr(w, "status", stmt_text(st, 8));
+	jw_kstr(w, "revoked_reason", stmt_text(st, 9));
+	int64_t susp = stmt_int(st, 10);
+	jw_key(w, "suspended_until");
+	if (susp && (at < 0 || susp > at)) {
+		time_format_date(time_local_days(susp - 1), day);
+		jw_str(w, day);
+	} else {
+		jw_null(w);
+	}
+	jw_kstr(w, "suspension_reason", susp && (at < 0 || susp > at) ? stmt_text(st, 11) : NULL);
+	jw_key(w, "company");
+	if (stmt_is_null(st, 12)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 12));
+		jw_kstr(w, "name", stmt_text(st, 13));
+		jw_obj_end(w);
+	}
+	jw_kstr(w, "employed_since", stmt_text(st, 14));
+	jw_kstr(w, "experience_since", stmt_text(st, 15));
+	const char *since = stmt_text(st, 15) ? stmt_text(st, 15) : stmt_text(st, 19);
+	jw_kint(w, "years_of_experience", years_since(since));
+	jw_kid(w, "user_id", stmt_int(st, 16));
+	jw_ktime(w, "created_at", stmt_int(st, 17));
+	jw_ktime(w, "updated_at", stmt_int(st, 18));
+	if (at >= 0) {
+		struct elig_summary sum;
+		if (elig_summary(s, id, at, &sum) == AJ_OK)
+			elig_summary_json(w, &sum);
+	}
+	if (linked >= 0)
+		jw_kbool(w, "linked", linked);
+	if (more)
+		more->fn(s, id, w, more->ctx);
+	jw_obj_end(w);
+}
+
+static int write_worker_more(struct store *s, int64_t id, int64_t at, int linked, const struct worker_more *more,
+			     struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT " WORKER_COLUMNS WORKER_FROM " WHERE w.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		worker_row_json(s, st, at, linked, more, w);
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+static int write_worker_ex(struct store *s, int64_t id, int64_t at, int linked, struct jw *w)
+{
+	return write_worker_more(s, id, at, linked, NULL, w);
+}
+
+static int write_worker(struct store *s, int64_t id, int64_t at, struct jw *w)
+{
+	return write_worker_ex(s, id, at, -1, w);
+}
+
+int worker_private_json(struct store *s, int64_t id, int64_t at, struct jw *w)
+{
+	return write_worker(s, id, at, w);
+}
+
+int worker_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct jw w;
+	jw_init(&w, sb);
+	return write_worker(s, id, -1, &w);
+}
+
+/* ---- HTTP ---- */
+
+static void reply_worker(struct req *r, int64_t id, int status, int linked)
+{
+	int rc = write_worker_ex(r->store, id, clock_now(), linked, req_jw(r));
+	if (rc)
+		req_fail(r, rc);
+	else
+		req_send(r, status);
+}
+
+/* Reads the trades array of the body into indexes. */
+static int body_trades(struct req *r, int *out)
+{
+	json_t *a = json_object_get(r->json, "trades");
+	int n = 0;
+	for (size_t i = 0; a && i < json_array_size(a) && n < TRADE_COUNT; i++) {
+		int t = trade_index(json_string_value(json_array_get(a, i)));
+		int dup = 0;
+		for (int k = 0; k < n; k++)
+			dup |= out[k] == t;
+		if (t >= 0 && !dup)
+			out[n++] = t;
+	}
+	return n;
+}
+
+void api_workers_create(struct req *r)
+{
+	struct worker_in in = {0};
+	struct fault f = {0};
+	char detail[256];
+	in.name = req_str(r, "name");
+	in.id_number = req_str(r, "id_number");
+	in.phone = req_str(r, "phone");
+	in.level = req_str(r, "level");
+	in.photo_ref = req_str(r, "photo_ref");
+	in.experience_since = req_str(r, "experience_since");
+	in.n_trades = body_trades(r, in.trades);
+	int64_t scope = worker_company_scope(r);
+	if (scope) {
+		if (req_has(r, "company_id") && req_int(r, "company_id", 0) != scope) {
+			req_error(r, 403, "forbidden", "company_id");
+			return;
+		}
+		in.company_id = scope;
+	} else {
+		in.company_id = req_int(r, "company_id", 0);
+		char kind[16] = "";
+		struct stmt *st = store_sql(r->store, "SELECT kind FROM orgs WHERE id = $1");
+		stmt_bind_int(st, 1, in.company_id);
+		if (stmt_step(st) == STORE_ROW)
+			str_copy(kind, sizeof kind, stmt_text(st, 0));
+		stmt_done(st);
+		if (!in.company_id) {
+			req_error(r, 400, "missing_field", "company_id");
+			return;
+		}
+		if (strcmp(kind, "company") != 0) {
+			req_error(r, 422, "org_not_found", "company_id");
+			return;
+		}
+	}
+	struct actor a = req_actor(r);
+	int64_t id;
+	int linked;
+	int rc = worker_register(r->store, &a, &in, &id, &linked, &f, detail, sizeof detail);
+	if (rc && f.code && strcmp(f.code, "person_revoked") == 0) {
+		/* the revocation's reason goes with the refusal */
+		req_error_open(r, 409, f.code, f.field, detail);
+		req_error_close(r);
+		return;
+	}
+	if (rc) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	reply_worker(r, id, 201, linked);
+}
+
+void api_workers_get(struct req *r)
+{
+	int rc = worker_visible(r, r->id[0]);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	reply_worker(r, r->id[0], 200, -1);
+}
+
+/* Whether a listed worker passes the colour and lapsing filters. */
+static int passes(struct store *s, int64_t id, int64_t now, const char *colour, int lapsing)
+{
+	struct elig_summary sum;
+	if (elig_summary(s, id, now, &sum) != AJ_OK)
+		return 0;
+	if (colour && strcmp(elig_status_name(sum.status), colour) != 0)
+		return 0;
+	return !lapsing || sum.n_lapsing > 0;
+}
+
+void api_workers_list(struct req *r)
+{
+	struct page pg = req_page(r);
+	int64_t scope = worker_company_scope(r), now = clock_now();
+	const char *trade = req_qstr(r, "trade"), *colour = req_qstr(r, "status");
+	const char *lapsing_s = req_qstr(r, "lapsing");
+	int lapsing = lapsing_s && strcmp(lapsing_s, "true") == 0;
+	int64_t company = scope ? scope : req_qint(r, "company_id", 0);
+	int64_t self = r->user.role == ROLE_WORKER ? r->user.user_id : 0;
+	char like[128];
+	store_like_pattern(req_qstr(r, "q"), like, sizeof like);
+
+	/* the candidates by the filters SQL can apply; colour and lapsing are judged here */
+	struct stmt *st = store_sql(r->store,
+		"SELECT w.id FROM workers w WHERE ($1 = 0 OR w.company_id = $1) AND ($2 = '' OR w.name LIKE $2 ESCAPE '\\')"
+		" AND ($3 = '' OR EXISTS (SELECT 1 FROM worker_trades t WHERE t.worker_id = w.id AND t.trade = $3))"
+		" AND ($4 = 0 OR w.user_id = $4) ORDER BY w.id");
+	stmt_bind_int(st, 1, self ? 0 : company);
+	stmt_bind_text(st, 2, like);
+	stmt_bind_text(st, 3, trade ? trade : "");
+	stmt_bind_int(st, 4, self);
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			ids = xrealloc(ids, cap * sizeof *ids);
+		}
+		ids[n++] = stmt_int(st, 0);
+	}
+	stmt_done(st);
+	if (rc < 0) {
+		free(ids);
+		req_fail(r, rc);
+		return;
+	}
+	if (colour || lapsing) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (passes(r->store, ids[i], now, colour, lapsing))
+				ids[k++] = ids[i];
+		n = k;
+	}
+	struct jw *w = req_list_begin(r);
+	for (size_t i = (size_t)pg.offset; i < n && i < (size_t)(pg.offset + pg.per_page); i++)
+		if ((rc = write_worker(r->store, ids[i], now, w)) != AJ_OK)
+			break;
+	free(ids);
+	if (rc < 0 && rc != STORE_DONE) {
+		req_fail(r, rc);
+		return;
+	}
+	req_list_end(r, &pg, (int64_t)n);
+	req_send(r, 200);
+}
+
+/* Confirms the caller may manage worker id (their company's current worker, or any for the
+ * association); replies 404 and returns -1 otherwise. */
+static int manageable(struct req *r, int64_t id)
+{
+	int rc = worker_visible(r, id);
+	if (rc) {
+		req_fail(r, rc);
+		return -1;
+	}
+	return 0;
+}
+
+void api_workers_update(struct req *r)
+{
+	int64_t id = r->id[0];
+	int64_t days;
+	if (manageable(r, id))
+		return;
+	if (req_str(r, "phone") && !phone_valid(req_str(r, "phone"))) {
+		req_error(r, 400, "invalid_phone", "phone");
+		return;
+	}
+	if (req_str(r, "experience_since") &&
+	    (parse_date(req_str(r, "experience_since"), &days) != 0 || days > time_today())) {
+		req_error(r, 400, "invalid_date", "experience_since");
+		return;
+	}
+	struct store *s = r->store;
+	int rc = store_begin(s);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	struct stmt *st = store_sql(s, "UPDATE workers SET phone = coalesce($2, phone), level = coalesce($3, level),"
+				       " photo_ref = CASE WHEN $4 = 1 THEN $5 ELSE photo_ref END,"
+				       " experience_since = CASE WHEN $6 = 1 THEN $7 ELSE experience_since END,"
+				       " updated_at = $8 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, req_str(r, "phone"));
+	stmt_bind_text(st, 3, req_str(r, "level"));
+	stmt_bind_int(st, 4, req_has(r, "photo_ref"));
+	stmt_bind_text(st, 5, req_str(r, "photo_ref"));
+	stmt_bind_int(st, 6, req_has(r, "experience_since"));
+	stmt_bind_text(st, 7, req_str(r, "experience_since"));
+	stmt_bind_int(st, 8, clock_now());
+	rc = stmt_exec(st);
+	if (rc == AJ_OK && req_has(r, "trades")) {
+		int t[TRADE_COUNT];
+		int n = body_trades(r, t);
+		if ((rc = set_trades(s, id, t, n)) == AJ_OK)
+			rc = elig_refresh(s, id);
+	}
+	if (rc) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	struct actor a = req_actor(r);
+	if ((rc = audit_commit(s, &a, "worker.update", "worker", id, worker_state)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	reply_worker(r, id, 200, -1);
+}
+
+int worker_leave(struct store *s, const struct actor *a, int64_t id, const char *reason)
+{
+	char today[11];
+	time_format_date(time_today(), today);
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = end_employment(s, id, today, reason && *reason ? reason : "left")) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return audit_commit(s, a, "worker.leave", "worker", id, worker_state);
+}
+
+void api_workers_leave(struct req *r)
+{
+	int64_t id = r->id[0];
+	if (manageable(r, id))
+		return;
+	struct actor a = req_actor(r);
+	int rc = worker_leave(r->store, &a, id, req_str(r, "reason"));
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	/* no longer this company's: answer with the record as it now stands */
+	reply_worker(r, id, 200, -1);
+}
+
+/* The state of a certificate for the audit chain (kept small: the certificates module shows more). */
+static int cert_audit_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT serial, status, revoked_reason FROM certificates WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		struct jw w;
+		jw_init(&w, sb);
+		jw_obj(&w);
+		jw_kint(&w, "id", id);
+		jw_kstr(&w, "serial", stmt_text(st, 0));
+		jw_kstr(&w, "status", stmt_text(st, 1));
+		jw_kstr(&w, "revoked_reason", stmt_text(st, 2));
+		jw_obj_end(&w);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+int worker_revoke(struct store *s, const struct actor *a, int64_t id, const char *reason)
+{
+	int64_t ids[64];
+	int n = 0;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "UPDATE workers SET status = 'revoked', revoked_reason = $2, revoked_at = $3,"
+				       " updated_at = $3 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, reason);
+	stmt_bind_int(st, 3, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	/* every certificate goes with the person, each with its own audit record */
+	st = store_sql(s, "SELECT id FROM certificates WHERE worker_id = $1 AND status = 'valid' LIMIT 64");
+	stmt_bind_int(st, 1, id);
+	while ((rc = stmt_step(st)) == STORE_ROW)
+		ids[n++] = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		if ((rc = store_begin(s)) != AJ_OK)
+			goto fail;
+		st = store_sql(s, "UPDATE certificates SET status = 'revoked', revoked_reason = $2, revoked_at = $3"
+				  " WHERE id = $1");
+		stmt_bind_int(st, 1, ids[i]);
+		stmt_bind_text(st, 2, reason);
+		stmt_bind_int(st, 3, clock_now());
+		if ((rc = stmt_exec(st)) != AJ_OK) {
+			store_rollback(s);
+			goto fail;
+		}
+		if ((rc = audit_commit(s, a, "certificate.revoke", "certificate", ids[i], cert_audit_state)) != AJ_OK)
+			goto fail;
+	}
+	return audit_commit(s, a, "worker.revoke", "worker", id, worker_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+void api_workers_revoke(struct req *r)
+{
+	int64_t id = r->id[0];
+	if (manageable(r, id))
+		return;
+	struct actor a = req_actor(r);
+	int rc = worker_revoke(r->store, &a, id, req_str(r, "reason"));
+	if (rc)
+		req_fail(r, rc);
+	else
+		reply_worker(r, id, 200, -1);
+}
+
+int worker_suspend(struct store *s, const struct actor *a, int64_t id, int64_t until, const char *reason)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "UPDATE workers SET suspended_until = $2, suspension_reason = $3,"
+				       " updated_at = $4 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_id(st, 2, until);
+	stmt_bind_text(st, 3, until ? reason : NULL);
+	stmt_bind_int(st, 4, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return audit_commit(s, a, until ? "worker.suspend" : "worker.unsuspend", "worker", id, worker_state);
+}
+
+static void set_suspension(struct req *r, int64_t until, const char *reason)
+{
+	int64_t id = r->id[0];
+	if (manageable(r, id))
+		return;
+	struct actor a = req_actor(r);
+	int rc = worker_suspend(r->store, &a, id, until, reason);
+	if (rc)
+		req_fail(r, rc);
+	else
+		reply_worker(r, id, 200, -1);
+}
+
+void api_workers_suspend(struct req *r)
+{
+	int64_t days;
+	parse_date(req_str(r, "until"), &days);
+	if (days < time_today()) {
+		req_error(r, 422, "date_in_past", "until");
+		return;
+	}
+	set_suspension(r, time_day_start(days + 1), req_str(r, "reason"));
+}
+
+void api_workers_unsuspend(struct req *r)
+{
+	set_suspension(r, 0, NULL);
+}
+
+static void employment_json(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	jw_key(w, "company");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kstr(w, "name", stmt_text(st, 1));
+	jw_obj_end(w);
+	jw_kstr(w, "started_on", stmt_text(st, 2));
+	jw_kstr(w, "ended_on", stmt_text(st, 3));
+	jw_kstr(w, "end_reason", stmt_text(st, 4));
+	jw_obj_end(w);
+}
+
+void api_workers_employments(struct req *r)
+{
+	int rc = worker_visible(r, r->id[0]);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	struct page pg = {1, 100, 0};
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM employments WHERE worker_id = $1");
+	stmt_bind_int(st, 1, r->id[0]);
+	if ((rc = stmt_one_int(st, &total)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT e.company_id, o.name, e.started_on, e.ended_on, e.end_reason"
+				 " FROM employments e JOIN orgs o ON o.id = e.company_id WHERE e.worker_id = $1"
+				 " ORDER BY e.id DESC LIMIT 100");
+	stmt_bind_int(st, 1, r->id[0]);
+	req_reply_list(r, st, employment_json, &pg, total);
+}
+
+/* ---- the public view ---- */
+
+void api_public_workers_get(struct req *r)
+{
+	int64_t id = r->id[0], today = time_today(), now = clock_now();
+	struct stmt *st = store_sql(r->store, "SELECT " WORKER_COLUMNS WORKER_FROM " WHERE w.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc != STORE_ROW) {
+		stmt_done(st);
+		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
+		return;
+	}
+	char masked[96];
+	worker_mask_name(stmt_text(st, 1), masked, sizeof masked);
+	int64_t birth;
+	int age = 0;
+	if (parse_date(stmt_text(st, 3), &birth) == 0) {
+		char b[11];
+		time_format_date(birth, b);
+		age = years_since(b);
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kint(w, "id", id);
+	jw_kstr(w, "masked_name", masked);
+	char band[32];
+	int lo = (age < 0 ? 0 : age > 200 ? 200 : age) / 10 * 10;
+	snprintf(band, sizeof band, "%d-%d", lo, lo + 9);
+	jw_kstr(w, "age_band", band);
+	jw_key(w, "trades");
+	trades_json(r->store, id, w);
+	jw_kstr(w, "level", stmt_text(st, 7));
+	const char *since = stmt_text(st, 15) ? stmt_text(st, 15) : stmt_text(st, 19);
+	jw_kint(w, "years_of_experience", years_since(since));
+	jw_kstr(w, "status", stmt_text(st, 8));
+	jw_key(w, "company");
+	if (stmt_is_null(st, 12)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 12));
+		jw_kstr(w, "name", stmt_text(st, 13));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+
+	jw_key(w, "certificates");
+	jw_arr(w);
+	st = store_sql(r->store, "SELECT serial, trade, level, valid_from, valid_until, status FROM certificates"
+				 " WHERE worker_id = $1 AND status <> 'renewed' ORDER BY issued_at DESC LIMIT 20");
+	stmt_bind_int(st, 1, id);
+	while (stmt_step(st) == STORE_ROW) {
+		int64_t until = 0;
+		parse_date(stmt_text(st, 4), &until);
+		const char *status = stmt_text(st, 5);
+		jw_obj(w);
+		jw_kstr(w, "serial", stmt_text(st, 0));
+		jw_kstr(w, "trade", stmt_text(st, 1));
+		jw_kstr(w, "level", stmt_text(st, 2));
+		jw_kstr(w, "valid_from", stmt_text(st, 3));
+		jw_kstr(w, "valid_until", stmt_text(st, 4));
+		jw_kstr(w, "status", strcmp(status, "valid") == 0 && until < today ? "expired" : status);
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+
+	int64_t passed = 0, credits = 0;
+	st = store_sql(r->store, "SELECT count(DISTINCT t.course_id), coalesce(sum(CASE WHEN e.recorded_at >= $2"
+				 " THEN e.credits ELSE 0 END), 0) FROM enrolments e JOIN training_sessions t"
+				 " ON t.id = e.session_id WHERE e.worker_id = $1 AND e.passed = 1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, now - 365 * 86400);
+	if (stmt_step(st) == STORE_ROW) {
+		passed = stmt_int(st, 0);
+		credits = stmt_int(st, 1);
+	}
+	stmt_done(st);
+	struct elig_facts f;
+	int have = elig_load(r->store, id, -1, &f) == AJ_OK;
+	jw_key(w, "training");
+	jw_obj(w);
+	jw_kint(w, "courses_passed", passed);
+	jw_kint(w, "credits_12_months", credits);
+	jw_key(w, "last_refresher");
+	if (have && f.refresher_q1) {
+		char q[8];
+		time_format_quarter(f.refresher_q1, q);
+		jw_str(w, q);
+	} else {
+		jw_null(w);
+	}
+	jw_kbool(w, "safety_training", have && (f.safety_mask & SAFETY_ALL) == SAFETY_ALL);
+	jw_obj_end(w);
+	jw_knull(w, "rating");
+	jw_obj_end(w);
+	req_header_static(r, "Cache-Control", "public, max-age=60");
+	req_send(r, 200);
+}
+
+int worker_link_user(struct store *s, const struct actor *a, int64_t id, int64_t user_id, struct fault *f)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "UPDATE workers SET user_id = $2, updated_at = $3 WHERE id = $1 AND user_id IS NULL");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, user_id);
+	stmt_bind_int(st, 3, clock_now());
+	if ((rc = stmt_exec(st)) == AJ_OK && store_changes(s) == 0) {
+		store_rollback(s);
+		FAULT(f, "worker_has_account", "worker_id");
+		return AJ_ECONFLICT;
+	}
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return audit_commit(s, a, "worker.link_user", "worker", id, worker_state);
+}
+
+/* ---- a worker's own record ---- */
+
+static void own_more(struct store *s, int64_t id, struct jw *w, const void *ctx)
+{
+	jw_key(w, "certificates");
+	certs_of_worker_json(s, id, ctx, w);
+	jw_key(w, "checks");
+	checks_of_worker_json(s, id, w);
+	jw_key(w, "training");
+	training_of_worker_json(s, id, w);
+}
+
+void api_me_worker(struct req *r)
+{
+	int64_t id = 0;
+	struct stmt *st = store_sql(r->store, "SELECT id FROM workers WHERE user_id = $1");
+	stmt_bind_int(st, 1, r->user.user_id);
+	int rc = stmt_one_int(st, &id);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	char origin[300];
+	req_origin(r, origin, sizeof origin);
+	struct worker_more more = {own_more, origin};
+	if ((rc = write_worker_more(r->store, id, clock_now(), -1, &more, req_jw(r))) != AJ_OK)
+		req_fail(r, rc);
+	else
+		req_send(r, 200);
+}
