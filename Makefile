@@ -108,7 +108,11 @@ run: deps
 	@echo
 	./anjia serve --db $(DB) --port $(PORT)
 
-bench: anjia
+build/rel/bench/eligibility: bench/eligibility.c build/rel/libanjia.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< build/rel/libanjia.a $(LIBS) -o $@
+
+bench: anjia build/rel/bench/eligibility
 	$(MAKE) -C bench
 
 clean:

@@ -321,7 +321,7 @@ int cert_renew(struct store *s, const struct actor *a, int64_t id, int64_t *new_
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(s, "SELECT c.worker_id, c.trade, c.level, c.valid_from, c.valid_until, c.status,"
+	struct stmt *st = store_sql(s, "SELECT c.worker_id, c.trade, c.level, c.issued_at, c.valid_until, c.status,"
 				       " p.renewal_credits FROM certificates c JOIN cert_policies p ON p.trade = c.trade"
 				       " WHERE c.id = $1");
 	stmt_bind_int(st, 1, id);
@@ -333,7 +333,7 @@ int cert_renew(struct store *s, const struct actor *a, int64_t id, int64_t *new_
 		worker_id = stmt_int(st, 0);
 		trade = trade_index(stmt_text(st, 1));
 		str_copy(level, sizeof level, stmt_text(st, 2));
-		parse_date(stmt_text(st, 3), &from);
+		from = stmt_int(st, 3);
 		parse_date(stmt_text(st, 4), &until);
 		str_copy(status, sizeof status, stmt_text(st, 5));
 		need = stmt_int(st, 6);
@@ -348,12 +348,12 @@ int cert_renew(struct store *s, const struct actor *a, int64_t id, int64_t *new_
 		FAULT(f, "not_renewable", "status");
 		return AJ_ERULE;
 	}
-	/* credits earned while the certificate was valid */
+	/* credits earned while the certificate was valid: from its issue to the end of its last day */
 	int64_t have = 0;
 	st = store_sql(s, "SELECT coalesce(sum(credits), 0) FROM enrolments WHERE worker_id = $1 AND passed = 1"
 			  " AND recorded_at >= $2 AND recorded_at < $3");
 	stmt_bind_int(st, 1, worker_id);
-	stmt_bind_int(st, 2, time_day_start(from));
+	stmt_bind_int(st, 2, from);
 	stmt_bind_int(st, 3, time_day_start(until + 1));
 	if ((rc = stmt_one_int(st, &have)) != AJ_OK)
 		goto fail;
@@ -477,11 +477,8 @@ void api_certs_revoke(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	int64_t status_valid = 0;
-	st = store_sql(s, "SELECT count(*) FROM certificates WHERE id = $1 AND status = 'revoked'");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_one_int(st, &status_valid);
-	if (!status_valid) {
+	if (store_changes(s) == 0) {
+		/* no valid certificate of that id: say which of the two it is */
 		store_rollback(s);
 		int64_t exists = 0;
 		st = store_sql(s, "SELECT count(*) FROM certificates WHERE id = $1");

@@ -234,8 +234,10 @@ static void make_idno(uint64_t *s, int female, char out[19])
 {
 	int y = 1966 + (int)rnd(s, 35), m = 1 + (int)rnd(s, 12), d = 1 + (int)rnd(s, 28);
 	int seq = (int)rnd(s, 500) * 2 + (female ? 0 : 1);
-	snprintf(out, 19, "%s%04d%02d%02d%03d", regions[rnd(s, ARRAY_LEN(regions))], y % 10000, m % 100, d % 100,
-		 seq % 1000);
+	char tmp[40];
+	snprintf(tmp, sizeof tmp, "%s%04u%02u%02u%03u", regions[rnd(s, ARRAY_LEN(regions))], (unsigned)y % 10000,
+		 (unsigned)m % 100, (unsigned)d % 100, (unsigned)seq % 1000);
+	memcpy(out, tmp, 17);
 	out[17] = idcard_check_char(out);
 	out[18] = '\0';
 }

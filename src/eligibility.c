@@ -273,7 +273,7 @@ int elig_refresh(struct store *s, int64_t worker_id)
 			  " FROM enrolments e JOIN training_sessions t ON t.id = e.session_id"
 			  " JOIN courses c ON c.id = t.course_id"
 			  " WHERE e.worker_id = $1 AND e.recorded_at IS NOT NULL AND e.attended = 1"
-			  " ORDER BY c.id, t.starts_at DESC, e.recorded_at DESC");
+			  " ORDER BY c.id, t.starts_at DESC, e.recorded_at DESC, e.id DESC");
 	stmt_bind_int(st, 1, worker_id);
 	int64_t last_course = 0;
 	while ((rc = stmt_step(st)) == STORE_ROW) {
@@ -458,7 +458,7 @@ static void fail_detail(struct store *s, int64_t worker_id, int trade, struct el
 		"SELECT c.id, c.code, e.passed FROM enrolments e JOIN training_sessions t ON t.id = e.session_id"
 		" JOIN courses c ON c.id = t.course_id WHERE e.worker_id = $1 AND e.recorded_at IS NOT NULL"
 		" AND e.attended = 1 AND (c.trade IS NULL OR c.trade = $2)"
-		" ORDER BY c.id, t.starts_at DESC, e.recorded_at DESC");
+		" ORDER BY c.id, t.starts_at DESC, e.recorded_at DESC, e.id DESC");
 	stmt_bind_int(st, 1, worker_id);
 	stmt_bind_text(st, 2, trades[trade].code);
 	int64_t last = 0;

@@ -510,12 +510,20 @@ int enrol(struct store *s, const struct actor *a, int64_t session_id, int64_t wo
 	if (rc)
 		return rc;
 	struct stmt *st = store_sql(s, "SELECT t.status, t.capacity, (SELECT count(*) FROM enrolments e"
-				       " WHERE e.session_id = t.id) FROM training_sessions t WHERE t.id = $1");
+				       " WHERE e.session_id = t.id), (SELECT count(*) FROM enrolments e"
+				       " WHERE e.session_id = t.id AND e.worker_id = $2) FROM training_sessions t WHERE t.id = $1");
 	stmt_bind_int(st, 1, session_id);
+	stmt_bind_int(st, 2, worker_id);
 	rc = stmt_step(st);
 	int cancelled = rc == STORE_ROW && strcmp(stmt_text(st, 0), "cancelled") == 0;
 	int full = rc == STORE_ROW && stmt_int(st, 2) >= stmt_int(st, 1);
+	int already = rc == STORE_ROW && stmt_int(st, 3) > 0;
 	stmt_done(st);
+	if (already) {
+		store_rollback(s);
+		FAULT(f, "already_enrolled", "worker_id");
+		return AJ_ECONFLICT;
+	}
 	const char *why = cancelled ? "session_cancelled" : full ? "session_full" : NULL;
 	if (rc != STORE_ROW || why) {
 		store_rollback(s);

@@ -17,14 +17,17 @@
 #include "../util/strbuf.h"
 #include "audit.h"
 
-static struct {
+struct keyset {
 	int ready;
 	unsigned char seal[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 	unsigned char lookup[crypto_generichash_KEYBYTES];
 	unsigned char sign_sk[crypto_sign_SECRETKEYBYTES];
 	unsigned char sign_pk[crypto_sign_PUBLICKEYBYTES];
 	char kid[KEYS_KID_LEN];
-} K;
+};
+
+/* the process's keys: replaced only by a key file that opened and matched its database */
+static struct keyset K;
 
 static const char seal_ad[] = "anjia-sealed-1";
 
@@ -111,36 +114,36 @@ static int write_new(const char *path)
 	return rc;
 }
 
-static int load(const char *path)
+static int load(const char *path, struct keyset *k)
 {
 	FILE *f = fopen(path, "r");
 	int found = 0;
 	if (!f)
 		return -1;
-	int rc = parse_file(f, K.seal, K.lookup, K.sign_sk, &found);
+	int rc = parse_file(f, k->seal, k->lookup, k->sign_sk, &found);
 	fclose(f);
 	if (rc != 0 || found != 7)
 		return -2;
-	crypto_sign_ed25519_sk_to_pk(K.sign_pk, K.sign_sk);
-	keys_kid_of(K.sign_pk, K.kid);
+	crypto_sign_ed25519_sk_to_pk(k->sign_pk, k->sign_sk);
+	keys_kid_of(k->sign_pk, k->kid);
 	return 0;
 }
 
 /* The fingerprint a database remembers: a hash over the look-up key and the public key. */
-static void fingerprint(char out[SHA256_HEX_LEN])
+static void fingerprint(const struct keyset *k, char out[SHA256_HEX_LEN])
 {
 	unsigned char both[64], h[32];
-	memcpy(both, K.lookup, 32);
-	memcpy(both + 32, K.sign_pk, 32);
+	memcpy(both, k->lookup, 32);
+	memcpy(both + 32, k->sign_pk, 32);
 	crypto_generichash(h, sizeof h, both, sizeof both, NULL, 0);
 	sodium_bin2hex(out, SHA256_HEX_LEN, h, sizeof h);
 	sodium_memzero(both, sizeof both);
 }
 
-static int bind_store(struct store *s, const char *path)
+static int bind_store(struct store *s, const char *path, const struct keyset *k)
 {
 	char fp[SHA256_HEX_LEN];
-	fingerprint(fp);
+	fingerprint(k, fp);
 	struct stmt *st = store_sql(s, "SELECT value FROM settings WHERE key = 'keys.fingerprint'");
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -163,7 +166,7 @@ static int bind_store(struct store *s, const char *path)
 		struct actor a = {0, 0, "system"};
 		struct strbuf sb;
 		strbuf_init(&sb, 256);
-		strbuf_addf(&sb, "{\"keys.fingerprint\":\"%s\",\"kid\":\"%s\"}", fp, K.kid);
+		strbuf_addf(&sb, "{\"keys.fingerprint\":\"%s\",\"kid\":\"%s\"}", fp, k->kid);
 		rc = audit_append(s, &a, "keys.bind", "settings", 0, sb.buf, sb.len);
 		strbuf_free(&sb);
 	}
@@ -199,14 +202,20 @@ int keys_open(const char *path, int create, struct store *s)
 		fprintf(stderr, "anjia: the key file %s must not be readable by others (chmod 600)\n", path);
 		return AJ_EINVAL;
 	}
-	int rc = load(path);
+	struct keyset k;
+	int rc = load(path, &k);
 	if (rc != 0) {
 		fprintf(stderr, "anjia: cannot read the key file %s%s\n", path, rc == -2 ? " (malformed)" : "");
+		sodium_memzero(&k, sizeof k);
 		return AJ_EIO;
 	}
-	if ((rc = bind_store(s, path)) != AJ_OK)
+	if ((rc = bind_store(s, path, &k)) != AJ_OK) {
+		sodium_memzero(&k, sizeof k);
 		return rc;
-	K.ready = 1;
+	}
+	k.ready = 1;
+	K = k;
+	sodium_memzero(&k, sizeof k);
 	return AJ_OK;
 }
 

@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "auth/keys.h"
 #include "auth/password.h"
 #include "http/pool.h"
 #include "http/req.h"
@@ -242,7 +243,7 @@ static int64_t fixture_user(struct harness *h, const char *login, const char *ro
 	/* one hash serves every fixture user: the same password, and it keeps the tests quick */
 	if (!hash[0])
 		assert_int_equal(password_hash(H_PASSWORD, hash), 0);
-	struct user_in in = {login, login, role_parse(role), org, hash};
+	struct user_in in = {login, login, role_parse(role), org, hash, 0};
 	if (user_create(h->store, &a, &in, &id, &f) != 0)
 		fail_msg("fixture user %s: %s", login, f.code ? f.code : "?");
 	return id;
@@ -259,6 +260,9 @@ void h_open(struct harness *h)
 	snprintf(h->db, sizeof h->db, "%s/api.db", h->dir);
 	assert_int_equal(store_open(h->db, &h->store), 0);
 	assert_int_equal(store_migrate(h->store, &applied), 0);
+	char keys[160];
+	snprintf(keys, sizeof keys, "%s/anjia.keys", h->dir);
+	assert_int_equal(keys_open(keys, 1, h->store), 0);
 	h->app.db_path = h->db;
 	h->app.pool = pool_new(0, h->db);
 	h->app.web = web_load("web");
@@ -275,6 +279,7 @@ void h_open(struct harness *h)
 	h->co1_staff_id = fixture_user(h, "staff1", "company_staff", h->co1_id);
 	h->co2_admin_id = fixture_user(h, "company2", "company_admin", h->co2_id);
 	h->customer_id = fixture_user(h, "customer1", "customer", 0);
+	h->trainer_id = fixture_user(h, "trainer1", "trainer", h->training_id);
 }
 
 void h_close(struct harness *h)
@@ -289,5 +294,7 @@ void h_close(struct harness *h)
 		snprintf(p, sizeof p, "%s%s", h->db, suffix[i]);
 		unlink(p);
 	}
+	snprintf(p, sizeof p, "%s/anjia.keys", h->dir);
+	unlink(p);
 	rmdir(h->dir);
 }

@@ -30,7 +30,7 @@ struct harness {
 	int secure;          /* requests arrive over https */
 	/* the fixture's ids */
 	int64_t assoc_id, co1_id, co2_id, training_id, inspection_id;
-	int64_t admin_id, cs_id, co1_admin_id, co1_staff_id, co2_admin_id, customer_id;
+	int64_t admin_id, cs_id, co1_admin_id, co1_staff_id, co2_admin_id, customer_id, trainer_id;
 };
 
 struct resp {
@@ -46,7 +46,7 @@ struct resp {
 
 /* A fresh database with a small industry: the association (admin, cs), two companies (admin and
  * staff in the first, admin in the second), a training institution, an inspection body and a
- * customer; every password H_PASSWORD. */
+ * customer, and a trainer; every password H_PASSWORD. */
 void h_open(struct harness *h);
 void h_close(struct harness *h);
 

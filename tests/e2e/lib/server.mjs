@@ -49,12 +49,13 @@ export async function serveOn(db, { args = [], accessLog = 'off' } = {}) {
   };
 }
 
-// Starts `anjia serve` on a new demo database. Options: demo (default true), args (extra flags).
-export async function startServer({ demo = true, args = [] } = {}) {
+// Starts `anjia serve` on a new demo database. Options: demo (default true), workers (how many demo
+// workers with their histories; 400 keeps a test file quick), args (extra flags).
+export async function startServer({ demo = true, workers = 400, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'anjia-e2e-'));
   const db = join(dir, 'anjia.db');
   if (demo) {
-    const r = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD]);
+    const r = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD, '--workers', String(workers)]);
     if (r.status !== 0) throw new Error('demo failed: ' + r.stderr);
   } else {
     anjia(['migrate', '--db', db]);

@@ -1,0 +1,261 @@
+/* The workforce's pure rules: GB 11643 numbers, date arithmetic, and "may serve now". */
+#include "testutil.h"
+
+#include "eligibility.h"
+#include "trades.h"
+#include "util/clock.h"
+#include "util/idcard.h"
+#include "util/timefmt.h"
+#include "workers.h"
+
+static void test_idcard(void **state)
+{
+	(void)state;
+	struct idcard c;
+	int64_t today = time_days_from_civil(2026, 11, 27);
+	assert_true(idcard_parse("110101199003074514", today, &c));
+	assert_int_equal(c.year, 1990);
+	assert_int_equal(c.month, 3);
+	assert_int_equal(c.day, 7);
+	assert_true(c.male); /* 451: odd */
+	assert_true(idcard_parse("440304198512120023", today, &c));
+	assert_false(c.male);
+	/* x is the check character 10, upper or lower case */
+	char with_x[19] = "11010119900101001";
+	with_x[17] = idcard_check_char(with_x);
+	with_x[18] = '\0';
+	if (with_x[17] == 'X') {
+		assert_true(idcard_parse(with_x, today, &c));
+		with_x[17] = 'x';
+		assert_true(idcard_parse(with_x, today, &c));
+		assert_int_equal(c.norm[17], 'X');
+	}
+	static const char *const bad[] = {
+		"110101199003074515",  /* wrong check */
+		"11010119900307451",   /* 17 */
+		"1101011990030745144", /* 19 */
+		"11010119900230451X",  /* 30 February */
+		"990101199003074514",  /* no such province */
+		"A10101199003074514",
+		"110101189903074514",  /* before 1900 */
+		"",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_false(idcard_parse(bad[i], today, NULL));
+	/* a date of birth after today */
+	char future[19] = "11010120270101001";
+	future[17] = idcard_check_char(future);
+	future[18] = '\0';
+	assert_false(idcard_parse(future, today, NULL));
+	assert_true(idcard_parse(future, time_days_from_civil(2027, 1, 1), NULL));
+	char m[19];
+	idcard_mask("110101199003074514", m);
+	assert_string_equal(m, "110101********4514");
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	char out[64];
+	worker_mask_name("张秀华", out, sizeof out);
+	assert_string_equal(out, "张*华");
+	worker_mask_name("张华", out, sizeof out);
+	assert_string_equal(out, "张*");
+	worker_mask_name("欧阳秀华", out, sizeof out);
+	assert_string_equal(out, "欧**华");
+	worker_mask_name("张", out, sizeof out);
+	assert_string_equal(out, "张");
+	assert_int_equal(trade_index("household"), 0);
+	assert_int_equal(trade_index("养老护理员"), 3);
+	assert_int_equal(trade_index("nurse"), -1);
+	assert_int_equal(level_index("三级"), 2);
+	assert_int_equal(level_index("技师"), 3);
+	assert_int_equal(level_index("senior_technician"), 4);
+}
+
+static void test_dates(void **state)
+{
+	(void)state;
+	int64_t d = time_days_from_civil(2026, 1, 31), q;
+	char s[11], qs[8];
+	time_format_date(time_add_months(d, 1), s);
+	assert_string_equal(s, "2026-02-28");
+	time_format_date(time_add_months(time_days_from_civil(2024, 1, 31), 1), s);
+	assert_string_equal(s, "2024-02-29");
+	time_format_date(time_add_months(time_days_from_civil(2026, 11, 15), 12) - 1, s);
+	assert_string_equal(s, "2027-11-14");
+	int64_t t;
+	assert_int_equal(time_parse_iso("2026-12-31T23:59:59+08:00", &t), 0);
+	time_format_quarter(time_quarter(t), qs);
+	assert_string_equal(qs, "2026-Q4");
+	assert_int_equal(time_parse_iso("2026-12-31T16:00:00Z", &t), 0); /* midnight in Shanghai */
+	time_format_quarter(time_quarter(t), qs);
+	assert_string_equal(qs, "2027-Q1");
+	int qi;
+	assert_int_equal(time_parse_quarter("2027-Q1", &qi), 0);
+	assert_int_equal(time_quarter_start(qi), t);
+	assert_int_equal(time_parse_quarter("2027-Q5", &qi), -1);
+	assert_int_equal(time_parse_quarter("27-Q1", &qi), -1);
+	q = time_local_days(t);
+	time_format_date(q, s);
+	assert_string_equal(s, "2027-01-01");
+}
+
+/* A worker with everything in order at instant `at`, for the trade household. */
+static struct elig_facts good(int64_t at)
+{
+	struct elig_facts f = {0};
+	f.employed = 1;
+	f.trades_mask = 1;
+	f.identity_ok = 1;
+	f.background = f.health = f.insurance = 1;
+	f.background_until = f.health_until = f.insurance_until = at + 200 * 86400;
+	f.safety_mask = SAFETY_ALL;
+	f.refresher_q1 = time_quarter(at);
+	f.cert = 1;
+	f.cert_from = at - 100 * 86400;
+	f.cert_until = at + 200 * 86400;
+	return f;
+}
+
+static const struct standards sd = {12, 12, 30, 30, 98};
+
+/* Judges and returns the first reason, or "" when green. */
+static const char *judge(const struct elig_facts *f, int trade, int64_t at, enum elig_status expect)
+{
+	static struct elig_result r;
+	elig_compute(f, trade, at, &sd, ELIG_FOR_SERVICE, &r);
+	if (r.status != expect)
+		fail_msg("expected status %d, got %d (%s)", expect, r.status, r.n ? r.r[0].code : "-");
+	return r.n ? r.r[0].code : "";
+}
+
+static void test_rule(void **state)
+{
+	(void)state;
+	int64_t at;
+	assert_int_equal(time_parse_iso("2026-11-27T10:00:00+08:00", &at), 0);
+	struct elig_facts f = good(at);
+	assert_string_equal(judge(&f, 0, at, ELIG_GREEN), "");
+
+	/* each rule of DOMAIN rule 1 on its own */
+	static const struct {
+		const char *code;
+		enum elig_status status;
+	} cases[] = {
+		{"worker_revoked", ELIG_RED},        {"worker_suspended", ELIG_RED},
+		{"not_employed", ELIG_RED},          {"trade_not_registered", ELIG_RED},
+		{"identity_unverified", ELIG_RED},   {"background_missing", ELIG_RED},
+		{"background_failed", ELIG_RED},     {"background_expired", ELIG_RED},
+		{"background_expiring", ELIG_YELLOW}, {"health_missing", ELIG_RED},
+		{"health_failed", ELIG_RED},         {"health_expired", ELIG_RED},
+		{"health_expiring", ELIG_YELLOW},    {"insurance_missing", ELIG_RED},
+		{"insurance_failed", ELIG_RED},      {"insurance_expired", ELIG_RED},
+		{"insurance_expiring", ELIG_YELLOW}, {"certificate_missing", ELIG_RED},
+		{"certificate_missing", ELIG_RED},   {"certificate_revoked", ELIG_RED},
+		{"certificate_expired", ELIG_RED},   {"certificate_expiring", ELIG_YELLOW},
+		{"safety_training_missing", ELIG_RED}, {"training_failed", ELIG_RED},
+		{"training_failed", ELIG_RED},       {"refresher_missing", ELIG_RED},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		f = good(at);
+		switch (i) {
+		case 0: f.revoked = 1; break;
+		case 1: f.suspended_until = at + 1; break;
+		case 2: f.employed = 0; break;
+		case 3: f.trades_mask = 2; break;
+		case 4: f.identity_ok = 0; break;
+		case 5: f.background = 0; break;
+		case 6: f.background = 2; break;
+		case 7: f.background_until = at; break;
+		case 8: f.background_until = at + 86400; break;
+		case 9: f.health = 0; break;
+		case 10: f.health = 2; break;
+		case 11: f.health_until = at - 1; break;
+		case 12: f.health_until = at + 30 * 86400; break;
+		case 13: f.insurance = 0; break;
+		case 14: f.insurance = 2; break;
+		case 15: f.insurance_until = at; break;
+		case 16: f.insurance_until = at + 10; break;
+		case 17: f.cert = 0; break;
+		case 18: f.cert_from = at + 1; break;  /* not yet begun */
+		case 19: f.cert = 2; break;
+		case 20: f.cert_until = at; break;
+		case 21: f.cert_until = at + 5 * 86400; break;
+		case 22: f.safety_mask = SAFETY_FIRE; break;
+		case 23: f.fail_mask = 1; break;
+		case 24: f.fail_general = 1; break;
+		case 25: f.refresher_q1 = time_quarter(at) - 1; break;
+		}
+		const char *code = judge(&f, 0, at, cases[i].status);
+		if (strcmp(code, cases[i].code) != 0)
+			fail_msg("case %zu: expected %s, got %s", i, cases[i].code, code);
+	}
+
+	/* failing another trade's course does not block this one */
+	f = good(at);
+	f.fail_mask = 2;
+	assert_string_equal(judge(&f, 0, at, ELIG_GREEN), "");
+
+	/* the safety detail names what is missing */
+	struct elig_result r;
+	f = good(at);
+	f.safety_mask = SAFETY_FIRST_AID;
+	elig_compute(&f, 0, at, &sd, ELIG_FOR_SERVICE, &r);
+	assert_string_equal(r.r[0].detail, "safety_fire,safety_protection");
+
+	/* the refresher: in the grace period last quarter's pass will do, with a warning */
+	int64_t q4 = time_quarter_start(time_quarter(at));
+	f = good(q4 + 5 * 86400);
+	f.refresher_q1 = time_quarter(q4) - 1;
+	elig_compute(&f, 0, q4 + 5 * 86400, &sd, ELIG_FOR_SERVICE, &r);
+	assert_int_equal(r.status, ELIG_YELLOW);
+	assert_string_equal(r.r[0].code, "refresher_due");
+	char day[11];
+	time_format_date(r.r[0].date, day);
+	assert_string_equal(day, "2026-10-30"); /* 1 October + 30 days, the last day of grace */
+	elig_compute(&f, 0, q4 + 30 * 86400, &sd, ELIG_FOR_SERVICE, &r);
+	assert_int_equal(r.status, ELIG_RED);
+	/* a pass two quarters back is no grace */
+	f.refresher_q1 = time_quarter(q4) - 2;
+	elig_compute(&f, 0, q4 + 5 * 86400, &sd, ELIG_FOR_SERVICE, &r);
+	assert_string_equal(r.r[0].code, "refresher_missing");
+	/* the previous-to-latest pass counts too */
+	f.refresher_q1 = time_quarter(q4) + 3;
+	f.refresher_q2 = time_quarter(q4);
+	elig_compute(&f, 0, q4 + 40 * 86400, &sd, ELIG_FOR_SERVICE, &r);
+	assert_int_equal(r.status, ELIG_GREEN);
+
+	/* several reasons at once, red beats yellow, all are listed */
+	f = good(at);
+	f.health_until = at + 86400;
+	f.identity_ok = 0;
+	elig_compute(&f, 0, at, &sd, ELIG_FOR_SERVICE, &r);
+	assert_int_equal(r.status, ELIG_RED);
+	assert_int_equal(r.n, 2);
+
+	/* for a certificate the certificate itself, the employer and the refresher do not count */
+	f = good(at);
+	f.cert = 0;
+	f.employed = 0;
+	f.refresher_q1 = 0;
+	elig_compute(&f, 0, at, &sd, ELIG_FOR_CERTIFICATE, &r);
+	assert_int_equal(r.status, ELIG_GREEN);
+
+	/* a warning window of 0 days never warns */
+	struct standards none = sd;
+	none.lapse_warning_days = 0;
+	f = good(at);
+	f.health_until = at + 3600;
+	elig_compute(&f, 0, at, &none, ELIG_FOR_SERVICE, &r);
+	assert_int_equal(r.status, ELIG_GREEN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_idcard), cmocka_unit_test(test_names), cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_rule),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
