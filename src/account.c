@@ -227,21 +227,29 @@ void api_me_password(struct req *r)
 
 void api_sessions_list(struct req *r)
 {
-	int64_t now = clock_now();
+	int64_t now = clock_now(), total = 0;
+	struct page pg = req_page(r);
 	/* the live ones: not ended, inside both limits */
-	struct stmt *st = store_sql(r->store,
-		"SELECT id, created_at, last_seen, peer, user_agent FROM sessions"
-		" WHERE user_id = $1 AND ended_at IS NULL AND expires_at > $2 AND last_seen > $3"
-		" ORDER BY last_seen DESC, id DESC LIMIT 100");
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM sessions WHERE user_id = $1 AND ended_at IS NULL"
+					      " AND expires_at > $2 AND last_seen > $3");
 	stmt_bind_int(st, 1, r->user.user_id);
 	stmt_bind_int(st, 2, now);
 	stmt_bind_int(st, 3, now - SESSION_IDLE_SECS);
-	struct jw *w = req_jw(r);
-	int64_t n = 0;
-	int rc;
-	jw_obj(w);
-	jw_key(w, "items");
-	jw_arr(w);
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store,
+		"SELECT id, created_at, last_seen, peer, user_agent FROM sessions"
+		" WHERE user_id = $1 AND ended_at IS NULL AND expires_at > $2 AND last_seen > $3"
+		" ORDER BY last_seen DESC, id DESC LIMIT $4 OFFSET $5");
+	stmt_bind_int(st, 1, r->user.user_id);
+	stmt_bind_int(st, 2, now);
+	stmt_bind_int(st, 3, now - SESSION_IDLE_SECS);
+	stmt_bind_int(st, 4, pg.per_page);
+	stmt_bind_int(st, 5, pg.offset);
+	struct jw *w = req_list_begin(r);
 	while ((rc = stmt_step(st)) == STORE_ROW) {
 		int64_t id = stmt_int(st, 0);
 		jw_obj(w);
@@ -253,18 +261,13 @@ void api_sessions_list(struct req *r)
 		jw_kstr(w, "user_agent", stmt_text(st, 4));
 		jw_kbool(w, "current", id == r->user.session_id);
 		jw_obj_end(w);
-		n++;
 	}
 	stmt_done(st);
 	if (rc < 0) {
 		req_fail(r, rc);
 		return;
 	}
-	jw_arr_end(w);
-	jw_kint(w, "page", 1);
-	jw_kint(w, "per_page", 100);
-	jw_kint(w, "total", n);
-	jw_obj_end(w);
+	req_list_end(r, &pg, total);
 	req_send(r, 200);
 }
 

@@ -648,17 +648,11 @@ static int policy_write(struct store *s, const char *trade, struct jw *w)
 
 void api_policies_list(struct req *r)
 {
-	struct jw *w = req_jw(r);
-	jw_obj(w);
-	jw_key(w, "items");
-	jw_arr(w);
-	for (int t = 0; t < TRADE_COUNT; t++)
+	struct page pg = req_page(r);
+	struct jw *w = req_list_begin(r);
+	for (int64_t t = pg.offset; t < TRADE_COUNT && t < pg.offset + pg.per_page; t++)
 		policy_write(r->store, trades[t].code, w);
-	jw_arr_end(w);
-	jw_kint(w, "page", 1);
-	jw_kint(w, "per_page", TRADE_COUNT);
-	jw_kint(w, "total", TRADE_COUNT);
-	jw_obj_end(w);
+	req_list_end(r, &pg, TRADE_COUNT);
 	req_send(r, 200);
 }
 

@@ -188,7 +188,7 @@ void api_checks_list(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	struct page pg = {1, 100, 0};
+	struct page pg = req_page(r);
 	int64_t total = 0;
 	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM checks WHERE worker_id = $1");
 	stmt_bind_int(st, 1, r->id[0]);
@@ -197,8 +197,10 @@ void api_checks_list(struct req *r)
 		return;
 	}
 	st = store_sql(r->store, "SELECT " CHECK_COLUMNS CHECK_FROM " WHERE c.worker_id = $1"
-				 " ORDER BY c.checked_on DESC, c.id DESC LIMIT 100");
+				 " ORDER BY c.checked_on DESC, c.id DESC LIMIT $2 OFFSET $3");
 	stmt_bind_int(st, 1, r->id[0]);
+	stmt_bind_int(st, 2, pg.per_page);
+	stmt_bind_int(st, 3, pg.offset);
 	req_reply_list(r, st, check_json, &pg, total);
 }
 

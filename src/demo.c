@@ -190,8 +190,13 @@ struct plan {
 	int seq;
 };
 
+/* Events are planned up to the moment the demo is loaded, never after. */
+static int64_t plan_until;
+
 static void plan_add(struct plan *p, int64_t at, int type, int worker, int a, int b)
 {
+	if (at > plan_until)
+		return;
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 4096;
 		p->ev = xrealloc(p->ev, p->cap * sizeof *p->ev);
@@ -553,6 +558,7 @@ static int demo_workforce(struct store *s, const struct demo_opts *o, uint64_t *
 {
 	int64_t today = time_today(), launch = today - 480;
 	int64_t course_ids[DC_COUNT];
+	plan_until = clock_now();
 	int rc;
 
 	/* the association's courses and certificate policies, a month before the platform opened */
@@ -619,7 +625,8 @@ static int demo_workforce(struct store *s, const struct demo_opts *o, uint64_t *
 		clock_set(plan.ev[i].at);
 		rc = apply_event(s, &plan.ev[i], ws, course_ids, &sessions, rng);
 	}
-	/* worker1…worker6 sign in to the first (model) worker of their company */
+	/* worker1…worker6 sign in to the first (model) worker of their company: linked now */
+	clock_set(0);
 	for (int i = 0; i < 6 && rc == AJ_OK; i++) {
 		struct fault f = {0};
 		if (worker_user[i + 1] && ws[i].id)

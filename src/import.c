@@ -3,6 +3,7 @@
  * savepoint inside one transaction. */
 #include "import.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/errors.h"
@@ -94,7 +95,7 @@ static int read_record(struct reader *rd)
 	}
 }
 
-/* The field as a trimmed, NUL-terminated string (in place). */
+/* The field trimmed as the API trims one-line fields, NUL-terminated (in place). */
 static const char *cell(struct reader *rd, int i)
 {
 	if (i < 0 || i >= rd->n)
@@ -102,12 +103,10 @@ static const char *cell(struct reader *rd, int i)
 	struct strbuf *f = &rd->fields[i];
 	if (!f->buf)
 		return "";
-	char *s = f->buf;
+	const char *s = f->buf;
 	size_t n = f->len;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	while (*s == ' ' || *s == '\t')
-		s++;
+	text_trim(&s, &n);
+	((char *)s)[n] = '\0';
 	return s;
 }
 
@@ -165,6 +164,12 @@ static int parse_trades(const char *s, int *out, int *n)
 			p += 3;
 	}
 	return *n ? 0 : -1;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	const struct import_error *x = a, *y = b;
+	return x->line - y->line;
 }
 
 struct row {
@@ -278,12 +283,8 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 		}
 		w->good = 1;
 	}
-	if (out->n_errors && !good_only) {
-		rc = AJ_ERULE;
-		goto out;
-	}
-
-	/* the store's own answers (already registered, revoked, another name) come row by row */
+	/* the store's own answers (already registered, revoked, another name) come row by row; they
+	 * are asked even when rows already failed, so one reading of the file reports every problem */
 	if ((rc = store_begin(s)) != AJ_OK)
 		goto out;
 	for (size_t i = 0; i < n_rows; i++) {
@@ -318,6 +319,7 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 		goto out;
 	out->skipped = out->rows - out->imported;
 out:
+	qsort(out->errors, (size_t)out->n_errors, sizeof out->errors[0], by_line);
 	for (size_t i = 0; i < n_rows * C_COUNT; i++)
 		free(keep[i]);
 	free(keep);

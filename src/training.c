@@ -611,7 +611,7 @@ int record_result(struct store *s, const struct actor *a, int64_t session_id, in
 
 void api_enrolments_list(struct req *r)
 {
-	struct page pg = {1, 500, 0};
+	struct page pg = req_page(r);
 	/* the institution and the association see everyone enrolled; a company its own workers */
 	int64_t company = 0;
 	switch (r->user.role) {
@@ -645,9 +645,12 @@ void api_enrolments_list(struct req *r)
 		return;
 	}
 	st = store_sql(r->store, "SELECT " ENROLMENT_COLUMNS ENROLMENT_FROM
-				 " WHERE e.session_id = $1 AND ($2 = 0 OR w.company_id = $2) ORDER BY w.name LIMIT 500");
+				 " WHERE e.session_id = $1 AND ($2 = 0 OR w.company_id = $2) ORDER BY w.name, w.id"
+				 " LIMIT $3 OFFSET $4");
 	stmt_bind_int(st, 1, r->id[0]);
 	stmt_bind_int(st, 2, company);
+	stmt_bind_int(st, 3, pg.per_page);
+	stmt_bind_int(st, 4, pg.offset);
 	req_reply_list(r, st, enrolment_json, &pg, total);
 }
 
@@ -834,12 +837,15 @@ static void worker_training_row(struct jw *w, struct stmt *st)
 	"SELECT t.id, t.starts_at, t.status, o.id, o.name, c.id, c.code, c.title, c.kind, c.trade, c.refresher," \
 	" e.attended, e.score, e.passed, e.credits, coalesce(e.recorded_at, 0) FROM enrolments e" \
 	" JOIN training_sessions t ON t.id = e.session_id JOIN courses c ON c.id = t.course_id" \
-	" JOIN orgs o ON o.id = t.org_id WHERE e.worker_id = $1 ORDER BY t.starts_at DESC LIMIT 200"
+	" JOIN orgs o ON o.id = t.org_id WHERE e.worker_id = $1 ORDER BY t.starts_at DESC, e.id DESC" \
+	" LIMIT $2 OFFSET $3"
 
 void training_of_worker_json(struct store *s, int64_t worker_id, struct jw *w)
 {
 	struct stmt *st = store_sql(s, WORKER_TRAINING_SQL);
 	stmt_bind_int(st, 1, worker_id);
+	stmt_bind_int(st, 2, 200);
+	stmt_bind_int(st, 3, 0);
 	jw_arr(w);
 	while (stmt_step(st) == STORE_ROW)
 		worker_training_row(w, st);
@@ -861,8 +867,10 @@ void api_workers_training(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	struct page pg = {1, 200, 0};
+	struct page pg = req_page(r);
 	st = store_sql(r->store, WORKER_TRAINING_SQL);
 	stmt_bind_int(st, 1, r->id[0]);
+	stmt_bind_int(st, 2, pg.per_page);
+	stmt_bind_int(st, 3, pg.offset);
 	req_reply_list(r, st, worker_training_row, &pg, total);
 }

@@ -18,11 +18,11 @@
 #include "util/idcard.h"
 #include "util/timefmt.h"
 
-SCHEMA(worker_body, S_STR("name", F_REQ, 2, 20), S_STR("id_number", F_REQ, 18, 18),
-       S_STR("phone", F_REQ, 11, 11), S_STRS("trades", F_REQ, 1, TRADE_COUNT, 20, trade_codes),
+SCHEMA(worker_body, S_STR("name", F_REQ, 2, 20), S_STR("id_number", F_REQ, 1, 40),
+       S_STR("phone", F_REQ, 1, 20), S_STRS("trades", F_REQ, 1, TRADE_COUNT, 20, trade_codes),
        S_ENUM("level", F_REQ, level_codes), S_STR("photo_ref", F_NULL, 0, 200),
        S_DATE("experience_since", F_NULL), S_INT("company_id", F_NULL, 1, INT64_MAX));
-SCHEMA(worker_patch_body, S_STR("phone", 0, 11, 11), S_STRS("trades", 0, 1, TRADE_COUNT, 20, trade_codes),
+SCHEMA(worker_patch_body, S_STR("phone", 0, 1, 20), S_STRS("trades", 0, 1, TRADE_COUNT, 20, trade_codes),
        S_ENUM("level", 0, level_codes), S_STR("photo_ref", F_NULL, 0, 200),
        S_DATE("experience_since", F_NULL));
 SCHEMA(worker_leave_body, S_STR("reason", 0, 0, 200));
@@ -70,8 +70,9 @@ int worker_validate(const struct worker_in *in, struct fault *f)
 		FAULT(f, "invalid_value", "level");
 		return AJ_EINVAL;
 	}
-	if (in->photo_ref && utf8_chars(in->photo_ref, strlen(in->photo_ref), 0) > 200) {
-		FAULT(f, "too_long", "photo_ref");
+	long photo = in->photo_ref ? utf8_chars(in->photo_ref, strlen(in->photo_ref), 0) : 0;
+	if (photo < 0 || photo > 200) {
+		FAULT(f, photo < 0 ? "invalid_characters" : "too_long", "photo_ref");
 		return AJ_EINVAL;
 	}
 	if (in->experience_since &&
@@ -813,7 +814,7 @@ void api_workers_employments(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	struct page pg = {1, 100, 0};
+	struct page pg = req_page(r);
 	int64_t total = 0;
 	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM employments WHERE worker_id = $1");
 	stmt_bind_int(st, 1, r->id[0]);
@@ -823,8 +824,10 @@ void api_workers_employments(struct req *r)
 	}
 	st = store_sql(r->store, "SELECT e.company_id, o.name, e.started_on, e.ended_on, e.end_reason"
 				 " FROM employments e JOIN orgs o ON o.id = e.company_id WHERE e.worker_id = $1"
-				 " ORDER BY e.id DESC LIMIT 100");
+				 " ORDER BY e.id DESC LIMIT $2 OFFSET $3");
 	stmt_bind_int(st, 1, r->id[0]);
+	stmt_bind_int(st, 2, pg.per_page);
+	stmt_bind_int(st, 3, pg.offset);
 	req_reply_list(r, st, employment_json, &pg, total);
 }
 

@@ -75,8 +75,7 @@ static int in_values(const char *const *values, const char *v)
 	return 0;
 }
 
-/* Leading and trailing ASCII white space and U+3000 (the ideographic space). */
-static void trim(const char **s, size_t *n)
+void text_trim(const char **s, size_t *n)
 {
 	const char *p = *s;
 	size_t len = *n;
@@ -134,7 +133,7 @@ static int check_value(const struct field *f, json_t *obj, const char *key, json
 		if (f->type == FT_STRING) {
 			const char *t = s;
 			size_t tn = n;
-			trim(&t, &tn);
+			text_trim(&t, &tn);
 			if (tn != n) {
 				json_t *copy = json_stringn(t, tn);
 				json_object_set_new(obj, key, copy);

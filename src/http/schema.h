@@ -74,6 +74,9 @@ struct qparam;
 /* Checks decoded query parameters. 0, or -1 with *e set. */
 int schema_check_query(const struct schema *s, const struct qparam *q, int nq, struct schema_err *e);
 
+/* Narrows s/n to drop leading and trailing spaces, tabs and U+3000 (the ideographic space), as
+ * every one-line field is trimmed. */
+void text_trim(const char **s, size_t *n);
 /* Counts UTF-8 characters of s; -1 when s holds a control character not allowed by multiline. */
 long utf8_chars(const char *s, size_t n, int multiline);
 /* Parses YYYY-MM-DD (a real date) into its days since 1970-01-01; 0 or -1. */

@@ -15,7 +15,7 @@ let demoDb;  // a demo database, copied for tests that change it
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'anjia-cli-'));
   demoDb = join(dir, 'demo.db');
-  const r = anjia(['demo', '--db', demoDb, '--password', DEMO_PASSWORD]);
+  const r = anjia(['demo', '--db', demoDb, '--password', DEMO_PASSWORD, '--workers', '50']);
   assert.equal(r.status, 0, r.stderr);
 });
 after(() => { rmSync(dir, { recursive: true, force: true }); });
@@ -179,14 +179,20 @@ describe('migrate and demo', () => {
 
   test('demo loads the industry; a second demo on the same database fails and changes nothing', () => {
     const db = join(dir, 'twice.db');
-    const r = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD]);
+    const r = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD, '--workers', '30']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(Number(sqlite(db, 'SELECT count(*) FROM orgs;').trim()), 9);
     assert.equal(Number(sqlite(db, "SELECT count(*) FROM orgs WHERE kind = 'company';").trim()), 6);
     const users = Number(sqlite(db, 'SELECT count(*) FROM users;').trim());
     assert.ok(users >= 37, `${users} users`);
+    assert.equal(Number(sqlite(db, 'SELECT count(*) FROM workers;').trim()), 30);
     const count = verifyCount(db);
-    assert.equal(count, 9 + users, 'one audit record per organisation and user');
+    assert.equal(Number(sqlite(db, "SELECT count(*) FROM audit_log WHERE action = 'org.create';").trim()), 9,
+      'one audit record per organisation');
+    assert.equal(Number(sqlite(db, "SELECT count(*) FROM audit_log WHERE action = 'user.create';").trim()), users,
+      'one audit record per user');
+    assert.equal(Number(sqlite(db, "SELECT count(*) FROM audit_log WHERE action = 'worker.create';").trim()), 30,
+      'one audit record per worker registered');
     const again = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD]);
     assert.notEqual(again.status, 0);
     assert.match(again.stderr, /already holds data/);
@@ -206,9 +212,10 @@ describe('migrate and demo', () => {
 
   test('demo with a seed is reproducible in its names', () => {
     const a = join(dir, 'seed-a.db'), b = join(dir, 'seed-b.db');
-    assert.equal(anjia(['demo', '--db', a, '--password', DEMO_PASSWORD, '--seed', '7']).status, 0);
-    assert.equal(anjia(['demo', '--db', b, '--password', DEMO_PASSWORD, '--seed', '7']).status, 0);
-    const q = 'SELECT login, name, role FROM users ORDER BY id; SELECT name, uscc FROM orgs ORDER BY id;';
+    assert.equal(anjia(['demo', '--db', a, '--password', DEMO_PASSWORD, '--seed', '7', '--workers', '40']).status, 0);
+    assert.equal(anjia(['demo', '--db', b, '--password', DEMO_PASSWORD, '--seed', '7', '--workers', '40']).status, 0);
+    const q = 'SELECT login, name, role FROM users ORDER BY id; SELECT name, uscc FROM orgs ORDER BY id;' +
+      ' SELECT name, id_hash, level FROM workers ORDER BY id;';
     assert.equal(sqlite(a, q), sqlite(b, q));
   });
 });

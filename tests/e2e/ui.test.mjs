@@ -160,19 +160,21 @@ test('the association admin lands on their home with the full menu and their hea
   assert.match(await page.locator('.greeting').textContent(), /王建国/);
   assert.match(await page.locator('.greeting').textContent(), /杭州市家庭服务业协会/);
   assert.ok(await page.locator('.duties li').count() >= 3);
-  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '机构', '用户', '审计']);
+  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '服务员', '培训', '培训通过率', '证书与标准', '机构', '用户', '审计']);
   assert.equal(await page.locator('.topbar .user-name').textContent(), '王建国');
   assert.equal(await page.locator('.topbar .user-role').textContent(), '行业协会管理员');
   assert.equal(await page.locator('.topbar .user-org').textContent(), '杭州市家庭服务业协会');
   assert.equal(await page.locator('.nav-link[aria-current=page]').textContent(), '首页');
   // quick links to the pages this role can use now
-  assert.equal(await page.locator('.quick-link').count(), 5);
+  assert.equal(await page.locator('.quick-link').count(), 9);
   // the API was asked in Chinese
   const me = requests.find((r) => r.url().endsWith('/api/me'));
   assert.equal(me.headers()['accept-language'], 'zh-CN');
   // a tour of every page draws without errors
   for (const [hash, ready] of [['sessions', '.page-sessions table'], ['account', '.page-account form'],
-    ['orgs', '.page-orgs table'], ['users', '.page-users table'], ['audit', '.page-audit table']]) {
+    ['orgs', '.page-orgs table'], ['users', '.page-users table'], ['audit', '.page-audit table'],
+    ['workers', '.page-workers table'], ['training', '.page-training .sessions-list table'],
+    ['training/rates', '.page-rates .rate-overall'], ['standards', '.page-standards .policies-list table']]) {
     await page.locator(`#nav a[href="#/${hash}"]`).click();
     await page.locator(ready).waitFor();
     assert.equal(await page.locator('.nav-link[aria-current=page]').getAttribute('href'), `#/${hash}`);
@@ -200,18 +202,18 @@ test('a customer sees no organisations, users or audit, and is told so if they g
   await context.close();
 });
 
-test('a worker has the three everyday pages; a company admin also Users, for their own company only', async () => {
+test('a worker has the everyday pages and their own record; a company admin also the workforce pages and Users, for their own company only', async () => {
   const w = await open();
   await signIn(w.page, 'worker1');
   assert.equal(await w.page.locator('.page-home').getAttribute('data-role'), 'worker');
   assert.equal(await w.page.locator('.page-home h1').textContent(), '家政服务员工作台');
-  assert.deepEqual(await navTexts(w.page), ['首页', '我的会话', '账号安全']);
+  assert.deepEqual(await navTexts(w.page), ['首页', '我的会话', '账号安全', '我的档案']);
   await w.context.close();
 
   const c = await open();
   await signIn(c.page, 'company1');
   assert.equal(await c.page.locator('.page-home').getAttribute('data-role'), 'company_admin');
-  assert.deepEqual(await navTexts(c.page), ['首页', '我的会话', '账号安全', '用户']);
+  assert.deepEqual(await navTexts(c.page), ['首页', '我的会话', '账号安全', '服务员', '培训', '培训通过率', '用户']);
   await c.page.locator('#nav a[href="#/users"]').click();
   await c.page.locator('.page-users table').waitFor();
   const orgs = new Set(await c.page.locator('.page-users tbody td:nth-child(4)').allTextContents());
@@ -238,7 +240,8 @@ test('English is chosen with the toggle, changes the texts and the API language,
   await page.locator('.topbar .lang-btn[lang=en]').click();
   await page.locator('.page-home h1', { hasText: 'workspace' }).waitFor();
   assert.equal(await page.locator('.page-home h1').textContent(), 'Association administrator workspace');
-  assert.deepEqual(await navTexts(page), ['Home', 'My sessions', 'Account', 'Organisations', 'Users', 'Audit']);
+  assert.deepEqual(await navTexts(page), ['Home', 'My sessions', 'Account', 'Workers', 'Training', 'Pass rates',
+    'Certificates & standards', 'Organisations', 'Users', 'Audit']);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.locator('.topbar .user-role').textContent(), 'Association administrator');
   await page.reload();
@@ -311,7 +314,7 @@ test('signing out returns to sign-in and the session is over', async () => {
 test('a session that ends on the server sends the page to sign-in on its next call', async () => {
   const { context, page } = await open();
   await signIn(page, 'cs1');
-  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '机构']);
+  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '服务员', '机构']);
   // end every session of cs1 from outside: the admin resets the password
   const admin = await login(srv.url, 'admin');
   const users = await (await fetch(`${srv.url}/api/users?q=cs1`, { headers: { Authorization: `Bearer ${admin.token}` } })).json();

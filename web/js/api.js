@@ -15,12 +15,16 @@ export function onUnauthorized(fn) {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message, field, retryAfter) {
+  constructor(status, code, message, field, retryAfter, body) {
     super(message || code);
     this.status = status;
     this.code = code;
     this.field = field || null;
     this.retryAfter = retryAfter;
+    // The whole answer: some errors carry more beside the envelope (an import's "errors",
+    // "reasons" of unmet requirements); error.detail says more about the code.
+    this.body = body || null;
+    this.detail = body && body.error && body.error.detail !== undefined ? body.error.detail : null;
   }
 }
 
@@ -65,7 +69,7 @@ export async function api(method, path, { body, query, keep401 = false } = {}) {
   if (!res.ok) {
     const e = (data && data.error) || {};
     const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || '', e.field,
-      retrySeconds(res.headers.get('Retry-After')));
+      retrySeconds(res.headers.get('Retry-After')), data);
     if (res.status === 401 && !keep401) unauthorized(err);
     throw err;
   }

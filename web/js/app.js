@@ -5,7 +5,7 @@ import { h, fill } from './dom.js';
 import { t, useLang, preferredLang, label } from './i18n.js';
 import { api, setCsrf, onUnauthorized, errorText } from './api.js';
 import { langToggle, notice, pageHead } from './ui.js';
-import { PAGES, pagesFor, can } from './nav.js';
+import { route, pagesFor, can, allowed } from './nav.js';
 import * as login from './pages/login.js';
 import * as home from './pages/home.js';
 import * as sessions from './pages/sessions.js';
@@ -13,8 +13,18 @@ import * as account from './pages/account.js';
 import * as orgs from './pages/orgs.js';
 import * as users from './pages/users.js';
 import * as audit from './pages/audit.js';
+import * as workers from './pages/workers.js';
+import * as worker from './pages/worker.js';
+import * as training from './pages/training.js';
+import * as session from './pages/session.js';
+import * as rates from './pages/rates.js';
+import * as standards from './pages/standards.js';
+import * as myWorker from './pages/my-worker.js';
 
-const MODULES = { home, sessions, account, orgs, users, audit };
+const MODULES = {
+  home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
+  my_worker: myWorker,
+};
 const root = document.getElementById('app');
 
 let me = null;          // GET /api/me's answer while signed in
@@ -98,6 +108,8 @@ const ctx = {
   can: (cap) => can(me, cap),
   // A message at the top of the current page (polite live region).
   flash: (kind, text) => showFlash({ kind, text }),
+  // A message for the next page drawn (before ctx.go to another page).
+  flashNext: (kind, text) => { flash = { kind, text }; },
 };
 
 function showFlash(f) {
@@ -189,17 +201,20 @@ function render({ keepFocus = false } = {}) {
     fill(root, shell.frame);
   }
   shell.setOpen(false);
+  const found = route(path);
+  const page = found ? found.page : null;
+  // a page reached from another (a worker's record) lights up its parent's menu entry
+  const navPath = page && page.parent ? page.parent : path;
   for (const a of shell.nav.querySelectorAll('a')) {
-    if (a.getAttribute('href') === `#${path}`) a.setAttribute('aria-current', 'page');
+    if (a.getAttribute('href') === `#${navPath}`) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   fill(shell.live, f ? notice(f.kind, f.text) : null);
-  const page = PAGES.find((p) => p.path === path);
-  const pageCtx = { ...ctx, current: () => seq === renderSeq };
+  const pageCtx = { ...ctx, params: found ? found.params : {}, current: () => seq === renderSeq };
   if (!page) {
     titleFor('notfound.title');
     notFound(shell.slot);
-  } else if (!can(me, page.cap)) {
+  } else if (!allowed(me, page)) {
     titleFor('denied.title');
     denied(shell.slot);
   } else {

@@ -1,18 +1,49 @@
-// nav.js — the signed-in pages and the capability each needs (GET /api/me's caps decide).
+// nav.js — the signed-in pages and what each needs: a capability from GET /api/me's caps (or one
+// of several), or a role. Paths may hold numeric parameters (/workers/:id); pages with menu:false
+// are reached from other pages and light up their parent's menu entry.
 export const PAGES = [
   { path: '/home', key: 'home' },
   { path: '/sessions', key: 'sessions' },
   { path: '/account', key: 'account' },
+  { path: '/me/worker', key: 'my_worker', role: 'worker' },
+  { path: '/workers', key: 'workers', cap: 'worker.read', notRole: 'worker' },
+  { path: '/workers/:id', key: 'worker', cap: 'worker.read', notRole: 'worker', menu: false, parent: '/workers' },
+  { path: '/training', key: 'training', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'] },
+  { path: '/training/sessions/:id', key: 'session', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'], menu: false, parent: '/training' },
+  { path: '/training/rates', key: 'rates', cap: 'training.report' },
+  { path: '/standards', key: 'standards', cap: ['cert.manage', 'standards.manage'] },
   { path: '/orgs', key: 'orgs', cap: 'org.read' },
   { path: '/users', key: 'users', cap: 'user.read' },
   { path: '/audit', key: 'audit', cap: 'audit.read' },
 ];
 
+// Whether me holds cap (a name, or a list of which any one will do).
 export function can(me, cap) {
-  return !cap || (me && Array.isArray(me.caps) && me.caps.includes(cap));
+  if (!cap) return true;
+  const caps = me && Array.isArray(me.caps) ? me.caps : [];
+  return Array.isArray(cap) ? cap.some((c) => caps.includes(c)) : caps.includes(cap);
 }
 
-// The pages this signed-in user may open, in menu order.
+// Whether me may open page p.
+export function allowed(me, p) {
+  const role = me && me.user ? me.user.role : null;
+  if (p.role && p.role !== role) return false;
+  if (p.notRole && p.notRole === role) return false;
+  return can(me, p.cap);
+}
+
+// The page for a path and its parameters ({ id: '12' }), or null.
+export function route(path) {
+  for (const p of PAGES) {
+    const names = [];
+    const re = new RegExp(`^${p.path.replace(/:(\w+)/g, (m, n) => { names.push(n); return '([1-9]\\d{0,17})'; })}$`);
+    const m = re.exec(path);
+    if (m) return { page: p, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1]])) };
+  }
+  return null;
+}
+
+// The pages this signed-in user has in the menu, in menu order.
 export function pagesFor(me) {
-  return PAGES.filter((p) => can(me, p.cap));
+  return PAGES.filter((p) => p.menu !== false && allowed(me, p));
 }

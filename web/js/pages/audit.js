@@ -7,8 +7,13 @@ import { pageHead, loading, empty, table, pager, notice, button, field, input, s
 
 const PER_PAGE = 20;
 // Suggestions for the filters; any other value is still accepted.
-const ENTITIES = ['session', 'org', 'user'];
-const ACTIONS = ['session.create', 'session.end', 'org.create', 'org.update', 'user.create', 'user.update', 'user.password', 'user.rehash'];
+const ENTITIES = ['session', 'org', 'user', 'worker', 'check', 'course', 'training_session', 'enrolment', 'certificate',
+  'cert_policy', 'standards'];
+const ACTIONS = ['session.create', 'session.end', 'org.create', 'org.update', 'user.create', 'user.update', 'user.password', 'user.rehash',
+  'worker.create', 'worker.link', 'worker.link_user', 'worker.update', 'worker.leave', 'worker.revoke', 'worker.suspend',
+  'worker.unsuspend', 'check.record', 'course.create', 'course.update', 'training_session.create', 'training_session.cancel',
+  'enrolment.create', 'enrolment.result', 'certificate.issue', 'certificate.renewed', 'certificate.revoke', 'cert_policy.update',
+  'standards.update'];
 
 export function render(slot, ctx) {
   const state = { entity: '', action: '', page: 1 };

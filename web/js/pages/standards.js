@@ -1,0 +1,168 @@
+// pages/standards.js — #/standards (cert.manage or standards.manage): the certificate policy of each
+// trade (validity, credits needed to renew, required courses; cert.manage edits them) and the
+// association's standards (validity of checks, grace and warning windows, the pass-rate target;
+// standards.manage edits them).
+import { h, fill } from '../dom.js';
+import { t } from '../i18n.js';
+import { api, errorText, listAll } from '../api.js';
+import {
+  pageHead, loading, empty, table, messages, notice, button, field, input, form, clearErrors,
+  showError, busy, section,
+} from '../ui.js';
+import { tradeName, choices } from '../workforce.js';
+import { courseName } from './training.js';
+
+// The standards, their ranges (docs/api.md) and units.
+const STANDARDS = [
+  { key: 'health_valid_months', min: 1, max: 60, unit: 'months' },
+  { key: 'background_valid_months', min: 1, max: 60, unit: 'months' },
+  { key: 'refresher_grace_days', min: 0, max: 90, unit: 'days' },
+  { key: 'lapse_warning_days', min: 0, max: 90, unit: 'days' },
+  { key: 'training_pass_target', min: 50, max: 100, unit: 'percent' },
+];
+
+export function render(slot, ctx) {
+  const certManage = ctx.can('cert.manage');
+  const stdManage = ctx.can('standards.manage');
+  const msg = messages();
+  const policies = h('div', { class: 'list policies-list' }, loading());
+  const editSlot = h('div', { class: 'edit-slot' });
+  const stdBox = h('div', { class: 'standards-box' }, loading());
+  let courses = null;
+  const loadCourses = () => {
+    if (!courses) courses = listAll('/api/courses').catch(() => []);
+    return courses;
+  };
+
+  async function loadPolicies(highlight) {
+    fill(policies, loading());
+    try {
+      const r = await api('GET', '/api/cert-policies');
+      if (!ctx.current()) return;
+      const items = Array.isArray(r) ? r : (r.items || []);
+      if (!items.length) { fill(policies, empty(t('policies.empty'))); return; }
+      const columns = [
+        { label: t('policies.trade'), cell: (p) => h('span', { class: 'strong' }, tradeName(p.trade)) },
+        { label: t('policies.validity_months'), class: 'num', cell: (p) => t('policies.months', { n: p.validity_months }) },
+        { label: t('policies.renewal_credits'), class: 'num', cell: (p) => String(p.renewal_credits) },
+        { label: t('policies.required_courses'), cell: (p) => ((p.required_courses || []).length
+          ? h('ul', { class: 'plain-list' }, p.required_courses.map((c) => h('li', null, courseName(c))))
+          : t('policies.none_required')) },
+      ];
+      if (certManage) {
+        columns.push({ label: t('common.actions'), class: 'actions', cell: (p) => button(t('common.edit'), {
+          onClick: () => editPolicy(p), attrs: { 'aria-label': t('policies.edit_label', { trade: tradeName(p.trade) }) },
+        }) });
+      }
+      fill(policies, table({
+        caption: t('policies.title'), columns, rows: items,
+        rowAttrs: (p) => ({ class: p.trade === highlight ? 'row-new' : null, dataset: { trade: p.trade } }),
+      }));
+    } catch (err) {
+      if (err.status !== 401 && ctx.current()) fill(policies, notice('error', errorText(err)));
+    }
+  }
+
+  async function editPolicy(p) {
+    const months = input({ type: 'number', min: '1', max: '60', step: '1', value: String(p.validity_months), inputmode: 'numeric' });
+    const credits = input({ type: 'number', min: '0', max: '200', step: '1', value: String(p.renewal_credits), inputmode: 'numeric' });
+    const courseSlot = h('div', { class: 'field-wide' }, loading());
+    const pf = form({ class: 'form form-grid policy-form' },
+      field({ label: t('policies.validity_months'), control: months, name: 'validity_months', hint: t('policies.months_hint') }),
+      field({ label: t('policies.renewal_credits'), control: credits, name: 'renewal_credits', hint: t('policies.credits_hint') }),
+      courseSlot,
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.save')),
+        button(t('common.cancel'), { onClick: () => fill(editSlot) })));
+    const panel = section(t('policies.edit_title', { trade: tradeName(p.trade) }), pf);
+    panel.classList.add('panel-edit');
+    fill(editSlot, panel);
+    panel.scrollIntoView({ block: 'nearest' });
+    months.focus();
+    const before = (p.required_courses || []).map((c) => String(c.id));
+    const all = await loadCourses();
+    // the courses that may be required: this trade's skills and every general course
+    const options = all.filter((c) => c.kind !== 'skill' || c.trade === p.trade || before.includes(String(c.id)));
+    const picks = choices({
+      legend: t('policies.required_courses'), name: 'required_course_ids', values: before,
+      options: options.map((c) => ({ value: String(c.id), label: `${courseName(c)}${c.active ? '' : ` ${t('policies.inactive')}`}` })),
+      hint: t('policies.required_hint'),
+    });
+    fill(courseSlot, options.length ? picks : empty(t('courses.empty')));
+    pf.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      clearErrors(pf);
+      const b = {};
+      const m = Number(months.value);
+      const c = Number(credits.value);
+      if (months.value === '' || !Number.isInteger(m) || m < 1 || m > 60) return showError(pf, t('common.range', { min: 1, max: 60 }), 'validity_months');
+      if (credits.value === '' || !Number.isInteger(c) || c < 0 || c > 200) return showError(pf, t('common.range', { min: 0, max: 200 }), 'renewal_credits');
+      if (m !== p.validity_months) b.validity_months = m;
+      if (c !== p.renewal_credits) b.renewal_credits = c;
+      const ids = picks.values();
+      if ([...ids].sort().join() !== [...before].sort().join()) b.required_course_ids = ids.map(Number);
+      if (!Object.keys(b).length) return showError(pf, t('common.unchanged'));
+      await busy(pf, async () => {
+        try {
+          await api('PATCH', `/api/cert-policies/${encodeURIComponent(p.trade)}`, { body: b });
+          fill(editSlot);
+          msg.show('success', t('policies.saved', { trade: tradeName(p.trade) }));
+          loadPolicies(p.trade);
+        } catch (err) {
+          if (err.status !== 401) showError(pf, errorText(err), err.field);
+        }
+      });
+    });
+  }
+
+  async function loadStandards() {
+    fill(stdBox, loading());
+    try {
+      const s = await api('GET', '/api/public/standards');
+      if (!ctx.current()) return;
+      const controls = {};
+      const fields = STANDARDS.map((d) => {
+        controls[d.key] = input({
+          type: 'number', min: String(d.min), max: String(d.max), step: '1', inputmode: 'numeric',
+          value: s[d.key] === undefined ? '' : String(s[d.key]), readOnly: !stdManage,
+        });
+        return field({ label: t(`standards.${d.key}`), control: controls[d.key], name: d.key, hint: t(`standards.unit_${d.unit}`, { min: d.min, max: d.max }) });
+      });
+      const sf = form({ class: 'form form-grid standards-form' }, ...fields,
+        stdManage ? h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.save'))) : null);
+      sf.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        clearErrors(sf);
+        if (!stdManage) return;
+        const b = {};
+        for (const d of STANDARDS) {
+          const raw = controls[d.key].value;
+          const v = Number(raw);
+          if (raw === '' || !Number.isInteger(v) || v < d.min || v > d.max) return showError(sf, t('common.range', { min: d.min, max: d.max }), d.key);
+          if (v !== s[d.key]) b[d.key] = v;
+        }
+        if (!Object.keys(b).length) return showError(sf, t('common.unchanged'));
+        await busy(sf, async () => {
+          try {
+            const saved = await api('PATCH', '/api/standards', { body: b });
+            Object.assign(s, saved);
+            msg.show('success', t('standards.saved'));
+          } catch (err) {
+            if (err.status !== 401) showError(sf, errorText(err), err.field);
+          }
+        });
+      });
+      fill(stdBox, stdManage ? null : h('p', { class: 'muted' }, t('standards.read_only')), sf);
+    } catch (err) {
+      if (err.status !== 401 && ctx.current()) fill(stdBox, notice('error', errorText(err)));
+    }
+  }
+
+  fill(slot, h('section', { class: 'page page-standards' },
+    pageHead(t('nav.standards'), t('standards.intro')),
+    msg, editSlot,
+    section(t('policies.title'), h('p', { class: 'muted' }, t('policies.intro')), policies),
+    section(t('standards.title'), stdBox)));
+  loadPolicies();
+  loadStandards();
+}
