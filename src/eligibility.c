@@ -187,15 +187,20 @@ int elig_load(struct store *s, int64_t worker_id, int trade, struct elig_facts *
 	stmt_done(st);
 	if (rc != STORE_ROW)
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-	if (trade < 0)
-		return AJ_OK;
+	return trade < 0 ? AJ_OK : elig_load_cert(s, worker_id, trade, f);
+}
+
+int elig_load_cert(struct store *s, int64_t worker_id, int trade, struct elig_facts *f)
+{
+	f->cert = 0;
+	f->cert_from = f->cert_until = 0;
 	/* the certificate that counts: a valid one if there is any, else the latest revoked one */
-	st = store_sql(s, "SELECT status, valid_from, valid_until FROM certificates"
+	struct stmt *st = store_sql(s, "SELECT status, valid_from, valid_until FROM certificates"
 			  " WHERE worker_id = $1 AND trade = $2 AND status IN ('valid', 'revoked')"
 			  " ORDER BY CASE status WHEN 'valid' THEN 0 ELSE 1 END, valid_until DESC LIMIT 1");
 	stmt_bind_int(st, 1, worker_id);
 	stmt_bind_text(st, 2, trades[trade].code);
-	rc = stmt_step(st);
+	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
 		int64_t from, until;
 		f->cert = strcmp(stmt_text(st, 0), "valid") == 0 ? 1 : 2;
@@ -377,7 +382,7 @@ int elig_summary(struct store *s, int64_t worker_id, int64_t at, struct elig_sum
 		if (!(f.trades_mask & (1u << t)))
 			continue;
 		struct elig_result res;
-		if ((rc = elig_load(s, worker_id, t, &f)) != AJ_OK)
+		if ((rc = elig_load_cert(s, worker_id, t, &f)) != AJ_OK)
 			return rc;
 		elig_compute(&f, t, at, &sd, ELIG_FOR_SERVICE, &res);
 		out->trade[out->n_trades] = t;

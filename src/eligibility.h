@@ -58,6 +58,8 @@ void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struc
 		  enum elig_purpose purpose, struct elig_result *out);
 /* Loads worker_id's facts and their best certificate in trade; AJ_ENOTFOUND for no such worker. */
 int elig_load(struct store *s, int64_t worker_id, int trade, struct elig_facts *f);
+/* Loads only the certificate part of *f for trade (the rest stays). */
+int elig_load_cert(struct store *s, int64_t worker_id, int trade, struct elig_facts *f);
 /* elig_load, the standards, elig_compute. */
 int elig_evaluate(struct store *s, int64_t worker_id, int trade, int64_t at, enum elig_purpose purpose,
 		  struct elig_result *out);

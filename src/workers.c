@@ -531,18 +531,38 @@ void api_workers_list(struct req *r)
 	char like[128];
 	store_like_pattern(req_qstr(r, "q"), like, sizeof like);
 
-	/* the candidates by the filters SQL can apply; colour and lapsing are judged here */
-	struct stmt *st = store_sql(r->store,
+	/* the filters SQL can apply; colour and lapsing are judged here, over every candidate, and
+	 * only then paged — without them the page is cut in SQL */
+	int judged = colour || lapsing;
+	int64_t total = 0;
+	struct stmt *st;
+	int rc;
+	if (!judged) {
+		st = store_sql(r->store,
+			"SELECT count(*) FROM workers w WHERE ($1 = 0 OR w.company_id = $1) AND ($2 = '' OR w.name LIKE $2 ESCAPE '\\')"
+			" AND ($3 = '' OR EXISTS (SELECT 1 FROM worker_trades t WHERE t.worker_id = w.id AND t.trade = $3))"
+			" AND ($4 = 0 OR w.user_id = $4)");
+		stmt_bind_int(st, 1, self ? 0 : company);
+		stmt_bind_text(st, 2, like);
+		stmt_bind_text(st, 3, trade ? trade : "");
+		stmt_bind_int(st, 4, self);
+		if ((rc = stmt_one_int(st, &total)) != AJ_OK) {
+			req_fail(r, rc);
+			return;
+		}
+	}
+	st = store_sql(r->store,
 		"SELECT w.id FROM workers w WHERE ($1 = 0 OR w.company_id = $1) AND ($2 = '' OR w.name LIKE $2 ESCAPE '\\')"
 		" AND ($3 = '' OR EXISTS (SELECT 1 FROM worker_trades t WHERE t.worker_id = w.id AND t.trade = $3))"
-		" AND ($4 = 0 OR w.user_id = $4) ORDER BY w.id");
+		" AND ($4 = 0 OR w.user_id = $4) ORDER BY w.id LIMIT $5 OFFSET $6");
 	stmt_bind_int(st, 1, self ? 0 : company);
 	stmt_bind_text(st, 2, like);
 	stmt_bind_text(st, 3, trade ? trade : "");
 	stmt_bind_int(st, 4, self);
+	stmt_bind_int(st, 5, judged ? INT64_MAX : pg.per_page);
+	stmt_bind_int(st, 6, judged ? 0 : pg.offset);
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	int rc;
 	while ((rc = stmt_step(st)) == STORE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -556,23 +576,26 @@ void api_workers_list(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	if (colour || lapsing) {
+	size_t from = 0;
+	if (judged) {
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++)
 			if (passes(r->store, ids[i], now, colour, lapsing))
 				ids[k++] = ids[i];
 		n = k;
+		total = (int64_t)n;
+		from = (size_t)pg.offset;
 	}
 	struct jw *w = req_list_begin(r);
-	for (size_t i = (size_t)pg.offset; i < n && i < (size_t)(pg.offset + pg.per_page); i++)
-		if ((rc = write_worker(r->store, ids[i], now, w)) != AJ_OK)
-			break;
+	rc = AJ_OK;
+	for (size_t i = from; i < n && i < from + (size_t)pg.per_page && rc == AJ_OK; i++)
+		rc = write_worker(r->store, ids[i], now, w);
 	free(ids);
-	if (rc < 0 && rc != STORE_DONE) {
+	if (rc < 0) {
 		req_fail(r, rc);
 		return;
 	}
-	req_list_end(r, &pg, (int64_t)n);
+	req_list_end(r, &pg, total);
 	req_send(r, 200);
 }
 
