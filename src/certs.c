@@ -766,15 +766,7 @@ void api_public_verify(struct req *r)
 	jw_kstr(w, "valid_from", stmt_text(st, 5));
 	jw_kstr(w, "valid_until", stmt_text(st, 6));
 	jw_kint(w, "worker_id", stmt_int(st, 7));
-	jw_key(w, "company");
-	if (stmt_is_null(st, 8)) {
-		jw_null(w);
-	} else {
-		jw_obj(w);
-		jw_kint(w, "id", stmt_int(st, 8));
-		jw_kstr(w, "name", stmt_text(st, 9));
-		jw_obj_end(w);
-	}
+	jw_kref(w, "company", st, 8, 9);
 	jw_obj_end(w);
 	stmt_done(st);
 	req_send(r, 200);

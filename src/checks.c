@@ -38,24 +38,8 @@ static void check_json(struct jw *w, struct stmt *st)
 	jw_kstr(w, "valid_until", stmt_text(st, 4));
 	jw_kstr(w, "reference", stmt_text(st, 5));
 	jw_kstr(w, "note", stmt_text(st, 6));
-	jw_key(w, "recorded_by");
-	if (stmt_is_null(st, 7)) {
-		jw_null(w);
-	} else {
-		jw_obj(w);
-		jw_kint(w, "id", stmt_int(st, 7));
-		jw_kstr(w, "name", stmt_text(st, 8));
-		jw_obj_end(w);
-	}
-	jw_key(w, "org");
-	if (stmt_is_null(st, 9)) {
-		jw_null(w);
-	} else {
-		jw_obj(w);
-		jw_kint(w, "id", stmt_int(st, 9));
-		jw_kstr(w, "name", stmt_text(st, 10));
-		jw_obj_end(w);
-	}
+	jw_kref(w, "recorded_by", st, 7, 8);
+	jw_kref(w, "org", st, 9, 10);
 	jw_ktime(w, "created_at", stmt_int(st, 11));
 	jw_obj_end(w);
 }
@@ -183,25 +167,10 @@ void api_checks_create(struct req *r)
 
 void api_checks_list(struct req *r)
 {
-	int rc = worker_visible(r, r->id[0]);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
-	struct page pg = req_page(r);
-	int64_t total = 0;
-	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM checks WHERE worker_id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
-	if ((rc = stmt_one_int(st, &total)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	st = store_sql(r->store, "SELECT " CHECK_COLUMNS CHECK_FROM " WHERE c.worker_id = $1"
-				 " ORDER BY c.checked_on DESC, c.id DESC LIMIT $2 OFFSET $3");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_int(st, 2, pg.per_page);
-	stmt_bind_int(st, 3, pg.offset);
-	req_reply_list(r, st, check_json, &pg, total);
+	worker_sublist(r, store_sql(r->store, "SELECT count(*) FROM checks WHERE worker_id = $1"),
+		       store_sql(r->store, "SELECT " CHECK_COLUMNS CHECK_FROM " WHERE c.worker_id = $1"
+					   " ORDER BY c.checked_on DESC, c.id DESC LIMIT $2 OFFSET $3"),
+		       check_json);
 }
 
 void checks_of_worker_json(struct store *s, int64_t worker_id, struct jw *w)

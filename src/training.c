@@ -424,7 +424,8 @@ void api_sessions_update_training(struct req *r)
 /* ---- enrolments and results ---- */
 
 #define ENROLMENT_COLUMNS \
-	"w.id, w.name, e.company_id, o.name, e.attended, e.score, e.passed, e.credits, coalesce(e.recorded_at, 0)," \
+	"w.id, w.name, coalesce(e.company_id, w.company_id), o.name, e.attended, e.score, e.passed, e.credits," \
+	" coalesce(e.recorded_at, 0)," \
 	" e.session_id"
 #define ENROLMENT_FROM " FROM enrolments e JOIN workers w ON w.id = e.worker_id" \
 	" LEFT JOIN orgs o ON o.id = coalesce(e.company_id, w.company_id)"
@@ -440,14 +441,7 @@ static void enrolment_json(struct jw *w, struct stmt *st)
 	jw_kstr(w, "name", stmt_text(st, 1));
 	jw_kstr(w, "masked_name", masked);
 	jw_obj_end(w);
-	jw_key(w, "company");
-	if (stmt_is_null(st, 3)) {
-		jw_null(w);
-	} else {
-		jw_obj(w);
-		jw_kstr(w, "name", stmt_text(st, 3));
-		jw_obj_end(w);
-	}
+	jw_kref(w, "company", st, 2, 3);
 	jw_key(w, "attended");
 	if (stmt_is_null(st, 4))
 		jw_null(w);
@@ -855,22 +849,6 @@ void training_of_worker_json(struct store *s, int64_t worker_id, struct jw *w)
 
 void api_workers_training(struct req *r)
 {
-	int rc = worker_visible(r, r->id[0]);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
-	int64_t total = 0;
-	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM enrolments WHERE worker_id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
-	if ((rc = stmt_one_int(st, &total)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	struct page pg = req_page(r);
-	st = store_sql(r->store, WORKER_TRAINING_SQL);
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_int(st, 2, pg.per_page);
-	stmt_bind_int(st, 3, pg.offset);
-	req_reply_list(r, st, worker_training_row, &pg, total);
+	worker_sublist(r, store_sql(r->store, "SELECT count(*) FROM enrolments WHERE worker_id = $1"),
+		       store_sql(r->store, WORKER_TRAINING_SQL), worker_training_row);
 }

@@ -356,15 +356,7 @@ static void worker_row_json(struct store *s, struct stmt *st, int64_t at, int li
 		jw_null(w);
 	}
 	jw_kstr(w, "suspension_reason", susp && (at < 0 || susp > at) ? stmt_text(st, 11) : NULL);
-	jw_key(w, "company");
-	if (stmt_is_null(st, 12)) {
-		jw_null(w);
-	} else {
-		jw_obj(w);
-		jw_kint(w, "id", stmt_int(st, 12));
-		jw_kstr(w, "name", stmt_text(st, 13));
-		jw_obj_end(w);
-	}
+	jw_kref(w, "company", st, 12, 13);
 	jw_kstr(w, "employed_since", stmt_text(st, 14));
 	jw_kstr(w, "experience_since", stmt_text(st, 15));
 	const char *since = stmt_text(st, 15) ? stmt_text(st, 15) : stmt_text(st, 19);
@@ -819,39 +811,40 @@ void api_workers_unsuspend(struct req *r)
 static void employment_json(struct jw *w, struct stmt *st)
 {
 	jw_obj(w);
-	jw_key(w, "company");
-	jw_obj(w);
-	jw_kint(w, "id", stmt_int(st, 0));
-	jw_kstr(w, "name", stmt_text(st, 1));
-	jw_obj_end(w);
+	jw_kref(w, "company", st, 0, 1);
 	jw_kstr(w, "started_on", stmt_text(st, 2));
 	jw_kstr(w, "ended_on", stmt_text(st, 3));
 	jw_kstr(w, "end_reason", stmt_text(st, 4));
 	jw_obj_end(w);
 }
 
-void api_workers_employments(struct req *r)
+void worker_sublist(struct req *r, struct stmt *count, struct stmt *list,
+		    void (*row)(struct jw *w, struct stmt *st))
 {
+	struct page pg = req_page(r);
+	int64_t total = 0;
 	int rc = worker_visible(r, r->id[0]);
+	if (rc == AJ_OK) {
+		stmt_bind_int(count, 1, r->id[0]);
+		rc = stmt_one_int(count, &total);
+	}
 	if (rc) {
 		req_fail(r, rc);
 		return;
 	}
-	struct page pg = req_page(r);
-	int64_t total = 0;
-	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM employments WHERE worker_id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
-	if ((rc = stmt_one_int(st, &total)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	st = store_sql(r->store, "SELECT e.company_id, o.name, e.started_on, e.ended_on, e.end_reason"
-				 " FROM employments e JOIN orgs o ON o.id = e.company_id WHERE e.worker_id = $1"
-				 " ORDER BY e.id DESC LIMIT $2 OFFSET $3");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_int(st, 2, pg.per_page);
-	stmt_bind_int(st, 3, pg.offset);
-	req_reply_list(r, st, employment_json, &pg, total);
+	stmt_bind_int(list, 1, r->id[0]);
+	stmt_bind_int(list, 2, pg.per_page);
+	stmt_bind_int(list, 3, pg.offset);
+	req_reply_list(r, list, row, &pg, total);
+}
+
+void api_workers_employments(struct req *r)
+{
+	worker_sublist(r, store_sql(r->store, "SELECT count(*) FROM employments WHERE worker_id = $1"),
+		       store_sql(r->store, "SELECT e.company_id, o.name, e.started_on, e.ended_on, e.end_reason"
+					   " FROM employments e JOIN orgs o ON o.id = e.company_id WHERE e.worker_id = $1"
+					   " ORDER BY e.id DESC LIMIT $2 OFFSET $3"),
+		       employment_json);
 }
 
 /* ---- the public view ---- */
@@ -890,15 +883,7 @@ void api_public_workers_get(struct req *r)
 	const char *since = stmt_text(st, 15) ? stmt_text(st, 15) : stmt_text(st, 19);
 	jw_kint(w, "years_of_experience", years_since(since));
 	jw_kstr(w, "status", stmt_text(st, 8));
-	jw_key(w, "company");
-	if (stmt_is_null(st, 12)) {
-		jw_null(w);
-	} else {
-		jw_obj(w);
-		jw_kint(w, "id", stmt_int(st, 12));
-		jw_kstr(w, "name", stmt_text(st, 13));
-		jw_obj_end(w);
-	}
+	jw_kref(w, "company", st, 12, 13);
 	stmt_done(st);
 
 	jw_key(w, "certificates");

@@ -48,6 +48,12 @@ int worker_visible(struct req *r, int64_t id);
 /* The company a caller's worker management is confined to; 0 for the association. */
 int64_t worker_company_scope(struct req *r);
 
+struct stmt;
+/* Answers one of the paged lists that belong to the worker in the path (r->id[0]), when the caller
+ * may see that worker: count counts the rows by $1, list lists them by $1 with LIMIT $2 OFFSET $3. */
+void worker_sublist(struct req *r, struct stmt *count, struct stmt *list,
+		    void (*row)(struct jw *w, struct stmt *st));
+
 /* Writes the private object of worker id (with eligibility and lapsing at instant at). */
 int worker_private_json(struct store *s, int64_t id, int64_t at, struct jw *w);
 /* The state the audit chain records for a worker. */

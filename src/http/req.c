@@ -293,3 +293,16 @@ void req_reply_list(struct req *r, struct stmt *st, void (*row)(struct jw *w, st
 	req_list_end(r, pg, total);
 	req_send(r, 200);
 }
+
+void jw_kref(struct jw *w, const char *key, struct stmt *st, int id_col, int name_col)
+{
+	jw_key(w, key);
+	if (stmt_is_null(st, id_col)) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, id_col));
+	jw_kstr(w, "name", stmt_text(st, name_col));
+	jw_obj_end(w);
+}

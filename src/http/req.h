@@ -131,6 +131,8 @@ struct jw *req_list_begin(struct req *r);
 void req_list_end(struct req *r, const struct page *pg, int64_t total);
 
 struct stmt;
+/* Writes key: {"id","name"} from two columns of the current row, or null when the id is NULL. */
+void jw_kref(struct jw *w, const char *key, struct stmt *st, int id_col, int name_col);
 /* Answers a list: {"items":[row(w, st) for each row of st],"page",…,"total"} and finishes st;
  * a store failure midway answers 503 instead. */
 void req_reply_list(struct req *r, struct stmt *st, void (*row)(struct jw *w, struct stmt *st),
