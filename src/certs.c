@@ -307,7 +307,8 @@ int cert_issue(struct store *s, const struct actor *a, int64_t worker_id, int tr
 		FAULT(f, "certificate_exists", "trade");
 		return AJ_ECONFLICT;
 	}
-	if ((rc = insert_cert(s, a, worker_id, trade, levels[level].code, 0, id)) != AJ_OK)
+	if ((rc = insert_cert(s, a, worker_id, trade, levels[level].code, 0, id)) != AJ_OK ||
+	    (rc = elig_refresh(s, worker_id)) != AJ_OK)
 		goto fail;
 	return audit_commit(s, a, "certificate.issue", "certificate", *id, cert_state);
 fail:
@@ -375,7 +376,7 @@ int cert_renew(struct store *s, const struct actor *a, int64_t id, int64_t *new_
 	st = store_sql(s, "UPDATE certificates SET status = 'renewed', renewed_by = $2 WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, *new_id);
-	if ((rc = stmt_exec(st)) != AJ_OK)
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = elig_refresh(s, worker_id)) != AJ_OK)
 		goto fail;
 	/* the old certificate's change and the new one, each with its record */
 	if ((rc = store_begin(s)) != AJ_OK ||
@@ -477,7 +478,19 @@ void api_certs_revoke(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	if (store_changes(s) == 0) {
+	int changed = store_changes(s) > 0;
+	if (changed) {
+		/* the worker's windows change with their certificate */
+		int64_t worker = 0;
+		st = store_sql(s, "SELECT worker_id FROM certificates WHERE id = $1");
+		stmt_bind_int(st, 1, r->id[0]);
+		if ((rc = stmt_one_int(st, &worker)) != AJ_OK || (rc = elig_refresh(s, worker)) != AJ_OK) {
+			store_rollback(s);
+			req_fail(r, rc);
+			return;
+		}
+	}
+	if (!changed) {
 		/* no valid certificate of that id: say which of the two it is */
 		store_rollback(s);
 		int64_t exists = 0;

@@ -102,6 +102,10 @@ static const struct demo_user fixed_users[] = {
 /* the demo's people, for acting as them: the association admin, each company's admin, the trainer */
 static struct actor admin_actor, trainer_actor, company_actor[ARRAY_LEN(orgs)];
 static int64_t worker_user[7]; /* worker1..worker6 */
+#define MAX_CUSTOMERS 2000
+static struct actor customer_actor[MAX_CUSTOMERS];
+static char customer_label[MAX_CUSTOMERS][16];
+static int n_customers;
 
 static int add_user(struct store *s, const struct actor *a, const char *login, const char *name,
 		    const char *role, int org, const char *password)
@@ -133,6 +137,11 @@ static int add_user(struct store *s, const struct actor *a, const char *login, c
 		company_actor[org].label = labels[org];
 	} else if (strcmp(role, "worker") == 0 && org >= CO1 && org < CO1 + 6) {
 		worker_user[org - CO1 + 1] = id;
+	} else if (strcmp(role, "customer") == 0 && n_customers < MAX_CUSTOMERS) {
+		str_copy(customer_label[n_customers], sizeof customer_label[0], login);
+		customer_actor[n_customers] = me;
+		customer_actor[n_customers].label = customer_label[n_customers];
+		n_customers++;
 	}
 	return AJ_OK;
 }
@@ -646,6 +655,37 @@ out:
 	return rc;
 }
 
+/* The households who book: customer1…customer8 sign in; the rest (one per ten workers) are the
+ * city's other families, sharing one password hash so that loading stays quick. */
+static int demo_households(struct store *s, const struct demo_opts *o, uint64_t *rng)
+{
+	struct actor a = {0, 0, "demo"};
+	char hash[PASSWORD_HASH_LEN];
+	int want = o->workers / 10;
+	if (want > MAX_CUSTOMERS)
+		want = MAX_CUSTOMERS;
+	if (n_customers >= want)
+		return AJ_OK;
+	if (password_hash(o->password, hash) != 0)
+		return AJ_ESTORE;
+	for (int k = 1; n_customers < want; k++) {
+		char login[32], name[32];
+		snprintf(login, sizeof login, "family%04d", k);
+		snprintf(name, sizeof name, "%s%s", pick(rng, surnames, ARRAY_LEN(surnames)),
+			 pick(rng, given, ARRAY_LEN(given)));
+		struct user_in in = {login, name, ROLE_CUSTOMER, 0, hash, 0};
+		struct fault f = {0};
+		int64_t id;
+		int rc = user_create(s, &a, &in, &id, &f);
+		if (rc)
+			return rc;
+		str_copy(customer_label[n_customers], sizeof customer_label[0], login);
+		customer_actor[n_customers] = (struct actor){id, 0, customer_label[n_customers]};
+		n_customers++;
+	}
+	return AJ_OK;
+}
+
 int demo_load(struct store *s, const struct demo_opts *o)
 {
 	struct actor a = {0, 0, "demo"};
@@ -700,8 +740,24 @@ int demo_load(struct store *s, const struct demo_opts *o)
 	}
 	if ((rc = demo_workforce(s, o, &rng)) != AJ_OK)
 		return rc;
-	if (!o->quiet)
-		printf("demo: %zu organisations, their users and %d workers with their histories loaded\n",
-		       ARRAY_LEN(orgs), o->workers);
+	if ((rc = demo_households(s, o, &rng)) != AJ_OK)
+		return rc;
+	struct demo_world dw = {admin_actor, {0}, {{0}}, customer_actor, n_customers, {0}, o->workers,
+				time_today(), clock_now()};
+	for (int i = 0; i < 6; i++) {
+		dw.company_id[i] = orgs[CO1 + i].id;
+		dw.company_actor[i] = company_actor[CO1 + i];
+	}
+	memcpy(dw.worker_user, worker_user, sizeof worker_user);
+	if (o->workers > 0 && (rc = demo_services(s, &dw, &rng)) != AJ_OK)
+		return rc;
+	if (!o->quiet) {
+		int64_t bookings = 0, reviews = 0;
+		stmt_one_int(store_sql(s, "SELECT count(*) FROM bookings"), &bookings);
+		stmt_one_int(store_sql(s, "SELECT count(*) FROM reviews"), &reviews);
+		printf("demo: %zu organisations, their users, %d workers with their histories, %d households,"
+		       " %lld bookings and %lld reviews loaded\n",
+		       ARRAY_LEN(orgs), o->workers, n_customers, (long long)bookings, (long long)reviews);
+	}
 	return AJ_OK;
 }

@@ -16,4 +16,23 @@ struct demo_opts {
 /* Loads the demo into an empty, migrated database; AJ_ECONFLICT if it already holds organisations. */
 int demo_load(struct store *s, const struct demo_opts *o);
 
+/* ---- between the demo's parts ---- */
+
+#include "anjia.h"
+
+/* Who the services part acts as, and what the workforce part left it. */
+struct demo_world {
+	struct actor admin;
+	int64_t company_id[6];
+	struct actor company_actor[6];
+	const struct actor *customer;   /* customer actors; [0] is customer1 */
+	int n_customers;
+	int64_t worker_user[7];         /* the users worker1…worker6 */
+	int64_t workers;
+	int64_t today, now;
+};
+
+/* The categories, the companies' offers, and months of bookings and reviews. */
+int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng);
+
 #endif

@@ -155,6 +155,40 @@ void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struc
 		add(out, "training_failed", 1, -1);
 }
 
+int elig_window(const struct elig_facts *f, int trade, struct elig_window *w)
+{
+	unsigned bit = trade >= 0 ? 1u << trade : 0;
+	/* what no amount of time mends */
+	if (f->revoked || !f->employed || !bit || !(f->trades_mask & bit) || !f->identity_ok ||
+	    f->background != 1 || f->health != 1 || f->insurance != 1 || f->cert != 1 ||
+	    (f->safety_mask & SAFETY_ALL) != SAFETY_ALL || f->fail_general || (f->fail_mask & bit) ||
+	    !f->refresher_q1)
+		return 0;
+	/* the refresher: from the start of the latest quarter with a pass (or the one before, when
+	 * that had one too) to the start of the next quarter, plus its grace period */
+	int qlo = f->refresher_q2 == f->refresher_q1 - 1 ? f->refresher_q2 : f->refresher_q1;
+	int64_t lo = time_quarter_start(qlo), hi = f->cert_until;
+	if (f->cert_from > lo)
+		lo = f->cert_from;
+	if (f->suspended_until > lo)
+		lo = f->suspended_until;
+	const int64_t ends[] = {f->background_until, f->health_until, f->insurance_until};
+	for (size_t i = 0; i < ARRAY_LEN(ends); i++)
+		if (ends[i] && ends[i] < hi)
+			hi = ends[i];
+	w->from = lo;
+	w->until = hi;
+	w->refresher_until = time_quarter_start(f->refresher_q1 + 1);
+	/* the refresher's bound gets its grace period where it is read */
+	return lo < hi;
+}
+
+int64_t elig_window_end(const struct elig_window *w, const struct standards *sd)
+{
+	int64_t r = w->refresher_until + (int64_t)sd->refresher_grace_days * 86400;
+	return r < w->until ? r : w->until;
+}
+
 int elig_load(struct store *s, int64_t worker_id, int trade, struct elig_facts *f)
 {
 	memset(f, 0, sizeof *f);
@@ -246,6 +280,38 @@ static int latest_check(struct store *s, int64_t worker_id, const char *kind, in
 	}
 	stmt_done(st);
 	return rc < 0 ? rc : AJ_OK;
+}
+
+/* Rewrites worker_id's windows, one per trade they are registered in and may serve at some time. */
+static int refresh_windows(struct store *s, int64_t worker_id)
+{
+	struct elig_facts f;
+	int rc = elig_load(s, worker_id, -1, &f);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "DELETE FROM worker_windows WHERE worker_id = $1");
+	stmt_bind_int(st, 1, worker_id);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	for (int t = 0; t < TRADE_COUNT; t++) {
+		struct elig_window win;
+		if (!(f.trades_mask & (1u << t)))
+			continue;
+		if ((rc = elig_load_cert(s, worker_id, t, &f)) != AJ_OK)
+			return rc;
+		if (!elig_window(&f, t, &win))
+			continue;
+		st = store_sql(s, "INSERT INTO worker_windows (worker_id, trade, ok_from, ok_until, refresher_until)"
+				  " VALUES ($1, $2, $3, $4, $5)");
+		stmt_bind_int(st, 1, worker_id);
+		stmt_bind_text(st, 2, trades[t].code);
+		stmt_bind_int(st, 3, win.from);
+		stmt_bind_int(st, 4, win.until);
+		stmt_bind_int(st, 5, win.refresher_until);
+		if ((rc = stmt_exec(st)) != AJ_OK)
+			return rc;
+	}
+	return AJ_OK;
 }
 
 int elig_refresh(struct store *s, int64_t worker_id)
@@ -340,7 +406,9 @@ int elig_refresh(struct store *s, int64_t worker_id)
 	stmt_bind_int(st, 13, f.refresher_q1);
 	stmt_bind_int(st, 14, f.refresher_q2);
 	stmt_bind_int(st, 15, clock_now());
-	return stmt_exec(st);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	return refresh_windows(s, worker_id);
 }
 
 /* ---- JSON ---- */

@@ -56,6 +56,18 @@ enum elig_purpose { ELIG_FOR_SERVICE, ELIG_FOR_CERTIFICATE };
 /* Judges facts f for trade (an index of trades[]) at instant at. */
 void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struct standards *sd,
 		  enum elig_purpose purpose, struct elig_result *out);
+/* When facts f let the worker serve trade: from `from` until the earlier of `until` and
+ * `refresher_until` + the standard's grace period — the interval that runs furthest into the future
+ * (from the quarter of their latest refresher on). The grace period is left to the reader so a
+ * change of that standard needs no recomputing. The rule decides; this is its projection for
+ * search, and tests hold the two together. */
+struct elig_window {
+	int64_t from, until, refresher_until;
+};
+/* 0 when there is no such interval. */
+int elig_window(const struct elig_facts *f, int trade, struct elig_window *w);
+/* The end of the interval under the standards sd. */
+int64_t elig_window_end(const struct elig_window *w, const struct standards *sd);
 /* Loads worker_id's facts and their best certificate in trade; AJ_ENOTFOUND for no such worker. */
 int elig_load(struct store *s, int64_t worker_id, int trade, struct elig_facts *f);
 /* Loads only the certificate part of *f for trade (the rest stays). */
@@ -63,8 +75,8 @@ int elig_load_cert(struct store *s, int64_t worker_id, int trade, struct elig_fa
 /* elig_load, the standards, elig_compute. */
 int elig_evaluate(struct store *s, int64_t worker_id, int trade, int64_t at, enum elig_purpose purpose,
 		  struct elig_result *out);
-/* Recomputes worker_id's facts from their record, checks and training; call it inside the write
- * transaction that changed any of them. */
+/* Recomputes worker_id's facts from their record, checks and training, and their windows per trade;
+ * call it inside the write transaction that changed any of these or a certificate. */
 int elig_refresh(struct store *s, int64_t worker_id);
 
 const char *elig_status_name(enum elig_status st);

@@ -20,17 +20,23 @@ static const struct {
 	{"refresher_grace_days", offsetof(struct standards, refresher_grace_days), 0, 90},
 	{"lapse_warning_days", offsetof(struct standards, lapse_warning_days), 0, 90},
 	{"training_pass_target", offsetof(struct standards, training_pass_target), 50, 100},
+	{"punctuality_tolerance_minutes", offsetof(struct standards, punctuality_tolerance_minutes), 0, 120},
+	{"address_visible_hours", offsetof(struct standards, address_visible_hours), 0, 720},
+	{"satisfaction_target", offsetof(struct standards, satisfaction_target), 50, 100},
+	{"punctuality_target", offsetof(struct standards, punctuality_target), 50, 100},
 };
 
 SCHEMA(standards_body, S_INT("health_valid_months", 0, 1, 60), S_INT("background_valid_months", 0, 1, 60),
        S_INT("refresher_grace_days", 0, 0, 90), S_INT("lapse_warning_days", 0, 0, 90),
-       S_INT("training_pass_target", 0, 50, 100));
+       S_INT("training_pass_target", 0, 50, 100), S_INT("punctuality_tolerance_minutes", 0, 0, 120),
+       S_INT("address_visible_hours", 0, 0, 720), S_INT("satisfaction_target", 0, 50, 100),
+       S_INT("punctuality_target", 0, 50, 100));
 
 static atomic_uint version = 1;
 
 static int load(struct store *s, struct standards *out)
 {
-	static const struct standards defaults = {12, 12, 30, 30, 98};
+	static const struct standards defaults = {12, 12, 30, 30, 98, 15, 24, 95, 98};
 	*out = defaults;
 	struct stmt *st = store_sql(s, "SELECT key, value FROM standards");
 	int rc;

@@ -11,6 +11,10 @@ struct standards {
 	int refresher_grace_days;
 	int lapse_warning_days;
 	int training_pass_target;   /* percent */
+	int punctuality_tolerance_minutes;
+	int address_visible_hours;  /* after completion, the address stays visible to worker and company */
+	int satisfaction_target;    /* percent */
+	int punctuality_target;     /* percent */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not

@@ -7,6 +7,7 @@
 
 #include "auth/audit.h"
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "auth/session.h"
 #include "http/req.h"
 #include "http/schema.h"
@@ -24,6 +25,7 @@ SCHEMA(user_body, S_STR("login", F_REQ, 3, 64), S_STR("name", F_REQ, 1, 50),
        S_SECRET("password", F_REQ), S_INT("worker_id", F_NULL, 1, INT64_MAX));
 SCHEMA(user_patch_body, S_STR("name", 0, 1, 50), S_ENUM("status", 0, statuses),
        S_SECRET("password", 0));
+SCHEMA(customer_body, S_STR("login", F_REQ, 3, 64), S_STR("name", F_REQ, 1, 50), S_SECRET("password", F_REQ));
 SCHEMA(users_query, S_INT("org_id", 0, 1, INT64_MAX), S_ENUM("role", 0, role_names),
        S_ENUM("status", 0, statuses), S_STR("q", 0, 1, 50), S_INT("page", 0, 1, 1000000),
        S_INT("per_page", 0, 1, 100));
@@ -354,6 +356,69 @@ void api_users_create(struct req *r)
 	}
 	cw->password = xstrdup(req_str(r, "password"));
 	req_defer(r, users_create_work, NULL);
+}
+
+/* ---- customers sign themselves up ---- */
+
+/* Runs on the pool: the per-address limit, Argon2id, the account (audited as the customer). */
+static void customers_create_work(struct req *r, struct store *s)
+{
+	struct create_work *cw = r->work;
+	char key[80], hash[PASSWORD_HASH_LEN];
+	int64_t now = clock_now(), retry = 0, id;
+	snprintf(key, sizeof key, "+signup:%s", r->peer);
+	int rc = throttle_check(s, key, r->peer, now, &retry);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	if (rc > 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)retry);
+		req_header_out(r, "Retry-After", ra);
+		req_error(r, 429, "too_many_signups", NULL);
+		return;
+	}
+	if (password_hash(cw->password, hash) != 0) {
+		req_fail(r, AJ_ESTORE);
+		return;
+	}
+	cw->in.pw_hash = hash;
+	struct fault f = {0};
+	struct actor a = {0, 0, cw->login};
+	if ((rc = user_create(s, &a, &cw->in, &id, &f)) != AJ_OK) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	throttle_fail(s, key, r->peer, now);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kint(w, "id", id);
+	jw_kstr(w, "login", cw->login);
+	jw_kstr(w, "name", cw->in.name);
+	jw_obj_end(w);
+	req_send(r, 201);
+}
+
+void api_public_customers_create(struct req *r)
+{
+	struct create_work *cw = xcalloc(1, sizeof *cw);
+	const char *code;
+	r->work = cw;
+	r->work_free = create_work_free;
+	if (user_login_normalise(req_str(r, "login"), cw->login) != 0 || !user_login_valid(cw->login)) {
+		req_error(r, 400, "invalid_characters", "login");
+		return;
+	}
+	if (password_check(req_str(r, "password"), &code) != 0) {
+		req_error(r, 400, code, "password");
+		return;
+	}
+	cw->in.login = cw->login;
+	cw->in.name = req_str(r, "name");
+	cw->in.role = ROLE_CUSTOMER;
+	cw->password = xstrdup(req_str(r, "password"));
+	req_defer(r, customers_create_work, NULL);
 }
 
 /* What an update carries to the pool (a new password must be hashed there). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth/audit.h"
+#include "catalog.h"
 #include "certs.h"
 #include "checks.h"
 #include "training.h"
@@ -13,6 +14,7 @@
 #include "eligibility.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "satisfaction.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/idcard.h"
@@ -293,8 +295,7 @@ int worker_visible(struct req *r, int64_t id)
 	" (SELECT min(started_on) FROM employments WHERE worker_id = w.id)"
 #define WORKER_FROM " FROM workers w LEFT JOIN orgs o ON o.id = w.company_id"
 
-/* Whole years from a YYYY-MM-DD day to today. */
-static int years_since(const char *date)
+int worker_years_since(const char *date)
 {
 	int64_t d;
 	if (!date || parse_date(date, &d) != 0)
@@ -310,7 +311,7 @@ static int years_since(const char *date)
 	return years < 0 ? 0 : years;
 }
 
-static void trades_json(struct store *s, int64_t id, struct jw *w)
+void worker_trades_json(struct store *s, int64_t id, struct jw *w)
 {
 	struct stmt *st = store_sql(s, "SELECT trade FROM worker_trades WHERE worker_id = $1 ORDER BY trade");
 	stmt_bind_int(st, 1, id);
@@ -343,7 +344,7 @@ static void worker_row_json(struct store *s, struct stmt *st, int64_t at, int li
 	jw_kstr(w, "phone", stmt_text(st, 5));
 	jw_kstr(w, "photo_ref", stmt_text(st, 6));
 	jw_key(w, "trades");
-	trades_json(s, id, w);
+	worker_trades_json(s, id, w);
 	jw_kstr(w, "level", stmt_text(st, 7));
 	jw_kstr(w, "status", stmt_text(st, 8));
 	jw_kstr(w, "revoked_reason", stmt_text(st, 9));
@@ -360,7 +361,7 @@ static void worker_row_json(struct store *s, struct stmt *st, int64_t at, int li
 	jw_kstr(w, "employed_since", stmt_text(st, 14));
 	jw_kstr(w, "experience_since", stmt_text(st, 15));
 	const char *since = stmt_text(st, 15) ? stmt_text(st, 15) : stmt_text(st, 19);
-	jw_kint(w, "years_of_experience", years_since(since));
+	jw_kint(w, "years_of_experience", worker_years_since(since));
 	jw_kid(w, "user_id", stmt_int(st, 16));
 	jw_ktime(w, "created_at", stmt_int(st, 17));
 	jw_ktime(w, "updated_at", stmt_int(st, 18));
@@ -663,7 +664,8 @@ int worker_leave(struct store *s, const struct actor *a, int64_t id, const char 
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
-	if ((rc = end_employment(s, id, today, reason && *reason ? reason : "left")) != AJ_OK) {
+	if ((rc = end_employment(s, id, today, reason && *reason ? reason : "left")) != AJ_OK ||
+	    (rc = elig_refresh(s, id)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -742,6 +744,8 @@ int worker_revoke(struct store *s, const struct actor *a, int64_t id, const char
 		if ((rc = audit_commit(s, a, "certificate.revoke", "certificate", ids[i], cert_audit_state)) != AJ_OK)
 			goto fail;
 	}
+	if ((rc = elig_refresh(s, id)) != AJ_OK)
+		goto fail;
 	return audit_commit(s, a, "worker.revoke", "worker", id, worker_state);
 fail:
 	store_rollback(s);
@@ -772,7 +776,7 @@ int worker_suspend(struct store *s, const struct actor *a, int64_t id, int64_t u
 	stmt_bind_id(st, 2, until);
 	stmt_bind_text(st, 3, until ? reason : NULL);
 	stmt_bind_int(st, 4, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK) {
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = elig_refresh(s, id)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -867,7 +871,7 @@ void api_public_workers_get(struct req *r)
 	if (parse_date(stmt_text(st, 3), &birth) == 0) {
 		char b[11];
 		time_format_date(birth, b);
-		age = years_since(b);
+		age = worker_years_since(b);
 	}
 	struct jw *w = req_jw(r);
 	jw_obj(w);
@@ -878,12 +882,13 @@ void api_public_workers_get(struct req *r)
 	snprintf(band, sizeof band, "%d-%d", lo, lo + 9);
 	jw_kstr(w, "age_band", band);
 	jw_key(w, "trades");
-	trades_json(r->store, id, w);
+	worker_trades_json(r->store, id, w);
 	jw_kstr(w, "level", stmt_text(st, 7));
 	const char *since = stmt_text(st, 15) ? stmt_text(st, 15) : stmt_text(st, 19);
-	jw_kint(w, "years_of_experience", years_since(since));
+	jw_kint(w, "years_of_experience", worker_years_since(since));
 	jw_kstr(w, "status", stmt_text(st, 8));
 	jw_kref(w, "company", st, 12, 13);
+	int64_t company = stmt_int(st, 12);
 	stmt_done(st);
 
 	jw_key(w, "certificates");
@@ -934,7 +939,14 @@ void api_public_workers_get(struct req *r)
 	}
 	jw_kbool(w, "safety_training", have && (f.safety_mask & SAFETY_ALL) == SAFETY_ALL);
 	jw_obj_end(w);
-	jw_knull(w, "rating");
+	figures_json(r->store, FIGURES_WORKER, id, w);
+	jw_key(w, "service_items");
+	if (company) {
+		service_items_offered_json(r->store, company, id, w);
+	} else {
+		jw_arr(w);
+		jw_arr_end(w);
+	}
 	jw_obj_end(w);
 	req_header_static(r, "Cache-Control", "public, max-age=60");
 	req_send(r, 200);

@@ -60,5 +60,9 @@ int worker_private_json(struct store *s, int64_t id, int64_t at, struct jw *w);
 int worker_state(struct store *s, int64_t id, struct strbuf *sb);
 /* "张*华" from a full name, into out (n bytes). */
 void worker_mask_name(const char *name, char *out, size_t n);
+/* Whole years from a YYYY-MM-DD day (NULL: none) to today. */
+int worker_years_since(const char *date);
+/* Writes the array of the worker's trade codes. */
+void worker_trades_json(struct store *s, int64_t id, struct jw *w);
 
 #endif

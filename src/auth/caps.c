@@ -17,20 +17,21 @@ static const struct {
 					    C(USER_MANAGE) | C(AUDIT_READ) | C(STANDARDS_MANAGE) |
 					    C(WORKER_READ) | C(WORKER_MANAGE) | C(WORKER_REVOKE) |
 					    C(CHECK_RECORD) | C(TRAINING_DEFINE) | C(TRAINING_RUN) |
-					    C(TRAINING_ENROL) | C(TRAINING_REPORT) | C(CERT_MANAGE)},
+					    C(TRAINING_ENROL) | C(TRAINING_REPORT) | C(CERT_MANAGE) |
+					    C(CATALOG_MANAGE) | C(SERVICE_MANAGE)},
 	[ROLE_CS_AGENT] = {"cs_agent", "association", C(SIGNED_IN) | C(ORG_READ) | C(WORKER_READ)},
 	[ROLE_COMPANY_ADMIN] = {"company_admin", "company",
 				C(SIGNED_IN) | C(USER_READ) | C(USER_MANAGE) | C(WORKER_READ) |
 					C(WORKER_MANAGE) | C(CHECK_RECORD) | C(TRAINING_ENROL) |
-					C(TRAINING_REPORT)},
+					C(TRAINING_REPORT) | C(SERVICE_MANAGE) | C(BOOKING_DISPATCH)},
 	[ROLE_COMPANY_STAFF] = {"company_staff", "company",
 				C(SIGNED_IN) | C(WORKER_READ) | C(WORKER_MANAGE) | C(CHECK_RECORD) |
-					C(TRAINING_ENROL)},
+					C(TRAINING_ENROL) | C(BOOKING_DISPATCH)},
 	[ROLE_TRAINER] = {"trainer", "training",
 			  C(SIGNED_IN) | C(TRAINING_RUN) | C(TRAINING_ENROL) | C(TRAINING_REPORT)},
 	[ROLE_INSPECTOR] = {"inspector", "inspection", C(SIGNED_IN)},
 	[ROLE_WORKER] = {"worker", "company", C(SIGNED_IN) | C(WORKER_READ)},
-	[ROLE_CUSTOMER] = {"customer", NULL, C(SIGNED_IN)},
+	[ROLE_CUSTOMER] = {"customer", NULL, C(SIGNED_IN) | C(BOOKING_CREATE)},
 };
 
 static const char *const cap_names[CAP_COUNT] = {
@@ -50,6 +51,10 @@ static const char *const cap_names[CAP_COUNT] = {
 	[CAP_TRAINING_ENROL] = "training.enrol",
 	[CAP_TRAINING_REPORT] = "training.report",
 	[CAP_CERT_MANAGE] = "cert.manage",
+	[CAP_CATALOG_MANAGE] = "catalog.manage",
+	[CAP_SERVICE_MANAGE] = "service.manage",
+	[CAP_BOOKING_CREATE] = "booking.create",
+	[CAP_BOOKING_DISPATCH] = "booking.dispatch",
 };
 
 caps_t role_caps(enum role r)

@@ -34,6 +34,10 @@ enum cap {
 	CAP_TRAINING_ENROL, /* enrol workers in sessions */
 	CAP_TRAINING_REPORT, /* pass rates */
 	CAP_CERT_MANAGE, /* certificate policies; issue, renew and revoke certificates */
+	CAP_CATALOG_MANAGE, /* service categories, their process and price guides */
+	CAP_SERVICE_MANAGE, /* a company's service items and prices */
+	CAP_BOOKING_CREATE, /* book a service */
+	CAP_BOOKING_DISPATCH, /* assign workers and run a company's bookings */
 	CAP_COUNT
 };
 

@@ -2,6 +2,7 @@
 #include "schema.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,27 @@ static int check_value(const struct field *f, json_t *obj, const char *key, json
 				return fail(e, "invalid_type", f->name);
 			if (json_integer_value(it) < 1)
 				return fail(e, "out_of_range", f->name);
+		}
+		return 0;
+	}
+	case FT_OBJECTS: {
+		if (!json_is_array(v))
+			return fail(e, "invalid_type", f->name);
+		size_t n = json_array_size(v);
+		if ((int64_t)n < f->min)
+			return fail(e, "too_short", f->name);
+		if ((int64_t)n > f->max)
+			return fail(e, "too_many", f->name);
+		for (size_t i = 0; i < n; i++) {
+			json_t *it = json_array_get(v, i);
+			if (schema_check_body(f->sub, it, e) == 0)
+				continue;
+			/* name the place: items[2].result */
+			char inner[64];
+			str_copy(inner, sizeof inner, e->field ? e->field : "");
+			snprintf(e->path, sizeof e->path, "%s[%zu]%s%s", f->name, i, inner[0] ? "." : "", inner);
+			e->field = e->path;
+			return -1;
 		}
 		return 0;
 	}

@@ -22,10 +22,13 @@ enum ftype {
 	FT_SECRET,   /* a password: never trimmed, its characters left to the password rules */
 	FT_DATE,     /* a calendar date, YYYY-MM-DD */
 	FT_IDS,      /* array of positive integers (ids): min/max count items */
+	FT_OBJECTS,  /* array of objects, each checked against sub: min/max count items */
 };
 
 #define F_REQ 1u    /* must be present */
 #define F_NULL 2u   /* may be null */
+
+struct schema;
 
 struct field {
 	const char *name;
@@ -34,6 +37,7 @@ struct field {
 	int64_t min, max;
 	const char *const *values;   /* NULL-terminated */
 	int64_t item_max;
+	const struct schema *sub;    /* FT_OBJECTS: what each object must be */
 };
 
 struct schema {
@@ -41,16 +45,17 @@ struct schema {
 	size_t n;
 };
 
-#define S_STR(name, flags, min, max) {name, FT_STRING, flags, min, max, NULL, 0}
-#define S_TEXT(name, flags, max) {name, FT_TEXT, flags, 0, max, NULL, 0}
-#define S_INT(name, flags, min, max) {name, FT_INT, flags, min, max, NULL, 0}
-#define S_BOOL(name, flags) {name, FT_BOOL, flags, 0, 0, NULL, 0}
-#define S_ENUM(name, flags, values) {name, FT_ENUM, flags, 0, 0, values, 0}
-#define S_TIME(name, flags) {name, FT_TIME, flags, 0, 0, NULL, 0}
-#define S_DATE(name, flags) {name, FT_DATE, flags, 0, 0, NULL, 0}
-#define S_IDS(name, flags, min, max) {name, FT_IDS, flags, min, max, NULL, 0}
-#define S_SECRET(name, flags) {name, FT_SECRET, flags, 0, 1024, NULL, 0}
-#define S_STRS(name, flags, min, max, item_max, values) {name, FT_STRINGS, flags, min, max, values, item_max}
+#define S_STR(name, flags, min, max) {name, FT_STRING, flags, min, max, NULL, 0, NULL}
+#define S_TEXT(name, flags, max) {name, FT_TEXT, flags, 0, max, NULL, 0, NULL}
+#define S_INT(name, flags, min, max) {name, FT_INT, flags, min, max, NULL, 0, NULL}
+#define S_BOOL(name, flags) {name, FT_BOOL, flags, 0, 0, NULL, 0, NULL}
+#define S_ENUM(name, flags, values) {name, FT_ENUM, flags, 0, 0, values, 0, NULL}
+#define S_TIME(name, flags) {name, FT_TIME, flags, 0, 0, NULL, 0, NULL}
+#define S_DATE(name, flags) {name, FT_DATE, flags, 0, 0, NULL, 0, NULL}
+#define S_IDS(name, flags, min, max) {name, FT_IDS, flags, min, max, NULL, 0, NULL}
+#define S_SECRET(name, flags) {name, FT_SECRET, flags, 0, 1024, NULL, 0, NULL}
+#define S_STRS(name, flags, min, max, item_max, values) {name, FT_STRINGS, flags, min, max, values, item_max, NULL}
+#define S_OBJS(name, flags, min, max, sub) {name, FT_OBJECTS, flags, min, max, NULL, 0, sub}
 
 /* Defines a schema object from a list of fields. */
 #define SCHEMA(ident, ...) \
@@ -64,7 +69,9 @@ extern const struct schema schema_page;
 
 struct schema_err {
 	const char *code;    /* from the error catalogue */
-	const char *field;   /* the offending field or parameter; points into the input or schema */
+	const char *field;   /* the offending field or parameter; points into the input, the schema
+				or path */
+	char path[96];       /* a field inside an array of objects: "items[2].result" */
 };
 
 /* Checks a parsed body object; trims one-line strings in place. 0, or -1 with *e set. */

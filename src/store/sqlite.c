@@ -2,6 +2,7 @@
  * small table keyed by the SQL literal's address, so a hot query is prepared once per thread. */
 #include "store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,11 @@
 
 #define STMT_MAX_PARAMS 32
 #define CACHE_SLOTS 512 /* a power of two, well above the number of statements in the program */
+
+/* Writers of one process queue on this lock before SQLite's own: waiting here is a handover, where
+ * SQLite's busy handler would sleep and poll, which under many concurrent writers costs more time
+ * than the transactions themselves. Other processes still meet SQLite's lock and busy timeout. */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct stmt {
 	sqlite3_stmt *st;
@@ -95,8 +101,10 @@ void store_close(struct store *s)
 		sqlite3_finalize(st->st);
 		free(st);
 	}
-	if (s->in_tx)
+	if (s->in_tx) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		pthread_mutex_unlock(&write_lock);
+	}
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -297,9 +305,12 @@ int store_begin(struct store *s)
 			s->in_tx++;
 		return rc;
 	}
+	pthread_mutex_lock(&write_lock);
 	rc = stmt_exec(store_sql(s, "BEGIN IMMEDIATE"));
 	if (rc == AJ_OK)
 		s->in_tx = 1;
+	else
+		pthread_mutex_unlock(&write_lock);
 	return rc;
 }
 
@@ -321,6 +332,7 @@ int store_commit(struct store *s)
 		return rc;
 	}
 	s->in_tx = 0;
+	pthread_mutex_unlock(&write_lock);
 	return AJ_OK;
 }
 
@@ -337,6 +349,7 @@ void store_rollback(struct store *s)
 	if (sqlite3_get_autocommit(s->db) == 0)
 		stmt_exec(store_sql(s, "ROLLBACK"));
 	s->in_tx = 0;
+	pthread_mutex_unlock(&write_lock);
 }
 
 int store_in_tx(const struct store *s)

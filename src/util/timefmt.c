@@ -256,3 +256,54 @@ int time_parse_quarter(const char *s, int *q)
 	*q = y * 4 + (s[6] - '1');
 	return 0;
 }
+
+int time_month(int64_t t)
+{
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(time_local_days(t), &y, &m, &d);
+	return (int)(y * 12 + m - 1);
+}
+
+int64_t time_month_start(int month)
+{
+	return time_day_start(time_days_from_civil(month / 12, (unsigned)(month % 12) + 1, 1));
+}
+
+void time_format_month(int month, char out[8])
+{
+	int y = month / 12, m = month % 12 + 1;
+	if (y < 0)
+		y = 0;
+	if (y > 9999)
+		y = 9999;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '\0';
+}
+
+int time_parse_month(const char *s, int *month)
+{
+	if (!s || strlen(s) != 7 || s[4] != '-')
+		return -1;
+	int y = 0, m = 0;
+	for (int i = 0; i < 7; i++) {
+		if (i == 4)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (i < 4)
+			y = y * 10 + (s[i] - '0');
+		else
+			m = m * 10 + (s[i] - '0');
+	}
+	if (y < 1970 || m < 1 || m > 12)
+		return -1;
+	*month = y * 12 + m - 1;
+	return 0;
+}

@@ -38,5 +38,11 @@ int64_t time_quarter_start(int q);
 /* "2026-Q4" into out (8 bytes); parsing the same, 0 or -1. */
 void time_format_quarter(int q, char out[8]);
 int time_parse_quarter(const char *s, int *q);
+/* The month of instant t as year*12 + month-1 (2026-11 is 24322), its first instant, and
+ * "2026-11" into out (8 bytes); parsing the same, 0 or -1. */
+int time_month(int64_t t);
+int64_t time_month_start(int month);
+void time_format_month(int month, char out[8]);
+int time_parse_month(const char *s, int *month);
 
 #endif

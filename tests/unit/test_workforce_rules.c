@@ -118,7 +118,7 @@ static struct elig_facts good(int64_t at)
 	return f;
 }
 
-static const struct standards sd = {12, 12, 30, 30, 98};
+static const struct standards sd = {12, 12, 30, 30, 98, 15, 24, 95, 98};
 
 /* Judges and returns the first reason, or "" when green. */
 static const char *judge(const struct elig_facts *f, int trade, int64_t at, enum elig_status expect)
@@ -251,11 +251,72 @@ static void test_rule(void **state)
 	assert_int_equal(r.status, ELIG_GREEN);
 }
 
+static uint64_t xs = 0x243F6A8885A308D3ull;
+
+static int64_t rnd_below(int64_t n)
+{
+	xs ^= xs << 13;
+	xs ^= xs >> 7;
+	xs ^= xs << 17;
+	return (int64_t)(xs % (uint64_t)n);
+}
+
+/* The window search reads and the rule agree, for any facts, at any time from the window's
+ * refresher quarter on. */
+static void test_window_is_the_rule(void **state)
+{
+	(void)state;
+	int64_t base;
+	assert_int_equal(time_parse_iso("2026-11-27T10:00:00+08:00", &base), 0);
+	int q = time_quarter(base);
+	for (int round = 0; round < 20000; round++) {
+#define R(n) rnd_below(n)
+		struct elig_facts f = good(base);
+		f.revoked = R(40) == 0;
+		f.employed = R(40) != 0;
+		f.trades_mask = R(10) ? 1 : 2;
+		f.identity_ok = R(40) != 0;
+		f.background = R(30) ? 1 : (int)R(3);
+		f.health = R(30) ? 1 : (int)R(3);
+		f.insurance = R(30) ? 1 : (int)R(3);
+		f.background_until = R(8) ? base + (R(800) - 200) * 86400 : 0;
+		f.health_until = base + (R(800) - 200) * 86400;
+		f.insurance_until = base + (R(800) - 200) * 86400;
+		f.cert = R(20) ? 1 : (int)R(3);
+		f.cert_from = base + (R(400) - 300) * 86400;
+		f.cert_until = f.cert_from + R(500) * 86400;
+		f.safety_mask = R(20) ? SAFETY_ALL : (unsigned)R(8);
+		f.fail_mask = R(30) ? 0 : 1;
+		f.fail_general = R(40) == 0;
+		f.suspended_until = R(10) ? 0 : base + (R(200) - 100) * 86400;
+		f.refresher_q1 = R(20) ? q + (int)R(3) - 1 : 0;
+		f.refresher_q2 = R(2) ? f.refresher_q1 - 1 : f.refresher_q1 - 1 - (int)R(3);
+		struct standards st = sd;
+		st.refresher_grace_days = (int)R(60);
+		struct elig_window w;
+		int has = elig_window(&f, 0, &w);
+		int qlo = f.refresher_q2 == f.refresher_q1 - 1 ? f.refresher_q2 : f.refresher_q1;
+		for (int k = 0; k < 10; k++) {
+			int64_t t = base + (R(900) - 300) * 86400 + R(86400);
+			if (!f.refresher_q1 || t < time_quarter_start(qlo))
+				continue;
+			struct elig_result r;
+			elig_compute(&f, 0, t, &st, ELIG_FOR_SERVICE, &r);
+			int inside = has && w.from <= t && t < elig_window_end(&w, &st);
+			if (inside != (r.status != ELIG_RED))
+				fail_msg("round %d: window [%lld, %lld) says %d at %lld, the rule says %s (%s)", round,
+					 (long long)w.from, (long long)elig_window_end(&w, &st), inside, (long long)t,
+					 elig_status_name(r.status), r.n ? r.r[0].code : "-");
+		}
+#undef R
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_idcard), cmocka_unit_test(test_names), cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_rule),
+		cmocka_unit_test(test_rule), cmocka_unit_test(test_window_is_the_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

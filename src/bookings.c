@@ -1,0 +1,940 @@
+/* bookings.c — creating bookings, moving them through their states, showing them. Every move is
+ * checked against the state machine and the actor's part in the booking, done in one transaction
+ * with its timeline event and audit record. */
+#include "bookings.h"
+
+#include <string.h>
+
+#include "auth/audit.h"
+#include "auth/keys.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "standards.h"
+#include "store/store.h"
+#include "trades.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+#include "workers.h"
+
+static const char *const statuses[] = {"requested", "confirmed", "checked_in", "completed", "reviewed",
+				       "cancelled", "no_show", NULL};
+static const char *const pass_fail[] = {"pass", "fail", "na", NULL};
+static const char *const yes_no[] = {"yes", "no", NULL};
+static const char *const parties[] = {"worker", "customer", NULL};
+
+SCHEMA(booking_body, S_INT("service_item_id", F_REQ, 1, INT64_MAX), S_TIME("start", F_REQ), S_TIME("end", F_REQ),
+       S_STR("address", F_REQ, 5, 200), S_INT("worker_id", F_NULL, 1, INT64_MAX), S_TEXT("note", F_NULL, 500));
+SCHEMA(assign_body, S_INT("worker_id", F_REQ, 1, INT64_MAX));
+SCHEMA(confirm_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_BOOL("done", F_REQ), S_STR("note", F_NULL, 0, 200));
+SCHEMA(confirm_body, S_OBJS("items", F_REQ, 0, 50, &confirm_item));
+SCHEMA(checkout_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_ENUM("result", F_REQ, pass_fail),
+       S_STR("note", F_NULL, 0, 200));
+SCHEMA(checkout_body, S_OBJS("items", F_REQ, 0, 100, &checkout_item));
+SCHEMA(cancel_body, S_STR("reason", F_REQ, 2, 200));
+SCHEMA(no_show_body, S_ENUM("party", F_REQ, parties), S_STR("reason", F_REQ, 2, 200));
+SCHEMA(feedback_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_ENUM("answer", F_REQ, yes_no),
+       S_STR("note", F_NULL, 0, 200));
+SCHEMA(review_body, S_INT("overall", F_REQ, 1, 5), S_INT("punctuality", F_REQ, 1, 5), S_INT("skill", F_REQ, 1, 5),
+       S_INT("attitude", F_REQ, 1, 5), S_INT("hygiene", F_REQ, 1, 5), S_TEXT("comment", F_NULL, 500),
+       S_OBJS("feedback", F_NULL, 0, 50, &feedback_item));
+SCHEMA(bookings_query, S_ENUM("status", 0, statuses), S_DATE("day", 0), S_TIME("from", 0), S_TIME("to", 0),
+       S_INT("worker_id", 0, 1, INT64_MAX), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
+
+#define MAX_BOOKING_SECS (31 * 86400)
+/* a worker checks in at the door: at most two hours before the start */
+#define CHECKIN_EARLIEST_SECS (2 * 3600)
+
+/* What a move needs to know of a booking. */
+struct booking {
+	int64_t id, customer_id, company_id, worker_id, worker_user_id, category_id;
+	int64_t start, end;
+	int trade;
+	char status[16];
+};
+
+static int load(struct store *s, int64_t id, struct booking *b)
+{
+	struct stmt *st = store_sql(s, "SELECT b.id, b.customer_id, b.company_id, coalesce(b.worker_id, 0),"
+				       " coalesce(w.user_id, 0), b.category_id, b.start_at, b.end_at, b.trade, b.status"
+				       " FROM bookings b LEFT JOIN workers w ON w.id = b.worker_id WHERE b.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		b->id = stmt_int(st, 0);
+		b->customer_id = stmt_int(st, 1);
+		b->company_id = stmt_int(st, 2);
+		b->worker_id = stmt_int(st, 3);
+		b->worker_user_id = stmt_int(st, 4);
+		b->category_id = stmt_int(st, 5);
+		b->start = stmt_int(st, 6);
+		b->end = stmt_int(st, 7);
+		b->trade = trade_index(stmt_text(st, 8));
+		str_copy(b->status, sizeof b->status, stmt_text(st, 9));
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+/* The parts someone can have in a booking. */
+enum { P_CUSTOMER = 1, P_COMPANY = 2, P_WORKER = 4, P_ASSOCIATION = 8, P_VIEWER = 16 };
+
+static int part_of(enum role role, const struct actor *a, const struct booking *b)
+{
+	int p = 0;
+	if (role == ROLE_CUSTOMER && a->user_id == b->customer_id)
+		p |= P_CUSTOMER;
+	if ((role == ROLE_COMPANY_ADMIN || role == ROLE_COMPANY_STAFF) && a->org_id == b->company_id)
+		p |= P_COMPANY;
+	if (role == ROLE_WORKER && b->worker_user_id && a->user_id == b->worker_user_id)
+		p |= P_WORKER;
+	if (role == ROLE_ASSOCIATION_ADMIN)
+		p |= P_ASSOCIATION;
+	if (role == ROLE_CS_AGENT)
+		p |= P_VIEWER;
+	return p;
+}
+
+/* A move's first checks: the booking exists and the actor sees it (else 404), has a part allowed to
+ * make it (else 403), and it is in a state the move starts from (else 409). */
+static int may_move(int part, int allowed, const struct booking *b, const char *const *from, struct fault *f)
+{
+	if (!part)
+		return AJ_ENOTFOUND;
+	if (!(part & allowed)) {
+		FAULT(f, "forbidden", NULL);
+		return AJ_EDENIED;
+	}
+	for (const char *const *p = from; *p; p++)
+		if (strcmp(b->status, *p) == 0)
+			return AJ_OK;
+	FAULT(f, "invalid_transition", "status");
+	return AJ_ECONFLICT;
+}
+
+static int event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
+		 const char *to, const char *note)
+{
+	struct stmt *st = store_sql(s, "INSERT INTO booking_events (booking_id, at, actor_id, actor_label, action,"
+				       " from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, clock_now());
+	stmt_bind_id(st, 3, a->user_id);
+	stmt_bind_text(st, 4, a->label ? a->label : "");
+	stmt_bind_text(st, 5, action);
+	stmt_bind_text(st, 6, from);
+	stmt_bind_text(st, 7, to);
+	stmt_bind_text(st, 8, note);
+	return stmt_exec(st);
+}
+
+/* ---- JSON ---- */
+
+#define BOOKING_COLUMNS \
+	"b.id, b.status, b.customer_id, cu.name, b.company_id, o.name, b.worker_id, w.name, si.id, si.title," \
+	" si.unit, si.price_fen, c.id, c.code, c.name_zh, c.name_en, c.trade, b.start_at, b.end_at, b.price_fen," \
+	" b.note, b.created_at, coalesce(b.confirmed_at, 0), coalesce(b.checked_in_at, 0)," \
+	" coalesce(b.checked_out_at, 0), b.late, b.cancelled_by, b.cancel_reason, coalesce(b.cancelled_at, 0)," \
+	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed"
+#define BOOKING_FROM \
+	" FROM bookings b JOIN users cu ON cu.id = b.customer_id JOIN orgs o ON o.id = b.company_id" \
+	" LEFT JOIN workers w ON w.id = b.worker_id JOIN service_items si ON si.id = b.service_item_id" \
+	" JOIN categories c ON c.id = b.category_id"
+
+/* Writes the members of the booking at the current row; full_names shows the worker's real name
+ * (the company and the association), address (may be NULL) the opened address. */
+static void booking_fields(struct jw *w, struct stmt *st, int full_names, const char *address)
+{
+	char masked[96];
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kstr(w, "status", stmt_text(st, 1));
+	jw_kref(w, "customer", st, 2, 3);
+	jw_kref(w, "company", st, 4, 5);
+	jw_key(w, "worker");
+	if (stmt_is_null(st, 6)) {
+		jw_null(w);
+	} else {
+		worker_mask_name(stmt_text(st, 7), masked, sizeof masked);
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 6));
+		jw_kstr(w, "name", full_names ? stmt_text(st, 7) : masked);
+		jw_kstr(w, "masked_name", masked);
+		jw_obj_end(w);
+	}
+	jw_key(w, "service_item");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 8));
+	jw_kstr(w, "title", stmt_text(st, 9));
+	jw_kstr(w, "unit", stmt_text(st, 10));
+	jw_kint(w, "price_fen", stmt_int(st, 11));
+	jw_obj_end(w);
+	jw_key(w, "category");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 12));
+	jw_kstr(w, "code", stmt_text(st, 13));
+	jw_kstr(w, "name_zh", stmt_text(st, 14));
+	jw_kstr(w, "name_en", stmt_text(st, 15));
+	jw_kstr(w, "trade", stmt_text(st, 16));
+	jw_obj_end(w);
+	jw_ktime(w, "start", stmt_int(st, 17));
+	jw_ktime(w, "end", stmt_int(st, 18));
+	jw_kint(w, "price_fen", stmt_int(st, 19));
+	jw_kstr(w, "note", stmt_text(st, 20));
+	jw_ktime(w, "created_at", stmt_int(st, 21));
+	jw_ktime(w, "confirmed_at", stmt_int(st, 22));
+	jw_ktime(w, "checked_in_at", stmt_int(st, 23));
+	jw_ktime(w, "checked_out_at", stmt_int(st, 24));
+	jw_key(w, "late");
+	if (stmt_is_null(st, 25))
+		jw_null(w);
+	else
+		jw_bool(w, (int)stmt_int(st, 25));
+	jw_key(w, "cancelled");
+	if (stmt_is_null(st, 26)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kstr(w, "by", stmt_text(st, 26));
+		jw_kstr(w, "reason", stmt_text(st, 27));
+		jw_ktime(w, "at", stmt_int(st, 28));
+		jw_obj_end(w);
+	}
+	jw_key(w, "no_show");
+	if (stmt_is_null(st, 29)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kstr(w, "party", stmt_text(st, 29));
+		jw_kstr(w, "reason", stmt_text(st, 30));
+		jw_ktime(w, "at", stmt_int(st, 31));
+		jw_obj_end(w);
+	}
+	if (address)
+		jw_kstr(w, "address", address);
+}
+
+static void booking_row_json(struct jw *w, struct stmt *st, int full_names, const char *address)
+{
+	jw_obj(w);
+	booking_fields(w, st, full_names, address);
+	jw_obj_end(w);
+}
+
+/* The audited state of a booking: never its address. */
+static int booking_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE b.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		struct jw w;
+		jw_init(&w, sb);
+		booking_row_json(&w, st, 1, NULL);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+/* ---- the two rules every placement obeys ---- */
+
+/* The worker may serve the trade at `at`, and has no other live booking overlapping [start, end).
+ * Runs inside the write transaction, so no other write can slip between the check and the move. */
+static int placeable(struct store *s, int64_t worker_id, int64_t company_id, int trade, int64_t at, int64_t start,
+		     int64_t end, int64_t self, struct elig_result *res, struct fault *f)
+{
+	int64_t company = 0, busy = 0;
+	struct stmt *st = store_sql(s, "SELECT coalesce(company_id, 0) FROM workers WHERE id = $1");
+	stmt_bind_int(st, 1, worker_id);
+	int rc = stmt_one_int(st, &company);
+	if (rc == AJ_ENOTFOUND || (rc == AJ_OK && company != company_id)) {
+		FAULT(f, "worker_not_of_company", "worker_id");
+		return AJ_ERULE;
+	}
+	if (rc)
+		return rc;
+	if ((rc = elig_evaluate(s, worker_id, trade, at, ELIG_FOR_SERVICE, res)) != AJ_OK)
+		return rc;
+	if (res->status == ELIG_RED) {
+		FAULT(f, "worker_not_eligible", "worker_id");
+		return AJ_ERULE;
+	}
+	st = store_sql(s, "SELECT count(*) FROM bookings WHERE worker_id = $1 AND live = 1 AND start_at < $3"
+			  " AND end_at > $2 AND id <> $4");
+	stmt_bind_int(st, 1, worker_id);
+	stmt_bind_int(st, 2, start);
+	stmt_bind_int(st, 3, end);
+	stmt_bind_int(st, 4, self);
+	if ((rc = stmt_one_int(st, &busy)) != AJ_OK)
+		return rc;
+	if (busy) {
+		FAULT(f, "worker_busy", "worker_id");
+		return AJ_ECONFLICT;
+	}
+	return AJ_OK;
+}
+
+int booking_create(struct store *s, const struct actor *a, const struct booking_in *in, int64_t *id,
+		   struct elig_result *res, struct fault *f)
+{
+	res->n = 0;
+	if (in->end <= in->start) {
+		FAULT(f, "invalid_period", "end");
+		return AJ_ERULE;
+	}
+	if (in->end - in->start > MAX_BOOKING_SECS) {
+		FAULT(f, "period_too_long", "end");
+		return AJ_ERULE;
+	}
+	if (in->start < clock_now()) {
+		FAULT(f, "start_in_past", "start");
+		return AJ_ERULE;
+	}
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT si.company_id, si.category_id, c.trade, si.price_fen, si.active, c.active"
+				       " FROM service_items si JOIN categories c ON c.id = si.category_id WHERE si.id = $1");
+	stmt_bind_int(st, 1, in->service_item_id);
+	rc = stmt_step(st);
+	int64_t company = 0, category = 0, price = 0;
+	int trade = -1, active = 0;
+	if (rc == STORE_ROW) {
+		company = stmt_int(st, 0);
+		category = stmt_int(st, 1);
+		trade = trade_index(stmt_text(st, 2));
+		price = stmt_int(st, 3);
+		active = stmt_int(st, 4) && stmt_int(st, 5);
+	}
+	stmt_done(st);
+	if (rc != STORE_ROW || !active) {
+		store_rollback(s);
+		if (rc == STORE_ROW) {
+			FAULT(f, "item_inactive", "service_item_id");
+			return AJ_ERULE;
+		}
+		if (rc == STORE_DONE)
+			FAULT(f, "not_found", "service_item_id");
+		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	}
+	if (in->worker_id &&
+	    (rc = placeable(s, in->worker_id, company, trade, in->start, in->start, in->end, 0, res, f)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	char *sealed = keys_seal(in->address);
+	st = store_sql(s, "INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id,"
+			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $13) RETURNING id");
+	stmt_bind_int(st, 1, in->customer_id);
+	stmt_bind_int(st, 2, company);
+	stmt_bind_int(st, 3, in->service_item_id);
+	stmt_bind_int(st, 4, category);
+	stmt_bind_text(st, 5, trades[trade].code);
+	stmt_bind_id(st, 6, in->worker_id);
+	stmt_bind_int(st, 7, in->start);
+	stmt_bind_int(st, 8, in->end);
+	stmt_bind_int(st, 9, price);
+	stmt_bind_text(st, 10, sealed);
+	stmt_bind_text(st, 11, in->note);
+	stmt_bind_int(st, 12, in->worker_id ? 1 : 0);
+	stmt_bind_int(st, 13, clock_now());
+	rc = stmt_one_int(st, id);
+	free(sealed);
+	if (rc || (rc = event(s, a, *id, "create", NULL, "requested", NULL)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return audit_commit(s, a, "booking.create", "booking", *id, booking_state);
+}
+
+int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t worker_id, int64_t company_scope,
+		   struct elig_result *res, struct fault *f)
+{
+	struct booking b;
+	res->n = 0;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = load(s, id, &b)) != AJ_OK || (company_scope && b.company_id != company_scope)) {
+		store_rollback(s);
+		return rc ? rc : AJ_ENOTFOUND;
+	}
+	if (strcmp(b.status, "requested") != 0) {
+		store_rollback(s);
+		FAULT(f, "invalid_transition", "status");
+		return AJ_ECONFLICT;
+	}
+	if ((rc = placeable(s, worker_id, b.company_id, b.trade, b.start, b.start, b.end, id, res, f)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	struct stmt *st = store_sql(s, "UPDATE bookings SET worker_id = $2, live = 1 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, worker_id);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "assign", "requested", "requested", NULL)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return audit_commit(s, a, "booking.assign", "booking", id, booking_state);
+}
+
+/* Records the answers of one phase: every active item of the phase answered (when all is set),
+ * none from elsewhere, each answer one of the phase's. */
+static int record_answers(struct store *s, const struct actor *a, const struct booking *b, const char *phase,
+			  const struct answer *ans, int n, int all, struct fault *f)
+{
+	for (int i = 0; i < n; i++) {
+		int64_t found = 0;
+		struct stmt *st = store_sql(s, "SELECT count(*) FROM category_items WHERE id = $1 AND category_id = $2"
+					       " AND phase = $3 AND active = 1");
+		stmt_bind_int(st, 1, ans[i].item_id);
+		stmt_bind_int(st, 2, b->category_id);
+		stmt_bind_text(st, 3, phase);
+		int rc = stmt_one_int(st, &found);
+		if (rc)
+			return rc;
+		if (!found) {
+			FAULT(f, "item_unknown", "items");
+			return AJ_ERULE;
+		}
+	}
+	if (all) {
+		struct stmt *st = store_sql(s, "SELECT id FROM category_items WHERE category_id = $1 AND phase = $2"
+					       " AND active = 1 ORDER BY position, id");
+		stmt_bind_int(st, 1, b->category_id);
+		stmt_bind_text(st, 2, phase);
+		int rc, missing = 0;
+		while (!missing && (rc = stmt_step(st)) == STORE_ROW) {
+			int64_t item = stmt_int(st, 0);
+			int have = 0;
+			for (int i = 0; i < n && !have; i++)
+				have = ans[i].item_id == item && strcmp(ans[i].answer, "not_done") != 0;
+			missing = !have;
+		}
+		stmt_done(st);
+		if (missing) {
+			FAULT(f, "checklist_incomplete", "items");
+			return AJ_ERULE;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		struct stmt *st = store_sql(s, "INSERT INTO booking_answers (booking_id, item_id, answer, note, answered_by,"
+					       " answered_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (booking_id, item_id)"
+					       " DO UPDATE SET answer = $3, note = $4, answered_by = $5, answered_at = $6");
+		stmt_bind_int(st, 1, b->id);
+		stmt_bind_int(st, 2, ans[i].item_id);
+		stmt_bind_text(st, 3, ans[i].answer);
+		stmt_bind_text(st, 4, ans[i].note);
+		stmt_bind_id(st, 5, a->user_id);
+		stmt_bind_int(st, 6, clock_now());
+		int rc = stmt_exec(st);
+		if (rc)
+			return rc;
+	}
+	return AJ_OK;
+}
+
+/* A booking's move from one state to another, all its parts in one transaction. */
+struct move {
+	const char *action;            /* the timeline's and the audit chain's word */
+	int allowed;                   /* parts that may make it */
+	const char *const *from;       /* states it starts from */
+	const char *to;
+	const char *phase;             /* the answers it records, or NULL */
+	int all;                       /* every item of the phase needed */
+	int gate;                      /* 1: "may serve now" at the start; 2: at this moment */
+};
+
+static const char *const from_requested[] = {"requested", NULL};
+static const char *const from_confirmed[] = {"confirmed", NULL};
+static const char *const from_checked_in[] = {"checked_in", NULL};
+static const char *const from_cancellable[] = {"requested", "confirmed", NULL};
+
+static const struct move moves[] = {
+	[BA_CONFIRM] = {"confirm", P_COMPANY | P_WORKER, from_requested, "confirmed", "pre", 1, 1},
+	[BA_CHECKIN] = {"checkin", P_COMPANY | P_WORKER, from_confirmed, "checked_in", NULL, 0, 2},
+	[BA_CHECKOUT] = {"checkout", P_WORKER | P_COMPANY, from_checked_in, "completed", "in", 1, 0},
+	[BA_CANCEL] = {"cancel", P_CUSTOMER | P_COMPANY | P_ASSOCIATION, from_cancellable, "cancelled", NULL, 0, 0},
+	[BA_NO_SHOW] = {"no_show", P_COMPANY | P_WORKER, from_confirmed, "no_show", NULL, 0, 0},
+};
+
+int booking_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum booking_action act,
+			const struct answer *ans, int n, const char *reason, const char *party,
+			struct elig_result *res, struct fault *f)
+{
+	const struct move *m = &moves[act];
+	struct booking b;
+	struct standards sd;
+	res->n = 0;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = load(s, id, &b)) != AJ_OK ||
+	    (rc = may_move(part_of(role, a, &b), m->allowed, &b, m->from, f)) != AJ_OK)
+		goto fail;
+	int64_t now = clock_now();
+	if (act != BA_CANCEL && !b.worker_id) {
+		FAULT(f, "no_worker", "worker_id");
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	if (act == BA_CHECKIN && now < b.start - CHECKIN_EARLIEST_SECS) {
+		FAULT(f, "too_early", "status");
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	if (act == BA_NO_SHOW && now < b.start) {
+		FAULT(f, "not_started", "status");
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	if (m->gate) {
+		if ((rc = elig_evaluate(s, b.worker_id, b.trade, m->gate == 1 ? b.start : now, ELIG_FOR_SERVICE, res)) != AJ_OK)
+			goto fail;
+		if (res->status == ELIG_RED) {
+			FAULT(f, "worker_not_eligible", "worker_id");
+			rc = AJ_ERULE;
+			goto fail;
+		}
+	}
+	if (m->phase && (rc = record_answers(s, a, &b, m->phase, ans, n, m->all, f)) != AJ_OK)
+		goto fail;
+	if ((rc = standards_get(s, &sd)) != AJ_OK)
+		goto fail;
+	const char *by = role == ROLE_CUSTOMER ? "customer" : role == ROLE_ASSOCIATION_ADMIN ? "association" : "company";
+	struct stmt *st = store_sql(s,
+		"UPDATE bookings SET status = $2,"
+		" live = CASE WHEN $2 IN ('confirmed', 'checked_in') OR ($2 = 'requested' AND worker_id IS NOT NULL)"
+		"        THEN 1 ELSE 0 END,"
+		" confirmed_at = CASE WHEN $2 = 'confirmed' THEN $3 ELSE confirmed_at END,"
+		" checked_in_at = CASE WHEN $2 = 'checked_in' THEN $3 ELSE checked_in_at END,"
+		" late = CASE WHEN $2 = 'checked_in' THEN CASE WHEN $3 > start_at + $4 THEN 1 ELSE 0 END ELSE late END,"
+		" checkin_month = CASE WHEN $2 = 'checked_in' THEN $5 ELSE checkin_month END,"
+		" checked_out_at = CASE WHEN $2 = 'completed' THEN $3 ELSE checked_out_at END,"
+		" completed_month = CASE WHEN $2 = 'completed' THEN $5 ELSE completed_month END,"
+		" cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_at END,"
+		" cancelled_by = CASE WHEN $2 = 'cancelled' THEN $6 ELSE cancelled_by END,"
+		" cancel_reason = CASE WHEN $2 = 'cancelled' THEN $7 ELSE cancel_reason END,"
+		" no_show_at = CASE WHEN $2 = 'no_show' THEN $3 ELSE no_show_at END,"
+		" no_show_party = CASE WHEN $2 = 'no_show' THEN $8 ELSE no_show_party END,"
+		" no_show_reason = CASE WHEN $2 = 'no_show' THEN $7 ELSE no_show_reason END"
+		" WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, m->to);
+	stmt_bind_int(st, 3, now);
+	stmt_bind_int(st, 4, (int64_t)sd.punctuality_tolerance_minutes * 60);
+	stmt_bind_int(st, 5, time_month(now));
+	stmt_bind_text(st, 6, by);
+	stmt_bind_text(st, 7, reason);
+	stmt_bind_text(st, 8, party);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, m->action, b.status, m->to, reason)) != AJ_OK)
+		goto fail;
+	char action[32];
+	snprintf(action, sizeof action, "booking.%s", m->action);
+	return audit_commit(s, a, action, "booking", id, booking_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- reviews ---- */
+
+static int rating_add(struct store *s, const char *subject, int64_t subject_id, int overall)
+{
+	struct stmt *st = store_sql(s, "INSERT INTO ratings (subject, subject_id, n, total) VALUES ($1, $2, 1, $3)"
+				       " ON CONFLICT (subject, subject_id) DO UPDATE SET n = ratings.n + 1,"
+				       " total = ratings.total + $3");
+	stmt_bind_text(st, 1, subject);
+	stmt_bind_int(st, 2, subject_id);
+	stmt_bind_int(st, 3, overall);
+	return stmt_exec(st);
+}
+
+int review_create(struct store *s, const struct actor *a, enum role role, int64_t id, const int scores[5],
+		  const char *comment, const struct answer *ans, int n, struct fault *f)
+{
+	static const char *const from_completed[] = {"completed", NULL};
+	struct booking b;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = load(s, id, &b)) != AJ_OK)
+		goto fail;
+	if (strcmp(b.status, "reviewed") == 0 && part_of(role, a, &b) & P_CUSTOMER) {
+		FAULT(f, "already_reviewed", "status");
+		rc = AJ_ECONFLICT;
+		goto fail;
+	}
+	if ((rc = may_move(part_of(role, a, &b), P_CUSTOMER, &b, from_completed, f)) != AJ_OK)
+		goto fail;
+	if (n && (rc = record_answers(s, a, &b, "post", ans, n, 0, f)) != AJ_OK)
+		goto fail;
+	int64_t now = clock_now();
+	struct stmt *st = store_sql(s, "INSERT INTO reviews (booking_id, customer_id, worker_id, company_id, overall,"
+				       " punctuality, skill, attitude, hygiene, comment, satisfied, month, created_at)"
+				       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+				       " (SELECT completed_month FROM bookings WHERE id = $1), $12)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, b.customer_id);
+	stmt_bind_int(st, 3, b.worker_id);
+	stmt_bind_int(st, 4, b.company_id);
+	for (int i = 0; i < 5; i++)
+		stmt_bind_int(st, 5 + i, scores[i]);
+	stmt_bind_text(st, 10, comment);
+	stmt_bind_int(st, 11, scores[0] >= 4);
+	stmt_bind_int(st, 12, now);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	if ((rc = rating_add(s, "worker", b.worker_id, scores[0])) != AJ_OK ||
+	    (rc = rating_add(s, "company", b.company_id, scores[0])) != AJ_OK)
+		goto fail;
+	st = store_sql(s, "UPDATE bookings SET status = 'reviewed' WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "review", "completed", "reviewed", NULL)) != AJ_OK)
+		goto fail;
+	return audit_commit(s, a, "booking.review", "booking", id, booking_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- HTTP ---- */
+
+static int full_names(struct req *r)
+{
+	switch (r->user.role) {
+	case ROLE_ASSOCIATION_ADMIN:
+	case ROLE_CS_AGENT:
+	case ROLE_COMPANY_ADMIN:
+	case ROLE_COMPANY_STAFF:
+	case ROLE_WORKER:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Whether the caller sees booking id at all. */
+static int visible(struct req *r, int64_t id, struct booking *b)
+{
+	struct actor a = req_actor(r);
+	int rc = load(r->store, id, b);
+	if (rc)
+		return rc;
+	return part_of(r->user.role, &a, b) ? AJ_OK : AJ_ENOTFOUND;
+}
+
+static void reply_booking(struct req *r, int64_t id, int status, const char *address);
+
+/* The address, to those who may read it now: the customer always; the assigned worker and the
+ * company from confirmation until the standard's hours after completion — and each such reading is
+ * recorded on the booking's timeline and in the audit chain. */
+static int open_address(struct req *r, const struct booking *b, char *out, size_t n)
+{
+	struct actor a = req_actor(r);
+	int part = part_of(r->user.role, &a, b);
+	struct standards sd;
+	int rc = standards_get(r->store, &sd);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(r->store, "SELECT address_sealed, coalesce(confirmed_at, 0), coalesce(checked_out_at, 0)"
+					      " FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, b->id);
+	rc = stmt_step(st);
+	char sealed[1024] = "";
+	int64_t confirmed = 0, done = 0;
+	if (rc == STORE_ROW) {
+		str_copy(sealed, sizeof sealed, stmt_text(st, 0));
+		confirmed = stmt_int(st, 1);
+		done = stmt_int(st, 2);
+	}
+	stmt_done(st);
+	if (rc != STORE_ROW)
+		return rc < 0 ? rc : AJ_ENOTFOUND;
+	int64_t now = clock_now();
+	int allowed = (part & P_CUSTOMER) ||
+		      ((part & (P_WORKER | P_COMPANY)) && confirmed && strcmp(b->status, "cancelled") != 0 &&
+		       (!done || now < done + (int64_t)sd.address_visible_hours * 3600));
+	if (!allowed || keys_unseal(sealed, out, n) != 0)
+		return AJ_EDENIED;
+	if (part & P_CUSTOMER)
+		return AJ_OK;
+	if ((rc = store_begin(r->store)) != AJ_OK)
+		return rc;
+	if ((rc = event(r->store, &a, b->id, "address_view", b->status, b->status, NULL)) != AJ_OK) {
+		store_rollback(r->store);
+		return rc;
+	}
+	return audit_commit(r->store, &a, "booking.address_view", "booking", b->id, booking_state);
+}
+
+void api_bookings_get(struct req *r)
+{
+	struct booking b;
+	int rc = visible(r, r->id[0], &b);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	char address[1024];
+	rc = open_address(r, &b, address, sizeof address);
+	if (rc && rc != AJ_EDENIED) {
+		req_fail(r, rc);
+		return;
+	}
+	reply_booking(r, r->id[0], 200, rc == AJ_OK ? address : NULL);
+}
+
+/* The booking with its checklists and timeline (and the address when opened). */
+static void reply_booking(struct req *r, int64_t id, int status, const char *address)
+{
+	struct stmt *st = store_sql(r->store, "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE b.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc != STORE_ROW) {
+		stmt_done(st);
+		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
+		return;
+	}
+	int64_t category = stmt_int(st, 12);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	booking_fields(w, st, full_names(r), address);
+	stmt_done(st);
+	static const char *const phase_names[] = {"pre", "in", "post"};
+	jw_key(w, "checklist");
+	jw_obj(w);
+	for (int p = 0; p < 3; p++) {
+		jw_key(w, phase_names[p]);
+		jw_arr(w);
+		st = store_sql(r->store, "SELECT i.id, i.text, i.text_en, a.answer, a.note, coalesce(a.answered_at, 0)"
+					 " FROM category_items i LEFT JOIN booking_answers a ON a.item_id = i.id"
+					 " AND a.booking_id = $1 WHERE i.category_id = $2 AND i.phase = $3"
+					 " AND (i.active = 1 OR a.answer IS NOT NULL) ORDER BY i.position, i.id");
+		stmt_bind_int(st, 1, id);
+		stmt_bind_int(st, 2, category);
+		stmt_bind_text(st, 3, phase_names[p]);
+		while (stmt_step(st) == STORE_ROW) {
+			jw_obj(w);
+			jw_kint(w, "item_id", stmt_int(st, 0));
+			jw_kstr(w, "text", stmt_text(st, 1));
+			jw_kstr(w, "text_en", stmt_text(st, 2));
+			jw_kstr(w, "answer", stmt_text(st, 3));
+			jw_kstr(w, "note", stmt_text(st, 4));
+			jw_ktime(w, "at", stmt_int(st, 5));
+			jw_obj_end(w);
+		}
+		stmt_done(st);
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+	jw_key(w, "timeline");
+	jw_arr(w);
+	st = store_sql(r->store, "SELECT at, actor_label, action, from_status, to_status, note FROM booking_events"
+				 " WHERE booking_id = $1 ORDER BY id");
+	stmt_bind_int(st, 1, id);
+	while (stmt_step(st) == STORE_ROW) {
+		jw_obj(w);
+		jw_ktime(w, "at", stmt_int(st, 0));
+		jw_kstr(w, "actor", stmt_text(st, 1));
+		jw_kstr(w, "action", stmt_text(st, 2));
+		jw_kstr(w, "from", stmt_text(st, 3));
+		jw_kstr(w, "to", stmt_text(st, 4));
+		jw_kstr(w, "note", stmt_text(st, 5));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	req_send(r, status);
+}
+
+/* Replies to a refused placement or move. */
+static void refusal(struct req *r, int rc, const struct fault *f, const struct elig_result *res)
+{
+	if (f->code && strcmp(f->code, "worker_not_eligible") == 0) {
+		struct jw *w = req_error_open(r, 422, f->code, f->field, NULL);
+		jw_key(w, "reasons");
+		elig_reasons_json(w, res, r->lang);
+		req_error_close(r);
+	} else {
+		req_fault(r, rc, f);
+	}
+}
+
+void api_bookings_create(struct req *r)
+{
+	struct booking_in in = {r->user.user_id, req_int(r, "service_item_id", 0), req_int(r, "worker_id", 0), 0, 0,
+				req_str(r, "address"), req_str(r, "note")};
+	time_parse_iso(req_str(r, "start"), &in.start);
+	time_parse_iso(req_str(r, "end"), &in.end);
+	struct fault f = {0};
+	struct elig_result res;
+	struct actor a = req_actor(r);
+	int64_t id;
+	int rc = booking_create(r->store, &a, &in, &id, &res, &f);
+	if (rc)
+		refusal(r, rc, &f, &res);
+	else
+		reply_booking(r, id, 201, req_str(r, "address"));
+}
+
+void api_bookings_assign(struct req *r)
+{
+	struct fault f = {0};
+	struct elig_result res;
+	struct actor a = req_actor(r);
+	int64_t scope = r->user.role == ROLE_ASSOCIATION_ADMIN ? 0 : r->user.org_id;
+	int rc = booking_assign(r->store, &a, r->id[0], req_int(r, "worker_id", 0), scope, &res, &f);
+	if (rc)
+		refusal(r, rc, &f, &res);
+	else
+		reply_booking(r, r->id[0], 200, NULL);
+}
+
+/* Reads the body's "items" (or "feedback") into answers; field answer_key names the answer. */
+static int read_answers(struct req *r, const char *list, const char *answer_key, struct answer *ans, int max)
+{
+	json_t *a = json_object_get(r->json, list);
+	int n = 0;
+	for (size_t i = 0; json_is_array(a) && i < json_array_size(a) && n < max; i++) {
+		json_t *o = json_array_get(a, i);
+		json_t *v = json_object_get(o, answer_key);
+		ans[n].item_id = json_integer_value(json_object_get(o, "item_id"));
+		ans[n].answer = json_is_boolean(v) ? (json_is_true(v) ? "done" : "not_done") : json_string_value(v);
+		json_t *note = json_object_get(o, "note");
+		ans[n].note = json_is_string(note) ? json_string_value(note) : NULL;
+		n++;
+	}
+	return n;
+}
+
+static void move(struct req *r, enum booking_action act)
+{
+	struct answer ans[100];
+	int n = 0;
+	if (act == BA_CONFIRM)
+		n = read_answers(r, "items", "done", ans, 100);
+	else if (act == BA_CHECKOUT)
+		n = read_answers(r, "items", "result", ans, 100);
+	struct fault f = {0};
+	struct elig_result res;
+	struct actor a = req_actor(r);
+	int rc = booking_move(r->store, &a, r->user.role, r->id[0], act, ans, n, req_str(r, "reason"),
+			      req_str(r, "party"), &res, &f);
+	if (rc)
+		refusal(r, rc, &f, &res);
+	else
+		reply_booking(r, r->id[0], 200, NULL);
+}
+
+void api_bookings_confirm(struct req *r)
+{
+	move(r, BA_CONFIRM);
+}
+
+void api_bookings_checkin(struct req *r)
+{
+	move(r, BA_CHECKIN);
+}
+
+void api_bookings_checkout(struct req *r)
+{
+	move(r, BA_CHECKOUT);
+}
+
+void api_bookings_cancel(struct req *r)
+{
+	move(r, BA_CANCEL);
+}
+
+void api_bookings_no_show(struct req *r)
+{
+	move(r, BA_NO_SHOW);
+}
+
+void api_bookings_review(struct req *r)
+{
+	struct answer ans[50];
+	int n = read_answers(r, "feedback", "answer", ans, 50);
+	int scores[5] = {(int)req_int(r, "overall", 0), (int)req_int(r, "punctuality", 0), (int)req_int(r, "skill", 0),
+			 (int)req_int(r, "attitude", 0), (int)req_int(r, "hygiene", 0)};
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int rc = review_create(r->store, &a, r->user.role, r->id[0], scores, req_str(r, "comment"), ans, n, &f);
+	if (rc) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	reply_booking(r, r->id[0], 201, NULL);
+}
+
+static void list_row_full(struct jw *w, struct stmt *st)
+{
+	booking_row_json(w, st, 1, NULL);
+}
+
+static void list_row_masked(struct jw *w, struct stmt *st)
+{
+	booking_row_json(w, st, 0, NULL);
+}
+
+void api_bookings_list(struct req *r)
+{
+	struct page pg = req_page(r);
+	int64_t from = 0, to = 0, day;
+	if (req_qstr(r, "from"))
+		time_parse_iso(req_qstr(r, "from"), &from);
+	if (req_qstr(r, "to"))
+		time_parse_iso(req_qstr(r, "to"), &to);
+	if (req_qstr(r, "day") && parse_date(req_qstr(r, "day"), &day) == 0) {
+		from = time_day_start(day);
+		to = time_day_start(day + 1);
+	}
+	/* whose bookings: the customer's, the worker's, the company's, or everyone's */
+	int64_t customer = 0, company = 0, worker_user = 0;
+	switch (r->user.role) {
+	case ROLE_CUSTOMER: customer = r->user.user_id; break;
+	case ROLE_WORKER: worker_user = r->user.user_id; break;
+	case ROLE_COMPANY_ADMIN:
+	case ROLE_COMPANY_STAFF: company = r->user.org_id; break;
+	case ROLE_ASSOCIATION_ADMIN:
+	case ROLE_CS_AGENT: break;
+	default:
+		req_error(r, 403, "forbidden", NULL);
+		return;
+	}
+	const char *status = req_qstr(r, "status");
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store,
+		"SELECT count(*) FROM bookings b LEFT JOIN workers w ON w.id = b.worker_id"
+		" WHERE ($1 = 0 OR b.customer_id = $1) AND ($2 = 0 OR b.company_id = $2) AND ($3 = 0 OR w.user_id = $3)"
+		" AND ($4 = '' OR b.status = $4) AND ($5 = 0 OR b.start_at >= $5) AND ($6 = 0 OR b.start_at < $6)"
+		" AND ($7 = 0 OR b.worker_id = $7)");
+	stmt_bind_int(st, 1, customer);
+	stmt_bind_int(st, 2, company);
+	stmt_bind_int(st, 3, worker_user);
+	stmt_bind_text(st, 4, status ? status : "");
+	stmt_bind_int(st, 5, from);
+	stmt_bind_int(st, 6, to);
+	stmt_bind_int(st, 7, req_qint(r, "worker_id", 0));
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store,
+		"SELECT " BOOKING_COLUMNS BOOKING_FROM
+		" WHERE ($1 = 0 OR b.customer_id = $1) AND ($2 = 0 OR b.company_id = $2) AND ($3 = 0 OR w.user_id = $3)"
+		" AND ($4 = '' OR b.status = $4) AND ($5 = 0 OR b.start_at >= $5) AND ($6 = 0 OR b.start_at < $6)"
+		" AND ($7 = 0 OR b.worker_id = $7) ORDER BY b.start_at, b.id LIMIT $8 OFFSET $9");
+	stmt_bind_int(st, 1, customer);
+	stmt_bind_int(st, 2, company);
+	stmt_bind_int(st, 3, worker_user);
+	stmt_bind_text(st, 4, status ? status : "");
+	stmt_bind_int(st, 5, from);
+	stmt_bind_int(st, 6, to);
+	stmt_bind_int(st, 7, req_qint(r, "worker_id", 0));
+	stmt_bind_int(st, 8, pg.per_page);
+	stmt_bind_int(st, 9, pg.offset);
+	req_reply_list(r, st, full_names(r) ? list_row_full : list_row_masked, &pg, total);
+}

@@ -1,0 +1,54 @@
+/* bookings.h — a booking's life: requested → confirmed → checked in → completed → reviewed, or
+ * cancelled / no-show. Assigning, confirming and checking in each re-check "may serve now"; a
+ * worker's live bookings never overlap, decided inside the write transaction. */
+#ifndef BOOKINGS_H
+#define BOOKINGS_H
+
+#include <stdint.h>
+
+#include "anjia.h"
+#include "auth/caps.h"
+#include "eligibility.h"
+
+struct store;
+
+struct booking_in {
+	int64_t customer_id, service_item_id, worker_id; /* worker_id 0: the company assigns */
+	int64_t start, end;                              /* instants */
+	const char *address, *note;
+};
+
+/* Refusals: invalid_period, start_in_past, too_long, item_inactive, worker_not_of_company,
+ * worker_not_eligible (with *res), worker_busy; AJ_ENOTFOUND for no such item. */
+int booking_create(struct store *s, const struct actor *a, const struct booking_in *in, int64_t *id,
+		   struct elig_result *res, struct fault *f);
+/* Assigns worker_id to a requested booking of company_scope (0: any). Same refusals, and
+ * invalid_transition. */
+int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t worker_id, int64_t company_scope,
+		   struct elig_result *res, struct fault *f);
+
+enum booking_action { BA_CONFIRM, BA_CHECKIN, BA_CHECKOUT, BA_CANCEL, BA_NO_SHOW, BA_REVIEW };
+
+/* One answer to a category item. */
+struct answer {
+	int64_t item_id;
+	const char *answer;   /* pre: "done"; in: pass, fail, na; post: yes, no */
+	const char *note;
+};
+
+/* Makes a move on booking id as actor a in role: confirm (ans: every pre-service item "done"),
+ * check in, check out (ans: every in-service item pass/fail/na), cancel (reason), no-show (party,
+ * reason). Refusals: invalid_transition (409), forbidden, no_worker, too_early, not_started,
+ * worker_not_eligible (with *res), item_unknown, checklist_incomplete; AJ_ENOTFOUND when the actor
+ * has no part in it. */
+int booking_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum booking_action act,
+		 const struct answer *ans, int n, const char *reason, const char *party, struct elig_result *res,
+		 struct fault *f);
+
+/* The booking's customer reviews it, once, when completed: scores overall, punctuality, skill,
+ * attitude, hygiene (1–5), the post-service feedback answers. The review counts in the month the
+ * service was completed. Refusals: already_reviewed, invalid_transition, item_unknown. */
+int review_create(struct store *s, const struct actor *a, enum role role, int64_t id, const int scores[5],
+		  const char *comment, const struct answer *ans, int n, struct fault *f);
+
+#endif

@@ -1,0 +1,536 @@
+/* demo_services.c — the demo's services: the association's categories with their process and price
+ * guides, each company's offers, and six months of bookings lived through in time order — booked,
+ * confirmed, checked in (a few late), checked out, reviewed (some companies below the 95% target),
+ * with the odd cancellation and no-show — and the coming week's bookings, some still to dispatch.
+ * Everything goes through the functions the API uses, so every rule holds and the audit chain
+ * covers it. */
+#include "demo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anjia.h"
+#include "bookings.h"
+#include "catalog.h"
+#include "store/store.h"
+#include "trades.h"
+#include "users.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+
+#define MAX_ITEMS 8
+
+static const struct demo_category {
+	const char *code, *zh, *en, *trade;
+	struct { const char *unit; int64_t lo, hi; } guide[3];
+	struct { const char *code, *zh, *en; } indicator[2];
+	const char *pre[MAX_ITEMS];
+	struct { const char *text, *indicator; } in[MAX_ITEMS];
+	const char *post[MAX_ITEMS];
+} categories[] = {
+	{"home_cleaning", "日常保洁", "Home cleaning", "cleaning",
+	 {{"hour", 4000, 8000}, {"visit", 12000, 30000}},
+	 {{"cleanliness", "清洁合格率", "Cleanliness items passed"}, {"safety", "安全规范", "Safety practice"}},
+	 {"确认上门时间与服务地址", "确认清洁范围与重点区域", "确认清洁用品由谁提供"},
+	 {{"出示上岗证并穿戴工装", "safety"}, {"厨房台面与灶具清洁", "cleanliness"}, {"卫生间清洁消毒", "cleanliness"},
+	  {"地面清洁无水渍", "cleanliness"}, {"抹布分区分色使用", "cleanliness"}, {"离开前检查门窗水电", "safety"}},
+	 {"清洁效果是否满意", "是否按约定范围完成"}},
+	{"housekeeping", "家务服务", "Housekeeping", "household",
+	 {{"hour", 3500, 7000}, {"month", 500000, 900000}},
+	 {{"completion", "家务完成率", "Household tasks completed"}, {"safety", "安全规范", "Safety practice"}},
+	 {"确认服务时间与家庭成员情况", "确认家务内容清单", "确认家中禁忌与注意事项"},
+	 {{"出示上岗证并穿戴工装", "safety"}, {"按清单完成家务", "completion"}, {"衣物分类洗涤晾晒", "completion"},
+	  {"垃圾分类处理", "completion"}, {"离开前检查门窗水电燃气", "safety"}},
+	 {"家务是否按清单完成", "是否尊重家庭习惯"}},
+	{"maternity_care", "母婴护理（月嫂）", "Maternity care", "maternity",
+	 {{"day", 30000, 80000}, {"month", 800000, 2000000}},
+	 {{"care", "护理规范率", "Care steps done to standard"}, {"hygiene", "卫生消毒", "Hygiene and disinfection"}},
+	 {"确认产妇与新生儿健康情况", "确认喂养方式", "确认服务起止时间与作息"},
+	 {{"进门洗手消毒并更换工装", "hygiene"}, {"新生儿脐部护理", "care"}, {"新生儿洗澡抚触", "care"},
+	  {"产妇月子餐制作", "care"}, {"奶瓶餐具消毒", "hygiene"}},
+	 {"产妇与新生儿护理是否满意", "是否讲解了护理要点"}},
+	{"infant_care", "育婴服务", "Infant care", "childcare",
+	 {{"day", 20000, 45000}, {"month", 550000, 1100000}},
+	 {{"care", "照护规范率", "Care steps done to standard"}, {"safety", "安全防护", "Child safety"}},
+	 {"确认婴幼儿年龄与健康情况", "确认饮食与作息安排", "确认过敏史"},
+	 {{"进门洗手消毒", "safety"}, {"辅食制作与喂养", "care"}, {"睡眠与如厕照护", "care"},
+	  {"早期教育游戏", "care"}, {"检查居家安全隐患", "safety"}},
+	 {"孩子照护是否满意", "是否交代了当日情况"}},
+	{"elderly_care", "居家养老护理", "Home elderly care", "elderly_care",
+	 {{"hour", 4500, 9000}, {"day", 25000, 50000}, {"month", 600000, 1100000}},
+	 {{"care", "护理规范率", "Care steps done to standard"}, {"safety", "防跌倒防走失", "Falls and wandering prevention"}},
+	 {"确认老人健康状况与用药", "确认护理内容与时间", "确认紧急联系人"},
+	 {{"测量血压体温并记录", "care"}, {"协助进食与服药", "care"}, {"协助洗浴与个人卫生", "care"},
+	  {"检查防滑与通道安全", "safety"}, {"陪同散步与交流", "care"}},
+	 {"老人护理是否满意", "是否记录并告知身体情况"}},
+	{"home_cooking", "家庭烹饪", "Home cooking", "cooking",
+	 {{"hour", 5000, 10000}, {"visit", 10000, 25000}},
+	 {{"hygiene", "食品卫生", "Food hygiene"}, {"completion", "菜品完成率", "Dishes completed"}},
+	 {"确认用餐人数与口味", "确认食材由谁采购", "确认忌口与过敏"},
+	 {{"洗手并佩戴帽子围裙", "hygiene"}, {"生熟分开处理", "hygiene"}, {"按约定完成菜品", "completion"},
+	  {"厨房清洁复原", "completion"}},
+	 {"菜品口味是否满意", "厨房是否清理干净"}},
+};
+
+#define N_CATEGORIES ARRAY_LEN(categories)
+
+/* What each company offers and how well it serves: the share of satisfied reviews (per mille), of
+ * late check-ins (per mille) and of customers who review. */
+static const struct {
+	int categories[4];   /* indexes into categories, -1 ends */
+	int satisfied, late, reviewing;
+} companies[6] = {
+	{{1, 0, 5, -1}, 985, 8, 85},
+	{{1, 0, 3, -1}, 930, 30, 80},
+	{{2, 3, 1, -1}, 975, 10, 90},
+	{{4, 1, 5, -1}, 900, 45, 75},
+	{{0, 1, 5, -1}, 965, 15, 80},
+	{{1, 3, 4, -1}, 945, 20, 70},
+};
+
+struct category_ids {
+	int64_t id;
+	int64_t pre[MAX_ITEMS], in[MAX_ITEMS], post[MAX_ITEMS];
+	int npre, nin, npost;
+};
+
+static int add_categories(struct store *s, const struct actor *admin, struct category_ids *ids)
+{
+	int rc = AJ_OK;
+	for (size_t c = 0; c < N_CATEGORIES && rc == AJ_OK; c++) {
+		const struct demo_category *dc = &categories[c];
+		struct fault f = {0};
+		struct category_in in = {dc->code, dc->zh, dc->en, dc->trade};
+		if ((rc = category_create(s, admin, &in, &ids[c].id, &f)) != AJ_OK)
+			break;
+		for (int i = 0; i < 2 && rc == AJ_OK; i++)
+			rc = category_add_indicator(s, admin, ids[c].id, dc->indicator[i].code, dc->indicator[i].zh,
+						    dc->indicator[i].en, &f);
+		for (int i = 0; i < 3 && dc->guide[i].unit && rc == AJ_OK; i++)
+			rc = price_guide_set(s, admin, ids[c].id, dc->guide[i].unit, dc->guide[i].lo, dc->guide[i].hi, &f);
+		for (int i = 0; i < MAX_ITEMS && dc->pre[i] && rc == AJ_OK; i++)
+			rc = category_add_item(s, admin, ids[c].id, "pre", dc->pre[i], NULL, NULL, &f);
+		for (int i = 0; i < MAX_ITEMS && dc->in[i].text && rc == AJ_OK; i++)
+			rc = category_add_item(s, admin, ids[c].id, "in", dc->in[i].text, NULL, dc->in[i].indicator, &f);
+		for (int i = 0; i < MAX_ITEMS && dc->post[i] && rc == AJ_OK; i++)
+			rc = category_add_item(s, admin, ids[c].id, "post", dc->post[i], NULL, NULL, &f);
+		if (rc)
+			fprintf(stderr, "demo: category %s: %s\n", dc->code, f.code ? f.code : "store error");
+	}
+	/* the items' ids, for answering them */
+	for (size_t c = 0; c < N_CATEGORIES && rc == AJ_OK; c++) {
+		struct stmt *st = store_sql(s, "SELECT id, phase FROM category_items WHERE category_id = $1"
+					       " ORDER BY position, id");
+		stmt_bind_int(st, 1, ids[c].id);
+		while (stmt_step(st) == STORE_ROW) {
+			const char *ph = stmt_text(st, 1);
+			struct category_ids *x = &ids[c];
+			if (ph[0] == 'p' && ph[1] == 'r' && x->npre < MAX_ITEMS)
+				x->pre[x->npre++] = stmt_int(st, 0);
+			else if (ph[0] == 'i' && x->nin < MAX_ITEMS)
+				x->in[x->nin++] = stmt_int(st, 0);
+			else if (x->npost < MAX_ITEMS)
+				x->post[x->npost++] = stmt_int(st, 0);
+		}
+		stmt_done(st);
+	}
+	return rc;
+}
+
+/* One offer: a company's item with its category and unit. */
+struct offer {
+	int company, category;
+	int64_t id;
+	const char *unit;
+};
+
+static int add_offers(struct store *s, const struct demo_world *dw, const struct category_ids *ids,
+		      struct offer *offers, int *n)
+{
+	*n = 0;
+	for (int co = 0; co < 6; co++) {
+		for (int k = 0; k < 4 && companies[co].categories[k] >= 0; k++) {
+			int c = companies[co].categories[k];
+			const struct demo_category *dc = &categories[c];
+			for (int g = 0; g < 3 && dc->guide[g].unit; g++) {
+				/* a price in the guide: the specialists dearer, the general companies cheaper */
+				int64_t lo = dc->guide[g].lo, hi = dc->guide[g].hi;
+				int64_t price = lo + (hi - lo) * (k == 0 ? 55 + co * 5 : 20 + co * 6) / 100;
+				price = price / 100 * 100;
+				char title[96], detail[48];
+				snprintf(title, sizeof title, "%s（按%s）", dc->zh,
+					 strcmp(dc->guide[g].unit, "hour") == 0    ? "小时"
+					 : strcmp(dc->guide[g].unit, "visit") == 0 ? "次"
+					 : strcmp(dc->guide[g].unit, "day") == 0   ? "天"
+										   : "月");
+				struct item_in in = {dw->company_id[co], ids[c].id, title, dc->guide[g].unit, NULL, price};
+				struct fault f = {0};
+				int64_t id;
+				int rc = service_item_create(s, &dw->company_actor[co], &in, &id, &f, detail);
+				if (rc) {
+					fprintf(stderr, "demo: service item %s: %s\n", title, f.code ? f.code : "store error");
+					return rc;
+				}
+				offers[(*n)++] = (struct offer){co, c, id, dc->guide[g].unit};
+			}
+		}
+	}
+	return AJ_OK;
+}
+
+/* ---- the bookings, planned and then lived through in time order ---- */
+
+enum { BE_CREATE, BE_CONFIRM, BE_CHECKIN, BE_CHECKOUT, BE_REVIEW, BE_CANCEL, BE_NO_SHOW };
+
+struct bevent {
+	int64_t at;
+	int booking;
+	int type;
+};
+
+struct dbooking {
+	int offer, customer, worker;   /* an index into the candidates; -1 the company's choice, made the
+	                                  same day; -2 still for the dispatcher to make */
+	int64_t start, end;
+	int64_t id;                    /* once created */
+	int satisfied;
+	int64_t own_worker;            /* the demo logins' bookings: this worker, exactly */
+};
+
+struct bplan {
+	struct dbooking *b;
+	size_t nb, capb;
+	struct bevent *ev;
+	size_t ne, cape;
+};
+
+static void plan_event(struct bplan *p, int64_t at, int booking, int type)
+{
+	if (at > clock_now() && type != BE_CREATE)
+		return;
+	if (p->ne == p->cape) {
+		p->cape = p->cape ? p->cape * 2 : 4096;
+		p->ev = xrealloc(p->ev, p->cape * sizeof *p->ev);
+	}
+	p->ev[p->ne++] = (struct bevent){at, booking, type};
+}
+
+static int by_at(const void *x, const void *y)
+{
+	const struct bevent *a = x, *b = y;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return a->booking != b->booking ? (a->booking < b->booking ? -1 : 1) : a->type - b->type;
+}
+
+static uint64_t mix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static int64_t rn(uint64_t *s, int64_t n)
+{
+	return n > 0 ? (int64_t)(mix(s) % (uint64_t)n) : 0;
+}
+
+/* The workers who may be sent for an offer: the company's, in the category's trade. */
+struct candidates {
+	int64_t *id;
+	unsigned char *linked;   /* the worker signs in: a demo login's record */
+	int n;
+};
+
+static int load_candidates(struct store *s, int64_t company_id, const char *trade, struct candidates *c)
+{
+	struct stmt *st = store_sql(s, "SELECT w.id, w.user_id IS NOT NULL FROM workers w JOIN worker_trades t"
+				       " ON t.worker_id = w.id WHERE w.company_id = $1 AND t.trade = $2 ORDER BY w.id");
+	stmt_bind_int(st, 1, company_id);
+	stmt_bind_text(st, 2, trade);
+	int cap = 0, rc;
+	c->n = 0;
+	c->id = NULL;
+	c->linked = NULL;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			c->id = xrealloc(c->id, (size_t)cap * sizeof *c->id);
+			c->linked = xrealloc(c->linked, (size_t)cap);
+		}
+		c->linked[c->n] = (unsigned char)stmt_int(st, 1);
+		c->id[c->n++] = stmt_int(st, 0);
+	}
+	stmt_done(st);
+	return rc < 0 ? rc : AJ_OK;
+}
+
+static void answers(const int64_t *items, int n, const char *answer, struct answer *out)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = (struct answer){items[i], answer, NULL};
+}
+
+static const char *const roads[] = {"文三路", "庆春路", "解放路", "延安路", "莫干山路", "江南大道", "市心路",
+				    "文一西路", "凤起路", "钱江路"};
+
+/* Lives one planned event through as the person who would do it. A refusal of the rules (the
+ * worker busy or no longer allowed to serve) leaves that booking where it stopped, as in life. */
+static int live_event(struct store *s, const struct demo_world *dw, const struct bevent *e, struct dbooking *bk,
+		      const struct offer *offers, const struct category_ids *ids, struct candidates *cands,
+		      uint64_t *rng)
+{
+	struct dbooking *b = &bk[e->booking];
+	const struct offer *o = &offers[b->offer];
+	const struct category_ids *cat = &ids[o->category];
+	const struct actor *company = &dw->company_actor[o->company];
+	const struct actor *customer = &dw->customer[b->customer];
+	struct answer ans[MAX_ITEMS];
+	struct elig_result res;
+	struct fault f = {0};
+	clock_set(e->at);
+	if (e->type != BE_CREATE && !b->id)
+		return AJ_OK;
+	int rc = AJ_OK;
+	switch (e->type) {
+	case BE_CREATE: {
+		char address[128];
+		snprintf(address, sizeof address, "杭州市%s%lld号%lld幢%lld室", roads[rn(rng, ARRAY_LEN(roads))],
+			 (long long)(1 + rn(rng, 400)), (long long)(1 + rn(rng, 20)), (long long)(101 + rn(rng, 2200)));
+		struct candidates *c = &cands[b->offer];
+		/* the customer's chosen worker, or (one in four) the company's choice later */
+		for (int tries = 0; tries < 12 && (c->n || b->own_worker); tries++) {
+			int pick = b->worker >= 0 ? (b->worker + tries * 37) % c->n : -1;
+			/* the demo logins' own records keep the days around today for their own bookings */
+			if (pick >= 0 && c->linked[pick] && b->end > dw->now - 2 * 86400)
+				continue;
+			int64_t w = b->own_worker ? b->own_worker : pick >= 0 ? c->id[pick] : 0;
+			struct booking_in in = {dw->customer[b->customer].user_id, o->id, w, b->start, b->end, address, NULL};
+			f = (struct fault){0};
+			rc = booking_create(s, customer, &in, &b->id, &res, &f);
+			if (rc == AJ_OK || (rc != AJ_ERULE && rc != AJ_ECONFLICT) || !w)
+				break;
+		}
+		if (rc != AJ_OK || b->worker != -1 || b->own_worker || e->at + 3600 > dw->now)
+			break;
+		/* the dispatcher assigns someone */
+		clock_set(e->at + 3600);
+		for (int tries = 0; tries < 12 && c->n; tries++) {
+			f = (struct fault){0};
+			rc = booking_assign(s, company, b->id, c->id[rn(rng, c->n)], 0, &res, &f);
+			if (rc != AJ_ERULE && rc != AJ_ECONFLICT)
+				break;
+		}
+		if (rc == AJ_ERULE || rc == AJ_ECONFLICT) {
+			/* nobody free who may serve: the company says so and cancels */
+			int64_t id = b->id;
+			b->id = 0;
+			return booking_move(s, company, ROLE_COMPANY_ADMIN, id, BA_CANCEL, NULL, 0, "该时段暂无可派服务人员",
+					    NULL, &res, &f);
+		}
+		break;
+	}
+	case BE_CONFIRM:
+		answers(cat->pre, cat->npre, "done", ans);
+		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_CONFIRM, ans, cat->npre, NULL, NULL, &res, &f);
+		break;
+	case BE_CHECKIN:
+		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_CHECKIN, NULL, 0, NULL, NULL, &res, &f);
+		break;
+	case BE_CHECKOUT:
+		answers(cat->in, cat->nin, "pass", ans);
+		if (!b->satisfied && cat->nin > 1)
+			ans[1 + rn(rng, cat->nin - 1)].answer = "fail";
+		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_CHECKOUT, ans, cat->nin, NULL, NULL, &res, &f);
+		break;
+	case BE_REVIEW: {
+		static const char *const good[] = {"准时到达，做事细致，非常满意。", "很专业，下次还约她。",
+						   "态度好，干活利索。", "服务很规范，家里老人也满意。"};
+		static const char *const bad[] = {"迟到了半小时，也没提前说。", "卫生间没有打扫干净。",
+						  "做事比较马虎，希望改进。"};
+		int overall = b->satisfied ? 4 + (int)rn(rng, 2) : 1 + (int)rn(rng, 3);
+		int scores[5] = {overall, overall, overall, overall, overall};
+		for (int i = 1; i < 5; i++)
+			scores[i] = overall + (int)rn(rng, 3) - 1 < 1 ? 1 : overall + (int)rn(rng, 3) - 1 > 5 ? 5
+					   : overall + (int)rn(rng, 3) - 1;
+		answers(cat->post, cat->npost, b->satisfied ? "yes" : "no", ans);
+		const char *comment = rn(rng, 3) == 0 ? NULL : b->satisfied ? good[rn(rng, ARRAY_LEN(good))]
+									   : bad[rn(rng, ARRAY_LEN(bad))];
+		rc = review_create(s, customer, ROLE_CUSTOMER, b->id, scores, comment, ans, cat->npost, &f);
+		break;
+	}
+	case BE_CANCEL:
+		rc = booking_move(s, customer, ROLE_CUSTOMER, b->id, BA_CANCEL, NULL, 0, "行程有变，改天再约", NULL, &res, &f);
+		break;
+	case BE_NO_SHOW:
+		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_NO_SHOW, NULL, 0, "客户家中无人，电话未接通",
+				  "customer", &res, &f);
+		break;
+	}
+	/* the rules refusing is part of the story; anything else stops the load */
+	if (rc == AJ_ERULE || rc == AJ_ECONFLICT || rc == AJ_ENOTFOUND) {
+		if (e->type == BE_CREATE)
+			b->id = 0;
+		return AJ_OK;
+	}
+	return rc;
+}
+
+/* How long a booking of this unit lasts, and when in the day it starts. */
+static void booking_times(uint64_t *rng, const char *unit, int64_t day, int64_t *start, int64_t *end)
+{
+	if (strcmp(unit, "day") == 0) {
+		*start = time_day_start(day) + 8 * 3600;
+		*end = *start + 10 * 3600;
+	} else {
+		int hours = strcmp(unit, "visit") == 0 ? 3 : 2 + (int)rn(rng, 3);
+		*start = time_day_start(day) + (8 + rn(rng, 10)) * 3600 + (rn(rng, 2) ? 1800 : 0);
+		*end = *start + hours * 3600;
+	}
+}
+
+static void plan_booking(struct bplan *p, const struct dbooking *b)
+{
+	if (p->nb == p->capb) {
+		p->capb = p->capb ? p->capb * 2 : 4096;
+		p->b = xrealloc(p->b, p->capb * sizeof *p->b);
+	}
+	p->b[p->nb++] = *b;
+}
+
+/* Plans booking k's life from its creation; quality: the company's shares. */
+static void plan_life(struct bplan *p, uint64_t *rng, int k, int company)
+{
+	struct dbooking *b = &p->b[k];
+	int64_t created = b->start - 3600 * (6 + rn(rng, 72));
+	if (created > clock_now())
+		created = clock_now() - 60 * (1 + rn(rng, 600));
+	plan_event(p, created, k, BE_CREATE);
+	int fate = (int)rn(rng, 1000);
+	if (fate < 40) {
+		plan_event(p, created + 3600 * (1 + rn(rng, 4)), k, BE_CANCEL);
+		return;
+	}
+	plan_event(p, created + 1800 + rn(rng, 3600), k, BE_CONFIRM);
+	if (fate < 50) {
+		plan_event(p, b->start + 3600, k, BE_NO_SHOW);
+		return;
+	}
+	int late = rn(rng, 1000) < companies[company].late;
+	int64_t in = b->start + (late ? 60 * (20 + rn(rng, 30)) : -60 * rn(rng, 15));
+	plan_event(p, in, k, BE_CHECKIN);
+	plan_event(p, b->end + 60 * rn(rng, 15), k, BE_CHECKOUT);
+	b->satisfied = rn(rng, 1000) < companies[company].satisfied - (late ? 300 : 0);
+	if (rn(rng, 100) < companies[company].reviewing)
+		plan_event(p, b->end + 3600 * (1 + rn(rng, 48)), k, BE_REVIEW);
+}
+
+/* The bookings the demo logins find when they sign in: worker1's job within the hour (confirmed,
+ * ready to check in) and tomorrow's (to confirm), customer1's service of yesterday (to review), and
+ * a request of customer1's for company1 to dispatch. */
+static int plan_own(struct store *s, const struct demo_world *dw, struct bplan *p, const struct offer *offers,
+		    int n_offers)
+{
+	int64_t worker = 0;
+	char trade[32] = "";
+	struct stmt *st = store_sql(s, "SELECT w.id, t.trade FROM workers w JOIN worker_trades t ON t.worker_id = w.id"
+				       " WHERE w.user_id = $1 ORDER BY t.trade LIMIT 1");
+	stmt_bind_int(st, 1, dw->worker_user[1]);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		worker = stmt_int(st, 0);
+		str_copy(trade, sizeof trade, stmt_text(st, 1));
+	}
+	stmt_done(st);
+	if (rc < 0)
+		return rc;
+	int o = -1;
+	for (int i = 0; i < n_offers && o < 0 && worker; i++)
+		if (offers[i].company == 0 && strcmp(categories[offers[i].category].trade, trade) == 0 &&
+		    (strcmp(offers[i].unit, "hour") == 0 || strcmp(offers[i].unit, "visit") == 0))
+			o = i;
+	if (o < 0)
+		return AJ_OK;
+	int64_t now = dw->now, soon = now - now % 1800 + 3600;
+	struct {
+		int64_t start, hours;
+		int events;   /* how far its life has got: 1 created, 2 confirmed, 4 completed */
+		int with_worker;
+	} own[] = {
+		{soon, 3, 2, 1},
+		{time_day_start(dw->today + 1) + 9 * 3600, 3, 1, 1},
+		{time_day_start(dw->today - 1) + 14 * 3600, 3, 4, 1},
+		{time_day_start(dw->today + 2) + 10 * 3600, 2, 1, 0},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(own); i++) {
+		struct dbooking b = {o, 0, -2, own[i].start, own[i].start + own[i].hours * 3600, 0, 1,
+				     own[i].with_worker ? worker : 0};
+		plan_booking(p, &b);
+		int k = (int)p->nb - 1;
+		int64_t created = own[i].events == 4 ? own[i].start - 2 * 86400 : now - 86400 + (int64_t)i * 600;
+		plan_event(p, created, k, BE_CREATE);
+		if (own[i].events >= 2)
+			plan_event(p, created + 3600, k, BE_CONFIRM);
+		if (own[i].events >= 4) {
+			plan_event(p, b.start - 300, k, BE_CHECKIN);
+			plan_event(p, b.end + 300, k, BE_CHECKOUT);
+		}
+	}
+	return AJ_OK;
+}
+
+int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
+{
+	struct category_ids ids[N_CATEGORIES];
+	struct offer offers[96];
+	struct candidates cands[96];
+	struct bplan plan = {0};
+	int n_offers = 0, rc;
+	memset(ids, 0, sizeof ids);
+	memset(cands, 0, sizeof cands);
+
+	clock_set(time_day_start(dw->today - 200) + 10 * 3600);
+	if ((rc = add_categories(s, &dw->admin, ids)) != AJ_OK)
+		goto out;
+	clock_set(time_day_start(dw->today - 195) + 10 * 3600);
+	if ((rc = add_offers(s, dw, ids, offers, &n_offers)) != AJ_OK)
+		goto out;
+	for (int i = 0; i < n_offers && rc == AJ_OK; i++)
+		rc = load_candidates(s, dw->company_id[offers[i].company], categories[offers[i].category].trade, &cands[i]);
+	if (rc)
+		goto out;
+
+	/* about five bookings per worker over six months, and the coming week's */
+	int64_t total = dw->workers * 5, first = dw->today - 182;
+	int per_day = (int)(total / 190) + 1;
+	clock_set(0);
+	for (int64_t day = first; day <= dw->today + 7; day++) {
+		for (int i = 0; i < per_day; i++) {
+			int o = (int)rn(rng, n_offers);
+			if (strcmp(offers[o].unit, "month") == 0 || !cands[o].n)
+				continue;
+			struct dbooking b = {o, (int)rn(rng, dw->n_customers), (int)rn(rng, cands[o].n), 0, 0, 0, 1, 0};
+			if (rn(rng, 4) == 0)
+				b.worker = -1;
+			booking_times(rng, offers[o].unit, day, &b.start, &b.end);
+			plan_booking(&plan, &b);
+			plan_life(&plan, rng, (int)plan.nb - 1, offers[o].company);
+		}
+	}
+	if ((rc = plan_own(s, dw, &plan, offers, n_offers)) != AJ_OK)
+		goto out;
+	qsort(plan.ev, plan.ne, sizeof *plan.ev, by_at);
+	for (size_t i = 0; i < plan.ne && rc == AJ_OK; i++)
+		rc = live_event(s, dw, &plan.ev[i], plan.b, offers, ids, cands, rng);
+out:
+	clock_set(0);
+	for (int i = 0; i < n_offers; i++) {
+		free(cands[i].id);
+		free(cands[i].linked);
+	}
+	free(plan.b);
+	free(plan.ev);
+	return rc;
+}
