@@ -58,6 +58,8 @@ build/san/libanjia.a: $(san_OBJ)
 
 build/rel/anjia: src/main.c build/rel/libanjia.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< build/rel/libanjia.a $(LIBS) -o $@
+build/san/anjia: src/main.c build/san/libanjia.a
+	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARN) $< build/san/libanjia.a $(LIBS) -o $@
 
 # tests: cmocka unit tests per module; API tests through the router on a temporary database
 TEST_LIBS := $(LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -78,9 +80,12 @@ test-unit: $(addprefix build/rel/tests/,$(UNIT))
 	@for t in $^; do echo "== $$t"; $$t || exit 1; done
 test-api: $(addprefix build/rel/api/,$(API))
 	@for t in $^; do echo "== $$t"; $$t || exit 1; done
-test-san: $(addprefix build/san/tests/,$(UNIT)) $(addprefix build/san/api/,$(API))
-	@for t in $^; do echo "== $$t (asan+ubsan)"; \
+test-san: $(addprefix build/san/tests/,$(UNIT)) $(addprefix build/san/api/,$(API)) build/san/anjia anjia
+	@for t in $(filter build/san/tests/% build/san/api/%,$^); do echo "== $$t (asan+ubsan)"; \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $$t || exit 1; done
+	@echo "== the concurrent booking test against build/san/anjia (asan+ubsan)"
+	cd tests/e2e && ANJIA_SERVER_BIN=$(CURDIR)/build/san/anjia ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 node --test bookings-race.test.mjs
 test-e2e: anjia
 	cd tests/e2e && npm test
 

@@ -6,6 +6,7 @@
 
 #include "auth/keys.h"
 #include "auth/password.h"
+#include "demo.h"
 #include "http/pool.h"
 #include "http/req.h"
 #include "http/router.h"
@@ -249,7 +250,8 @@ static int64_t fixture_user(struct harness *h, const char *login, const char *ro
 	return id;
 }
 
-void h_open(struct harness *h)
+/* The empty platform: a migrated database, its key file, the pool, the web files. */
+static void h_open_empty(struct harness *h)
 {
 	int applied;
 	memset(h, 0, sizeof *h);
@@ -267,7 +269,19 @@ void h_open(struct harness *h)
 	h->app.pool = pool_new(0, h->db);
 	h->app.web = web_load("web");
 	assert_non_null(h->app.web);
+}
 
+void h_open_demo(struct harness *h, int workers)
+{
+	h_open_empty(h);
+	struct demo_opts o = {H_PASSWORD, 7, 1, workers};
+	assert_int_equal(demo_load(h->store, &o), 0);
+	clock_set(0);
+}
+
+void h_open(struct harness *h)
+{
+	h_open_empty(h);
 	h->assoc_id = fixture_org(h, "association", "测试市家庭服务业协会", NULL);
 	h->co1_id = fixture_org(h, "company", "第一家政有限公司", "91350100M000100Y43");
 	h->co2_id = fixture_org(h, "company", "第二家政有限公司", "91330102007042692G");

@@ -48,6 +48,9 @@ struct resp {
  * staff in the first, admin in the second), a training institution, an inspection body and a
  * customer, and a trainer; every password H_PASSWORD. */
 void h_open(struct harness *h);
+/* Instead, the demo industry with that many workers (its logins, password H_PASSWORD); the fixture
+ * ids stay 0. */
+void h_open_demo(struct harness *h, int workers);
 void h_close(struct harness *h);
 
 /* Sends a request. headers is a NULL-terminated list of "Name: value" strings (may be NULL). */

@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const ANJIA = join(ROOT, 'anjia');
+// The program that serves: the release build, or another build of it named by ANJIA_SERVER_BIN (the
+// sanitizer build, for the concurrency test under AddressSanitizer and UBSan).
+export const SERVER_BIN = process.env.ANJIA_SERVER_BIN || ANJIA;
 export const DEMO_PASSWORD = 'anjia-demo-2026';
 
 // Runs an anjia subcommand synchronously; returns { status, stdout, stderr }.
@@ -24,7 +27,7 @@ export function anjia(args, opts = {}) {
 // accessLog (a path; default off). Returns { url, proc, exited, stderr(), stop() }; stop() sends
 // SIGTERM and resolves to { code, signal }.
 export async function serveOn(db, { args = [], accessLog = 'off' } = {}) {
-  const proc = spawn(ANJIA, ['serve', '--db', db, '--port', '0', '--web', join(ROOT, 'web'),
+  const proc = spawn(SERVER_BIN, ['serve', '--db', db, '--port', '0', '--web', join(ROOT, 'web'),
     '--access-log', accessLog, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
