@@ -597,6 +597,77 @@ fail:
 	return rc;
 }
 
+/* ---- history ---- */
+
+int booking_history_add(struct store *s, const struct actor *a, const struct booking_history *h, int64_t *id)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s,
+		"INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id, start_at,"
+		" end_at, price_fen, address_sealed, status, live, created_at, confirmed_at, checked_in_at, late,"
+		" checked_out_at, checkin_month, completed_month)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'reviewed', 0, $11, $12, $13, $14, $15, $16, $17)"
+		" RETURNING id");
+	stmt_bind_int(st, 1, h->customer_id);
+	stmt_bind_int(st, 2, h->company_id);
+	stmt_bind_int(st, 3, h->service_item_id);
+	stmt_bind_int(st, 4, h->category_id);
+	stmt_bind_text(st, 5, h->trade);
+	stmt_bind_int(st, 6, h->worker_id);
+	stmt_bind_int(st, 7, h->start);
+	stmt_bind_int(st, 8, h->end);
+	stmt_bind_int(st, 9, h->price_fen);
+	stmt_bind_text(st, 10, h->address_sealed);
+	stmt_bind_int(st, 11, h->created);
+	stmt_bind_int(st, 12, h->confirmed);
+	stmt_bind_int(st, 13, h->checked_in);
+	stmt_bind_int(st, 14, h->late);
+	stmt_bind_int(st, 15, h->checked_out);
+	stmt_bind_int(st, 16, time_month(h->checked_in));
+	stmt_bind_int(st, 17, time_month(h->checked_out));
+	if ((rc = stmt_one_int(st, id)) != AJ_OK)
+		goto fail;
+	st = store_sql(s, "INSERT INTO reviews (booking_id, customer_id, worker_id, company_id, overall, punctuality, skill,"
+			  " attitude, hygiene, comment, satisfied, month, created_at)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+	stmt_bind_int(st, 1, *id);
+	stmt_bind_int(st, 2, h->customer_id);
+	stmt_bind_int(st, 3, h->worker_id);
+	stmt_bind_int(st, 4, h->company_id);
+	for (int i = 0; i < 5; i++)
+		stmt_bind_int(st, 5 + i, h->scores[i]);
+	stmt_bind_text(st, 10, h->comment);
+	stmt_bind_int(st, 11, h->scores[0] >= 4);
+	stmt_bind_int(st, 12, time_month(h->checked_out));
+	stmt_bind_int(st, 13, h->reviewed);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	if ((rc = event(s, a, *id, "record", NULL, "reviewed", NULL)) != AJ_OK)
+		goto fail;
+	return audit_commit(s, a, "booking.record", "booking", *id, booking_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+int ratings_rebuild(struct store *s)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = stmt_exec(store_sql(s, "DELETE FROM ratings"))) != AJ_OK ||
+	    (rc = stmt_exec(store_sql(s, "INSERT INTO ratings (subject, subject_id, n, total) SELECT 'worker', worker_id,"
+					 " count(*), sum(overall) FROM reviews GROUP BY worker_id"))) != AJ_OK ||
+	    (rc = stmt_exec(store_sql(s, "INSERT INTO ratings (subject, subject_id, n, total) SELECT 'company', company_id,"
+					 " count(*), sum(overall) FROM reviews GROUP BY company_id"))) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s);
+}
+
 /* ---- HTTP ---- */
 
 static int full_names(struct req *r)

@@ -51,4 +51,18 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 int review_create(struct store *s, const struct actor *a, enum role role, int64_t id, const int scores[5],
 		  const char *comment, const struct answer *ans, int n, struct fault *f);
 
+/* A booking of the past, recorded whole — served, checked in and out, reviewed — with one timeline
+ * event and one audit record: for loading an industry's history in bulk. The caller keeps the
+ * rules (no overlaps, a worker who could serve then) and calls ratings_rebuild afterwards. */
+struct booking_history {
+	int64_t customer_id, company_id, service_item_id, category_id, worker_id, price_fen;
+	const char *trade, *address_sealed, *comment;
+	int64_t created, start, end, confirmed, checked_in, checked_out, reviewed;
+	int late;
+	int scores[5];
+};
+int booking_history_add(struct store *s, const struct actor *a, const struct booking_history *h, int64_t *id);
+/* Recomputes the running rating sums from the reviews. */
+int ratings_rebuild(struct store *s);
+
 #endif

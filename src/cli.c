@@ -159,6 +159,8 @@ static const char serve_usage[] =
 	"  --timeout SECS       read/write timeout per connection (default 15)\n"
 	"  --max-fds N          cap on open descriptors (default 4096)\n"
 	"  --utc-offset +HH:MM  zone of times in responses (default +08:00, Asia/Shanghai)\n"
+	"  --public-cache-ms N  serve a repeated anonymous public GET from memory for up to N ms while\n"
+	"                       nothing was written (default 1000; 0 turns it off)\n"
 	"  --keys FILE          the key file (default anjia.keys beside the database; made on first start)\n";
 
 int cmd_serve(int argc, char **argv)
@@ -170,11 +172,11 @@ int cmd_serve(int argc, char **argv)
 		{"access-log", required_argument, 0, 'a'}, {"trust-proxy", no_argument, 0, 't'},
 		{"timeout", required_argument, 0, 'T'}, {"max-fds", required_argument, 0, 'F'},
 		{"utc-offset", required_argument, 0, 'z'}, {"keys", required_argument, 0, 'k'},
-		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+		{"public-cache-ms", required_argument, 0, 'C'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	char web_buf[4096];
 	const char *db = DEFAULT_DB, *web = NULL, *access = "-", *keys = NULL;
 	struct server_opts so = {"127.0.0.1", 8080, 0, 15, 16384, 4096, 10};
-	long v, workers = 2;
+	long v, workers = 2, cache_ms = 1000;
 	int c, trust = 0, off;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -214,6 +216,10 @@ int cmd_serve(int argc, char **argv)
 			time_set_offset(off);
 			break;
 		case 'k': keys = optarg; break;
+		case 'C':
+			if (parse_int_arg(optarg, 0, 60000, &cache_ms))
+				goto usage;
+			break;
 		case 'h': fputs(serve_usage, stdout); return 0;
 		default: goto usage;
 		}
@@ -244,6 +250,7 @@ int cmd_serve(int argc, char **argv)
 	struct app app = {0};
 	app.db_path = db;
 	app.trust_proxy = trust;
+	app.public_cache_ms = (int)cache_ms;
 	/* the transport's own cap sits above every route's limit, so the router answers 413 in JSON */
 	app.body_cap = router_body_max() * 4;
 	app.web = web_load(web);
@@ -316,20 +323,26 @@ int cmd_migrate(int argc, char **argv)
 
 static const char demo_usage[] =
 	"usage: anjia demo [--db PATH] [--password PW] [--seed N] [--keys FILE] [--workers N]\n"
+	"                  [--past-bookings N] [--scale large]\n"
 	"Loads a believable industry in one city into an empty database: the association and its\n"
 	"24-hour customer-service team, companies, a training school, an inspection body and users\n"
 	"in every role (admin, cs1, company1, staff1, trainer1, inspector1, worker1, customer1, …),\n"
 	"all with password PW (default anjia-demo-2026), and N workers (default 2000) with their\n"
-	"checks, training histories and certificates.\n";
+	"checks, training histories and certificates, the service catalog, and six months of bookings\n"
+	"and reviews lived through step by step. --past-bookings N writes N past bookings whole, each\n"
+	"reviewed, instead; --scale large is the benchmark's industry: --workers 100000\n"
+	"--past-bookings 1000000.\n";
 
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, 0, 'd'}, {"password", required_argument, 0, 'p'},
 		{"seed", required_argument, 0, 's'}, {"keys", required_argument, 0, 'k'},
-		{"workers", required_argument, 0, 'w'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+		{"workers", required_argument, 0, 'w'}, {"scale", required_argument, 0, 'S'},
+		{"past-bookings", required_argument, 0, 'B'},
+		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *db = DEFAULT_DB, *code, *keys = NULL;
-	struct demo_opts o = {"anjia-demo-2026", 1, 0, 2000};
+	struct demo_opts o = {"anjia-demo-2026", 1, 0, 2000, 0};
 	long v;
 	int c;
 	optind = 1;
@@ -347,6 +360,17 @@ int cmd_demo(int argc, char **argv)
 			if (parse_int_arg(optarg, 0, 1000000, &v))
 				goto usage;
 			o.workers = (int)v;
+			break;
+		case 'B':
+			if (parse_int_arg(optarg, 0, 100000000, &v))
+				goto usage;
+			o.history = v;
+			break;
+		case 'S':
+			if (strcmp(optarg, "large") != 0)
+				goto usage;
+			o.workers = 100000;
+			o.history = 1000000;
 			break;
 		case 'h': fputs(demo_usage, stdout); return 0;
 		default: goto usage;

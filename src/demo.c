@@ -102,7 +102,7 @@ static const struct demo_user fixed_users[] = {
 /* the demo's people, for acting as them: the association admin, each company's admin, the trainer */
 static struct actor admin_actor, trainer_actor, company_actor[ARRAY_LEN(orgs)];
 static int64_t worker_user[7]; /* worker1..worker6 */
-#define MAX_CUSTOMERS 2000
+#define MAX_CUSTOMERS 20000
 static struct actor customer_actor[MAX_CUSTOMERS];
 static char customer_label[MAX_CUSTOMERS][16];
 static int n_customers;
@@ -742,7 +742,7 @@ int demo_load(struct store *s, const struct demo_opts *o)
 		return rc;
 	if ((rc = demo_households(s, o, &rng)) != AJ_OK)
 		return rc;
-	struct demo_world dw = {admin_actor, {0}, {{0}}, customer_actor, n_customers, {0}, o->workers,
+	struct demo_world dw = {admin_actor, {0}, {{0}}, customer_actor, n_customers, {0}, o->workers, o->history,
 				time_today(), clock_now()};
 	for (int i = 0; i < 6; i++) {
 		dw.company_id[i] = orgs[CO1 + i].id;

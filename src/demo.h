@@ -11,6 +11,8 @@ struct demo_opts {
 	uint64_t seed;          /* the same seed gives the same data */
 	int quiet;
 	int workers;            /* how many workers, with their histories */
+	int64_t history;        /* 0: six months of bookings lived through step by step; otherwise this
+	                           many past bookings, each written whole with its review (benchmarks) */
 };
 
 /* Loads the demo into an empty, migrated database; AJ_ECONFLICT if it already holds organisations. */
@@ -28,7 +30,7 @@ struct demo_world {
 	const struct actor *customer;   /* customer actors; [0] is customer1 */
 	int n_customers;
 	int64_t worker_user[7];         /* the users worker1…worker6 */
-	int64_t workers;
+	int64_t workers, history;
 	int64_t today, now;
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "anjia.h"
+#include "auth/keys.h"
 #include "bookings.h"
 #include "catalog.h"
 #include "store/store.h"
@@ -481,6 +482,137 @@ static int plan_own(struct store *s, const struct demo_world *dw, struct bplan *
 	return AJ_OK;
 }
 
+/* ---- the large history: bookings of the past written whole, for benchmarks ---- */
+
+/* Days (0 = today - HISTORY_DAYS) a worker is already booked on, one bit each. */
+#define HISTORY_DAYS 182
+struct busy_days {
+	unsigned char (*bits)[HISTORY_DAYS / 8 + 1];
+	int64_t n;
+};
+
+static int take_day(struct busy_days *b, int64_t worker, int day)
+{
+	if (worker >= b->n || day < 0 || day >= HISTORY_DAYS)
+		return 0;
+	unsigned char *p = &b->bits[worker][day / 8];
+	if (*p & (1u << (day % 8)))
+		return 0;
+	*p |= (unsigned char)(1u << (day % 8));
+	return 1;
+}
+
+/* When worker may serve trade: [*lo, *hi), or 0 when never. */
+static int serving_window(struct store *s, int64_t worker, const char *trade, int64_t grace, int64_t *lo, int64_t *hi)
+{
+	struct stmt *st = store_sql(s, "SELECT ok_from, ok_until, refresher_until FROM worker_windows"
+				       " WHERE worker_id = $1 AND trade = $2");
+	stmt_bind_int(st, 1, worker);
+	stmt_bind_text(st, 2, trade);
+	int found = stmt_step(st) == STORE_ROW;
+	if (found) {
+		*lo = stmt_int(st, 0);
+		*hi = stmt_int(st, 1);
+		if (stmt_int(st, 2) + grace < *hi)
+			*hi = stmt_int(st, 2) + grace;
+	}
+	stmt_done(st);
+	return found;
+}
+
+static int write_history(struct store *s, const struct demo_world *dw, const struct offer *offers, int n_offers,
+			 struct candidates *cands, const struct category_ids *ids, uint64_t *rng)
+{
+	static const char *const comments[] = {"准时到达，做事细致，非常满意。", "很专业，下次还约。", NULL,
+					      "态度好，干活利索。", NULL, "迟到了一会儿，其他都好。"};
+	int64_t slots = 0, max_worker = 0;
+	for (int o = 0; o < n_offers; o++) {
+		if (strcmp(offers[o].unit, "month") == 0)
+			continue;
+		slots += cands[o].n;
+		for (int i = 0; i < cands[o].n; i++)
+			if (cands[o].id[i] > max_worker)
+				max_worker = cands[o].id[i];
+	}
+	if (!slots)
+		return AJ_OK;
+	struct busy_days busy = {xcalloc((size_t)max_worker + 1, sizeof *busy.bits), max_worker + 1};
+	char *sealed[64];
+	for (int i = 0; i < 64; i++) {
+		char address[128];
+		snprintf(address, sizeof address, "杭州市%s%d号%d幢%d室", roads[i % ARRAY_LEN(roads)], 1 + i * 7, 1 + i % 20,
+			 101 + i * 31);
+		sealed[i] = keys_seal(address);
+	}
+	int64_t first = dw->today - HISTORY_DAYS, grace = 15 * 86400;
+	int rc = AJ_OK;
+	/* passes until the count is reached: a worker's window or busy days can refuse a share */
+	for (int64_t written = 0, pass = 0, before = -1; written < dw->history && written > before && pass < 8; pass++) {
+	before = written;
+	int64_t want = dw->history - written;
+	for (int o = 0; o < n_offers && rc == AJ_OK && written < dw->history; o++) {
+		const struct offer *of = &offers[o];
+		const char *trade = categories[of->category].trade;
+		if (strcmp(of->unit, "month") == 0)
+			continue;
+		int64_t price = 0;
+		struct stmt *st = store_sql(s, "SELECT price_fen FROM service_items WHERE id = $1");
+		stmt_bind_int(st, 1, of->id);
+		stmt_one_int(st, &price);
+		for (int i = 0; i < cands[o].n && rc == AJ_OK; i++) {
+			int64_t worker = cands[o].id[i], lo, hi;
+			/* this pair's share of the whole, the remainder spread at random */
+			int k = (int)(want / slots) + (rn(rng, slots) < want % slots);
+			if (!serving_window(s, worker, trade, grace, &lo, &hi))
+				continue;
+			int d0 = (int)(time_local_days(lo) + 1 - first), d1 = (int)(time_local_days(hi) - first);
+			if (d0 < 0)
+				d0 = 0;
+			if (d1 > HISTORY_DAYS - 3)
+				d1 = HISTORY_DAYS - 3;
+			for (int j = 0; j < k && d1 > d0 && rc == AJ_OK; j++) {
+				int day = d0 + (int)rn(rng, d1 - d0), tries = 0;
+				while (!take_day(&busy, worker, day) && ++tries < 8)
+					day = d0 + (int)rn(rng, d1 - d0);
+				if (tries == 8)
+					break;
+				struct booking_history h = {0};
+				h.customer_id = dw->customer[rn(rng, dw->n_customers)].user_id;
+				h.company_id = dw->company_id[of->company];
+				h.service_item_id = of->id;
+				h.category_id = ids[of->category].id;
+				h.worker_id = worker;
+				h.price_fen = price;
+				h.trade = trade;
+				h.address_sealed = sealed[rn(rng, 64)];
+				booking_times(rng, of->unit, first + day, &h.start, &h.end);
+				h.created = h.start - 3600 * (6 + rn(rng, 72));
+				h.confirmed = h.created + 1800 + rn(rng, 3600);
+				h.late = rn(rng, 1000) < companies[of->company].late;
+				h.checked_in = h.start + (h.late ? 60 * (20 + rn(rng, 30)) : -60 * rn(rng, 15));
+				h.checked_out = h.end + 60 * rn(rng, 15);
+				h.reviewed = h.checked_out + 3600 * (1 + rn(rng, 40));
+				int satisfied = rn(rng, 1000) < companies[of->company].satisfied - (h.late ? 300 : 0);
+				int overall = satisfied ? 4 + (int)rn(rng, 2) : 1 + (int)rn(rng, 3);
+				for (int m = 0; m < 5; m++)
+					h.scores[m] = overall;
+				h.scores[1] = h.late ? 2 : overall;
+				h.comment = comments[rn(rng, ARRAY_LEN(comments))];
+				int64_t id;
+				clock_set(h.reviewed);
+				rc = booking_history_add(s, &dw->company_actor[of->company], &h, &id);
+				written++;
+			}
+		}
+	}
+	}
+	clock_set(0);
+	for (int i = 0; i < 64; i++)
+		free(sealed[i]);
+	free(busy.bits);
+	return rc ? rc : ratings_rebuild(s);
+}
+
 int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 {
 	struct category_ids ids[N_CATEGORIES];
@@ -502,6 +634,18 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	if (rc)
 		goto out;
 
+	if ((rc = store_begin(s)) != AJ_OK)
+		goto out;
+	if (dw->history > 0) {
+		/* the past written whole; then the demo logins' own bookings, lived through */
+		if ((rc = write_history(s, dw, offers, n_offers, cands, ids, rng)) != AJ_OK ||
+		    (rc = plan_own(s, dw, &plan, offers, n_offers)) != AJ_OK)
+			goto end;
+		qsort(plan.ev, plan.ne, sizeof *plan.ev, by_at);
+		for (size_t i = 0; i < plan.ne && rc == AJ_OK; i++)
+			rc = live_event(s, dw, &plan.ev[i], plan.b, offers, ids, cands, rng);
+		goto end;
+	}
 	/* about five bookings per worker over six months, and the coming week's */
 	int64_t total = dw->workers * 5, first = dw->today - 182;
 	int per_day = (int)(total / 190) + 1;
@@ -520,10 +664,15 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 		}
 	}
 	if ((rc = plan_own(s, dw, &plan, offers, n_offers)) != AJ_OK)
-		goto out;
+		goto end;
 	qsort(plan.ev, plan.ne, sizeof *plan.ev, by_at);
 	for (size_t i = 0; i < plan.ne && rc == AJ_OK; i++)
 		rc = live_event(s, dw, &plan.ev[i], plan.b, offers, ids, cands, rng);
+end:
+	if (rc == AJ_OK)
+		rc = store_commit(s);
+	else
+		store_rollback(s);
 out:
 	clock_set(0);
 	for (int i = 0; i < n_offers; i++) {

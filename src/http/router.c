@@ -13,6 +13,7 @@
 #include "../auth/session.h"
 #include "../util/clock.h"
 #include "../util/log.h"
+#include "cache.h"
 #include "static.h"
 
 #define JSON_MAX_DEPTH 32
@@ -457,7 +458,11 @@ static void dispatch_api(struct req *r)
 	}
 	if (check_body(r, rt))
 		return;
+	if (cache_lookup(r))
+		return;
 	rt->handler(r);
+	if (!r->deferred)
+		cache_store(r);
 }
 
 void router_dispatch(struct req *r)

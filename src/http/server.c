@@ -25,6 +25,7 @@
 #include "../app.h"
 #include "../store/store.h"
 #include "../util/log.h"
+#include "cache.h"
 #include "router.h"
 
 struct loop {
@@ -299,6 +300,7 @@ static void *loop_main(void *arg)
 {
 	struct loop *L = arg;
 	event_base_loop(L->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	cache_clear();
 	return NULL;
 }
 

@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,13 @@
  * SQLite's busy handler would sleep and poll, which under many concurrent writers costs more time
  * than the transactions themselves. Other processes still meet SQLite's lock and busy timeout. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+/* committed write transactions of this process, for caches of what the store says */
+static _Atomic uint64_t generation;
+
+uint64_t store_generation(void)
+{
+	return atomic_load(&generation);
+}
 
 struct stmt {
 	sqlite3_stmt *st;
@@ -332,6 +340,7 @@ int store_commit(struct store *s)
 		return rc;
 	}
 	s->in_tx = 0;
+	atomic_fetch_add(&generation, 1);
 	pthread_mutex_unlock(&write_lock);
 	return AJ_OK;
 }

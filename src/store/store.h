@@ -29,6 +29,9 @@ int store_schema_version(struct store *s);
  * open transaction, begin/commit/rollback work on a savepoint: the inner work can be undone alone,
  * and nothing is durable before the outer commit. */
 int store_begin(struct store *s);
+/* How many write transactions this process has committed: a cache of anything read from the store
+ * is current while this has not moved. */
+uint64_t store_generation(void);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 int store_in_tx(const struct store *s);
