@@ -274,7 +274,7 @@ static void h_open_empty(struct harness *h)
 void h_open_demo(struct harness *h, int workers)
 {
 	h_open_empty(h);
-	struct demo_opts o = {H_PASSWORD, 7, 1, workers};
+	struct demo_opts o = {H_PASSWORD, 7, 1, workers, 0};
 	assert_int_equal(demo_load(h->store, &o), 0);
 	clock_set(0);
 }
