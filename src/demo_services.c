@@ -484,22 +484,38 @@ static int plan_own(struct store *s, const struct demo_world *dw, struct bplan *
 
 /* ---- the large history: bookings of the past written whole, for benchmarks ---- */
 
-/* Days (0 = today - HISTORY_DAYS) a worker is already booked on, one bit each. */
+/* Half days (0 = the morning of today - HISTORY_DAYS) a worker is already booked for, one bit each:
+ * a worker serves at most a morning and an afternoon job a day. */
 #define HISTORY_DAYS 182
 struct busy_days {
-	unsigned char (*bits)[HISTORY_DAYS / 8 + 1];
+	unsigned char (*bits)[HISTORY_DAYS / 4 + 1];
 	int64_t n;
 };
 
-static int take_day(struct busy_days *b, int64_t worker, int day)
+/* Takes half-day `half` (0 morning, 1 afternoon, 2 both) of day for worker; 0 when already taken. */
+static int take_half(struct busy_days *b, int64_t worker, int day, int half)
 {
 	if (worker >= b->n || day < 0 || day >= HISTORY_DAYS)
 		return 0;
-	unsigned char *p = &b->bits[worker][day / 8];
-	if (*p & (1u << (day % 8)))
+	unsigned char *p = &b->bits[worker][day / 4];
+	unsigned mask = (half == 2 ? 3u : 1u << half) << (day % 4 * 2);
+	if (*p & mask)
 		return 0;
-	*p |= (unsigned char)(1u << (day % 8));
+	*p |= (unsigned char)mask;
 	return 1;
+}
+
+/* A past job's hours in half-day `half` of day: mornings from 8:00, afternoons from 13:00, ending
+ * by 12:00 and 18:00; a day's job takes both. */
+static void history_times(uint64_t *rng, const char *unit, int64_t day, int half, int64_t *start, int64_t *end)
+{
+	if (half == 2) {
+		*start = time_day_start(day) + 8 * 3600;
+		*end = *start + 10 * 3600;
+		return;
+	}
+	*start = time_day_start(day) + (half ? 13 : 8) * 3600 + rn(rng, 3) * 1800;
+	*end = *start + (strcmp(unit, "visit") == 0 ? 3 : 2 + rn(rng, 2)) * 3600;
 }
 
 /* When worker may serve trade: [*lo, *hi), or 0 when never. */
@@ -547,7 +563,7 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 	int64_t first = dw->today - HISTORY_DAYS, grace = 15 * 86400;
 	int rc = AJ_OK;
 	/* passes until the count is reached: a worker's window or busy days can refuse a share */
-	for (int64_t written = 0, pass = 0, before = -1; written < dw->history && written > before && pass < 8; pass++) {
+	for (int64_t written = 0, pass = 0, before = -1; written < dw->history && written > before && pass < 64; pass++) {
 	before = written;
 	int64_t want = dw->history - written;
 	for (int o = 0; o < n_offers && rc == AJ_OK && written < dw->history; o++) {
@@ -562,7 +578,7 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 		for (int i = 0; i < cands[o].n && rc == AJ_OK; i++) {
 			int64_t worker = cands[o].id[i], lo, hi;
 			/* this pair's share of the whole, the remainder spread at random */
-			int k = (int)(want / slots) + (rn(rng, slots) < want % slots);
+			int k = want >= slots ? (int)(want / slots) : rn(rng, slots) < want;
 			if (!serving_window(s, worker, trade, grace, &lo, &hi))
 				continue;
 			int d0 = (int)(time_local_days(lo) + 1 - first), d1 = (int)(time_local_days(hi) - first);
@@ -571,9 +587,12 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 			if (d1 > HISTORY_DAYS - 3)
 				d1 = HISTORY_DAYS - 3;
 			for (int j = 0; j < k && d1 > d0 && rc == AJ_OK; j++) {
-				int day = d0 + (int)rn(rng, d1 - d0), tries = 0;
-				while (!take_day(&busy, worker, day) && ++tries < 8)
+				int whole = strcmp(of->unit, "day") == 0;
+				int day = d0 + (int)rn(rng, d1 - d0), half = whole ? 2 : (int)rn(rng, 2), tries = 0;
+				while (!take_half(&busy, worker, day, half) && ++tries < 8) {
 					day = d0 + (int)rn(rng, d1 - d0);
+					half = whole ? 2 : (int)rn(rng, 2);
+				}
 				if (tries == 8)
 					break;
 				struct booking_history h = {0};
@@ -585,7 +604,7 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 				h.price_fen = price;
 				h.trade = trade;
 				h.address_sealed = sealed[rn(rng, 64)];
-				booking_times(rng, of->unit, first + day, &h.start, &h.end);
+				history_times(rng, of->unit, first + day, half, &h.start, &h.end);
 				h.created = h.start - 3600 * (6 + rn(rng, 72));
 				h.confirmed = h.created + 1800 + rn(rng, 3600);
 				h.late = rn(rng, 1000) < companies[of->company].late;
