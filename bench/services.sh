@@ -69,8 +69,9 @@ if command -v perf >/dev/null && perf record -o /dev/null true 2>/dev/null; then
   done
 fi
 
-# booking creation: 64 clients, each request a random worker who may serve and a random window in
-# the coming two months; committed bookings per second, then the database is asked for overlaps
+# booking creation: 64 clients, each request a random worker who may serve throughout the coming
+# four weeks and a random window in them; committed bookings per second, then the database is asked
+# for overlaps
 cp "$large" "$dir/write.db"
 wport=$(freeport)
 ./anjia serve --db "$dir/write.db" --keys "$keys" --port "$wport" --access-log off > "$dir/w.log" 2>&1 &
@@ -82,8 +83,9 @@ now=$(date +%s)
 pairs=$(sqlite3 "$dir/write.db" "SELECT '{' || w.id || ',' || si.id || '},' FROM worker_windows ww
   JOIN workers w ON w.id = ww.worker_id JOIN categories c ON c.trade = ww.trade
   JOIN service_items si ON si.company_id = w.company_id AND si.category_id = c.id AND si.unit = 'hour'
-  WHERE ww.ok_from <= $now AND ww.ok_until > $now + 70 * 86400 AND ww.refresher_until + 15 * 86400 > $now + 70 * 86400
+  WHERE ww.ok_from <= $now AND ww.ok_until > $now + 30 * 86400 AND ww.refresher_until + 15 * 86400 > $now + 30 * 86400
   ORDER BY random() LIMIT 20000" | tr -d '\n')
+[ -n "$pairs" ] || { echo "bench: no worker may serve throughout the coming four weeks" >&2; exit 1; }
 cat > "$dir/book.lua" <<LUA
 local pairs = {$pairs}
 local start = $now + 86400
@@ -93,7 +95,7 @@ wrk.headers["Authorization"] = "Bearer $token"
 math.randomseed(os.time())
 request = function()
   local p = pairs[math.random(#pairs)]
-  local s = start + math.random(0, 60 * 96) * 900
+  local s = start + math.random(0, 27 * 96) * 900
   local e = s + math.random(1, 3) * 3600
   local body = string.format('{"service_item_id":%d,"worker_id":%d,"start":"%s","end":"%s","address":"杭州市上城区解放路 88 号"}',
     p[2], p[1], os.date("!%Y-%m-%dT%H:%M:%SZ", s), os.date("!%Y-%m-%dT%H:%M:%SZ", e))

@@ -9,6 +9,7 @@
 #include "auth/keys.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "satisfaction.h"
 #include "standards.h"
 #include "store/store.h"
 #include "trades.h"
@@ -37,7 +38,9 @@ SCHEMA(feedback_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_ENUM("answer", F_
 SCHEMA(review_body, S_INT("overall", F_REQ, 1, 5), S_INT("punctuality", F_REQ, 1, 5), S_INT("skill", F_REQ, 1, 5),
        S_INT("attitude", F_REQ, 1, 5), S_INT("hygiene", F_REQ, 1, 5), S_TEXT("comment", F_NULL, 500),
        S_OBJS("feedback", F_NULL, 0, 50, &feedback_item));
+static const char *const booking_sorts[] = {"start", "-start", NULL};
 SCHEMA(bookings_query, S_ENUM("status", 0, statuses), S_DATE("day", 0), S_TIME("from", 0), S_TIME("to", 0),
+       S_ENUM("sort", 0, booking_sorts),
        S_INT("worker_id", 0, 1, INT64_MAX), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 
 #define MAX_BOOKING_SECS (31 * 86400)
@@ -528,6 +531,12 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 	stmt_bind_text(st, 8, party);
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, m->action, b.status, m->to, reason)) != AJ_OK)
 		goto fail;
+	if (act == BA_CHECKIN || act == BA_CHECKOUT) {
+		int on_time = now <= b.start + (int64_t)sd.punctuality_tolerance_minutes * 60;
+		struct figures_delta d = {act == BA_CHECKOUT, 0, 0, act == BA_CHECKIN, act == BA_CHECKIN && on_time};
+		if ((rc = figures_add(s, b.worker_id, b.company_id, time_month(now), &d)) != AJ_OK)
+			goto fail;
+	}
 	char action[32];
 	snprintf(action, sizeof action, "booking.%s", m->action);
 	return audit_commit(s, a, action, "booking", id, booking_state);
@@ -584,8 +593,14 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
 	stmt_bind_int(st, 12, now);
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		goto fail;
+	int64_t month = 0;
+	st = store_sql(s, "SELECT completed_month FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	struct figures_delta d = {0, 1, scores[0] >= 4, 0, 0};
 	if ((rc = rating_add(s, "worker", b.worker_id, scores[0])) != AJ_OK ||
-	    (rc = rating_add(s, "company", b.company_id, scores[0])) != AJ_OK)
+	    (rc = rating_add(s, "company", b.company_id, scores[0])) != AJ_OK ||
+	    (rc = stmt_one_int(st, &month)) != AJ_OK ||
+	    (rc = figures_add(s, b.worker_id, b.company_id, (int)month, &d)) != AJ_OK)
 		goto fail;
 	st = store_sql(s, "UPDATE bookings SET status = 'reviewed' WHERE id = $1");
 	stmt_bind_int(st, 1, id);
@@ -644,7 +659,10 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	stmt_bind_int(st, 13, h->reviewed);
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		goto fail;
-	if ((rc = event(s, a, *id, "record", NULL, "reviewed", NULL)) != AJ_OK)
+	struct figures_delta in = {0, 0, 0, 1, !h->late}, out = {1, 1, h->scores[0] >= 4, 0, 0};
+	if ((rc = event(s, a, *id, "record", NULL, "reviewed", NULL)) != AJ_OK ||
+	    (rc = figures_add(s, h->worker_id, h->company_id, time_month(h->checked_in), &in)) != AJ_OK ||
+	    (rc = figures_add(s, h->worker_id, h->company_id, time_month(h->checked_out), &out)) != AJ_OK)
 		goto fail;
 	return audit_commit(s, a, "booking.record", "booking", *id, booking_state);
 fail:
@@ -800,13 +818,15 @@ static void reply_booking(struct req *r, int64_t id, int status, const char *add
 	jw_obj_end(w);
 	jw_key(w, "timeline");
 	jw_arr(w);
-	st = store_sql(r->store, "SELECT at, actor_label, action, from_status, to_status, note FROM booking_events"
-				 " WHERE booking_id = $1 ORDER BY id");
+	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), e.action, e.from_status, e.to_status,"
+				 " e.note, u.role FROM booking_events e LEFT JOIN users u ON u.id = e.actor_id"
+				 " WHERE e.booking_id = $1 ORDER BY e.id");
 	stmt_bind_int(st, 1, id);
 	while (stmt_step(st) == STORE_ROW) {
 		jw_obj(w);
 		jw_ktime(w, "at", stmt_int(st, 0));
 		jw_kstr(w, "actor", stmt_text(st, 1));
+		jw_kstr(w, "actor_role", stmt_text(st, 6));
 		jw_kstr(w, "action", stmt_text(st, 2));
 		jw_kstr(w, "from", stmt_text(st, 3));
 		jw_kstr(w, "to", stmt_text(st, 4));
@@ -997,7 +1017,9 @@ void api_bookings_list(struct req *r)
 		"SELECT " BOOKING_COLUMNS BOOKING_FROM
 		" WHERE ($1 = 0 OR b.customer_id = $1) AND ($2 = 0 OR b.company_id = $2) AND ($3 = 0 OR w.user_id = $3)"
 		" AND ($4 = '' OR b.status = $4) AND ($5 = 0 OR b.start_at >= $5) AND ($6 = 0 OR b.start_at < $6)"
-		" AND ($7 = 0 OR b.worker_id = $7) ORDER BY b.start_at, b.id LIMIT $8 OFFSET $9");
+		" AND ($7 = 0 OR b.worker_id = $7)"
+		" ORDER BY CASE WHEN $10 = 1 THEN -b.start_at ELSE b.start_at END, CASE WHEN $10 = 1 THEN -b.id ELSE b.id END"
+		" LIMIT $8 OFFSET $9");
 	stmt_bind_int(st, 1, customer);
 	stmt_bind_int(st, 2, company);
 	stmt_bind_int(st, 3, worker_user);
@@ -1007,5 +1029,7 @@ void api_bookings_list(struct req *r)
 	stmt_bind_int(st, 7, req_qint(r, "worker_id", 0));
 	stmt_bind_int(st, 8, pg.per_page);
 	stmt_bind_int(st, 9, pg.offset);
+	const char *sort = req_qstr(r, "sort");
+	stmt_bind_int(st, 10, sort && strcmp(sort, "-start") == 0);
 	req_reply_list(r, st, full_names(r) ? list_row_full : list_row_masked, &pg, total);
 }

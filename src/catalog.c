@@ -26,7 +26,7 @@ SCHEMA(category_item_body, S_ENUM("phase", F_REQ, phases), S_STR("text", F_REQ, 
 SCHEMA(indicator_body, S_STR("code", F_REQ, 2, 30), S_STR("name_zh", F_REQ, 2, 40), S_STR("name_en", F_REQ, 2, 60));
 SCHEMA(price_guide_body, S_INT("category_id", F_REQ, 1, INT64_MAX), S_ENUM("unit", F_REQ, units),
        S_INT("min_fen", F_REQ, 0, 100000000), S_INT("max_fen", F_REQ, 0, 100000000));
-SCHEMA(categories_query, S_ENUM("all", 0, truth));
+SCHEMA(categories_query, S_ENUM("all", 0, truth), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 SCHEMA(service_item_body, S_INT("category_id", F_REQ, 1, INT64_MAX), S_STR("title", F_REQ, 2, 60),
        S_ENUM("unit", F_REQ, units), S_INT("price_fen", F_REQ, 0, 100000000), S_TEXT("description", F_NULL, 1000));
 SCHEMA(service_item_patch_body, S_STR("title", 0, 2, 60), S_INT("price_fen", 0, 0, 100000000),
@@ -268,22 +268,33 @@ static void reply_category(struct req *r, int64_t id, int status)
 void api_public_categories(struct req *r)
 {
 	int all = req_qstr(r, "all") && strcmp(req_qstr(r, "all"), "true") == 0 && r->user.user_id;
-	struct stmt *st = store_sql(r->store, "SELECT id FROM categories WHERE ($1 = 1 OR active = 1) ORDER BY id");
+	struct page pg = req_page(r);
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM categories WHERE ($1 = 1 OR active = 1)");
 	stmt_bind_int(st, 1, all);
-	int64_t ids[256];
-	int n = 0, rc;
-	while ((rc = stmt_step(st)) == STORE_ROW && n < 256)
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT id FROM categories WHERE ($1 = 1 OR active = 1) ORDER BY id LIMIT $2 OFFSET $3");
+	stmt_bind_int(st, 1, all);
+	stmt_bind_int(st, 2, pg.per_page);
+	stmt_bind_int(st, 3, pg.offset);
+	int64_t ids[100];
+	int n = 0;
+	while ((rc = stmt_step(st)) == STORE_ROW && n < 100)
 		ids[n++] = stmt_int(st, 0);
 	stmt_done(st);
 	if (rc < 0) {
 		req_fail(r, rc);
 		return;
 	}
-	struct page pg = {1, n, 0};
 	struct jw *w = req_list_begin(r);
 	for (int i = 0; i < n; i++)
 		category_json(r->store, ids[i], w);
-	req_list_end(r, &pg, n);
+	req_list_end(r, &pg, total);
+	req_header_static(r, "Cache-Control", "public, max-age=60");
 	req_send(r, 200);
 }
 

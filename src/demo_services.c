@@ -563,9 +563,9 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 	int64_t first = dw->today - HISTORY_DAYS, grace = 15 * 86400;
 	int rc = AJ_OK;
 	/* passes until the count is reached: a worker's window or busy days can refuse a share */
-	for (int64_t written = 0, pass = 0, before = -1; written < dw->history && written > before && pass < 64; pass++) {
-	before = written;
-	int64_t want = dw->history - written;
+	int64_t written = 0;
+	for (int pass = 0, idle = 0; written < dw->history && idle < 8 && pass < 1000; pass++) {
+	int64_t want = dw->history - written, before = written;
 	for (int o = 0; o < n_offers && rc == AJ_OK && written < dw->history; o++) {
 		const struct offer *of = &offers[o];
 		const char *trade = categories[of->category].trade;
@@ -575,18 +575,18 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 		struct stmt *st = store_sql(s, "SELECT price_fen FROM service_items WHERE id = $1");
 		stmt_bind_int(st, 1, of->id);
 		stmt_one_int(st, &price);
-		for (int i = 0; i < cands[o].n && rc == AJ_OK; i++) {
+		for (int i = 0; i < cands[o].n && rc == AJ_OK && written < dw->history; i++) {
 			int64_t worker = cands[o].id[i], lo, hi;
 			/* this pair's share of the whole, the remainder spread at random */
-			int k = want >= slots ? (int)(want / slots) : rn(rng, slots) < want;
-			if (!serving_window(s, worker, trade, grace, &lo, &hi))
+			int k = want >= slots ? (int)(want / slots) : rn(rng, slots) < want * 4;
+			if (!k || !serving_window(s, worker, trade, grace, &lo, &hi))
 				continue;
 			int d0 = (int)(time_local_days(lo) + 1 - first), d1 = (int)(time_local_days(hi) - first);
 			if (d0 < 0)
 				d0 = 0;
 			if (d1 > HISTORY_DAYS - 3)
 				d1 = HISTORY_DAYS - 3;
-			for (int j = 0; j < k && d1 > d0 && rc == AJ_OK; j++) {
+			for (int j = 0; j < k && d1 > d0 && rc == AJ_OK && written < dw->history; j++) {
 				int whole = strcmp(of->unit, "day") == 0;
 				int day = d0 + (int)rn(rng, d1 - d0), half = whole ? 2 : (int)rn(rng, 2), tries = 0;
 				while (!take_half(&busy, worker, day, half) && ++tries < 8) {
@@ -624,6 +624,7 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 			}
 		}
 	}
+	idle = written > before ? 0 : idle + 1;
 	}
 	clock_set(0);
 	for (int i = 0; i < 64; i++)

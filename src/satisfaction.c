@@ -36,55 +36,52 @@ void rating_json(struct store *s, const char *subject, int64_t id, struct jw *w)
 	stmt_done(st);
 }
 
-/* Fills counts[m][k] for the last MONTHS months (m = 0 the oldest) from rows (month, k0, k1). */
-static void month_counts(struct stmt *st, int first, int64_t counts[MONTHS][4], int k)
+int figures_add(struct store *s, int64_t worker_id, int64_t company_id, int month, const struct figures_delta *d)
 {
-	while (stmt_step(st) == STORE_ROW) {
-		int m = (int)stmt_int(st, 0) - first;
-		if (m >= 0 && m < MONTHS) {
-			counts[m][k] = stmt_int(st, 1);
-			counts[m][k + 1] = stmt_int(st, 2);
-		}
+	static const char *const subjects[] = {"worker", "company"};
+	int64_t ids[] = {worker_id, company_id};
+	for (int i = 0; i < 2; i++) {
+		struct stmt *st = store_sql(s,
+			"INSERT INTO monthly_figures (subject, subject_id, month, completed, reviewed, satisfied, checked_in,"
+			" on_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (subject, subject_id, month) DO UPDATE"
+			" SET completed = monthly_figures.completed + $4, reviewed = monthly_figures.reviewed + $5,"
+			" satisfied = monthly_figures.satisfied + $6, checked_in = monthly_figures.checked_in + $7,"
+			" on_time = monthly_figures.on_time + $8");
+		stmt_bind_text(st, 1, subjects[i]);
+		stmt_bind_int(st, 2, ids[i]);
+		stmt_bind_int(st, 3, month);
+		stmt_bind_int(st, 4, d->completed);
+		stmt_bind_int(st, 5, d->reviewed);
+		stmt_bind_int(st, 6, d->satisfied);
+		stmt_bind_int(st, 7, d->checked_in);
+		stmt_bind_int(st, 8, d->on_time);
+		int rc = stmt_exec(st);
+		if (rc)
+			return rc;
 	}
-	stmt_done(st);
+	return AJ_OK;
 }
 
 void figures_json(struct store *s, enum figures_of of, int64_t id, struct jw *w)
 {
 	int last = time_month(clock_now()), first = last - MONTHS + 1;
-	int64_t c[MONTHS][4] = {{0}}; /* reviewed, satisfied, completed, (unused) */
-	int64_t p[MONTHS][4] = {{0}}; /* checked in, on time */
-	struct stmt *st;
-	if (of == FIGURES_WORKER) {
-		st = store_sql(s, "SELECT month, count(*), sum(satisfied) FROM reviews WHERE worker_id = $1 AND month >= $2"
-				  " GROUP BY month");
-	} else {
-		st = store_sql(s, "SELECT month, count(*), sum(satisfied) FROM reviews WHERE company_id = $1 AND month >= $2"
-				  " GROUP BY month");
+	int64_t c[MONTHS][3] = {{0}}; /* reviewed, satisfied, completed */
+	int64_t p[MONTHS][2] = {{0}}; /* checked in, on time */
+	struct stmt *st = store_sql(s, "SELECT month, reviewed, satisfied, completed, checked_in, on_time"
+				       " FROM monthly_figures WHERE subject = $1 AND subject_id = $2 AND month >= $3");
+	stmt_bind_text(st, 1, of == FIGURES_WORKER ? "worker" : "company");
+	stmt_bind_int(st, 2, id);
+	stmt_bind_int(st, 3, first);
+	while (stmt_step(st) == STORE_ROW) {
+		int m = (int)stmt_int(st, 0) - first;
+		if (m < 0 || m >= MONTHS)
+			continue;
+		for (int k = 0; k < 3; k++)
+			c[m][k] = stmt_int(st, 1 + k);
+		p[m][0] = stmt_int(st, 4);
+		p[m][1] = stmt_int(st, 5);
 	}
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, first);
-	month_counts(st, first, c, 0);
-	if (of == FIGURES_WORKER) {
-		st = store_sql(s, "SELECT completed_month, count(*), 0 FROM bookings WHERE worker_id = $1"
-				  " AND completed_month >= $2 GROUP BY completed_month");
-	} else {
-		st = store_sql(s, "SELECT completed_month, count(*), 0 FROM bookings WHERE company_id = $1"
-				  " AND completed_month >= $2 GROUP BY completed_month");
-	}
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, first);
-	month_counts(st, first, c, 2);
-	if (of == FIGURES_WORKER) {
-		st = store_sql(s, "SELECT checkin_month, count(*), sum(1 - late) FROM bookings WHERE worker_id = $1"
-				  " AND checkin_month >= $2 GROUP BY checkin_month");
-	} else {
-		st = store_sql(s, "SELECT checkin_month, count(*), sum(1 - late) FROM bookings WHERE company_id = $1"
-				  " AND checkin_month >= $2 GROUP BY checkin_month");
-	}
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, first);
-	month_counts(st, first, p, 0);
+	stmt_done(st);
 
 	rating_json(s, of == FIGURES_WORKER ? "worker" : "company", id, w);
 	char month[8];
@@ -136,15 +133,11 @@ void api_public_satisfaction(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	/* every company with completed services or reviews that month, with its check-ins */
+	/* every company with services that month */
 	struct stmt *st = store_sql(r->store,
-		"SELECT o.id, o.name,"
-		" (SELECT count(*) FROM reviews v WHERE v.company_id = o.id AND v.month = $1),"
-		" (SELECT count(*) FROM reviews v WHERE v.company_id = o.id AND v.month = $1 AND v.satisfied = 1),"
-		" (SELECT count(*) FROM bookings b WHERE b.company_id = o.id AND b.completed_month = $1),"
-		" (SELECT count(*) FROM bookings b WHERE b.company_id = o.id AND b.checkin_month = $1),"
-		" (SELECT count(*) FROM bookings b WHERE b.company_id = o.id AND b.checkin_month = $1 AND b.late = 0)"
-		" FROM orgs o WHERE o.kind = 'company' ORDER BY o.name, o.id");
+		"SELECT o.id, o.name, f.reviewed, f.satisfied, f.completed, f.checked_in, f.on_time"
+		" FROM monthly_figures f JOIN orgs o ON o.id = f.subject_id"
+		" WHERE f.subject = 'company' AND f.month = $1 ORDER BY o.name, o.id");
 	stmt_bind_int(st, 1, month);
 	char m[8];
 	time_format_month(month, m);

@@ -578,6 +578,25 @@ static void test_lists_and_figures(void **state)
 		satisfied += sf;
 		completed += json_integer_value(json_object_get(c, "completed"));
 		assert_int_equal(json_is_true(json_object_get(c, "meets_target")), rv > 0 && sf * 100 >= 95 * rv);
+		/* the kept figures are what the records say */
+		int64_t co = json_integer_value(json_object_get(json_object_get(c, "company"), "id")), n[5];
+		struct stmt *st = store_sql(H.store,
+			"SELECT (SELECT count(*) FROM reviews WHERE company_id = $1 AND month = $2),"
+			" (SELECT count(*) FROM reviews WHERE company_id = $1 AND month = $2 AND satisfied = 1),"
+			" (SELECT count(*) FROM bookings WHERE company_id = $1 AND completed_month = $2),"
+			" (SELECT count(*) FROM bookings WHERE company_id = $1 AND checkin_month = $2),"
+			" (SELECT count(*) FROM bookings WHERE company_id = $1 AND checkin_month = $2 AND late = 0)");
+		stmt_bind_int(st, 1, co);
+		stmt_bind_int(st, 2, time_month(clock_now()));
+		assert_int_equal(stmt_step(st), STORE_ROW);
+		for (int k = 0; k < 5; k++)
+			n[k] = stmt_int(st, k);
+		stmt_done(st);
+		assert_int_equal(rv, n[0]);
+		assert_int_equal(sf, n[1]);
+		assert_int_equal(json_integer_value(json_object_get(c, "completed")), n[2]);
+		assert_int_equal(json_integer_value(json_object_get(c, "checked_in")), n[3]);
+		assert_int_equal(json_integer_value(json_object_get(c, "on_time")), n[4]);
 	}
 	assert_int_equal(resp_int(r, "industry.reviewed"), reviewed);
 	assert_int_equal(resp_int(r, "industry.satisfied"), satisfied);

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, openPage, signInAt } from './lib/browser.mjs';
 import { startServer, login, DEMO_PASSWORD, ROOT } from './lib/server.mjs';
 import { call } from './lib/http.mjs';
 
@@ -19,11 +19,7 @@ let company;
 
 before(async () => {
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   admin = await login(srv.url, 'admin');
   company = await login(srv.url, 'company1');
 });
@@ -33,36 +29,9 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-// A fresh context (own cookies and storage) and page; problems() lists console errors, uncaught
-// exceptions and CSP violations, less the HTTP statuses a test expects (expect: /status of 4\d\d/).
-async function open({ locale = 'zh-CN', viewport = { width: 1280, height: 900 }, serviceWorkers = 'block' } = {}) {
-  const context = await browser.newContext({ locale, viewport, serviceWorkers });
-  await context.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  const page = await context.newPage();
-  const seen = [];
-  page.on('console', (m) => {
-    if ((m.type() === 'error' || m.type() === 'warning') && !/Service Worker registration blocked/.test(m.text())) seen.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
-  const problems = async (expect = null) => {
-    const csp = await page.evaluate(() => window.__csp || []).catch(() => []);
-    return [...seen, ...csp.map((c) => `csp: ${c}`)].filter((p) => !(expect && expect.test(p)));
-  };
-  return { context, page, problems };
-}
+const open = (opts) => openPage(browser, opts);
 
-async function signIn(page, who) {
-  await page.goto(`${srv.url}/#/login`);
-  await page.locator('.login-form input[name=login]').fill(who);
-  await page.locator('.login-form input[name=password]').fill(DEMO_PASSWORD);
-  await page.locator('.login-form button[type=submit]').click();
-  await page.locator('.page-home').waitFor();
-}
+const signIn = (page, who, password) => signInAt(srv.url, page, who, password);
 
 // A valid resident ID number (GB 11643) never used before in this file: 17 digits, then the ISO 7064
 // MOD 11-2 check character.

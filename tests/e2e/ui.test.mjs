@@ -1,11 +1,12 @@
-// Browser tests of the web UI shell: sign-in, the role's home and menu, the language switch,
-// sessions and sign-out, account password, organisations, users, audit, the phone layout.
+// Browser tests of the web UI shell: the public home (the search) and its way to sign in, sign-in,
+// the role's home and menu, the language switch, sessions and sign-out, account password,
+// organisations, users, audit, the phone layout.
 // One demo server and one Chromium for the whole file; every test gets its own browser context.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, openPage, signInAt } from './lib/browser.mjs';
 import { startServer, login, DEMO_PASSWORD, ROOT } from './lib/server.mjs';
 
 const WEB = join(ROOT, 'web');
@@ -14,11 +15,7 @@ let browser;
 
 before(async () => {
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -26,36 +23,9 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-// A fresh context (own cookies and storage) and page. problems() lists console errors, uncaught
-// exceptions and CSP violations seen so far; requests() the API requests made.
-async function open({ locale = 'zh-CN', viewport = { width: 1280, height: 900 } } = {}) {
-  const context = await browser.newContext({ locale, viewport });
-  await context.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  const page = await context.newPage();
-  const seen = [];
-  const requests = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') seen.push(`console.${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => { if (r.url().includes('/api/')) requests.push(r); });
-  const problems = async () => {
-    const csp = await page.evaluate(() => window.__csp).catch(() => []);
-    return [...seen, ...csp.map((c) => `csp: ${c}`)];
-  };
-  return { context, page, problems, requests };
-}
+const open = (opts) => openPage(browser, opts);
 
-async function signIn(page, who, password = DEMO_PASSWORD) {
-  await page.goto(`${srv.url}/#/login`);
-  await page.locator('.login-form input[name=login]').fill(who);
-  await page.locator('.login-form input[name=password]').fill(password);
-  await page.locator('.login-form button[type=submit]').click();
-  await page.locator('.page-home').waitFor();
-}
+const signIn = (page, who, password) => signInAt(srv.url, page, who, password);
 
 const navTexts = (page) => page.locator('#nav .nav-link').allTextContents();
 
@@ -93,7 +63,11 @@ test('the two catalogs have the same keys, and every literal key the pages use e
 
 test('the sign-in page is Chinese by default, with no console errors or CSP violations', async () => {
   const { context, page, problems } = await open({ locale: 'zh-CN' });
+  // the site's home is the public search; "登录" at the top right leads to sign-in
   await page.goto(`${srv.url}/`);
+  await page.locator('.page-search-public').waitFor();
+  assert.equal(await page.locator('.login-form').count(), 0);
+  await page.locator('.public-top a.sign-in', { hasText: '登录' }).click();
   await page.locator('.login-form').waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.equal(await page.locator('.login-name').textContent(), '安家');
@@ -111,7 +85,7 @@ test('the sign-in page is Chinese by default, with no console errors or CSP viol
 
 test('an English browser gets the English sign-in page', async () => {
   const { context, page, problems } = await open({ locale: 'en-US' });
-  await page.goto(`${srv.url}/`);
+  await page.goto(`${srv.url}/#/login`);
   await page.locator('.login-form').waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.locator('.login-title').textContent(), 'Sign in');
@@ -122,7 +96,7 @@ test('an English browser gets the English sign-in page', async () => {
 
 test('a wrong password shows the translated invalid_credentials message and stays on sign-in', async () => {
   const { context, page } = await open();
-  await page.goto(`${srv.url}/`);
+  await page.goto(`${srv.url}/#/login`);
   await page.locator('input[name=login]').fill('customer1');
   await page.locator('input[name=password]').fill('not-the-password');
   await page.locator('.login-form button[type=submit]').click();
@@ -138,7 +112,7 @@ test('a wrong password shows the translated invalid_credentials message and stay
 
 test('too many failed sign-ins say how long to wait (Retry-After)', async () => {
   const { context, page } = await open({ locale: 'en-US' });
-  await page.goto(`${srv.url}/`);
+  await page.goto(`${srv.url}/#/login`);
   for (let i = 0; i < 6; i += 1) {
     await page.locator('input[name=login]').fill('no-such-user');
     await page.locator('input[name=password]').fill(`wrong-${i}`);
@@ -160,13 +134,14 @@ test('the association admin lands on their home with the full menu and their hea
   assert.match(await page.locator('.greeting').textContent(), /王建国/);
   assert.match(await page.locator('.greeting').textContent(), /杭州市家庭服务业协会/);
   assert.ok(await page.locator('.duties li').count() >= 3);
-  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '服务员', '培训', '培训通过率', '证书与标准', '机构', '用户', '审计']);
+  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '服务员', '服务项目', '培训', '培训通过率', '满意度',
+    '证书与标准', '服务分类', '机构', '用户', '审计']);
   assert.equal(await page.locator('.topbar .user-name').textContent(), '王建国');
   assert.equal(await page.locator('.topbar .user-role').textContent(), '行业协会管理员');
   assert.equal(await page.locator('.topbar .user-org').textContent(), '杭州市家庭服务业协会');
   assert.equal(await page.locator('.nav-link[aria-current=page]').textContent(), '首页');
   // quick links to the pages this role can use now
-  assert.equal(await page.locator('.quick-link').count(), 9);
+  assert.equal(await page.locator('.quick-link').count(), 12);
   // the API was asked in Chinese
   const me = requests.find((r) => r.url().endsWith('/api/me'));
   assert.equal(me.headers()['accept-language'], 'zh-CN');
@@ -174,21 +149,26 @@ test('the association admin lands on their home with the full menu and their hea
   for (const [hash, ready] of [['sessions', '.page-sessions table'], ['account', '.page-account form'],
     ['orgs', '.page-orgs table'], ['users', '.page-users table'], ['audit', '.page-audit table'],
     ['workers', '.page-workers table'], ['training', '.page-training .sessions-list table'],
-    ['training/rates', '.page-rates .rate-overall'], ['standards', '.page-standards .policies-list table']]) {
+    ['training/rates', '.page-rates .rate-overall'], ['standards', '.page-standards .policies-list table'],
+    ['services', '.page-services .list table, .page-services .list .state-empty'], ['satisfaction', '.page-satisfaction .rate-overall'],
+    ['catalog', '.page-catalog .list table, .page-catalog .list .state-empty']]) {
     await page.locator(`#nav a[href="#/${hash}"]`).click();
-    await page.locator(ready).waitFor();
+    await page.locator(ready).first().waitFor();
     assert.equal(await page.locator('.nav-link[aria-current=page]').getAttribute('href'), `#/${hash}`);
   }
   assert.deepEqual(await problems(), []);
   await context.close();
 });
 
-test('a customer sees no organisations, users or audit, and is told so if they go there', async () => {
+test('a customer starts at the search, sees no organisations, users or audit, and is told so if they go there', async () => {
   const { context, page, problems } = await open();
   await signIn(page, 'customer1');
+  assert.match(new URL(page.url()).hash, /^#\/search(\?|$)/);
+  assert.equal(await page.locator('.nav-link[aria-current=page]').textContent(), '找服务');
+  await page.locator('#nav a[href="#/home"]').click();
   assert.equal(await page.locator('.page-home').getAttribute('data-role'), 'customer');
   assert.equal(await page.locator('.page-home h1').textContent(), '客户工作台');
-  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全']);
+  assert.deepEqual(await navTexts(page), ['首页', '找服务', '我的预约', '我的会话', '账号安全', '满意度']);
   assert.equal(await page.locator('.topbar .user-org').count(), 0);
   for (const hash of ['orgs', 'users', 'audit']) {
     await page.goto(`${srv.url}/#/${hash}`);
@@ -207,13 +187,14 @@ test('a worker has the everyday pages and their own record; a company admin also
   await signIn(w.page, 'worker1');
   assert.equal(await w.page.locator('.page-home').getAttribute('data-role'), 'worker');
   assert.equal(await w.page.locator('.page-home h1').textContent(), '家政服务员工作台');
-  assert.deepEqual(await navTexts(w.page), ['首页', '我的会话', '账号安全', '我的档案']);
+  assert.deepEqual(await navTexts(w.page), ['首页', '今日服务', '我的会话', '账号安全', '我的档案', '满意度']);
   await w.context.close();
 
   const c = await open();
   await signIn(c.page, 'company1');
   assert.equal(await c.page.locator('.page-home').getAttribute('data-role'), 'company_admin');
-  assert.deepEqual(await navTexts(c.page), ['首页', '我的会话', '账号安全', '服务员', '培训', '培训通过率', '用户']);
+  assert.deepEqual(await navTexts(c.page), ['首页', '我的会话', '账号安全', '服务员', '派单调度', '服务项目', '培训', '培训通过率',
+    '满意度', '用户']);
   await c.page.locator('#nav a[href="#/users"]').click();
   await c.page.locator('.page-users table').waitFor();
   const orgs = new Set(await c.page.locator('.page-users tbody td:nth-child(4)').allTextContents());
@@ -240,8 +221,8 @@ test('English is chosen with the toggle, changes the texts and the API language,
   await page.locator('.topbar .lang-btn[lang=en]').click();
   await page.locator('.page-home h1', { hasText: 'workspace' }).waitFor();
   assert.equal(await page.locator('.page-home h1').textContent(), 'Association administrator workspace');
-  assert.deepEqual(await navTexts(page), ['Home', 'My sessions', 'Account', 'Workers', 'Training', 'Pass rates',
-    'Certificates & standards', 'Organisations', 'Users', 'Audit']);
+  assert.deepEqual(await navTexts(page), ['Home', 'My sessions', 'Account', 'Workers', 'Services & prices', 'Training',
+    'Pass rates', 'Satisfaction', 'Certificates & standards', 'Service catalog', 'Organisations', 'Users', 'Audit']);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.locator('.topbar .user-role').textContent(), 'Association administrator');
   await page.reload();
@@ -314,7 +295,7 @@ test('signing out returns to sign-in and the session is over', async () => {
 test('a session that ends on the server sends the page to sign-in on its next call', async () => {
   const { context, page } = await open();
   await signIn(page, 'cs1');
-  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '服务员', '机构']);
+  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '服务员', '满意度', '机构']);
   // end every session of cs1 from outside: the admin resets the password
   const admin = await login(srv.url, 'admin');
   const users = await (await fetch(`${srv.url}/api/users?q=cs1`, { headers: { Authorization: `Bearer ${admin.token}` } })).json();

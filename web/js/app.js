@@ -20,11 +20,26 @@ import * as session from './pages/session.js';
 import * as rates from './pages/rates.js';
 import * as standards from './pages/standards.js';
 import * as myWorker from './pages/my-worker.js';
+import * as search from './pages/search.js';
+import * as book from './pages/book.js';
+import * as signup from './pages/signup.js';
+import * as bookings from './pages/bookings.js';
+import * as booking from './pages/booking.js';
+import * as jobs from './pages/jobs.js';
+import * as dispatch from './pages/dispatch.js';
+import * as serviceItems from './pages/service-items.js';
+import * as catalog from './pages/catalog.js';
+import * as category from './pages/category.js';
+import * as satisfaction from './pages/satisfaction.js';
 
 const MODULES = {
   home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
-  my_worker: myWorker,
+  my_worker: myWorker, search, book, bookings, booking, jobs, dispatch, services: serviceItems, catalog,
+  category, satisfaction,
 };
+// What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
+const PUBLIC = { '/': search, '/search': search, '/satisfaction': satisfaction, '/signup': signup };
+const PUBLIC_TITLES = { '/': 'nav.search', '/search': 'nav.search', '/satisfaction': 'nav.satisfaction', '/signup': 'signup.title' };
 const root = document.getElementById('app');
 
 let me = null;          // GET /api/me's answer while signed in
@@ -32,11 +47,33 @@ let flash = null;       // { kind, text } to show on the next page drawn
 let shell = null;       // the signed-in frame, kept while only the page changes
 let renderSeq = 0;
 let lastPath = null;
+let next = null;        // the page (hash) asked for before signing in, to return to after
+let publicFrame = null; // the signed-out frame, kept while only the page changes
 
 function parseHash() {
   const raw = window.location.hash.replace(/^#/, '');
   const path = raw.split('?')[0] || '';
   return path.startsWith('/') ? path : `/${path}`;
+}
+
+// The part of the hash after "?" (#/search?category=…), as URLSearchParams.
+function parseQuery() {
+  const raw = window.location.hash;
+  const i = raw.indexOf('?');
+  return new URLSearchParams(i >= 0 ? raw.slice(i + 1) : '');
+}
+
+// Rewrites the current hash's query without drawing the page again (a search's filters).
+function setQuery(values) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const qs = p.toString();
+  window.history.replaceState(null, '', `#${parseHash()}${qs ? `?${qs}` : ''}`);
+}
+
+// Where a signed-in user starts: customers at the search, everyone else at their workspace.
+function homeFor(who) {
+  return who && who.user && who.user.role === 'customer' ? '/search' : '/home';
 }
 
 function go(path) {
@@ -58,27 +95,32 @@ function mayBeSignedIn() {
   try { return window.localStorage.getItem(HINT) === '1'; } catch { return true; }
 }
 
-// Forget the session in this tab and show the sign-in page with why.
-function signedOut(text, kind = 'info') {
+// Forget the session in this tab and show the sign-in page with why. comeBack: after signing in
+// again, return to the page that was open (the session ended under it).
+function signedOut(text, kind = 'info', { comeBack = false } = {}) {
   hint(false);
   me = null;
   shell = null;
   setCsrf(null);
   flash = text ? { kind, text } : null;
+  next = comeBack ? window.location.hash.replace(/^#/, '') : null;
   go('/login');
 }
 
 onUnauthorized(() => {
-  if (me) signedOut(t('auth.session_ended'), 'warning');
+  if (me) signedOut(t('auth.session_ended'), 'warning', { comeBack: true });
 });
 
-// After a sign-in answer: learn the roles and capabilities, then the role's own page.
+// After a sign-in answer: learn the roles and capabilities, then the page asked for before signing
+// in, or the role's own start.
 async function signedIn(answer) {
   setCsrf(answer.csrf_token);
   hint(true);
   me = await api('GET', '/api/me');
   setCsrf(me.csrf_token);
-  go('/home');
+  const to = next;
+  next = null;
+  go(to && to !== '/login' && to !== '/signup' ? to : homeFor(me));
 }
 
 async function logout() {
@@ -96,6 +138,7 @@ async function logout() {
 async function switchLang(l) {
   await useLang(l, true);
   shell = null;
+  publicFrame = null;
   render({ keepFocus: true });
 }
 
@@ -115,6 +158,47 @@ const ctx = {
 function showFlash(f) {
   const slot = shell ? shell.live : root.querySelector('.live');
   if (slot) fill(slot, f ? notice(f.kind, f.text) : null);
+}
+
+// The frame of the public pages (the search, satisfaction, customer sign-up): the brand, links,
+// the language switch and "sign in" at the top right.
+function buildPublic() {
+  const main = h('main', { id: 'main', class: 'public-main public-main-wide', tabindex: '-1' });
+  const live = h('div', { class: 'live', 'aria-live': 'polite' });
+  const slot = h('div', { class: 'page-slot' });
+  main.append(live, slot);
+  const links = h('nav', { class: 'public-links', 'aria-label': t('layout.public_nav') },
+    h('a', { href: '#/', class: 'public-link', dataset: { page: 'search' } }, t('nav.search')),
+    h('a', { href: '#/satisfaction', class: 'public-link', dataset: { page: 'satisfaction' } }, t('nav.satisfaction')));
+  const frame = h('div', { class: 'public-page public-site' },
+    h('header', { class: 'public-top' },
+      h('a', { class: 'brand', href: '#/' },
+        h('img', { class: 'brand-logo', src: 'favicon.svg', alt: '', width: '32', height: '32' }),
+        h('span', { class: 'brand-text' },
+          h('span', { class: 'brand-name' }, t('app.brand')),
+          h('span', { class: 'public-tagline' }, t('app.tagline')))),
+      links,
+      langToggle(switchLang),
+      h('a', { class: 'btn btn-quiet sign-in', href: '#/login' }, t('auth.sign_in'))),
+    main,
+    h('footer', { class: 'public-foot' }, t('public.foot_site')));
+  return { frame, main, live, slot, links };
+}
+
+function renderPublic(path, f, seq) {
+  shell = null;
+  if (!publicFrame) {
+    publicFrame = buildPublic();
+    fill(root, publicFrame.frame);
+  }
+  const here = path === '/search' ? '/' : path;
+  for (const a of publicFrame.links.querySelectorAll('a')) {
+    if (a.getAttribute('href') === `#${here}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  fill(publicFrame.live, f ? notice(f.kind, f.text) : null);
+  titleFor(PUBLIC_TITLES[path]);
+  PUBLIC[path].render(publicFrame.slot, { ...ctx, params: {}, query: parseQuery(), setQuery, current: () => seq === renderSeq });
 }
 
 function buildShell() {
@@ -141,7 +225,7 @@ function buildShell() {
   const skip = h('a', { class: 'skip-link', href: '#/', onclick: (e) => { e.preventDefault(); main.focus(); } }, t('common.skip'));
   const header = h('header', { class: 'topbar' },
     menuBtn,
-    h('a', { class: 'brand', href: '#/home' },
+    h('a', { class: 'brand', href: `#${homeFor(me)}` },
       h('img', { class: 'brand-logo', src: 'favicon.svg', alt: '', width: '32', height: '32' }),
       h('span', { class: 'brand-text' },
         h('span', { class: 'brand-name' }, t('app.brand')),
@@ -184,33 +268,55 @@ function render({ keepFocus = false } = {}) {
   const f = flash;
   flash = null;
   if (!me) {
-    // Redirects rewrite the address without a hashchange, so the page is drawn once.
-    if (path !== '/login') window.history.replaceState(null, '', '#/login');
-    shell = null;
-    titleFor('auth.title');
-    login.render(root, { ...ctx, flashNote: f });
-    lastPath = '/login';
+    if (PUBLIC[path]) {
+      if (path !== '/signup') next = null;
+      renderPublic(path, f, seq);
+    } else {
+      // Redirects rewrite the address without a hashchange, so the page is drawn once. A page
+      // that needs signing in is remembered and opened after.
+      if (path !== '/login') {
+        next = window.location.hash.replace(/^#/, '');
+        window.history.replaceState(null, '', '#/login');
+      }
+      shell = null;
+      publicFrame = null;
+      titleFor('auth.title');
+      const why = f || (path !== '/login' && next ? { kind: 'info', text: t(next.startsWith('/book') ? 'auth.sign_in_to_book' : 'auth.sign_in_first') } : null);
+      login.render(root, { ...ctx, flashNote: why });
+      path = '/login';
+    }
+    const movedOut = lastPath !== null && lastPath !== path;
+    lastPath = path;
+    if (movedOut && publicFrame) {
+      const h1 = publicFrame.slot.querySelector('h1');
+      if (h1) h1.focus({ preventScroll: false });
+      window.scrollTo(0, 0);
+    }
     return;
   }
-  if (path === '/login' || path === '/') {
-    path = '/home';
-    window.history.replaceState(null, '', '#/home');
+  publicFrame = null;
+  if (path === '/login' || path === '/' || path === '/signup') {
+    // a shared search (#/?category=…) stays a search for a customer
+    const keep = path === '/' && homeFor(me) === '/search' ? window.location.hash.replace(/^#\/?[^?]*/, '') : '';
+    path = homeFor(me);
+    window.history.replaceState(null, '', `#${path}${keep}`);
   }
   if (!shell) {
     shell = buildShell();
     fill(root, shell.frame);
   }
   shell.setOpen(false);
-  const found = route(path);
+  const found = route(path, me);
   const page = found ? found.page : null;
   // a page reached from another (a worker's record) lights up its parent's menu entry
-  const navPath = page && page.parent ? page.parent : path;
+  const parent = page && typeof page.parent === 'function' ? page.parent(me) : page && page.parent;
+  const navPath = parent || path;
   for (const a of shell.nav.querySelectorAll('a')) {
     if (a.getAttribute('href') === `#${navPath}`) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   fill(shell.live, f ? notice(f.kind, f.text) : null);
-  const pageCtx = { ...ctx, params: found ? found.params : {}, current: () => seq === renderSeq };
+  const pageCtx = { ...ctx, params: found ? found.params : {}, query: parseQuery(), setQuery, current: () => seq === renderSeq };
   if (!page) {
     titleFor('notfound.title');
     notFound(shell.slot);

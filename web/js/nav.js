@@ -1,21 +1,41 @@
 // nav.js — the signed-in pages and what each needs: a capability from GET /api/me's caps (or one
-// of several), or a role. Paths may hold numeric parameters (/workers/:id); pages with menu:false
-// are reached from other pages and light up their parent's menu entry.
+// of several), or a role; nothing for what every signed-in user has. Paths may hold numeric
+// parameters (/workers/:id); pages with menu:false are reached from other pages and light up their
+// parent's menu entry (a function of the user where it depends on who is looking).
 export const PAGES = [
   { path: '/home', key: 'home' },
+  { path: '/search', key: 'search', cap: 'booking.create' },
+  { path: '/search', key: 'search', menu: false },
+  { path: '/book', key: 'book', cap: 'booking.create', menu: false, parent: '/search' },
+  { path: '/bookings', key: 'bookings', cap: 'booking.create' },
+  { path: '/bookings/:id', key: 'booking', menu: false, parent: bookingParent },
+  { path: '/jobs', key: 'jobs', role: 'worker' },
   { path: '/sessions', key: 'sessions' },
   { path: '/account', key: 'account' },
   { path: '/me/worker', key: 'my_worker', role: 'worker' },
   { path: '/workers', key: 'workers', cap: 'worker.read', notRole: 'worker' },
   { path: '/workers/:id', key: 'worker', cap: 'worker.read', notRole: 'worker', menu: false, parent: '/workers' },
+  { path: '/dispatch', key: 'dispatch', cap: 'booking.dispatch' },
+  { path: '/services', key: 'services', cap: 'service.manage' },
   { path: '/training', key: 'training', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'] },
   { path: '/training/sessions/:id', key: 'session', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'], menu: false, parent: '/training' },
   { path: '/training/rates', key: 'rates', cap: 'training.report' },
+  { path: '/satisfaction', key: 'satisfaction' },
   { path: '/standards', key: 'standards', cap: ['cert.manage', 'standards.manage'] },
+  { path: '/catalog', key: 'catalog', cap: 'catalog.manage' },
+  { path: '/catalog/:id', key: 'category', cap: 'catalog.manage', menu: false, parent: '/catalog' },
   { path: '/orgs', key: 'orgs', cap: 'org.read' },
   { path: '/users', key: 'users', cap: 'user.read' },
   { path: '/audit', key: 'audit', cap: 'audit.read' },
 ];
+
+// The menu entry a booking's page lights up: the customer's list, the worker's jobs, the board.
+function bookingParent(me) {
+  const role = me && me.user ? me.user.role : null;
+  if (role === 'worker') return '/jobs';
+  if (can(me, 'booking.dispatch')) return '/dispatch';
+  return '/bookings';
+}
 
 // Whether me holds cap (a name, or a list of which any one will do).
 export function can(me, cap) {
@@ -32,15 +52,20 @@ export function allowed(me, p) {
   return can(me, p.cap);
 }
 
-// The page for a path and its parameters ({ id: '12' }), or null.
-export function route(path) {
+// The page for a path and its parameters ({ id: '12' }), or null. Of two rows for one path (the
+// search: in the customer's menu, open to everyone) the first one allowed is taken.
+export function route(path, me) {
+  let fallback = null;
   for (const p of PAGES) {
     const names = [];
     const re = new RegExp(`^${p.path.replace(/:(\w+)/g, (m, n) => { names.push(n); return '([1-9]\\d{0,17})'; })}$`);
     const m = re.exec(path);
-    if (m) return { page: p, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1]])) };
+    if (!m) continue;
+    const found = { page: p, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1]])) };
+    if (!me || allowed(me, p)) return found;
+    if (!fallback) fallback = found;
   }
-  return null;
+  return fallback;
 }
 
 // The pages this signed-in user has in the menu, in menu order.

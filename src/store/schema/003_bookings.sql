@@ -143,6 +143,22 @@ CREATE INDEX reviews_month ON reviews (month, company_id);
 CREATE INDEX reviews_company_month ON reviews (company_id, month);
 CREATE INDEX reviews_worker_month ON reviews (worker_id, month);
 
+-- a month's figures per worker and company, kept by every check-in, check-out and review, so a
+-- profile's six months or the industry's month are a few rows: services completed and checked in
+-- that month (on time or not), and the reviews of the services completed that month
+CREATE TABLE monthly_figures (
+  subject     TEXT NOT NULL CHECK (subject IN ('worker', 'company')),
+  subject_id  INTEGER NOT NULL,
+  month       INTEGER NOT NULL,            -- year*12 + month-1, local
+  completed   INTEGER NOT NULL DEFAULT 0,
+  reviewed    INTEGER NOT NULL DEFAULT 0,
+  satisfied   INTEGER NOT NULL DEFAULT 0,
+  checked_in  INTEGER NOT NULL DEFAULT 0,
+  on_time     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (subject, subject_id, month)
+);
+CREATE INDEX monthly_figures_month ON monthly_figures (subject, month);
+
 -- running sums, kept by every review, so a profile or a search result is one read
 CREATE TABLE ratings (
   subject     TEXT NOT NULL CHECK (subject IN ('worker', 'company')),

@@ -1,5 +1,6 @@
 // pages/login.js — #/login: the product's name and purpose, the sign-in form and the language
-// switch. A wrong password or a locked login is explained by the API error's code.
+// switch, a way back to the public search and to a new customer account. A wrong password or a
+// locked login is explained by the API error's code.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
@@ -42,7 +43,9 @@ export function render(root, ctx) {
 
   const note = ctx.flashNote;
   fill(root, h('div', { class: 'login-page' },
-    h('div', { class: 'login-top' }, langToggle((l) => ctx.switchLang(l))),
+    h('div', { class: 'login-top' },
+      h('a', { class: 'login-back', href: '#/' }, t('auth.back_to_search')),
+      langToggle((l) => ctx.switchLang(l))),
     h('main', { id: 'main', class: 'login-main', tabindex: '-1' },
       h('div', { class: 'login-card' },
         h('div', { class: 'login-brand' },
@@ -51,7 +54,9 @@ export function render(root, ctx) {
           h('p', { class: 'login-tagline' }, t('app.tagline'))),
         h('div', { class: 'live', 'aria-live': 'polite' }, note ? notice(note.kind, note.text) : null),
         h('h2', { id: 'login-title', class: 'login-title' }, t('auth.title')),
-        f),
+        f,
+        h('p', { class: 'login-signup' }, t('auth.no_account'), ' ',
+          h('a', { href: '#/signup', class: 'signup-link' }, t('auth.sign_up')))),
       h('p', { class: 'login-foot' }, t('auth.foot')))));
   (keptLogin ? pwInput : loginInput).focus();
 }

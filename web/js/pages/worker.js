@@ -289,15 +289,18 @@ export function render(slot, ctx) {
     if (manage && w.status !== 'revoked') {
       const trade = select((w.trades || []).map((tr) => ({ value: tr, label: tradeName(tr) })), { name: 'trade' });
       const level = select([], { name: 'level' });
+      // the form can be sent once the levels are there to choose from
+      const send = h('button', { type: 'submit', class: 'btn btn-primary', disabled: true }, t('certs.issue_submit'));
       reference('levels').then((items) => {
         fill(level, items.map((i) => h('option', { value: i.code }, levelName(i.code, i))));
         level.value = w.level;
+        send.disabled = false;
       });
       const out = h('div', { class: 'issue-result', 'aria-live': 'polite' });
       issue = form({ class: 'form form-grid cert-issue-form' },
         field({ label: t('certs.trade'), control: trade, name: 'trade' }),
         field({ label: t('certs.level'), control: level, name: 'level' }),
-        h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('certs.issue_submit'))),
+        h('div', { class: 'form-actions' }, send),
         out);
       issue.addEventListener('submit', async (e) => {
         e.preventDefault();

@@ -1,0 +1,113 @@
+// pages/booking.js — #/bookings/ID (signed in; the API decides whose): one booking. Its status,
+// service, time, worker, company, price, the address (only where the API gives it), the
+// checklists as answered, the timeline; and what the one looking may do now: the customer cancels
+// (with a reason) or, once completed, reviews (five stars in five ways, a comment, the category's
+// feedback questions); the assigned worker confirms, checks in and out; the company assigns,
+// confirms, cancels or records a no-show.
+import { h, fill } from '../dom.js';
+import { t, label } from '../i18n.js';
+import { api, errorText } from '../api.js';
+import { loading, notice, messages, section, badge } from '../ui.js';
+import { facts } from './worker.js';
+import {
+  statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards,
+} from '../services.js';
+import {
+  confirmForm, checkinForm, checkoutForm, cancelForm, noShowForm, assignForm, reviewForm, disclose,
+  checklistView, timelineView,
+} from '../booking-actions.js';
+
+export function render(slot, ctx) {
+  const id = Number(ctx.params.id);
+  const role = ctx.me.user.role;
+  const msg = messages();
+  const head = h('div', { class: 'booking-head' });
+  const body = h('div', { class: 'booking-body' }, loading());
+  const backTo = role === 'worker' ? ['#/jobs', 'jobs.back'] : ctx.can('booking.dispatch') ? ['#/dispatch', 'dispatch.back'] : ['#/bookings', 'bookings.back'];
+  fill(slot, h('section', { class: 'page page-booking', dataset: { booking: id } },
+    h('p', { class: 'back' }, h('a', { href: backTo[0] }, t(backTo[1]))), head, msg, body));
+
+  const done = (b, text) => { if (text) msg.show('success', text); load(); };
+
+  async function load() {
+    let b;
+    try {
+      b = await api('GET', `/api/bookings/${id}`);
+    } catch (err) {
+      if (err.status === 401 || !ctx.current()) return;
+      fill(head, h('h1', { class: 'page-title', tabindex: '-1' }, t('nav.booking')));
+      fill(body, notice('error', err.status === 404 ? t('bookings.not_found') : errorText(err)));
+      return;
+    }
+    if (!ctx.current()) return;
+    const std = await standards();
+    if (!ctx.current()) return;
+    draw(b, std);
+  }
+
+  function draw(b, std) {
+    slot.querySelector('.page-booking').dataset.status = b.status;
+    fill(head, h('header', { class: 'page-head' },
+      h('h1', { class: 'page-title', tabindex: '-1' },
+        b.category ? catName(b.category) : t('nav.booking'), ' ', statusBadge(b.status)),
+      h('p', { class: 'page-intro' }, b.service_item ? b.service_item.title : '', ' · ', fmtWindow(b.start, b.end))));
+    const customer = role === 'customer';
+    const worker = role === 'worker';
+    const company = ctx.can('booking.dispatch');
+    const startPassed = Date.parse(b.start) <= Date.now();
+    const actions = [];
+    if (customer && ['requested', 'confirmed'].includes(b.status)) {
+      actions.push(disclose(t('bookings.cancel'), () => cancelForm(b, { onDone: done }), 'danger'));
+    }
+    if (worker) {
+      if (b.status === 'requested') actions.push(confirmForm(b, { onDone: done }));
+      if (b.status === 'confirmed') actions.push(checkinForm(b, { onDone: done }));
+      if (b.status === 'checked_in') actions.push(checkoutForm(b, { onDone: done }));
+      if (b.status === 'confirmed' && startPassed) actions.push(disclose(t('bookings.no_show'), () => noShowForm(b, { onDone: done, parties: ['customer'] })));
+    }
+    if (company) {
+      if (b.status === 'requested') actions.push(assignForm(b, { onDone: done }));
+      if (b.status === 'requested' && b.worker) actions.push(disclose(t('dispatch.confirm_for'), () => confirmForm(b, { onDone: done }), 'primary'));
+      if (['requested', 'confirmed'].includes(b.status)) actions.push(disclose(t('bookings.cancel'), () => cancelForm(b, { onDone: done }), 'danger'));
+      if (b.status === 'confirmed' && startPassed) actions.push(disclose(t('bookings.no_show'), () => noShowForm(b, { onDone: done })));
+    }
+    const tolerance = std.punctuality_tolerance_minutes ?? 15;
+    const lateNow = b.status === 'confirmed' && Date.now() > Date.parse(b.start) + tolerance * 60000;
+    const record = facts([
+      [t('bookings.when'), fmtWindow(b.start, b.end), 'when'],
+      [t('bookings.service'), [b.category ? catName(b.category) : '', b.service_item ? ` · ${b.service_item.title}` : ''], 'service'],
+      [t('bookings.price'), [fmtMoney(b.price_fen), b.service_item ? h('span', { class: 'muted' }, ` (${fmtPrice(b.service_item.price_fen, b.service_item.unit)})`) : null], 'price'],
+      [t('bookings.worker'), b.worker ? (worker || customer ? maskedWorker(b.worker) : b.worker.name || maskedWorker(b.worker)) : h('span', { class: 'muted' }, t('bookings.unassigned')), 'worker'],
+      [t('bookings.company'), b.company ? b.company.name : null, 'company'],
+      [t('bookings.customer'), !customer && b.customer ? b.customer.name : null, 'customer'],
+      [t('bookings.address'), typeof b.address === 'string' ? h('span', { class: 'address' }, b.address) : h('span', { class: 'muted' }, t('bookings.address_hidden')), 'address'],
+      [t('bookings.note'), b.note || null, 'note'],
+      [t('bookings.created'), fmtAt(b.created_at), 'created'],
+      [t('bookings.checked_in'), b.checked_in_at ? [fmtAt(b.checked_in_at), ' ', punctuality(b)] : (lateNow ? badge(t('dispatch.not_checked_in'), 'danger') : null), 'checked_in'],
+      [t('bookings.checked_out'), b.checked_out_at ? fmtAt(b.checked_out_at) : null, 'checked_out'],
+      [t('bookings.cancelled_at'), b.cancelled ? t('bookings.cancelled_by', { at: fmtAt(b.cancelled.at), by: actor(b.cancelled.by), reason: b.cancelled.reason || '' }) : null, 'cancelled'],
+      [t('bookings.no_show_at'), b.no_show ? t('bookings.no_show_by', { at: fmtAt(b.no_show.at), party: label('no_show_parties', b.no_show.party), reason: b.no_show.reason || '' }) : null, 'no_show'],
+    ]);
+    const review = customer && b.status === 'completed'
+      ? section(t('review.title'), h('p', { class: 'muted' }, t('review.intro')), reviewForm(b, { onDone: done }))
+      : null;
+    const reviewed = b.status === 'reviewed' ? notice('success', t('review.thanks')) : null;
+    fill(body,
+      actions.length ? section(t('bookings.actions'), h('div', { class: 'booking-actions' }, actions)) : null,
+      review, reviewed,
+      h('div', { class: 'columns' },
+        section(t('bookings.record'), record),
+        section(t('timeline.title'), timelineView(b))),
+      section(t('checklist.title'), checklistView(b)));
+  }
+
+  load();
+}
+
+const actor = (a) => (a && typeof a === 'object' ? a.name || label('no_show_parties', a.role || '') : label('cancel_parties', a || ''));
+
+export function punctuality(b) {
+  if (b.late === true) return badge(t('jobs.late'), 'danger');
+  if (b.late === false) return badge(t('jobs.on_time'), 'ok');
+  return null;
+}

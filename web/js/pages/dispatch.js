@@ -1,0 +1,95 @@
+// pages/dispatch.js — #/dispatch (booking.dispatch, the company): a day's bookings (today unless
+// another day is picked) by start time: status, service, customer, worker or "unassigned"; late
+// check-ins stand out (confirmed, start + the tolerance passed and nobody checked in; or checked
+// in late). Per booking: assign a worker who may serve the category's trade, confirm for the
+// worker, cancel, record a no-show.
+import { h, fill } from '../dom.js';
+import { t, label } from '../i18n.js';
+import { api, errorText } from '../api.js';
+import { pageHead, loading, notice, messages, button, input, badge, field, select } from '../ui.js';
+import { today } from '../workforce.js';
+import {
+  statusBadge, catName, fmtWindow, fmtAt, addDays, wallParts, standards, BOOKING_STATUSES, fmtMoney,
+} from '../services.js';
+import { assignForm, confirmForm, cancelForm, noShowForm, disclose } from '../booking-actions.js';
+import { punctuality } from './booking.js';
+
+export function render(slot, ctx) {
+  // the day shown lives in the address (#/dispatch?day=…), so a redraw keeps it and the menu resets it
+  const asked = ctx.query.get('day');
+  let day = asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : today();
+  const msg = messages();
+  const list = h('div', { class: 'dispatch-list' }, loading());
+  const counts = h('p', { class: 'dispatch-counts muted' });
+  const dayInput = input({ type: 'date', name: 'day', value: day, class: 'input day-input', 'aria-label': t('jobs.day') });
+  const cStatus = select([{ value: '', label: t('common.all') }, ...BOOKING_STATUSES.map((s) => ({ value: s, label: label('booking_statuses', s) }))], { name: 'status' });
+  const setDay = (d) => { day = d; dayInput.value = d; ctx.setQuery({ day: d === today() ? '' : d }); load(); };
+  dayInput.addEventListener('change', () => { if (dayInput.value) setDay(dayInput.value); });
+  cStatus.addEventListener('change', () => load());
+  const picker = h('div', { class: 'dispatch-controls' },
+    h('div', { class: 'day-picker', role: 'group', 'aria-label': t('jobs.day') },
+      button('‹', { onClick: () => setDay(addDays(day, -1)), attrs: { class: 'btn btn-secondary day-prev', 'aria-label': t('jobs.prev_day_label') } }),
+      dayInput,
+      button(t('jobs.today'), { onClick: () => setDay(today()), attrs: { class: 'btn btn-secondary day-today' } }),
+      button('›', { onClick: () => setDay(addDays(day, 1)), attrs: { class: 'btn btn-secondary day-next', 'aria-label': t('jobs.next_day_label') } })),
+    field({ label: t('bookings.status'), control: cStatus }));
+
+  const done = (b, text) => { if (text) msg.show('success', text); load(); };
+
+  async function load() {
+    fill(list, loading());
+    fill(counts);
+    try {
+      const [r, std] = await Promise.all([api('GET', '/api/bookings', { query: { day, status: cStatus.value, per_page: 100 } }), standards()]);
+      if (!ctx.current()) return;
+      const tolerance = std.punctuality_tolerance_minutes ?? 15;
+      const items = r.items.slice().sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+      const late = items.filter((b) => lateness(b, tolerance));
+      fill(counts, t('dispatch.counts', { n: r.total, open: items.filter((b) => b.status === 'requested').length, late: late.length }));
+      if (!items.length) {
+        fill(list, h('p', { class: 'state state-empty' }, t('dispatch.empty', { day })));
+        return;
+      }
+      fill(list, h('ol', { class: 'dispatch-rows' }, items.map((b) => h('li', null, row(b, tolerance)))),
+        r.total > items.length ? h('p', { class: 'muted' }, t('dispatch.more', { n: r.total - items.length })) : null);
+    } catch (err) {
+      if (err.status !== 401 && ctx.current()) fill(list, notice('error', errorText(err)));
+    }
+  }
+
+  // 'missing': confirmed, the start + tolerance passed, nobody checked in; 'late': checked in late.
+  function lateness(b, tolerance) {
+    if (b.late === true) return 'late';
+    if (b.status === 'confirmed' && !b.checked_in_at && Date.now() > Date.parse(b.start) + tolerance * 60000) return 'missing';
+    return null;
+  }
+
+  function row(b, tolerance) {
+    const late = lateness(b, tolerance);
+    const startPassed = Date.parse(b.start) <= Date.now();
+    const actions = [];
+    if (b.status === 'requested') actions.push(assignForm(b, { onDone: done }));
+    if (b.status === 'requested' && b.worker) actions.push(disclose(t('dispatch.confirm_for'), () => confirmForm(b, { onDone: done }), 'primary'));
+    if (['requested', 'confirmed'].includes(b.status)) actions.push(disclose(t('bookings.cancel'), () => cancelForm(b, { onDone: done }), 'danger'));
+    if (b.status === 'confirmed' && startPassed) actions.push(disclose(t('bookings.no_show'), () => noShowForm(b, { onDone: done })));
+    return h('article', { class: ['dispatch-row', `dispatch-${b.status}`, late ? 'dispatch-late' : null], dataset: { booking: b.id, status: b.status, late: late || '' } },
+      h('div', { class: 'dispatch-time' },
+        h('span', { class: 'job-clock' }, wallParts(b.start).time),
+        h('span', { class: 'muted' }, fmtWindow(b.start, b.end, { withDate: false }))),
+      h('div', { class: 'dispatch-main' },
+        h('p', { class: 'dispatch-service' }, statusBadge(b.status), ' ',
+          h('a', { href: `#/bookings/${b.id}`, class: 'strong booking-link' }, b.category ? catName(b.category) : `#${b.id}`),
+          b.service_item ? h('span', { class: 'muted' }, ` · ${b.service_item.title} · ${fmtMoney(b.price_fen)}`) : null),
+        h('p', { class: 'dispatch-people' },
+          h('span', { class: 'dispatch-customer' }, t('dispatch.customer', { name: b.customer ? b.customer.name : '' })), ' · ',
+          b.worker ? h('span', { class: 'dispatch-worker' }, t('dispatch.worker', { name: b.worker.name || b.worker.masked_name }))
+            : h('span', { class: 'dispatch-unassigned badge badge-warn' }, t('bookings.unassigned'))),
+        late === 'missing' ? h('p', { class: 'late-note' }, badge(t('dispatch.not_checked_in'), 'danger'), ' ', t('dispatch.not_checked_in_text', { minutes: tolerance })) : null,
+        b.checked_in_at ? h('p', { class: 'muted' }, t('dispatch.checked_in_at', { at: fmtAt(b.checked_in_at) }), ' ', punctuality(b)) : null),
+      actions.length ? h('div', { class: 'dispatch-actions' }, actions) : null);
+  }
+
+  fill(slot, h('section', { class: 'page page-dispatch' },
+    pageHead(t('nav.dispatch'), t('dispatch.intro')), picker, msg, counts, list));
+  load();
+}
