@@ -44,6 +44,8 @@ SCHEMA(bookings_query, S_ENUM("status", 0, statuses), S_DATE("day", 0), S_TIME("
        S_INT("worker_id", 0, 1, INT64_MAX), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 
 #define MAX_BOOKING_SECS (31 * 86400)
+/* how far ahead a booking may start: a year */
+#define MAX_AHEAD_SECS (366 * 86400)
 /* a worker checks in at the door: at most two hours before the start */
 #define CHECKIN_EARLIEST_SECS (2 * 3600)
 
@@ -289,6 +291,10 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	}
 	if (in->start < clock_now()) {
 		FAULT(f, "start_in_past", "start");
+		return AJ_ERULE;
+	}
+	if (in->start > clock_now() + MAX_AHEAD_SECS) {
+		FAULT(f, "too_far_ahead", "start");
 		return AJ_ERULE;
 	}
 	int rc = store_begin(s);

@@ -101,6 +101,7 @@ static const struct {
 	{"item_inactive", "该服务项目已下架。", "This service item is no longer offered."},
 	{"start_in_past", "服务开始时间不能早于现在。", "The service cannot start in the past."},
 	{"period_too_long", "一次预约最长 31 天。", "A booking can last at most 31 days."},
+	{"too_far_ahead", "最多可预约一年以内的服务。", "A booking can start at most a year ahead."},
 	{"worker_not_of_company", "该家政服务员不是提供此服务企业的在职人员。", "This worker is not employed by the company offering the service."},
 	{"worker_not_eligible", "该家政服务员此时不能上岗服务。", "This worker may not serve at that time."},
 	{"worker_busy", "该家政服务员在此时段已有预约。", "This worker already has a booking at that time."},

@@ -361,6 +361,7 @@ static void test_lifecycle(void **state)
 	refused("POST", "/api/bookings", cust, book_body(hk_item, day_at(-1, 9), day_at(-1, 11), 0), 422, "start_in_past");
 	refused("POST", "/api/bookings", cust, book_body(hk_item, end, start, 0), 422, "invalid_period");
 	refused("POST", "/api/bookings", cust, book_body(hk_item, start, start + 40 * 86400, 0), 422, "period_too_long");
+	refused("POST", "/api/bookings", cust, book_body(hk_item, day_at(400, 9), day_at(400, 11), 0), 422, "too_far_ahead");
 	refused("POST", "/api/bookings", cust, book_body(999999, start, end, 0), 404, "not_found");
 	refused("POST", "/api/bookings", co1, book_body(hk_item, start, end, 0), 403, "forbidden");
 	refused("POST", "/api/bookings", NULL, book_body(hk_item, start, end, 0), 401, "unauthenticated");

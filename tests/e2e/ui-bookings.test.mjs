@@ -111,7 +111,7 @@ test('the catalogs name every code of services and bookings, in both languages',
     errors: ['worker_busy', 'worker_not_eligible', 'start_in_past', 'invalid_period', 'item_inactive',
       'worker_not_of_company', 'invalid_transition', 'checklist_incomplete', 'already_reviewed',
       'price_outside_guide', 'no_price_guide', 'category_inactive', 'indicator_unknown', 'invalid_range',
-      'code_taken', 'login_taken', 'too_early', 'not_started', 'no_worker', 'period_too_long', 'item_unknown',
+      'code_taken', 'login_taken', 'too_early', 'not_started', 'no_worker', 'period_too_long', 'too_far_ahead', 'item_unknown',
       'indicator_not_allowed', 'too_many_signups'],
   };
   const missing = [];
