@@ -224,19 +224,23 @@ static void booking_row_json(struct jw *w, struct stmt *st, int full_names, cons
 	jw_obj_end(w);
 }
 
+/* A booking as a list shows it: with the worker's full name, or masked. */
+static void list_row_full(struct jw *w, struct stmt *st)
+{
+	booking_row_json(w, st, 1, NULL);
+}
+
+static void list_row_masked(struct jw *w, struct stmt *st)
+{
+	booking_row_json(w, st, 0, NULL);
+}
+
 /* The audited state of a booking: never its address. */
 static int booking_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct stmt *st = store_sql(s, "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE b.id = $1");
 	stmt_bind_int(st, 1, id);
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW) {
-		struct jw w;
-		jw_init(&w, sb);
-		booking_row_json(&w, st, 1, NULL);
-	}
-	stmt_done(st);
-	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	return audit_row_state(st, list_row_full, sb);
 }
 
 /* ---- the two rules every placement obeys ---- */
@@ -965,14 +969,26 @@ void api_bookings_review(struct req *r)
 	reply_booking(r, r->id[0], 201, NULL);
 }
 
-static void list_row_full(struct jw *w, struct stmt *st)
-{
-	booking_row_json(w, st, 1, NULL);
-}
+/* Whose and which bookings a list shows (0 or NULL: any); $1 to $7 of LIST_WHERE. */
+struct list_filter {
+	int64_t customer, company, worker_user;
+	const char *status;
+	int64_t from, to, worker_id;
+};
+#define LIST_WHERE \
+	" WHERE ($1 = 0 OR b.customer_id = $1) AND ($2 = 0 OR b.company_id = $2) AND ($3 = 0 OR w.user_id = $3)" \
+	" AND ($4 = '' OR b.status = $4) AND ($5 = 0 OR b.start_at >= $5) AND ($6 = 0 OR b.start_at < $6)" \
+	" AND ($7 = 0 OR b.worker_id = $7)"
 
-static void list_row_masked(struct jw *w, struct stmt *st)
+static void bind_list_filter(struct stmt *st, const struct list_filter *lf)
 {
-	booking_row_json(w, st, 0, NULL);
+	stmt_bind_int(st, 1, lf->customer);
+	stmt_bind_int(st, 2, lf->company);
+	stmt_bind_int(st, 3, lf->worker_user);
+	stmt_bind_text(st, 4, lf->status ? lf->status : "");
+	stmt_bind_int(st, 5, lf->from);
+	stmt_bind_int(st, 6, lf->to);
+	stmt_bind_int(st, 7, lf->worker_id);
 }
 
 void api_bookings_list(struct req *r)
@@ -1000,39 +1016,22 @@ void api_bookings_list(struct req *r)
 		req_error(r, 403, "forbidden", NULL);
 		return;
 	}
-	const char *status = req_qstr(r, "status");
+	struct list_filter lf = {customer, company, worker_user, req_qstr(r, "status"), from, to,
+				 req_qint(r, "worker_id", 0)};
 	int64_t total = 0;
-	struct stmt *st = store_sql(r->store,
-		"SELECT count(*) FROM bookings b LEFT JOIN workers w ON w.id = b.worker_id"
-		" WHERE ($1 = 0 OR b.customer_id = $1) AND ($2 = 0 OR b.company_id = $2) AND ($3 = 0 OR w.user_id = $3)"
-		" AND ($4 = '' OR b.status = $4) AND ($5 = 0 OR b.start_at >= $5) AND ($6 = 0 OR b.start_at < $6)"
-		" AND ($7 = 0 OR b.worker_id = $7)");
-	stmt_bind_int(st, 1, customer);
-	stmt_bind_int(st, 2, company);
-	stmt_bind_int(st, 3, worker_user);
-	stmt_bind_text(st, 4, status ? status : "");
-	stmt_bind_int(st, 5, from);
-	stmt_bind_int(st, 6, to);
-	stmt_bind_int(st, 7, req_qint(r, "worker_id", 0));
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM bookings b LEFT JOIN workers w ON w.id = b.worker_id"
+					      LIST_WHERE);
+	bind_list_filter(st, &lf);
 	int rc = stmt_one_int(st, &total);
 	if (rc) {
 		req_fail(r, rc);
 		return;
 	}
 	st = store_sql(r->store,
-		"SELECT " BOOKING_COLUMNS BOOKING_FROM
-		" WHERE ($1 = 0 OR b.customer_id = $1) AND ($2 = 0 OR b.company_id = $2) AND ($3 = 0 OR w.user_id = $3)"
-		" AND ($4 = '' OR b.status = $4) AND ($5 = 0 OR b.start_at >= $5) AND ($6 = 0 OR b.start_at < $6)"
-		" AND ($7 = 0 OR b.worker_id = $7)"
+		"SELECT " BOOKING_COLUMNS BOOKING_FROM LIST_WHERE
 		" ORDER BY CASE WHEN $10 = 1 THEN -b.start_at ELSE b.start_at END, CASE WHEN $10 = 1 THEN -b.id ELSE b.id END"
 		" LIMIT $8 OFFSET $9");
-	stmt_bind_int(st, 1, customer);
-	stmt_bind_int(st, 2, company);
-	stmt_bind_int(st, 3, worker_user);
-	stmt_bind_text(st, 4, status ? status : "");
-	stmt_bind_int(st, 5, from);
-	stmt_bind_int(st, 6, to);
-	stmt_bind_int(st, 7, req_qint(r, "worker_id", 0));
+	bind_list_filter(st, &lf);
 	stmt_bind_int(st, 8, pg.per_page);
 	stmt_bind_int(st, 9, pg.offset);
 	const char *sort = req_qstr(r, "sort");

@@ -27,7 +27,7 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t worker_id, int64_t company_scope,
 		   struct elig_result *res, struct fault *f);
 
-enum booking_action { BA_CONFIRM, BA_CHECKIN, BA_CHECKOUT, BA_CANCEL, BA_NO_SHOW, BA_REVIEW };
+enum booking_action { BA_CONFIRM, BA_CHECKIN, BA_CHECKOUT, BA_CANCEL, BA_NO_SHOW };
 
 /* One answer to a category item. */
 struct answer {

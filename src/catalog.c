@@ -441,14 +441,7 @@ static int item_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct stmt *st = store_sql(s, "SELECT " ITEM_COLUMNS ITEM_FROM " WHERE si.id = $1");
 	stmt_bind_int(st, 1, id);
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW) {
-		struct jw w;
-		jw_init(&w, sb);
-		item_json(&w, st);
-	}
-	stmt_done(st);
-	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	return audit_row_state(st, item_json, sb);
 }
 
 /* Checks a price against the guide for the category and unit. */

@@ -48,14 +48,7 @@ static int check_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct stmt *st = store_sql(s, "SELECT " CHECK_COLUMNS CHECK_FROM " WHERE c.id = $1");
 	stmt_bind_int(st, 1, id);
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW) {
-		struct jw w;
-		jw_init(&w, sb);
-		check_json(&w, st);
-	}
-	stmt_done(st);
-	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	return audit_row_state(st, check_json, sb);
 }
 
 /* Who may record which kind: the association anything; company admins anything for their own

@@ -41,14 +41,7 @@ static int org_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct stmt *st = store_sql(s, "SELECT " ORG_COLUMNS " FROM orgs WHERE id = $1");
 	stmt_bind_int(st, 1, id);
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW) {
-		struct jw w;
-		jw_init(&w, sb);
-		org_json(&w, st);
-	}
-	stmt_done(st);
-	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	return audit_row_state(st, org_json, sb);
 }
 
 /* Upper-cases a code into buf and checks it. */

@@ -119,6 +119,18 @@ static void target_json(struct jw *w, const char *key, int percent)
 	jw_obj_end(w);
 }
 
+/* A month's counts v (reviewed, satisfied, completed, checked in, on time) as members, with whether
+ * satisfaction meets target (percent). */
+static void month_members(struct jw *w, const int64_t v[5], int target)
+{
+	jw_kint(w, "reviewed", v[0]);
+	jw_kint(w, "satisfied", v[1]);
+	jw_kint(w, "completed", v[2]);
+	jw_kbool(w, "meets_target", v[0] > 0 && v[1] * 100 >= (int64_t)target * v[0]);
+	jw_kint(w, "checked_in", v[3]);
+	jw_kint(w, "on_time", v[4]);
+}
+
 void api_public_satisfaction(struct req *r)
 {
 	int month = time_month(clock_now());
@@ -157,24 +169,14 @@ void api_public_satisfaction(struct req *r)
 			continue;
 		jw_obj(w);
 		jw_kref(w, "company", st, 0, 1);
-		jw_kint(w, "reviewed", v[0]);
-		jw_kint(w, "satisfied", v[1]);
-		jw_kint(w, "completed", v[2]);
-		jw_kbool(w, "meets_target", v[0] > 0 && v[1] * 100 >= (int64_t)sd.satisfaction_target * v[0]);
-		jw_kint(w, "checked_in", v[3]);
-		jw_kint(w, "on_time", v[4]);
+		month_members(w, v, sd.satisfaction_target);
 		jw_obj_end(w);
 	}
 	stmt_done(st);
 	jw_arr_end(w);
 	jw_key(w, "industry");
 	jw_obj(w);
-	jw_kint(w, "reviewed", sum[0]);
-	jw_kint(w, "satisfied", sum[1]);
-	jw_kint(w, "completed", sum[2]);
-	jw_kbool(w, "meets_target", sum[0] > 0 && sum[1] * 100 >= (int64_t)sd.satisfaction_target * sum[0]);
-	jw_kint(w, "checked_in", sum[3]);
-	jw_kint(w, "on_time", sum[4]);
+	month_members(w, sum, sd.satisfaction_target);
 	jw_obj_end(w);
 	jw_obj_end(w);
 	req_header_static(r, "Cache-Control", "public, max-age=60");

@@ -61,14 +61,7 @@ static int course_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct stmt *st = store_sql(s, "SELECT " COURSE_COLUMNS " FROM courses WHERE id = $1");
 	stmt_bind_int(st, 1, id);
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW) {
-		struct jw w;
-		jw_init(&w, sb);
-		course_json(&w, st);
-	}
-	stmt_done(st);
-	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	return audit_row_state(st, course_json, sb);
 }
 
 static int code_valid(const char *c)
@@ -252,14 +245,7 @@ static int session_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct stmt *st = store_sql(s, "SELECT " SESSION_COLUMNS SESSION_FROM " WHERE t.id = $1");
 	stmt_bind_int(st, 1, id);
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW) {
-		struct jw w;
-		jw_init(&w, sb);
-		session_json(&w, st);
-	}
-	stmt_done(st);
-	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	return audit_row_state(st, session_json, sb);
 }
 
 int training_session_create(struct store *s, const struct actor *a, int64_t course_id, int64_t org_id,

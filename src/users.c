@@ -82,14 +82,7 @@ static int user_state(struct store *s, int64_t id, int64_t org_scope, struct str
 				       " WHERE u.id = $1 AND ($2 = 0 OR u.org_id = $2)");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, org_scope);
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW) {
-		struct jw w;
-		jw_init(&w, sb);
-		user_json(&w, st);
-	}
-	stmt_done(st);
-	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	return audit_row_state(st, user_json, sb);
 }
 
 /* The state the audit chain records: the user as anyone allowed to see them sees them. */

@@ -10,6 +10,7 @@
 #include "../store/store.h"
 #include "../util/clock.h"
 #include "../util/digest.h"
+#include "../util/json_out.h"
 #include "../util/strbuf.h"
 
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -153,4 +154,16 @@ int audit_verify(struct store *s, struct audit_result *out)
 	}
 	stmt_done(st);
 	return rc < 0 ? rc : AJ_OK;
+}
+
+int audit_row_state(struct stmt *st, void (*row)(struct jw *w, struct stmt *st), struct strbuf *sb)
+{
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		struct jw w;
+		jw_init(&w, sb);
+		row(&w, st);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 }

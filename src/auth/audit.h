@@ -22,6 +22,12 @@ struct strbuf;
 int audit_commit(struct store *s, const struct actor *a, const char *action, const char *entity,
 		 int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb));
 
+struct stmt;
+struct jw;
+/* Writes the one row statement st finds, as row() writes it, into sb — an entity's state for
+ * audit_commit. AJ_ENOTFOUND when there is none. Finishes st. */
+int audit_row_state(struct stmt *st, void (*row)(struct jw *w, struct stmt *st), struct strbuf *sb);
+
 struct audit_result {
 	int ok;
 	int64_t entries;
