@@ -55,8 +55,8 @@ async function noWrite(fn) {
 const pad2 = (n) => String(n).padStart(2, '0');
 // Waits until the clock's second has changed (the store keeps times in whole seconds).
 async function nextSecond() {
-  const now = Math.floor(Date.now() / 1000);
-  while (Math.floor(Date.now() / 1000) === now) await new Promise((r) => setTimeout(r, 20));
+  const next = (Math.floor(Date.now() / 1000) + 1) * 1000 + 50;
+  await new Promise((r) => setTimeout(r, next - Date.now()));
 }
 
 // The reasons of a 422 requirements_unmet (beside the error envelope, like an import's errors).
