@@ -24,19 +24,29 @@ static const struct {
 	{"address_visible_hours", offsetof(struct standards, address_visible_hours), 0, 720},
 	{"satisfaction_target", offsetof(struct standards, satisfaction_target), 50, 100},
 	{"punctuality_target", offsetof(struct standards, punctuality_target), 50, 100},
+	{"complaint_feedback_hours", offsetof(struct standards, complaint_feedback_hours), 1, 720},
+	{"complaint_resolve_days", offsetof(struct standards, complaint_resolve_days), 1, 90},
+	{"complaint_reopen_days", offsetof(struct standards, complaint_reopen_days), 1, 90},
+	{"claim_decision_days", offsetof(struct standards, claim_decision_days), 1, 90},
+	{"claim_payment_days", offsetof(struct standards, claim_payment_days), 1, 90},
+	{"rectification_days", offsetof(struct standards, rectification_days), 1, 90},
+	{"spot_check_pass_score", offsetof(struct standards, spot_check_pass_score), 1, 100},
 };
 
 SCHEMA(standards_body, S_INT("health_valid_months", 0, 1, 60), S_INT("background_valid_months", 0, 1, 60),
        S_INT("refresher_grace_days", 0, 0, 90), S_INT("lapse_warning_days", 0, 0, 90),
        S_INT("training_pass_target", 0, 50, 100), S_INT("punctuality_tolerance_minutes", 0, 0, 120),
        S_INT("address_visible_hours", 0, 0, 720), S_INT("satisfaction_target", 0, 50, 100),
-       S_INT("punctuality_target", 0, 50, 100));
+       S_INT("punctuality_target", 0, 50, 100), S_INT("complaint_feedback_hours", 0, 1, 720),
+       S_INT("complaint_resolve_days", 0, 1, 90), S_INT("complaint_reopen_days", 0, 1, 90),
+       S_INT("claim_decision_days", 0, 1, 90), S_INT("claim_payment_days", 0, 1, 90),
+       S_INT("rectification_days", 0, 1, 90), S_INT("spot_check_pass_score", 0, 1, 100));
 
 static atomic_uint version = 1;
 
 static int load(struct store *s, struct standards *out)
 {
-	static const struct standards defaults = {12, 12, 30, 30, 98, 15, 24, 95, 98};
+	static const struct standards defaults = {12, 12, 30, 30, 98, 15, 24, 95, 98, 48, 7, 7, 7, 15, 15, 80};
 	*out = defaults;
 	struct stmt *st = store_sql(s, "SELECT key, value FROM standards");
 	int rc;

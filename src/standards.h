@@ -15,6 +15,13 @@ struct standards {
 	int address_visible_hours;  /* after completion, the address stays visible to worker and company */
 	int satisfaction_target;    /* percent */
 	int punctuality_target;     /* percent */
+	int complaint_feedback_hours; /* first feedback to the customer */
+	int complaint_resolve_days;
+	int complaint_reopen_days;  /* after a resolution, the customer may reopen */
+	int claim_decision_days;
+	int claim_payment_days;     /* after an approval */
+	int rectification_days;     /* after a failed spot check */
+	int spot_check_pass_score;  /* 0..100 */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not

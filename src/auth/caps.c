@@ -18,20 +18,23 @@ static const struct {
 					    C(WORKER_READ) | C(WORKER_MANAGE) | C(WORKER_REVOKE) |
 					    C(CHECK_RECORD) | C(TRAINING_DEFINE) | C(TRAINING_RUN) |
 					    C(TRAINING_ENROL) | C(TRAINING_REPORT) | C(CERT_MANAGE) |
-					    C(CATALOG_MANAGE) | C(SERVICE_MANAGE)},
-	[ROLE_CS_AGENT] = {"cs_agent", "association", C(SIGNED_IN) | C(ORG_READ) | C(WORKER_READ)},
+					    C(CATALOG_MANAGE) | C(SERVICE_MANAGE) | C(COMPLAINT_FILE) |
+					    C(COMPLAINT_HANDLE) | C(COMPLAINT_OVERSEE) | C(SAMPLING_MANAGE)},
+	[ROLE_CS_AGENT] = {"cs_agent", "association",
+			   C(SIGNED_IN) | C(ORG_READ) | C(WORKER_READ) | C(COMPLAINT_FILE) | C(COMPLAINT_HANDLE)},
 	[ROLE_COMPANY_ADMIN] = {"company_admin", "company",
 				C(SIGNED_IN) | C(USER_READ) | C(USER_MANAGE) | C(WORKER_READ) |
 					C(WORKER_MANAGE) | C(CHECK_RECORD) | C(TRAINING_ENROL) |
-					C(TRAINING_REPORT) | C(SERVICE_MANAGE) | C(BOOKING_DISPATCH)},
+					C(TRAINING_REPORT) | C(SERVICE_MANAGE) | C(BOOKING_DISPATCH) |
+					C(COMPLAINT_HANDLE)},
 	[ROLE_COMPANY_STAFF] = {"company_staff", "company",
 				C(SIGNED_IN) | C(WORKER_READ) | C(WORKER_MANAGE) | C(CHECK_RECORD) |
-					C(TRAINING_ENROL) | C(BOOKING_DISPATCH)},
+					C(TRAINING_ENROL) | C(BOOKING_DISPATCH) | C(COMPLAINT_HANDLE)},
 	[ROLE_TRAINER] = {"trainer", "training",
 			  C(SIGNED_IN) | C(TRAINING_RUN) | C(TRAINING_ENROL) | C(TRAINING_REPORT)},
-	[ROLE_INSPECTOR] = {"inspector", "inspection", C(SIGNED_IN)},
+	[ROLE_INSPECTOR] = {"inspector", "inspection", C(SIGNED_IN) | C(INSPECT)},
 	[ROLE_WORKER] = {"worker", "company", C(SIGNED_IN) | C(WORKER_READ)},
-	[ROLE_CUSTOMER] = {"customer", NULL, C(SIGNED_IN) | C(BOOKING_CREATE)},
+	[ROLE_CUSTOMER] = {"customer", NULL, C(SIGNED_IN) | C(BOOKING_CREATE) | C(COMPLAINT_FILE)},
 };
 
 static const char *const cap_names[CAP_COUNT] = {
@@ -55,6 +58,11 @@ static const char *const cap_names[CAP_COUNT] = {
 	[CAP_SERVICE_MANAGE] = "service.manage",
 	[CAP_BOOKING_CREATE] = "booking.create",
 	[CAP_BOOKING_DISPATCH] = "booking.dispatch",
+	[CAP_COMPLAINT_FILE] = "complaint.file",
+	[CAP_COMPLAINT_HANDLE] = "complaint.handle",
+	[CAP_COMPLAINT_OVERSEE] = "complaint.oversee",
+	[CAP_SAMPLING_MANAGE] = "sampling.manage",
+	[CAP_INSPECT] = "inspect",
 };
 
 caps_t role_caps(enum role r)

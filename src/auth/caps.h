@@ -38,6 +38,11 @@ enum cap {
 	CAP_SERVICE_MANAGE, /* a company's service items and prices */
 	CAP_BOOKING_CREATE, /* book a service */
 	CAP_BOOKING_DISPATCH, /* assign workers and run a company's bookings */
+	CAP_COMPLAINT_FILE, /* file a complaint (customers: their own; agents: for anyone) */
+	CAP_COMPLAINT_HANDLE, /* handle complaints and claims (companies: their own) */
+	CAP_COMPLAINT_OVERSEE, /* take over any complaint; record advance payments recovered */
+	CAP_SAMPLING_MANAGE, /* sampling plans and who inspects each sample */
+	CAP_INSPECT, /* carry out assigned spot checks */
 	CAP_COUNT
 };
 
