@@ -826,25 +826,11 @@ static void reply_booking(struct req *r, int64_t id, int status, const char *add
 		jw_arr_end(w);
 	}
 	jw_obj_end(w);
-	jw_key(w, "timeline");
-	jw_arr(w);
-	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), e.action, e.from_status, e.to_status,"
-				 " e.note, u.role FROM booking_events e LEFT JOIN users u ON u.id = e.actor_id"
+	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), u.role, e.action, e.from_status,"
+				 " e.to_status, e.note, 0 FROM booking_events e LEFT JOIN users u ON u.id = e.actor_id"
 				 " WHERE e.booking_id = $1 ORDER BY e.id");
 	stmt_bind_int(st, 1, id);
-	while (stmt_step(st) == STORE_ROW) {
-		jw_obj(w);
-		jw_ktime(w, "at", stmt_int(st, 0));
-		jw_kstr(w, "actor", stmt_text(st, 1));
-		jw_kstr(w, "actor_role", stmt_text(st, 6));
-		jw_kstr(w, "action", stmt_text(st, 2));
-		jw_kstr(w, "from", stmt_text(st, 3));
-		jw_kstr(w, "to", stmt_text(st, 4));
-		jw_kstr(w, "note", stmt_text(st, 5));
-		jw_obj_end(w);
-	}
-	stmt_done(st);
-	jw_arr_end(w);
+	jw_ktimeline(w, "timeline", st);
 	jw_obj_end(w);
 	req_send(r, status);
 }

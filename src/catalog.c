@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/audit.h"
+#include "disclosure.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "satisfaction.h"
@@ -709,6 +710,7 @@ void api_public_company(struct req *r)
 	jw_kint(w, "may_serve", ok);
 	jw_obj_end(w);
 	figures_json(r->store, FIGURES_COMPANY, r->id[0], w);
+	complaint_figures_json(r->store, r->id[0], w);
 	jw_obj_end(w);
 	req_header_static(r, "Cache-Control", "public, max-age=60");
 	req_send(r, 200);

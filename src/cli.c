@@ -19,6 +19,7 @@
 #include "certs.h"
 #include "http/schema.h"
 #include "import.h"
+#include "jobs.h"
 #include "demo.h"
 #include "http/pool.h"
 #include "http/router.h"
@@ -161,7 +162,9 @@ static const char serve_usage[] =
 	"  --utc-offset +HH:MM  zone of times in responses (default +08:00, Asia/Shanghai)\n"
 	"  --public-cache-ms N  serve a repeated anonymous public GET from memory for up to N ms while\n"
 	"                       nothing was written (default 1000; 0 turns it off)\n"
-	"  --keys FILE          the key file (default anjia.keys beside the database; made on first start)\n";
+	"  --keys FILE          the key file (default anjia.keys beside the database; made on first start)\n"
+	"  --jobs-interval N    run the deadline job (complaint and claim clocks, rectification orders)\n"
+	"                       every N seconds (default 60; 0 leaves it to `anjia jobs run`)\n";
 
 int cmd_serve(int argc, char **argv)
 {
@@ -172,11 +175,12 @@ int cmd_serve(int argc, char **argv)
 		{"access-log", required_argument, 0, 'a'}, {"trust-proxy", no_argument, 0, 't'},
 		{"timeout", required_argument, 0, 'T'}, {"max-fds", required_argument, 0, 'F'},
 		{"utc-offset", required_argument, 0, 'z'}, {"keys", required_argument, 0, 'k'},
-		{"public-cache-ms", required_argument, 0, 'C'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+		{"public-cache-ms", required_argument, 0, 'C'}, {"jobs-interval", required_argument, 0, 'J'},
+		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	char web_buf[4096];
 	const char *db = DEFAULT_DB, *web = NULL, *access = "-", *keys = NULL;
 	struct server_opts so = {"127.0.0.1", 8080, 0, 15, 16384, 4096, 10};
-	long v, workers = 2, cache_ms = 1000;
+	long v, workers = 2, cache_ms = 1000, jobs_every = 60;
 	int c, trust = 0, off;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -218,6 +222,10 @@ int cmd_serve(int argc, char **argv)
 		case 'k': keys = optarg; break;
 		case 'C':
 			if (parse_int_arg(optarg, 0, 60000, &cache_ms))
+				goto usage;
+			break;
+		case 'J':
+			if (parse_int_arg(optarg, 0, 86400, &jobs_every))
 				goto usage;
 			break;
 		case 'h': fputs(serve_usage, stdout); return 0;
@@ -264,7 +272,11 @@ int cmd_serve(int argc, char **argv)
 		web_free(app.web);
 		return 1;
 	}
+	struct jobs *jobs = jobs_every ? jobs_start(db, (int)jobs_every) : NULL;
+	if (jobs_every && !jobs)
+		log_warn("the deadline job could not start; run `anjia jobs run` from cron");
 	int rc = server_run(&app, &so);
+	jobs_stop(jobs);
 	pool_free(app.pool);
 	web_free(app.web);
 	log_info("stopped");
@@ -599,6 +611,41 @@ int cmd_audit(int argc, char **argv)
 		return 1;
 	}
 	printf("audit chain intact: %lld records\n", (long long)res.entries);
+	return 0;
+}
+
+/* ---- jobs run ---- */
+
+static const char jobs_usage[] =
+	"usage: anjia jobs run [--db PATH]\n"
+	"Runs the deadline job once: complaints and claims past a deadline are marked, escalated to the\n"
+	"association and notified; resolutions not reopened in time are closed; overdue rectification\n"
+	"orders are escalated. Running it again changes nothing. `serve` runs it every minute.\n";
+
+int cmd_jobs(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB;
+	if (argc < 2 || strcmp(argv[1], "run") != 0) {
+		int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
+		fputs(jobs_usage, help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	int p = parse_db_only(argc - 1, argv + 1, jobs_usage, &db);
+	if (p)
+		return p > 0 ? 0 : 2;
+	struct store *s = open_db(db, DB_MUST_EXIST);
+	if (!s)
+		return 1;
+	struct jobs_report r = {0};
+	int rc = jobs_run(s, &r);
+	store_close(s);
+	if (rc != AJ_OK) {
+		fprintf(stderr, "anjia: the deadline job failed; nothing of the failed part was written\n");
+		return 1;
+	}
+	printf("complaint clocks breached: %d\ncomplaints closed: %d\nclaims overdue: %d\n"
+	       "rectifications overdue: %d\n", r.complaints_breached, r.complaints_closed, r.claims_breached,
+	       r.rectifications_overdue);
 	return 0;
 }
 

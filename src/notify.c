@@ -2,6 +2,7 @@
 #include "notify.h"
 
 #include "anjia.h"
+#include "http/req.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -9,9 +10,7 @@ int notify(struct store *s, int64_t org_id, int64_t user_id, const char *topic, 
 	   const char *text_zh, const char *text_en)
 {
 	struct stmt *st = store_sql(s, "INSERT INTO outbox (created_at, org_id, user_id, topic, subject_kind, subject_id,"
-				       " text_zh, text_en) SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS"
-				       " (SELECT 1 FROM outbox WHERE topic = $4 AND subject_kind = $5 AND subject_id = $6"
-				       " AND coalesce(org_id, 0) = coalesce($2, 0) AND coalesce(user_id, 0) = coalesce($3, 0))");
+				       " text_zh, text_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
 	stmt_bind_int(st, 1, clock_now());
 	stmt_bind_id(st, 2, org_id);
 	stmt_bind_id(st, 3, org_id ? 0 : user_id);
@@ -43,4 +42,52 @@ int conduct_record(struct store *s, const char *subject, int64_t subject_id, con
 	stmt_bind_text(st, 6, note);
 	stmt_bind_int(st, 7, clock_now());
 	return stmt_exec(st);
+}
+
+/* ---- HTTP ---- */
+
+static void notice_row(struct jw *w, struct stmt *st, int en)
+{
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_ktime(w, "created_at", stmt_int(st, 1));
+	jw_kstr(w, "topic", stmt_text(st, 2));
+	jw_kstr(w, "subject_kind", stmt_text(st, 3));
+	jw_kint(w, "subject_id", stmt_int(st, 4));
+	jw_kstr(w, "text", stmt_text(st, en ? 6 : 5));
+	jw_ktime(w, "sent_at", stmt_int(st, 7));
+	jw_obj_end(w);
+}
+
+static void notice_row_zh(struct jw *w, struct stmt *st)
+{
+	notice_row(w, st, 0);
+}
+
+static void notice_row_en(struct jw *w, struct stmt *st)
+{
+	notice_row(w, st, 1);
+}
+
+/* The caller's notices: their own and their organisation's, newest first. */
+void api_notifications_list(struct req *r)
+{
+	struct page pg = req_page(r);
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM outbox WHERE user_id = $1 OR ($2 <> 0 AND org_id = $2)");
+	stmt_bind_int(st, 1, r->user.user_id);
+	stmt_bind_int(st, 2, r->user.org_id);
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT id, created_at, topic, subject_kind, subject_id, text_zh, text_en,"
+				 " coalesce(sent_at, 0) FROM outbox WHERE user_id = $1 OR ($2 <> 0 AND org_id = $2)"
+				 " ORDER BY id DESC LIMIT $3 OFFSET $4");
+	stmt_bind_int(st, 1, r->user.user_id);
+	stmt_bind_int(st, 2, r->user.org_id);
+	stmt_bind_int(st, 3, pg.per_page);
+	stmt_bind_int(st, 4, pg.offset);
+	req_reply_list(r, st, r->lang == LANG_EN ? notice_row_en : notice_row_zh, &pg, total);
 }

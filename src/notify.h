@@ -8,8 +8,8 @@
 struct store;
 
 /* A notice to every user of org_id (or, when org_id is 0, to user user_id) about subject
- * (kind "complaint", "claim" or "inspection", id), inside the caller's write. Idempotent: the same
- * topic about the same subject to the same recipient is written once. */
+ * (kind "complaint", "claim" or "inspection", id), inside the caller's write. Every event is its own
+ * notice; what must happen once (a breach) is guarded by its own mark, written in the same write. */
 int notify(struct store *s, int64_t org_id, int64_t user_id, const char *topic, const char *kind, int64_t id,
 	   const char *text_zh, const char *text_en);
 

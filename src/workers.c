@@ -38,7 +38,7 @@ SCHEMA(workers_query, S_STR("q", 0, 1, 20), S_ENUM("trade", 0, trade_codes), S_E
 
 /* ---- rules ---- */
 
-static int phone_valid(const char *p)
+int phone_valid(const char *p)
 {
 	if (!p || strlen(p) != 11 || p[0] != '1' || p[1] < '3' || p[1] > '9')
 		return 0;

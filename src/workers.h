@@ -60,6 +60,8 @@ int worker_private_json(struct store *s, int64_t id, int64_t at, struct jw *w);
 int worker_state(struct store *s, int64_t id, struct strbuf *sb);
 /* "张*华" from a full name, into out (n bytes). */
 void worker_mask_name(const char *name, char *out, size_t n);
+/* A mainland mobile number: 11 digits, 13x to 19x. */
+int phone_valid(const char *p);
 /* Whole years from a YYYY-MM-DD day (NULL: none) to today. */
 int worker_years_since(const char *date);
 /* Writes the array of the worker's trade codes. */

@@ -71,8 +71,8 @@ int audit_append(struct store *s, const struct actor *a, const char *action, con
 	return stmt_exec(st);
 }
 
-int audit_commit(struct store *s, const struct actor *a, const char *action, const char *entity,
-		 int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb))
+int audit_append_state(struct store *s, const struct actor *a, const char *action, const char *entity,
+		       int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb))
 {
 	struct strbuf sb;
 	strbuf_init(&sb, 1 << 20);
@@ -80,6 +80,13 @@ int audit_commit(struct store *s, const struct actor *a, const char *action, con
 	if (rc == AJ_OK)
 		rc = audit_append(s, a, action, entity, id, sb.buf, sb.len);
 	strbuf_free(&sb);
+	return rc;
+}
+
+int audit_commit(struct store *s, const struct actor *a, const char *action, const char *entity,
+		 int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb))
+{
+	int rc = audit_append_state(s, a, action, entity, id, state);
 	if (rc) {
 		store_rollback(s);
 		return rc;

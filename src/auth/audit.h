@@ -17,6 +17,10 @@ int audit_append(struct store *s, const struct actor *a, const char *action, con
 		 int64_t entity_id, const char *state, size_t state_len);
 
 struct strbuf;
+/* Appends the audit record of entity id's new state, as state() writes it, inside the caller's
+ * open write transaction: for a write that changes many entities before one commit. */
+int audit_append_state(struct store *s, const struct actor *a, const char *action, const char *entity,
+		       int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb));
 /* Ends a write: appends the audit record of entity id's new state — as state() writes it — and
  * commits; on any failure rolls the whole transaction back. */
 int audit_commit(struct store *s, const struct actor *a, const char *action, const char *entity,

@@ -184,6 +184,26 @@ int64_t req_int(struct req *r, const char *name, int64_t dflt)
 	return json_is_integer(v) ? json_integer_value(v) : dflt;
 }
 
+int req_blank(struct req *r, const char *name)
+{
+	const char *s = req_str(r, name);
+	return !s || !s[strspn(s, " \t\r\n")];
+}
+
+char *req_strings_json(struct req *r, const char *name)
+{
+	json_t *a = r->json ? json_object_get(r->json, name) : NULL;
+	struct strbuf sb;
+	struct jw w;
+	strbuf_init(&sb, 1 << 20);
+	jw_init(&w, &sb);
+	jw_arr(&w);
+	for (size_t i = 0; json_is_array(a) && i < json_array_size(a); i++)
+		jw_str(&w, json_string_value(json_array_get(a, i)));
+	jw_arr_end(&w);
+	return strbuf_detach(&sb, NULL);
+}
+
 int req_bool(struct req *r, const char *name, int dflt)
 {
 	json_t *v = r->json ? json_object_get(r->json, name) : NULL;
@@ -292,6 +312,26 @@ void req_reply_list(struct req *r, struct stmt *st, void (*row)(struct jw *w, st
 	}
 	req_list_end(r, pg, total);
 	req_send(r, 200);
+}
+
+void jw_ktimeline(struct jw *w, const char *key, struct stmt *st)
+{
+	jw_key(w, key);
+	jw_arr(w);
+	while (stmt_step(st) == STORE_ROW) {
+		jw_obj(w);
+		jw_ktime(w, "at", stmt_int(st, 0));
+		jw_kstr(w, "actor", stmt_text(st, 1));
+		jw_kstr(w, "actor_role", stmt_text(st, 2));
+		jw_kstr(w, "action", stmt_text(st, 3));
+		jw_kstr(w, "from", stmt_text(st, 4));
+		jw_kstr(w, "to", stmt_text(st, 5));
+		jw_kstr(w, "note", stmt_text(st, 6));
+		jw_kbool(w, "internal", (int)stmt_int(st, 7));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
 }
 
 void jw_kref(struct jw *w, const char *key, struct stmt *st, int id_col, int name_col)

@@ -133,6 +133,9 @@ void req_list_end(struct req *r, const struct page *pg, int64_t total);
 struct stmt;
 /* Writes key: {"id","name"} from two columns of the current row, or null when the id is NULL. */
 void jw_kref(struct jw *w, const char *key, struct stmt *st, int id_col, int name_col);
+/* "key": the events statement st finds (columns at, actor, actor's role, action, from, to, note,
+ * internal), oldest first; finishes st. */
+void jw_ktimeline(struct jw *w, const char *key, struct stmt *st);
 /* Answers a list: {"items":[row(w, st) for each row of st],"page",…,"total"} and finishes st;
  * a store failure midway answers 503 instead. */
 void req_reply_list(struct req *r, struct stmt *st, void (*row)(struct jw *w, struct stmt *st),
@@ -147,6 +150,10 @@ const char *req_str(struct req *r, const char *name);   /* NULL when absent or n
 int req_has(struct req *r, const char *name);
 int64_t req_int(struct req *r, const char *name, int64_t dflt);
 int req_bool(struct req *r, const char *name, int dflt);
+/* 1 when the body's string member is absent or only white space. */
+int req_blank(struct req *r, const char *name);
+/* The body's array of strings member as JSON this program wrote ("[]" when absent); free() it. */
+char *req_strings_json(struct req *r, const char *name);
 
 /* Runs work(r) on the worker pool with a connection of its own, then done(r) back on the
  * request's own thread. The handler returns at once after calling it. */

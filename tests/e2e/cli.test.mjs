@@ -1,5 +1,5 @@
 // Black-box tests of the anjia command line, on temporary databases: help and option handling,
-// migrate, demo, user add, org add, audit verify (and tampering found by it), backup.
+// migrate, demo, user add, org add, audit verify (and tampering found by it), backup, jobs run.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, existsSync, rmSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startServer, serveOn, login, anjia, DEMO_PASSWORD } from './lib/server.mjs';
 import { call, sqlite } from './lib/http.mjs';
 
-const COMMANDS = ['serve', 'migrate', 'demo', 'user', 'org', 'audit', 'backup', 'version', 'help'];
+const COMMANDS = ['serve', 'migrate', 'demo', 'user', 'org', 'audit', 'backup', 'jobs', 'version', 'help'];
 
 let dir;     // everything temporary
 let demoDb;  // a demo database, copied for tests that change it
@@ -82,7 +82,7 @@ describe('help and options', () => {
     }
     assert.equal(anjia(['version', '--help']).status, 0);
     // sub-command forms
-    for (const args of [['user', 'add', '--help'], ['org', 'add', '--help'], ['audit', 'verify', '--help']]) {
+    for (const args of [['user', 'add', '--help'], ['org', 'add', '--help'], ['audit', 'verify', '--help'], ['jobs', 'run', '--help']]) {
       const r = anjia(args);
       assert.equal(r.status, 0, args.join(' '));
       assert.match(r.stdout, /usage:/);
@@ -458,5 +458,45 @@ describe('backup', () => {
     const db = demoCopy();
     const r = anjia(['backup', '--db', db, '--to', join(dir, 'no-such-dir', 'x', 'y.bak')]);
     assert.notEqual(r.status, 0);
+  });
+});
+
+describe('jobs run', () => {
+  // The counts `anjia jobs run` prints, by their words.
+  function jobs(db) {
+    const r = anjia(['jobs', 'run', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    const count = (label) => Number((r.stdout.match(new RegExp(`${label}: (\\d+)`)) || [])[1]);
+    return { breached: count('complaint clocks breached'), closed: count('complaints closed'),
+      claims: count('claims overdue'), rectifications: count('rectifications overdue') };
+  }
+
+  test('a complaint whose 48 hours ran out is escalated once; a second run changes nothing', () => {
+    const db = demoCopy();
+    jobs(db); // whatever the demo left due by now
+    // a complaint filed three days ago, never answered
+    const now = Math.floor(Date.now() / 1000);
+    const company = sqlite(db, "SELECT id FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1").trim();
+    sqlite(db, `INSERT INTO complaints (tracking_no, channel, company_id, category, description, status, created_at,
+      month, feedback_due, resolve_due, contact_name) VALUES ('TS-CLI-1', 'phone', ${company}, 'quality', '未反馈',
+      'received', ${now - 3 * 86400}, 0, ${now - 86400}, ${now + 4 * 86400}, '测试')`);
+    const before = verifyCount(db);
+    const first = jobs(db);
+    assert.equal(first.breached, 1);
+    assert.equal(sqlite(db, "SELECT feedback_breached, escalated_at IS NOT NULL FROM complaints WHERE tracking_no = 'TS-CLI-1'").trim(), '1|1');
+    assert.equal(Number(sqlite(db, "SELECT count(*) FROM outbox WHERE topic = 'complaint_escalated' AND subject_id = (SELECT id FROM complaints WHERE tracking_no = 'TS-CLI-1')").trim()), 2);
+    const after = verifyCount(db);
+    assert.ok(after > before, 'the breach is in the audit chain');
+    const second = jobs(db);
+    assert.deepEqual(second, { breached: 0, closed: 0, claims: 0, rectifications: 0 });
+    assert.equal(verifyCount(db), after);
+  });
+
+  test('jobs without run, or on a missing database, fails without creating one', () => {
+    assert.equal(anjia(['jobs']).status, 2);
+    assert.equal(anjia(['jobs', 'walk']).status, 2);
+    const missing = join(dir, 'nothing-here.db');
+    assert.notEqual(anjia(['jobs', 'run', '--db', missing]).status, 0);
+    assert.equal(existsSync(missing), false);
   });
 });

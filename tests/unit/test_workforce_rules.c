@@ -118,7 +118,8 @@ static struct elig_facts good(int64_t at)
 	return f;
 }
 
-static const struct standards sd = {12, 12, 30, 30, 98, 15, 24, 95, 98};
+static const struct standards sd = {.health_valid_months = 12, .background_valid_months = 12,
+				    .refresher_grace_days = 30, .lapse_warning_days = 30, .training_pass_target = 98};
 
 /* Judges and returns the first reason, or "" when green. */
 static const char *judge(const struct elig_facts *f, int trade, int64_t at, enum elig_status expect)

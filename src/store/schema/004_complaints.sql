@@ -36,6 +36,8 @@ CREATE TABLE complaints (
   paused_secs         INTEGER NOT NULL DEFAULT 0,
   feedback_breached   INTEGER NOT NULL DEFAULT 0,
   resolve_breached    INTEGER NOT NULL DEFAULT 0,
+  feedback_in_time    INTEGER,                        -- settled at the first feedback
+  resolved_in_time    INTEGER,                        -- settled at the first resolution
   escalated_at        INTEGER,
   resolved_at         INTEGER,
   first_resolved_at   INTEGER,
@@ -109,8 +111,7 @@ CREATE TABLE outbox (
   subject_id    INTEGER NOT NULL,
   text_zh       TEXT NOT NULL,
   text_en       TEXT NOT NULL,
-  sent_at       INTEGER,
-  UNIQUE (topic, subject_kind, subject_id, org_id, user_id)
+  sent_at       INTEGER
 );
 CREATE INDEX outbox_org ON outbox (org_id, id);
 CREATE INDEX outbox_user ON outbox (user_id, id);

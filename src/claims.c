@@ -1,0 +1,405 @@
+/* claims.c — compensation claims: filed by the customer (or an agent for them), decided by whoever
+ * handles the complaint, paid by the payer decided (the association itself for an advance payment,
+ * which it later records as recovered). Each write is one transaction with the complaint's timeline
+ * event and the claim's audit record. */
+#include "claims.h"
+
+#include <string.h>
+
+#include "auth/audit.h"
+#include "complaints.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "notify.h"
+#include "standards.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+
+static const char *const payers[] = {"company", "worker", "insurer", "advance", NULL};
+
+/* a claim is at most a million yuan */
+#define CLAIM_MAX_FEN 100000000
+#define CLAIMS_PER_COMPLAINT 5
+
+SCHEMA(claim_body, S_INT("amount_fen", F_REQ, 1, CLAIM_MAX_FEN), S_TEXT("description", F_REQ, 2000),
+       S_STRS("evidence", F_NULL, 0, 10, 300, NULL));
+SCHEMA(decision_body, S_INT("approved_fen", F_REQ, 0, CLAIM_MAX_FEN), S_STR("reason", F_REQ, 2, 500),
+       S_ENUM("payer", F_NULL, payers));
+SCHEMA(payment_body, S_DATE("paid_on", F_REQ), S_INT("amount_fen", F_REQ, 1, CLAIM_MAX_FEN),
+       S_STR("reference", F_REQ, 2, 100));
+
+struct claim {
+	int64_t id, complaint_id, amount, approved;
+	char status[12], payer[12];
+};
+
+static int load(struct store *s, int64_t id, struct claim *c)
+{
+	struct stmt *st = store_sql(s, "SELECT id, complaint_id, amount_fen, coalesce(approved_fen, 0), status,"
+				       " coalesce(payer, '') FROM claims WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		c->id = stmt_int(st, 0);
+		c->complaint_id = stmt_int(st, 1);
+		c->amount = stmt_int(st, 2);
+		c->approved = stmt_int(st, 3);
+		str_copy(c->status, sizeof c->status, stmt_text(st, 4));
+		str_copy(c->payer, sizeof c->payer, stmt_text(st, 5));
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+#define CLAIM_COLUMNS \
+	"id, complaint_id, amount_fen, description, evidence, status, created_at, decision_due, coalesce(decided_at, 0)," \
+	" approved_fen, decision_reason, payer, coalesce(payment_due, 0), paid_on, paid_fen, payment_ref," \
+	" recovered_on, recovered_fen, recovery_ref, decision_breached, payment_breached"
+
+static void kint_or_null(struct jw *w, const char *key, struct stmt *st, int col)
+{
+	jw_key(w, key);
+	if (stmt_is_null(st, col))
+		jw_null(w);
+	else
+		jw_int(w, stmt_int(st, col));
+}
+
+static void claim_row(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kint(w, "complaint_id", stmt_int(st, 1));
+	jw_kint(w, "amount_fen", stmt_int(st, 2));
+	jw_kstr(w, "description", stmt_text(st, 3));
+	jw_key(w, "evidence");
+	const char *ev = stmt_text(st, 4);
+	jw_raw(w, ev ? ev : "[]", ev ? strlen(ev) : 2);
+	jw_kstr(w, "status", stmt_text(st, 5));
+	jw_ktime(w, "created_at", stmt_int(st, 6));
+	jw_ktime(w, "decision_due", stmt_int(st, 7));
+	jw_ktime(w, "decided_at", stmt_int(st, 8));
+	kint_or_null(w, "approved_fen", st, 9);
+	jw_kstr(w, "decision_reason", stmt_text(st, 10));
+	jw_kstr(w, "payer", stmt_text(st, 11));
+	jw_ktime(w, "payment_due", stmt_int(st, 12));
+	jw_kstr(w, "paid_on", stmt_text(st, 13));
+	kint_or_null(w, "paid_fen", st, 14);
+	jw_kstr(w, "payment_ref", stmt_text(st, 15));
+	jw_kstr(w, "recovered_on", stmt_text(st, 16));
+	kint_or_null(w, "recovered_fen", st, 17);
+	jw_kstr(w, "recovery_ref", stmt_text(st, 18));
+	jw_kbool(w, "decision_breached", (int)stmt_int(st, 19));
+	jw_kbool(w, "payment_breached", (int)stmt_int(st, 20));
+	jw_obj_end(w);
+}
+
+void claims_json(struct store *s, int64_t complaint_id, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT " CLAIM_COLUMNS " FROM claims WHERE complaint_id = $1 ORDER BY id");
+	stmt_bind_int(st, 1, complaint_id);
+	jw_arr(w);
+	while (stmt_step(st) == STORE_ROW)
+		claim_row(w, st);
+	stmt_done(st);
+	jw_arr_end(w);
+}
+
+static int claim_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT " CLAIM_COLUMNS " FROM claims WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	return audit_row_state(st, claim_row, sb);
+}
+
+/* ---- writes ---- */
+
+static int claim_file(struct store *s, const struct actor *a, const struct complaint *c, const struct claim_in *in,
+		      int64_t *id, struct fault *f)
+{
+	struct standards sd;
+	int64_t n = 0, now = clock_now();
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM claims WHERE complaint_id = $1");
+	stmt_bind_int(st, 1, c->id);
+	int rc = stmt_one_int(st, &n);
+	if (rc || (rc = standards_get(s, &sd)) != AJ_OK)
+		return rc;
+	if (n >= CLAIMS_PER_COMPLAINT) {
+		FAULT(f, "too_many_claims", NULL);
+		return AJ_ERULE;
+	}
+	st = store_sql(s, "INSERT INTO claims (complaint_id, amount_fen, description, evidence, status, created_at,"
+			  " created_by, decision_due) VALUES ($1, $2, $3, $4, 'claimed', $5, $6, $7) RETURNING id");
+	stmt_bind_int(st, 1, c->id);
+	stmt_bind_int(st, 2, in->amount);
+	stmt_bind_text(st, 3, in->text);
+	stmt_bind_text(st, 4, in->evidence);
+	stmt_bind_int(st, 5, now);
+	stmt_bind_id(st, 6, a->user_id);
+	stmt_bind_int(st, 7, now + (int64_t)sd.claim_decision_days * 86400);
+	if ((rc = stmt_one_int(st, id)) != AJ_OK)
+		return rc;
+	return notify(s, c->company_id, 0, "claim_filed", "claim", *id, "一件投诉提出了赔偿申请。",
+		      "A compensation claim was filed on a complaint.");
+}
+
+static int claim_decide(struct store *s, const struct actor *a, const struct complaint *c, const struct claim *cl,
+			const struct claim_in *in, struct fault *f)
+{
+	struct standards sd;
+	int64_t now = clock_now();
+	int rc = standards_get(s, &sd);
+	if (rc)
+		return rc;
+	if (in->amount > cl->amount) {
+		FAULT(f, "approved_above_claim", "approved_fen");
+		return AJ_ERULE;
+	}
+	if (in->amount > 0 && !in->payer) {
+		FAULT(f, "missing_field", "payer");
+		return AJ_EINVAL;
+	}
+	if (in->amount > 0 && strcmp(in->payer, "advance") == 0 && a->org_id != association_org(s)) {
+		FAULT(f, "advance_by_association", "payer");
+		return AJ_ERULE;
+	}
+	struct stmt *st = store_sql(s, "UPDATE claims SET status = $2, decided_at = $3, decided_by = $4, approved_fen = $5,"
+				       " decision_reason = $6, payer = $7, payment_due = $8 WHERE id = $1");
+	stmt_bind_int(st, 1, cl->id);
+	stmt_bind_text(st, 2, in->amount > 0 ? "approved" : "rejected");
+	stmt_bind_int(st, 3, now);
+	stmt_bind_id(st, 4, a->user_id);
+	stmt_bind_int(st, 5, in->amount);
+	stmt_bind_text(st, 6, in->text);
+	stmt_bind_text(st, 7, in->amount > 0 ? in->payer : NULL);
+	if (in->amount > 0)
+		stmt_bind_int(st, 8, now + (int64_t)sd.claim_payment_days * 86400);
+	else
+		stmt_bind_null(st, 8);
+	if ((rc = stmt_exec(st)) != AJ_OK || !c->customer_id)
+		return rc;
+	return notify(s, 0, c->customer_id, "claim_decided", "claim", cl->id, "您的赔偿申请已有决定。",
+		      "Your compensation claim has been decided.");
+}
+
+static int claim_pay(struct store *s, const struct actor *a, const struct complaint *c, const struct claim *cl,
+		     enum claim_action act, const struct claim_in *in, struct fault *f)
+{
+	int64_t day, now = clock_now();
+	if (parse_date(in->date, &day) != 0 || time_day_start(day) > now) {
+		FAULT(f, "date_in_future", "paid_on");
+		return AJ_ERULE;
+	}
+	if (act == CL_PAY && in->amount != cl->approved) {
+		FAULT(f, "amount_mismatch", "amount_fen");
+		return AJ_ERULE;
+	}
+	if (act == CL_RECOVER && in->amount > cl->approved) {
+		FAULT(f, "amount_mismatch", "amount_fen");
+		return AJ_ERULE;
+	}
+	struct stmt *st = act == CL_PAY
+		? store_sql(s, "UPDATE claims SET status = 'paid', paid_on = $2, paid_fen = $3, payment_ref = $4,"
+			       " paid_by = $5, paid_month = $6 WHERE id = $1")
+		: store_sql(s, "UPDATE claims SET status = 'recovered', recovered_on = $2, recovered_fen = $3,"
+			       " recovery_ref = $4 WHERE id = $1");
+	stmt_bind_int(st, 1, cl->id);
+	stmt_bind_text(st, 2, in->date);
+	stmt_bind_int(st, 3, in->amount);
+	stmt_bind_text(st, 4, in->reference);
+	if (act == CL_PAY) {
+		stmt_bind_int(st, 5, a->user_id);
+		stmt_bind_int(st, 6, time_month(time_day_start(day)));
+	}
+	int rc = stmt_exec(st);
+	if (rc || act != CL_PAY || !c->customer_id)
+		return rc;
+	return notify(s, 0, c->customer_id, "claim_paid", "claim", cl->id, "您的赔偿款已支付。",
+		      "Your compensation has been paid.");
+}
+
+/* Who may, and from which state, for each write on an existing claim. */
+static int claim_allowed(enum claim_action act, int part, const struct complaint *c, const struct claim *cl,
+			 struct fault *f)
+{
+	int who = act == CL_DECIDE ? complaint_handlers(c)
+		  : act == CL_PAY ? (strcmp(cl->payer, "advance") == 0 ? CP_ASSOCIATION : CP_COMPANY | CP_ASSOCIATION)
+				  : CP_ASSOCIATION;
+	const char *from = act == CL_DECIDE ? "claimed" : act == CL_PAY ? "approved" : "paid";
+	if (!(part & who)) {
+		FAULT(f, part & CP_COMPANY && act == CL_DECIDE ? "handled_by_association" : "forbidden", NULL);
+		return AJ_EDENIED;
+	}
+	if (strcmp(cl->status, from) != 0 || (act == CL_RECOVER && strcmp(cl->payer, "advance") != 0)) {
+		FAULT(f, "invalid_transition", "status");
+		return AJ_ECONFLICT;
+	}
+	return AJ_OK;
+}
+
+int claim_write(struct store *s, const struct actor *a, enum role role, enum claim_action act, int64_t id,
+		       const struct claim_in *in, int64_t *claim_id, struct fault *f)
+{
+	static const char *const actions[] = {"claim_file", "claim_decide", "claim_pay", "claim_recover"};
+	struct complaint c;
+	struct claim cl = {0};
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if (act == CL_FILE) {
+		rc = complaint_load(s, id, &c);
+	} else if ((rc = load(s, id, &cl)) == AJ_OK) {
+		rc = complaint_load(s, cl.complaint_id, &c);
+	}
+	if (rc)
+		goto fail;
+	int part = complaint_part(role, a, &c);
+	if (!part) {
+		rc = AJ_ENOTFOUND;
+		goto fail;
+	}
+	if (act == CL_FILE) {
+		if (!(part & (CP_CUSTOMER | CP_AGENT))) {
+			FAULT(f, "forbidden", NULL);
+			rc = AJ_EDENIED;
+			goto fail;
+		}
+		if (strcmp(c.status, "closed") == 0) {
+			FAULT(f, "invalid_transition", "status");
+			rc = AJ_ECONFLICT;
+			goto fail;
+		}
+		rc = claim_file(s, a, &c, in, claim_id, f);
+	} else if ((rc = claim_allowed(act, part, &c, &cl, f)) == AJ_OK) {
+		*claim_id = cl.id;
+		rc = act == CL_DECIDE ? claim_decide(s, a, &c, &cl, in, f) : claim_pay(s, a, &c, &cl, act, in, f);
+	}
+	if (rc)
+		goto fail;
+	char note[160];
+	snprintf(note, sizeof note, "#%lld %lld", (long long)*claim_id, (long long)in->amount);
+	if ((rc = complaint_event(s, a, c.id, actions[act], c.status, c.status, note, 0)) != AJ_OK ||
+	    (rc = audit_append_state(s, a, "complaint.claim", "complaint", c.id, complaint_state)) != AJ_OK)
+		goto fail;
+	char action[32];
+	snprintf(action, sizeof action, "claim.%s", actions[act] + 6);
+	return audit_commit(s, a, action, "claim", *claim_id, claim_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- the deadline job's part ---- */
+
+int claims_deadlines(struct store *s, int *breached)
+{
+	struct actor a = {0, 0, "jobs"};
+	int64_t now = clock_now();
+	*breached = 0;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	for (int payment = 0; payment < 2 && rc == AJ_OK; payment++) {
+		struct stmt *st = payment ? store_sql(s, "SELECT id, complaint_id FROM claims WHERE status = 'approved'"
+							 " AND payment_due < $1 AND payment_breached = 0 ORDER BY id LIMIT 1")
+					  : store_sql(s, "SELECT id, complaint_id FROM claims WHERE status = 'claimed'"
+							 " AND decision_due < $1 AND decision_breached = 0 ORDER BY id LIMIT 1");
+		for (;;) {
+			stmt_bind_int(st, 1, now);
+			int64_t id = 0, complaint = 0;
+			if ((rc = stmt_step(st)) == STORE_ROW) {
+				id = stmt_int(st, 0);
+				complaint = stmt_int(st, 1);
+			}
+			stmt_done(st);
+			if (rc != STORE_ROW)
+				break;
+			struct complaint c;
+			struct stmt *up = payment ? store_sql(s, "UPDATE claims SET payment_breached = 1 WHERE id = $1")
+						  : store_sql(s, "UPDATE claims SET decision_breached = 1 WHERE id = $1");
+			stmt_bind_int(up, 1, id);
+			if ((rc = stmt_exec(up)) != AJ_OK || (rc = complaint_load(s, complaint, &c)) != AJ_OK ||
+			    (rc = complaint_event(s, &a, complaint, payment ? "claim_payment_breached" : "claim_decision_breached",
+						  c.status, c.status, NULL, 0)) != AJ_OK ||
+			    (rc = complaint_escalate(s, &a, &c, payment ? "claim_payment_breached" : "claim_decision_breached",
+						     payment ? "赔偿未按期支付，已升级至协会。" : "赔偿申请未按期决定，已升级至协会。",
+						     payment ? "compensation not paid in time; escalated to the association."
+							     : "claim not decided in time; escalated to the association.")) != AJ_OK ||
+			    (rc = audit_append_state(s, &a, payment ? "claim.payment_breached" : "claim.decision_breached",
+						     "claim", id, claim_state)) != AJ_OK)
+				break;
+			(*breached)++;
+		}
+		if (rc == STORE_DONE)
+			rc = AJ_OK;
+	}
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s);
+}
+
+/* ---- HTTP ---- */
+
+static void reply_claim(struct req *r, int64_t claim_id, int status)
+{
+	struct stmt *st = store_sql(r->store, "SELECT " CLAIM_COLUMNS " FROM claims WHERE id = $1");
+	stmt_bind_int(st, 1, claim_id);
+	if (stmt_step(st) != STORE_ROW) {
+		stmt_done(st);
+		req_fail(r, AJ_ENOTFOUND);
+		return;
+	}
+	claim_row(req_jw(r), st);
+	stmt_done(st);
+	req_send(r, status);
+}
+
+static void write_claim(struct req *r, enum claim_action act)
+{
+	char *evidence = NULL;
+	struct claim_in in = {0};
+	in.amount = req_int(r, act == CL_DECIDE ? "approved_fen" : "amount_fen", 0);
+	in.text = req_str(r, act == CL_FILE ? "description" : "reason");
+	in.payer = req_str(r, "payer");
+	in.date = req_str(r, "paid_on");
+	in.reference = req_str(r, "reference");
+	if (act == CL_FILE) {
+		if (req_blank(r, "description")) {
+			req_error(r, 400, "too_short", "description");
+			return;
+		}
+		in.evidence = evidence = req_strings_json(r, "evidence");
+	}
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int64_t claim_id = 0;
+	int rc = claim_write(r->store, &a, r->user.role, act, r->id[0], &in, &claim_id, &f);
+	free(evidence);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_claim(r, claim_id, act == CL_FILE ? 201 : 200);
+}
+
+void api_claims_create(struct req *r)
+{
+	write_claim(r, CL_FILE);
+}
+
+void api_claims_decide(struct req *r)
+{
+	write_claim(r, CL_DECIDE);
+}
+
+void api_claims_pay(struct req *r)
+{
+	write_claim(r, CL_PAY);
+}
+
+void api_claims_recover(struct req *r)
+{
+	write_claim(r, CL_RECOVER);
+}

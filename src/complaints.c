@@ -1,0 +1,998 @@
+/* complaints.c — taking complaints day and night, their two clocks, handling them, showing them.
+ * Every move is checked against the complaint's state and the caller's part in it, and done in one
+ * transaction with its timeline event and audit record. */
+#include "complaints.h"
+
+#include <string.h>
+
+#include "auth/audit.h"
+#include "auth/keys.h"
+#include "claims.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "notify.h"
+#include "standards.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+#include "workers.h"
+
+static const char *const categories[] = {"quality", "safety", "privacy", "property_damage", "punctuality",
+					 "attitude", "price", "other", NULL};
+static const char *const channels[] = {"web", "phone", "walk_in", NULL};
+static const char *const findings[] = {"upheld", "partly_upheld", "not_upheld", NULL};
+static const char *const duties[] = {"complaints", "quality", "safety", "service", "training", "management", NULL};
+static const char *const list_statuses[] = {"open", "received", "in_progress", "waiting_customer", "resolved",
+					    "closed", NULL};
+static const char *const list_sorts[] = {"due", "-created", NULL};
+
+#define DESCRIPTION_MAX 2000
+#define EVIDENCE_MAX 10
+
+SCHEMA(complaint_body, S_INT("booking_id", F_NULL, 1, INT64_MAX), S_INT("company_id", F_NULL, 1, INT64_MAX),
+       S_INT("worker_id", F_NULL, 1, INT64_MAX), S_ENUM("category", F_REQ, categories),
+       S_TEXT("description", F_REQ, DESCRIPTION_MAX), S_STRS("evidence", F_NULL, 0, EVIDENCE_MAX, 300, NULL),
+       S_ENUM("channel", F_NULL, channels), S_INT("customer_id", F_NULL, 1, INT64_MAX),
+       S_STR("contact_name", F_NULL, 1, 50), S_STR("contact_phone", F_NULL, 11, 11));
+SCHEMA(responsible_body, S_STR("person", F_REQ, 2, 50), S_ENUM("duty", F_REQ, duties));
+SCHEMA(feedback_body, S_TEXT("text", F_REQ, 2000), S_BOOL("ask", F_NULL));
+SCHEMA(text_body, S_TEXT("text", F_REQ, 2000));
+SCHEMA(reason_body, S_STR("reason", F_REQ, 2, 200));
+SCHEMA(resolve_body, S_ENUM("finding", F_REQ, findings), S_TEXT("remedy", F_REQ, 2000));
+SCHEMA(accept_body, S_INT("rating", F_REQ, 1, 5), S_TEXT("comment", F_NULL, 500));
+SCHEMA(complaints_query, S_ENUM("status", 0, list_statuses), S_BOOL("escalated", 0),
+       S_INT("company_id", 0, 1, INT64_MAX), S_ENUM("sort", 0, list_sorts), S_INT("page", 0, 1, 1000000),
+       S_INT("per_page", 0, 1, 100));
+
+/* ---- the record and who has a part in it ---- */
+
+int complaint_load(struct store *s, int64_t id, struct complaint *c)
+{
+	struct stmt *st = store_sql(s, "SELECT id, coalesce(customer_id, 0), company_id, coalesce(worker_id, 0),"
+				       " coalesce(booking_id, 0), coalesce(taken_by, 0), coalesce(first_feedback_at, 0),"
+				       " coalesce(paused_at, 0), coalesce(reopen_until, 0), coalesce(escalated_at, 0), status,"
+				       " handler, tracking_no FROM complaints WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		c->id = stmt_int(st, 0);
+		c->customer_id = stmt_int(st, 1);
+		c->company_id = stmt_int(st, 2);
+		c->worker_id = stmt_int(st, 3);
+		c->booking_id = stmt_int(st, 4);
+		c->taken_by = stmt_int(st, 5);
+		c->first_feedback_at = stmt_int(st, 6);
+		c->paused_at = stmt_int(st, 7);
+		c->reopen_until = stmt_int(st, 8);
+		c->escalated_at = stmt_int(st, 9);
+		str_copy(c->status, sizeof c->status, stmt_text(st, 10));
+		str_copy(c->handler, sizeof c->handler, stmt_text(st, 11));
+		str_copy(c->tracking_no, sizeof c->tracking_no, stmt_text(st, 12));
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+int complaint_part(enum role role, const struct actor *a, const struct complaint *c)
+{
+	switch (role) {
+	case ROLE_CUSTOMER:
+		return c->customer_id && a->user_id == c->customer_id ? CP_CUSTOMER : 0;
+	case ROLE_COMPANY_ADMIN:
+	case ROLE_COMPANY_STAFF:
+		return a->org_id == c->company_id ? CP_COMPANY : 0;
+	case ROLE_CS_AGENT:
+		return CP_AGENT;
+	case ROLE_ASSOCIATION_ADMIN:
+		return CP_ASSOCIATION;
+	default:
+		return 0;
+	}
+}
+
+int complaint_handlers(const struct complaint *c)
+{
+	return strcmp(c->handler, "company") == 0 ? CP_COMPANY | CP_ASSOCIATION : CP_ASSOCIATION;
+}
+
+int complaint_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
+		    const char *to, const char *note, int internal)
+{
+	struct stmt *st = store_sql(s, "INSERT INTO complaint_events (complaint_id, at, actor_id, actor_label, action,"
+				       " from_status, to_status, note, internal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, clock_now());
+	stmt_bind_id(st, 3, a->user_id);
+	stmt_bind_text(st, 4, a->label ? a->label : "");
+	stmt_bind_text(st, 5, action);
+	stmt_bind_text(st, 6, from);
+	stmt_bind_text(st, 7, to);
+	stmt_bind_text(st, 8, note);
+	stmt_bind_int(st, 9, internal);
+	return stmt_exec(st);
+}
+
+int complaint_escalate(struct store *s, const struct actor *a, const struct complaint *c, const char *topic,
+		       const char *why_zh, const char *why_en)
+{
+	char zh[160], en[160];
+	snprintf(zh, sizeof zh, "投诉 %s：%s", c->tracking_no, why_zh);
+	snprintf(en, sizeof en, "Complaint %s: %s", c->tracking_no, why_en);
+	struct stmt *st = store_sql(s, "UPDATE complaints SET escalated_at = coalesce(escalated_at, $2) WHERE id = $1");
+	stmt_bind_int(st, 1, c->id);
+	stmt_bind_int(st, 2, clock_now());
+	int rc = stmt_exec(st);
+	if (rc == AJ_OK && !c->escalated_at)
+		rc = complaint_event(s, a, c->id, "escalate", c->status, c->status, why_en, 0);
+	if (rc == AJ_OK)
+		rc = notify(s, association_org(s), 0, topic, "complaint", c->id, zh, en);
+	if (rc == AJ_OK)
+		rc = notify(s, c->company_id, 0, topic, "complaint", c->id, zh, en);
+	return rc;
+}
+
+/* ---- JSON ---- */
+
+#define COMPLAINT_COLUMNS \
+	"c.id, c.tracking_no, c.status, c.category, c.description, c.evidence, c.channel, c.customer_id, cu.name," \
+	" c.contact_name, c.booking_id, c.company_id, o.name, c.worker_id, w.name, c.handler, c.responsible_person," \
+	" c.responsible_duty, c.created_at, c.feedback_due, c.resolve_due, coalesce(c.first_feedback_at, 0)," \
+	" coalesce(c.paused_at, 0), c.paused_secs, c.feedback_breached, c.resolve_breached," \
+	" coalesce(c.escalated_at, 0), coalesce(c.resolved_at, 0), c.finding, c.remedy, coalesce(c.reopen_until, 0)," \
+	" c.reopened, coalesce(c.closed_at, 0), c.closed_by, c.rating, c.rating_comment, c.taken_by, ta.name," \
+	" c.feedback_in_time, c.resolved_in_time, coalesce(b.start_at, 0), si.title"
+#define COMPLAINT_FROM \
+	" FROM complaints c LEFT JOIN users cu ON cu.id = c.customer_id JOIN orgs o ON o.id = c.company_id" \
+	" LEFT JOIN workers w ON w.id = c.worker_id LEFT JOIN users ta ON ta.id = c.taken_by" \
+	" LEFT JOIN bookings b ON b.id = c.booking_id LEFT JOIN service_items si ON si.id = b.service_item_id"
+
+static void kbool_or_null(struct jw *w, const char *key, struct stmt *st, int col)
+{
+	jw_key(w, key);
+	if (stmt_is_null(st, col))
+		jw_null(w);
+	else
+		jw_bool(w, (int)stmt_int(st, col));
+}
+
+/* The clock that runs now: feedback until the first feedback, then resolution; frozen while the
+ * complaint waits for the customer; none once resolved. */
+static void clock_json(struct jw *w, struct stmt *st)
+{
+	const char *status = stmt_text(st, 2);
+	jw_key(w, "clock");
+	if (strcmp(status, "resolved") == 0 || strcmp(status, "closed") == 0) {
+		jw_null(w);
+		return;
+	}
+	int feedback = stmt_int(st, 21) == 0;
+	int64_t due = stmt_int(st, feedback ? 19 : 20), paused = stmt_int(st, 22);
+	int64_t left = due - (paused ? paused : clock_now());
+	jw_obj(w);
+	jw_kstr(w, "name", feedback ? "feedback" : "resolve");
+	jw_ktime(w, "due", due);
+	jw_kint(w, "seconds_left", left);
+	jw_kbool(w, "paused", paused != 0);
+	jw_kbool(w, "breached", (int)stmt_int(st, feedback ? 24 : 25));
+	jw_obj_end(w);
+}
+
+/* The members of the complaint at the current row; full shows the worker's real name. */
+static void complaint_fields(struct jw *w, struct stmt *st, int full)
+{
+	char masked[96];
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kstr(w, "tracking_no", stmt_text(st, 1));
+	jw_kstr(w, "status", stmt_text(st, 2));
+	jw_kstr(w, "category", stmt_text(st, 3));
+	jw_kstr(w, "description", stmt_text(st, 4));
+	jw_key(w, "evidence");
+	const char *ev = stmt_text(st, 5);
+	jw_raw(w, ev ? ev : "[]", ev ? strlen(ev) : 2);
+	jw_kstr(w, "channel", stmt_text(st, 6));
+	jw_kref(w, "customer", st, 7, 8);
+	jw_kstr(w, "contact_name", stmt_text(st, 9));
+	jw_key(w, "booking");
+	if (stmt_is_null(st, 10)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 10));
+		jw_ktime(w, "start", stmt_int(st, 40));
+		jw_kstr(w, "title", stmt_text(st, 41));
+		jw_obj_end(w);
+	}
+	jw_kref(w, "company", st, 11, 12);
+	jw_key(w, "worker");
+	if (stmt_is_null(st, 13)) {
+		jw_null(w);
+	} else {
+		worker_mask_name(stmt_text(st, 14), masked, sizeof masked);
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 13));
+		jw_kstr(w, "name", full ? stmt_text(st, 14) : masked);
+		jw_kstr(w, "masked_name", masked);
+		jw_obj_end(w);
+	}
+	jw_kstr(w, "handler", stmt_text(st, 15));
+	jw_key(w, "responsible");
+	if (stmt_is_null(st, 16)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kstr(w, "person", stmt_text(st, 16));
+		jw_kstr(w, "duty", stmt_text(st, 17));
+		jw_obj_end(w);
+	}
+	jw_ktime(w, "created_at", stmt_int(st, 18));
+	jw_ktime(w, "feedback_due", stmt_int(st, 19));
+	jw_ktime(w, "resolve_due", stmt_int(st, 20));
+	jw_ktime(w, "first_feedback_at", stmt_int(st, 21));
+	jw_ktime(w, "paused_at", stmt_int(st, 22));
+	jw_kint(w, "paused_seconds", stmt_int(st, 23));
+	jw_kbool(w, "feedback_breached", (int)stmt_int(st, 24));
+	jw_kbool(w, "resolve_breached", (int)stmt_int(st, 25));
+	kbool_or_null(w, "feedback_in_time", st, 38);
+	kbool_or_null(w, "resolved_in_time", st, 39);
+	jw_ktime(w, "escalated_at", stmt_int(st, 26));
+	clock_json(w, st);
+	jw_ktime(w, "resolved_at", stmt_int(st, 27));
+	jw_kstr(w, "finding", stmt_text(st, 28));
+	jw_kstr(w, "remedy", stmt_text(st, 29));
+	jw_ktime(w, "reopen_until", stmt_int(st, 30));
+	jw_kint(w, "reopened", stmt_int(st, 31));
+	jw_ktime(w, "closed_at", stmt_int(st, 32));
+	jw_kstr(w, "closed_by", stmt_text(st, 33));
+	jw_key(w, "rating");
+	if (stmt_is_null(st, 34))
+		jw_null(w);
+	else
+		jw_int(w, stmt_int(st, 34));
+	jw_kstr(w, "rating_comment", stmt_text(st, 35));
+	jw_kref(w, "taken_by", st, 36, 37);
+}
+
+static void row_full(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	complaint_fields(w, st, 1);
+	jw_obj_end(w);
+}
+
+static void row_masked(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	complaint_fields(w, st, 0);
+	jw_obj_end(w);
+}
+
+int complaint_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT " COMPLAINT_COLUMNS COMPLAINT_FROM " WHERE c.id = $1");
+	stmt_bind_int(st, 1, id);
+	return audit_row_state(st, row_full, sb);
+}
+
+/* ---- intake ---- */
+
+
+/* Finds what the complaint is about: a booking (the customer's own, for a customer), else a
+ * worker (and their current company), else a company. */
+static int subject(struct store *s, enum role role, struct complaint_in *in, struct fault *f)
+{
+	if (in->booking_id) {
+		int64_t customer = 0, company = 0, worker = 0;
+		struct stmt *st = store_sql(s, "SELECT customer_id, company_id, coalesce(worker_id, 0) FROM bookings"
+					       " WHERE id = $1");
+		stmt_bind_int(st, 1, in->booking_id);
+		int rc = stmt_step(st);
+		if (rc == STORE_ROW) {
+			customer = stmt_int(st, 0);
+			company = stmt_int(st, 1);
+			worker = stmt_int(st, 2);
+		}
+		stmt_done(st);
+		if (rc == STORE_DONE || (rc == STORE_ROW && role == ROLE_CUSTOMER && customer != in->customer_id)) {
+			FAULT(f, "not_found", "booking_id");
+			return AJ_ENOTFOUND;
+		}
+		if (rc != STORE_ROW)
+			return rc;
+		if ((in->company_id && in->company_id != company) || (in->worker_id && in->worker_id != worker)) {
+			FAULT(f, "subject_mismatch", in->worker_id && in->worker_id != worker ? "worker_id" : "company_id");
+			return AJ_ERULE;
+		}
+		if (!in->customer_id)
+			in->customer_id = customer;
+		in->company_id = company;
+		in->worker_id = worker;
+		return AJ_OK;
+	}
+	if (in->worker_id) {
+		int64_t company = 0;
+		struct stmt *st = store_sql(s, "SELECT coalesce(company_id, 0) FROM workers WHERE id = $1");
+		stmt_bind_int(st, 1, in->worker_id);
+		int rc = stmt_one_int(st, &company);
+		if (rc == AJ_ENOTFOUND)
+			FAULT(f, "not_found", "worker_id");
+		if (rc)
+			return rc;
+		if (!company) {
+			FAULT(f, "worker_without_company", "worker_id");
+			return AJ_ERULE;
+		}
+		if (in->company_id && in->company_id != company) {
+			FAULT(f, "subject_mismatch", "company_id");
+			return AJ_ERULE;
+		}
+		in->company_id = company;
+		return AJ_OK;
+	}
+	if (!in->company_id) {
+		FAULT(f, "subject_required", "company_id");
+		return AJ_ERULE;
+	}
+	int64_t n = 0;
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM orgs WHERE id = $1 AND kind = 'company'");
+	stmt_bind_int(st, 1, in->company_id);
+	int rc = stmt_one_int(st, &n);
+	if (rc == AJ_OK && !n) {
+		FAULT(f, "not_found", "company_id");
+		rc = AJ_ENOTFOUND;
+	}
+	return rc;
+}
+
+int complaint_create(struct store *s, const struct actor *a, enum role role, struct complaint_in *in,
+			    int64_t *id, struct fault *f)
+{
+	struct standards sd;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = standards_get(s, &sd)) != AJ_OK || (rc = subject(s, role, in, f)) != AJ_OK)
+		goto fail;
+	if (role != ROLE_CUSTOMER && in->customer_id) {
+		int64_t n = 0;
+		struct stmt *st = store_sql(s, "SELECT count(*) FROM users WHERE id = $1 AND role = 'customer'");
+		stmt_bind_int(st, 1, in->customer_id);
+		if ((rc = stmt_one_int(st, &n)) != AJ_OK)
+			goto fail;
+		if (!n) {
+			FAULT(f, "not_found", "customer_id");
+			rc = AJ_ENOTFOUND;
+			goto fail;
+		}
+	}
+	int64_t now = clock_now(), next = 0;
+	if ((rc = stmt_one_int(store_sql(s, "SELECT coalesce(max(id), 0) + 1 FROM complaints"), &next)) != AJ_OK)
+		goto fail;
+	char day[11], tracking[24];
+	time_format_date(time_today(), day);
+	snprintf(tracking, sizeof tracking, "TS%.4s%.2s%.2s-%06lld", day, day + 5, day + 8, (long long)next);
+	char *phone = in->contact_phone ? keys_seal(in->contact_phone) : NULL;
+	struct stmt *st = store_sql(s,
+		"INSERT INTO complaints (id, tracking_no, customer_id, contact_name, contact_phone_sealed, channel, taken_by,"
+		" booking_id, company_id, worker_id, category, description, evidence, status, created_at, month,"
+		" feedback_due, resolve_due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received',"
+		" $14, $15, $16, $17)");
+	stmt_bind_int(st, 1, next);
+	stmt_bind_text(st, 2, tracking);
+	stmt_bind_id(st, 3, in->customer_id);
+	stmt_bind_text(st, 4, in->contact_name);
+	stmt_bind_text(st, 5, phone);
+	stmt_bind_text(st, 6, in->channel);
+	stmt_bind_id(st, 7, role == ROLE_CUSTOMER ? 0 : a->user_id);
+	stmt_bind_id(st, 8, in->booking_id);
+	stmt_bind_int(st, 9, in->company_id);
+	stmt_bind_id(st, 10, in->worker_id);
+	stmt_bind_text(st, 11, in->category);
+	stmt_bind_text(st, 12, in->description);
+	stmt_bind_text(st, 13, in->evidence);
+	stmt_bind_int(st, 14, now);
+	stmt_bind_int(st, 15, time_month(now));
+	stmt_bind_int(st, 16, now + (int64_t)sd.complaint_feedback_hours * 3600);
+	stmt_bind_int(st, 17, now + (int64_t)sd.complaint_resolve_days * 86400);
+	rc = stmt_exec(st);
+	free(phone);
+	if (rc)
+		goto fail;
+	*id = next;
+	char zh[120], en[120];
+	snprintf(zh, sizeof zh, "新投诉 %s，请在 %d 小时内首次反馈。", tracking, sd.complaint_feedback_hours);
+	snprintf(en, sizeof en, "New complaint %s: first feedback due within %d hours.", tracking,
+		 sd.complaint_feedback_hours);
+	if ((rc = complaint_event(s, a, next, "file", NULL, "received", in->channel, 0)) != AJ_OK ||
+	    (rc = notify(s, in->company_id, 0, "complaint_received", "complaint", next, zh, en)) != AJ_OK)
+		goto fail;
+	return audit_commit(s, a, "complaint.file", "complaint", next, complaint_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- moves ---- */
+
+static const char *const open_states[] = {"received", "in_progress", "waiting_customer", NULL};
+static const char *const not_closed[] = {"received", "in_progress", "waiting_customer", "resolved", NULL};
+static const char *const from_resolved[] = {"resolved", NULL};
+static const char *const from_handling[] = {"received", "in_progress", NULL};
+
+static const struct {
+	const char *action;
+	int allowed;              /* parts that may; CP_COMPANY only while the company handles it */
+	const char *const *from;
+} moves[] = {
+	[CA_RESPONSIBLE] = {"responsible", CP_COMPANY | CP_ASSOCIATION, not_closed},
+	[CA_FEEDBACK] = {"feedback", CP_COMPANY | CP_ASSOCIATION, from_handling},
+	[CA_ANSWER] = {"answer", CP_CUSTOMER | CP_AGENT, open_states},
+	[CA_NOTE] = {"note", CP_COMPANY | CP_AGENT | CP_ASSOCIATION, not_closed},
+	[CA_ESCALATE] = {"escalate", CP_AGENT | CP_ASSOCIATION, open_states},
+	[CA_TAKEOVER] = {"takeover", CP_ASSOCIATION, not_closed},
+	[CA_RESOLVE] = {"resolve", CP_COMPANY | CP_ASSOCIATION, open_states},
+	[CA_ACCEPT] = {"accept", CP_CUSTOMER | CP_AGENT, from_resolved},
+	[CA_REOPEN] = {"reopen", CP_CUSTOMER | CP_AGENT, from_resolved},
+};
+
+static int in_states(const char *status, const char *const *from)
+{
+	for (const char *const *p = from; *p; p++)
+		if (strcmp(status, *p) == 0)
+			return 1;
+	return 0;
+}
+
+/* Ends a pause: the time spent waiting for the customer moves both deadlines on. */
+static int resume_clocks(struct store *s, const struct complaint *c, int64_t now)
+{
+	if (!c->paused_at)
+		return AJ_OK;
+	struct stmt *st = store_sql(s, "UPDATE complaints SET paused_secs = paused_secs + ($2 - paused_at),"
+				       " feedback_due = CASE WHEN first_feedback_at IS NULL THEN feedback_due + ($2 - paused_at)"
+				       "   ELSE feedback_due END,"
+				       " resolve_due = resolve_due + ($2 - paused_at), paused_at = NULL WHERE id = $1");
+	stmt_bind_int(st, 1, c->id);
+	stmt_bind_int(st, 2, now);
+	return stmt_exec(st);
+}
+
+/* Stamps the first feedback and whether it came in time. */
+static int first_feedback(struct store *s, const struct complaint *c, int64_t now)
+{
+	if (c->first_feedback_at)
+		return AJ_OK;
+	struct stmt *st = store_sql(s, "UPDATE complaints SET first_feedback_at = $2,"
+				       " feedback_in_time = CASE WHEN $2 <= feedback_due THEN 1 ELSE 0 END WHERE id = $1");
+	stmt_bind_int(st, 1, c->id);
+	stmt_bind_int(st, 2, now);
+	return stmt_exec(st);
+}
+
+static int set_status(struct store *s, int64_t id, const char *to)
+{
+	struct stmt *st = store_sql(s, "UPDATE complaints SET status = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, to);
+	return stmt_exec(st);
+}
+
+static int to_customer(struct store *s, const struct complaint *c, const char *topic, const char *zh, const char *en)
+{
+	char tzh[200], ten[200];
+	if (!c->customer_id)
+		return AJ_OK;
+	snprintf(tzh, sizeof tzh, "投诉 %s：%s", c->tracking_no, zh);
+	snprintf(ten, sizeof ten, "Complaint %s: %s", c->tracking_no, en);
+	return notify(s, 0, c->customer_id, topic, "complaint", c->id, tzh, ten);
+}
+
+/* The move's own writes; c->status is the state it starts from. *to is the state it ends in. */
+static int apply(struct store *s, const struct actor *a, int part, struct complaint *c, enum complaint_action act,
+		 const struct move_in *in, const char **to, struct fault *f)
+{
+	struct standards sd;
+	int64_t now = clock_now();
+	int rc = standards_get(s, &sd);
+	if (rc)
+		return rc;
+	*to = c->status;
+	switch (act) {
+	case CA_RESPONSIBLE: {
+		struct stmt *st = store_sql(s, "UPDATE complaints SET responsible_person = $2, responsible_duty = $3"
+					       " WHERE id = $1");
+		stmt_bind_int(st, 1, c->id);
+		stmt_bind_text(st, 2, in->person);
+		stmt_bind_text(st, 3, in->duty);
+		return stmt_exec(st);
+	}
+	case CA_FEEDBACK:
+		*to = in->ask ? "waiting_customer" : "in_progress";
+		if ((rc = first_feedback(s, c, now)) != AJ_OK || (rc = set_status(s, c->id, *to)) != AJ_OK)
+			return rc;
+		if (in->ask) {
+			struct stmt *st = store_sql(s, "UPDATE complaints SET paused_at = $2 WHERE id = $1");
+			stmt_bind_int(st, 1, c->id);
+			stmt_bind_int(st, 2, now);
+			if ((rc = stmt_exec(st)) != AJ_OK)
+				return rc;
+		}
+		return to_customer(s, c, in->ask ? "complaint_question" : "complaint_feedback",
+				   in->ask ? "处理方有问题需要您答复，答复前时限暂停。" : "处理方给出了反馈。",
+				   in->ask ? "the handler asks you a question; the clock waits for your answer."
+					   : "the handler sent you feedback.");
+	case CA_ANSWER:
+		if (strcmp(c->status, "waiting_customer") != 0)
+			return AJ_OK;   /* more from the customer: no clock moves */
+		*to = "in_progress";
+		if ((rc = resume_clocks(s, c, now)) != AJ_OK || (rc = set_status(s, c->id, *to)) != AJ_OK)
+			return rc;
+		return notify(s, c->company_id, 0, "complaint_answered", "complaint", c->id, "客户已答复，时限恢复计时。",
+			      "The customer answered; the clock runs again.");
+	case CA_NOTE:
+		return part & CP_AGENT ? notify(s, c->company_id, 0, "complaint_chased", "complaint", c->id,
+						"客服中心催办了一件投诉。", "The service centre chased a complaint.")
+				       : AJ_OK;
+	case CA_ESCALATE:
+		if (c->escalated_at) {
+			FAULT(f, "already_escalated", "status");
+			return AJ_ECONFLICT;
+		}
+		return complaint_escalate(s, a, c, "complaint_escalated", "客服中心已将其升级至协会。",
+					  "escalated to the association by the service centre.");
+	case CA_TAKEOVER: {
+		if (strcmp(c->handler, "association") == 0) {
+			FAULT(f, "already_taken_over", "handler");
+			return AJ_ECONFLICT;
+		}
+		struct stmt *st = store_sql(s, "UPDATE complaints SET handler = 'association',"
+					       " escalated_at = coalesce(escalated_at, $2) WHERE id = $1");
+		stmt_bind_int(st, 1, c->id);
+		stmt_bind_int(st, 2, now);
+		if ((rc = stmt_exec(st)) != AJ_OK)
+			return rc;
+		return notify(s, c->company_id, 0, "complaint_taken_over", "complaint", c->id, "协会已接管一件投诉。",
+			      "The association took over a complaint.");
+	}
+	case CA_RESOLVE: {
+		*to = "resolved";
+		if ((rc = resume_clocks(s, c, now)) != AJ_OK || (rc = first_feedback(s, c, now)) != AJ_OK)
+			return rc;
+		struct stmt *st = store_sql(s,
+			"UPDATE complaints SET status = 'resolved', resolved_at = $2, finding = $3, remedy = $4,"
+			" reopen_until = $5, first_resolved_at = coalesce(first_resolved_at, $2),"
+			" resolved_in_time = coalesce(resolved_in_time, CASE WHEN $2 <= resolve_due THEN 1 ELSE 0 END)"
+			" WHERE id = $1");
+		stmt_bind_int(st, 1, c->id);
+		stmt_bind_int(st, 2, now);
+		stmt_bind_text(st, 3, in->finding);
+		stmt_bind_text(st, 4, in->text);
+		stmt_bind_int(st, 5, now + (int64_t)sd.complaint_reopen_days * 86400);
+		if ((rc = stmt_exec(st)) != AJ_OK)
+			return rc;
+		if (strcmp(in->finding, "not_upheld") != 0) {
+			const char *kind = strcmp(in->finding, "upheld") == 0 ? "complaint_upheld" : "complaint_partly_upheld";
+			if ((rc = conduct_record(s, "company", c->company_id, kind, "complaint", c->id, c->tracking_no)) != AJ_OK)
+				return rc;
+			if (c->worker_id &&
+			    (rc = conduct_record(s, "worker", c->worker_id, kind, "complaint", c->id, c->tracking_no)) != AJ_OK)
+				return rc;
+		}
+		return to_customer(s, c, "complaint_resolved", "已有处理结果，请确认或在期限内要求重新处理。",
+				   "resolved; accept it, or reopen it within the window.");
+	}
+	case CA_ACCEPT: {
+		*to = "closed";
+		struct stmt *st = store_sql(s, "UPDATE complaints SET status = 'closed', closed_at = $2, closed_by = 'customer',"
+					       " rating = $3, rating_comment = $4 WHERE id = $1");
+		stmt_bind_int(st, 1, c->id);
+		stmt_bind_int(st, 2, now);
+		stmt_bind_int(st, 3, in->rating);
+		stmt_bind_text(st, 4, in->text);
+		return stmt_exec(st);
+	}
+	case CA_REOPEN: {
+		if (now > c->reopen_until) {
+			FAULT(f, "reopen_window_closed", "status");
+			return AJ_ERULE;
+		}
+		*to = "in_progress";
+		struct stmt *st = store_sql(s, "UPDATE complaints SET status = 'in_progress', reopened = reopened + 1,"
+					       " resolved_at = NULL, finding = NULL, reopen_until = NULL, resolve_due = $2,"
+					       " resolve_breached = 0 WHERE id = $1");
+		stmt_bind_int(st, 1, c->id);
+		stmt_bind_int(st, 2, now + (int64_t)sd.complaint_resolve_days * 86400);
+		if ((rc = stmt_exec(st)) != AJ_OK)
+			return rc;
+		return notify(s, c->company_id, 0, "complaint_reopened", "complaint", c->id, "客户要求重新处理一件投诉。",
+			      "The customer reopened a complaint.");
+	}
+	}
+	return AJ_EINVAL;
+}
+
+int complaint_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum complaint_action act,
+			  const struct move_in *in, struct fault *f)
+{
+	struct complaint c;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = complaint_load(s, id, &c)) != AJ_OK)
+		goto fail;
+	int part = complaint_part(role, a, &c), allowed = moves[act].allowed;
+	if (allowed & CP_COMPANY && act != CA_NOTE)
+		allowed = (allowed & ~CP_COMPANY) | (complaint_handlers(&c) & CP_COMPANY);
+	if (!part) {
+		rc = AJ_ENOTFOUND;
+		goto fail;
+	}
+	if (!(part & allowed)) {
+		FAULT(f, part & CP_COMPANY && moves[act].allowed & CP_COMPANY ? "handled_by_association" : "forbidden", NULL);
+		rc = AJ_EDENIED;
+		goto fail;
+	}
+	if (!in_states(c.status, moves[act].from)) {
+		FAULT(f, "invalid_transition", "status");
+		rc = AJ_ECONFLICT;
+		goto fail;
+	}
+	const char *to;
+	char from[20];
+	str_copy(from, sizeof from, c.status);
+	if ((rc = apply(s, a, part, &c, act, in, &to, f)) != AJ_OK)
+		goto fail;
+	char note[2100];
+	const char *text = in->text;
+	if (act == CA_RESPONSIBLE) {
+		snprintf(note, sizeof note, "%s (%s)", in->person, in->duty);
+		text = note;
+	} else if (act == CA_RESOLVE) {
+		snprintf(note, sizeof note, "%s: %s", in->finding, in->text);
+		text = note;
+	} else if (act == CA_ACCEPT) {
+		snprintf(note, sizeof note, "%d/5%s%s", in->rating, in->text ? " " : "", in->text ? in->text : "");
+		text = note;
+	}
+	const char *action = act == CA_FEEDBACK && in->ask ? "ask" : moves[act].action;
+	if ((rc = complaint_event(s, a, id, action, from, to, text, act == CA_NOTE)) != AJ_OK)
+		goto fail;
+	char audit_action[32];
+	snprintf(audit_action, sizeof audit_action, "complaint.%s", action);
+	return audit_commit(s, a, audit_action, "complaint", id, complaint_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- the deadline job's part ---- */
+
+static int breach(struct store *s, const struct actor *a, int64_t id, int feedback)
+{
+	struct complaint c;
+	int rc = complaint_load(s, id, &c);
+	if (rc)
+		return rc;
+	struct stmt *st = feedback ? store_sql(s, "UPDATE complaints SET feedback_breached = 1, feedback_in_time = 0"
+						  " WHERE id = $1")
+				   : store_sql(s, "UPDATE complaints SET resolve_breached = 1,"
+						  " resolved_in_time = coalesce(resolved_in_time, 0) WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	if ((rc = stmt_exec(st)) != AJ_OK ||
+	    (rc = complaint_event(s, a, id, feedback ? "feedback_breached" : "resolve_breached", c.status, c.status,
+				  NULL, 0)) != AJ_OK)
+		return rc;
+	rc = feedback ? complaint_escalate(s, a, &c, "complaint_escalated", "首次反馈超时，已升级至协会。",
+					   "no feedback in time; escalated to the association.")
+		      : complaint_escalate(s, a, &c, "complaint_escalated", "处理超时，已升级至协会。",
+					   "not resolved in time; escalated to the association.");
+	if (rc == AJ_OK)
+		rc = audit_append_state(s, a, feedback ? "complaint.feedback_breached" : "complaint.resolve_breached",
+					"complaint", id, complaint_state);
+	return rc;
+}
+
+static int lapse(struct store *s, const struct actor *a, int64_t id)
+{
+	struct stmt *st = store_sql(s, "UPDATE complaints SET status = 'closed', closed_at = $2, closed_by = 'lapse'"
+				       " WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, clock_now());
+	int rc = stmt_exec(st);
+	if (rc == AJ_OK)
+		rc = complaint_event(s, a, id, "close", "resolved", "closed", "lapse", 0);
+	if (rc == AJ_OK)
+		rc = audit_append_state(s, a, "complaint.close", "complaint", id, complaint_state);
+	return rc;
+}
+
+/* The ids of one query, so the writes that follow do not run under an open read. */
+static int collect(struct stmt *st, int64_t now, int64_t **ids, int *n)
+{
+	int cap = 0, rc;
+	*n = 0;
+	*ids = NULL;
+	stmt_bind_int(st, 1, now);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			int64_t *grown = realloc(*ids, (size_t)cap * sizeof **ids);
+			if (!grown) {
+				stmt_done(st);
+				return AJ_ESTORE;
+			}
+			*ids = grown;
+		}
+		(*ids)[(*n)++] = stmt_int(st, 0);
+	}
+	stmt_done(st);
+	return rc < 0 ? rc : AJ_OK;
+}
+
+int complaints_deadlines(struct store *s, int *breached, int *closed)
+{
+	struct actor a = {0, 0, "jobs"};
+	int64_t now = clock_now(), *ids = NULL;
+	int n = 0;
+	*breached = *closed = 0;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	/* clocks that ran out while not waiting for the customer */
+	if ((rc = collect(store_sql(s, "SELECT id FROM complaints WHERE status IN ('received', 'in_progress')"
+				       " AND first_feedback_at IS NULL AND paused_at IS NULL AND feedback_due < $1"
+				       " AND feedback_breached = 0 ORDER BY id"), now, &ids, &n)) != AJ_OK)
+		goto fail;
+	for (int i = 0; i < n && rc == AJ_OK; i++)
+		rc = breach(s, &a, ids[i], 1);
+	*breached += n;
+	free(ids);
+	ids = NULL;
+	if (rc || (rc = collect(store_sql(s, "SELECT id FROM complaints WHERE status IN ('received', 'in_progress')"
+					     " AND paused_at IS NULL AND resolve_due < $1 AND resolve_breached = 0 ORDER BY id"),
+				now, &ids, &n)) != AJ_OK)
+		goto fail;
+	for (int i = 0; i < n && rc == AJ_OK; i++)
+		rc = breach(s, &a, ids[i], 0);
+	*breached += n;
+	free(ids);
+	ids = NULL;
+	/* resolutions the customer let stand */
+	if (rc || (rc = collect(store_sql(s, "SELECT id FROM complaints WHERE status = 'resolved' AND reopen_until < $1"
+					     " ORDER BY id"), now, &ids, &n)) != AJ_OK)
+		goto fail;
+	for (int i = 0; i < n && rc == AJ_OK; i++)
+		rc = lapse(s, &a, ids[i]);
+	*closed = n;
+	free(ids);
+	if (rc)
+		goto fail;
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- HTTP ---- */
+
+static int full_names(struct req *r)
+{
+	return r->user.role != ROLE_CUSTOMER;
+}
+
+static void reply_complaint(struct req *r, int64_t id, int status);
+
+void api_complaints_create(struct req *r)
+{
+	enum role role = r->user.role;
+	struct complaint_in in = {req_int(r, "booking_id", 0), req_int(r, "company_id", 0), req_int(r, "worker_id", 0),
+				  req_int(r, "customer_id", 0), req_str(r, "category"), req_str(r, "description"),
+				  req_str(r, "channel"), req_str(r, "contact_name"), req_str(r, "contact_phone"), NULL};
+	if (req_blank(r, "description")) {
+		req_error(r, 400, "too_short", "description");
+		return;
+	}
+	if (role == ROLE_CUSTOMER) {
+		/* a customer complains for themself, on the web */
+		const char *extra = in.customer_id ? "customer_id" : in.contact_name ? "contact_name"
+				    : in.contact_phone ? "contact_phone" : in.channel && strcmp(in.channel, "web") ? "channel"
+				    : NULL;
+		if (extra) {
+			req_error(r, 400, "agent_only", extra);
+			return;
+		}
+		in.customer_id = r->user.user_id;
+		in.channel = "web";
+	} else {
+		/* an agent takes it by phone or in person, for a customer with or without an account */
+		if (!in.channel)
+			in.channel = "phone";
+		if (!in.customer_id && !in.contact_name && !in.booking_id) {
+			req_error(r, 400, "missing_field", "contact_name");
+			return;
+		}
+		if (in.contact_phone && !phone_valid(in.contact_phone)) {
+			req_error(r, 400, "invalid_phone", "contact_phone");
+			return;
+		}
+	}
+	char *evidence = req_strings_json(r, "evidence");
+	in.evidence = evidence;
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int64_t id = 0;
+	int rc = complaint_create(r->store, &a, role, &in, &id, &f);
+	free(evidence);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_complaint(r, id, 201);
+}
+
+static void move(struct req *r, enum complaint_action act)
+{
+	const char *key = act == CA_RESOLVE ? "remedy"
+			  : act == CA_ESCALATE || act == CA_TAKEOVER || act == CA_REOPEN ? "reason"
+			  : act == CA_ACCEPT ? "comment" : "text";
+	struct move_in in = {req_str(r, key), req_str(r, "person"), req_str(r, "duty"), req_str(r, "finding"),
+			     req_bool(r, "ask", 0), (int)req_int(r, "rating", 0)};
+	if (act != CA_ACCEPT && act != CA_RESPONSIBLE && req_blank(r, key)) {
+		req_error(r, 400, "too_short", key);
+		return;
+	}
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int rc = complaint_move(r->store, &a, r->user.role, r->id[0], act, &in, &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_complaint(r, r->id[0], 200);
+}
+
+void api_complaints_responsible(struct req *r)
+{
+	move(r, CA_RESPONSIBLE);
+}
+
+void api_complaints_feedback(struct req *r)
+{
+	move(r, CA_FEEDBACK);
+}
+
+void api_complaints_answer(struct req *r)
+{
+	move(r, CA_ANSWER);
+}
+
+void api_complaints_note(struct req *r)
+{
+	move(r, CA_NOTE);
+}
+
+void api_complaints_escalate(struct req *r)
+{
+	move(r, CA_ESCALATE);
+}
+
+void api_complaints_takeover(struct req *r)
+{
+	move(r, CA_TAKEOVER);
+}
+
+void api_complaints_resolve(struct req *r)
+{
+	move(r, CA_RESOLVE);
+}
+
+void api_complaints_accept(struct req *r)
+{
+	move(r, CA_ACCEPT);
+}
+
+void api_complaints_reopen(struct req *r)
+{
+	move(r, CA_REOPEN);
+}
+
+void api_complaints_get(struct req *r)
+{
+	struct complaint c;
+	struct actor a = req_actor(r);
+	int rc = complaint_load(r->store, r->id[0], &c);
+	if (rc == AJ_OK && !complaint_part(r->user.role, &a, &c))
+		rc = AJ_ENOTFOUND;
+	if (rc)
+		req_fail(r, rc);
+	else
+		reply_complaint(r, r->id[0], 200);
+}
+
+/* The complaint with its timeline (internal events not for the customer), its claims and, for
+ * those who handle it, the contact phone. */
+static void reply_complaint(struct req *r, int64_t id, int status)
+{
+	struct stmt *st = store_sql(r->store, "SELECT " COMPLAINT_COLUMNS ", c.contact_phone_sealed" COMPLAINT_FROM
+					      " WHERE c.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc != STORE_ROW) {
+		stmt_done(st);
+		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
+		return;
+	}
+	int customer = r->user.role == ROLE_CUSTOMER;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	complaint_fields(w, st, full_names(r));
+	char phone[64] = "";
+	if (!customer && !stmt_is_null(st, 42) && keys_unseal(stmt_text(st, 42), phone, sizeof phone) == 0)
+		jw_kstr(w, "contact_phone", phone);
+	stmt_done(st);
+	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), u.role, e.action, e.from_status,"
+				 " e.to_status, e.note, e.internal FROM complaint_events e LEFT JOIN users u ON u.id = e.actor_id"
+				 " WHERE e.complaint_id = $1 AND ($2 = 0 OR e.internal = 0) ORDER BY e.id");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, customer);
+	jw_ktimeline(w, "timeline", st);
+	jw_key(w, "claims");
+	claims_json(r->store, id, w);
+	jw_obj_end(w);
+	req_send(r, status);
+}
+
+/* $1 customer, $2 company, $3 status ('' any, 'open'), $4 escalated only, $5 company filter */
+#define LIST_WHERE \
+	" WHERE ($1 = 0 OR c.customer_id = $1) AND ($2 = 0 OR c.company_id = $2)" \
+	" AND ($3 = '' OR c.status = $3 OR ($3 = 'open' AND c.status IN ('received', 'in_progress', 'waiting_customer')))" \
+	" AND ($4 = 0 OR c.escalated_at IS NOT NULL) AND ($5 = 0 OR c.company_id = $5)"
+
+static void bind_list(struct stmt *st, int64_t customer, int64_t company, const char *status, int escalated,
+		      int64_t company_filter)
+{
+	stmt_bind_int(st, 1, customer);
+	stmt_bind_int(st, 2, company);
+	stmt_bind_text(st, 3, status ? status : "");
+	stmt_bind_int(st, 4, escalated);
+	stmt_bind_int(st, 5, company_filter);
+}
+
+void api_complaints_list(struct req *r)
+{
+	int64_t customer = 0, company = 0;
+	switch (r->user.role) {
+	case ROLE_CUSTOMER: customer = r->user.user_id; break;
+	case ROLE_COMPANY_ADMIN:
+	case ROLE_COMPANY_STAFF: company = r->user.org_id; break;
+	case ROLE_CS_AGENT:
+	case ROLE_ASSOCIATION_ADMIN: break;
+	default:
+		req_error(r, 403, "forbidden", NULL);
+		return;
+	}
+	struct page pg = req_page(r);
+	const char *status = req_qstr(r, "status"), *sort = req_qstr(r, "sort");
+	const char *esc = req_qstr(r, "escalated");
+	int escalated = esc && (strcmp(esc, "true") == 0 || strcmp(esc, "1") == 0);
+	int64_t company_filter = req_qint(r, "company_id", 0), total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM complaints c" LIST_WHERE);
+	bind_list(st, customer, company, status, escalated, company_filter);
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	/* the queue: breached first, then by the time left on the running clock; newest first on request */
+	st = store_sql(r->store,
+		"SELECT " COMPLAINT_COLUMNS COMPLAINT_FROM LIST_WHERE
+		" ORDER BY CASE WHEN $8 = 1 THEN 0 WHEN c.status IN ('resolved', 'closed') THEN 2"
+		"   WHEN c.feedback_breached = 1 OR c.resolve_breached = 1 THEN 0 ELSE 1 END,"
+		" CASE WHEN $8 = 1 THEN -c.created_at WHEN c.status IN ('resolved', 'closed') THEN -c.created_at"
+		"   ELSE (CASE WHEN c.first_feedback_at IS NULL THEN c.feedback_due ELSE c.resolve_due END)"
+		"     - coalesce(c.paused_at, $9) END, c.id DESC"
+		" LIMIT $6 OFFSET $7");
+	bind_list(st, customer, company, status, escalated, company_filter);
+	stmt_bind_int(st, 6, pg.per_page);
+	stmt_bind_int(st, 7, pg.offset);
+	stmt_bind_int(st, 8, sort && strcmp(sort, "-created") == 0);
+	stmt_bind_int(st, 9, clock_now());
+	req_reply_list(r, st, full_names(r) ? row_full : row_masked, &pg, total);
+}

@@ -1,0 +1,69 @@
+/* complaints.h — complaints: intake from any channel, the feedback and resolution clocks (paused
+ * only while the complaint waits for the customer), handling by the company or the association,
+ * the customer's acceptance, reopening and rating. Claims (claims.c) live inside a complaint. */
+#ifndef COMPLAINTS_H
+#define COMPLAINTS_H
+
+#include <stdint.h>
+
+#include "anjia.h"
+#include "auth/caps.h"
+
+struct store;
+struct strbuf;
+
+/* A complaint as the rules about it need it. */
+struct complaint {
+	int64_t id, customer_id, company_id, worker_id, booking_id;
+	int64_t taken_by, first_feedback_at, paused_at, reopen_until, escalated_at;
+	char status[20], handler[12], tracking_no[24];
+};
+
+/* The parts someone can have in a complaint. */
+enum { CP_CUSTOMER = 1, CP_COMPANY = 2, CP_AGENT = 4, CP_ASSOCIATION = 8 };
+
+int complaint_load(struct store *s, int64_t id, struct complaint *c);
+int complaint_part(enum role role, const struct actor *a, const struct complaint *c);
+/* CP_COMPANY while the company handles it, and the association always: who decides. */
+int complaint_handlers(const struct complaint *c);
+/* A timeline event of complaint id (internal: hidden from the customer), inside the caller's write. */
+int complaint_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
+		    const char *to, const char *note, int internal);
+/* Escalates to the association's queue (once) and tells it why, inside the caller's write. */
+int complaint_escalate(struct store *s, const struct actor *a, const struct complaint *c, const char *topic,
+		       const char *why_zh, const char *why_en);
+/* The audited state of a complaint. */
+int complaint_state(struct store *s, int64_t id, struct strbuf *sb);
+
+/* What a complaint is about and who made it; the subject is completed from the booking or the
+ * worker. evidence is a JSON array this program wrote. */
+struct complaint_in {
+	int64_t booking_id, company_id, worker_id, customer_id;
+	const char *category, *description, *channel, *contact_name, *contact_phone;
+	const char *evidence;   /* a JSON array this program wrote */
+};
+/* Files a complaint (customer_id, for a customer, is themself): its tracking number and both
+ * deadlines at once, the company notified. Refusals set *f. */
+int complaint_create(struct store *s, const struct actor *a, enum role role, struct complaint_in *in,
+		     int64_t *id, struct fault *f);
+
+enum complaint_action { CA_RESPONSIBLE, CA_FEEDBACK, CA_ANSWER, CA_NOTE, CA_ESCALATE, CA_TAKEOVER, CA_RESOLVE,
+			CA_ACCEPT, CA_REOPEN };
+
+/* What a move carries: text is the feedback, answer, note, remedy, reason or comment. */
+struct move_in {
+	const char *text;       /* feedback, answer, note, remedy, reason or comment */
+	const char *person, *duty, *finding;
+	int ask, rating;
+};
+
+/* One move by someone with a part in complaint id: 404 without a part, 403 for a part that may not
+ * make it, 409 from a state it does not start from. */
+int complaint_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum complaint_action act,
+		   const struct move_in *in, struct fault *f);
+
+/* The deadline job's part: breaches of the feedback and resolution clocks escalate; resolutions
+ * whose reopening window passed close. One write; running it again changes nothing. */
+int complaints_deadlines(struct store *s, int *breached, int *closed);
+
+#endif

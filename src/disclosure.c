@@ -1,0 +1,235 @@
+/* disclosure.c — the public complaint-handling and spot-check figures. A complaint counts in the
+ * month it was received; compensation in the month it was paid; a spot check in the month its result
+ * was recorded. Feedback and resolution are "settled" once given or overdue, so a month still
+ * running is not shown worse than it is. */
+#include "disclosure.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "anjia.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "standards.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+
+SCHEMA(complaint_figures_query, S_STR("month", 0, 7, 7), S_INT("company_id", 0, 1, INT64_MAX));
+
+#define PROFILE_MONTHS 6
+
+enum {
+	F_RECEIVED, F_FEEDBACK_SETTLED, F_FEEDBACK_IN_TIME, F_RESOLVE_SETTLED, F_RESOLVED_IN_TIME, F_UPHELD,
+	F_PARTLY_UPHELD, F_NOT_UPHELD, F_ESCALATED, F_RATED, F_RATING_TOTAL, F_CLAIMS_PAID, F_PAID_FEN,
+	F_SPOT_CHECKS, F_SPOT_PASSED, F_SPOT_SCORE_TOTAL, F_COUNT
+};
+
+static const char *const names[F_COUNT] = {
+	"received", "feedback_settled", "feedback_in_time", "resolve_settled", "resolved_in_time", "upheld",
+	"partly_upheld", "not_upheld", "escalated", "rated", "rating_total", "claims_paid", "compensation_paid_fen",
+	"spot_checks", "spot_checks_passed", "spot_check_score_total",
+};
+
+struct cell {
+	int64_t company;
+	int month;
+	int64_t v[F_COUNT];
+};
+
+struct cells {
+	struct cell *c;
+	size_t n, cap;
+};
+
+static struct cell *cell_at(struct cells *cs, int64_t company, int month)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->c[i].company == company && cs->c[i].month == month)
+			return &cs->c[i];
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? cs->cap * 2 : 16;
+		cs->c = xrealloc(cs->c, cs->cap * sizeof *cs->c);
+	}
+	struct cell *c = &cs->c[cs->n++];
+	memset(c, 0, sizeof *c);
+	c->company = company;
+	c->month = month;
+	return c;
+}
+
+/* Adds the columns from 2 on of each row (company, month, …) into the cells at fields first…. */
+static int add_rows(struct stmt *st, int64_t company, int from, int to, struct cells *cs, int first, int count)
+{
+	stmt_bind_int(st, 1, company);
+	stmt_bind_int(st, 2, from);
+	stmt_bind_int(st, 3, to);
+	int rc;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		struct cell *c = cell_at(cs, stmt_int(st, 0), (int)stmt_int(st, 1));
+		for (int k = 0; k < count; k++)
+			c->v[first + k] += stmt_int(st, 2 + k);
+	}
+	stmt_done(st);
+	return rc < 0 ? rc : AJ_OK;
+}
+
+/* The figures of company (0: every company) for months from…to. */
+static int load(struct store *s, int64_t company, int from, int to, struct cells *cs)
+{
+	int rc = add_rows(store_sql(s,
+		"SELECT company_id, month, count(*),"
+		" sum(CASE WHEN first_feedback_at IS NOT NULL OR feedback_breached = 1 THEN 1 ELSE 0 END),"
+		" sum(coalesce(feedback_in_time, 0)),"
+		" sum(CASE WHEN first_resolved_at IS NOT NULL OR resolve_breached = 1 THEN 1 ELSE 0 END),"
+		" sum(coalesce(resolved_in_time, 0)),"
+		" sum(CASE WHEN finding = 'upheld' THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN finding = 'partly_upheld' THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN finding = 'not_upheld' THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN escalated_at IS NOT NULL THEN 1 ELSE 0 END), count(rating), coalesce(sum(rating), 0)"
+		" FROM complaints WHERE ($1 = 0 OR company_id = $1) AND month BETWEEN $2 AND $3 GROUP BY company_id, month"),
+		company, from, to, cs, F_RECEIVED, F_RATING_TOTAL - F_RECEIVED + 1);
+	if (rc == AJ_OK)
+		rc = add_rows(store_sql(s, "SELECT c.company_id, cl.paid_month, count(*), coalesce(sum(cl.paid_fen), 0)"
+					   " FROM claims cl JOIN complaints c ON c.id = cl.complaint_id"
+					   " WHERE ($1 = 0 OR c.company_id = $1) AND cl.paid_month BETWEEN $2 AND $3"
+					   " GROUP BY c.company_id, cl.paid_month"),
+			      company, from, to, cs, F_CLAIMS_PAID, 2);
+	if (rc == AJ_OK)
+		rc = add_rows(store_sql(s, "SELECT company_id, month, count(*),"
+					   " sum(CASE WHEN status = 'passed' THEN 1 ELSE 0 END), coalesce(sum(score), 0)"
+					   " FROM inspections WHERE ($1 = 0 OR company_id = $1) AND month BETWEEN $2 AND $3"
+					   " GROUP BY company_id, month"),
+			      company, from, to, cs, F_SPOT_CHECKS, 3);
+	return rc;
+}
+
+static void values_json(struct jw *w, const int64_t *v)
+{
+	for (int k = 0; k < F_COUNT; k++)
+		jw_kint(w, names[k], v[k]);
+}
+
+static const struct cell *find(const struct cells *cs, int64_t company, int month)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->c[i].company == company && cs->c[i].month == month)
+			return &cs->c[i];
+	return NULL;
+}
+
+static void months_json(struct jw *w, const struct cells *cs, int64_t company, int first, int last)
+{
+	static const int64_t zero[F_COUNT];
+	char month[8];
+	jw_arr(w);
+	for (int m = last; m >= first; m--) {
+		const struct cell *c = find(cs, company, m);
+		time_format_month(m, month);
+		jw_obj(w);
+		jw_kstr(w, "month", month);
+		values_json(w, c ? c->v : zero);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+void complaint_figures_json(struct store *s, int64_t company_id, struct jw *w)
+{
+	int last = time_month(clock_now()), first = last - PROFILE_MONTHS + 1;
+	struct cells cs = {0};
+	jw_key(w, "complaints");
+	if (load(s, company_id, first, last, &cs) != AJ_OK)
+		jw_null(w);
+	else
+		months_json(w, &cs, company_id, first, last);
+	free(cs.c);
+}
+
+static void standards_part(struct req *r, struct jw *w)
+{
+	struct standards sd;
+	if (standards_get(r->store, &sd) != AJ_OK)
+		return;
+	jw_key(w, "standards");
+	jw_obj(w);
+	jw_kint(w, "complaint_feedback_hours", sd.complaint_feedback_hours);
+	jw_kint(w, "complaint_resolve_days", sd.complaint_resolve_days);
+	jw_kint(w, "spot_check_pass_score", sd.spot_check_pass_score);
+	jw_obj_end(w);
+}
+
+/* One company's last twelve months, or every company's figures for one month with the industry's. */
+void api_public_complaint_figures(struct req *r)
+{
+	int month = time_month(clock_now());
+	const char *q = req_qstr(r, "month");
+	if (q && time_parse_month(q, &month) != 0) {
+		req_error(r, 400, "invalid_parameter", "month");
+		return;
+	}
+	int64_t company = req_qint(r, "company_id", 0);
+	struct cells cs = {0};
+	struct jw *w = req_jw(r);
+	if (company) {
+		struct stmt *st = store_sql(r->store, "SELECT id, name FROM orgs WHERE id = $1 AND kind = 'company'");
+		stmt_bind_int(st, 1, company);
+		if (stmt_step(st) != STORE_ROW) {
+			stmt_done(st);
+			req_error(r, 404, "not_found", "company_id");
+			return;
+		}
+		int rc = load(r->store, company, month - 11, month, &cs);
+		if (rc) {
+			stmt_done(st);
+			free(cs.c);
+			req_fail(r, rc);
+			return;
+		}
+		jw_obj(w);
+		jw_kref(w, "company", st, 0, 1);
+		stmt_done(st);
+		standards_part(r, w);
+		jw_key(w, "months");
+		months_json(w, &cs, company, month - 11, month);
+		jw_obj_end(w);
+		free(cs.c);
+		req_send(r, 200);
+		return;
+	}
+	int rc = load(r->store, 0, month, month, &cs);
+	if (rc) {
+		free(cs.c);
+		req_fail(r, rc);
+		return;
+	}
+	char name[8];
+	time_format_month(month, name);
+	int64_t industry[F_COUNT] = {0};
+	for (size_t i = 0; i < cs.n; i++)
+		for (int k = 0; k < F_COUNT; k++)
+			industry[k] += cs.c[i].v[k];
+	jw_obj(w);
+	jw_kstr(w, "month", name);
+	standards_part(r, w);
+	jw_key(w, "industry");
+	jw_obj(w);
+	values_json(w, industry);
+	jw_obj_end(w);
+	jw_key(w, "items");
+	jw_arr(w);
+	struct stmt *st = store_sql(r->store, "SELECT id, name FROM orgs WHERE kind = 'company' ORDER BY id");
+	while (stmt_step(st) == STORE_ROW) {
+		static const int64_t zero[F_COUNT];
+		const struct cell *c = find(&cs, stmt_int(st, 0), month);
+		jw_obj(w);
+		jw_kref(w, "company", st, 0, 1);
+		values_json(w, c ? c->v : zero);
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	free(cs.c);
+	req_send(r, 200);
+}

@@ -1,0 +1,1108 @@
+/* inspections.c — third-party spot checks. The association draws a plan from a seed it publishes
+ * (each company's completed bookings of a month, ranked by a hash of the seed and the booking id),
+ * the inspection body's inspectors score the sampled services on the category's quality indicators,
+ * and a failed check becomes a rectification order with a deadline that the company answers and the
+ * inspector verifies. Every move is one transaction with its timeline event and audit record. */
+#include "inspections.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "notify.h"
+#include "standards.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/digest.h"
+#include "util/timefmt.h"
+#include "workers.h"
+
+static const char *const statuses[] = {"assigned", "passed", "rectifying", "answered", "verified", NULL};
+static const char *const visit_kinds[] = {"phone", "home", NULL};
+
+SCHEMA(plan_body, S_STR("month", F_REQ, 7, 7), S_INT("share_percent", F_REQ, 1, 100),
+       S_INT("min_per_company", F_NULL, 0, 50), S_INT("inspection_org_id", F_REQ, 1, INT64_MAX));
+SCHEMA(inspections_query, S_ENUM("status", 0, statuses), S_INT("plan_id", 0, 1, INT64_MAX),
+       S_INT("company_id", 0, 1, INT64_MAX), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
+SCHEMA(inspection_assign_body, S_INT("inspector_id", F_REQ, 1, INT64_MAX));
+SCHEMA(inspection_score_item, S_INT("indicator_id", F_REQ, 1, INT64_MAX), S_INT("score", F_REQ, 0, 100),
+       S_STR("note", F_NULL, 0, 200));
+SCHEMA(inspection_result_body, S_ENUM("visit_kind", F_REQ, visit_kinds), S_TIME("visited_at", F_REQ),
+       S_OBJS("scores", F_REQ, 1, 50, &inspection_score_item), S_TEXT("findings", F_REQ, 4000));
+/* the answer says something: at least two characters */
+SCHEMA(rectification_body, {"text", FT_TEXT, F_REQ, 2, 4000, NULL, 0, NULL});
+SCHEMA(verify_body, S_BOOL("accepted", F_REQ), S_TEXT("note", F_NULL, 1000));
+
+#define ALGORITHM "rank = sha256(seed + ':' + booking_id), smallest first"
+#define SAMPLE_SIZE "max(min_per_company, ceil(population * share_percent / 100)), at most the population"
+#define MAX_SCORES 50
+
+/* What a move needs to know of an inspection. */
+struct insp {
+	int64_t id, plan_id, booking_id, company_id, worker_id, inspector_id, body_id, category_id, start;
+	int plan_month;
+	char status[16];
+};
+
+static int load(struct store *s, int64_t id, struct insp *x)
+{
+	struct stmt *st = store_sql(s, "SELECT i.id, i.plan_id, i.booking_id, i.company_id, coalesce(i.worker_id, 0),"
+				       " coalesce(i.inspector_id, 0), i.inspection_org_id, b.category_id, b.start_at,"
+				       " i.status, p.month FROM inspections i JOIN bookings b ON b.id = i.booking_id"
+				       " JOIN sampling_plans p ON p.id = i.plan_id WHERE i.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		x->id = stmt_int(st, 0);
+		x->plan_id = stmt_int(st, 1);
+		x->booking_id = stmt_int(st, 2);
+		x->company_id = stmt_int(st, 3);
+		x->worker_id = stmt_int(st, 4);
+		x->inspector_id = stmt_int(st, 5);
+		x->body_id = stmt_int(st, 6);
+		x->category_id = stmt_int(st, 7);
+		x->start = stmt_int(st, 8);
+		str_copy(x->status, sizeof x->status, stmt_text(st, 9));
+		x->plan_month = (int)stmt_int(st, 10);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+/* The parts someone can have in an inspection. */
+enum { P_INSPECTOR = 1, P_COMPANY = 2, P_ASSOCIATION = 4 };
+
+static int part_of(enum role role, const struct actor *a, const struct insp *x)
+{
+	if (role == ROLE_INSPECTOR && x->inspector_id && a->user_id == x->inspector_id)
+		return P_INSPECTOR;
+	if ((role == ROLE_COMPANY_ADMIN || role == ROLE_COMPANY_STAFF) && a->org_id == x->company_id)
+		return P_COMPANY;
+	if (role == ROLE_ASSOCIATION_ADMIN)
+		return P_ASSOCIATION;
+	return 0;
+}
+
+/* The roles that see some inspections at all; the others are refused outright (403). */
+static int sees_inspections(enum role role)
+{
+	return role == ROLE_ASSOCIATION_ADMIN || role == ROLE_INSPECTOR || role == ROLE_COMPANY_ADMIN ||
+	       role == ROLE_COMPANY_STAFF;
+}
+
+static int is_state(const struct insp *x, const char *status, struct fault *f)
+{
+	if (strcmp(x->status, status) == 0)
+		return AJ_OK;
+	FAULT(f, "invalid_transition", "status");
+	return AJ_ECONFLICT;
+}
+
+static int event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *note)
+{
+	struct stmt *st = store_sql(s, "INSERT INTO inspection_events (inspection_id, at, actor_id, actor_label, action,"
+				       " note) VALUES ($1, $2, $3, $4, $5, $6)");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, clock_now());
+	stmt_bind_id(st, 3, a->user_id);
+	stmt_bind_text(st, 4, a->label ? a->label : "");
+	stmt_bind_text(st, 5, action);
+	stmt_bind_text(st, 6, note);
+	return stmt_exec(st);
+}
+
+static void format_day(int64_t t, char out[11])
+{
+	time_format_date(time_local_days(t), out);
+}
+
+/* ---- JSON ---- */
+
+#define INSPECTION_COLUMNS \
+	"i.id, i.plan_id, p.month, i.status, i.company_id, co.name, i.worker_id, w.name, i.inspector_id, iu.name," \
+	" i.booking_id, b.start_at, b.end_at, c.id, c.code, c.name_zh, c.name_en, si.id, si.title, b.customer_id," \
+	" cu.name, i.score, i.visit_kind, coalesce(i.visited_at, 0), i.findings, coalesce(i.recorded_at, 0), i.month," \
+	" coalesce(i.rectify_due, 0), i.rectify_breached, i.answer, coalesce(i.answered_at, 0)," \
+	" coalesce(i.verified_at, 0), i.verify_note, i.inspection_org_id, io.name, i.rank"
+#define INSPECTION_FROM \
+	" FROM inspections i JOIN sampling_plans p ON p.id = i.plan_id JOIN orgs co ON co.id = i.company_id" \
+	" LEFT JOIN workers w ON w.id = i.worker_id LEFT JOIN users iu ON iu.id = i.inspector_id" \
+	" JOIN bookings b ON b.id = i.booking_id JOIN categories c ON c.id = b.category_id" \
+	" JOIN service_items si ON si.id = b.service_item_id JOIN users cu ON cu.id = b.customer_id" \
+	" JOIN orgs io ON io.id = i.inspection_org_id"
+
+/* Writes the members of the inspection at the current row of st; full shows the worker's real name
+ * in "name" (else masked, as in "masked_name"). With detail set (the single inspection), the
+ * booking's category carries its quality indicators, read through detail. */
+static void inspection_fields(struct jw *w, struct stmt *st, int full, struct store *detail)
+{
+	char masked[96], month[8];
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_key(w, "plan");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 1));
+	time_format_month((int)stmt_int(st, 2), month);
+	jw_kstr(w, "month", month);
+	jw_obj_end(w);
+	jw_kstr(w, "status", stmt_text(st, 3));
+	jw_kref(w, "company", st, 4, 5);
+	jw_key(w, "worker");
+	if (stmt_is_null(st, 6)) {
+		jw_null(w);
+	} else {
+		worker_mask_name(stmt_text(st, 7), masked, sizeof masked);
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 6));
+		jw_kstr(w, "name", full ? stmt_text(st, 7) : masked);
+		jw_kstr(w, "masked_name", masked);
+		jw_obj_end(w);
+	}
+	jw_kref(w, "inspection_body", st, 33, 34);
+	jw_kref(w, "inspector", st, 8, 9);
+	jw_key(w, "booking");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 10));
+	jw_ktime(w, "start", stmt_int(st, 11));
+	jw_ktime(w, "end", stmt_int(st, 12));
+	jw_key(w, "category");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 13));
+	jw_kstr(w, "code", stmt_text(st, 14));
+	jw_kstr(w, "name_zh", stmt_text(st, 15));
+	jw_kstr(w, "name_en", stmt_text(st, 16));
+	if (detail) {
+		jw_key(w, "indicators");
+		jw_arr(w);
+		struct stmt *ci = store_sql(detail, "SELECT id, code, name_zh, name_en FROM category_indicators"
+						    " WHERE category_id = $1 ORDER BY id");
+		stmt_bind_int(ci, 1, stmt_int(st, 13));
+		while (stmt_step(ci) == STORE_ROW) {
+			jw_obj(w);
+			jw_kint(w, "id", stmt_int(ci, 0));
+			jw_kstr(w, "code", stmt_text(ci, 1));
+			jw_kstr(w, "name_zh", stmt_text(ci, 2));
+			jw_kstr(w, "name_en", stmt_text(ci, 3));
+			jw_obj_end(w);
+		}
+		stmt_done(ci);
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+	jw_key(w, "service_item");
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 17));
+	jw_kstr(w, "title", stmt_text(st, 18));
+	jw_obj_end(w);
+	jw_kref(w, "customer", st, 19, 20);
+	jw_obj_end(w);
+	jw_kstr(w, "rank", stmt_text(st, 35));
+	jw_key(w, "score");
+	if (stmt_is_null(st, 21))
+		jw_null(w);
+	else
+		jw_int(w, stmt_int(st, 21));
+	jw_kstr(w, "visit_kind", stmt_text(st, 22));
+	jw_ktime(w, "visited_at", stmt_int(st, 23));
+	jw_kstr(w, "findings", stmt_text(st, 24));
+	jw_ktime(w, "recorded_at", stmt_int(st, 25));
+	jw_key(w, "month");
+	if (stmt_is_null(st, 26)) {
+		jw_null(w);
+	} else {
+		time_format_month((int)stmt_int(st, 26), month);
+		jw_str(w, month);
+	}
+	jw_ktime(w, "rectify_due", stmt_int(st, 27));
+	jw_kbool(w, "rectify_breached", (int)stmt_int(st, 28));
+	jw_kstr(w, "answer", stmt_text(st, 29));
+	jw_ktime(w, "answered_at", stmt_int(st, 30));
+	jw_ktime(w, "verified_at", stmt_int(st, 31));
+	jw_kstr(w, "verify_note", stmt_text(st, 32));
+}
+
+/* An inspection as lists and the audit chain show it, with the worker's name in full or masked. */
+static void list_row_full(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	inspection_fields(w, st, 1, NULL);
+	jw_obj_end(w);
+}
+
+static void list_row_masked(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	inspection_fields(w, st, 0, NULL);
+	jw_obj_end(w);
+}
+
+static int inspection_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT " INSPECTION_COLUMNS INSPECTION_FROM " WHERE i.id = $1");
+	stmt_bind_int(st, 1, id);
+	return audit_row_state(st, list_row_full, sb);
+}
+
+/* Which lists of booking ids a plan's JSON carries. */
+enum { PJ_COUNTS = 0, PJ_IDS = 1 };
+
+/* Writes sampling plan id: its terms, seed and algorithm, and per company the population and the
+ * draw (with ids set, every booking id of the population, ascending, and the sampled ones in rank
+ * order). AJ_ENOTFOUND when there is no such plan. */
+static int plan_json(struct store *s, int64_t id, int ids, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT p.id, p.month, p.share_percent, p.min_per_company, p.inspection_org_id,"
+				       " o.name, p.seed, p.created_at,"
+				       " (SELECT coalesce(sum(population), 0) FROM sampling_populations WHERE plan_id = p.id),"
+				       " (SELECT coalesce(sum(drawn), 0) FROM sampling_populations WHERE plan_id = p.id)"
+				       " FROM sampling_plans p JOIN orgs o ON o.id = p.inspection_org_id WHERE p.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc != STORE_ROW) {
+		stmt_done(st);
+		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	}
+	char month[8];
+	int m = (int)stmt_int(st, 1);
+	int64_t created = stmt_int(st, 7);
+	time_format_month(m, month);
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kstr(w, "month", month);
+	jw_kint(w, "share_percent", stmt_int(st, 2));
+	jw_kint(w, "min_per_company", stmt_int(st, 3));
+	jw_kref(w, "inspection_body", st, 4, 5);
+	jw_kstr(w, "seed", stmt_text(st, 6));
+	jw_ktime(w, "created_at", created);
+	jw_kstr(w, "algorithm", ALGORITHM);
+	jw_kstr(w, "sample_size", SAMPLE_SIZE);
+	jw_kint(w, "population", stmt_int(st, 8));
+	jw_kint(w, "drawn", stmt_int(st, 9));
+	stmt_done(st);
+	jw_key(w, "companies");
+	jw_arr(w);
+	st = store_sql(s, "SELECT sp.company_id, o.name, sp.population, sp.drawn FROM sampling_populations sp"
+			  " JOIN orgs o ON o.id = sp.company_id WHERE sp.plan_id = $1 ORDER BY sp.company_id");
+	stmt_bind_int(st, 1, id);
+	int inner = AJ_OK;
+	while (inner == AJ_OK && (rc = stmt_step(st)) == STORE_ROW) {
+		int64_t company = stmt_int(st, 0);
+		jw_obj(w);
+		jw_kref(w, "company", st, 0, 1);
+		jw_kint(w, "population", stmt_int(st, 2));
+		jw_kint(w, "drawn", stmt_int(st, 3));
+		if (ids) {
+			/* the population as the draw saw it: the month's completed services that existed then */
+			struct stmt *q = store_sql(s, "SELECT id FROM bookings WHERE company_id = $1 AND completed_month = $2"
+						      " AND status IN ('completed', 'reviewed') AND created_at <= $3 ORDER BY id");
+			stmt_bind_int(q, 1, company);
+			stmt_bind_int(q, 2, m);
+			stmt_bind_int(q, 3, created);
+			jw_key(w, "population_ids");
+			jw_arr(w);
+			while ((inner = stmt_step(q)) == STORE_ROW)
+				jw_int(w, stmt_int(q, 0));
+			stmt_done(q);
+			jw_arr_end(w);
+			if (inner < 0)
+				break;
+			q = store_sql(s, "SELECT booking_id FROM inspections WHERE plan_id = $1 AND company_id = $2"
+					 " ORDER BY rank, booking_id");
+			stmt_bind_int(q, 1, id);
+			stmt_bind_int(q, 2, company);
+			jw_key(w, "sampled_ids");
+			jw_arr(w);
+			while ((inner = stmt_step(q)) == STORE_ROW)
+				jw_int(w, stmt_int(q, 0));
+			stmt_done(q);
+			jw_arr_end(w);
+		}
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	if (inner < 0)
+		return inner;
+	return rc < 0 ? rc : AJ_OK;
+}
+
+/* The audited state of a plan: its terms, seed and counts. The samples follow from them. */
+static int plan_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct jw w;
+	jw_init(&w, sb);
+	return plan_json(s, id, PJ_COUNTS, &w);
+}
+
+/* ---- the draw ---- */
+
+void sampling_rank(const char *seed, int64_t booking_id, char out[65])
+{
+	char text[96];
+	int n = snprintf(text, sizeof text, "%s:%lld", seed, (long long)booking_id);
+	sha256_hex(text, n > 0 && (size_t)n < sizeof text ? (size_t)n : strlen(text), out);
+}
+
+struct candidate {
+	int64_t company, booking;
+	char rank[65];
+};
+
+static int by_rank(const void *pa, const void *pb)
+{
+	const struct candidate *a = pa, *b = pb;
+	int c = strcmp(a->rank, b->rank);
+	return c ? c : (a->booking > b->booking) - (a->booking < b->booking);
+}
+
+/* Draws plan id inside the caller's transaction; fills *sampled (the caller frees) in rank order. */
+static int draw(struct store *s, int64_t plan, int month, int64_t before, const char *seed, int share, int min,
+		struct candidate **sampled, size_t *n_sampled)
+{
+	struct candidate *all = NULL, *out = NULL;
+	size_t n = 0, cap = 0, k = 0;
+	struct stmt *st = store_sql(s, "SELECT company_id, id FROM bookings WHERE completed_month = $1"
+				       " AND status IN ('completed', 'reviewed') AND created_at <= $2 ORDER BY company_id, id");
+	stmt_bind_int(st, 1, month);
+	stmt_bind_int(st, 2, before);
+	int rc;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			all = xrealloc(all, cap * sizeof *all);
+		}
+		all[n].company = stmt_int(st, 0);
+		all[n].booking = stmt_int(st, 1);
+		sampling_rank(seed, all[n].booking, all[n].rank);
+		n++;
+	}
+	stmt_done(st);
+	if (rc < 0)
+		goto done;
+	rc = AJ_OK;
+	out = xmalloc((n ? n : 1) * sizeof *out);
+	for (size_t lo = 0, hi; lo < n && rc == AJ_OK; lo = hi) {
+		for (hi = lo; hi < n && all[hi].company == all[lo].company; hi++)
+			;
+		int64_t pop = (int64_t)(hi - lo);
+		int64_t take = (pop * share + 99) / 100;
+		if (take < min)
+			take = min;
+		if (take > pop)
+			take = pop;
+		qsort(all + lo, (size_t)pop, sizeof *all, by_rank);
+		memcpy(out + k, all + lo, (size_t)take * sizeof *out);
+		k += (size_t)take;
+		st = store_sql(s, "INSERT INTO sampling_populations (plan_id, company_id, population, drawn)"
+				  " VALUES ($1, $2, $3, $4)");
+		stmt_bind_int(st, 1, plan);
+		stmt_bind_int(st, 2, all[lo].company);
+		stmt_bind_int(st, 3, pop);
+		stmt_bind_int(st, 4, take);
+		rc = stmt_exec(st);
+	}
+	qsort(out, k, sizeof *out, by_rank);
+done:
+	free(all);
+	if (rc) {
+		free(out);
+		out = NULL;
+		k = 0;
+	}
+	*sampled = out;
+	*n_sampled = k;
+	return rc;
+}
+
+/* The active inspectors of an inspection body, by id; *ids is freed by the caller. */
+static int inspectors_of(struct store *s, int64_t body, int64_t **ids, size_t *n)
+{
+	size_t cap = 0;
+	*ids = NULL;
+	*n = 0;
+	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE role = 'inspector' AND org_id = $1"
+				       " AND status = 'active' ORDER BY id");
+	stmt_bind_int(st, 1, body);
+	int rc;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*ids = xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = stmt_int(st, 0);
+	}
+	stmt_done(st);
+	return rc < 0 ? rc : AJ_OK;
+}
+
+static int notify_assigned(struct store *s, int64_t inspector, int64_t id, int64_t booking, int month)
+{
+	char m[8], zh[200], en[200];
+	time_format_month(month, m);
+	snprintf(zh, sizeof zh, "您有一项新的抽查任务：%s 抽查计划，预约 #%lld（抽查 #%lld）。", m, (long long)booking,
+		 (long long)id);
+	snprintf(en, sizeof en, "A spot check was assigned to you: the %s plan, booking #%lld (spot check #%lld).", m,
+		 (long long)booking, (long long)id);
+	return notify(s, 0, inspector, "inspection_assigned", "inspection", id, zh, en);
+}
+
+int sampling_plan_create(struct store *s, const struct actor *a, const struct plan_in *in, int64_t *id,
+			 struct fault *f)
+{
+	int64_t now = clock_now(), found = 0;
+	if (in->month >= time_month(now)) {
+		FAULT(f, "month_not_ended", "month");
+		return AJ_ERULE;
+	}
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM orgs WHERE id = $1 AND kind = 'inspection'");
+	stmt_bind_int(st, 1, in->inspection_org_id);
+	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
+		goto fail;
+	if (!found) {
+		FAULT(f, "not_inspection_body", "inspection_org_id");
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	st = store_sql(s, "SELECT count(*) FROM sampling_plans WHERE month = $1 AND inspection_org_id = $2");
+	stmt_bind_int(st, 1, in->month);
+	stmt_bind_int(st, 2, in->inspection_org_id);
+	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
+		goto fail;
+	if (found) {
+		FAULT(f, "plan_exists", "month");
+		rc = AJ_ECONFLICT;
+		goto fail;
+	}
+	unsigned char raw[16];
+	char seed[33];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(seed, sizeof seed, raw, sizeof raw);
+	st = store_sql(s, "INSERT INTO sampling_plans (month, share_percent, min_per_company, inspection_org_id, seed,"
+			  " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
+	stmt_bind_int(st, 1, in->month);
+	stmt_bind_int(st, 2, in->share_percent);
+	stmt_bind_int(st, 3, in->min_per_company);
+	stmt_bind_int(st, 4, in->inspection_org_id);
+	stmt_bind_text(st, 5, seed);
+	stmt_bind_id(st, 6, a->user_id);
+	stmt_bind_int(st, 7, now);
+	if ((rc = stmt_one_int(st, id)) != AJ_OK)
+		goto fail;
+	struct candidate *sampled = NULL;
+	int64_t *inspectors = NULL;
+	size_t n = 0, n_inspectors = 0;
+	if ((rc = draw(s, *id, in->month, now, seed, in->share_percent, in->min_per_company, &sampled, &n)) != AJ_OK ||
+	    (rc = inspectors_of(s, in->inspection_org_id, &inspectors, &n_inspectors)) != AJ_OK)
+		goto fail_free;
+	char m[8];
+	time_format_month(in->month, m);
+	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
+		int64_t inspector = n_inspectors ? inspectors[i % n_inspectors] : 0, iid = 0;
+		st = store_sql(s, "INSERT INTO inspections (plan_id, booking_id, company_id, worker_id, inspection_org_id,"
+				  " inspector_id, rank, status) SELECT $1, id, company_id, worker_id, $2, $3, $4, 'assigned'"
+				  " FROM bookings WHERE id = $5 RETURNING id");
+		stmt_bind_int(st, 1, *id);
+		stmt_bind_int(st, 2, in->inspection_org_id);
+		stmt_bind_id(st, 3, inspector);
+		stmt_bind_text(st, 4, sampled[i].rank);
+		stmt_bind_int(st, 5, sampled[i].booking);
+		if ((rc = stmt_one_int(st, &iid)) != AJ_OK || (rc = event(s, a, iid, "drawn", sampled[i].rank)) != AJ_OK)
+			break;
+		if (inspector && (rc = notify_assigned(s, inspector, iid, sampled[i].booking, in->month)) != AJ_OK)
+			break;
+		char zh[200], en[200];
+		snprintf(zh, sizeof zh, "贵公司的预约 #%lld 被抽中参加 %s 的第三方服务质量抽查（抽查 #%lld）。",
+			 (long long)sampled[i].booking, m, (long long)iid);
+		snprintf(en, sizeof en, "Your booking #%lld was drawn for the third-party spot check of %s (spot check #%lld).",
+			 (long long)sampled[i].booking, m, (long long)iid);
+		rc = notify(s, sampled[i].company, 0, "inspection_drawn", "inspection", iid, zh, en);
+	}
+fail_free:
+	free(sampled);
+	free(inspectors);
+	if (rc)
+		goto fail;
+	return audit_commit(s, a, "sampling_plan.create", "sampling_plan", *id, plan_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- moves ---- */
+
+int inspection_assign(struct store *s, const struct actor *a, int64_t id, int64_t inspector_id, struct fault *f)
+{
+	struct insp x;
+	int64_t ok = 0;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = load(s, id, &x)) != AJ_OK || (rc = is_state(&x, "assigned", f)) != AJ_OK)
+		goto fail;
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM users WHERE id = $1 AND role = 'inspector' AND org_id = $2"
+				       " AND status = 'active'");
+	stmt_bind_int(st, 1, inspector_id);
+	stmt_bind_int(st, 2, x.body_id);
+	if ((rc = stmt_one_int(st, &ok)) != AJ_OK)
+		goto fail;
+	if (!ok) {
+		FAULT(f, "not_inspector", "inspector_id");
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	st = store_sql(s, "UPDATE inspections SET inspector_id = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, inspector_id);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "assign", NULL)) != AJ_OK ||
+	    (rc = notify_assigned(s, inspector_id, id, x.booking_id, x.plan_month)) != AJ_OK)
+		goto fail;
+	return audit_commit(s, a, "inspection.assign", "inspection", id, inspection_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* Checks the scores against the category's indicators: each scored exactly once, none from
+ * elsewhere; *score is their rounded mean. */
+static int check_scores(struct store *s, int64_t category, const struct indicator_score *sc, int n, int *score,
+			struct fault *f)
+{
+	int64_t ind[MAX_SCORES + 1];
+	int count[MAX_SCORES + 1] = {0}, m = 0, rc;
+	struct stmt *st = store_sql(s, "SELECT id FROM category_indicators WHERE category_id = $1 ORDER BY id");
+	stmt_bind_int(st, 1, category);
+	while ((rc = stmt_step(st)) == STORE_ROW && m <= MAX_SCORES)
+		ind[m++] = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		return rc;
+	if (m == 0) {
+		FAULT(f, "no_indicators", "scores");
+		return AJ_ERULE;
+	}
+	int64_t sum = 0;
+	for (int i = 0; i < n; i++) {
+		int k = 0;
+		while (k < m && ind[k] != sc[i].indicator_id)
+			k++;
+		if (k == m) {
+			FAULT(f, "indicator_unknown", "scores");
+			return AJ_ERULE;
+		}
+		count[k]++;
+		sum += sc[i].score;
+	}
+	for (int k = 0; k < m; k++) {
+		if (count[k] != 1) {
+			FAULT(f, "scores_incomplete", "scores");
+			return AJ_ERULE;
+		}
+	}
+	*score = (int)((sum + n / 2) / n);
+	return AJ_OK;
+}
+
+int inspection_result(struct store *s, const struct actor *a, enum role role, int64_t id, const char *visit_kind,
+		      int64_t visited_at, const struct indicator_score *sc, int n, const char *findings,
+		      struct fault *f)
+{
+	struct insp x;
+	struct standards sd;
+	int score = 0;
+	int64_t now = clock_now();
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = load(s, id, &x)) != AJ_OK)
+		goto fail;
+	if (!(part_of(role, a, &x) & P_INSPECTOR)) {
+		rc = AJ_ENOTFOUND;
+		goto fail;
+	}
+	if ((rc = is_state(&x, "assigned", f)) != AJ_OK)
+		goto fail;
+	if (visited_at > now || visited_at < x.start) {
+		FAULT(f, "invalid_visit_time", "visited_at");
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	if ((rc = check_scores(s, x.category_id, sc, n, &score, f)) != AJ_OK ||
+	    (rc = standards_get(s, &sd)) != AJ_OK)
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		struct stmt *st = store_sql(s, "INSERT INTO inspection_scores (inspection_id, indicator_id, score, note)"
+					       " VALUES ($1, $2, $3, $4)");
+		stmt_bind_int(st, 1, id);
+		stmt_bind_int(st, 2, sc[i].indicator_id);
+		stmt_bind_int(st, 3, sc[i].score);
+		stmt_bind_text(st, 4, sc[i].note);
+		if ((rc = stmt_exec(st)) != AJ_OK)
+			goto fail;
+	}
+	int passed = score >= sd.spot_check_pass_score;
+	int64_t due = passed ? 0 : now + (int64_t)sd.rectification_days * 86400;
+	struct stmt *st = store_sql(s, "UPDATE inspections SET status = $2, visited_at = $3, visit_kind = $4, score = $5,"
+				       " findings = $6, recorded_at = $7, month = $8, rectify_due = $9 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, passed ? "passed" : "rectifying");
+	stmt_bind_int(st, 3, visited_at);
+	stmt_bind_text(st, 4, visit_kind);
+	stmt_bind_int(st, 5, score);
+	stmt_bind_text(st, 6, findings);
+	stmt_bind_int(st, 7, now);
+	stmt_bind_int(st, 8, time_month(now));
+	stmt_bind_id(st, 9, due);
+	char note[32];
+	snprintf(note, sizeof note, "%d", score);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, passed ? "passed" : "failed", note)) != AJ_OK)
+		goto fail;
+	if (!passed) {
+		char day[11], zh[300], en[300], why[64];
+		format_day(due, day);
+		snprintf(why, sizeof why, "spot check #%lld: %d/100", (long long)id, score);
+		snprintf(zh, sizeof zh, "抽查 #%lld（预约 #%lld）得分 %d，未达到 %d 分的合格线，请于 %s 前完成整改并答复。",
+			 (long long)id, (long long)x.booking_id, score, sd.spot_check_pass_score, day);
+		snprintf(en, sizeof en, "Spot check #%lld (booking #%lld) scored %d, below the pass mark of %d:"
+					" rectify and answer by %s.",
+			 (long long)id, (long long)x.booking_id, score, sd.spot_check_pass_score, day);
+		if ((rc = conduct_record(s, "company", x.company_id, "spot_check_failed", "inspection", id, why)) != AJ_OK ||
+		    (x.worker_id &&
+		     (rc = conduct_record(s, "worker", x.worker_id, "spot_check_failed", "inspection", id, why)) != AJ_OK) ||
+		    (rc = notify(s, x.company_id, 0, "rectification_ordered", "inspection", id, zh, en)) != AJ_OK)
+			goto fail;
+	}
+	return audit_commit(s, a, "inspection.result", "inspection", id, inspection_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+int inspection_answer(struct store *s, const struct actor *a, enum role role, int64_t id, const char *text,
+		      struct fault *f)
+{
+	struct insp x;
+	if (!sees_inspections(role) || role == ROLE_INSPECTOR) {
+		FAULT(f, "forbidden", NULL);
+		return AJ_EDENIED;
+	}
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = load(s, id, &x)) != AJ_OK)
+		goto fail;
+	if (!(part_of(role, a, &x) & (P_COMPANY | P_ASSOCIATION))) {
+		rc = AJ_ENOTFOUND;
+		goto fail;
+	}
+	if ((rc = is_state(&x, "rectifying", f)) != AJ_OK)
+		goto fail;
+	struct stmt *st = store_sql(s, "UPDATE inspections SET status = 'answered', answer = $2, answered_at = $3"
+				       " WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, text);
+	stmt_bind_int(st, 3, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "answered", text)) != AJ_OK)
+		goto fail;
+	if (x.inspector_id) {
+		char zh[200], en[200];
+		snprintf(zh, sizeof zh, "抽查 #%lld（预约 #%lld）的整改已答复，请核验。", (long long)id, (long long)x.booking_id);
+		snprintf(en, sizeof en, "The rectification of spot check #%lld (booking #%lld) was answered; please verify it.",
+			 (long long)id, (long long)x.booking_id);
+		if ((rc = notify(s, 0, x.inspector_id, "rectification_answered", "inspection", id, zh, en)) != AJ_OK)
+			goto fail;
+	}
+	return audit_commit(s, a, "inspection.rectification", "inspection", id, inspection_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+int inspection_verify(struct store *s, const struct actor *a, enum role role, int64_t id, int accepted,
+		      const char *note, struct fault *f)
+{
+	struct insp x;
+	struct standards sd;
+	int64_t now = clock_now();
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = load(s, id, &x)) != AJ_OK)
+		goto fail;
+	if (!(part_of(role, a, &x) & P_INSPECTOR)) {
+		rc = AJ_ENOTFOUND;
+		goto fail;
+	}
+	if ((rc = is_state(&x, "answered", f)) != AJ_OK)
+		goto fail;
+	if (!accepted && (!note || !*note)) {
+		FAULT(f, "note_required", "note");
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	if ((rc = standards_get(s, &sd)) != AJ_OK)
+		goto fail;
+	int64_t due = now + (int64_t)sd.rectification_days * 86400;
+	struct stmt *st = store_sql(s, "UPDATE inspections SET status = CASE WHEN $2 = 1 THEN 'verified' ELSE 'rectifying' END,"
+				       " verified_at = CASE WHEN $2 = 1 THEN $3 ELSE verified_at END,"
+				       " rectify_due = CASE WHEN $2 = 1 THEN rectify_due ELSE $4 END,"
+				       " rectify_breached = CASE WHEN $2 = 1 THEN rectify_breached ELSE 0 END,"
+				       " verify_note = $5 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, accepted ? 1 : 0);
+	stmt_bind_int(st, 3, now);
+	stmt_bind_int(st, 4, due);
+	stmt_bind_text(st, 5, note);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, accepted ? "verified" : "rejected", note)) != AJ_OK)
+		goto fail;
+	char day[11], zh[300], en[300];
+	format_day(due, day);
+	if (accepted) {
+		snprintf(zh, sizeof zh, "抽查 #%lld（预约 #%lld）的整改已通过核验。", (long long)id, (long long)x.booking_id);
+		snprintf(en, sizeof en, "The rectification of spot check #%lld (booking #%lld) was verified.", (long long)id,
+			 (long long)x.booking_id);
+	} else {
+		snprintf(zh, sizeof zh, "抽查 #%lld（预约 #%lld）的整改未通过核验，请于 %s 前重新整改并答复。", (long long)id,
+			 (long long)x.booking_id, day);
+		snprintf(en, sizeof en, "The rectification of spot check #%lld (booking #%lld) was not accepted:"
+					" rectify again and answer by %s.",
+			 (long long)id, (long long)x.booking_id, day);
+	}
+	if ((rc = notify(s, x.company_id, 0, accepted ? "rectification_verified" : "rectification_rejected",
+			 "inspection", id, zh, en)) != AJ_OK)
+		goto fail;
+	return audit_commit(s, a, "inspection.verify", "inspection", id, inspection_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+int inspections_overdue(struct store *s, int *escalated)
+{
+	struct actor jobs = {0, 0, "jobs"};
+	int64_t now = clock_now(), assoc, *ids = NULL;
+	size_t n = 0, cap = 0;
+	if (escalated)
+		*escalated = 0;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT id FROM inspections WHERE status = 'rectifying' AND rectify_due < $1"
+				       " AND rectify_breached = 0 ORDER BY id");
+	stmt_bind_int(st, 1, now);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ids = xrealloc(ids, cap * sizeof *ids);
+		}
+		ids[n++] = stmt_int(st, 0);
+	}
+	stmt_done(st);
+	if (rc < 0)
+		goto fail;
+	rc = AJ_OK;
+	assoc = association_org(s);
+	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
+		struct insp x;
+		struct strbuf sb;
+		char day[11], zh[300], en[300];
+		if ((rc = load(s, ids[i], &x)) != AJ_OK)
+			break;
+		st = store_sql(s, "UPDATE inspections SET rectify_breached = 1 WHERE id = $1");
+		stmt_bind_int(st, 1, x.id);
+		if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, &jobs, x.id, "overdue", NULL)) != AJ_OK)
+			break;
+		int64_t due = 0;
+		st = store_sql(s, "SELECT rectify_due FROM inspections WHERE id = $1");
+		stmt_bind_int(st, 1, x.id);
+		if ((rc = stmt_one_int(st, &due)) != AJ_OK)
+			break;
+		format_day(due, day);
+		snprintf(zh, sizeof zh, "抽查 #%lld（预约 #%lld）的整改期限（%s）已过，仍未答复。", (long long)x.id,
+			 (long long)x.booking_id, day);
+		snprintf(en, sizeof en, "The rectification of spot check #%lld (booking #%lld) was due on %s and is not"
+					" answered.", (long long)x.id, (long long)x.booking_id, day);
+		if ((assoc && (rc = notify(s, assoc, 0, "rectification_overdue", "inspection", x.id, zh, en)) != AJ_OK) ||
+		    (rc = notify(s, x.company_id, 0, "rectification_overdue", "inspection", x.id, zh, en)) != AJ_OK)
+			break;
+		strbuf_init(&sb, 1 << 20);
+		rc = inspection_state(s, x.id, &sb);
+		if (rc == AJ_OK)
+			rc = audit_append(s, &jobs, "inspection.overdue", "inspection", x.id, sb.buf, sb.len);
+		strbuf_free(&sb);
+	}
+	free(ids);
+	if (rc)
+		goto fail;
+	if ((rc = store_commit(s)) != AJ_OK)
+		return rc;
+	if (escalated)
+		*escalated = (int)n;
+	return AJ_OK;
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- HTTP ---- */
+
+/* The association and the inspectors (who make the return visits) see the worker's full name;
+ * the company sees it masked, as the public does. */
+static int full_names(struct req *r)
+{
+	return r->user.role == ROLE_ASSOCIATION_ADMIN || r->user.role == ROLE_INSPECTOR;
+}
+
+/* The inspection with its scores and timeline. */
+static void reply_inspection(struct req *r, int64_t id, int status)
+{
+	struct stmt *st = store_sql(r->store, "SELECT " INSPECTION_COLUMNS INSPECTION_FROM " WHERE i.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc != STORE_ROW) {
+		stmt_done(st);
+		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
+		return;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	inspection_fields(w, st, full_names(r), r->store);
+	stmt_done(st);
+	jw_key(w, "scores");
+	jw_arr(w);
+	st = store_sql(r->store, "SELECT s.indicator_id, ci.code, ci.name_zh, ci.name_en, s.score, s.note"
+				 " FROM inspection_scores s JOIN category_indicators ci ON ci.id = s.indicator_id"
+				 " WHERE s.inspection_id = $1 ORDER BY s.indicator_id");
+	stmt_bind_int(st, 1, id);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		jw_obj(w);
+		jw_kint(w, "indicator_id", stmt_int(st, 0));
+		jw_kstr(w, "code", stmt_text(st, 1));
+		jw_kstr(w, "name_zh", stmt_text(st, 2));
+		jw_kstr(w, "name_en", stmt_text(st, 3));
+		jw_kint(w, "score", stmt_int(st, 4));
+		jw_kstr(w, "note", stmt_text(st, 5));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), u.role, e.action, NULL, NULL, e.note, 0"
+				 " FROM inspection_events e LEFT JOIN users u ON u.id = e.actor_id"
+				 " WHERE e.inspection_id = $1 ORDER BY e.id");
+	stmt_bind_int(st, 1, id);
+	jw_ktimeline(w, "timeline", st);
+	jw_obj_end(w);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	req_send(r, status);
+}
+
+void api_public_plans_list(struct req *r)
+{
+	struct page pg = req_page(r);
+	int64_t total = 0, ids[100];
+	int n = 0;
+	int rc = stmt_one_int(store_sql(r->store, "SELECT count(*) FROM sampling_plans"), &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	struct stmt *st = store_sql(r->store, "SELECT id FROM sampling_plans ORDER BY created_at DESC, id DESC"
+					      " LIMIT $1 OFFSET $2");
+	stmt_bind_int(st, 1, pg.per_page);
+	stmt_bind_int(st, 2, pg.offset);
+	while ((rc = stmt_step(st)) == STORE_ROW && n < 100)
+		ids[n++] = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	struct jw *w = req_list_begin(r);
+	for (int i = 0; i < n; i++) {
+		if ((rc = plan_json(r->store, ids[i], PJ_COUNTS, w)) != AJ_OK) {
+			req_fail(r, rc);
+			return;
+		}
+	}
+	req_list_end(r, &pg, total);
+	req_header_static(r, "Cache-Control", "public, max-age=60");
+	req_send(r, 200);
+}
+
+static void reply_plan(struct req *r, int64_t id, int status)
+{
+	int rc = plan_json(r->store, id, PJ_IDS, req_jw(r));
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	if (status == 200)
+		req_header_static(r, "Cache-Control", "public, max-age=60");
+	req_send(r, status);
+}
+
+void api_public_plans_get(struct req *r)
+{
+	reply_plan(r, r->id[0], 200);
+}
+
+void api_plans_create(struct req *r)
+{
+	struct plan_in in = {0, (int)req_int(r, "share_percent", 0), (int)req_int(r, "min_per_company", 1),
+			     req_int(r, "inspection_org_id", 0)};
+	if (time_parse_month(req_str(r, "month"), &in.month) != 0) {
+		req_error(r, 400, "invalid_value", "month");
+		return;
+	}
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int64_t id = 0;
+	int rc = sampling_plan_create(r->store, &a, &in, &id, &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_plan(r, id, 201);
+}
+
+/* Whose and which inspections a list shows (0 or NULL: any); $1 to $5 of LIST_WHERE. */
+struct list_filter {
+	int64_t inspector, company;
+	const char *status;
+	int64_t plan, company_filter;
+};
+#define LIST_WHERE \
+	" WHERE ($1 = 0 OR i.inspector_id = $1) AND ($2 = 0 OR i.company_id = $2) AND ($3 = '' OR i.status = $3)" \
+	" AND ($4 = 0 OR i.plan_id = $4) AND ($5 = 0 OR i.company_id = $5)"
+
+static void bind_list_filter(struct stmt *st, const struct list_filter *lf)
+{
+	stmt_bind_int(st, 1, lf->inspector);
+	stmt_bind_int(st, 2, lf->company);
+	stmt_bind_text(st, 3, lf->status ? lf->status : "");
+	stmt_bind_int(st, 4, lf->plan);
+	stmt_bind_int(st, 5, lf->company_filter);
+}
+
+void api_inspections_list(struct req *r)
+{
+	int64_t inspector = 0, company = 0;
+	switch (r->user.role) {
+	case ROLE_ASSOCIATION_ADMIN: break;
+	case ROLE_INSPECTOR: inspector = r->user.user_id; break;
+	case ROLE_COMPANY_ADMIN:
+	case ROLE_COMPANY_STAFF: company = r->user.org_id; break;
+	default:
+		req_error(r, 403, "forbidden", NULL);
+		return;
+	}
+	struct page pg = req_page(r);
+	struct list_filter lf = {inspector, company, req_qstr(r, "status"), req_qint(r, "plan_id", 0),
+				 req_qint(r, "company_id", 0)};
+	int64_t total = 0;
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM inspections i" LIST_WHERE);
+	bind_list_filter(st, &lf);
+	int rc = stmt_one_int(st, &total);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	st = store_sql(r->store, "SELECT " INSPECTION_COLUMNS INSPECTION_FROM LIST_WHERE
+				 " ORDER BY i.plan_id DESC, i.id LIMIT $6 OFFSET $7");
+	bind_list_filter(st, &lf);
+	stmt_bind_int(st, 6, pg.per_page);
+	stmt_bind_int(st, 7, pg.offset);
+	req_reply_list(r, st, full_names(r) ? list_row_full : list_row_masked, &pg, total);
+}
+
+/* Whether the caller sees inspection id: 403 for roles that see none, 404 when not theirs. */
+static int visible(struct req *r, int64_t id)
+{
+	struct insp x;
+	if (!sees_inspections(r->user.role))
+		return AJ_EDENIED;
+	struct actor a = req_actor(r);
+	int rc = load(r->store, id, &x);
+	if (rc)
+		return rc;
+	return part_of(r->user.role, &a, &x) ? AJ_OK : AJ_ENOTFOUND;
+}
+
+void api_inspections_get(struct req *r)
+{
+	int rc = visible(r, r->id[0]);
+	if (rc)
+		req_fail(r, rc);
+	else
+		reply_inspection(r, r->id[0], 200);
+}
+
+void api_inspections_assign(struct req *r)
+{
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int rc = inspection_assign(r->store, &a, r->id[0], req_int(r, "inspector_id", 0), &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_inspection(r, r->id[0], 200);
+}
+
+void api_inspections_result(struct req *r)
+{
+	struct indicator_score sc[MAX_SCORES];
+	int n = 0;
+	json_t *arr = json_object_get(r->json, "scores");
+	for (size_t i = 0; json_is_array(arr) && i < json_array_size(arr) && n < MAX_SCORES; i++) {
+		json_t *o = json_array_get(arr, i);
+		json_t *note = json_object_get(o, "note");
+		sc[n].indicator_id = json_integer_value(json_object_get(o, "indicator_id"));
+		sc[n].score = (int)json_integer_value(json_object_get(o, "score"));
+		sc[n].note = json_is_string(note) ? json_string_value(note) : NULL;
+		n++;
+	}
+	int64_t visited = 0;
+	time_parse_iso(req_str(r, "visited_at"), &visited);
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int rc = inspection_result(r->store, &a, r->user.role, r->id[0], req_str(r, "visit_kind"), visited, sc, n,
+				   req_str(r, "findings"), &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_inspection(r, r->id[0], 200);
+}
+
+void api_inspections_answer(struct req *r)
+{
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int rc = inspection_answer(r->store, &a, r->user.role, r->id[0], req_str(r, "text"), &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_inspection(r, r->id[0], 200);
+}
+
+void api_inspections_verify(struct req *r)
+{
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int rc = inspection_verify(r->store, &a, r->user.role, r->id[0], req_bool(r, "accepted", 0), req_str(r, "note"),
+				   &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_inspection(r, r->id[0], 200);
+}

@@ -1,0 +1,90 @@
+/* jobs.c — the deadline job, once or on a timer. */
+#include "jobs.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "anjia.h"
+#include "claims.h"
+#include "complaints.h"
+#include "inspections.h"
+#include "store/store.h"
+#include "util/log.h"
+
+int jobs_run(struct store *s, struct jobs_report *r)
+{
+	int rc = complaints_deadlines(s, &r->complaints_breached, &r->complaints_closed);
+	if (rc == AJ_OK)
+		rc = claims_deadlines(s, &r->claims_breached);
+	if (rc == AJ_OK)
+		rc = inspections_overdue(s, &r->rectifications_overdue);
+	return rc;
+}
+
+struct jobs {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+	int interval;
+	struct store *store;
+};
+
+static void *jobs_main(void *arg)
+{
+	struct jobs *j = arg;
+	pthread_mutex_lock(&j->mu);
+	while (!j->stop) {
+		pthread_mutex_unlock(&j->mu);
+		struct jobs_report r = {0};
+		int rc = jobs_run(j->store, &r);
+		if (rc)
+			log_warn("deadline job failed (%d); it runs again in %d s", rc, j->interval);
+		else if (r.complaints_breached || r.complaints_closed || r.claims_breached || r.rectifications_overdue)
+			log_info("deadline job: %d complaint clocks breached, %d complaints closed, %d claims overdue,"
+				 " %d rectifications overdue", r.complaints_breached, r.complaints_closed, r.claims_breached,
+				 r.rectifications_overdue);
+		pthread_mutex_lock(&j->mu);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += j->interval;
+		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+struct jobs *jobs_start(const char *db_path, int interval_secs)
+{
+	struct jobs *j = calloc(1, sizeof *j);
+	if (!j)
+		return NULL;
+	j->interval = interval_secs;
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	if (store_open(db_path, &j->store) != AJ_OK || pthread_create(&j->tid, NULL, jobs_main, j) != 0) {
+		store_close(j->store);
+		pthread_mutex_destroy(&j->mu);
+		pthread_cond_destroy(&j->cv);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void jobs_stop(struct jobs *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->stop = 1;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	pthread_join(j->tid, NULL);
+	store_close(j->store);
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cv);
+	free(j);
+}

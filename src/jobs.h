@@ -1,0 +1,25 @@
+/* jobs.h — the deadline job: finds complaints, claims and rectification orders past their deadline,
+ * marks each breach once, escalates to the association and notifies. It runs inside `serve` every
+ * interval, and from cron as `anjia jobs run`; running it again changes nothing. */
+#ifndef JOBS_H
+#define JOBS_H
+
+struct store;
+
+struct jobs_report {
+	int complaints_breached;   /* feedback or resolution clocks that ran out */
+	int complaints_closed;     /* resolutions not reopened in time */
+	int claims_breached;       /* decisions or payments overdue */
+	int rectifications_overdue;
+};
+
+/* One pass; 0 or a negative error (each part is its own transaction). */
+int jobs_run(struct store *s, struct jobs_report *r);
+
+/* The pass inside the server: a thread with its own connection, every interval_secs. */
+struct jobs;
+struct jobs *jobs_start(const char *db_path, int interval_secs);
+/* Stops the thread (waiting for a pass under way) and closes its connection. NULL is ignored. */
+void jobs_stop(struct jobs *j);
+
+#endif

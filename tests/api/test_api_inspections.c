@@ -1,0 +1,710 @@
+/* Third-party spot checks through the API, on the demo industry: a plan drawn for last month from
+ * its published seed and recomputed here, who sees which inspection, results that pass and fail,
+ * the rectification order answered, rejected and verified, the deadline job, and the refusals —
+ * each of which writes nothing. */
+#include "harness.h"
+
+#include <sodium.h>
+
+#include "inspections.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+
+static struct harness H;
+static char admin[TOKEN_LEN], co1[TOKEN_LEN], co2[TOKEN_LEN], staff1[TOKEN_LEN], ins1[TOKEN_LEN], ins2[TOKEN_LEN],
+	ins4[TOKEN_LEN], cust[TOKEN_LEN], cs[TOKEN_LEN];
+static int64_t co1_id, co2_id, body_id, ins1_id, ins2_id, plan_id;
+static char last_month[8];
+
+static struct resp *call(const char *method, const char *path, const char *token, const char *body)
+{
+	return h_api(&H, method, path, token, body);
+}
+
+static struct resp *ok(const char *method, const char *path, const char *token, const char *body, int status)
+{
+	struct resp *r = call(method, path, token, body);
+	if (r->status != status)
+		fail_msg("%s %s %s: expected %d, got %d %s", method, path, body ? body : "", status, r->status, r->body);
+	return r;
+}
+
+/* Every row of the spot checks' tables, with the states that change: moves with h_writes. */
+static int64_t spot_rows(void)
+{
+	int64_t n = 0;
+	assert_int_equal(stmt_one_int(store_sql(H.store,
+		"SELECT (SELECT count(*) FROM sampling_plans) + (SELECT count(*) FROM sampling_populations)"
+		" + (SELECT count(*) + coalesce(sum(length(status) + coalesce(inspector_id, 0) + rectify_breached"
+		"    + coalesce(rectify_due, 0)), 0) FROM inspections)"
+		" + (SELECT count(*) FROM inspection_scores) + (SELECT count(*) FROM inspection_events)"
+		" + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM conduct_records)"), &n), 0);
+	return n;
+}
+
+/* Asserts a refusal, and that nothing was written. */
+static void refused(const char *method, const char *path, const char *token, const char *body, int status,
+		    const char *code)
+{
+	int64_t before = h_writes(&H), rows = spot_rows();
+	struct resp *r = call(method, path, token, body);
+	if (r->status != status || strcmp(resp_code(r), code) != 0)
+		fail_msg("%s %s %s: expected %d %s, got %d %s", method, path, body ? body : "", status, code, r->status,
+			 r->body);
+	resp_free(r);
+	assert_int_equal(h_writes(&H), before);
+	assert_int_equal(spot_rows(), rows);
+}
+
+static int64_t org_of(const char *token)
+{
+	struct resp *r = ok("GET", "/api/me", token, NULL, 200);
+	int64_t id = resp_int(r, "org.id");
+	resp_free(r);
+	return id;
+}
+
+static int64_t user_of(const char *token)
+{
+	struct resp *r = ok("GET", "/api/me", token, NULL, 200);
+	int64_t id = resp_int(r, "user.id");
+	resp_free(r);
+	return id;
+}
+
+/* Sets the clock (0: real time) and signs everyone in again. */
+static void at(int64_t t)
+{
+	clock_set(t);
+	h_login(&H, "admin", admin, NULL);
+	h_login(&H, "company1", co1, NULL);
+	h_login(&H, "company2", co2, NULL);
+	h_login(&H, "staff1", staff1, NULL);
+	h_login(&H, "inspector1", ins1, NULL);
+	h_login(&H, "inspector2", ins2, NULL);
+	h_login(&H, "customer1", cust, NULL);
+	h_login(&H, "cs1", cs, NULL);
+	if (plan_id)
+		h_login(&H, "inspector4", ins4, NULL);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	h_open_demo(&H, 300);
+	at(0);
+	co1_id = org_of(co1);
+	co2_id = org_of(co2);
+	ins1_id = user_of(ins1);
+	ins2_id = user_of(ins2);
+	body_id = org_of(ins1);
+	time_format_month(time_month(clock_now()) - 1, last_month);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	h_close(&H);
+	return 0;
+}
+
+static const char *iso(int64_t t)
+{
+	static char buf[4][TIME_ISO_LEN];
+	static int k;
+	char *b = buf[k++ % 4];
+	time_format_iso(t, b);
+	return b;
+}
+
+static const char *plan_body(const char *month, int share, int min, int64_t org)
+{
+	static char body[160];
+	snprintf(body, sizeof body, "{\"month\":\"%s\",\"share_percent\":%d,\"min_per_company\":%d,"
+				    "\"inspection_org_id\":%lld}", month, share, min, (long long)org);
+	return body;
+}
+
+static void test_plan_refusals(void **state)
+{
+	(void)state;
+	char this_month[8], next_month[8];
+	time_format_month(time_month(clock_now()), this_month);
+	time_format_month(time_month(clock_now()) + 1, next_month);
+	refused("POST", "/api/sampling-plans", admin, plan_body(this_month, 10, 1, body_id), 422, "month_not_ended");
+	refused("POST", "/api/sampling-plans", admin, plan_body(next_month, 10, 1, body_id), 422, "month_not_ended");
+	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 10, 1, co1_id), 422, "not_inspection_body");
+	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 10, 1, 999999), 422, "not_inspection_body");
+	refused("POST", "/api/sampling-plans", co1, plan_body(last_month, 10, 1, body_id), 403, "forbidden");
+	refused("POST", "/api/sampling-plans", ins1, plan_body(last_month, 10, 1, body_id), 403, "forbidden");
+	refused("POST", "/api/sampling-plans", NULL, plan_body(last_month, 10, 1, body_id), 401, "unauthenticated");
+	refused("POST", "/api/sampling-plans", admin, plan_body("2026-13", 10, 1, body_id), 400, "invalid_value");
+	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 0, 1, body_id), 400, "out_of_range");
+	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 101, 1, body_id), 400, "out_of_range");
+	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 10, 51, body_id), 400, "out_of_range");
+	refused("POST", "/api/sampling-plans", admin, "{\"month\":\"2026-01\",\"share_percent\":10,\"inspection_org_id\":1,"
+						    "\"seed\":\"00\"}", 400, "unknown_field");
+	struct resp *r = ok("GET", "/api/public/sampling-plans", NULL, NULL, 200);
+	assert_int_equal(resp_int(r, "total"), 0);
+	resp_free(r);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The draw recomputed from the published seed and population, as anyone could. */
+static void recompute(const char *seed, json_t *population, int share, int min, json_t *sampled)
+{
+	size_t pop = json_array_size(population);
+	char **ranks = calloc(pop ? pop : 1, sizeof *ranks);
+	assert_non_null(ranks);
+	for (size_t i = 0; i < pop; i++) {
+		char text[96];
+		unsigned char h[crypto_hash_sha256_BYTES];
+		int n = snprintf(text, sizeof text, "%s:%lld", seed, (long long)json_integer_value(json_array_get(population, i)));
+		crypto_hash_sha256(h, (const unsigned char *)text, (unsigned long long)n);
+		ranks[i] = malloc(65 + 24);
+		assert_non_null(ranks[i]);
+		sodium_bin2hex(ranks[i], 65, h, sizeof h);
+		/* the booking id rides after the rank, to read back once sorted */
+		snprintf(ranks[i] + 64, 25, ":%lld", (long long)json_integer_value(json_array_get(population, i)));
+		if (i)
+			assert_true(json_integer_value(json_array_get(population, i - 1)) <
+				    json_integer_value(json_array_get(population, i)));
+	}
+	qsort(ranks, pop, sizeof *ranks, cmp_str);
+	size_t take = (pop * (size_t)share + 99) / 100;
+	if (take < (size_t)min)
+		take = (size_t)min;
+	if (take > pop)
+		take = pop;
+	assert_int_equal(json_array_size(sampled), take);
+	for (size_t i = 0; i < take; i++) {
+		long long id = strtoll(ranks[i] + 65, NULL, 10);
+		assert_int_equal(json_integer_value(json_array_get(sampled, i)), id);
+		/* the library's rank is the same */
+		char mine[65];
+		sampling_rank(seed, id, mine);
+		assert_int_equal(strncmp(mine, ranks[i], 64), 0);
+	}
+	for (size_t i = 0; i < pop; i++)
+		free(ranks[i]);
+	free(ranks);
+}
+
+static void test_draw(void **state)
+{
+	(void)state;
+	int64_t before = h_writes(&H);
+	struct resp *r = ok("POST", "/api/sampling-plans", admin, plan_body(last_month, 10, 2, body_id), 201);
+	assert_true(h_writes(&H) > before);
+	plan_id = resp_int(r, "id");
+	const char *seed = resp_str(r, "seed");
+	assert_int_equal(strlen(seed), 32);
+	assert_int_equal(strspn(seed, "0123456789abcdef"), 32);
+	assert_string_equal(resp_str(r, "month"), last_month);
+	assert_string_equal(resp_str(r, "algorithm"), "rank = sha256(seed + ':' + booking_id), smallest first");
+	assert_int_equal(resp_int(r, "inspection_body.id"), body_id);
+	char seed_copy[33];
+	snprintf(seed_copy, sizeof seed_copy, "%s", seed);
+	resp_free(r);
+
+	/* anyone can read it, and recompute it */
+	char path[96];
+	snprintf(path, sizeof path, "/api/public/sampling-plans/%lld", (long long)plan_id);
+	r = ok("GET", path, NULL, NULL, 200);
+	assert_string_equal(resp_str(r, "seed"), seed_copy);
+	assert_null(strstr(r->body, "address"));
+	assert_null(strstr(r->body, "customer"));
+	assert_null(strstr(r->body, "周婷"));
+	json_t *cos = json_object_get(r->json, "companies");
+	int64_t companies = 0, drawn = 0;
+	struct stmt *st = store_sql(H.store, "SELECT count(DISTINCT company_id) FROM bookings WHERE completed_month = $1"
+					     " AND status IN ('completed', 'reviewed')");
+	int month = 0;
+	assert_int_equal(time_parse_month(last_month, &month), 0);
+	stmt_bind_int(st, 1, month);
+	assert_int_equal(stmt_one_int(st, &companies), 0);
+	assert_true(companies > 0);
+	assert_int_equal(json_array_size(cos), companies);
+	for (size_t i = 0; i < json_array_size(cos); i++) {
+		json_t *c = json_array_get(cos, i);
+		int64_t co = json_integer_value(json_object_get(json_object_get(c, "company"), "id")), pop = 0;
+		st = store_sql(H.store, "SELECT count(*) FROM bookings WHERE company_id = $1 AND completed_month = $2"
+					" AND status IN ('completed', 'reviewed')");
+		stmt_bind_int(st, 1, co);
+		stmt_bind_int(st, 2, month);
+		assert_int_equal(stmt_one_int(st, &pop), 0);
+		assert_int_equal(json_integer_value(json_object_get(c, "population")), pop);
+		assert_int_equal(json_array_size(json_object_get(c, "population_ids")), pop);
+		recompute(seed_copy, json_object_get(c, "population_ids"), 10, 2, json_object_get(c, "sampled_ids"));
+		assert_int_equal(json_integer_value(json_object_get(c, "drawn")),
+				 json_array_size(json_object_get(c, "sampled_ids")));
+		drawn += json_integer_value(json_object_get(c, "drawn"));
+	}
+	assert_int_equal(resp_int(r, "drawn"), drawn);
+	resp_free(r);
+
+	/* one inspection per sample, the body's inspectors in turn in rank order */
+	int64_t n = 0, inspectors[8], k = 0;
+	st = store_sql(H.store, "SELECT count(*) FROM inspections WHERE plan_id = $1 AND status = 'assigned'");
+	stmt_bind_int(st, 1, plan_id);
+	assert_int_equal(stmt_one_int(st, &n), 0);
+	assert_int_equal(n, drawn);
+	st = store_sql(H.store, "SELECT id FROM users WHERE role = 'inspector' AND org_id = $1 ORDER BY id");
+	stmt_bind_int(st, 1, body_id);
+	while (stmt_step(st) == STORE_ROW && k < 8)
+		inspectors[k++] = stmt_int(st, 0);
+	stmt_done(st);
+	assert_true(k >= 2);
+	st = store_sql(H.store, "SELECT inspector_id, rank FROM inspections WHERE plan_id = $1 ORDER BY rank");
+	stmt_bind_int(st, 1, plan_id);
+	for (int64_t i = 0; stmt_step(st) == STORE_ROW; i++)
+		assert_int_equal(stmt_int(st, 0), inspectors[i % k]);
+	stmt_done(st);
+	/* the inspectors and the companies are told */
+	int64_t told = 0;
+	st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE topic = 'inspection_assigned' AND user_id IS NOT NULL");
+	assert_int_equal(stmt_one_int(st, &told), 0);
+	assert_int_equal(told, drawn);
+	st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE topic = 'inspection_drawn' AND org_id IS NOT NULL");
+	assert_int_equal(stmt_one_int(st, &told), 0);
+	assert_int_equal(told, drawn);
+
+	/* one plan per month and body */
+	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 20, 1, body_id), 409, "plan_exists");
+
+	/* the public list, newest first, without the id lists */
+	r = ok("GET", "/api/public/sampling-plans", NULL, NULL, 200);
+	assert_int_equal(resp_int(r, "total"), 1);
+	json_t *item = json_array_get(json_object_get(r->json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(item, "seed")), seed_copy);
+	assert_null(strstr(r->body, "population_ids"));
+	resp_free(r);
+	h_expect(call("GET", "/api/public/sampling-plans/999999", NULL, NULL), 404, "not_found");
+	h_expect(call("GET", "/api/public/sampling-plans?per_page=500", NULL, NULL), 400, "invalid_parameter");
+
+	/* an inspector with no samples: a new login of the same body */
+	char body[256];
+	snprintf(body, sizeof body, "{\"login\":\"inspector4\",\"name\":\"钱磊\",\"role\":\"inspector\",\"org_id\":%lld,"
+				    "\"password\":\"%s\"}", (long long)body_id, H_PASSWORD);
+	resp_free(ok("POST", "/api/users", admin, body, 201));
+	h_login(&H, "inspector4", ins4, NULL);
+}
+
+/* The id of the n-th (from 0) inspection of the plan matching company (0: any) and inspector
+ * (0: any), by draw order. */
+static int64_t pick(int64_t company, int64_t inspector, int n)
+{
+	int64_t id = 0;
+	struct stmt *st = store_sql(H.store, "SELECT id FROM inspections WHERE plan_id = $1 AND ($2 = 0 OR company_id = $2)"
+					     " AND ($3 = 0 OR inspector_id = $3) ORDER BY id LIMIT 1 OFFSET $4");
+	stmt_bind_int(st, 1, plan_id);
+	stmt_bind_int(st, 2, company);
+	stmt_bind_int(st, 3, inspector);
+	stmt_bind_int(st, 4, n);
+	assert_int_equal(stmt_one_int(st, &id), 0);
+	return id;
+}
+
+static void test_visibility(void **state)
+{
+	(void)state;
+	/* an inspector sees only their own */
+	struct resp *r = ok("GET", "/api/inspections?per_page=100", ins1, NULL, 200);
+	int64_t mine = 0;
+	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM inspections WHERE inspector_id = $1");
+	stmt_bind_int(st, 1, ins1_id);
+	assert_int_equal(stmt_one_int(st, &mine), 0);
+	assert_true(mine > 0);
+	assert_int_equal(resp_int(r, "total"), mine);
+	json_t *items = json_object_get(r->json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(items, i), "inspector"), "id")),
+				 ins1_id);
+	assert_null(strstr(r->body, "address"));
+	resp_free(r);
+	r = ok("GET", "/api/inspections", ins4, NULL, 200);
+	assert_int_equal(resp_int(r, "total"), 0);
+	resp_free(r);
+
+	int64_t own = pick(0, ins1_id, 0), other = pick(0, ins2_id, 0);
+	char path[96];
+	snprintf(path, sizeof path, "/api/inspections/%lld", (long long)own);
+	r = ok("GET", path, ins1, NULL, 200);
+	assert_int_equal(resp_int(r, "id"), own);
+	assert_int_equal(resp_int(r, "plan.id"), plan_id);
+	assert_string_equal(resp_str(r, "plan.month"), last_month);
+	assert_string_equal(resp_str(r, "status"), "assigned");
+	assert_non_null(resp_str(r, "booking.customer.name"));
+	assert_non_null(resp_str(r, "booking.service_item.title"));
+	assert_true(json_array_size(json_object_get(json_object_get(json_object_get(r->json, "booking"), "category"),
+						    "indicators")) >= 1);
+	assert_null(strstr(r->body, "address"));
+	assert_true(json_is_null(json_object_get(r->json, "score")));
+	/* the inspector calls the customer back and sees the worker's full name */
+	json_t *wk = json_object_get(r->json, "worker");
+	if (json_is_object(wk))
+		assert_true(strcmp(json_string_value(json_object_get(wk, "name")),
+				   json_string_value(json_object_get(wk, "masked_name"))) != 0);
+	json_t *tl = json_object_get(r->json, "timeline");
+	assert_int_equal(json_array_size(tl), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tl, 0), "action")), "drawn");
+	resp_free(r);
+	h_expect(call("GET", path, ins2, NULL), 404, "not_found");
+	h_expect(call("GET", path, ins4, NULL), 404, "not_found");
+	h_expect(call("GET", path, cust, NULL), 403, "forbidden");
+	h_expect(call("GET", path, cs, NULL), 403, "forbidden");
+	h_expect(call("GET", path, NULL, NULL), 401, "unauthenticated");
+	resp_free(ok("GET", path, admin, NULL, 200));
+	snprintf(path, sizeof path, "/api/inspections/%lld", (long long)other);
+	h_expect(call("GET", path, ins1, NULL), 404, "not_found");
+	h_expect(call("GET", "/api/inspections/999999", admin, NULL), 404, "not_found");
+
+	/* a company sees its own, never another's */
+	int64_t theirs = pick(co1_id, 0, 0);
+	snprintf(path, sizeof path, "/api/inspections/%lld", (long long)theirs);
+	/* the company sees its worker's name masked; the association in full */
+	r = ok("GET", path, co1, NULL, 200);
+	json_t *w = json_object_get(r->json, "worker");
+	if (json_is_object(w))
+		assert_string_equal(json_string_value(json_object_get(w, "name")),
+				    json_string_value(json_object_get(w, "masked_name")));
+	resp_free(r);
+	r = ok("GET", path, admin, NULL, 200);
+	w = json_object_get(r->json, "worker");
+	if (json_is_object(w)) {
+		char name[64] = "";
+		st = store_sql(H.store, "SELECT name FROM workers WHERE id = $1");
+		stmt_bind_int(st, 1, json_integer_value(json_object_get(w, "id")));
+		assert_int_equal(stmt_step(st), STORE_ROW);
+		snprintf(name, sizeof name, "%s", stmt_text(st, 0));
+		stmt_done(st);
+		assert_string_equal(json_string_value(json_object_get(w, "name")), name);
+	}
+	resp_free(r);
+	resp_free(ok("GET", path, staff1, NULL, 200));
+	h_expect(call("GET", path, co2, NULL), 404, "not_found");
+	r = ok("GET", "/api/inspections?per_page=100", co2, NULL, 200);
+	items = json_object_get(r->json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(items, i), "company"), "id")),
+				 co2_id);
+	resp_free(r);
+	/* company2 asking for company1's by filter still sees only its own: none */
+	char q[96];
+	snprintf(q, sizeof q, "/api/inspections?company_id=%lld", (long long)co1_id);
+	r = ok("GET", q, co2, NULL, 200);
+	assert_int_equal(resp_int(r, "total"), 0);
+	resp_free(r);
+	int64_t n1 = 0;
+	st = store_sql(H.store, "SELECT count(*) FROM inspections WHERE company_id = $1");
+	stmt_bind_int(st, 1, co1_id);
+	assert_int_equal(stmt_one_int(st, &n1), 0);
+	r = ok("GET", q, admin, NULL, 200);
+	assert_int_equal(resp_int(r, "total"), n1);
+	resp_free(r);
+	int64_t all = 0;
+	st = store_sql(H.store, "SELECT count(*) FROM inspections WHERE status = 'assigned'");
+	assert_int_equal(stmt_one_int(st, &all), 0);
+	r = ok("GET", "/api/inspections?status=assigned&per_page=1", admin, NULL, 200);
+	assert_int_equal(resp_int(r, "total"), all);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+	resp_free(r);
+
+	/* the others see none */
+	h_expect(call("GET", "/api/inspections", cust, NULL), 403, "forbidden");
+	h_expect(call("GET", "/api/inspections", cs, NULL), 403, "forbidden");
+	h_expect(call("GET", "/api/inspections?status=lost", admin, NULL), 400, "invalid_parameter");
+}
+
+/* A result body scoring every indicator of inspection id with score (the last one with last). */
+static const char *result_body(int64_t id, const char *visited, int score, int last, int drop, int64_t extra)
+{
+	static char body[2048];
+	char path[96];
+	snprintf(path, sizeof path, "/api/inspections/%lld", (long long)id);
+	struct resp *r = ok("GET", path, admin, NULL, 200);
+	json_t *ind = json_object_get(json_object_get(json_object_get(r->json, "booking"), "category"), "indicators");
+	size_t n = 0, count = json_array_size(ind) - (drop ? 1 : 0);
+	assert_true(json_array_size(ind) >= 2);
+	n += (size_t)snprintf(body + n, sizeof body - n, "{\"visit_kind\":\"phone\",\"visited_at\":\"%s\",\"scores\":[",
+			      visited);
+	for (size_t i = 0; i < count; i++)
+		n += (size_t)snprintf(body + n, sizeof body - n, "%s{\"indicator_id\":%lld,\"score\":%d,\"note\":\"回访\"}",
+				      i ? "," : "",
+				      (long long)json_integer_value(json_object_get(json_array_get(ind, i), "id")),
+				      i + 1 == count ? last : score);
+	if (extra)
+		n += (size_t)snprintf(body + n, sizeof body - n, ",{\"indicator_id\":%lld,\"score\":90}", (long long)extra);
+	snprintf(body + n, sizeof body - n, "],\"findings\":\"客户表示服务规范。\"}");
+	resp_free(r);
+	return body;
+}
+
+static int64_t start_of(int64_t inspection)
+{
+	int64_t t = 0;
+	struct stmt *st = store_sql(H.store, "SELECT b.start_at FROM inspections i JOIN bookings b ON b.id = i.booking_id"
+					     " WHERE i.id = $1");
+	stmt_bind_int(st, 1, inspection);
+	assert_int_equal(stmt_one_int(st, &t), 0);
+	return t;
+}
+
+static int64_t count_where(const char *what, int64_t id)
+{
+	int64_t n = 0;
+	struct stmt *st;
+	if (strcmp(what, "conduct") == 0)
+		st = store_sql(H.store, "SELECT count(*) FROM conduct_records WHERE kind = 'spot_check_failed'"
+					" AND source_kind = 'inspection' AND source_id = $1");
+	else
+		st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE subject_kind = 'inspection' AND subject_id = $1");
+	stmt_bind_int(st, 1, id);
+	assert_int_equal(stmt_one_int(st, &n), 0);
+	return n;
+}
+
+static int64_t outbox_count(int64_t id, const char *topic, int64_t org, int64_t user)
+{
+	int64_t n = 0;
+	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE subject_kind = 'inspection'"
+					     " AND subject_id = $1 AND topic = $2 AND coalesce(org_id, 0) = $3"
+					     " AND coalesce(user_id, 0) = $4");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, topic);
+	stmt_bind_int(st, 3, org);
+	stmt_bind_int(st, 4, user);
+	assert_int_equal(stmt_one_int(st, &n), 0);
+	return n;
+}
+
+static void assign(int64_t id, int64_t inspector)
+{
+	char path[96], body[64];
+	snprintf(path, sizeof path, "/api/inspections/%lld/assign", (long long)id);
+	snprintf(body, sizeof body, "{\"inspector_id\":%lld}", (long long)inspector);
+	struct resp *r = ok("POST", path, admin, body, 200);
+	assert_int_equal(resp_int(r, "inspector.id"), inspector);
+	resp_free(r);
+}
+
+static void test_assign(void **state)
+{
+	(void)state;
+	int64_t id = pick(co1_id, 0, 0);
+	char path[96], body[64];
+	snprintf(path, sizeof path, "/api/inspections/%lld/assign", (long long)id);
+	snprintf(body, sizeof body, "{\"inspector_id\":%lld}", (long long)user_of(co1));
+	refused("POST", path, admin, body, 422, "not_inspector");
+	snprintf(body, sizeof body, "{\"inspector_id\":%lld}", (long long)ins1_id);
+	refused("POST", path, co1, body, 403, "forbidden");
+	refused("POST", path, ins1, body, 403, "forbidden");
+	refused("POST", "/api/inspections/999999/assign", admin, body, 404, "not_found");
+	/* the first two of company1's samples go to inspector1, the third to inspector2; each assignment
+	 * is a notice to the inspector */
+	int64_t notices = outbox_count(id, "inspection_assigned", 0, ins1_id);
+	assign(id, ins1_id);
+	assign(pick(co1_id, 0, 1), ins1_id);
+	assign(pick(co1_id, 0, 2), ins2_id);
+	assert_int_equal(outbox_count(id, "inspection_assigned", 0, ins1_id), notices + 1);
+	snprintf(path, sizeof path, "/api/inspections/%lld", (long long)id);
+	struct resp *r = ok("GET", path, ins1, NULL, 200);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r->json, "timeline"),
+									      1), "action")), "assign");
+	resp_free(r);
+}
+
+static void test_result(void **state)
+{
+	(void)state;
+	int64_t pass = pick(co1_id, 0, 0), fail = pick(co1_id, 0, 1), now = clock_now();
+	char path[96];
+	snprintf(path, sizeof path, "/api/inspections/%lld/result", (long long)pass);
+
+	/* who, when, what */
+	refused("POST", path, ins2, result_body(pass, iso(now - 3600), 90, 90, 0, 0), 404, "not_found");
+	refused("POST", path, admin, result_body(pass, iso(now - 3600), 90, 90, 0, 0), 403, "forbidden");
+	refused("POST", path, co1, result_body(pass, iso(now - 3600), 90, 90, 0, 0), 403, "forbidden");
+	refused("POST", path, ins1, result_body(pass, iso(now + 3600), 90, 90, 0, 0), 422, "invalid_visit_time");
+	refused("POST", path, ins1, result_body(pass, iso(start_of(pass) - 60), 90, 90, 0, 0), 422, "invalid_visit_time");
+	refused("POST", path, ins1, result_body(pass, iso(now - 3600), 90, 90, 1, 0), 422, "scores_incomplete");
+	refused("POST", path, ins1, result_body(pass, iso(now - 3600), 90, 90, 0, 999999), 422, "indicator_unknown");
+	/* an indicator twice: not exactly once */
+	int64_t dup = 0;
+	struct stmt *st = store_sql(H.store, "SELECT ci.id FROM inspections i JOIN bookings b ON b.id = i.booking_id"
+					     " JOIN category_indicators ci ON ci.category_id = b.category_id WHERE i.id = $1"
+					     " ORDER BY ci.id LIMIT 1");
+	stmt_bind_int(st, 1, pass);
+	assert_int_equal(stmt_one_int(st, &dup), 0);
+	refused("POST", path, ins1, result_body(pass, iso(now - 3600), 90, 90, 0, dup), 422, "scores_incomplete");
+	refused("POST", path, ins1, "{\"visit_kind\":\"email\",\"visited_at\":\"2026-01-01T09:00:00+08:00\",\"scores\":[],"
+				    "\"findings\":\"\"}", 400, "invalid_value");
+	refused("POST", path, ins1, "{\"visit_kind\":\"phone\",\"visited_at\":\"2026-01-01T09:00:00+08:00\",\"scores\":[],"
+				    "\"findings\":\"\"}", 400, "too_short");
+
+	/* a pass: the mean of 90 and 81 rounds to 86 */
+	struct resp *r = ok("POST", path, ins1, result_body(pass, iso(now - 3600), 90, 81, 0, 0), 200);
+	assert_string_equal(resp_str(r, "status"), "passed");
+	assert_int_equal(resp_int(r, "score"), 86);
+	assert_string_equal(resp_str(r, "visit_kind"), "phone");
+	char month[8];
+	time_format_month(time_month(now), month);
+	assert_string_equal(resp_str(r, "month"), month);
+	assert_int_equal(json_array_size(json_object_get(r->json, "scores")), 2);
+	assert_true(json_is_null(json_object_get(r->json, "rectify_due")));
+	resp_free(r);
+	assert_int_equal(count_where("conduct", pass), 0);
+	refused("POST", path, ins1, result_body(pass, iso(now - 3600), 90, 90, 0, 0), 409, "invalid_transition");
+
+	/* a failure: a rectification order with its deadline, the record, the notice */
+	snprintf(path, sizeof path, "/api/inspections/%lld/result", (long long)fail);
+	r = ok("POST", path, ins1, result_body(fail, iso(now - 7200), 60, 70, 0, 0), 200);
+	assert_string_equal(resp_str(r, "status"), "rectifying");
+	assert_int_equal(resp_int(r, "score"), 65);
+	int64_t due = 0;
+	assert_int_equal(time_parse_iso(resp_str(r, "rectify_due"), &due), 0);
+	assert_true(due >= now + 15 * 86400 && due <= clock_now() + 15 * 86400);
+	assert_false(json_is_true(json_object_get(r->json, "rectify_breached")));
+	int has_worker = !json_is_null(json_object_get(r->json, "worker"));
+	resp_free(r);
+	assert_int_equal(count_where("conduct", fail), has_worker ? 2 : 1);
+	assert_int_equal(outbox_count(fail, "rectification_ordered", co1_id, 0), 1);
+}
+
+static void test_rectification(void **state)
+{
+	(void)state;
+	int64_t pass = pick(co1_id, 0, 0), fail = pick(co1_id, 0, 1);
+	char path[96], vpath[96];
+	snprintf(path, sizeof path, "/api/inspections/%lld/rectification", (long long)fail);
+	snprintf(vpath, sizeof vpath, "/api/inspections/%lld/verify", (long long)fail);
+	const char *answer = "{\"text\":\"已对服务员进行再培训，并上门回访客户。\"}";
+	refused("POST", path, co2, answer, 404, "not_found");
+	refused("POST", path, cs, answer, 403, "forbidden");
+	refused("POST", path, cust, answer, 403, "forbidden");
+	refused("POST", path, ins1, answer, 403, "forbidden");
+	refused("POST", path, co1, "{\"text\":\"\"}", 400, "too_short");
+	char ppath[96];
+	snprintf(ppath, sizeof ppath, "/api/inspections/%lld/rectification", (long long)pass);
+	refused("POST", ppath, co1, answer, 409, "invalid_transition");
+	refused("POST", vpath, ins1, "{\"accepted\":true}", 409, "invalid_transition");
+
+	struct resp *r = ok("POST", path, staff1, answer, 200);
+	assert_string_equal(resp_str(r, "status"), "answered");
+	assert_non_null(resp_str(r, "answered_at"));
+	resp_free(r);
+	assert_int_equal(outbox_count(fail, "rectification_answered", 0, ins1_id), 1);
+	refused("POST", path, co1, answer, 409, "invalid_transition");
+
+	/* the inspector's verdict: a rejection needs a note and reopens the order */
+	refused("POST", vpath, ins1, "{\"accepted\":false}", 422, "note_required");
+	refused("POST", vpath, ins2, "{\"accepted\":true}", 404, "not_found");
+	refused("POST", vpath, co1, "{\"accepted\":true}", 403, "forbidden");
+	refused("POST", vpath, admin, "{\"accepted\":true}", 403, "forbidden");
+	int64_t before = clock_now();
+	r = ok("POST", vpath, ins1, "{\"accepted\":false,\"note\":\"客户反映问题仍在。\"}", 200);
+	assert_string_equal(resp_str(r, "status"), "rectifying");
+	assert_string_equal(resp_str(r, "verify_note"), "客户反映问题仍在。");
+	int64_t due = 0;
+	assert_int_equal(time_parse_iso(resp_str(r, "rectify_due"), &due), 0);
+	assert_true(due >= before + 15 * 86400);
+	assert_true(json_is_null(json_object_get(r->json, "verified_at")));
+	resp_free(r);
+	assert_int_equal(outbox_count(fail, "rectification_rejected", co1_id, 0), 1);
+
+	/* answered again, then verified */
+	resp_free(ok("POST", path, co1, "{\"text\":\"更换服务员并再次回访，客户满意。\"}", 200));
+	r = ok("POST", vpath, ins1, "{\"accepted\":true,\"note\":\"回访确认已整改。\"}", 200);
+	assert_string_equal(resp_str(r, "status"), "verified");
+	assert_non_null(resp_str(r, "verified_at"));
+	json_t *tl = json_object_get(r->json, "timeline");
+	static const char *const actions[] = {"drawn", "assign", "failed", "answered", "rejected", "answered", "verified"};
+	assert_int_equal(json_array_size(tl), ARRAY_LEN(actions));
+	for (size_t i = 0; i < ARRAY_LEN(actions); i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(tl, i), "action")), actions[i]);
+	/* the timeline names people, not logins */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tl, 2), "actor")), "孙强");
+	resp_free(r);
+	refused("POST", vpath, ins1, "{\"accepted\":true}", 409, "invalid_transition");
+	refused("POST", path, co1, answer, 409, "invalid_transition");
+}
+
+static void test_overdue(void **state)
+{
+	(void)state;
+	int64_t id = pick(co1_id, 0, 2), now = clock_now();
+	char path[96];
+	snprintf(path, sizeof path, "/api/inspections/%lld/result", (long long)id);
+	h_login(&H, "inspector2", ins2, NULL);
+	resp_free(ok("POST", path, ins2, result_body(id, iso(now - 600), 40, 50, 0, 0), 200));
+
+	/* before the deadline nothing is due */
+	int n = -1;
+	int64_t writes = h_writes(&H), rows = spot_rows();
+	assert_int_equal(inspections_overdue(H.store, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(h_writes(&H), writes);
+	assert_int_equal(spot_rows(), rows);
+
+	/* past it: marked once, with notices to the association and the company, audited */
+	at(now + 16 * 86400);
+	writes = h_writes(&H);
+	assert_int_equal(inspections_overdue(H.store, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(h_writes(&H) > writes);
+	int64_t assoc = org_of(admin);
+	assert_int_equal(outbox_count(id, "rectification_overdue", assoc, 0), 1);
+	assert_int_equal(outbox_count(id, "rectification_overdue", co1_id, 0), 1);
+	snprintf(path, sizeof path, "/api/inspections/%lld", (long long)id);
+	struct resp *r = ok("GET", path, co1, NULL, 200);
+	assert_true(json_is_true(json_object_get(r->json, "rectify_breached")));
+	json_t *tl = json_object_get(r->json, "timeline");
+	json_t *last = json_array_get(tl, json_array_size(tl) - 1);
+	assert_string_equal(json_string_value(json_object_get(last, "action")), "overdue");
+	assert_string_equal(json_string_value(json_object_get(last, "actor")), "jobs");
+	resp_free(r);
+
+	/* a second run changes nothing */
+	writes = h_writes(&H);
+	rows = spot_rows();
+	assert_int_equal(inspections_overdue(H.store, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(h_writes(&H), writes);
+	assert_int_equal(spot_rows(), rows);
+
+	/* a late answer is still taken; the breach stays on the record until a rejection reopens it */
+	snprintf(path, sizeof path, "/api/inspections/%lld/rectification", (long long)id);
+	r = ok("POST", path, co1, "{\"text\":\"已整改。\"}", 200);
+	assert_string_equal(resp_str(r, "status"), "answered");
+	assert_true(json_is_true(json_object_get(r->json, "rectify_breached")));
+	resp_free(r);
+	snprintf(path, sizeof path, "/api/inspections/%lld/verify", (long long)id);
+	r = ok("POST", path, ins2, "{\"accepted\":false,\"note\":\"未见整改记录。\"}", 200);
+	assert_false(json_is_true(json_object_get(r->json, "rectify_breached")));
+	resp_free(r);
+
+	/* the audit chain holds every write, the job's included */
+	r = ok("GET", "/api/audit/verify", admin, NULL, 200);
+	assert_true(json_is_true(json_object_get(r->json, "ok")));
+	resp_free(r);
+	at(0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_refusals),
+		cmocka_unit_test(test_draw),
+		cmocka_unit_test(test_visibility),
+		cmocka_unit_test(test_assign),
+		cmocka_unit_test(test_result),
+		cmocka_unit_test(test_rectification),
+		cmocka_unit_test(test_overdue),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
