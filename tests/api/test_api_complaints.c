@@ -364,7 +364,7 @@ static void test_pause_and_resume(void **state)
 	assert_int_equal(moved, due + 10 * DAY - HOUR);
 	assert_int_equal(outbox_count("complaint_answered", id), 1);
 	/* more from the customer while in progress moves nothing */
-	ok("POST", path_of("complaints", id, "/answer"), cust, "{\"text\":\"补充：地板也没拖。\"}", 200);
+	resp_free(ok("POST", path_of("complaints", id, "/answer"), cust, "{\"text\":\"补充：地板也没拖。\"}", 200));
 	assert_int_equal(col(id, "resolve_due"), moved);
 	/* the resumed deadline holds to the second */
 	clock_set(moved - 1);
@@ -397,7 +397,7 @@ static void test_resolve_reopen_close(void **state)
 	assert_string_equal(resp_str(r, "responsible.duty"), "complaints");
 	resp_free(r);
 	/* the customer sees who is responsible, not the internal notes */
-	ok("POST", path_of("complaints", id, "/notes"), co1, "{\"text\":\"内部：阿姨否认，需调取记录\"}", 200);
+	resp_free(ok("POST", path_of("complaints", id, "/notes"), co1, "{\"text\":\"内部：阿姨否认，需调取记录\"}", 200));
 	r = get(id, cust);
 	assert_string_equal(resp_str(r, "responsible.person"), "王建国");
 	json_t *tl = json_object_get(r->json, "timeline");
@@ -438,7 +438,7 @@ static void test_resolve_reopen_close(void **state)
 	resp_free(r);
 	assert_int_equal(col(id, "resolve_due"), t0 + 5 * DAY + 7 * DAY);
 	at(t0 + 6 * DAY);
-	ok("POST", path_of("complaints", id, "/resolve"), co1, "{\"finding\":\"upheld\",\"remedy\":\"补足差额\"}", 200);
+	resp_free(ok("POST", path_of("complaints", id, "/resolve"), co1, "{\"finding\":\"upheld\",\"remedy\":\"补足差额\"}", 200));
 	/* after the window the customer can no longer reopen; the job closes it as it stands */
 	at(t0 + 6 * DAY + 7 * DAY + 60);
 	refused("POST", path_of("complaints", id, "/reopen"), cust, "{\"reason\":\"还是不满意\"}", 422,
@@ -457,8 +457,8 @@ static void test_resolve_reopen_close(void **state)
 
 	/* another: accepted with a rating of the handling */
 	int64_t other = file_about_co1("price");
-	ok("POST", path_of("complaints", other, "/resolve"), co1, "{\"finding\":\"not_upheld\",\"remedy\":\"价格符合公示标准\"}",
-	   200);
+	resp_free(ok("POST", path_of("complaints", other, "/resolve"), co1, "{\"finding\":\"not_upheld\",\"remedy\":\"价格符合公示标准\"}",
+	   200));
 	refused("POST", path_of("complaints", other, "/accept"), cust, "{\"rating\":6}", 400, "out_of_range");
 	r = ok("POST", path_of("complaints", other, "/accept"), cust, "{\"rating\":3,\"comment\":\"解释清楚了\"}", 200);
 	assert_string_equal(resp_str(r, "status"), "closed");
@@ -565,8 +565,8 @@ static void test_claims_and_advance_payment(void **state)
 	resp_free(r);
 	refused("POST", path_of("claims", c2, "/decision"), co1,
 		"{\"approved_fen\":5000,\"reason\":\"同意\",\"payer\":\"advance\"}", 422, "advance_by_association");
-	ok("POST", path_of("claims", c2, "/decision"), co1, "{\"approved_fen\":3000,\"reason\":\"部分合理\",\"payer\":\"worker\"}",
-	   200);
+	resp_free(ok("POST", path_of("claims", c2, "/decision"), co1, "{\"approved_fen\":3000,\"reason\":\"部分合理\",\"payer\":\"worker\"}",
+	   200));
 	/* its payment is overdue after fifteen days */
 	at(t0 + 7 * DAY + 16 * DAY);
 	jr = run_jobs();
@@ -615,10 +615,10 @@ static void test_who_sees_what(void **state)
 	resp_free(r);
 	/* an agent chases (an internal note the company hears of), but does not answer for the company */
 	refused("POST", path_of("complaints", id, "/feedback"), cs, "{\"text\":\"代企业回复\"}", 403, "forbidden");
-	ok("POST", path_of("complaints", id, "/notes"), cs, "{\"text\":\"已电话催办企业\"}", 200);
+	resp_free(ok("POST", path_of("complaints", id, "/notes"), cs, "{\"text\":\"已电话催办企业\"}", 200));
 	assert_int_equal(outbox_count("complaint_chased", id), 1);
 	/* the customer's notices are theirs */
-	ok("POST", path_of("complaints", id, "/feedback"), co1, "{\"text\":\"我们正在调查。\"}", 200);
+	resp_free(ok("POST", path_of("complaints", id, "/feedback"), co1, "{\"text\":\"我们正在调查。\"}", 200));
 	r = ok("GET", "/api/notifications", cust, NULL, 200);
 	items = json_object_get(r->json, "items");
 	int mine = 0;
