@@ -492,6 +492,35 @@ describe('jobs run', () => {
     assert.equal(verifyCount(db), after);
   });
 
+  test('serve runs the job itself: a complaint past its deadline is escalated within the interval, once', async () => {
+    const db = demoCopy();
+    jobs(db);
+    const srv = await serveOn(db, { args: ['--jobs-interval', '1'] });
+    try {
+      const cust = (await login(srv.url, 'customer1')).token;
+      const company = sqlite(db, "SELECT id FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1").trim();
+      const r = await call(srv.url, '/api/complaints', { method: 'POST', token: cust,
+        json: { company_id: Number(company), category: 'punctuality', description: '迟到两小时' } });
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.json.escalated_at, null);
+      // the deadline moved into the past behind the server's back
+      sqlite(db, `UPDATE complaints SET feedback_due = ${Math.floor(Date.now() / 1000) - 60} WHERE id = ${r.json.id}`);
+      let seen = null;
+      for (let i = 0; i < 50 && !seen; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        const g = await call(srv.url, `/api/complaints/${r.json.id}`, { token: cust });
+        if (g.json.feedback_breached) seen = g.json;
+      }
+      assert.ok(seen, 'escalated by the server within five seconds');
+      assert.ok(seen.escalated_at);
+      await new Promise((res) => setTimeout(res, 2500)); // two more passes
+      const breaches = Number(sqlite(db, `SELECT count(*) FROM complaint_events WHERE complaint_id = ${r.json.id} AND action = 'feedback_breached'`).trim());
+      assert.equal(breaches, 1);
+    } finally {
+      await srv.stop();
+    }
+  });
+
   test('jobs without run, or on a missing database, fails without creating one', () => {
     assert.equal(anjia(['jobs']).status, 2);
     assert.equal(anjia(['jobs', 'walk']).status, 2);
