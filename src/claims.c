@@ -140,8 +140,8 @@ static int claim_file(struct store *s, const struct actor *a, const struct compl
 	stmt_bind_int(st, 7, now + (int64_t)sd.claim_decision_days * 86400);
 	if ((rc = stmt_one_int(st, id)) != AJ_OK)
 		return rc;
-	return notify(s, c->company_id, 0, "claim_filed", "claim", *id, "一件投诉提出了赔偿申请。",
-		      "A compensation claim was filed on a complaint.");
+	return complaint_tell_company(s, c, "claim_filed", "客户提出了赔偿申请，请在期限内决定。",
+				      "a compensation claim was filed; decide it in time.");
 }
 
 static int claim_decide(struct store *s, const struct actor *a, const struct complaint *c, const struct claim *cl,
@@ -177,10 +177,10 @@ static int claim_decide(struct store *s, const struct actor *a, const struct com
 		stmt_bind_int(st, 8, now + (int64_t)sd.claim_payment_days * 86400);
 	else
 		stmt_bind_null(st, 8);
-	if ((rc = stmt_exec(st)) != AJ_OK || !c->customer_id)
+	if ((rc = stmt_exec(st)) != AJ_OK)
 		return rc;
-	return notify(s, 0, c->customer_id, "claim_decided", "claim", cl->id, "您的赔偿申请已有决定。",
-		      "Your compensation claim has been decided.");
+	return complaint_tell_customer(s, c, "claim_decided", "您的赔偿申请已有决定。",
+				       "your compensation claim has been decided.");
 }
 
 static int claim_pay(struct store *s, const struct actor *a, const struct complaint *c, const struct claim *cl,
@@ -213,10 +213,9 @@ static int claim_pay(struct store *s, const struct actor *a, const struct compla
 		stmt_bind_int(st, 6, time_month(time_day_start(day)));
 	}
 	int rc = stmt_exec(st);
-	if (rc || act != CL_PAY || !c->customer_id)
+	if (rc || act != CL_PAY)
 		return rc;
-	return notify(s, 0, c->customer_id, "claim_paid", "claim", cl->id, "您的赔偿款已支付。",
-		      "Your compensation has been paid.");
+	return complaint_tell_customer(s, c, "claim_paid", "您的赔偿款已支付。", "your compensation has been paid.");
 }
 
 /* Who may, and from which state, for each write on an existing claim. */
@@ -325,7 +324,8 @@ int claims_deadlines(struct store *s, int *breached)
 			    (rc = complaint_escalate(s, &a, &c, payment ? "claim_payment_breached" : "claim_decision_breached",
 						     payment ? "赔偿未按期支付，已升级至协会。" : "赔偿申请未按期决定，已升级至协会。",
 						     payment ? "compensation not paid in time; escalated to the association."
-							     : "claim not decided in time; escalated to the association.")) != AJ_OK ||
+							     : "claim not decided in time; escalated to the association.",
+						     payment ? "payment_late" : "decision_late")) != AJ_OK ||
 			    (rc = audit_append_state(s, &a, payment ? "claim.payment_breached" : "claim.decision_breached",
 						     "claim", id, claim_state)) != AJ_OK)
 				break;

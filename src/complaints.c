@@ -113,7 +113,7 @@ int complaint_event(struct store *s, const struct actor *a, int64_t id, const ch
 }
 
 int complaint_escalate(struct store *s, const struct actor *a, const struct complaint *c, const char *topic,
-		       const char *why_zh, const char *why_en)
+		       const char *why_zh, const char *why_en, const char *note)
 {
 	char zh[160], en[160];
 	snprintf(zh, sizeof zh, "投诉 %s：%s", c->tracking_no, why_zh);
@@ -122,8 +122,8 @@ int complaint_escalate(struct store *s, const struct actor *a, const struct comp
 	stmt_bind_int(st, 1, c->id);
 	stmt_bind_int(st, 2, clock_now());
 	int rc = stmt_exec(st);
-	if (rc == AJ_OK && !c->escalated_at)
-		rc = complaint_event(s, a, c->id, "escalate", c->status, c->status, why_en, 0);
+	if (rc == AJ_OK && !c->escalated_at && note)
+		rc = complaint_event(s, a, c->id, "escalate", c->status, c->status, note, 0);
 	if (rc == AJ_OK)
 		rc = notify(s, association_org(s), 0, topic, "complaint", c->id, zh, en);
 	if (rc == AJ_OK)
@@ -476,15 +476,29 @@ static int set_status(struct store *s, int64_t id, const char *to)
 	return stmt_exec(st);
 }
 
-static int to_customer(struct store *s, const struct complaint *c, const char *topic, const char *zh, const char *en)
+/* A notice about complaint c, its tracking number first, to its customer (when they have an
+ * account) or to its company. */
+static int tell(struct store *s, const struct complaint *c, int64_t org, int64_t user, const char *topic,
+		const char *zh, const char *en)
 {
 	char tzh[200], ten[200];
-	if (!c->customer_id)
-		return AJ_OK;
 	snprintf(tzh, sizeof tzh, "投诉 %s：%s", c->tracking_no, zh);
 	snprintf(ten, sizeof ten, "Complaint %s: %s", c->tracking_no, en);
-	return notify(s, 0, c->customer_id, topic, "complaint", c->id, tzh, ten);
+	return notify(s, org, user, topic, "complaint", c->id, tzh, ten);
 }
+
+int complaint_tell_customer(struct store *s, const struct complaint *c, const char *topic, const char *zh,
+			    const char *en)
+{
+	return c->customer_id ? tell(s, c, 0, c->customer_id, topic, zh, en) : AJ_OK;
+}
+
+int complaint_tell_company(struct store *s, const struct complaint *c, const char *topic, const char *zh,
+			   const char *en)
+{
+	return tell(s, c, c->company_id, 0, topic, zh, en);
+}
+
 
 /* The move's own writes; c->status is the state it starts from. *to is the state it ends in. */
 static int apply(struct store *s, const struct actor *a, int part, struct complaint *c, enum complaint_action act,
@@ -516,7 +530,7 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 			if ((rc = stmt_exec(st)) != AJ_OK)
 				return rc;
 		}
-		return to_customer(s, c, in->ask ? "complaint_question" : "complaint_feedback",
+		return complaint_tell_customer(s, c, in->ask ? "complaint_question" : "complaint_feedback",
 				   in->ask ? "处理方有问题需要您答复，答复前时限暂停。" : "处理方给出了反馈。",
 				   in->ask ? "the handler asks you a question; the clock waits for your answer."
 					   : "the handler sent you feedback.");
@@ -526,11 +540,10 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 		*to = "in_progress";
 		if ((rc = resume_clocks(s, c, now)) != AJ_OK || (rc = set_status(s, c->id, *to)) != AJ_OK)
 			return rc;
-		return notify(s, c->company_id, 0, "complaint_answered", "complaint", c->id, "客户已答复，时限恢复计时。",
-			      "The customer answered; the clock runs again.");
+		return complaint_tell_company(s, c, "complaint_answered", "客户已答复，时限恢复计时。", "the customer answered; the clock runs again.");
 	case CA_NOTE:
-		return part & CP_AGENT ? notify(s, c->company_id, 0, "complaint_chased", "complaint", c->id,
-						"客服中心催办了一件投诉。", "The service centre chased a complaint.")
+		return part & CP_AGENT ? complaint_tell_company(s, c, "complaint_chased", "客服中心催办，请尽快处理。",
+						    "the service centre chased it; please act on it.")
 				       : AJ_OK;
 	case CA_ESCALATE:
 		if (c->escalated_at) {
@@ -538,7 +551,7 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 			return AJ_ECONFLICT;
 		}
 		return complaint_escalate(s, a, c, "complaint_escalated", "客服中心已将其升级至协会。",
-					  "escalated to the association by the service centre.");
+					  "escalated to the association by the service centre.", NULL);
 	case CA_TAKEOVER: {
 		if (strcmp(c->handler, "association") == 0) {
 			FAULT(f, "already_taken_over", "handler");
@@ -550,8 +563,7 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 		stmt_bind_int(st, 2, now);
 		if ((rc = stmt_exec(st)) != AJ_OK)
 			return rc;
-		return notify(s, c->company_id, 0, "complaint_taken_over", "complaint", c->id, "协会已接管一件投诉。",
-			      "The association took over a complaint.");
+		return complaint_tell_company(s, c, "complaint_taken_over", "协会已接管此投诉。", "the association took it over.");
 	}
 	case CA_RESOLVE: {
 		*to = "resolved";
@@ -577,7 +589,7 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 			    (rc = conduct_record(s, "worker", c->worker_id, kind, "complaint", c->id, c->tracking_no)) != AJ_OK)
 				return rc;
 		}
-		return to_customer(s, c, "complaint_resolved", "已有处理结果，请确认或在期限内要求重新处理。",
+		return complaint_tell_customer(s, c, "complaint_resolved", "已有处理结果，请确认或在期限内要求重新处理。",
 				   "resolved; accept it, or reopen it within the window.");
 	}
 	case CA_ACCEPT: {
@@ -603,8 +615,7 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 		stmt_bind_int(st, 2, now + (int64_t)sd.complaint_resolve_days * 86400);
 		if ((rc = stmt_exec(st)) != AJ_OK)
 			return rc;
-		return notify(s, c->company_id, 0, "complaint_reopened", "complaint", c->id, "客户要求重新处理一件投诉。",
-			      "The customer reopened a complaint.");
+		return complaint_tell_company(s, c, "complaint_reopened", "客户要求重新处理。", "the customer reopened it.");
 	}
 	}
 	return AJ_EINVAL;
@@ -682,9 +693,9 @@ static int breach(struct store *s, const struct actor *a, int64_t id, int feedba
 				  NULL, 0)) != AJ_OK)
 		return rc;
 	rc = feedback ? complaint_escalate(s, a, &c, "complaint_escalated", "首次反馈超时，已升级至协会。",
-					   "no feedback in time; escalated to the association.")
+					   "no feedback in time; escalated to the association.", "feedback_late")
 		      : complaint_escalate(s, a, &c, "complaint_escalated", "处理超时，已升级至协会。",
-					   "not resolved in time; escalated to the association.");
+					   "not resolved in time; escalated to the association.", "resolve_late");
 	if (rc == AJ_OK)
 		rc = audit_append_state(s, a, feedback ? "complaint.feedback_breached" : "complaint.resolve_breached",
 					"complaint", id, complaint_state);

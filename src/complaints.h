@@ -29,9 +29,17 @@ int complaint_handlers(const struct complaint *c);
 /* A timeline event of complaint id (internal: hidden from the customer), inside the caller's write. */
 int complaint_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
 		    const char *to, const char *note, int internal);
-/* Escalates to the association's queue (once) and tells it why, inside the caller's write. */
+/* Escalates to the association's queue (once) and tells it and the company why, inside the caller's
+ * write; note, when set, is the code the timeline's "escalate" event carries (feedback_late,
+ * resolve_late, decision_late, payment_late). */
 int complaint_escalate(struct store *s, const struct actor *a, const struct complaint *c, const char *topic,
-		       const char *why_zh, const char *why_en);
+		       const char *why_zh, const char *why_en, const char *note);
+/* A notice about complaint c (its tracking number first) to its customer, when they have an
+ * account, or to its company; inside the caller's write. */
+int complaint_tell_customer(struct store *s, const struct complaint *c, const char *topic, const char *zh,
+			    const char *en);
+int complaint_tell_company(struct store *s, const struct complaint *c, const char *topic, const char *zh,
+			   const char *en);
 /* The audited state of a complaint. */
 int complaint_state(struct store *s, int64_t id, struct strbuf *sb);
 

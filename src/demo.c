@@ -25,7 +25,7 @@
 #include "util/uscc.h"
 
 /* splitmix64: small, fast and the same everywhere */
-static uint64_t next(uint64_t *s)
+uint64_t demo_next(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -35,7 +35,7 @@ static uint64_t next(uint64_t *s)
 
 static const char *pick(uint64_t *s, const char *const *list, size_t n)
 {
-	return list[next(s) % n];
+	return list[demo_next(s) % n];
 }
 
 /* A credit code: registering authority, category, division, then an organisation code with its
@@ -46,7 +46,7 @@ static void make_uscc(uint64_t *s, const char *authority, const char *division, 
 	char code[9];
 	int sum = 0;
 	for (int i = 0; i < 8; i++) {
-		int v = (int)(next(s) % 10);
+		int v = (int)(demo_next(s) % 10);
 		code[i] = (char)('0' + v);
 		sum += v * w[i];
 	}
@@ -221,9 +221,9 @@ static int by_time(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int64_t rnd(uint64_t *s, int64_t n)
+int64_t demo_rand(uint64_t *s, int64_t n)
 {
-	return n > 0 ? (int64_t)(next(s) % (uint64_t)n) : 0;
+	return n > 0 ? (int64_t)(demo_next(s) % (uint64_t)n) : 0;
 }
 
 /* A day's instant at hour h (local). */
@@ -235,9 +235,9 @@ static int64_t at_hour(int64_t day, int h)
 /* A score: most pass comfortably, about one in sixty fails. */
 static int score_of(uint64_t *s, int pass_mark)
 {
-	if (rnd(s, 1000) < 16)
-		return pass_mark - 5 - (int)rnd(s, 20);
-	int v = pass_mark + 8 + (int)rnd(s, 100 - pass_mark - 7);
+	if (demo_rand(s, 1000) < 16)
+		return pass_mark - 5 - (int)demo_rand(s, 20);
+	int v = pass_mark + 8 + (int)demo_rand(s, 100 - pass_mark - 7);
 	return v > 100 ? 100 : v;
 }
 
@@ -246,10 +246,10 @@ static const char *const regions[] = {"330102", "330105", "330106", "330110", "3
 
 static void make_idno(uint64_t *s, int female, char out[19])
 {
-	int y = 1966 + (int)rnd(s, 35), m = 1 + (int)rnd(s, 12), d = 1 + (int)rnd(s, 28);
-	int seq = (int)rnd(s, 500) * 2 + (female ? 0 : 1);
+	int y = 1966 + (int)demo_rand(s, 35), m = 1 + (int)demo_rand(s, 12), d = 1 + (int)demo_rand(s, 28);
+	int seq = (int)demo_rand(s, 500) * 2 + (female ? 0 : 1);
 	char tmp[40];
-	snprintf(tmp, sizeof tmp, "%s%04u%02u%02u%03u", regions[rnd(s, ARRAY_LEN(regions))], (unsigned)y % 10000,
+	snprintf(tmp, sizeof tmp, "%s%04u%02u%02u%03u", regions[demo_rand(s, ARRAY_LEN(regions))], (unsigned)y % 10000,
 		 (unsigned)m % 100, (unsigned)d % 100, (unsigned)seq % 1000);
 	memcpy(out, tmp, 17);
 	out[17] = idcard_check_char(out);
@@ -266,10 +266,10 @@ static void pick_trades(uint64_t *s, int company, struct dworker *w)
 {
 	static const int spec[6][3] = {{0, 4, 5}, {0, 4, 2}, {1, 2, 0}, {3, 0, 5}, {4, 0, 5}, {0, 2, 3}};
 	const int *t = spec[(company - CO1) % 6];
-	w->trades[0] = t[rnd(s, 10) < 7 ? 0 : 1 + rnd(s, 2)];
+	w->trades[0] = t[demo_rand(s, 10) < 7 ? 0 : 1 + demo_rand(s, 2)];
 	w->n_trades = 1;
-	if (rnd(s, 10) < 4) {
-		int second = t[rnd(s, 3)];
+	if (demo_rand(s, 10) < 4) {
+		int second = t[demo_rand(s, 3)];
 		if (second != w->trades[0])
 			w->trades[w->n_trades++] = second;
 	}
@@ -310,17 +310,17 @@ static struct quirks quirks_for(uint64_t *s, int scenario)
 	case -1: break; /* the demo logins' own records: all in order */
 	default:
 		/* an ordinary worker: now and then something goes wrong */
-		if (rnd(s, 1000) < 8)
+		if (demo_rand(s, 1000) < 8)
 			q.identity = 0;
-		if (rnd(s, 1000) < 5)
+		if (demo_rand(s, 1000) < 5)
 			q.background = 2;
-		if (rnd(s, 1000) < 8)
+		if (demo_rand(s, 1000) < 8)
 			q.health = 2;
-		if (rnd(s, 100) < 8)
+		if (demo_rand(s, 100) < 8)
 			q.no_refresher_now = 1;
-		if (rnd(s, 1000) < 15)
+		if (demo_rand(s, 1000) < 15)
 			q.fail_latest = 1;
-		if (rnd(s, 100) < 5)
+		if (demo_rand(s, 100) < 5)
 			q.no_renewals = 1;
 	}
 	return q;
@@ -362,7 +362,7 @@ static void plan_worker(struct plan *p, uint64_t *s, int i, int64_t join, int64_
 		plan_add(p, at_hour(day, 16), EV_RESULT, i, course, score);
 		if (score < mark) {
 			/* most retake it a fortnight later and pass */
-			if (rnd(s, 10) < 8) {
+			if (demo_rand(s, 10) < 8) {
 				plan_add(p, at_hour(day + 14, 9), EV_ENROL, i, course, 1);
 				plan_add(p, at_hour(day + 14, 16), EV_RESULT, i, course, mark + 10);
 			} else {
@@ -388,7 +388,7 @@ static void plan_worker(struct plan *p, uint64_t *s, int i, int64_t join, int64_
 	for (int qq = q0 + 1; qq <= qn; qq++) {
 		if (qq == qn && q->no_refresher_now)
 			continue;
-		int64_t qday = tuesday(time_local_days(time_quarter_start(qq)) + 7 + 7 * rnd(s, 3));
+		int64_t qday = tuesday(time_local_days(time_quarter_start(qq)) + 7 + 7 * demo_rand(s, 3));
 		if (qday > today)
 			continue;
 		int score = designated ? 90 : score_of(s, 60);
@@ -406,30 +406,30 @@ static void plan_worker(struct plan *p, uint64_t *s, int i, int64_t join, int64_
 	 * certificate's renewal; a few are late, a few let things lapse */
 	if (q->no_renewals)
 		return;
-	for (int64_t renew = join + 365 - 5 - rnd(s, 20); renew <= today; renew += 365 - rnd(s, 10)) {
-		int r = (int)rnd(s, 100);
+	for (int64_t renew = join + 365 - 5 - demo_rand(s, 20); renew <= today; renew += 365 - demo_rand(s, 10)) {
+		int r = (int)demo_rand(s, 100);
 		if (r < 4)
 			break;
-		int64_t when = renew + (r < 10 ? 20 + rnd(s, 40) : 0);
+		int64_t when = renew + (r < 10 ? 20 + demo_rand(s, 40) : 0);
 		if (when > today)
 			break;
 		for (int k = 1; k < 4; k++)
 			plan_add(p, at_hour(when, 9 + k), EV_CHECK, i, k, 1);
 	}
 	if (certified)
-		for (int64_t renew = cert_day + 365 - 5 - rnd(s, 15); renew <= today; renew += 365)
+		for (int64_t renew = cert_day + 365 - 5 - demo_rand(s, 15); renew <= today; renew += 365)
 			for (int slot = 0; slot <= second; slot++)
 				plan_add(p, at_hour(renew, 15 + slot), EV_RENEW, i, 0, slot);
 	if (designated)
 		return;
 	/* what happens to a few: revocation, suspension, leaving, moving */
-	int64_t later = join + 30 + rnd(s, 300);
-	int fate = (int)rnd(s, 1000);
+	int64_t later = join + 30 + demo_rand(s, 300);
+	int fate = (int)demo_rand(s, 1000);
 	if (later < today) {
 		if (fate < 2)
 			plan_add(p, at_hour(later, 16), EV_REVOKE, i, 0, 0);
 		else if (fate < 5)
-			plan_add(p, at_hour(today - rnd(s, 20), 16), EV_SUSPEND, i, 0, 0);
+			plan_add(p, at_hour(today - demo_rand(s, 20), 16), EV_SUSPEND, i, 0, 0);
 		else if (fate < 30)
 			plan_add(p, at_hour(later, 17), EV_LEAVE, i, 0, 0);
 		else if (fate < 60)
@@ -495,7 +495,7 @@ static int apply_event(struct store *s, const struct event *e, struct dworker *w
 		time_format_date(time_today(), on);
 		time_format_date(time_add_months(time_today(), 12) - 1, until);
 		snprintf(ref, sizeof ref, "%s-%06lld", e->a == 3 ? "PICC" : e->a == 2 ? "TJ" : "GA",
-			 (long long)rnd(rng, 1000000));
+			 (long long)demo_rand(rng, 1000000));
 		struct check_in in = {w->id, kinds[e->a], e->b == 1 ? "pass" : "fail", on,
 				      e->a == 3 ? until : NULL, ref, NULL, orgs[w->company].id, 0};
 		int64_t id;
@@ -539,7 +539,7 @@ static int apply_event(struct store *s, const struct event *e, struct dworker *w
 		rc = worker_revoke(s, &admin_actor, w->id, "多次违反服务规范，经协会调查属实");
 		break;
 	case EV_SUSPEND:
-		rc = worker_suspend(s, &admin_actor, w->id, time_day_start(time_today() + 30 + rnd(rng, 60)),
+		rc = worker_suspend(s, &admin_actor, w->id, time_day_start(time_today() + 30 + demo_rand(rng, 60)),
 				    "服务投诉调查期间暂停从业");
 		break;
 	case EV_LEAVE:
@@ -547,7 +547,7 @@ static int apply_event(struct store *s, const struct event *e, struct dworker *w
 		break;
 	case EV_MOVE: {
 		/* re-registered by another company: the same record, a new employer */
-		int to = CO1 + (int)((w->company - CO1 + 1 + rnd(rng, 5)) % 6);
+		int to = CO1 + (int)((w->company - CO1 + 1 + demo_rand(rng, 5)) % 6);
 		struct worker_in in = {w->name, w->idno, w->phone, levels[w->level].code, NULL, NULL, {0}, 0,
 				       orgs[to].id};
 		for (int i = 0; i < w->n_trades; i++)
@@ -599,20 +599,20 @@ static int demo_workforce(struct store *s, const struct demo_opts *o, uint64_t *
 	for (int i = 0; i < n; i++) {
 		struct dworker *w = &ws[i];
 		int model = i < 6;
-		int pick = (int)rnd(rng, 100), c = 0;
+		int pick = (int)demo_rand(rng, 100), c = 0;
 		while (c < 5 && pick >= weight[c])
 			pick -= weight[c++];
 		w->company = CO1 + (model ? i : c);
-		int female = rnd(rng, 100) < 88;
-		snprintf(w->name, sizeof w->name, "%s%s", surnames[rnd(rng, ARRAY_LEN(surnames))],
-			 female ? female_given[rnd(rng, ARRAY_LEN(female_given))]
-				: male_given[rnd(rng, ARRAY_LEN(male_given))]);
+		int female = demo_rand(rng, 100) < 88;
+		snprintf(w->name, sizeof w->name, "%s%s", surnames[demo_rand(rng, ARRAY_LEN(surnames))],
+			 female ? female_given[demo_rand(rng, ARRAY_LEN(female_given))]
+				: male_given[demo_rand(rng, ARRAY_LEN(male_given))]);
 		make_idno(rng, female, w->idno);
-		snprintf(w->phone, sizeof w->phone, "1%c%09lld", "356789"[rnd(rng, 6)], (long long)rnd(rng, 1000000000));
+		snprintf(w->phone, sizeof w->phone, "1%c%09lld", "356789"[demo_rand(rng, 6)], (long long)demo_rand(rng, 1000000000));
 		pick_trades(rng, w->company, w);
 		if (model)
 			w->n_trades = 1;
-		w->level = (int)rnd(rng, 4);
+		w->level = (int)demo_rand(rng, 4);
 		/* the first six are the demo logins' own records, all in order; the next few carry one
 		 * defect each; the rest are ordinary */
 		int scenario = model ? -1 : i - 6 < N_SCENARIOS ? i - 6 : 99;
@@ -620,10 +620,10 @@ static int demo_workforce(struct store *s, const struct demo_opts *o, uint64_t *
 		int64_t join = model ? today - 200 + i
 			     : q.lapse_soon ? today - 350
 			     : scenario != 99 ? today - 100
-			     : rnd(rng, 3) == 0 ? launch + rnd(rng, 30) : launch + rnd(rng, today - launch - 12);
+			     : demo_rand(rng, 3) == 0 ? launch + demo_rand(rng, 30) : launch + demo_rand(rng, today - launch - 12);
 		if (q.lapse_soon)
 			q.no_renewals = 1;
-		plan_worker(&plan, rng, i, join, today, &q, w->n_trades > 1 && rnd(rng, 10) < 7);
+		plan_worker(&plan, rng, i, join, today, &q, w->n_trades > 1 && demo_rand(rng, 10) < 7);
 	}
 	qsort(plan.ev, plan.n, sizeof *plan.ev, by_time);
 
@@ -750,6 +750,8 @@ int demo_load(struct store *s, const struct demo_opts *o)
 	}
 	memcpy(dw.worker_user, worker_user, sizeof worker_user);
 	if (o->workers > 0 && (rc = demo_services(s, &dw, &rng)) != AJ_OK)
+		return rc;
+	if (o->workers > 0 && (rc = demo_complaints(s, &dw, &rng)) != AJ_OK)
 		return rc;
 	if (!o->quiet) {
 		int64_t bookings = 0, reviews = 0;

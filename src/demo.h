@@ -35,6 +35,14 @@ struct demo_world {
 };
 
 /* The categories, the companies' offers, and months of bookings and reviews. */
+/* The demo's seeded generator (splitmix64): the next number, and one in [0, n). */
+uint64_t demo_next(uint64_t *s);
+int64_t demo_rand(uint64_t *s, int64_t n);
+
 int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng);
+
+/* Three months of complaints and claims, and the last two months' sampling plans with their spot
+ * checks, lived through with the deadline job; nothing when no service was completed. */
+int demo_complaints(struct store *s, const struct demo_world *dw, uint64_t *rng);
 
 #endif

@@ -225,19 +225,6 @@ static int by_at(const void *x, const void *y)
 	return a->booking != b->booking ? (a->booking < b->booking ? -1 : 1) : a->type - b->type;
 }
 
-static uint64_t mix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static int64_t rn(uint64_t *s, int64_t n)
-{
-	return n > 0 ? (int64_t)(mix(s) % (uint64_t)n) : 0;
-}
-
 /* The workers who may be sent for an offer: the company's, in the category's trade. */
 struct candidates {
 	int64_t *id;
@@ -298,8 +285,8 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 	switch (e->type) {
 	case BE_CREATE: {
 		char address[128];
-		snprintf(address, sizeof address, "杭州市%s%lld号%lld幢%lld室", roads[rn(rng, ARRAY_LEN(roads))],
-			 (long long)(1 + rn(rng, 400)), (long long)(1 + rn(rng, 20)), (long long)(101 + rn(rng, 2200)));
+		snprintf(address, sizeof address, "杭州市%s%lld号%lld幢%lld室", roads[demo_rand(rng, ARRAY_LEN(roads))],
+			 (long long)(1 + demo_rand(rng, 400)), (long long)(1 + demo_rand(rng, 20)), (long long)(101 + demo_rand(rng, 2200)));
 		struct candidates *c = &cands[b->offer];
 		/* the customer's chosen worker, or (one in four) the company's choice later */
 		for (int tries = 0; tries < 12 && (c->n || b->own_worker); tries++) {
@@ -320,7 +307,7 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 		clock_set(e->at + 3600);
 		for (int tries = 0; tries < 12 && c->n; tries++) {
 			f = (struct fault){0};
-			rc = booking_assign(s, company, b->id, c->id[rn(rng, c->n)], 0, &res, &f);
+			rc = booking_assign(s, company, b->id, c->id[demo_rand(rng, c->n)], 0, &res, &f);
 			if (rc != AJ_ERULE && rc != AJ_ECONFLICT)
 				break;
 		}
@@ -343,7 +330,7 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 	case BE_CHECKOUT:
 		answers(cat->in, cat->nin, "pass", ans);
 		if (!b->satisfied && cat->nin > 1)
-			ans[1 + rn(rng, cat->nin - 1)].answer = "fail";
+			ans[1 + demo_rand(rng, cat->nin - 1)].answer = "fail";
 		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_CHECKOUT, ans, cat->nin, NULL, NULL, &res, &f);
 		break;
 	case BE_REVIEW: {
@@ -351,14 +338,14 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 						   "态度好，干活利索。", "服务很规范，家里老人也满意。"};
 		static const char *const bad[] = {"迟到了半小时，也没提前说。", "卫生间没有打扫干净。",
 						  "做事比较马虎，希望改进。"};
-		int overall = b->satisfied ? 4 + (int)rn(rng, 2) : 1 + (int)rn(rng, 3);
+		int overall = b->satisfied ? 4 + (int)demo_rand(rng, 2) : 1 + (int)demo_rand(rng, 3);
 		int scores[5] = {overall, overall, overall, overall, overall};
 		for (int i = 1; i < 5; i++)
-			scores[i] = overall + (int)rn(rng, 3) - 1 < 1 ? 1 : overall + (int)rn(rng, 3) - 1 > 5 ? 5
-					   : overall + (int)rn(rng, 3) - 1;
+			scores[i] = overall + (int)demo_rand(rng, 3) - 1 < 1 ? 1 : overall + (int)demo_rand(rng, 3) - 1 > 5 ? 5
+					   : overall + (int)demo_rand(rng, 3) - 1;
 		answers(cat->post, cat->npost, b->satisfied ? "yes" : "no", ans);
-		const char *comment = rn(rng, 3) == 0 ? NULL : b->satisfied ? good[rn(rng, ARRAY_LEN(good))]
-									   : bad[rn(rng, ARRAY_LEN(bad))];
+		const char *comment = demo_rand(rng, 3) == 0 ? NULL : b->satisfied ? good[demo_rand(rng, ARRAY_LEN(good))]
+									   : bad[demo_rand(rng, ARRAY_LEN(bad))];
 		rc = review_create(s, customer, ROLE_CUSTOMER, b->id, scores, comment, ans, cat->npost, &f);
 		break;
 	}
@@ -386,8 +373,8 @@ static void booking_times(uint64_t *rng, const char *unit, int64_t day, int64_t 
 		*start = time_day_start(day) + 8 * 3600;
 		*end = *start + 10 * 3600;
 	} else {
-		int hours = strcmp(unit, "visit") == 0 ? 3 : 2 + (int)rn(rng, 3);
-		*start = time_day_start(day) + (8 + rn(rng, 10)) * 3600 + (rn(rng, 2) ? 1800 : 0);
+		int hours = strcmp(unit, "visit") == 0 ? 3 : 2 + (int)demo_rand(rng, 3);
+		*start = time_day_start(day) + (8 + demo_rand(rng, 10)) * 3600 + (demo_rand(rng, 2) ? 1800 : 0);
 		*end = *start + hours * 3600;
 	}
 }
@@ -405,27 +392,27 @@ static void plan_booking(struct bplan *p, const struct dbooking *b)
 static void plan_life(struct bplan *p, uint64_t *rng, int k, int company)
 {
 	struct dbooking *b = &p->b[k];
-	int64_t created = b->start - 3600 * (6 + rn(rng, 72));
+	int64_t created = b->start - 3600 * (6 + demo_rand(rng, 72));
 	if (created > clock_now())
-		created = clock_now() - 60 * (1 + rn(rng, 600));
+		created = clock_now() - 60 * (1 + demo_rand(rng, 600));
 	plan_event(p, created, k, BE_CREATE);
-	int fate = (int)rn(rng, 1000);
+	int fate = (int)demo_rand(rng, 1000);
 	if (fate < 40) {
-		plan_event(p, created + 3600 * (1 + rn(rng, 4)), k, BE_CANCEL);
+		plan_event(p, created + 3600 * (1 + demo_rand(rng, 4)), k, BE_CANCEL);
 		return;
 	}
-	plan_event(p, created + 1800 + rn(rng, 3600), k, BE_CONFIRM);
+	plan_event(p, created + 1800 + demo_rand(rng, 3600), k, BE_CONFIRM);
 	if (fate < 50) {
 		plan_event(p, b->start + 3600, k, BE_NO_SHOW);
 		return;
 	}
-	int late = rn(rng, 1000) < companies[company].late;
-	int64_t in = b->start + (late ? 60 * (20 + rn(rng, 30)) : -60 * rn(rng, 15));
+	int late = demo_rand(rng, 1000) < companies[company].late;
+	int64_t in = b->start + (late ? 60 * (20 + demo_rand(rng, 30)) : -60 * demo_rand(rng, 15));
 	plan_event(p, in, k, BE_CHECKIN);
-	plan_event(p, b->end + 60 * rn(rng, 15), k, BE_CHECKOUT);
-	b->satisfied = rn(rng, 1000) < companies[company].satisfied - (late ? 300 : 0);
-	if (rn(rng, 100) < companies[company].reviewing)
-		plan_event(p, b->end + 3600 * (1 + rn(rng, 48)), k, BE_REVIEW);
+	plan_event(p, b->end + 60 * demo_rand(rng, 15), k, BE_CHECKOUT);
+	b->satisfied = demo_rand(rng, 1000) < companies[company].satisfied - (late ? 300 : 0);
+	if (demo_rand(rng, 100) < companies[company].reviewing)
+		plan_event(p, b->end + 3600 * (1 + demo_rand(rng, 48)), k, BE_REVIEW);
 }
 
 /* The bookings the demo logins find when they sign in: worker1's job within the hour (confirmed,
@@ -514,8 +501,8 @@ static void history_times(uint64_t *rng, const char *unit, int64_t day, int half
 		*end = *start + 10 * 3600;
 		return;
 	}
-	*start = time_day_start(day) + (half ? 13 : 8) * 3600 + rn(rng, 3) * 1800;
-	*end = *start + (strcmp(unit, "visit") == 0 ? 3 : 2 + rn(rng, 2)) * 3600;
+	*start = time_day_start(day) + (half ? 13 : 8) * 3600 + demo_rand(rng, 3) * 1800;
+	*end = *start + (strcmp(unit, "visit") == 0 ? 3 : 2 + demo_rand(rng, 2)) * 3600;
 }
 
 /* When worker may serve trade: [*lo, *hi), or 0 when never. */
@@ -578,7 +565,7 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 		for (int i = 0; i < cands[o].n && rc == AJ_OK && written < dw->history; i++) {
 			int64_t worker = cands[o].id[i], lo, hi;
 			/* this pair's share of the whole, the remainder spread at random */
-			int k = want >= slots ? (int)(want / slots) : rn(rng, slots) < want * 4;
+			int k = want >= slots ? (int)(want / slots) : demo_rand(rng, slots) < want * 4;
 			if (!k || !serving_window(s, worker, trade, grace, &lo, &hi))
 				continue;
 			int d0 = (int)(time_local_days(lo) + 1 - first), d1 = (int)(time_local_days(hi) - first);
@@ -588,35 +575,35 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 				d1 = HISTORY_DAYS - 3;
 			for (int j = 0; j < k && d1 > d0 && rc == AJ_OK && written < dw->history; j++) {
 				int whole = strcmp(of->unit, "day") == 0;
-				int day = d0 + (int)rn(rng, d1 - d0), half = whole ? 2 : (int)rn(rng, 2), tries = 0;
+				int day = d0 + (int)demo_rand(rng, d1 - d0), half = whole ? 2 : (int)demo_rand(rng, 2), tries = 0;
 				while (!take_half(&busy, worker, day, half) && ++tries < 8) {
-					day = d0 + (int)rn(rng, d1 - d0);
-					half = whole ? 2 : (int)rn(rng, 2);
+					day = d0 + (int)demo_rand(rng, d1 - d0);
+					half = whole ? 2 : (int)demo_rand(rng, 2);
 				}
 				if (tries == 8)
 					break;
 				struct booking_history h = {0};
-				h.customer_id = dw->customer[rn(rng, dw->n_customers)].user_id;
+				h.customer_id = dw->customer[demo_rand(rng, dw->n_customers)].user_id;
 				h.company_id = dw->company_id[of->company];
 				h.service_item_id = of->id;
 				h.category_id = ids[of->category].id;
 				h.worker_id = worker;
 				h.price_fen = price;
 				h.trade = trade;
-				h.address_sealed = sealed[rn(rng, 64)];
+				h.address_sealed = sealed[demo_rand(rng, 64)];
 				history_times(rng, of->unit, first + day, half, &h.start, &h.end);
-				h.created = h.start - 3600 * (6 + rn(rng, 72));
-				h.confirmed = h.created + 1800 + rn(rng, 3600);
-				h.late = rn(rng, 1000) < companies[of->company].late;
-				h.checked_in = h.start + (h.late ? 60 * (20 + rn(rng, 30)) : -60 * rn(rng, 15));
-				h.checked_out = h.end + 60 * rn(rng, 15);
-				h.reviewed = h.checked_out + 3600 * (1 + rn(rng, 40));
-				int satisfied = rn(rng, 1000) < companies[of->company].satisfied - (h.late ? 300 : 0);
-				int overall = satisfied ? 4 + (int)rn(rng, 2) : 1 + (int)rn(rng, 3);
+				h.created = h.start - 3600 * (6 + demo_rand(rng, 72));
+				h.confirmed = h.created + 1800 + demo_rand(rng, 3600);
+				h.late = demo_rand(rng, 1000) < companies[of->company].late;
+				h.checked_in = h.start + (h.late ? 60 * (20 + demo_rand(rng, 30)) : -60 * demo_rand(rng, 15));
+				h.checked_out = h.end + 60 * demo_rand(rng, 15);
+				h.reviewed = h.checked_out + 3600 * (1 + demo_rand(rng, 40));
+				int satisfied = demo_rand(rng, 1000) < companies[of->company].satisfied - (h.late ? 300 : 0);
+				int overall = satisfied ? 4 + (int)demo_rand(rng, 2) : 1 + (int)demo_rand(rng, 3);
 				for (int m = 0; m < 5; m++)
 					h.scores[m] = overall;
 				h.scores[1] = h.late ? 2 : overall;
-				h.comment = comments[rn(rng, ARRAY_LEN(comments))];
+				h.comment = comments[demo_rand(rng, ARRAY_LEN(comments))];
 				int64_t id;
 				clock_set(h.reviewed);
 				rc = booking_history_add(s, &dw->company_actor[of->company], &h, &id);
@@ -672,11 +659,11 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	clock_set(0);
 	for (int64_t day = first; day <= dw->today + 7; day++) {
 		for (int i = 0; i < per_day; i++) {
-			int o = (int)rn(rng, n_offers);
+			int o = (int)demo_rand(rng, n_offers);
 			if (strcmp(offers[o].unit, "month") == 0 || !cands[o].n)
 				continue;
-			struct dbooking b = {o, (int)rn(rng, dw->n_customers), (int)rn(rng, cands[o].n), 0, 0, 0, 1, 0};
-			if (rn(rng, 4) == 0)
+			struct dbooking b = {o, (int)demo_rand(rng, dw->n_customers), (int)demo_rand(rng, cands[o].n), 0, 0, 0, 1, 0};
+			if (demo_rand(rng, 4) == 0)
 				b.worker = -1;
 			booking_times(rng, offers[o].unit, day, &b.start, &b.end);
 			plan_booking(&plan, &b);

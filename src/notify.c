@@ -69,14 +69,15 @@ static void notice_row_en(struct jw *w, struct stmt *st)
 	notice_row(w, st, 1);
 }
 
-/* The caller's notices: their own and their organisation's, newest first. */
+/* The caller's notices: their own, and their organisation's for those who act for it (not its
+ * workers), newest first. */
 void api_notifications_list(struct req *r)
 {
 	struct page pg = req_page(r);
-	int64_t total = 0;
+	int64_t total = 0, org = r->user.role == ROLE_WORKER ? 0 : r->user.org_id;
 	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM outbox WHERE user_id = $1 OR ($2 <> 0 AND org_id = $2)");
 	stmt_bind_int(st, 1, r->user.user_id);
-	stmt_bind_int(st, 2, r->user.org_id);
+	stmt_bind_int(st, 2, org);
 	int rc = stmt_one_int(st, &total);
 	if (rc) {
 		req_fail(r, rc);
@@ -86,7 +87,7 @@ void api_notifications_list(struct req *r)
 				 " coalesce(sent_at, 0) FROM outbox WHERE user_id = $1 OR ($2 <> 0 AND org_id = $2)"
 				 " ORDER BY id DESC LIMIT $3 OFFSET $4");
 	stmt_bind_int(st, 1, r->user.user_id);
-	stmt_bind_int(st, 2, r->user.org_id);
+	stmt_bind_int(st, 2, org);
 	stmt_bind_int(st, 3, pg.per_page);
 	stmt_bind_int(st, 4, pg.offset);
 	req_reply_list(r, st, r->lang == LANG_EN ? notice_row_en : notice_row_zh, &pg, total);

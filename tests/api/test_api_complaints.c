@@ -300,9 +300,13 @@ static void test_feedback_in_time_and_breach(void **state)
 	json_t *tl = json_object_get(r->json, "timeline");
 	int saw_breach = 0, saw_escalate = 0;
 	for (size_t i = 0; i < json_array_size(tl); i++) {
-		const char *a = json_string_value(json_object_get(json_array_get(tl, i), "action"));
+		json_t *e = json_array_get(tl, i);
+		const char *a = json_string_value(json_object_get(e, "action"));
 		saw_breach += strcmp(a, "feedback_breached") == 0;
-		saw_escalate += strcmp(a, "escalate") == 0;
+		if (strcmp(a, "escalate") == 0) {
+			saw_escalate++;
+			assert_string_equal(json_string_value(json_object_get(e, "note")), "feedback_late");
+		}
 	}
 	assert_int_equal(saw_breach, 1);
 	assert_int_equal(saw_escalate, 1);
@@ -542,7 +546,7 @@ static void test_claims_and_advance_payment(void **state)
 	assert_string_equal(resp_str(r, "status"), "paid");
 	assert_int_equal(resp_int(r, "paid_fen"), 100000);
 	resp_free(r);
-	assert_int_equal(outbox_count("claim_paid", claim), 1);
+	assert_int_equal(outbox_count("claim_paid", id), 1); /* a claim's notices are about its complaint */
 	/* recovered from the company later */
 	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":100000,\"reference\":\"REC-2026-001\"}", today);
 	refused("POST", path_of("claims", claim, "/recovery"), cs, body, 403, "forbidden");
@@ -617,6 +621,17 @@ static void test_who_sees_what(void **state)
 	refused("POST", path_of("complaints", id, "/feedback"), cs, "{\"text\":\"代企业回复\"}", 403, "forbidden");
 	resp_free(ok("POST", path_of("complaints", id, "/notes"), cs, "{\"text\":\"已电话催办企业\"}", 200));
 	assert_int_equal(outbox_count("complaint_chased", id), 1);
+	/* an agent's escalation is one event, carrying the agent's reason */
+	r = ok("POST", path_of("complaints", id, "/escalate"), cs, "{\"reason\":\"企业两次未接电话\"}", 200);
+	json_t *tl = json_object_get(r->json, "timeline");
+	int escalations = 0;
+	for (size_t i = 0; i < json_array_size(tl); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(tl, i), "action")), "escalate") == 0) {
+			escalations++;
+			assert_string_equal(json_string_value(json_object_get(json_array_get(tl, i), "note")), "企业两次未接电话");
+		}
+	assert_int_equal(escalations, 1);
+	resp_free(r);
 	/* the customer's notices are theirs */
 	resp_free(ok("POST", path_of("complaints", id, "/feedback"), co1, "{\"text\":\"我们正在调查。\"}", 200));
 	r = ok("GET", "/api/notifications", cust, NULL, 200);
@@ -628,6 +643,15 @@ static void test_who_sees_what(void **state)
 	assert_int_equal(mine, 1);
 	resp_free(r);
 	r = ok("GET", "/api/notifications", cust2, NULL, 200);
+	items = json_object_get(r->json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		assert_int_not_equal(json_integer_value(json_object_get(json_array_get(items, i), "subject_id")), id);
+	resp_free(r);
+	/* the company's notices are for those who act for it, not its workers */
+	r = ok("GET", "/api/notifications?per_page=100", co1, NULL, 200);
+	assert_true(resp_int(r, "total") > 0);
+	resp_free(r);
+	r = ok("GET", "/api/notifications?per_page=100", worker1, NULL, 200);
 	items = json_object_get(r->json, "items");
 	for (size_t i = 0; i < json_array_size(items); i++)
 		assert_int_not_equal(json_integer_value(json_object_get(json_array_get(items, i), "subject_id")), id);

@@ -14,7 +14,7 @@ static struct harness H;
 static char admin[TOKEN_LEN], co1[TOKEN_LEN], co2[TOKEN_LEN], staff1[TOKEN_LEN], ins1[TOKEN_LEN], ins2[TOKEN_LEN],
 	ins4[TOKEN_LEN], cust[TOKEN_LEN], cs[TOKEN_LEN];
 static int64_t co1_id, co2_id, body_id, ins1_id, ins2_id, plan_id;
-static char last_month[8];
+static char plan_month[8];
 
 static struct resp *call(const char *method, const char *path, const char *token, const char *body)
 {
@@ -30,6 +30,14 @@ static struct resp *ok(const char *method, const char *path, const char *token, 
 }
 
 /* Every row of the spot checks' tables, with the states that change: moves with h_writes. */
+/* The sampling plans in the store: the demo's, and the test's once drawn. */
+static int64_t demo_plans(void)
+{
+	int64_t n = 0;
+	assert_int_equal(stmt_one_int(store_sql(H.store, "SELECT count(*) FROM sampling_plans"), &n), 0);
+	return n;
+}
+
 static int64_t spot_rows(void)
 {
 	int64_t n = 0;
@@ -98,7 +106,8 @@ static int setup(void **state)
 	ins1_id = user_of(ins1);
 	ins2_id = user_of(ins2);
 	body_id = org_of(ins1);
-	time_format_month(time_month(clock_now()) - 1, last_month);
+	/* the demo plans the last two months; this test draws the one before */
+	time_format_month(time_month(clock_now()) - 3, plan_month);
 	return 0;
 }
 
@@ -134,19 +143,19 @@ static void test_plan_refusals(void **state)
 	time_format_month(time_month(clock_now()) + 1, next_month);
 	refused("POST", "/api/sampling-plans", admin, plan_body(this_month, 10, 1, body_id), 422, "month_not_ended");
 	refused("POST", "/api/sampling-plans", admin, plan_body(next_month, 10, 1, body_id), 422, "month_not_ended");
-	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 10, 1, co1_id), 422, "not_inspection_body");
-	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 10, 1, 999999), 422, "not_inspection_body");
-	refused("POST", "/api/sampling-plans", co1, plan_body(last_month, 10, 1, body_id), 403, "forbidden");
-	refused("POST", "/api/sampling-plans", ins1, plan_body(last_month, 10, 1, body_id), 403, "forbidden");
-	refused("POST", "/api/sampling-plans", NULL, plan_body(last_month, 10, 1, body_id), 401, "unauthenticated");
+	refused("POST", "/api/sampling-plans", admin, plan_body(plan_month, 10, 1, co1_id), 422, "not_inspection_body");
+	refused("POST", "/api/sampling-plans", admin, plan_body(plan_month, 10, 1, 999999), 422, "not_inspection_body");
+	refused("POST", "/api/sampling-plans", co1, plan_body(plan_month, 10, 1, body_id), 403, "forbidden");
+	refused("POST", "/api/sampling-plans", ins1, plan_body(plan_month, 10, 1, body_id), 403, "forbidden");
+	refused("POST", "/api/sampling-plans", NULL, plan_body(plan_month, 10, 1, body_id), 401, "unauthenticated");
 	refused("POST", "/api/sampling-plans", admin, plan_body("2026-13", 10, 1, body_id), 400, "invalid_value");
-	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 0, 1, body_id), 400, "out_of_range");
-	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 101, 1, body_id), 400, "out_of_range");
-	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 10, 51, body_id), 400, "out_of_range");
+	refused("POST", "/api/sampling-plans", admin, plan_body(plan_month, 0, 1, body_id), 400, "out_of_range");
+	refused("POST", "/api/sampling-plans", admin, plan_body(plan_month, 101, 1, body_id), 400, "out_of_range");
+	refused("POST", "/api/sampling-plans", admin, plan_body(plan_month, 10, 51, body_id), 400, "out_of_range");
 	refused("POST", "/api/sampling-plans", admin, "{\"month\":\"2026-01\",\"share_percent\":10,\"inspection_org_id\":1,"
 						    "\"seed\":\"00\"}", 400, "unknown_field");
 	struct resp *r = ok("GET", "/api/public/sampling-plans", NULL, NULL, 200);
-	assert_int_equal(resp_int(r, "total"), 0);
+	assert_int_equal(resp_int(r, "total"), demo_plans());
 	resp_free(r);
 }
 
@@ -199,13 +208,13 @@ static void test_draw(void **state)
 {
 	(void)state;
 	int64_t before = h_writes(&H);
-	struct resp *r = ok("POST", "/api/sampling-plans", admin, plan_body(last_month, 10, 2, body_id), 201);
+	struct resp *r = ok("POST", "/api/sampling-plans", admin, plan_body(plan_month, 10, 2, body_id), 201);
 	assert_true(h_writes(&H) > before);
 	plan_id = resp_int(r, "id");
 	const char *seed = resp_str(r, "seed");
 	assert_int_equal(strlen(seed), 32);
 	assert_int_equal(strspn(seed, "0123456789abcdef"), 32);
-	assert_string_equal(resp_str(r, "month"), last_month);
+	assert_string_equal(resp_str(r, "month"), plan_month);
 	assert_string_equal(resp_str(r, "algorithm"), "rank = sha256(seed + ':' + booking_id), smallest first");
 	assert_int_equal(resp_int(r, "inspection_body.id"), body_id);
 	char seed_copy[33];
@@ -225,7 +234,7 @@ static void test_draw(void **state)
 	struct stmt *st = store_sql(H.store, "SELECT count(DISTINCT company_id) FROM bookings WHERE completed_month = $1"
 					     " AND status IN ('completed', 'reviewed')");
 	int month = 0;
-	assert_int_equal(time_parse_month(last_month, &month), 0);
+	assert_int_equal(time_parse_month(plan_month, &month), 0);
 	stmt_bind_int(st, 1, month);
 	assert_int_equal(stmt_one_int(st, &companies), 0);
 	assert_true(companies > 0);
@@ -267,19 +276,23 @@ static void test_draw(void **state)
 	stmt_done(st);
 	/* the inspectors and the companies are told */
 	int64_t told = 0;
-	st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE topic = 'inspection_assigned' AND user_id IS NOT NULL");
+	st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE topic = 'inspection_assigned' AND user_id IS NOT NULL"
+				"  AND subject_id IN (SELECT id FROM inspections WHERE plan_id = $1)");
+	stmt_bind_int(st, 1, plan_id);
 	assert_int_equal(stmt_one_int(st, &told), 0);
 	assert_int_equal(told, drawn);
-	st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE topic = 'inspection_drawn' AND org_id IS NOT NULL");
+	st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE topic = 'inspection_drawn' AND org_id IS NOT NULL"
+				"  AND subject_id IN (SELECT id FROM inspections WHERE plan_id = $1)");
+	stmt_bind_int(st, 1, plan_id);
 	assert_int_equal(stmt_one_int(st, &told), 0);
 	assert_int_equal(told, drawn);
 
 	/* one plan per month and body */
-	refused("POST", "/api/sampling-plans", admin, plan_body(last_month, 20, 1, body_id), 409, "plan_exists");
+	refused("POST", "/api/sampling-plans", admin, plan_body(plan_month, 20, 1, body_id), 409, "plan_exists");
 
 	/* the public list, newest first, without the id lists */
 	r = ok("GET", "/api/public/sampling-plans", NULL, NULL, 200);
-	assert_int_equal(resp_int(r, "total"), 1);
+	assert_int_equal(resp_int(r, "total"), demo_plans());
 	json_t *item = json_array_get(json_object_get(r->json, "items"), 0);
 	assert_string_equal(json_string_value(json_object_get(item, "seed")), seed_copy);
 	assert_null(strstr(r->body, "population_ids"));
@@ -337,7 +350,7 @@ static void test_visibility(void **state)
 	r = ok("GET", path, ins1, NULL, 200);
 	assert_int_equal(resp_int(r, "id"), own);
 	assert_int_equal(resp_int(r, "plan.id"), plan_id);
-	assert_string_equal(resp_str(r, "plan.month"), last_month);
+	assert_string_equal(resp_str(r, "plan.month"), plan_month);
 	assert_string_equal(resp_str(r, "status"), "assigned");
 	assert_non_null(resp_str(r, "booking.customer.name"));
 	assert_non_null(resp_str(r, "booking.service_item.title"));
@@ -651,11 +664,12 @@ static void test_overdue(void **state)
 	assert_int_equal(h_writes(&H), writes);
 	assert_int_equal(spot_rows(), rows);
 
-	/* past it: marked once, with notices to the association and the company, audited */
+	/* past it: marked once, with notices to the association and the company, audited (the demo's own
+	 * open orders may fall due by then too) */
 	at(now + 16 * 86400);
 	writes = h_writes(&H);
 	assert_int_equal(inspections_overdue(H.store, &n), 0);
-	assert_int_equal(n, 1);
+	assert_true(n >= 1);
 	assert_true(h_writes(&H) > writes);
 	int64_t assoc = org_of(admin);
 	assert_int_equal(outbox_count(id, "rectification_overdue", assoc, 0), 1);

@@ -134,14 +134,14 @@ test('the association admin lands on their home with the full menu and their hea
   assert.match(await page.locator('.greeting').textContent(), /王建国/);
   assert.match(await page.locator('.greeting').textContent(), /杭州市家庭服务业协会/);
   assert.ok(await page.locator('.duties li').count() >= 3);
-  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '服务员', '服务项目', '培训', '培训通过率', '满意度',
-    '证书与标准', '服务分类', '机构', '用户', '审计']);
+  assert.deepEqual(await navTexts(page), ['首页', '投诉处理', '消息通知', '抽查计划', '服务抽查', '我的会话', '账号安全', '服务员',
+    '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '证书与标准', '服务分类', '机构', '用户', '审计']);
   assert.equal(await page.locator('.topbar .user-name').textContent(), '王建国');
   assert.equal(await page.locator('.topbar .user-role').textContent(), '行业协会管理员');
   assert.equal(await page.locator('.topbar .user-org').textContent(), '杭州市家庭服务业协会');
   assert.equal(await page.locator('.nav-link[aria-current=page]').textContent(), '首页');
   // quick links to the pages this role can use now
-  assert.equal(await page.locator('.quick-link').count(), 12);
+  assert.equal(await page.locator('.quick-link').count(), 17);
   // the API was asked in Chinese
   const me = requests.find((r) => r.url().endsWith('/api/me'));
   assert.equal(me.headers()['accept-language'], 'zh-CN');
@@ -151,7 +151,12 @@ test('the association admin lands on their home with the full menu and their hea
     ['workers', '.page-workers table'], ['training', '.page-training .sessions-list table'],
     ['training/rates', '.page-rates .rate-overall'], ['standards', '.page-standards .policies-list table'],
     ['services', '.page-services .list table, .page-services .list .state-empty'], ['satisfaction', '.page-satisfaction .rate-overall'],
-    ['catalog', '.page-catalog .list table, .page-catalog .list .state-empty']]) {
+    ['catalog', '.page-catalog .list table, .page-catalog .list .state-empty'],
+    ['complaints', '.page-complaints .complaints-list table, .page-complaints .complaints-list .state-empty'],
+    ['notifications', '.page-notifications .notices, .page-notifications .state-empty'],
+    ['sampling', '.page-sampling .plans-list table, .page-sampling .plans-list .state-empty'],
+    ['inspections', '.page-inspections .inspections-list table, .page-inspections .inspections-list .state-empty'],
+    ['complaint-figures', '.page-complaint-figures .figures-industry']]) {
     await page.locator(`#nav a[href="#/${hash}"]`).click();
     await page.locator(ready).first().waitFor();
     assert.equal(await page.locator('.nav-link[aria-current=page]').getAttribute('href'), `#/${hash}`);
@@ -168,7 +173,8 @@ test('a customer starts at the search, sees no organisations, users or audit, an
   await page.locator('#nav a[href="#/home"]').click();
   assert.equal(await page.locator('.page-home').getAttribute('data-role'), 'customer');
   assert.equal(await page.locator('.page-home h1').textContent(), '客户工作台');
-  assert.deepEqual(await navTexts(page), ['首页', '找服务', '我的预约', '我的会话', '账号安全', '满意度']);
+  assert.deepEqual(await navTexts(page), ['首页', '找服务', '我的预约', '我的投诉', '消息通知', '我的会话', '账号安全', '满意度',
+    '投诉处理公示']);
   assert.equal(await page.locator('.topbar .user-org').count(), 0);
   for (const hash of ['orgs', 'users', 'audit']) {
     await page.goto(`${srv.url}/#/${hash}`);
@@ -187,14 +193,14 @@ test('a worker has the everyday pages and their own record; a company admin also
   await signIn(w.page, 'worker1');
   assert.equal(await w.page.locator('.page-home').getAttribute('data-role'), 'worker');
   assert.equal(await w.page.locator('.page-home h1').textContent(), '家政服务员工作台');
-  assert.deepEqual(await navTexts(w.page), ['首页', '今日服务', '我的会话', '账号安全', '我的档案', '满意度']);
+  assert.deepEqual(await navTexts(w.page), ['首页', '今日服务', '我的会话', '账号安全', '我的档案', '满意度', '投诉处理公示']);
   await w.context.close();
 
   const c = await open();
   await signIn(c.page, 'company1');
   assert.equal(await c.page.locator('.page-home').getAttribute('data-role'), 'company_admin');
-  assert.deepEqual(await navTexts(c.page), ['首页', '我的会话', '账号安全', '服务员', '派单调度', '服务项目', '培训', '培训通过率',
-    '满意度', '用户']);
+  assert.deepEqual(await navTexts(c.page), ['首页', '投诉处理', '消息通知', '服务抽查', '我的会话', '账号安全', '服务员', '派单调度',
+    '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '用户']);
   await c.page.locator('#nav a[href="#/users"]').click();
   await c.page.locator('.page-users table').waitFor();
   const orgs = new Set(await c.page.locator('.page-users tbody td:nth-child(4)').allTextContents());
@@ -221,8 +227,9 @@ test('English is chosen with the toggle, changes the texts and the API language,
   await page.locator('.topbar .lang-btn[lang=en]').click();
   await page.locator('.page-home h1', { hasText: 'workspace' }).waitFor();
   assert.equal(await page.locator('.page-home h1').textContent(), 'Association administrator workspace');
-  assert.deepEqual(await navTexts(page), ['Home', 'My sessions', 'Account', 'Workers', 'Services & prices', 'Training',
-    'Pass rates', 'Satisfaction', 'Certificates & standards', 'Service catalog', 'Organisations', 'Users', 'Audit']);
+  assert.deepEqual(await navTexts(page), ['Home', 'Complaints', 'Notifications', 'Sampling plans', 'Spot checks', 'My sessions',
+    'Account', 'Workers', 'Services & prices', 'Training', 'Pass rates', 'Satisfaction', 'Complaint figures',
+    'Certificates & standards', 'Service catalog', 'Organisations', 'Users', 'Audit']);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.locator('.topbar .user-role').textContent(), 'Association administrator');
   await page.reload();
@@ -295,7 +302,7 @@ test('signing out returns to sign-in and the session is over', async () => {
 test('a session that ends on the server sends the page to sign-in on its next call', async () => {
   const { context, page } = await open();
   await signIn(page, 'cs1');
-  assert.deepEqual(await navTexts(page), ['首页', '我的会话', '账号安全', '服务员', '满意度', '机构']);
+  assert.deepEqual(await navTexts(page), ['首页', '投诉处理', '消息通知', '我的会话', '账号安全', '服务员', '满意度', '投诉处理公示', '机构']);
   // end every session of cs1 from outside: the admin resets the password
   const admin = await login(srv.url, 'admin');
   const users = await (await fetch(`${srv.url}/api/users?q=cs1`, { headers: { Authorization: `Bearer ${admin.token}` } })).json();

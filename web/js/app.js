@@ -31,15 +31,46 @@ import * as serviceItems from './pages/service-items.js';
 import * as catalog from './pages/catalog.js';
 import * as category from './pages/category.js';
 import * as satisfaction from './pages/satisfaction.js';
+import * as complaints from './pages/complaints.js';
+import * as complaintNew from './pages/complaint-new.js';
+import * as complaint from './pages/complaint.js';
+import * as notifications from './pages/notifications.js';
+import * as complaintFigures from './pages/complaint-figures.js';
+import * as company from './pages/company.js';
+import * as sampling from './pages/sampling.js';
+import * as plan from './pages/plan.js';
+import * as inspections from './pages/inspections.js';
+import * as inspection from './pages/inspection.js';
 
 const MODULES = {
   home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
   my_worker: myWorker, search, book, bookings, booking, jobs, dispatch, services: serviceItems, catalog,
-  category, satisfaction,
+  category, satisfaction, my_complaints: complaints, complaints, complaint_new: complaintNew, complaint,
+  notifications, complaint_figures: complaintFigures, company, sampling, plan, inspections, inspection,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
-const PUBLIC = { '/': search, '/search': search, '/satisfaction': satisfaction, '/signup': signup };
-const PUBLIC_TITLES = { '/': 'nav.search', '/search': 'nav.search', '/satisfaction': 'nav.satisfaction', '/signup': 'signup.title' };
+const PUBLIC = {
+  '/': search, '/search': search, '/satisfaction': satisfaction, '/complaint-figures': complaintFigures, '/signup': signup,
+};
+const PUBLIC_TITLES = {
+  '/': 'nav.search', '/search': 'nav.search', '/satisfaction': 'nav.satisfaction',
+  '/complaint-figures': 'nav.complaint_figures', '/signup': 'signup.title',
+};
+// Public pages of one record (a company's profile, a sampling plan), with the id as ctx.params.id.
+const PUBLIC_RECORDS = [
+  { re: /^\/companies\/([1-9]\d{0,17})$/, page: company, title: 'nav.company' },
+  { re: /^\/sampling-plans\/([1-9]\d{0,17})$/, page: plan, title: 'nav.plan' },
+];
+
+// The public page for a path: { page, title, params }, or null.
+function publicRoute(path) {
+  if (PUBLIC[path]) return { page: PUBLIC[path], title: PUBLIC_TITLES[path], params: {} };
+  for (const r of PUBLIC_RECORDS) {
+    const m = r.re.exec(path);
+    if (m) return { page: r.page, title: r.title, params: { id: m[1] } };
+  }
+  return null;
+}
 const root = document.getElementById('app');
 
 let me = null;          // GET /api/me's answer while signed in
@@ -169,7 +200,8 @@ function buildPublic() {
   main.append(live, slot);
   const links = h('nav', { class: 'public-links', 'aria-label': t('layout.public_nav') },
     h('a', { href: '#/', class: 'public-link', dataset: { page: 'search' } }, t('nav.search')),
-    h('a', { href: '#/satisfaction', class: 'public-link', dataset: { page: 'satisfaction' } }, t('nav.satisfaction')));
+    h('a', { href: '#/satisfaction', class: 'public-link', dataset: { page: 'satisfaction' } }, t('nav.satisfaction')),
+    h('a', { href: '#/complaint-figures', class: 'public-link', dataset: { page: 'complaint_figures' } }, t('nav.complaint_figures')));
   const frame = h('div', { class: 'public-page public-site' },
     h('header', { class: 'public-top' },
       h('a', { class: 'brand', href: '#/' },
@@ -185,7 +217,7 @@ function buildPublic() {
   return { frame, main, live, slot, links };
 }
 
-function renderPublic(path, f, seq) {
+function renderPublic(path, pub, f, seq) {
   shell = null;
   if (!publicFrame) {
     publicFrame = buildPublic();
@@ -197,8 +229,8 @@ function renderPublic(path, f, seq) {
     else a.removeAttribute('aria-current');
   }
   fill(publicFrame.live, f ? notice(f.kind, f.text) : null);
-  titleFor(PUBLIC_TITLES[path]);
-  PUBLIC[path].render(publicFrame.slot, { ...ctx, params: {}, query: parseQuery(), setQuery, current: () => seq === renderSeq });
+  titleFor(pub.title);
+  pub.page.render(publicFrame.slot, { ...ctx, params: pub.params, query: parseQuery(), setQuery, current: () => seq === renderSeq });
 }
 
 function buildShell() {
@@ -268,9 +300,10 @@ function render({ keepFocus = false } = {}) {
   const f = flash;
   flash = null;
   if (!me) {
-    if (PUBLIC[path]) {
+    const pub = publicRoute(path);
+    if (pub) {
       if (path !== '/signup') next = null;
-      renderPublic(path, f, seq);
+      renderPublic(path, pub, f, seq);
     } else {
       // Redirects rewrite the address without a hashchange, so the page is drawn once. A page
       // that needs signing in is remembered and opened after.

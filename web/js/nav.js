@@ -2,6 +2,11 @@
 // of several), or a role; nothing for what every signed-in user has. Paths may hold numeric
 // parameters (/workers/:id); pages with menu:false are reached from other pages and light up their
 // parent's menu entry (a function of the user where it depends on who is looking).
+
+// Spot checks: the association, the inspectors and the companies (whose dispatchers answer the
+// rectification orders), not the service centre.
+const INSPECTIONS = ['sampling.manage', 'inspect', 'booking.dispatch'];
+
 export const PAGES = [
   { path: '/home', key: 'home' },
   { path: '/search', key: 'search', cap: 'booking.create' },
@@ -9,6 +14,14 @@ export const PAGES = [
   { path: '/book', key: 'book', cap: 'booking.create', menu: false, parent: '/search' },
   { path: '/bookings', key: 'bookings', cap: 'booking.create' },
   { path: '/bookings/:id', key: 'booking', menu: false, parent: bookingParent },
+  { path: '/complaints', key: 'my_complaints', role: 'customer' },
+  { path: '/complaints', key: 'complaints', cap: 'complaint.handle' },
+  { path: '/complaints/new', key: 'complaint_new', cap: 'complaint.file', menu: false, parent: '/complaints' },
+  { path: '/complaints/:id', key: 'complaint', cap: ['complaint.file', 'complaint.handle'], menu: false, parent: '/complaints' },
+  { path: '/notifications', key: 'notifications', cap: ['complaint.file', 'complaint.handle', 'inspect', 'sampling.manage'] },
+  { path: '/sampling', key: 'sampling', cap: 'sampling.manage' },
+  { path: '/inspections', key: 'inspections', cap: INSPECTIONS },
+  { path: '/inspections/:id', key: 'inspection', cap: INSPECTIONS, menu: false, parent: '/inspections' },
   { path: '/jobs', key: 'jobs', role: 'worker' },
   { path: '/sessions', key: 'sessions' },
   { path: '/account', key: 'account' },
@@ -21,6 +34,9 @@ export const PAGES = [
   { path: '/training/sessions/:id', key: 'session', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'], menu: false, parent: '/training' },
   { path: '/training/rates', key: 'rates', cap: 'training.report' },
   { path: '/satisfaction', key: 'satisfaction' },
+  { path: '/complaint-figures', key: 'complaint_figures' },
+  { path: '/companies/:id', key: 'company', menu: false },
+  { path: '/sampling-plans/:id', key: 'plan', menu: false, parent: planParent },
   { path: '/standards', key: 'standards', cap: ['cert.manage', 'standards.manage'] },
   { path: '/catalog', key: 'catalog', cap: 'catalog.manage' },
   { path: '/catalog/:id', key: 'category', cap: 'catalog.manage', menu: false, parent: '/catalog' },
@@ -35,6 +51,11 @@ function bookingParent(me) {
   if (role === 'worker') return '/jobs';
   if (can(me, 'booking.dispatch')) return '/dispatch';
   return '/bookings';
+}
+
+// A sampling plan's page lights up the association's plans, or the spot checks.
+function planParent(me) {
+  return can(me, 'sampling.manage') ? '/sampling' : '/inspections';
 }
 
 // Whether me holds cap (a name, or a list of which any one will do).

@@ -50,7 +50,7 @@ function view() {
         fact(t('workers.trades'), tradeList(w.trades), 'trades'),
         fact(t('workers.level'), w.level ? levelName(w.level) : null, 'level'),
         fact(t('public_worker.experience'), w.years_of_experience === null || w.years_of_experience === undefined ? null : t('public_worker.years', { n: w.years_of_experience }), 'experience'),
-        fact(t('workers.company'), w.company ? w.company.name : t('worker.no_company'), 'company'),
+        fact(t('workers.company'), w.company ? h('a', { href: `/#/companies/${w.company.id}` }, w.company.name) : t('worker.no_company'), 'company'),
         fact(t('public_worker.rating'), w.rating && w.rating.count ? fmtRating(w.rating) : t('public_worker.no_rating'), 'rating'))),
     satisfactionCard(w),
     reviewsCard(),

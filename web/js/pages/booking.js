@@ -2,8 +2,9 @@
 // service, time, worker, company, price, the address (only where the API gives it), the
 // checklists as answered, the timeline; and what the one looking may do now: the customer cancels
 // (with a reason) or, once completed, reviews (five stars in five ways, a comment, the category's
-// feedback questions); the assigned worker confirms, checks in and out; the company assigns,
-// confirms, cancels or records a no-show.
+// feedback questions), and may complain about it at any time (#/complaints/new?booking_id=…); the
+// assigned worker confirms, checks in and out; the company assigns, confirms, cancels or records
+// a no-show.
 import { h, fill } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { api, errorText } from '../api.js';
@@ -59,6 +60,8 @@ export function render(slot, ctx) {
     if (customer && ['requested', 'confirmed'].includes(b.status)) {
       actions.push(disclose(t('bookings.cancel'), () => cancelForm(b, { onDone: done }), 'danger'));
     }
+    // a customer may complain about any of their bookings
+    if (customer) actions.push(h('a', { class: 'btn btn-secondary complain-btn', href: `#/complaints/new?booking_id=${b.id}` }, t('bookings.complain')));
     if (worker) {
       if (b.status === 'requested') actions.push(confirmForm(b, { onDone: done }));
       if (b.status === 'confirmed') actions.push(checkinForm(b, { onDone: done }));

@@ -178,7 +178,7 @@ export function render(slot, ctx) {
         h('span', { class: 'profile-avatar', 'aria-hidden': 'true' }, (w.masked_name || '?').slice(0, 1)),
         h('div', { class: 'result-who' },
           h('h3', { class: 'result-name' }, w.masked_name),
-          h('p', { class: 'result-company' }, co.name, co.district ? h('span', { class: 'muted' }, ` · ${districtName(co.district)}`) : null),
+          h('p', { class: 'result-company' }, co.id ? h('a', { href: `#/companies/${co.id}`, class: 'company-link' }, co.name) : co.name, co.district ? h('span', { class: 'muted' }, ` · ${districtName(co.district)}`) : null),
           colour(it.status, it.status === 'green' ? t('search.status_green') : t('search.status_yellow')))),
       h('dl', { class: 'result-facts' },
         h('dt', null, t('workers.trades')), h('dd', null, tradeList(w.trades)),

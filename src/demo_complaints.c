@@ -1,0 +1,932 @@
+/* demo_complaints.c — the demo's complaints, compensation claims and spot checks. Three months of
+ * complaints from every channel are planned story by story, then lived through in time order with
+ * the deadline job running twice a day, so breaches, escalations and lapsed resolutions are the
+ * job's own work; claims run down to an advance payment (先行赔付) recovered and a payment overdue;
+ * the association's sampling plans for the last two months are drawn and inspected, with failures
+ * and their rectification orders. What is open at the present gives every queue something to show.
+ * Everything goes through the functions the API uses, so every rule holds and the audit chain
+ * covers it. */
+#include "demo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anjia.h"
+#include "claims.h"
+#include "complaints.h"
+#include "inspections.h"
+#include "jobs.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+
+#define HOUR 3600
+#define DAY 86400
+
+/* lo…hi hours (or days), to the minute */
+static int64_t hours(uint64_t *s, int lo, int hi)
+{
+	return (int64_t)lo * HOUR + demo_rand(s, (int64_t)(hi - lo) * 60 + 1) * 60;
+}
+
+static int64_t days(uint64_t *s, int lo, int hi)
+{
+	return (int64_t)lo * DAY + demo_rand(s, (int64_t)(hi - lo) * 24 * 60 + 1) * 60;
+}
+
+/* t moved into a window of the local day, [from, to) hours: the next opening when outside it,
+ * some minutes after. The minutes come from t, not the seed: how many draws a story takes does not
+ * hang on the hours its steps fall at. */
+static int64_t within(int64_t t, int from, int to)
+{
+	int64_t day = time_local_days(t), open = time_day_start(day) + from * HOUR;
+	int64_t late = (int64_t)((uint64_t)t * 0x9e3779b97f4a7c15ull >> 40) % 90 * 60;
+	if (t < open)
+		return open + late;
+	if (t >= time_day_start(day) + to * HOUR)
+		return time_day_start(day + 1) + from * HOUR + late;
+	return t;
+}
+
+/* companies and the association work 8:00–20:00; customers write between 7:00 and 23:00 */
+static int64_t office(int64_t t)
+{
+	return within(t, 8, 20);
+}
+
+static int64_t waking(int64_t t)
+{
+	return within(t, 7, 23);
+}
+
+/* ---- what the complaints are ---- */
+
+enum story {
+	ST_QUICK,     /* feedback within hours, resolved within days, accepted with a rating */
+	ST_LAPSE,     /* resolved and never answered: the job closes it when the window passes */
+	ST_ASK,       /* a question to the customer pauses the clocks; answered days later */
+	ST_LATE,      /* no feedback in 48 hours: breached and escalated by the job, handled late */
+	ST_SLOW,      /* chased by the service centre, resolved after its 7 days: the job escalates */
+	ST_REOPEN,    /* resolved, reopened by the customer, resolved again */
+	ST_CHASED,    /* the caller keeps ringing: the service centre escalates it */
+	ST_TAKEOVER,  /* breached, taken over by the association, which pays in advance */
+	OP_RECEIVED,  /* open now: just received, the feedback clock running */
+	OP_PROGRESS,  /* open now: feedback given, being handled */
+	OP_WAITING,   /* open now: a question to the customer, the clocks paused */
+	OP_RESOLVED,  /* open now: resolved, for the customer to accept or reopen */
+	OP_BREACHED,  /* open now: no feedback in 48 hours, in the association's queue */
+	OP_TAKEN,     /* open now: breached, taken over, handled by the association */
+};
+
+enum channel {
+	CH_WEB,       /* the booking's customer, on the web */
+	CH_PHONE,     /* the service centre by phone, for a customer about their booking */
+	CH_CONTACT,   /* the service centre by phone, for a caller without an account */
+	CH_WALK_IN,   /* the service centre, someone who came in, without an account */
+	CH_CUSTOMER1, /* customer1, on the web, about one of their services */
+};
+
+enum claim_kind { CK_NONE, CK_COMPANY, CK_WORKER, CK_INSURER, CK_REJECTED, CK_ADVANCE, CK_UNPAID, CK_PENDING };
+
+static const struct {
+	int64_t amount;
+	int approved_pct;       /* of the amount claimed */
+	const char *payer;
+	int pay_days;           /* after the decision; 0 never */
+	const char *description, *evidence, *reason;
+} claims[] = {
+	[CK_NONE] = {0, 0, NULL, 0, NULL, NULL, NULL},
+	[CK_COMPANY] = {68000, 100, "company", 3, "打碎的青花瓷花瓶，购买价六百八十元，要求照价赔偿。",
+			"[\"花瓶碎片照片.jpg\",\"购买凭证.jpg\"]", "经核实系服务人员操作不慎所致，按购买价全额赔偿，由公司承担。"},
+	[CK_WORKER] = {120000, 50, "worker", 5, "清洁剂使用不当导致实木地板发白，修复报价一千二百元。",
+		       "[\"地板照片-1.jpg\",\"地板照片-2.jpg\",\"修复报价单.jpg\"]",
+		       "地板原有磨损，本次损坏部分按修复报价的一半赔偿，由当事服务人员承担。"},
+	[CK_INSURER] = {35000, 80, "insurer", 10, "老人洗澡时滑倒擦伤，门诊检查及药费三百五十元。",
+			"[\"门诊病历.jpg\",\"医药费发票.jpg\"]", "按实际医药费赔付，自费药品部分除外，由公司投保的责任险赔付。"},
+	[CK_REJECTED] = {20000, 0, NULL, 0, "要求退还多收的两小时服务费二百元。", "[\"订单截图.jpg\"]",
+			 "服务记录显示实际服务时长与结算一致，不存在多收费用，赔偿申请不予支持。"},
+	[CK_ADVANCE] = {150000, 100, "advance", 2, "服务人员搬动家具时划坏红木茶几，修复费用一千五百元。",
+			"[\"茶几划痕照片.jpg\",\"修复报价单.jpg\"]",
+			"企业逾期未处理，损失属实。协会先行赔付一千五百元，再向企业追偿。"},
+	[CK_UNPAID] = {45000, 100, "company", 0, "羊绒大衣被洗涤变形，购买价四百五十元，要求赔偿。",
+		       "[\"大衣照片.jpg\",\"购买凭证.jpg\"]", "洗涤方式不当，损失属实，由公司全额赔偿。"},
+	[CK_PENDING] = {30000, 0, NULL, 0, "阿姨擦窗时碰掉了阳台的绿植盆栽和花架，要求赔偿三百元。",
+			"[\"花架照片.jpg\"]", NULL},
+};
+
+static const char *const category_codes[8] = {"quality", "safety", "privacy", "property_damage", "punctuality",
+					       "attitude", "price", "other"};
+static const char *const descriptions[8][2] = {
+	{"卫生间和厨房只是简单擦了一下，台面还有油污，地面有水渍。", "约定的家务清单有一半没有做完，阿姨提前一个小时离开了。"},
+	{"阿姨用完燃气灶没有关总阀，家里老人差点出事。", "给老人洗澡时没有放防滑垫，老人滑了一下，膝盖擦伤。"},
+	{"服务人员在我家拍了室内照片发到朋友圈，没有征得同意。", "服务人员向邻居打听并议论我家的家庭情况。"},
+	{"擦拭客厅时打碎了东西，当时没有告知。", "用错了清洁剂，地板和家具表面受损。"},
+	{"预约九点上门，十点半才到，也没有提前打电话说明。", "连续两次迟到超过半小时，影响了家里的安排。"},
+	{"提出卫生间没打扫干净，阿姨很不耐烦，还和我争吵。", "服务过程中一直打电话聊天，提醒后仍然如此。"},
+	{"结算时多收了两个小时的费用，和平台显示的价格不符。", "上门后要求另付清洁用品费用，事先没有说明。"},
+	{"公司客服电话一直打不通，改约时间没有人处理。", "服务结束后发票迟迟没有开具。"},
+};
+
+static const char *const findings[3] = {"upheld", "partly_upheld", "not_upheld"};
+static const char *const remedies[3][2] = {
+	{"经核实投诉属实。公司已向您致歉，对服务人员批评教育并安排复训，本次服务费用全额退还。",
+	 "投诉属实，已安排其他服务人员免费上门返工一次，并扣除责任人当月绩效。"},
+	{"经核实部分属实：服务存在疏漏，但不存在您反映的故意行为。退还本次服务费的一半，并安排服务人员复训。",
+	 "部分属实，公司已提醒服务人员注意沟通方式，赠送一次两小时保洁服务。"},
+	{"经调取服务记录并回访核实，服务人员按约定时间和清单完成服务，投诉内容与记录不符。如有异议，可在七天内要求重新处理。",
+	 "经核实，所涉费用为双方事先约定，不存在违规收费。如有异议，可在七天内要求重新处理。"},
+};
+static const char *const feedbacks[] = {
+	"您好，已收到您的投诉，质检主管正在核实情况，三个工作日内给您处理结果。",
+	"非常抱歉给您带来不便，我们已联系服务人员了解情况，核实后第一时间回复您。",
+	"投诉已登记，公司已暂停该服务人员的派单，正在调查处理。",
+};
+static const char *const questions[] = {
+	"为便于核实，请您补充损坏物品的照片和大致购买价格。",
+	"请问具体是在几点左右发生的？我们需要调取服务记录核对。",
+};
+static const char *const answers[] = {
+	"照片已经补充，东西是去年在商场买的。",
+	"大概是下午三点左右，当时我在家。",
+};
+static const char *const accept_comments[6] = {NULL, NULL, "处理太慢了，勉强接受。", "结果可以接受，希望以后改进。",
+					       "处理及时，满意。", "处理得很好，谢谢。"};
+static const char *const duties[] = {"complaints", "quality", "service", "management"};
+static const char *const people[] = {"王敏", "李建平", "陈晓丽", "赵国庆", "周海燕", "吴志刚"};
+static const char *const contacts[] = {"赵女士", "钱先生", "孙阿姨", "李女士", "周先生", "吴女士", "郑先生", "冯阿姨"};
+
+/* One complaint as planned, and what living it through left. */
+struct dcomplaint {
+	int story, channel, claim;          /* enum story, enum channel, enum claim_kind */
+	int company;                        /* an index into the demo's six */
+	int category;                       /* an index into category_codes */
+	int finding;                        /* of the (last) resolution: an index into findings */
+	int64_t t0;                         /* when it is filed */
+	int64_t booking, worker, customer;  /* customer: the complainant's account, 0 for none */
+	char login[32];                     /* the customer's */
+	char phone[12];                     /* a caller's without an account, else empty */
+	int contact;                        /* their name: an index into contacts */
+	int64_t id, claim_id;               /* once filed */
+	int taken;                          /* the association took it over */
+	uint64_t rng;                       /* its wording: its own stream, whatever else happens when */
+};
+
+/* ---- the plan: events in time order ---- */
+
+enum ev_kind { E_FILE, E_CLAIM, E_RESPONSIBLE, E_FEEDBACK, E_ASK, E_ANSWER, E_NOTE, E_ESCALATE, E_TAKEOVER,
+	       E_RESOLVE, E_ACCEPT, E_REOPEN, E_DECIDE, E_PAY, E_RECOVER, E_PLAN, E_RESULT, E_RECTIFY, E_VERIFY,
+	       E_REJECT, E_JOBS };
+
+struct cev {
+	int64_t at;
+	int seq;            /* same-time events in the order they were planned */
+	int kind;
+	int subject;        /* a complaint, or a plan */
+	int arg;            /* a finding, a rating, or an inspection's place in its plan (×2, +1 failing) */
+};
+
+struct cplan {
+	struct cev *ev;
+	size_t n, cap;
+	int seq;
+	int64_t until;      /* nothing after the present */
+};
+
+static void add(struct cplan *p, int64_t at, int kind, int subject, int arg)
+{
+	if (at > p->until)
+		return;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 512;
+		p->ev = xrealloc(p->ev, p->cap * sizeof *p->ev);
+	}
+	p->ev[p->n++] = (struct cev){at, p->seq++, kind, subject, arg};
+}
+
+/* The next step of a story, never before the one before it. */
+static void step(struct cplan *p, int64_t *t, int64_t at, int kind, int subject, int arg)
+{
+	if (at < *t + 60)
+		at = *t + 60;
+	*t = at;
+	add(p, at, kind, subject, arg);
+}
+
+static int by_time(const void *x, const void *y)
+{
+	const struct cev *a = x, *b = y;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int rating_for(int finding, uint64_t *r)
+{
+	return finding == 0 ? 4 + (int)demo_rand(r, 2) : finding == 1 ? 3 + (int)demo_rand(r, 2) : 2 + (int)demo_rand(r, 2);
+}
+
+/* The claim's decision after the resolution at t, its payment and, for an advance, its recovery. */
+static void plan_settlement(struct cplan *p, const struct dcomplaint *c, int k, int64_t t, uint64_t *r)
+{
+	if (c->claim == CK_NONE || c->claim == CK_PENDING)
+		return;
+	int64_t at = t;
+	step(p, &at, t + 600, E_DECIDE, k, 0);
+	if (!claims[c->claim].pay_days)
+		return;
+	step(p, &at, office(at + days(r, claims[c->claim].pay_days, claims[c->claim].pay_days + 1)), E_PAY, k, 0);
+	if (c->claim == CK_ADVANCE)
+		step(p, &at, office(at + days(r, 15, 25)), E_RECOVER, k, 0);
+}
+
+/* Plans complaint k's life from its filing at c->t0. */
+static void plan_story(struct cplan *p, struct dcomplaint *c, int k, uint64_t *r)
+{
+	int64_t t = c->t0, t0 = c->t0;
+	int second;
+	add(p, t, E_FILE, k, 0);
+	if (c->claim != CK_NONE)
+		step(p, &t, waking(t0 + hours(r, 1, 6)), E_CLAIM, k, 0);
+	switch (c->story) {
+	case ST_QUICK:
+	case ST_LAPSE:
+	case ST_CHASED:
+	case ST_SLOW:
+	case ST_REOPEN:
+	case OP_PROGRESS:
+	case OP_RESOLVED:
+		if (demo_rand(r, 10) < 7)
+			step(p, &t, office(t0 + hours(r, 1, 6)), E_RESPONSIBLE, k, 0);
+		step(p, &t, office(t0 + hours(r, 2, 20)), E_FEEDBACK, k, 0);
+		break;
+	case ST_ASK:
+	case OP_WAITING:
+		step(p, &t, office(t0 + hours(r, 2, 20)), E_ASK, k, 0);
+		break;
+	case ST_LATE:
+		/* the job finds the breach at 8:00 or 20:00, before this */
+		step(p, &t, office(t0 + hours(r, 62, 70)), E_FEEDBACK, k, 0);
+		break;
+	case ST_TAKEOVER:
+	case OP_TAKEN:
+		step(p, &t, office(t0 + hours(r, 62, 68)), E_TAKEOVER, k, 0);
+		step(p, &t, t + 1800, E_RESPONSIBLE, k, 0);
+		step(p, &t, office(t + hours(r, 1, 3)), E_FEEDBACK, k, 0);
+		break;
+	default:
+		break;
+	}
+	switch (c->story) {
+	case ST_QUICK:
+	case ST_LAPSE:
+		step(p, &t, office(t + days(r, 1, 3) + hours(r, 0, 8)), E_RESOLVE, k, c->finding);
+		plan_settlement(p, c, k, t, r);
+		if (c->story == ST_QUICK && c->claim != CK_UNPAID)
+			step(p, &t, waking(t + hours(r, 3, 60)), E_ACCEPT, k, rating_for(c->finding, r));
+		break;
+	case ST_ASK:
+		step(p, &t, waking(t + days(r, 2, 4)), E_ANSWER, k, 0);
+		step(p, &t, office(t + hours(r, 20, 60)), E_RESOLVE, k, c->finding);
+		if (demo_rand(r, 3))
+			step(p, &t, waking(t + hours(r, 3, 60)), E_ACCEPT, k, rating_for(c->finding, r));
+		break;
+	case ST_LATE:
+		step(p, &t, office(t + days(r, 1, 2)), E_RESOLVE, k, c->finding);
+		step(p, &t, waking(t + hours(r, 5, 48)), E_ACCEPT, k, 2);
+		break;
+	case ST_SLOW:
+		/* the service centre chases on the fifth day; resolved after the seventh */
+		step(p, &t, office(t0 + days(r, 5, 5) + hours(r, 1, 6)), E_NOTE, k, 0);
+		step(p, &t, office(t0 + days(r, 8, 8) + hours(r, 1, 6)), E_RESOLVE, k, c->finding);
+		step(p, &t, waking(t + hours(r, 10, 40)), E_ACCEPT, k, 2);
+		break;
+	case ST_REOPEN:
+		step(p, &t, office(t + days(r, 1, 3)), E_RESOLVE, k, 1 + (int)demo_rand(r, 2));
+		step(p, &t, waking(t + days(r, 1, 3)), E_REOPEN, k, 0);
+		step(p, &t, office(t + hours(r, 2, 20)), E_FEEDBACK, k, 0);
+		second = (int)demo_rand(r, 2);
+		step(p, &t, office(t + days(r, 2, 3)), E_RESOLVE, k, second);
+		step(p, &t, waking(t + hours(r, 5, 48)), E_ACCEPT, k, 3 + (second == 0));
+		break;
+	case ST_CHASED:
+		step(p, &t, t0 + days(r, 3, 3) + hours(r, 0, 10), E_ESCALATE, k, 0);
+		step(p, &t, office(t0 + days(r, 5, 5) + hours(r, 0, 6)), E_RESOLVE, k, c->finding);
+		step(p, &t, office(t + days(r, 1, 1)), E_ACCEPT, k, 3);
+		break;
+	case ST_TAKEOVER:
+		step(p, &t, office(t0 + days(r, 5, 5) + hours(r, 0, 4)), E_RESOLVE, k, c->finding);
+		plan_settlement(p, c, k, t, r);
+		step(p, &t, waking(t + days(r, 1, 2)), E_ACCEPT, k, 4);
+		break;
+	case OP_RESOLVED:
+		step(p, &t, office(t0 + hours(r, 40, 70)), E_RESOLVE, k, c->finding);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- who they are and what they are about ---- */
+
+struct world {
+	const struct demo_world *dw;
+	struct actor cs;
+	int64_t body, cust1;
+	int n_inspectors;
+	struct dcomplaint *c;
+	int nc;
+	int64_t *used;      /* the bookings complained about */
+	int nused;
+	int64_t plan_id[2];
+	int plan_month[2];
+	int64_t *insp[2];   /* each plan's inspections, in the order drawn */
+	int n_insp[2];
+	uint64_t rng;       /* where the spot checks' streams start */
+};
+
+static int lookup_user(struct store *s, const char *login, int64_t *id, int64_t *org)
+{
+	struct stmt *st = store_sql(s, "SELECT id, coalesce(org_id, 0) FROM users WHERE login = $1");
+	stmt_bind_text(st, 1, login);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		*id = stmt_int(st, 0);
+		*org = stmt_int(st, 1);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+static void login_of(struct store *s, int64_t user, char *out, size_t n)
+{
+	struct stmt *st = store_sql(s, "SELECT login FROM users WHERE id = $1");
+	stmt_bind_int(st, 1, user);
+	out[0] = '\0';
+	if (stmt_step(st) == STORE_ROW)
+		str_copy(out, n, stmt_text(st, 0));
+	stmt_done(st);
+}
+
+static int company_index(const struct demo_world *dw, int64_t org)
+{
+	for (int i = 0; i < 6; i++)
+		if (dw->company_id[i] == org)
+			return i;
+	return -1;
+}
+
+static int used(const struct world *w, int64_t booking)
+{
+	for (int i = 0; i < w->nused; i++)
+		if (w->used[i] == booking)
+			return 1;
+	return 0;
+}
+
+/* A service of the company (or of customer1) completed in the days before t that nobody has
+ * complained about yet: its id, customer, worker and company; 0 when there is none. */
+static int64_t find_booking(struct store *s, struct world *w, int company, int64_t customer, int64_t t,
+			    uint64_t *r, int64_t *cust, int64_t *worker, int *co)
+{
+	struct stmt *st = customer
+		? store_sql(s, "SELECT id, customer_id, coalesce(worker_id, 0), company_id FROM bookings"
+			       " WHERE customer_id = $1 AND start_at >= $2 AND start_at < $3"
+			       " AND status IN ('completed', 'reviewed') AND checked_out_at < $4 ORDER BY start_at DESC LIMIT 8")
+		: store_sql(s, "SELECT id, customer_id, coalesce(worker_id, 0), company_id FROM bookings"
+			       " WHERE company_id = $1 AND start_at >= $2 AND start_at < $3"
+			       " AND status IN ('completed', 'reviewed') AND checked_out_at < $4 ORDER BY start_at DESC LIMIT 8");
+	stmt_bind_int(st, 1, customer ? customer : w->dw->company_id[company]);
+	stmt_bind_int(st, 2, t - (customer ? 45 : 5) * DAY);
+	stmt_bind_int(st, 3, t - 2 * HOUR);
+	stmt_bind_int(st, 4, t - 600);
+	/* now and then not the latest one; customer1's own, always the latest */
+	int64_t found = 0, skip = customer ? 0 : demo_rand(r, 3);
+	while (!found && stmt_step(st) == STORE_ROW) {
+		int64_t id = stmt_int(st, 0);
+		if (used(w, id) || skip-- > 0)
+			continue;
+		found = id;
+		*cust = stmt_int(st, 1);
+		*worker = stmt_int(st, 2);
+		*co = company_index(w->dw, stmt_int(st, 3));
+	}
+	stmt_done(st);
+	if (found && *co < 0)
+		found = 0;
+	if (found)
+		w->used[w->nused++] = found;
+	return found;
+}
+
+/* Settles what complaint c is about and who makes it; a caller without an account when no
+ * service fits. */
+static void choose_subject(struct store *s, struct world *w, struct dcomplaint *c, uint64_t *r)
+{
+	int64_t cust = 0, worker = 0;
+	int co = c->company;
+	if (c->channel == CH_CUSTOMER1) {
+		c->booking = find_booking(s, w, 0, w->cust1, c->t0, r, &cust, &worker, &co);
+		c->customer = w->cust1;
+		if (c->booking)
+			c->company = co;
+		c->channel = CH_WEB;
+	} else if (c->channel != CH_CONTACT) {
+		int64_t b = find_booking(s, w, c->company, 0, c->t0, r, &cust, &worker, &co);
+		if (!b) {
+			if (c->channel != CH_WALK_IN)
+				c->channel = CH_CONTACT;
+		} else if (c->channel == CH_WALK_IN) {
+			/* someone who came in about a worker still with the company */
+			int64_t now_with = 0;
+			struct stmt *st = store_sql(s, "SELECT coalesce(company_id, 0) FROM workers WHERE id = $1");
+			stmt_bind_int(st, 1, worker);
+			if (worker && stmt_one_int(st, &now_with) == AJ_OK && now_with == w->dw->company_id[c->company])
+				c->worker = worker;
+		} else {
+			c->booking = b;
+			c->customer = cust;
+		}
+	}
+	if (c->customer)
+		login_of(s, c->customer, c->login, sizeof c->login);
+	/* drawn for everyone, so that what follows does not hang on which services were found */
+	c->contact = (int)demo_rand(r, ARRAY_LEN(contacts));
+	snprintf(c->phone, sizeof c->phone, "1%c%09lld", "35789"[demo_rand(r, 5)], (long long)demo_rand(r, 1000000000));
+	if (c->channel != CH_CONTACT && c->channel != CH_WALK_IN)
+		c->phone[0] = '\0';
+	c->rng = demo_next(r);
+}
+
+/* ---- living the plan through ---- */
+
+static int refusal(int rc)
+{
+	return rc == AJ_ERULE || rc == AJ_ECONFLICT || rc == AJ_ENOTFOUND || rc == AJ_EDENIED || rc == AJ_EINVAL;
+}
+
+/* The approved amount of complaint c's claim. */
+static int64_t approved(const struct dcomplaint *c)
+{
+	return claims[c->claim].amount * claims[c->claim].approved_pct / 100 / 100 * 100;
+}
+
+static void today_and_ref(const char *prefix, int64_t id, char day[11], char ref[32])
+{
+	time_format_date(time_local_days(clock_now()), day);
+	snprintf(ref, 32, "%s-%.4s%.2s%.2s-%05lld", prefix, day, day + 5, day + 8, (long long)id);
+}
+
+static int live_complaint(struct store *s, struct world *w, const struct cev *e)
+{
+	const struct demo_world *dw = w->dw;
+	struct dcomplaint *c = &w->c[e->subject];
+	struct fault f = {0};
+	struct actor cust = {c->customer, 0, c->login};
+	/* the customer acts for themself; for a caller without an account, the service centre */
+	const struct actor *by = c->customer ? &cust : &w->cs;
+	enum role by_role = c->customer ? ROLE_CUSTOMER : ROLE_CS_AGENT;
+	/* who handles it: the company, or the association once it took it over */
+	const struct actor *handler = c->taken ? &dw->admin : &dw->company_actor[c->company];
+	enum role handler_role = c->taken ? ROLE_ASSOCIATION_ADMIN : ROLE_COMPANY_ADMIN;
+	struct move_in mv = {0};
+	struct claim_in cl = {0};
+	char day[11], ref[32];
+	if (e->kind != E_FILE && !c->id)
+		return AJ_OK;
+	switch (e->kind) {
+	case E_FILE: {
+		static const char *const evidence[] = {"[]", "[\"现场照片-1.jpg\"]", "[\"现场照片-1.jpg\",\"现场照片-2.jpg\"]"};
+		int web = c->channel == CH_WEB;
+		struct complaint_in in = {c->booking, c->booking ? 0 : dw->company_id[c->company], c->worker,
+					  web ? c->customer : 0, category_codes[c->category],
+					  descriptions[c->category][demo_rand(&c->rng, 2)],
+					  web ? "web" : c->channel == CH_WALK_IN ? "walk_in" : "phone",
+					  c->channel == CH_CONTACT || c->channel == CH_WALK_IN ? contacts[c->contact] : NULL,
+					  c->phone[0] ? c->phone : NULL, web ? evidence[demo_rand(&c->rng, 3)] : "[]"};
+		return complaint_create(s, web ? &cust : &w->cs, web ? ROLE_CUSTOMER : ROLE_CS_AGENT, &in, &c->id, &f);
+	}
+	case E_CLAIM:
+		cl.amount = claims[c->claim].amount;
+		cl.text = claims[c->claim].description;
+		cl.evidence = claims[c->claim].evidence;
+		return claim_write(s, by, by_role, CL_FILE, c->id, &cl, &c->claim_id, &f);
+	case E_RESPONSIBLE:
+		mv.person = people[c->company % ARRAY_LEN(people)];
+		mv.duty = duties[demo_rand(&c->rng, ARRAY_LEN(duties))];
+		return complaint_move(s, handler, handler_role, c->id, CA_RESPONSIBLE, &mv, &f);
+	case E_FEEDBACK:
+	case E_ASK:
+		mv.ask = e->kind == E_ASK;
+		mv.text = mv.ask ? questions[c->category == 3 ? 0 : 1] : feedbacks[demo_rand(&c->rng, ARRAY_LEN(feedbacks))];
+		return complaint_move(s, handler, handler_role, c->id, CA_FEEDBACK, &mv, &f);
+	case E_ANSWER:
+		mv.text = answers[c->category == 3 ? 0 : 1];
+		return complaint_move(s, by, by_role, c->id, CA_ANSWER, &mv, &f);
+	case E_NOTE:
+		mv.text = "客户来电催办，请尽快给出处理结果。";
+		return complaint_move(s, &w->cs, ROLE_CS_AGENT, c->id, CA_NOTE, &mv, &f);
+	case E_ESCALATE:
+		mv.text = "客户多次来电，对企业处理进度不满，升级至协会督办。";
+		return complaint_move(s, &w->cs, ROLE_CS_AGENT, c->id, CA_ESCALATE, &mv, &f);
+	case E_TAKEOVER: {
+		mv.text = "企业逾期未反馈，协会接管处理。";
+		int rc = complaint_move(s, &dw->admin, ROLE_ASSOCIATION_ADMIN, c->id, CA_TAKEOVER, &mv, &f);
+		if (rc == AJ_OK)
+			c->taken = 1;
+		return rc;
+	}
+	case E_RESOLVE:
+		mv.finding = findings[e->arg];
+		mv.text = remedies[e->arg][demo_rand(&c->rng, 2)];
+		return complaint_move(s, handler, handler_role, c->id, CA_RESOLVE, &mv, &f);
+	case E_ACCEPT:
+		mv.rating = e->arg;
+		mv.text = accept_comments[e->arg];
+		return complaint_move(s, by, by_role, c->id, CA_ACCEPT, &mv, &f);
+	case E_REOPEN:
+		mv.text = "对处理结果不认可，问题依然存在，要求重新处理。";
+		return complaint_move(s, by, by_role, c->id, CA_REOPEN, &mv, &f);
+	case E_DECIDE:
+		cl.amount = approved(c);
+		cl.text = claims[c->claim].reason;
+		cl.payer = claims[c->claim].payer;
+		return claim_write(s, handler, handler_role, CL_DECIDE, c->claim_id, &cl, &c->claim_id, &f);
+	case E_PAY:
+	case E_RECOVER: {
+		int advance = strcmp(claims[c->claim].payer, "advance") == 0;
+		today_and_ref(e->kind == E_PAY ? "TR" : "RC", c->claim_id, day, ref);
+		cl.amount = approved(c);
+		cl.date = day;
+		cl.reference = ref;
+		return claim_write(s, advance ? &dw->admin : handler, advance ? ROLE_ASSOCIATION_ADMIN : handler_role,
+				   e->kind == E_PAY ? CL_PAY : CL_RECOVER, c->claim_id, &cl, &c->claim_id, &f);
+	}
+	}
+	return AJ_OK;
+}
+
+/* ---- spot checks ---- */
+
+/* How many bookings a plan of month draws: as sampling_plan_create counts them. */
+static int plan_size(struct store *s, int month, int share, int min, int *n)
+{
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM bookings WHERE completed_month = $1"
+				       " AND status IN ('completed', 'reviewed') GROUP BY company_id");
+	stmt_bind_int(st, 1, month);
+	int rc;
+	*n = 0;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		int64_t pop = stmt_int(st, 0), take = (pop * share + 99) / 100;
+		if (take < min)
+			take = min;
+		*n += (int)(take > pop ? pop : take);
+	}
+	stmt_done(st);
+	return rc < 0 ? rc : AJ_OK;
+}
+
+/* The result of inspection k (arg: k×2, +1 failing), its answer and verification: at the time
+ * given, rejected on the first answer when reject is set. */
+static void plan_failure(struct cplan *p, int plan, int k, int64_t at, int reject, uint64_t *r)
+{
+	int64_t t = at;
+	add(p, at, E_RESULT, plan, k * 2 + 1);
+	if (reject) {
+		/* answered and rejected in the last days: open again, its new deadline ahead */
+		step(p, &t, office(p->until - days(r, 5, 5) - hours(r, 0, 3)), E_RECTIFY, plan, k);
+		step(p, &t, office(p->until - days(r, 3, 3) - hours(r, 0, 3)), E_REJECT, plan, k);
+	} else {
+		step(p, &t, office(t + days(r, 4, 6)), E_RECTIFY, plan, k);
+		step(p, &t, office(t + days(r, 1, 2)), E_VERIFY, plan, k);
+	}
+}
+
+/* Two plans: the month before last, drawn on the 2nd of last month and inspected over the days
+ * after, with a failure verified, one left overdue; and last month's, drawn this month and still
+ * being inspected, with a fresh failure and one answered but rejected. share: percent drawn. */
+static int plan_spot_checks(struct store *s, struct world *w, struct cplan *p, int share, uint64_t *r)
+{
+	int64_t now = p->until;
+	int month = time_month(now), n[2];
+	int64_t created[2];
+	int rc;
+	w->plan_month[0] = month - 2;
+	w->plan_month[1] = month - 1;
+	created[0] = time_month_start(month - 1) + DAY + 10 * HOUR;
+	created[1] = time_month_start(month) + DAY + 10 * HOUR;
+	if (created[1] > now)
+		created[1] = time_month_start(month) + (now - time_month_start(month)) / 2;
+	for (int i = 0; i < 2; i++) {
+		if ((rc = plan_size(s, w->plan_month[i], share, 1, &n[i])) != AJ_OK)
+			return rc;
+		add(p, created[i], E_PLAN, i, share);
+	}
+	/* the rejected answer needs a week: in last month's plan when it is that old, else the other */
+	int reject_in_older = now - created[1] < 9 * DAY;
+
+	/* the month before last: every sample inspected within ten days */
+	for (int k = 0; k < n[0]; k++) {
+		int64_t at = office(created[0] + DAY + 10 * DAY * (int64_t)k / n[0] + demo_rand(r, 50) * 60);
+		if (k == 1)
+			plan_failure(p, 0, k, at, 0, r);
+		else if (k == 2)
+			add(p, at, E_RESULT, 0, k * 2 + 1);   /* never answered: the job marks it overdue */
+		else if (k == n[0] - 1 && k > 2 && reject_in_older)
+			plan_failure(p, 0, k, office(now - 7 * DAY - hours(r, 0, 3)), 1, r);
+		else
+			add(p, at, E_RESULT, 0, k * 2);
+	}
+
+	/* last month: the latest samples still with the inspectors, every inspector some */
+	int left = n[1] * 3 / 10;
+	if (left < w->n_inspectors)
+		left = w->n_inspectors;
+	int done = n[1] > left ? n[1] - left : 0;
+	int64_t from = created[1] + DAY, span = now - 3 * HOUR - from;
+	if (span <= 0)
+		done = 0;
+	for (int k = 0; k < done; k++) {
+		int64_t at = office(from + span * k / done + demo_rand(r, 50) * 60);
+		if (k == done / 2 && done >= 2 && !reject_in_older) {
+			plan_failure(p, 1, k, office(now - 7 * DAY - hours(r, 0, 3)), 1, r);
+		} else if (k == done - 1 && done >= 3) {
+			/* a fresh rectification order, recorded a day or two ago */
+			int64_t fresh = office(now - hours(r, 26, 40));
+			add(p, fresh > from ? fresh : at, E_RESULT, 1, k * 2 + 1);
+		} else {
+			add(p, at, E_RESULT, 1, k * 2);
+		}
+	}
+	return AJ_OK;
+}
+
+/* Plan i's inspections, once it is drawn. */
+static int load_inspections(struct store *s, struct world *w, int i)
+{
+	int cap = 0, rc;
+	struct stmt *st = store_sql(s, "SELECT id FROM inspections WHERE plan_id = $1 ORDER BY id");
+	stmt_bind_int(st, 1, w->plan_id[i]);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (w->n_insp[i] == cap) {
+			cap = cap ? cap * 2 : 64;
+			w->insp[i] = xrealloc(w->insp[i], (size_t)cap * sizeof *w->insp[i]);
+		}
+		w->insp[i][w->n_insp[i]++] = stmt_int(st, 0);
+	}
+	stmt_done(st);
+	return rc < 0 ? rc : AJ_OK;
+}
+
+/* An inspection: its id, inspector, company and the booking's start and category. */
+struct dinsp {
+	int64_t id, inspector, company, start, category;
+};
+
+static int inspection_at(struct store *s, int64_t id, struct dinsp *x)
+{
+	struct stmt *st = store_sql(s, "SELECT i.id, coalesce(i.inspector_id, 0), i.company_id, b.start_at, b.category_id"
+				       " FROM inspections i JOIN bookings b ON b.id = i.booking_id WHERE i.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		x->id = stmt_int(st, 0);
+		x->inspector = stmt_int(st, 1);
+		x->company = stmt_int(st, 2);
+		x->start = stmt_int(st, 3);
+		x->category = stmt_int(st, 4);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+static int live_inspection(struct store *s, struct world *w, const struct cev *e)
+{
+	static const char *const passed[] = {"电话回访客户，服务按流程完成，客户满意。", "上门查看服务效果，清洁与安全项目均符合规范。",
+					      "回访客户并核对服务记录，服务规范，无异议。"};
+	static const char *const failed[] = {"回访发现服务人员未按规范消毒，卫生间清洁不达标，客户不满意。",
+					      "客户反映服务人员未出示上岗证，离开前未检查门窗水电。"};
+	const struct demo_world *dw = w->dw;
+	struct fault f = {0};
+	struct dinsp x;
+	char login[32];
+	int k = e->kind == E_RESULT ? e->arg / 2 : e->arg, rc;
+	if (e->kind == E_PLAN) {
+		struct plan_in in = {w->plan_month[e->subject], e->arg, 1, w->body};
+		rc = sampling_plan_create(s, &dw->admin, &in, &w->plan_id[e->subject], &f);
+		return rc ? rc : load_inspections(s, w, e->subject);
+	}
+	if (k >= w->n_insp[e->subject] || (rc = inspection_at(s, w->insp[e->subject][k], &x)) == AJ_ENOTFOUND)
+		return AJ_OK;
+	if (rc)
+		return rc;
+	login_of(s, x.inspector, login, sizeof login);
+	struct actor inspector = {x.inspector, w->body, login};
+	/* its scores and words: a stream of its own */
+	uint64_t r = w->rng ^ ((uint64_t)e->subject << 32 | (uint64_t)k);
+	switch (e->kind) {
+	case E_RESULT: {
+		struct indicator_score sc[8];
+		int n = 0, fail = e->arg & 1;
+		struct stmt *st = store_sql(s, "SELECT id FROM category_indicators WHERE category_id = $1 ORDER BY id");
+		stmt_bind_int(st, 1, x.category);
+		while ((rc = stmt_step(st)) == STORE_ROW && n < 8) {
+			sc[n].indicator_id = stmt_int(st, 0);
+			sc[n].score = fail ? 55 + (int)demo_rand(&r, 20) : 82 + (int)demo_rand(&r, 17);
+			sc[n].note = NULL;
+			n++;
+		}
+		stmt_done(st);
+		if (rc < 0)
+			return rc;
+		int64_t visited = clock_now() - hours(&r, 1, 4);
+		if (visited < x.start)
+			visited = clock_now();
+		return inspection_result(s, &inspector, ROLE_INSPECTOR, x.id, demo_rand(&r, 4) ? "phone" : "home", visited, sc,
+					 n, fail ? failed[demo_rand(&r, 2)] : passed[demo_rand(&r, 3)], &f);
+	}
+	case E_RECTIFY: {
+		int co = company_index(dw, x.company);
+		if (co < 0)
+			return AJ_OK;
+		return inspection_answer(s, &dw->company_actor[co], ROLE_COMPANY_ADMIN, x.id,
+					 "已对当事服务人员停岗复训并考核合格，修订了上门服务检查表，附复训签到表和客户回访记录。", &f);
+	}
+	case E_VERIFY:
+		return inspection_verify(s, &inspector, ROLE_INSPECTOR, x.id, 1, "复训记录与客户回访均已核实，整改到位。", &f);
+	case E_REJECT:
+		return inspection_verify(s, &inspector, ROLE_INSPECTOR, x.id, 0, "整改材料中没有复训考核成绩，客户回访记录不完整，请补充后重新答复。",
+					 &f);
+	}
+	return AJ_OK;
+}
+
+/* ---- the whole ---- */
+
+/* The complaints every demo has, whatever its size: each story, channel and claim once or more.
+ * company -1: chosen by weight, the weaker companies more often. */
+static const struct {
+	int story, company, channel, claim, category, finding;
+} fixed[] = {
+	{OP_RECEIVED, 0, CH_WEB, CK_NONE, 4, 0},
+	{OP_RECEIVED, -1, CH_CONTACT, CK_NONE, 5, 0},
+	{OP_PROGRESS, 0, CH_CUSTOMER1, CK_PENDING, 3, 0},
+	{OP_RESOLVED, 0, CH_CUSTOMER1, CK_NONE, 0, 1},
+	{OP_PROGRESS, 2, CH_WEB, CK_NONE, 0, 0},
+	{OP_WAITING, -1, CH_WEB, CK_NONE, 3, 0},
+	{OP_WAITING, 0, CH_PHONE, CK_NONE, 1, 0},
+	{OP_RESOLVED, 4, CH_WEB, CK_NONE, 4, 0},
+	{OP_BREACHED, 3, CH_WEB, CK_NONE, 5, 0},
+	{OP_TAKEN, 3, CH_WALK_IN, CK_NONE, 1, 0},
+	{ST_TAKEOVER, 3, CH_WEB, CK_ADVANCE, 3, 0},
+	{ST_LATE, 1, CH_WEB, CK_NONE, 4, 0},
+	{ST_SLOW, 5, CH_WEB, CK_NONE, 0, 1},
+	{ST_REOPEN, 1, CH_WEB, CK_NONE, 0, 0},
+	{ST_REOPEN, -1, CH_PHONE, CK_NONE, 5, 0},
+	{ST_CHASED, -1, CH_CONTACT, CK_NONE, 6, 1},
+	{ST_ASK, 4, CH_WEB, CK_NONE, 2, 0},
+	{ST_ASK, -1, CH_CONTACT, CK_NONE, 7, 2},
+	{ST_QUICK, 0, CH_WEB, CK_COMPANY, 3, 0},
+	{ST_QUICK, 5, CH_WEB, CK_WORKER, 3, 1},
+	{ST_QUICK, 3, CH_WEB, CK_INSURER, 1, 1},
+	{ST_QUICK, 1, CH_WEB, CK_REJECTED, 6, 2},
+	{ST_QUICK, 1, CH_WEB, CK_UNPAID, 3, 0},
+	{ST_LAPSE, 2, CH_WEB, CK_NONE, 2, 1},
+	{ST_LAPSE, -1, CH_WALK_IN, CK_NONE, 7, 2},
+};
+
+/* When a story starts, before the present: open ones lately, the rest over the three months,
+ * the claims' in time for their payment or its deadline to pass. */
+static int64_t start_of(int story, int claim, int64_t now, uint64_t *r)
+{
+	switch (story) {
+	case OP_RECEIVED: return now - hours(r, 1, 20);
+	case OP_PROGRESS: return now - hours(r, 34, 100);
+	case OP_WAITING: return now - hours(r, 40, 110);
+	case OP_RESOLVED: return now - hours(r, 100, 150);
+	case OP_BREACHED: return now - hours(r, 64, 100);
+	case OP_TAKEN: return now - hours(r, 100, 130);
+	case ST_TAKEOVER: return now - days(r, 45, 85);
+	default:
+		if (claim == CK_UNPAID)
+			return now - days(r, 25, 50);
+		return now - days(r, 18, 90);
+	}
+}
+
+static int pick_company(uint64_t *r)
+{
+	/* the shares follow the companies' satisfaction: the weaker, the more complaints */
+	static const int weight[6] = {3, 7, 3, 9, 4, 6};
+	int x = (int)demo_rand(r, 32), c = 0;
+	while (c < 5 && x >= weight[c])
+		x -= weight[c++];
+	return c;
+}
+
+int demo_complaints(struct store *s, const struct demo_world *dw, uint64_t *rng)
+{
+	struct world w = {0};
+	struct cplan p = {0};
+	int64_t completed = 0, org = 0, now = dw->now;
+	int rc;
+	w.dw = dw;
+	w.rng = demo_next(rng);
+	p.until = now;
+	if ((rc = stmt_one_int(store_sql(s, "SELECT count(*) FROM bookings WHERE status IN ('completed', 'reviewed')"),
+			       &completed)) != AJ_OK || !completed)
+		return rc;
+	if ((rc = lookup_user(s, "cs1", &w.cs.user_id, &w.cs.org_id)) != AJ_OK ||
+	    (rc = lookup_user(s, "customer1", &w.cust1, &org)) != AJ_OK)
+		return rc;
+	w.cs.label = "cs1";
+	int64_t n_insp = 0;
+	if ((rc = stmt_one_int(store_sql(s, "SELECT id FROM orgs WHERE kind = 'inspection' ORDER BY id LIMIT 1"),
+			       &w.body)) != AJ_OK)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM users WHERE role = 'inspector' AND org_id = $1"
+				       " AND status = 'active'");
+	stmt_bind_int(st, 1, w.body);
+	if ((rc = stmt_one_int(st, &n_insp)) != AJ_OK)
+		return rc;
+	w.n_inspectors = (int)n_insp;
+
+	/* the fixed stories, then the everyday ones: about ten in the usual demo, more for a larger
+	 * industry, a few hundred at most */
+	int generic = dw->workers >= 2000 ? 10 + (int)((dw->workers - 2000) / 500) : (int)(dw->workers / 200);
+	if (generic > 200)
+		generic = 200;
+	w.nc = (int)ARRAY_LEN(fixed) + generic;
+	w.c = xcalloc((size_t)w.nc, sizeof *w.c);
+	w.used = xcalloc((size_t)w.nc, sizeof *w.used);
+	int offset = (int)demo_rand(rng, 8);
+	for (int k = 0; k < w.nc; k++) {
+		struct dcomplaint *c = &w.c[k];
+		if (k < (int)ARRAY_LEN(fixed)) {
+			c->story = fixed[k].story;
+			c->company = fixed[k].company >= 0 ? fixed[k].company : pick_company(rng);
+			c->channel = fixed[k].channel;
+			c->claim = fixed[k].claim;
+			c->category = fixed[k].category;
+			c->finding = fixed[k].finding;
+		} else {
+			int x = (int)demo_rand(rng, 100), y = (int)demo_rand(rng, 100);
+			c->story = x < 60 ? ST_QUICK : x < 80 ? ST_LAPSE : x < 90 ? ST_ASK : x < 95 ? ST_REOPEN : ST_LATE;
+			c->company = pick_company(rng);
+			c->channel = y < 75 ? CH_WEB : y < 83 ? CH_PHONE : y < 93 ? CH_CONTACT : CH_WALK_IN;
+			c->claim = CK_NONE;
+			c->category = (k + offset) % 8;
+			y = (int)demo_rand(rng, 100);
+			c->finding = y < 40 ? 0 : y < 75 ? 1 : 2;
+		}
+		c->t0 = start_of(c->story, c->claim, now, rng);
+		choose_subject(s, &w, c, rng);
+		plan_story(&p, c, k, rng);
+	}
+	/* a larger industry is sampled more thinly */
+	if ((rc = plan_spot_checks(s, &w, &p, dw->workers > 20000 ? 1 : 5, rng)) != AJ_OK)
+		goto out;
+	/* the deadline job, at 8:00 and 20:00 every day of the three months */
+	for (int64_t day = dw->today - 95; day <= dw->today; day++) {
+		add(&p, time_day_start(day) + 8 * HOUR, E_JOBS, 0, 0);
+		add(&p, time_day_start(day) + 20 * HOUR, E_JOBS, 0, 0);
+	}
+	qsort(p.ev, p.n, sizeof *p.ev, by_time);
+
+	if ((rc = store_begin(s)) != AJ_OK)
+		goto out;
+	for (size_t i = 0; i < p.n && rc == AJ_OK; i++) {
+		const struct cev *e = &p.ev[i];
+		clock_set(e->at);
+		if (e->kind == E_JOBS) {
+			struct jobs_report jr;
+			rc = jobs_run(s, &jr);
+		} else if (e->kind >= E_PLAN) {
+			rc = live_inspection(s, &w, e);
+		} else {
+			rc = live_complaint(s, &w, e);
+		}
+		/* a refusal leaves that story where it stopped; anything else stops the load */
+		if (refusal(rc))
+			rc = AJ_OK;
+	}
+	if (rc == AJ_OK)
+		rc = store_commit(s);
+	else
+		store_rollback(s);
+	/* and once more at the present, as cron would */
+	clock_set(0);
+	if (rc == AJ_OK) {
+		struct jobs_report jr;
+		rc = jobs_run(s, &jr);
+	}
+out:
+	clock_set(0);
+	free(p.ev);
+	free(w.c);
+	free(w.used);
+	free(w.insp[0]);
+	free(w.insp[1]);
+	return rc;
+}

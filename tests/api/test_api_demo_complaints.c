@@ -1,0 +1,234 @@
+/* The demo's complaints, claims and spot checks as its logins find them: a queue for everyone who
+ * handles complaints, each state and outcome at least once, the claims down to an advance payment
+ * recovered and a payment overdue, two sampling plans with failures and rectification orders, the
+ * deadline job with nothing left to do right after loading, and the audit chain intact. */
+#include "harness.h"
+
+#include "jobs.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+
+static struct harness H;
+static char admin[TOKEN_LEN], co1[TOKEN_LEN], cust[TOKEN_LEN], cs[TOKEN_LEN], ins1[TOKEN_LEN];
+static int64_t co1_id, cust_id;
+
+static struct resp *ok(const char *path, const char *token)
+{
+	struct resp *r = h_api(&H, "GET", path, token, NULL);
+	if (r->status != 200)
+		fail_msg("GET %s: expected 200, got %d %s", path, r->status, r->body);
+	return r;
+}
+
+/* The total of a list. */
+static int64_t total(const char *path, const char *token)
+{
+	struct resp *r = ok(path, token);
+	int64_t n = resp_int(r, "total");
+	resp_free(r);
+	return n;
+}
+
+/* One integer from the store. */
+static int64_t count(struct stmt *st)
+{
+	int64_t n = -1;
+	assert_int_equal(stmt_one_int(st, &n), 0);
+	return n;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	h_open_demo(&H, 300);
+	h_login(&H, "admin", admin, NULL);
+	h_login(&H, "company1", co1, NULL);
+	h_login(&H, "customer1", cust, NULL);
+	h_login(&H, "cs1", cs, NULL);
+	h_login(&H, "inspector1", ins1, NULL);
+	struct resp *r = ok("/api/me", co1);
+	co1_id = resp_int(r, "org.id");
+	resp_free(r);
+	r = ok("/api/me", cust);
+	cust_id = resp_int(r, "user.id");
+	resp_free(r);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	h_close(&H);
+	return 0;
+}
+
+static void test_queues(void **state)
+{
+	(void)state;
+	/* every state of a complaint, and every category */
+	static const char *const states[] = {"received", "in_progress", "waiting_customer", "resolved", "closed"};
+	for (size_t i = 0; i < ARRAY_LEN(states); i++) {
+		char path[96];
+		snprintf(path, sizeof path, "/api/complaints?status=%s", states[i]);
+		if (total(path, cs) < 1)
+			fail_msg("no complaint %s", states[i]);
+	}
+	assert_int_equal(count(store_sql(H.store, "SELECT count(DISTINCT category) FROM complaints")), 8);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(DISTINCT channel) FROM complaints")), 3);
+	/* the service centre sees them all, and took some for callers without an account */
+	assert_int_equal(total("/api/complaints", cs), count(store_sql(H.store, "SELECT count(*) FROM complaints")));
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE customer_id IS NULL"
+					     " AND contact_name IS NOT NULL AND contact_phone_sealed IS NOT NULL")) >= 2);
+
+	/* customer1: one open, one to accept */
+	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM complaints WHERE customer_id = $1");
+	stmt_bind_int(st, 1, cust_id);
+	assert_int_equal(total("/api/complaints", cust), count(st));
+	assert_true(total("/api/complaints?status=open", cust) >= 1);
+	assert_true(total("/api/complaints?status=resolved", cust) >= 1);
+
+	/* company1: its open complaints, each with a running (or paused) clock */
+	struct resp *r = ok("/api/complaints?status=open&per_page=100", co1);
+	json_t *items = json_object_get(r->json, "items");
+	assert_true(json_array_size(items) >= 1);
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *c = json_array_get(items, i);
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(c, "company"), "id")), co1_id);
+		assert_true(json_is_object(json_object_get(c, "clock")));
+	}
+	resp_free(r);
+
+	/* the association: open escalations, a breach found by the job among them */
+	r = ok("/api/complaints?status=open&escalated=true&per_page=100", admin);
+	items = json_object_get(r->json, "items");
+	int breached = 0;
+	for (size_t i = 0; i < json_array_size(items); i++)
+		breached += json_is_true(json_object_get(json_array_get(items, i), "feedback_breached"));
+	assert_true(breached >= 1);
+	resp_free(r);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaint_events WHERE action = 'feedback_breached'"
+					     " AND actor_label = 'jobs'")) >= 2);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaint_events WHERE action = 'resolve_breached'"
+					     " AND actor_label = 'jobs'")) >= 1);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE handler = 'association'"
+					     " AND status IN ('received', 'in_progress', 'waiting_customer')")) >= 1);
+
+	/* outcomes: findings, ratings, reopening, a paused clock, lapse and acceptance */
+	assert_int_equal(count(store_sql(H.store, "SELECT count(DISTINCT finding) FROM complaints")), 3);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE reopened > 0")) >= 1);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE paused_secs > 86400")) >= 1);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE closed_by = 'lapse'")) >= 1);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE closed_by = 'customer'"
+					     " AND rating BETWEEN 2 AND 5")) >= 5);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE closed_by = 'customer'"
+						  " AND (rating < 2 OR rating IS NULL)")), 0);
+}
+
+static void test_claims(void **state)
+{
+	(void)state;
+	static const char *const expect[] = {
+		"status = 'paid' AND payer = 'company' AND paid_fen = approved_fen",
+		"status = 'paid' AND payer = 'worker' AND approved_fen < amount_fen",
+		"status = 'paid' AND payer = 'insurer' AND approved_fen < amount_fen",
+		"status = 'rejected' AND approved_fen = 0",
+		"status = 'recovered' AND payer = 'advance' AND recovered_fen = paid_fen",
+		"status = 'approved' AND payment_breached = 1",
+		"status = 'claimed' AND decision_breached = 0",
+	};
+	int64_t n[ARRAY_LEN(expect)];
+	struct stmt *st = store_sql(H.store, "SELECT"
+		" sum(status = 'paid' AND payer = 'company' AND paid_fen = approved_fen),"
+		" sum(status = 'paid' AND payer = 'worker' AND approved_fen < amount_fen),"
+		" sum(status = 'paid' AND payer = 'insurer' AND approved_fen < amount_fen),"
+		" sum(status = 'rejected' AND approved_fen = 0),"
+		" sum(status = 'recovered' AND payer = 'advance' AND recovered_fen = paid_fen),"
+		" sum(status = 'approved' AND payment_breached = 1),"
+		" sum(status = 'claimed' AND decision_breached = 0) FROM claims");
+	assert_int_equal(stmt_step(st), STORE_ROW);
+	for (size_t i = 0; i < ARRAY_LEN(expect); i++)
+		n[i] = stmt_int(st, (int)i);
+	stmt_done(st);
+	for (size_t i = 0; i < ARRAY_LEN(expect); i++)
+		if (n[i] != 1)
+			fail_msg("claims where %s: %lld", expect[i], (long long)n[i]);
+	/* the advance was decided and paid by the association, on a complaint it took over */
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM claims cl JOIN complaints c ON c.id = cl.complaint_id"
+						  " JOIN users u ON u.id = cl.paid_by WHERE cl.payer = 'advance'"
+						  " AND c.handler = 'association' AND u.role = 'association_admin'")), 1);
+	/* customer1 sees their own claim waiting for a decision */
+	struct stmt *q = store_sql(H.store, "SELECT c.id FROM claims cl JOIN complaints c ON c.id = cl.complaint_id"
+					    " WHERE cl.status = 'claimed' AND c.customer_id = $1");
+	stmt_bind_int(q, 1, cust_id);
+	int64_t id = count(q);
+	char path[64];
+	snprintf(path, sizeof path, "/api/complaints/%lld", (long long)id);
+	struct resp *r = ok(path, cust);
+	json_t *claims = json_object_get(r->json, "claims");
+	assert_int_equal(json_array_size(claims), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(claims, 0), "status")), "claimed");
+	resp_free(r);
+}
+
+static void test_spot_checks(void **state)
+{
+	(void)state;
+	/* two plans, last month's and the one before, published */
+	struct resp *r = ok("/api/public/sampling-plans", NULL);
+	assert_int_equal(resp_int(r, "total"), 2);
+	char last[8], before[8];
+	int month = time_month(clock_now());
+	time_format_month(month - 1, last);
+	time_format_month(month - 2, before);
+	json_t *items = json_object_get(r->json, "items");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "month")), last);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "month")), before);
+	resp_free(r);
+
+	/* inspector1 has samples to inspect; the results recorded are theirs and their colleagues' */
+	assert_true(total("/api/inspections?status=assigned", ins1) >= 1);
+	assert_true(count(store_sql(H.store, "SELECT count(DISTINCT inspector_id) FROM inspections"
+					     " WHERE status <> 'assigned'")) >= 2);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM inspections WHERE status = 'passed'")) >= 5);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM inspections WHERE status = 'verified'")), 1);
+	/* one left overdue, marked by the job; one answered, rejected and open again */
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM inspections i JOIN inspection_events e"
+					     " ON e.inspection_id = i.id WHERE i.status = 'rectifying' AND i.rectify_breached = 1"
+					     " AND e.action = 'overdue' AND e.actor_label = 'jobs'")) >= 1);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM inspections WHERE status = 'rectifying'"
+						  " AND verify_note IS NOT NULL AND rectify_breached = 0")), 1);
+	/* each failure on the record of the company */
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM inspections WHERE score < 80")),
+			 count(store_sql(H.store, "SELECT count(*) FROM conduct_records WHERE subject = 'company'"
+						  " AND kind = 'spot_check_failed'")));
+}
+
+static void test_settled(void **state)
+{
+	(void)state;
+	/* the demo ended with the job at the present: running it again finds nothing */
+	int64_t writes = h_writes(&H);
+	struct jobs_report jr = {-1, -1, -1, -1};
+	assert_int_equal(jobs_run(H.store, &jr), 0);
+	assert_int_equal(jr.complaints_breached, 0);
+	assert_int_equal(jr.complaints_closed, 0);
+	assert_int_equal(jr.claims_breached, 0);
+	assert_int_equal(jr.rectifications_overdue, 0);
+	assert_int_equal(h_writes(&H), writes);
+	/* and every write of the story is in the chain */
+	struct resp *r = ok("/api/audit/verify", admin);
+	assert_true(json_is_true(json_object_get(r->json, "ok")));
+	resp_free(r);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM audit_log WHERE action LIKE 'complaint.%'")) >= 100);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_queues),
+		cmocka_unit_test(test_claims),
+		cmocka_unit_test(test_spot_checks),
+		cmocka_unit_test(test_settled),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,83 @@
+// pages/complaint-figures.js — #/complaint-figures, public and signed in: a month's complaint
+// handling (GET /api/public/complaint-figures?month=…), the industry first, then every company:
+// complaints received, the share first answered within the feedback time and the share resolved
+// in time (each of those whose time has come, with its counts), upheld and partly upheld,
+// escalated, compensation paid, spot checks done and passed — against the standards' hours.
+import { h, fill } from '../dom.js';
+import { t } from '../i18n.js';
+import { api, errorText } from '../api.js';
+import { pageHead, loading, empty, notice, table, field, select, section } from '../ui.js';
+import { fmtShare, fmtMoney, lastMonths } from '../services.js';
+
+// The figures' standards line: "首次反馈 48 小时内 · 处理完结 7 天内 · 抽查 80 分合格".
+export function targets(sd) {
+  const s = sd || {};
+  return t('figures.targets', { hours: s.complaint_feedback_hours ?? 48, days: s.complaint_resolve_days ?? 7, score: s.spot_check_pass_score ?? 80 });
+}
+
+export const spotText = (x) => (x.spot_checks ? t('figures.spot_value', { passed: x.spot_checks_passed, done: x.spot_checks }) : t('common.none'));
+export const findingsText = (x) => t('figures.findings_value', { upheld: x.upheld, partly: x.partly_upheld });
+
+export function render(slot, ctx) {
+  const months = lastMonths(12);
+  let month = months.includes(ctx.query.get('month')) ? ctx.query.get('month') : months[0];
+  const mSel = select(months.map((m) => ({ value: m, label: m })), { name: 'month', value: month });
+  const out = h('div', { class: 'figures-out' }, loading());
+  mSel.addEventListener('change', () => {
+    month = mSel.value;
+    ctx.setQuery({ month: month === months[0] ? '' : month });
+    load();
+  });
+  const filters = h('form', { class: 'filters figures-filters', role: 'search', 'aria-label': t('common.filters') },
+    field({ label: t('satisfaction.month'), control: mSel }));
+  filters.addEventListener('submit', (e) => e.preventDefault());
+
+  const stat = (key, value, sub) => h('div', { class: 'figure', dataset: { figure: key } },
+    h('p', { class: 'figure-label' }, t(`figures.${key}`)),
+    h('p', { class: 'figure-value' }, value),
+    sub ? h('p', { class: 'figure-sub muted' }, sub) : null);
+
+  async function load() {
+    fill(out, loading());
+    try {
+      const r = await api('GET', '/api/public/complaint-figures', { query: { month } });
+      if (!ctx.current()) return;
+      const i = r.industry || {};
+      const hours = (r.standards && r.standards.complaint_feedback_hours) ?? 48;
+      const industry = h('div', { class: 'figures-industry', dataset: { month: r.month } },
+        h('p', { class: 'rate-label' }, t('figures.industry', { month: r.month || month })),
+        h('div', { class: 'figure-grid' },
+          stat('received', String(i.received ?? 0)),
+          stat('feedback_in_time', fmtShare(i.feedback_in_time, i.feedback_settled), t('figures.within_hours', { hours })),
+          stat('resolved_in_time', fmtShare(i.resolved_in_time, i.resolve_settled)),
+          stat('findings', findingsText(i)),
+          stat('escalated', String(i.escalated ?? 0)),
+          stat('compensation', fmtMoney(i.compensation_paid_fen || 0), t('figures.claims_paid', { n: i.claims_paid ?? 0 })),
+          stat('spot_checks', spotText(i))),
+        h('p', { class: 'figures-targets' }, targets(r.standards)));
+      const rows = (r.items || []).slice().sort((a, b) => (b.received - a.received) || (a.company.id - b.company.id));
+      fill(out, industry, rows.length ? table({
+        caption: t('figures.per_company'),
+        columns: [
+          { label: t('figures.company'), cell: (x) => h('a', { href: `#/companies/${x.company.id}`, class: 'strong' }, x.company.name) },
+          { label: t('figures.received'), class: 'num fig-received', cell: (x) => String(x.received) },
+          { label: t('figures.feedback_col', { hours }), class: 'num nowrap fig-feedback', cell: (x) => fmtShare(x.feedback_in_time, x.feedback_settled) },
+          { label: t('figures.resolved_in_time'), class: 'num nowrap fig-resolved', cell: (x) => fmtShare(x.resolved_in_time, x.resolve_settled) },
+          { label: t('figures.findings'), class: 'num fig-findings', cell: (x) => findingsText(x) },
+          { label: t('figures.escalated'), class: 'num fig-escalated', cell: (x) => String(x.escalated) },
+          { label: t('figures.compensation'), class: 'num nowrap fig-compensation', cell: (x) => fmtMoney(x.compensation_paid_fen) },
+          { label: t('figures.spot_checks'), class: 'num fig-spot', cell: (x) => spotText(x) },
+        ],
+        rows,
+        rowAttrs: (x) => ({ dataset: { company: x.company.id, received: x.received, upheld: x.upheld } }),
+      }) : empty(t('figures.empty')), h('p', { class: 'muted public-note' }, t('figures.note')));
+    } catch (err) {
+      if (err.status !== 401 && ctx.current()) fill(out, notice('error', errorText(err)));
+    }
+  }
+
+  fill(slot, h('section', { class: 'page page-complaint-figures' },
+    pageHead(t('nav.complaint_figures'), t('figures.intro')),
+    filters, section(t('figures.title'), out)));
+  load();
+}

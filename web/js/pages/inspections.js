@@ -1,0 +1,94 @@
+// pages/inspections.js — #/inspections: the spot checks the one looking has a part in (GET
+// /api/inspections decides whose): an inspector their own samples, those to score or to verify
+// first; a company its own, rectification orders to answer first; the association every one,
+// by plan and status, with the inspector of a sample not yet scored reassignable.
+import { h, fill } from '../dom.js';
+import { t, label } from '../i18n.js';
+import { api, errorText, listAll } from '../api.js';
+import { pageHead, loading, notice, table, pager, field, select, messages, badge } from '../ui.js';
+import { fmtAt } from '../services.js';
+import { INSPECTION_STATUSES, inspectionBadge, bookingLine } from '../inspection-ui.js';
+
+const PER_PAGE = 100;
+
+export function render(slot, ctx) {
+  const role = ctx.me.user.role;
+  const assoc = ctx.can('sampling.manage');
+  const inspector = role === 'inspector';
+  // what needs the looker first
+  const FIRST = inspector ? ['assigned', 'answered', 'rectifying'] : assoc ? ['rectifying', 'answered', 'assigned'] : ['rectifying', 'answered'];
+  const order = (s) => { const i = FIRST.indexOf(s); return i < 0 ? FIRST.length : i; };
+  const planId = /^[1-9]\d{0,17}$/.test(ctx.query.get('plan_id') || '') ? ctx.query.get('plan_id') : '';
+  const state = { status: '', page: 1 };
+  const msg = messages();
+  const list = h('div', { class: 'list inspections-list' }, loading());
+  const cStatus = select([{ value: '', label: t('common.all') }, ...INSPECTION_STATUSES.map((s) => ({ value: s, label: label('inspection_statuses', s) }))], { name: 'status' });
+  cStatus.addEventListener('change', () => { state.status = cStatus.value; state.page = 1; load(); });
+  const filters = h('div', { class: 'filters complaints-filters' },
+    field({ label: t('inspections.status'), control: cStatus }),
+    planId ? h('p', { class: 'muted' }, t('inspections.of_plan', { id: planId }), ' ', h('a', { href: '#/inspections' }, t('inspections.all_plans'))) : null);
+
+  // the inspectors of an inspection body, once per page
+  const bodies = new Map();
+  const inspectorsOf = (bodyId) => {
+    if (!bodies.has(bodyId)) bodies.set(bodyId, listAll('/api/users', { role: 'inspector', org_id: bodyId }).catch(() => []));
+    return bodies.get(bodyId);
+  };
+
+  function reassign(x) {
+    const sel = select([], { name: 'inspector_id', class: 'input reassign-select', 'aria-label': t('inspections.reassign_label', { id: x.id }) });
+    sel.disabled = true;
+    inspectorsOf(x.inspection_body.id).then((users) => {
+      fill(sel, users.filter((u) => u.status !== 'disabled').map((u) => h('option', { value: String(u.id) }, u.name)));
+      if (x.inspector) sel.value = String(x.inspector.id);
+      sel.disabled = false;
+    });
+    sel.addEventListener('change', async () => {
+      sel.disabled = true;
+      try {
+        const y = await api('POST', `/api/inspections/${x.id}/assign`, { body: { inspector_id: Number(sel.value) } });
+        msg.show('success', t('inspections.reassigned', { id: x.id, name: y.inspector ? y.inspector.name : '' }));
+      } catch (err) {
+        if (err.status !== 401) msg.show('error', errorText(err));
+        if (x.inspector) sel.value = String(x.inspector.id);
+      }
+      sel.disabled = false;
+    });
+    return sel;
+  }
+
+  async function load() {
+    fill(list, loading());
+    try {
+      const r = await api('GET', '/api/inspections', { query: { status: state.status, plan_id: planId, page: state.page, per_page: PER_PAGE } });
+      if (!ctx.current()) return;
+      if (!r.items.length) {
+        fill(list, h('p', { class: 'state state-empty' }, t(inspector ? 'inspections.empty_mine' : 'inspections.empty')));
+        return;
+      }
+      const rows = r.items.slice().sort((a, b) => order(a.status) - order(b.status) || b.plan.id - a.plan.id || a.id - b.id);
+      fill(list, table({
+        caption: t('nav.inspections'),
+        columns: [
+          { label: t('inspections.id'), class: 'nowrap', cell: (x) => h('a', { href: `#/inspections/${x.id}`, class: 'strong inspection-link' }, t('inspections.no', { id: x.id })) },
+          { label: t('plan.month'), class: 'nowrap', cell: (x) => x.plan.month },
+          inspector || assoc ? { label: t('figures.company'), cell: (x) => x.company.name } : null,
+          { label: t('inspections.booking'), cell: (x) => [h('span', { class: 'mono' }, `#${x.booking.id} `), bookingLine(x.booking)] },
+          inspector ? null : { label: t('inspections.inspector'), cell: (x) => (assoc && x.status === 'assigned' ? reassign(x) : x.inspector ? x.inspector.name : t('common.none')) },
+          { label: t('inspections.status'), cell: (x) => [inspectionBadge(x.status), x.rectify_breached ? [' ', badge(t('inspections.overdue'), 'danger')] : null] },
+          { label: t('inspections.score'), class: 'num', cell: (x) => (x.score === null || x.score === undefined ? t('common.none') : String(x.score)) },
+          { label: t('inspections.rectify_due'), class: 'nowrap', cell: (x) => (x.status === 'rectifying' && x.rectify_due ? fmtAt(x.rectify_due) : t('common.none')) },
+        ].filter(Boolean),
+        rows,
+        rowAttrs: (x) => ({ class: x.rectify_breached ? 'row-below' : null, dataset: { inspection: x.id, status: x.status, company: x.company.id } }),
+      }), r.total > PER_PAGE ? pager({ page: r.page, perPage: PER_PAGE, total: r.total, onPage: (p) => { state.page = p; load(); } }) : null);
+    } catch (err) {
+      if (err.status !== 401 && ctx.current()) fill(list, notice('error', errorText(err)));
+    }
+  }
+
+  fill(slot, h('section', { class: 'page page-inspections' },
+    pageHead(t('nav.inspections'), t(inspector ? 'inspections.intro_inspector' : assoc ? 'inspections.intro_assoc' : 'inspections.intro_company')),
+    msg, filters, list));
+  load();
+}

@@ -1,0 +1,49 @@
+// pages/notifications.js — #/notifications: the newest notices for the one signed in and their
+// organisation (GET /api/notifications, in the request's language): new complaints and their
+// clocks, questions, answers, escalations, claims, spot checks. Each links to its subject — a
+// complaint's page (a claim's notices too), an inspection's page.
+import { h, fill } from '../dom.js';
+import { t, label } from '../i18n.js';
+import { api, errorText } from '../api.js';
+import { pageHead, loading, notice, pager, empty } from '../ui.js';
+import { fmtAt } from '../services.js';
+
+const PER_PAGE = 20;
+
+// Where a notice leads.
+export function subjectHref(n) {
+  if (n.subject_kind === 'complaint') return `#/complaints/${n.subject_id}`;
+  if (n.subject_kind === 'inspection') return `#/inspections/${n.subject_id}`;
+  return null;
+}
+
+export function render(slot, ctx) {
+  let page = 1;
+  const list = h('div', { class: 'notices-out' }, loading());
+
+  async function load() {
+    fill(list, loading());
+    try {
+      const r = await api('GET', '/api/notifications', { query: { page, per_page: PER_PAGE } });
+      if (!ctx.current()) return;
+      if (!r.items.length) {
+        fill(list, empty(t('notifications.empty')));
+        return;
+      }
+      fill(list, h('ol', { class: 'notices' }, r.items.map((n) => {
+        const href = subjectHref(n);
+        return h('li', { class: ['notice-item', /breach|escalat|overdue/.test(n.topic) ? 'notice-urgent' : null], dataset: { topic: n.topic, kind: n.subject_kind, subject: n.subject_id } },
+          h('p', { class: 'notice-meta' },
+            h('time', { class: 'muted', datetime: n.created_at }, fmtAt(n.created_at)), ' · ',
+            h('span', { class: 'notice-topic' }, label('topics', n.topic))),
+          h('p', { class: 'notice-text' }, href ? h('a', { href, class: 'notice-link' }, n.text) : n.text));
+      })), r.total > PER_PAGE ? pager({ page: r.page, perPage: PER_PAGE, total: r.total, onPage: (p) => { page = p; load(); } }) : null);
+    } catch (err) {
+      if (err.status !== 401 && ctx.current()) fill(list, notice('error', errorText(err)));
+    }
+  }
+
+  fill(slot, h('section', { class: 'page page-notifications' },
+    pageHead(t('nav.notifications'), t(ctx.me.org ? 'notifications.intro' : 'notifications.intro_mine')), list));
+  load();
+}

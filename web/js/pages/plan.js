@@ -1,0 +1,82 @@
+// pages/plan.js — #/sampling-plans/ID, public and signed in: a sampling plan as published (GET
+// /api/public/sampling-plans/{id}): the month, the share and minimum per company, the inspection
+// body, the seed and the rule; per company the month's completed services (the population), how
+// many were drawn and which. The draw is recomputed here, in the browser, from the seed and the
+// population alone — anyone can check that nobody chose the samples.
+import { h, fill } from '../dom.js';
+import { t } from '../i18n.js';
+import { api, errorText } from '../api.js';
+import { loading, notice, section, table, badge } from '../ui.js';
+import { facts } from './worker.js';
+import { fmtAt } from '../services.js';
+import { canRecompute, recompute } from '../inspection-ui.js';
+
+export function render(slot, ctx) {
+  const id = Number(ctx.params.id);
+  const head = h('header', { class: 'page-head' }, h('h1', { class: 'page-title', tabindex: '-1' }, t('nav.plan')));
+  const body = h('div', { class: 'plan-body' }, loading());
+  const back = ctx.me && ctx.can('sampling.manage') ? ['#/sampling', 'plan.back_admin']
+    : ctx.me && ctx.can('inspect') ? ['#/inspections', 'plan.back_inspections'] : null;
+  fill(slot, h('section', { class: 'page page-plan', dataset: { plan: id } },
+    back ? h('p', { class: 'back' }, h('a', { href: back[0] }, t(back[1]))) : null, head, body));
+
+  (async () => {
+    let p;
+    try {
+      p = await api('GET', `/api/public/sampling-plans/${id}`);
+    } catch (err) {
+      if (err.status === 401 || !ctx.current()) return;
+      fill(body, notice('error', err.status === 404 ? t('plan.not_found') : errorText(err)));
+      return;
+    }
+    if (!ctx.current()) return;
+    fill(head, h('h1', { class: 'page-title', tabindex: '-1' }, t('plan.title', { month: p.month })),
+      h('p', { class: 'page-intro' }, t('plan.intro')));
+    draw(p);
+  })();
+
+  function draw(p) {
+    const companies = Array.isArray(p.companies) ? p.companies : [];
+    const checks = new Map(companies.map((c) => [c.company.id, h('span', { class: 'recompute', dataset: { state: 'pending' } }, t('plan.checking'))]));
+    fill(body,
+      section(t('plan.terms'), facts([
+        [t('plan.month'), p.month, 'month'],
+        [t('plan.body'), p.inspection_body ? p.inspection_body.name : null, 'body'],
+        [t('plan.share'), t('plan.share_value', { pct: p.share_percent, min: p.min_per_company }), 'share'],
+        [t('plan.drawn'), t('plan.drawn_value', { drawn: p.drawn, population: p.population }), 'drawn'],
+        [t('plan.created'), fmtAt(p.created_at), 'created'],
+        [t('plan.seed'), h('code', { class: 'seed' }, p.seed), 'seed'],
+      ])),
+      section(t('plan.rule'),
+        h('ol', { class: 'plan-rule' },
+          h('li', null, t('plan.rule_population', { month: p.month })),
+          h('li', null, t('plan.rule_rank'), ' ', h('code', null, p.algorithm || '')),
+          h('li', null, t('plan.rule_size'), ' ', h('code', null, p.sample_size || '')),
+          h('li', null, t('plan.rule_check'))),
+        canRecompute() ? null : notice('warning', t('plan.no_webcrypto'))),
+      section(t('plan.companies'), companies.length ? table({
+        caption: t('plan.companies'),
+        columns: [
+          { label: t('figures.company'), cell: (c) => h('span', { class: 'strong' }, c.company.name) },
+          { label: t('plan.population'), class: 'num', cell: (c) => String(c.population) },
+          { label: t('plan.drawn_col'), class: 'num', cell: (c) => String(c.drawn) },
+          { label: t('plan.sampled'), class: 'mono', cell: (c) => (c.sampled_ids || []).map((x) => `#${x}`).join(' ') },
+          { label: t('plan.recomputed'), cell: (c) => checks.get(c.company.id) },
+        ],
+        rows: companies,
+        rowAttrs: (c) => ({ dataset: { company: c.company.id } }),
+      }) : h('p', { class: 'state state-empty' }, t('plan.empty'))));
+    if (!canRecompute()) {
+      for (const el of checks.values()) { el.dataset.state = 'unavailable'; el.textContent = t('common.none'); }
+      return;
+    }
+    for (const c of companies) {
+      const el = checks.get(c.company.id);
+      recompute(p, c).then((ids) => {
+        const same = ids.length === (c.sampled_ids || []).length && ids.every((x, i) => x === c.sampled_ids[i]);
+        el.dataset.state = same ? 'matches' : 'differs';
+        fill(el, same ? badge(t('plan.matches'), 'ok') : [badge(t('plan.differs'), 'danger'), ' ', h('span', { class: 'mono' }, ids.map((x) => `#${x}`).join(' '))]);
+      }).catch(() => { el.dataset.state = 'unavailable'; el.textContent = t('plan.no_webcrypto'); });
+    }
+  }
+}
