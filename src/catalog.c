@@ -7,6 +7,7 @@
 #include "auth/audit.h"
 #include "disclosure.h"
 #include "http/req.h"
+#include "notify.h"
 #include "http/schema.h"
 #include "satisfaction.h"
 #include "standards.h"
@@ -711,6 +712,7 @@ void api_public_company(struct req *r)
 	jw_obj_end(w);
 	figures_json(r->store, FIGURES_COMPANY, r->id[0], w);
 	complaint_figures_json(r->store, r->id[0], w);
+	conduct_counts_json(r->store, "company", r->id[0], clock_now() - 365 * 86400, w);
 	jw_obj_end(w);
 	req_header_static(r, "Cache-Control", "public, max-age=60");
 	req_send(r, 200);

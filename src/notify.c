@@ -44,6 +44,29 @@ int conduct_record(struct store *s, const char *subject, int64_t subject_id, con
 	return stmt_exec(st);
 }
 
+void conduct_counts_json(struct store *s, const char *subject, int64_t id, int64_t since, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT coalesce(sum(CASE WHEN kind = 'complaint_upheld' THEN 1 ELSE 0 END), 0),"
+				       " coalesce(sum(CASE WHEN kind = 'complaint_partly_upheld' THEN 1 ELSE 0 END), 0),"
+				       " coalesce(sum(CASE WHEN kind = 'spot_check_failed' THEN 1 ELSE 0 END), 0)"
+				       " FROM conduct_records WHERE subject = $1 AND subject_id = $2 AND at >= $3");
+	stmt_bind_text(st, 1, subject);
+	stmt_bind_int(st, 2, id);
+	stmt_bind_int(st, 3, since);
+	int64_t v[3] = {0};
+	if (stmt_step(st) == STORE_ROW)
+		for (int k = 0; k < 3; k++)
+			v[k] = stmt_int(st, k);
+	stmt_done(st);
+	jw_key(w, "conduct");
+	jw_obj(w);
+	jw_ktime(w, "since", since);
+	jw_kint(w, "complaints_upheld", v[0]);
+	jw_kint(w, "complaints_partly_upheld", v[1]);
+	jw_kint(w, "spot_checks_failed", v[2]);
+	jw_obj_end(w);
+}
+
 /* ---- HTTP ---- */
 
 static void notice_row(struct jw *w, struct stmt *st, int en)

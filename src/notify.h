@@ -21,4 +21,9 @@ int64_t association_org(struct store *s);
 int conduct_record(struct store *s, const char *subject, int64_t subject_id, const char *kind,
 		   const char *source_kind, int64_t source_id, const char *note);
 
+struct jw;
+/* Writes "conduct": what was recorded against the worker or company since then, as counts:
+ * {"since", "complaints_upheld", "complaints_partly_upheld", "spot_checks_failed"}. */
+void conduct_counts_json(struct store *s, const char *subject, int64_t id, int64_t since, struct jw *w);
+
 #endif

@@ -13,6 +13,7 @@
 #include "auth/keys.h"
 #include "eligibility.h"
 #include "http/req.h"
+#include "notify.h"
 #include "http/schema.h"
 #include "satisfaction.h"
 #include "store/store.h"
@@ -940,6 +941,7 @@ void api_public_workers_get(struct req *r)
 	jw_kbool(w, "safety_training", have && (f.safety_mask & SAFETY_ALL) == SAFETY_ALL);
 	jw_obj_end(w);
 	figures_json(r->store, FIGURES_WORKER, id, w);
+	conduct_counts_json(r->store, "worker", id, now - 365 * 86400, w);
 	jw_key(w, "service_items");
 	if (company) {
 		service_items_offered_json(r->store, company, id, w);

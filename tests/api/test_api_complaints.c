@@ -709,6 +709,31 @@ static void test_public_figures(void **state)
 	snprintf(path, sizeof path, "/api/public/companies/%lld", (long long)co1_id);
 	r = ok("GET", path, NULL, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(r->json, "complaints")), 6);
+	/* its record over twelve months: the upheld complaints of these tests among them */
+	int64_t upheld = 0;
+	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM conduct_records WHERE subject = 'company'"
+					     " AND subject_id = $1 AND kind = 'complaint_upheld' AND at >= $2");
+	stmt_bind_int(st, 1, co1_id);
+	stmt_bind_int(st, 2, clock_now() - 365 * 86400);
+	assert_int_equal(stmt_one_int(st, &upheld), 0);
+	assert_true(upheld >= 1);
+	assert_int_equal(resp_int(r, "conduct.complaints_upheld"), upheld);
+	resp_free(r);
+	/* a worker's public profile counts theirs, without saying which */
+	int64_t worker = 0, partly = 0;
+	assert_int_equal(stmt_one_int(store_sql(H.store, "SELECT subject_id FROM conduct_records WHERE subject = 'worker'"
+							 " ORDER BY id DESC LIMIT 1"), &worker), 0);
+	st = store_sql(H.store, "SELECT count(*) FROM conduct_records WHERE subject = 'worker' AND subject_id = $1"
+				" AND kind IN ('complaint_upheld', 'complaint_partly_upheld', 'spot_check_failed') AND at >= $2");
+	stmt_bind_int(st, 1, worker);
+	stmt_bind_int(st, 2, clock_now() - 365 * 86400);
+	assert_int_equal(stmt_one_int(st, &partly), 0);
+	snprintf(path, sizeof path, "/api/public/workers/%lld", (long long)worker);
+	r = ok("GET", path, NULL, NULL, 200);
+	assert_int_equal(resp_int(r, "conduct.complaints_upheld") + resp_int(r, "conduct.complaints_partly_upheld") +
+				 resp_int(r, "conduct.spot_checks_failed"),
+			 partly);
+	assert_null(strstr(r->body, "TS20"));
 	resp_free(r);
 	refused("GET", "/api/public/complaint-figures?month=2026-13", NULL, NULL, 400, "invalid_parameter");
 	refused("GET", "/api/public/complaint-figures?company_id=1", NULL, NULL, 404, "not_found");

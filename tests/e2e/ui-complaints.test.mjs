@@ -183,6 +183,11 @@ test('a complaint from a booking: the 48-hour clock, a question that pauses it, 
   await month.waitFor();
   assert.equal(await month.getAttribute('data-received'), String(co.received));
   assert.equal(await month.getAttribute('data-upheld'), String(co.upheld));
+  // and its record over twelve months counts the upheld complaint
+  const profile = (await call(srv.url, `/api/public/companies/${b.company.id}`)).json;
+  assert.ok(profile.conduct.complaints_upheld >= 1, JSON.stringify(profile.conduct));
+  assert.match(await p.page.locator('.page-company [data-fact=conduct]').textContent(),
+    new RegExp(`${profile.conduct.complaints_upheld} complaints upheld`));
   assert.deepEqual(await p.problems(), []);
   await p.context.close();
 });

@@ -166,6 +166,15 @@ export function fmtRating(r) {
 export function rating(r) {
   return h('span', { class: ['rating', r && r.count ? null : 'rating-none'] }, fmtRating(r));
 }
+// What was recorded against the worker (or a company) over twelve months: upheld complaints and
+// failed spot checks, as counts.
+export function conductText(c) {
+  if (!c) return null;
+  const n = c.complaints_upheld + c.complaints_partly_upheld + c.spot_checks_failed;
+  return n ? t('public_worker.conduct_value', { upheld: c.complaints_upheld, partly: c.complaints_partly_upheld, failed: c.spot_checks_failed })
+    : t('public_worker.conduct_none');
+}
+
 // "96.0% (48/50)": cut (never rounded up) to one decimal, so a share under the target never reads
 // as the target; "—" with none.
 export function fmtShare(part, whole) {

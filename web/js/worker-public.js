@@ -10,7 +10,7 @@ import { api, errorText } from './api.js';
 import { loading, notice, badge } from './ui.js';
 import { tradeList, tradeName, levelName, fmtDate } from './workforce.js';
 import { startPublic, bootFailed } from './public.js';
-import { fmtRating, fmtShare, meets, fmtPrice, catName, DIMENSIONS } from './services.js';
+import { fmtRating, fmtShare, meets, fmtPrice, catName, DIMENSIONS, conductText } from './services.js';
 
 const PUNCTUALITY_TARGET = { num: 98, den: 100 };
 
@@ -51,7 +51,8 @@ function view() {
         fact(t('workers.level'), w.level ? levelName(w.level) : null, 'level'),
         fact(t('public_worker.experience'), w.years_of_experience === null || w.years_of_experience === undefined ? null : t('public_worker.years', { n: w.years_of_experience }), 'experience'),
         fact(t('workers.company'), w.company ? h('a', { href: `/#/companies/${w.company.id}` }, w.company.name) : t('worker.no_company'), 'company'),
-        fact(t('public_worker.rating'), w.rating && w.rating.count ? fmtRating(w.rating) : t('public_worker.no_rating'), 'rating'))),
+        fact(t('public_worker.rating'), w.rating && w.rating.count ? fmtRating(w.rating) : t('public_worker.no_rating'), 'rating'),
+        fact(t('public_worker.conduct'), conductText(w.conduct), 'conduct'))),
     satisfactionCard(w),
     reviewsCard(),
     pricesCard(w),

@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { loading, notice, table, section } from '../ui.js';
 import { facts } from './worker.js';
-import { fmtShare, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName } from '../services.js';
+import { fmtShare, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName, conductText } from '../services.js';
 import { findingsText, spotText } from './complaint-figures.js';
 
 export function render(slot, ctx) {
@@ -44,6 +44,7 @@ export function render(slot, ctx) {
           [t('company.uscc'), co.uscc ? h('span', { class: 'mono' }, co.uscc) : null],
           [t('company.workers'), co.workers ? t('company.workers_value', { ok: co.workers.may_serve, total: co.workers.total }) : null, 'workers'],
           [t('public_worker.rating'), fmtRating(co.rating), 'rating'],
+          [t('public_worker.conduct'), conductText(co.conduct), 'conduct'],
         ])),
         section(t('public_worker.satisfaction'), sat.length ? h('ul', { class: 'month-rates' }, sat.map((x) => h('li', {
           class: ['month-rate', x.reviewed && !meets(x.satisfied, x.reviewed) ? 'month-below' : null], dataset: { month: x.month },
