@@ -28,6 +28,8 @@ static const char *const list_sorts[] = {"due", "-created", NULL};
 
 #define DESCRIPTION_MAX 2000
 #define EVIDENCE_MAX 10
+/* complaints a customer may file on the web in a day: enough for any household, not for a flood */
+#define CUSTOMER_DAILY_MAX 5
 
 SCHEMA(complaint_body, S_INT("booking_id", F_NULL, 1, INT64_MAX), S_INT("company_id", F_NULL, 1, INT64_MAX),
        S_INT("worker_id", F_NULL, 1, INT64_MAX), S_ENUM("category", F_REQ, categories),
@@ -352,6 +354,20 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 		return rc;
 	if ((rc = standards_get(s, &sd)) != AJ_OK || (rc = subject(s, role, in, f)) != AJ_OK)
 		goto fail;
+	if (role == ROLE_CUSTOMER) {
+		int64_t today = 0;
+		struct stmt *st = store_sql(s, "SELECT count(*) FROM complaints WHERE customer_id = $1 AND channel = 'web'"
+					       " AND created_at > $2 - 86400 AND created_at <= $2");
+		stmt_bind_int(st, 1, in->customer_id);
+		stmt_bind_int(st, 2, clock_now());
+		if ((rc = stmt_one_int(st, &today)) != AJ_OK)
+			goto fail;
+		if (today >= CUSTOMER_DAILY_MAX) {
+			FAULT(f, "too_many_complaints", NULL);
+			rc = AJ_EBUSY;
+			goto fail;
+		}
+	}
 	if (role != ROLE_CUSTOMER && in->customer_id) {
 		int64_t n = 0;
 		struct stmt *st = store_sql(s, "SELECT count(*) FROM users WHERE id = $1 AND role = 'customer'");
@@ -833,7 +849,9 @@ void api_complaints_create(struct req *r)
 	int64_t id = 0;
 	int rc = complaint_create(r->store, &a, role, &in, &id, &f);
 	free(evidence);
-	if (rc)
+	if (rc && f.code && strcmp(f.code, "too_many_complaints") == 0)
+		req_error(r, 429, f.code, NULL);
+	else if (rc)
 		req_fault(r, rc, &f);
 	else
 		reply_complaint(r, id, 201);

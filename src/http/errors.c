@@ -121,6 +121,7 @@ static const struct {
 	{"already_escalated", "此投诉已升级至协会。", "This complaint has already been escalated."},
 	{"already_taken_over", "协会已接管此投诉。", "The association has already taken over this complaint."},
 	{"reopen_window_closed", "已超过可要求重新处理的期限。", "The time to reopen this complaint has passed."},
+	{"too_many_complaints", "今天提交的投诉已达上限，如有紧急情况请致电客服中心。", "You have filed the most complaints allowed in a day; for anything urgent, call the service centre."},
 	{"too_many_claims", "一件投诉最多提出 5 项赔偿申请。", "A complaint can have at most 5 claims."},
 	{"approved_above_claim", "批准金额不能超过申请金额。", "The approved amount cannot exceed the amount claimed."},
 	{"advance_by_association", "先行赔付只能由协会决定。", "Only the association can decide on an advance payment."},

@@ -586,6 +586,29 @@ static void test_claims_and_advance_payment(void **state)
 	at(0);
 }
 
+/* ---- a flood from one account ---- */
+
+static void test_daily_limit(void **state)
+{
+	(void)state;
+	int64_t t0 = time_day_start(time_today() + 200) + 9 * HOUR;
+	at(t0);
+	char body[256];
+	snprintf(body, sizeof body, "{\"company_id\":%lld,\"category\":\"other\",\"description\":\"又一件投诉\"}",
+		 (long long)co2_id);
+	for (int i = 0; i < 5; i++)
+		resp_free(ok("POST", "/api/complaints", cust2, body, 201));
+	refused("POST", "/api/complaints", cust2, body, 429, "too_many_complaints");
+	/* the service centre takes more for the same household, and the next day the customer may again */
+	char agent[320];
+	snprintf(agent, sizeof agent, "{\"company_id\":%lld,\"category\":\"other\",\"description\":\"电话补充\","
+				     "\"contact_name\":\"周女士\"}", (long long)co2_id);
+	resp_free(ok("POST", "/api/complaints", cs, agent, 201));
+	at(t0 + DAY + 1);
+	resp_free(ok("POST", "/api/complaints", cust2, body, 201));
+	at(0);
+}
+
 /* ---- who sees what ---- */
 
 static void test_who_sees_what(void **state)
@@ -751,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_pause_and_resume),
 		cmocka_unit_test(test_resolve_reopen_close),
 		cmocka_unit_test(test_claims_and_advance_payment),
+		cmocka_unit_test(test_daily_limit),
 		cmocka_unit_test(test_who_sees_what),
 		cmocka_unit_test(test_public_figures),
 	};
