@@ -26,9 +26,10 @@ serial=$(curl -fs "$base/api/certificates?per_page=1&status=valid" -H "Authoriza
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk 1 thread, $conns connections, ${secs}s x $rounds rounds"
 for path in /api/health / /api/me /api/orgs "/api/users?per_page=20" /api/public/workers/100 \
-            "/api/public/verify/$serial" "/api/workers/100/eligibility?trade=household" "/api/workers?per_page=20"; do
+            "/api/public/verify/$serial" "/api/workers/100/eligibility?trade=household" "/api/workers?per_page=20" \
+            /api/public/complaint-figures /api/public/companies/2 "/api/complaints?status=open"; do
   hdr=""
-  case "$path" in /api/me|/api/orgs|/api/users*|/api/workers*) hdr="Authorization: Bearer $token";; esac
+  case "$path" in /api/me|/api/orgs|/api/users*|/api/workers*|/api/complaints*) hdr="Authorization: Bearer $token";; esac
   HEADER="$hdr" bash "$CEILING" "$base$path" "$secs" "$conns" "$rounds" | tail -1
   # latency at the same load, from wrk's own distribution
   if [ -n "$hdr" ]; then

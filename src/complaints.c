@@ -968,20 +968,25 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 	req_send(r, status);
 }
 
-/* $1 customer, $2 company, $3 status ('' any, 'open'), $4 escalated only, $5 company filter */
+/* $1 customer (0: any), the companies $2…$5 (one, or all: the company index serves both),
+ * $3 status ('' any, 'open'), $4 escalated only */
 #define LIST_WHERE \
-	" WHERE ($1 = 0 OR c.customer_id = $1) AND ($2 = 0 OR c.company_id = $2)" \
+	" WHERE ($1 = 0 OR c.customer_id = $1) AND c.company_id BETWEEN $2 AND $5" \
 	" AND ($3 = '' OR c.status = $3 OR ($3 = 'open' AND c.status IN ('received', 'in_progress', 'waiting_customer')))" \
-	" AND ($4 = 0 OR c.escalated_at IS NOT NULL) AND ($5 = 0 OR c.company_id = $5)"
+	" AND ($4 = 0 OR c.escalated_at IS NOT NULL)"
 
+/* company is the caller's own (0: none), filter the one asked for (0: none). */
 static void bind_list(struct stmt *st, int64_t customer, int64_t company, const char *status, int escalated,
-		      int64_t company_filter)
+		      int64_t filter)
 {
+	int64_t lo = company ? company : filter, hi = lo ? lo : INT64_MAX;
+	if (company && filter && filter != company)
+		lo = 1, hi = 0; /* another company's: none */
 	stmt_bind_int(st, 1, customer);
-	stmt_bind_int(st, 2, company);
+	stmt_bind_int(st, 2, lo);
 	stmt_bind_text(st, 3, status ? status : "");
 	stmt_bind_int(st, 4, escalated);
-	stmt_bind_int(st, 5, company_filter);
+	stmt_bind_int(st, 5, hi);
 }
 
 void api_complaints_list(struct req *r)

@@ -58,12 +58,14 @@ static struct cell *cell_at(struct cells *cs, int64_t company, int month)
 	return c;
 }
 
-/* Adds the columns from 2 on of each row (company, month, …) into the cells at fields first…. */
+/* Adds the columns from 2 on of each row (company, month, …) into the cells at fields first….
+ * The companies are a range ($1…$4: one, or all), so the (company_id, month) indexes serve both. */
 static int add_rows(struct stmt *st, int64_t company, int from, int to, struct cells *cs, int first, int count)
 {
 	stmt_bind_int(st, 1, company);
 	stmt_bind_int(st, 2, from);
 	stmt_bind_int(st, 3, to);
+	stmt_bind_int(st, 4, company ? company : INT64_MAX);
 	int rc;
 	while ((rc = stmt_step(st)) == STORE_ROW) {
 		struct cell *c = cell_at(cs, stmt_int(st, 0), (int)stmt_int(st, 1));
@@ -87,18 +89,18 @@ static int load(struct store *s, int64_t company, int from, int to, struct cells
 		" sum(CASE WHEN finding = 'partly_upheld' THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN finding = 'not_upheld' THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN escalated_at IS NOT NULL THEN 1 ELSE 0 END), count(rating), coalesce(sum(rating), 0)"
-		" FROM complaints WHERE ($1 = 0 OR company_id = $1) AND month BETWEEN $2 AND $3 GROUP BY company_id, month"),
+		" FROM complaints WHERE company_id BETWEEN $1 AND $4 AND month BETWEEN $2 AND $3 GROUP BY company_id, month"),
 		company, from, to, cs, F_RECEIVED, F_RATING_TOTAL - F_RECEIVED + 1);
 	if (rc == AJ_OK)
 		rc = add_rows(store_sql(s, "SELECT c.company_id, cl.paid_month, count(*), coalesce(sum(cl.paid_fen), 0)"
 					   " FROM claims cl JOIN complaints c ON c.id = cl.complaint_id"
-					   " WHERE ($1 = 0 OR c.company_id = $1) AND cl.paid_month BETWEEN $2 AND $3"
+					   " WHERE c.company_id BETWEEN $1 AND $4 AND cl.paid_month BETWEEN $2 AND $3"
 					   " GROUP BY c.company_id, cl.paid_month"),
 			      company, from, to, cs, F_CLAIMS_PAID, 2);
 	if (rc == AJ_OK)
 		rc = add_rows(store_sql(s, "SELECT company_id, month, count(*),"
 					   " sum(CASE WHEN status = 'passed' THEN 1 ELSE 0 END), coalesce(sum(score), 0)"
-					   " FROM inspections WHERE ($1 = 0 OR company_id = $1) AND month BETWEEN $2 AND $3"
+					   " FROM inspections WHERE company_id BETWEEN $1 AND $4 AND month BETWEEN $2 AND $3"
 					   " GROUP BY company_id, month"),
 			      company, from, to, cs, F_SPOT_CHECKS, 3);
 	return rc;
@@ -194,6 +196,7 @@ void api_public_complaint_figures(struct req *r)
 		months_json(w, &cs, company, month - 11, month);
 		jw_obj_end(w);
 		free(cs.c);
+		req_header_static(r, "Cache-Control", "public, max-age=60");
 		req_send(r, 200);
 		return;
 	}
@@ -231,5 +234,6 @@ void api_public_complaint_figures(struct req *r)
 	jw_arr_end(w);
 	jw_obj_end(w);
 	free(cs.c);
+	req_header_static(r, "Cache-Control", "public, max-age=60");
 	req_send(r, 200);
 }
