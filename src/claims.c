@@ -334,7 +334,7 @@ int claims_deadlines(struct store *s, int *breached)
 		if (rc == STORE_DONE)
 			rc = AJ_OK;
 	}
-	if (rc) {
+	if (rc || !*breached) { /* a failure, or nothing due: no write */
 		store_rollback(s);
 		return rc;
 	}

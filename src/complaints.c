@@ -793,6 +793,10 @@ int complaints_deadlines(struct store *s, int *breached, int *closed)
 	free(ids);
 	if (rc)
 		goto fail;
+	if (!*breached && !*closed) { /* nothing was due: no write, the public cache stays current */
+		store_rollback(s);
+		return AJ_OK;
+	}
 	return store_commit(s);
 fail:
 	store_rollback(s);

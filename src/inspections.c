@@ -839,6 +839,10 @@ int inspections_overdue(struct store *s, int *escalated)
 	free(ids);
 	if (rc)
 		goto fail;
+	if (!n) { /* nothing was due: no write, and the public answers' cache stays current */
+		store_rollback(s);
+		return AJ_OK;
+	}
 	if ((rc = store_commit(s)) != AJ_OK)
 		return rc;
 	if (escalated)
