@@ -458,7 +458,8 @@ static int in_states(const char *status, const char *const *from)
 	return 0;
 }
 
-/* Ends a pause: the time spent waiting for the customer moves both deadlines on. */
+/* Ends a pause: the time spent waiting for the customer moves both deadlines on, and those of its
+ * open claims. */
 static int resume_clocks(struct store *s, const struct complaint *c, int64_t now)
 {
 	if (!c->paused_at)
@@ -469,6 +470,16 @@ static int resume_clocks(struct store *s, const struct complaint *c, int64_t now
 				       " resolve_due = resolve_due + ($2 - paused_at), paused_at = NULL WHERE id = $1");
 	stmt_bind_int(st, 1, c->id);
 	stmt_bind_int(st, 2, now);
+	int rc = stmt_exec(st);
+	if (rc)
+		return rc;
+	/* its claims' deadlines wait with it */
+	st = store_sql(s, "UPDATE claims SET"
+			  " decision_due = CASE WHEN status = 'claimed' THEN decision_due + $2 ELSE decision_due END,"
+			  " payment_due = CASE WHEN status = 'approved' THEN payment_due + $2 ELSE payment_due END"
+			  " WHERE complaint_id = $1 AND status IN ('claimed', 'approved')");
+	stmt_bind_int(st, 1, c->id);
+	stmt_bind_int(st, 2, now - c->paused_at);
 	return stmt_exec(st);
 }
 

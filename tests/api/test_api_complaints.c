@@ -340,6 +340,14 @@ static void test_pause_and_resume(void **state)
 	at(t0);
 	int64_t id = file_about_co1("quality");
 	int64_t due = col(id, "resolve_due");
+	/* a claim in it: its decision deadline waits with the complaint */
+	struct resp *cr = ok("POST", path_of("complaints", id, "/claims"), cust, "{\"amount_fen\":8000,\"description\":\"地毯清洗费\"}",
+			     201);
+	int64_t claim = resp_int(cr, "id"), decision_due = 0;
+	resp_free(cr);
+	struct stmt *dst = store_sql(H.store, "SELECT decision_due FROM claims WHERE id = $1");
+	stmt_bind_int(dst, 1, claim);
+	assert_int_equal(stmt_one_int(dst, &decision_due), 0);
 	at(t0 + HOUR);
 	struct resp *r = ok("POST", path_of("complaints", id, "/feedback"), co1,
 			    "{\"text\":\"请问是哪一天的服务？方便提供照片吗？\",\"ask\":true}", 200);
@@ -357,6 +365,11 @@ static void test_pause_and_resume(void **state)
 	r = get(id, cust);
 	assert_int_equal(resp_int(r, "clock.seconds_left"), left); /* frozen */
 	resp_free(r);
+	int64_t breached = 1;
+	dst = store_sql(H.store, "SELECT decision_breached FROM claims WHERE id = $1");
+	stmt_bind_int(dst, 1, claim);
+	assert_int_equal(stmt_one_int(dst, &breached), 0);
+	assert_int_equal(breached, 0); /* seven days passed, but waiting for the customer */
 	/* the customer answers: the clock resumes with the same time left */
 	r = ok("POST", path_of("complaints", id, "/answer"), cust, "{\"text\":\"是11月3日，照片已上传。\"}", 200);
 	assert_string_equal(resp_str(r, "status"), "in_progress");
@@ -366,6 +379,11 @@ static void test_pause_and_resume(void **state)
 	resp_free(r);
 	int64_t moved = col(id, "resolve_due");
 	assert_int_equal(moved, due + 10 * DAY - HOUR);
+	int64_t decision_moved = 0;
+	dst = store_sql(H.store, "SELECT decision_due FROM claims WHERE id = $1");
+	stmt_bind_int(dst, 1, claim);
+	assert_int_equal(stmt_one_int(dst, &decision_moved), 0);
+	assert_int_equal(decision_moved, decision_due + 10 * DAY - HOUR);
 	assert_int_equal(outbox_count("complaint_answered", id), 1);
 	/* more from the customer while in progress moves nothing */
 	resp_free(ok("POST", path_of("complaints", id, "/answer"), cust, "{\"text\":\"补充：地板也没拖。\"}", 200));
