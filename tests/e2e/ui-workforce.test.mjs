@@ -298,6 +298,8 @@ test('register, check, train and certify a worker; the credential verifies, tamp
   // pasted into the form, in English
   await v.page.goto(`${srv.url}/verify`);
   await v.page.locator('.public-top .lang-btn[lang=en]').click();
+  // the page is drawn again in English: fill the form that stays, not the one it replaces
+  await v.page.locator('.verify[data-lang=en] .verify-form button[type=submit]', { hasText: 'Check' }).waitFor();
   await v.page.locator('.token-input').fill(issued.token);
   await v.page.locator('.verify-form button[type=submit]').click();
   await v.page.locator('.verdict[data-verdict=valid]').waitFor();
