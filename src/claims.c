@@ -52,65 +52,11 @@ static int load(struct store *s, int64_t id, struct claim *c)
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 }
 
-#define CLAIM_COLUMNS \
-	"id, complaint_id, amount_fen, description, evidence, status, created_at, decision_due, coalesce(decided_at, 0)," \
-	" approved_fen, decision_reason, payer, coalesce(payment_due, 0), paid_on, paid_fen, payment_ref," \
-	" recovered_on, recovered_fen, recovery_ref, decision_breached, payment_breached"
-
-static void kint_or_null(struct jw *w, const char *key, struct stmt *st, int col)
-{
-	jw_key(w, key);
-	if (stmt_is_null(st, col))
-		jw_null(w);
-	else
-		jw_int(w, stmt_int(st, col));
-}
-
-static void claim_row(struct jw *w, struct stmt *st)
-{
-	jw_obj(w);
-	jw_kint(w, "id", stmt_int(st, 0));
-	jw_kint(w, "complaint_id", stmt_int(st, 1));
-	jw_kint(w, "amount_fen", stmt_int(st, 2));
-	jw_kstr(w, "description", stmt_text(st, 3));
-	jw_key(w, "evidence");
-	const char *ev = stmt_text(st, 4);
-	jw_raw(w, ev ? ev : "[]", ev ? strlen(ev) : 2);
-	jw_kstr(w, "status", stmt_text(st, 5));
-	jw_ktime(w, "created_at", stmt_int(st, 6));
-	jw_ktime(w, "decision_due", stmt_int(st, 7));
-	jw_ktime(w, "decided_at", stmt_int(st, 8));
-	kint_or_null(w, "approved_fen", st, 9);
-	jw_kstr(w, "decision_reason", stmt_text(st, 10));
-	jw_kstr(w, "payer", stmt_text(st, 11));
-	jw_ktime(w, "payment_due", stmt_int(st, 12));
-	jw_kstr(w, "paid_on", stmt_text(st, 13));
-	kint_or_null(w, "paid_fen", st, 14);
-	jw_kstr(w, "payment_ref", stmt_text(st, 15));
-	jw_kstr(w, "recovered_on", stmt_text(st, 16));
-	kint_or_null(w, "recovered_fen", st, 17);
-	jw_kstr(w, "recovery_ref", stmt_text(st, 18));
-	jw_kbool(w, "decision_breached", (int)stmt_int(st, 19));
-	jw_kbool(w, "payment_breached", (int)stmt_int(st, 20));
-	jw_obj_end(w);
-}
-
-void claims_json(struct store *s, int64_t complaint_id, struct jw *w)
-{
-	struct stmt *st = store_sql(s, "SELECT " CLAIM_COLUMNS " FROM claims WHERE complaint_id = $1 ORDER BY id");
-	stmt_bind_int(st, 1, complaint_id);
-	jw_arr(w);
-	while (stmt_step(st) == STORE_ROW)
-		claim_row(w, st);
-	stmt_done(st);
-	jw_arr_end(w);
-}
-
 static int claim_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct stmt *st = store_sql(s, "SELECT " CLAIM_COLUMNS " FROM claims WHERE id = $1");
 	stmt_bind_int(st, 1, id);
-	return audit_row_state(st, claim_row, sb);
+	return audit_row_state(st, claim_row_json, sb);
 }
 
 /* ---- writes ---- */
@@ -355,7 +301,7 @@ static void reply_claim(struct req *r, int64_t claim_id, int status)
 		req_fail(r, AJ_ENOTFOUND);
 		return;
 	}
-	claim_row(req_jw(r), st);
+	claim_row_json(req_jw(r), st);
 	stmt_done(st);
 	req_send(r, status);
 }

@@ -8,12 +8,8 @@
 
 #include "anjia.h"
 #include "auth/caps.h"
-#include "util/json_out.h"
 
 struct store;
-
-/* Writes the claims of complaint id as a JSON array. */
-void claims_json(struct store *s, int64_t complaint_id, struct jw *w);
 
 enum claim_action { CL_FILE, CL_DECIDE, CL_PAY, CL_RECOVER };
 

@@ -40,6 +40,15 @@ int complaint_tell_customer(struct store *s, const struct complaint *c, const ch
 			    const char *en);
 int complaint_tell_company(struct store *s, const struct complaint *c, const char *topic, const char *zh,
 			   const char *en);
+/* A claim as the API shows it, from a row of CLAIM_COLUMNS (claims.c writes the claims; a
+ * complaint's view carries them). */
+#define CLAIM_COLUMNS \
+	"id, complaint_id, amount_fen, description, evidence, status, created_at, decision_due, coalesce(decided_at, 0)," \
+	" approved_fen, decision_reason, payer, coalesce(payment_due, 0), paid_on, paid_fen, payment_ref," \
+	" recovered_on, recovered_fen, recovery_ref, decision_breached, payment_breached"
+struct jw;
+struct stmt;
+void claim_row_json(struct jw *w, struct stmt *st);
 /* The audited state of a complaint. */
 int complaint_state(struct store *s, int64_t id, struct strbuf *sb);
 

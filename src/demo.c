@@ -2,6 +2,7 @@
  * companies in six districts, a training school, an inspection body, and users in every role.
  * Everything is written through the same functions the API uses, so the audit chain covers it. */
 #include "demo.h"
+#include "demo_world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,15 +24,6 @@
 #include "workers.h"
 #include "util/strbuf.h"
 #include "util/uscc.h"
-
-/* splitmix64: small, fast and the same everywhere */
-uint64_t demo_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
 
 static const char *pick(uint64_t *s, const char *const *list, size_t n)
 {
@@ -219,11 +211,6 @@ static int by_time(const void *x, const void *y)
 	if (a->at != b->at)
 		return a->at < b->at ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-int64_t demo_rand(uint64_t *s, int64_t n)
-{
-	return n > 0 ? (int64_t)(demo_next(s) % (uint64_t)n) : 0;
 }
 
 /* A day's instant at hour h (local). */

@@ -6,7 +6,7 @@
  * and their rectification orders. What is open at the present gives every queue something to show.
  * Everything goes through the functions the API uses, so every rule holds and the audit chain
  * covers it. */
-#include "demo.h"
+#include "demo_world.h"
 
 #include <stdio.h>
 #include <stdlib.h>

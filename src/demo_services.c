@@ -4,7 +4,7 @@
  * with the odd cancellation and no-show — and the coming week's bookings, some still to dispatch.
  * Everything goes through the functions the API uses, so every rule holds and the audit chain
  * covers it. */
-#include "demo.h"
+#include "demo_world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
