@@ -15,7 +15,7 @@
 #include "trades.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
-#include "workers.h"
+#include "worker_access.h"
 
 static const char *const statuses[] = {"requested", "confirmed", "checked_in", "completed", "reviewed",
 				       "cancelled", "no_show", NULL};

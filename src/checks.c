@@ -14,7 +14,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
-#include "workers.h"
+#include "worker_access.h"
 
 static const char *const check_kinds[] = {"identity", "background", "health", "insurance", NULL};
 static const char *const check_results[] = {"pass", "fail", NULL};

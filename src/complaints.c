@@ -13,8 +13,9 @@
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/phone.h"
 #include "util/timefmt.h"
-#include "workers.h"
+#include "worker_access.h"
 
 static const char *const categories[] = {"quality", "safety", "privacy", "property_damage", "punctuality",
 					 "attitude", "price", "other", NULL};

@@ -11,7 +11,7 @@
 #include "trades.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
-#include "workers.h"
+#include "worker_access.h"
 
 static const struct {
 	const char *code, *zh, *en;

@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "trades.h"
 #include "util/strbuf.h"
+#include "worker_access.h"
 #include "workers.h"
 
 enum col { C_NAME, C_ID, C_PHONE, C_TRADES, C_LEVEL, C_SINCE, C_PHOTO, C_COUNT };

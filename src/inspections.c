@@ -18,7 +18,7 @@
 #include "util/clock.h"
 #include "util/digest.h"
 #include "util/timefmt.h"
-#include "workers.h"
+#include "worker_access.h"
 
 static const char *const statuses[] = {"assigned", "passed", "rectifying", "answered", "verified", NULL};
 static const char *const visit_kinds[] = {"phone", "home", NULL};

@@ -13,7 +13,7 @@
 #include "trades.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
-#include "workers.h"
+#include "worker_access.h"
 
 static const char *const course_kinds[] = {"skill", "safety_first_aid", "safety_fire", "safety_protection",
 					   "communication", "privacy", "emergency", "ethics", NULL};

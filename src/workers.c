@@ -2,6 +2,8 @@
  * is sealed before it is stored and never leaves this file in clear. */
 #include "workers.h"
 
+#include "worker_access.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +21,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/idcard.h"
+#include "util/phone.h"
 #include "util/timefmt.h"
 
 SCHEMA(worker_body, S_STR("name", F_REQ, 2, 20), S_STR("id_number", F_REQ, 1, 40),
@@ -38,16 +41,6 @@ SCHEMA(workers_query, S_STR("q", 0, 1, 20), S_ENUM("trade", 0, trade_codes), S_E
        S_INT("per_page", 0, 1, 100));
 
 /* ---- rules ---- */
-
-int phone_valid(const char *p)
-{
-	if (!p || strlen(p) != 11 || p[0] != '1' || p[1] < '3' || p[1] > '9')
-		return 0;
-	for (int i = 2; i < 11; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	return 1;
-}
 
 int worker_validate(const struct worker_in *in, struct fault *f)
 {
@@ -84,29 +77,6 @@ int worker_validate(const struct worker_in *in, struct fault *f)
 		return AJ_EINVAL;
 	}
 	return AJ_OK;
-}
-
-void worker_mask_name(const char *name, char *out, size_t n)
-{
-	/* the first character, a star for each hidden one, the last: 张*华, 欧**华; 张* for two */
-	const char *starts[64];
-	size_t k = 0;
-	for (const char *p = name; *p && k < 64; p++)
-		if (((unsigned char)*p & 0xC0) != 0x80)
-			starts[k++] = p;
-	if (k <= 1) {
-		str_copy(out, n, name);
-		return;
-	}
-	struct strbuf sb;
-	strbuf_init(&sb, n);
-	strbuf_add(&sb, starts[0], (size_t)(starts[1] - starts[0]));
-	for (size_t i = 0; i < (k > 2 ? k - 2 : 1); i++)
-		strbuf_addc(&sb, '*');
-	if (k > 2)
-		strbuf_adds(&sb, starts[k - 1]);
-	str_copy(out, n, strbuf_str(&sb));
-	strbuf_free(&sb);
 }
 
 /* ---- writes ---- */
@@ -259,34 +229,6 @@ fail:
 	return rc;
 }
 
-/* ---- who sees whom ---- */
-
-int64_t worker_company_scope(struct req *r)
-{
-	switch (r->user.role) {
-	case ROLE_ASSOCIATION_ADMIN:
-	case ROLE_CS_AGENT:
-		return 0;
-	default:
-		return r->user.org_id ? r->user.org_id : -1;
-	}
-}
-
-int worker_visible(struct req *r, int64_t id)
-{
-	int64_t found = 0;
-	struct stmt *st;
-	if (r->user.role == ROLE_WORKER) {
-		st = store_sql(r->store, "SELECT id FROM workers WHERE id = $1 AND user_id = $2");
-		stmt_bind_int(st, 2, r->user.user_id);
-	} else {
-		st = store_sql(r->store, "SELECT id FROM workers WHERE id = $1 AND ($2 = 0 OR company_id = $2)");
-		stmt_bind_int(st, 2, worker_company_scope(r));
-	}
-	stmt_bind_int(st, 1, id);
-	return stmt_one_int(st, &found);
-}
-
 /* ---- JSON ---- */
 
 #define WORKER_COLUMNS \
@@ -295,33 +237,6 @@ int worker_visible(struct req *r, int64_t id)
 	" w.employed_since, w.experience_since, w.user_id, w.created_at, w.updated_at," \
 	" (SELECT min(started_on) FROM employments WHERE worker_id = w.id)"
 #define WORKER_FROM " FROM workers w LEFT JOIN orgs o ON o.id = w.company_id"
-
-int worker_years_since(const char *date)
-{
-	int64_t d;
-	if (!date || parse_date(date, &d) != 0)
-		return 0;
-	int64_t today = time_today();
-	char a[11], b[11];
-	time_format_date(d, a);
-	time_format_date(today, b);
-	int years = (b[0] - '0') * 1000 + (b[1] - '0') * 100 + (b[2] - '0') * 10 + (b[3] - '0') -
-		    ((a[0] - '0') * 1000 + (a[1] - '0') * 100 + (a[2] - '0') * 10 + (a[3] - '0'));
-	if (strcmp(b + 5, a + 5) < 0)
-		years--;
-	return years < 0 ? 0 : years;
-}
-
-void worker_trades_json(struct store *s, int64_t id, struct jw *w)
-{
-	struct stmt *st = store_sql(s, "SELECT trade FROM worker_trades WHERE worker_id = $1 ORDER BY trade");
-	stmt_bind_int(st, 1, id);
-	jw_arr(w);
-	while (stmt_step(st) == STORE_ROW)
-		jw_str(w, stmt_text(st, 0));
-	stmt_done(st);
-	jw_arr_end(w);
-}
 
 /* Members a caller adds to a worker object before it closes. */
 struct worker_more {
@@ -821,26 +736,6 @@ static void employment_json(struct jw *w, struct stmt *st)
 	jw_kstr(w, "ended_on", stmt_text(st, 3));
 	jw_kstr(w, "end_reason", stmt_text(st, 4));
 	jw_obj_end(w);
-}
-
-void worker_sublist(struct req *r, struct stmt *count, struct stmt *list,
-		    void (*row)(struct jw *w, struct stmt *st))
-{
-	struct page pg = req_page(r);
-	int64_t total = 0;
-	int rc = worker_visible(r, r->id[0]);
-	if (rc == AJ_OK) {
-		stmt_bind_int(count, 1, r->id[0]);
-		rc = stmt_one_int(count, &total);
-	}
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
-	stmt_bind_int(list, 1, r->id[0]);
-	stmt_bind_int(list, 2, pg.per_page);
-	stmt_bind_int(list, 3, pg.offset);
-	req_reply_list(r, list, row, &pg, total);
 }
 
 void api_workers_employments(struct req *r)

@@ -42,29 +42,9 @@ int worker_leave(struct store *s, const struct actor *a, int64_t id, const char 
 /* Links a worker login to the worker's record. Refusals: worker_has_account. */
 int worker_link_user(struct store *s, const struct actor *a, int64_t id, int64_t user_id, struct fault *f);
 
-/* 0 when the caller may see worker id (the association and the 24-hour team: anyone; a company:
- * its current workers; a worker: themself), else AJ_ENOTFOUND. */
-int worker_visible(struct req *r, int64_t id);
-/* The company a caller's worker management is confined to; 0 for the association. */
-int64_t worker_company_scope(struct req *r);
-
-struct stmt;
-/* Answers one of the paged lists that belong to the worker in the path (r->id[0]), when the caller
- * may see that worker: count counts the rows by $1, list lists them by $1 with LIMIT $2 OFFSET $3. */
-void worker_sublist(struct req *r, struct stmt *count, struct stmt *list,
-		    void (*row)(struct jw *w, struct stmt *st));
-
 /* Writes the private object of worker id (with eligibility and lapsing at instant at). */
 int worker_private_json(struct store *s, int64_t id, int64_t at, struct jw *w);
 /* The state the audit chain records for a worker. */
 int worker_state(struct store *s, int64_t id, struct strbuf *sb);
-/* "张*华" from a full name, into out (n bytes). */
-void worker_mask_name(const char *name, char *out, size_t n);
-/* A mainland mobile number: 11 digits, 13x to 19x. */
-int phone_valid(const char *p);
-/* Whole years from a YYYY-MM-DD day (NULL: none) to today. */
-int worker_years_since(const char *date);
-/* Writes the array of the worker's trade codes. */
-void worker_trades_json(struct store *s, int64_t id, struct jw *w);
 
 #endif

@@ -6,6 +6,7 @@
 #include "util/clock.h"
 #include "util/idcard.h"
 #include "util/timefmt.h"
+#include "worker_access.h"
 #include "workers.h"
 
 static void test_idcard(void **state)
