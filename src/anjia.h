@@ -18,6 +18,7 @@ enum anjia_err {
 	AJ_EBUSY = -6,     /* the store cannot write now (503) */
 	AJ_ESTORE = -7,    /* the store failed (503) */
 	AJ_EIO = -8,       /* a file could not be read or written */
+	AJ_ELIMIT = -9,    /* a rate limit refuses it for now (429) */
 };
 
 /* The principal a write is done by: recorded in the audit chain. user_id 0 is the system

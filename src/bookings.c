@@ -149,22 +149,11 @@ static int event(struct store *s, const struct actor *a, int64_t id, const char 
  * (the company and the association), address (may be NULL) the opened address. */
 static void booking_fields(struct jw *w, struct stmt *st, int full_names, const char *address)
 {
-	char masked[96];
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kstr(w, "status", stmt_text(st, 1));
 	jw_kref(w, "customer", st, 2, 3);
 	jw_kref(w, "company", st, 4, 5);
-	jw_key(w, "worker");
-	if (stmt_is_null(st, 6)) {
-		jw_null(w);
-	} else {
-		worker_mask_name(stmt_text(st, 7), masked, sizeof masked);
-		jw_obj(w);
-		jw_kint(w, "id", stmt_int(st, 6));
-		jw_kstr(w, "name", full_names ? stmt_text(st, 7) : masked);
-		jw_kstr(w, "masked_name", masked);
-		jw_obj_end(w);
-	}
+	jw_kworker(w, "worker", st, 6, 7, full_names);
 	jw_key(w, "service_item");
 	jw_obj(w);
 	jw_kint(w, "id", stmt_int(st, 8));

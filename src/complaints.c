@@ -182,7 +182,6 @@ static void clock_json(struct jw *w, struct stmt *st)
 /* The members of the complaint at the current row; full shows the worker's real name. */
 static void complaint_fields(struct jw *w, struct stmt *st, int full)
 {
-	char masked[96];
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kstr(w, "tracking_no", stmt_text(st, 1));
 	jw_kstr(w, "status", stmt_text(st, 2));
@@ -205,17 +204,7 @@ static void complaint_fields(struct jw *w, struct stmt *st, int full)
 		jw_obj_end(w);
 	}
 	jw_kref(w, "company", st, 11, 12);
-	jw_key(w, "worker");
-	if (stmt_is_null(st, 13)) {
-		jw_null(w);
-	} else {
-		worker_mask_name(stmt_text(st, 14), masked, sizeof masked);
-		jw_obj(w);
-		jw_kint(w, "id", stmt_int(st, 13));
-		jw_kstr(w, "name", full ? stmt_text(st, 14) : masked);
-		jw_kstr(w, "masked_name", masked);
-		jw_obj_end(w);
-	}
+	jw_kworker(w, "worker", st, 13, 14, full);
 	jw_kstr(w, "handler", stmt_text(st, 15));
 	jw_key(w, "responsible");
 	if (stmt_is_null(st, 16)) {
@@ -414,7 +403,7 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 			goto fail;
 		if (today >= CUSTOMER_DAILY_MAX) {
 			FAULT(f, "too_many_complaints", NULL);
-			rc = AJ_EBUSY;
+			rc = AJ_ELIMIT;
 			goto fail;
 		}
 	}
@@ -914,9 +903,7 @@ void api_complaints_create(struct req *r)
 	int64_t id = 0;
 	int rc = complaint_create(r->store, &a, role, &in, &id, &f);
 	free(evidence);
-	if (rc && f.code && strcmp(f.code, "too_many_complaints") == 0)
-		req_error(r, 429, f.code, NULL);
-	else if (rc)
+	if (rc)
 		req_fault(r, rc, &f);
 	else
 		reply_complaint(r, id, 201);

@@ -42,16 +42,24 @@ struct cells {
 	size_t n, cap;
 };
 
-static struct cell *cell_at(struct cells *cs, int64_t company, int month)
+static struct cell *find(const struct cells *cs, int64_t company, int month)
 {
 	for (size_t i = 0; i < cs->n; i++)
 		if (cs->c[i].company == company && cs->c[i].month == month)
 			return &cs->c[i];
+	return NULL;
+}
+
+static struct cell *cell_at(struct cells *cs, int64_t company, int month)
+{
+	struct cell *c = find(cs, company, month);
+	if (c)
+		return c;
 	if (cs->n == cs->cap) {
 		cs->cap = cs->cap ? cs->cap * 2 : 16;
 		cs->c = xrealloc(cs->c, cs->cap * sizeof *cs->c);
 	}
-	struct cell *c = &cs->c[cs->n++];
+	c = &cs->c[cs->n++];
 	memset(c, 0, sizeof *c);
 	c->company = company;
 	c->month = month;
@@ -110,14 +118,6 @@ static void values_json(struct jw *w, const int64_t *v)
 {
 	for (int k = 0; k < F_COUNT; k++)
 		jw_kint(w, names[k], v[k]);
-}
-
-static const struct cell *find(const struct cells *cs, int64_t company, int month)
-{
-	for (size_t i = 0; i < cs->n; i++)
-		if (cs->c[i].company == company && cs->c[i].month == month)
-			return &cs->c[i];
-	return NULL;
 }
 
 static void months_json(struct jw *w, const struct cells *cs, int64_t company, int first, int last)

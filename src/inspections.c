@@ -139,7 +139,7 @@ static void format_day(int64_t t, char out[11])
  * booking's category carries its quality indicators, read through detail. */
 static void inspection_fields(struct jw *w, struct stmt *st, int full, struct store *detail)
 {
-	char masked[96], month[8];
+	char month[8];
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_key(w, "plan");
 	jw_obj(w);
@@ -149,17 +149,7 @@ static void inspection_fields(struct jw *w, struct stmt *st, int full, struct st
 	jw_obj_end(w);
 	jw_kstr(w, "status", stmt_text(st, 3));
 	jw_kref(w, "company", st, 4, 5);
-	jw_key(w, "worker");
-	if (stmt_is_null(st, 6)) {
-		jw_null(w);
-	} else {
-		worker_mask_name(stmt_text(st, 7), masked, sizeof masked);
-		jw_obj(w);
-		jw_kint(w, "id", stmt_int(st, 6));
-		jw_kstr(w, "name", full ? stmt_text(st, 7) : masked);
-		jw_kstr(w, "masked_name", masked);
-		jw_obj_end(w);
-	}
+	jw_kworker(w, "worker", st, 6, 7, full);
 	jw_kref(w, "inspection_body", st, 33, 34);
 	jw_kref(w, "inspector", st, 8, 9);
 	jw_key(w, "booking");

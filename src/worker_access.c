@@ -106,3 +106,19 @@ void worker_sublist(struct req *r, struct stmt *count, struct stmt *list,
 	stmt_bind_int(list, 3, pg.offset);
 	req_reply_list(r, list, row, &pg, total);
 }
+
+void jw_kworker(struct jw *w, const char *key, struct stmt *st, int id_col, int name_col, int full)
+{
+	jw_key(w, key);
+	if (stmt_is_null(st, id_col)) {
+		jw_null(w);
+		return;
+	}
+	char masked[96];
+	worker_mask_name(stmt_text(st, name_col), masked, sizeof masked);
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, id_col));
+	jw_kstr(w, "name", full ? stmt_text(st, name_col) : masked);
+	jw_kstr(w, "masked_name", masked);
+	jw_obj_end(w);
+}

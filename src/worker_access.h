@@ -22,6 +22,9 @@ void worker_sublist(struct req *r, struct stmt *count, struct stmt *list,
 		    void (*row)(struct jw *w, struct stmt *st));
 /* "张*华" from a full name, into out (n bytes). */
 void worker_mask_name(const char *name, char *out, size_t n);
+/* "key": {"id","name","masked_name"} of the worker at columns id_col and name_col of the current
+ * row, or null; name is the full name when full is set, else the masked one. */
+void jw_kworker(struct jw *w, const char *key, struct stmt *st, int id_col, int name_col, int full);
 /* Whole years from a YYYY-MM-DD day (NULL: none) to today. */
 int worker_years_since(const char *date);
 /* Writes the array of the worker's trade codes. */

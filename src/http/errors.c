@@ -37,6 +37,7 @@ static const struct {
 	{"forbidden", "您没有执行此操作的权限。", "You are not allowed to do this."},
 	{"csrf_failed", "请求未通过跨站请求伪造校验，请刷新页面后重试。", "The request failed its cross-site request check; reload the page and try again."},
 	{"cross_origin", "不接受来自其他站点的请求。", "Requests from other sites are not accepted."},
+	{"too_many_requests", "请求过于频繁，请稍后再试。", "Too many requests; try again later."},
 	{"too_many_attempts", "登录失败次数过多，请稍后再试。", "Too many failed sign-ins; try again later."},
 	/* records */
 	{"conflict", "与现有记录冲突。", "This conflicts with an existing record."},

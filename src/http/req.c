@@ -110,6 +110,7 @@ void req_fail(struct req *r, int err)
 	case AJ_ECONFLICT: req_error(r, 409, "conflict", NULL); break;
 	case AJ_ERULE: req_error(r, 422, "invalid_value", NULL); break;
 	case AJ_EDENIED: req_error(r, 403, "forbidden", NULL); break;
+	case AJ_ELIMIT: req_error(r, 429, "too_many_requests", NULL); break;
 	case AJ_EBUSY:
 		req_header_static(r, "Retry-After", "2");
 		req_error(r, 503, "store_busy", NULL);
@@ -254,6 +255,7 @@ static int status_of(int err)
 	case AJ_ECONFLICT: return 409;
 	case AJ_ERULE: return 422;
 	case AJ_EDENIED: return 403;
+	case AJ_ELIMIT: return 429;
 	default: return 503;
 	}
 }

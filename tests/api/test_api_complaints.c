@@ -122,18 +122,18 @@ static struct resp *get(int64_t id, const char *token)
 	return ok("GET", path_of("complaints", id, ""), token, NULL, 200);
 }
 
-static int64_t col(int64_t id, const char *expr_is_status)
+/* One time column of complaint id, by name (escalated_at, 0 when not escalated, for any other). */
+static int64_t col(int64_t id, const char *name)
 {
-	/* one column of complaint id, by name */
 	int64_t v = 0;
 	struct stmt *st;
-	if (strcmp(expr_is_status, "feedback_due") == 0)
+	if (strcmp(name, "feedback_due") == 0)
 		st = store_sql(H.store, "SELECT feedback_due FROM complaints WHERE id = $1");
-	else if (strcmp(expr_is_status, "resolve_due") == 0)
+	else if (strcmp(name, "resolve_due") == 0)
 		st = store_sql(H.store, "SELECT resolve_due FROM complaints WHERE id = $1");
-	else if (strcmp(expr_is_status, "created_at") == 0)
+	else if (strcmp(name, "created_at") == 0)
 		st = store_sql(H.store, "SELECT created_at FROM complaints WHERE id = $1");
-	else if (strcmp(expr_is_status, "paused_secs") == 0)
+	else if (strcmp(name, "paused_secs") == 0)
 		st = store_sql(H.store, "SELECT paused_secs FROM complaints WHERE id = $1");
 	else
 		st = store_sql(H.store, "SELECT coalesce(escalated_at, 0) FROM complaints WHERE id = $1");
