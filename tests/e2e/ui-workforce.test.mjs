@@ -228,19 +228,22 @@ test('register, check, train and certify a worker; the credential verifies, tamp
   // renewing: allowed only with the policy's credits earned within the certificate's validity (the
   // training above was recorded on its first day); either way the page says what happened
   await a.page.locator(`.certs tr[data-serial="${serial}"] button`, { hasText: '续期' }).click();
-  const said = a.page.locator('.page-worker .messages .notice');
+  // the notice of the issuance above stays until the renewal's answer replaces it: wait for that answer,
+  // then read its kind and words together
+  const said = a.page.locator('.page-worker .messages .notice', { hasText: /已续期|续期所需学分不足/ });
   await said.waitFor();
+  const { kind, text } = await said.evaluate((e) => ({ kind: e.className, text: e.textContent }));
   let current = serial;
   let renewedFrom = null;
-  if (await said.getAttribute('class') === 'notice notice-success') {
-    const m = /^证书 (AJ-\d{4}-\d{6}) 已续期，新证书 (AJ-\d{4}-\d{6}) 有效期至 \d{4}-\d{2}-\d{2}。$/.exec(await said.textContent());
-    assert.ok(m, await said.textContent());
+  if (kind === 'notice notice-success') {
+    const m = /^证书 (AJ-\d{4}-\d{6}) 已续期，新证书 (AJ-\d{4}-\d{6}) 有效期至 \d{4}-\d{2}-\d{2}。$/.exec(text);
+    assert.ok(m, text);
     assert.equal(m[1], serial);
     await a.page.locator(`.certs tr[data-serial="${serial}"][data-status=renewed]`).waitFor();
     await a.page.locator(`.certs tr[data-serial="${m[2]}"][data-status=valid]`).waitFor();
     [current, renewedFrom] = [m[2], serial];
   } else {
-    assert.match(await said.textContent(), /^续期所需学分不足。（已获 \d+ 学分，需要 \d+ 学分）$/);
+    assert.match(text, /^续期所需学分不足。（已获 \d+ 学分，需要 \d+ 学分）$/);
   }
 
   // 4. the company's list shows the worker green
