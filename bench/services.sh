@@ -97,7 +97,7 @@ request = function()
   local p = pairs[math.random(#pairs)]
   local s = start + math.random(0, 27 * 96) * 900
   local e = s + math.random(1, 3) * 3600
-  local body = string.format('{"service_item_id":%d,"worker_id":%d,"start":"%s","end":"%s","address":"杭州市上城区解放路 88 号"}',
+  local body = string.format('{"service_item_id":%d,"worker_id":%d,"start":"%s","end":"%s","address":"杭州市上城区解放路 88 号","contact_phone":"13905710088"}',
     p[2], p[1], os.date("!%Y-%m-%dT%H:%M:%SZ", s), os.date("!%Y-%m-%dT%H:%M:%SZ", e))
   return wrk.format(nil, nil, nil, body)
 end

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "trades.h"
 #include "util/clock.h"
+#include "util/phone.h"
 #include "util/timefmt.h"
 #include "worker_access.h"
 
@@ -24,7 +25,8 @@ static const char *const yes_no[] = {"yes", "no", NULL};
 static const char *const parties[] = {"worker", "customer", NULL};
 
 SCHEMA(booking_body, S_INT("service_item_id", F_REQ, 1, INT64_MAX), S_TIME("start", F_REQ), S_TIME("end", F_REQ),
-       S_STR("address", F_REQ, 5, 200), S_INT("worker_id", F_NULL, 1, INT64_MAX), S_TEXT("note", F_NULL, 500));
+       S_STR("address", F_REQ, 5, 200), S_STR("contact_phone", F_REQ, 11, 11), S_INT("worker_id", F_NULL, 1, INT64_MAX),
+       S_TEXT("note", F_NULL, 500));
 SCHEMA(assign_body, S_INT("worker_id", F_REQ, 1, INT64_MAX));
 SCHEMA(confirm_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_BOOL("done", F_REQ), S_STR("note", F_NULL, 0, 200));
 SCHEMA(confirm_body, S_OBJS("items", F_REQ, 0, 50, &confirm_item));
@@ -146,8 +148,8 @@ static int event(struct store *s, const struct actor *a, int64_t id, const char 
 	" JOIN categories c ON c.id = b.category_id"
 
 /* Writes the members of the booking at the current row; full_names shows the worker's real name
- * (the company and the association), address (may be NULL) the opened address. */
-static void booking_fields(struct jw *w, struct stmt *st, int full_names, const char *address)
+ * (the company and the association), c (may be NULL) the opened address and telephone. */
+static void booking_fields(struct jw *w, struct stmt *st, int full_names, const struct contact *c)
 {
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kstr(w, "status", stmt_text(st, 1));
@@ -202,14 +204,16 @@ static void booking_fields(struct jw *w, struct stmt *st, int full_names, const 
 		jw_ktime(w, "at", stmt_int(st, 31));
 		jw_obj_end(w);
 	}
-	if (address)
-		jw_kstr(w, "address", address);
+	if (c) {
+		jw_kstr(w, "address", c->address);
+		jw_kstr(w, "contact_phone", c->phone[0] ? c->phone : NULL);
+	}
 }
 
-static void booking_row_json(struct jw *w, struct stmt *st, int full_names, const char *address)
+static void booking_row_json(struct jw *w, struct stmt *st, int full_names, const struct contact *c)
 {
 	jw_obj(w);
-	booking_fields(w, st, full_names, address);
+	booking_fields(w, st, full_names, c);
 	jw_obj_end(w);
 }
 
@@ -322,10 +326,10 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 		store_rollback(s);
 		return rc;
 	}
-	char *sealed = keys_seal(in->address);
+	char *sealed = keys_seal(in->address), *phone = in->phone ? keys_seal(in->phone) : NULL;
 	st = store_sql(s, "INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id,"
-			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at)"
-			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $13) RETURNING id");
+			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at, contact_phone_sealed)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $13, $14) RETURNING id");
 	stmt_bind_int(st, 1, in->customer_id);
 	stmt_bind_int(st, 2, company);
 	stmt_bind_int(st, 3, in->service_item_id);
@@ -339,8 +343,10 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	stmt_bind_text(st, 11, in->note);
 	stmt_bind_int(st, 12, in->worker_id ? 1 : 0);
 	stmt_bind_int(st, 13, clock_now());
+	stmt_bind_text(st, 14, phone);
 	rc = stmt_one_int(st, id);
 	free(sealed);
+	free(phone);
 	if (rc || (rc = event(s, a, *id, "create", NULL, "requested", NULL)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
@@ -621,8 +627,8 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	struct stmt *st = store_sql(s,
 		"INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id, start_at,"
 		" end_at, price_fen, address_sealed, status, live, created_at, confirmed_at, checked_in_at, late,"
-		" checked_out_at, checkin_month, completed_month)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'reviewed', 0, $11, $12, $13, $14, $15, $16, $17)"
+		" checked_out_at, checkin_month, completed_month, contact_phone_sealed)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'reviewed', 0, $11, $12, $13, $14, $15, $16, $17, $18)"
 		" RETURNING id");
 	stmt_bind_int(st, 1, h->customer_id);
 	stmt_bind_int(st, 2, h->company_id);
@@ -641,6 +647,7 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	stmt_bind_int(st, 15, h->checked_out);
 	stmt_bind_int(st, 16, time_month(h->checked_in));
 	stmt_bind_int(st, 17, time_month(h->checked_out));
+	stmt_bind_text(st, 18, h->phone_sealed);
 	if ((rc = stmt_one_int(st, id)) != AJ_OK)
 		goto fail;
 	st = store_sql(s, "INSERT INTO reviews (booking_id, customer_id, worker_id, company_id, overall, punctuality, skill,"
@@ -711,12 +718,12 @@ static int visible(struct req *r, int64_t id, struct booking *b)
 	return part_of(r->user.role, &a, b) ? AJ_OK : AJ_ENOTFOUND;
 }
 
-static void reply_booking(struct req *r, int64_t id, int status, const char *address);
+static void reply_booking(struct req *r, int64_t id, int status, const struct contact *c);
 
-/* The address, to those who may read it now: the customer always; the assigned worker and the
- * company from confirmation until the standard's hours after completion — and each such reading is
- * recorded on the booking's timeline and in the audit chain. */
-static int open_address(struct req *r, const struct booking *b, char *out, size_t n)
+/* The address and telephone, to those who may read them now: the customer always; the assigned
+ * worker and the company from confirmation until the standard's hours after completion — and each
+ * such reading is recorded on the booking's timeline and in the audit chain. */
+static int open_contact(struct req *r, const struct booking *b, struct contact *out)
 {
 	struct actor a = req_actor(r);
 	int part = part_of(r->user.role, &a, b);
@@ -724,16 +731,17 @@ static int open_address(struct req *r, const struct booking *b, char *out, size_
 	int rc = standards_get(r->store, &sd);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(r->store, "SELECT address_sealed, coalesce(confirmed_at, 0), coalesce(checked_out_at, 0)"
-					      " FROM bookings WHERE id = $1");
+	struct stmt *st = store_sql(r->store, "SELECT address_sealed, coalesce(confirmed_at, 0), coalesce(checked_out_at, 0),"
+					      " coalesce(contact_phone_sealed, '') FROM bookings WHERE id = $1");
 	stmt_bind_int(st, 1, b->id);
 	rc = stmt_step(st);
-	char sealed[1024] = "";
+	char sealed[1024] = "", phone[256] = "";
 	int64_t confirmed = 0, done = 0;
 	if (rc == STORE_ROW) {
 		str_copy(sealed, sizeof sealed, stmt_text(st, 0));
 		confirmed = stmt_int(st, 1);
 		done = stmt_int(st, 2);
+		str_copy(phone, sizeof phone, stmt_text(st, 3));
 	}
 	stmt_done(st);
 	if (rc != STORE_ROW)
@@ -742,7 +750,9 @@ static int open_address(struct req *r, const struct booking *b, char *out, size_
 	int allowed = (part & P_CUSTOMER) ||
 		      ((part & (P_WORKER | P_COMPANY)) && confirmed && strcmp(b->status, "cancelled") != 0 &&
 		       (!done || now < done + (int64_t)sd.address_visible_hours * 3600));
-	if (!allowed || keys_unseal(sealed, out, n) != 0)
+	out->phone[0] = 0;
+	if (!allowed || keys_unseal(sealed, out->address, sizeof out->address) != 0 ||
+	    (phone[0] && keys_unseal(phone, out->phone, sizeof out->phone) != 0))
 		return AJ_EDENIED;
 	if (part & P_CUSTOMER)
 		return AJ_OK;
@@ -763,17 +773,17 @@ void api_bookings_get(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	char address[1024];
-	rc = open_address(r, &b, address, sizeof address);
+	struct contact c;
+	rc = open_contact(r, &b, &c);
 	if (rc && rc != AJ_EDENIED) {
 		req_fail(r, rc);
 		return;
 	}
-	reply_booking(r, r->id[0], 200, rc == AJ_OK ? address : NULL);
+	reply_booking(r, r->id[0], 200, rc == AJ_OK ? &c : NULL);
 }
 
-/* The booking with its checklists and timeline (and the address when opened). */
-static void reply_booking(struct req *r, int64_t id, int status, const char *address)
+/* The booking with its checklists and timeline (and the address and telephone when opened). */
+static void reply_booking(struct req *r, int64_t id, int status, const struct contact *c)
 {
 	struct stmt *st = store_sql(r->store, "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE b.id = $1");
 	stmt_bind_int(st, 1, id);
@@ -786,7 +796,7 @@ static void reply_booking(struct req *r, int64_t id, int status, const char *add
 	int64_t category = stmt_int(st, 12);
 	struct jw *w = req_jw(r);
 	jw_obj(w);
-	booking_fields(w, st, full_names(r), address);
+	booking_fields(w, st, full_names(r), c);
 	stmt_done(st);
 	static const char *const phase_names[] = {"pre", "in", "post"};
 	jw_key(w, "checklist");
@@ -840,7 +850,11 @@ static void refusal(struct req *r, int rc, const struct fault *f, const struct e
 void api_bookings_create(struct req *r)
 {
 	struct booking_in in = {r->user.user_id, req_int(r, "service_item_id", 0), req_int(r, "worker_id", 0), 0, 0,
-				req_str(r, "address"), req_str(r, "note")};
+				req_str(r, "address"), req_str(r, "contact_phone"), req_str(r, "note")};
+	if (!phone_valid(in.phone)) {
+		req_error(r, 400, "invalid_phone", "contact_phone");
+		return;
+	}
 	time_parse_iso(req_str(r, "start"), &in.start);
 	time_parse_iso(req_str(r, "end"), &in.end);
 	struct fault f = {0};
@@ -848,10 +862,14 @@ void api_bookings_create(struct req *r)
 	struct actor a = req_actor(r);
 	int64_t id;
 	int rc = booking_create(r->store, &a, &in, &id, &res, &f);
-	if (rc)
+	if (rc) {
 		refusal(r, rc, &f, &res);
-	else
-		reply_booking(r, id, 201, req_str(r, "address"));
+		return;
+	}
+	struct contact c;
+	str_copy(c.address, sizeof c.address, in.address);
+	str_copy(c.phone, sizeof c.phone, in.phone);
+	reply_booking(r, id, 201, &c);
 }
 
 void api_bookings_assign(struct req *r)

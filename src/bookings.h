@@ -15,7 +15,13 @@ struct store;
 struct booking_in {
 	int64_t customer_id, service_item_id, worker_id; /* worker_id 0: the company assigns */
 	int64_t start, end;                              /* instants */
-	const char *address, *note;
+	const char *address, *phone, *note; /* phone: the household's mobile number, NULL for none */
+};
+
+/* A booking's address and telephone, opened for those who may read them. */
+struct contact {
+	char address[1024];
+	char phone[32];
 };
 
 /* Refusals: invalid_period, start_in_past, too_long, item_inactive, worker_not_of_company,
@@ -56,7 +62,7 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
  * rules (no overlaps, a worker who could serve then) and calls ratings_rebuild afterwards. */
 struct booking_history {
 	int64_t customer_id, company_id, service_item_id, category_id, worker_id, price_fen;
-	const char *trade, *address_sealed, *comment;
+	const char *trade, *address_sealed, *phone_sealed, *comment;
 	int64_t created, start, end, confirmed, checked_in, checked_out, reviewed;
 	int late;
 	int scores[5];

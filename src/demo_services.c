@@ -287,6 +287,9 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 		char address[128];
 		snprintf(address, sizeof address, "杭州市%s%lld号%lld幢%lld室", roads[demo_rand(rng, ARRAY_LEN(roads))],
 			 (long long)(1 + demo_rand(rng, 400)), (long long)(1 + demo_rand(rng, 20)), (long long)(101 + demo_rand(rng, 2200)));
+		/* each household its own mobile number, the same on every booking it makes */
+		char phone[16];
+		snprintf(phone, sizeof phone, "139%08d", (int)((b->customer * 7919LL + 2417) % 100000000));
 		struct candidates *c = &cands[b->offer];
 		/* the customer's chosen worker, or (one in four) the company's choice later */
 		for (int tries = 0; tries < 12 && (c->n || b->own_worker); tries++) {
@@ -295,7 +298,7 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 			if (pick >= 0 && c->linked[pick] && b->end > dw->now - 2 * 86400)
 				continue;
 			int64_t w = b->own_worker ? b->own_worker : pick >= 0 ? c->id[pick] : 0;
-			struct booking_in in = {dw->customer[b->customer].user_id, o->id, w, b->start, b->end, address, NULL};
+			struct booking_in in = {dw->customer[b->customer].user_id, o->id, w, b->start, b->end, address, phone, NULL};
 			f = (struct fault){0};
 			rc = booking_create(s, customer, &in, &b->id, &res, &f);
 			if (rc == AJ_OK || (rc != AJ_ERULE && rc != AJ_ECONFLICT) || !w)
@@ -540,12 +543,14 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 	if (!slots)
 		return AJ_OK;
 	struct busy_days busy = {xcalloc((size_t)max_worker + 1, sizeof *busy.bits), max_worker + 1};
-	char *sealed[64];
+	char *sealed[64], *phones[64];
 	for (int i = 0; i < 64; i++) {
-		char address[128];
+		char address[128], phone[16];
 		snprintf(address, sizeof address, "杭州市%s%d号%d幢%d室", roads[i % ARRAY_LEN(roads)], 1 + i * 7, 1 + i % 20,
 			 101 + i * 31);
+		snprintf(phone, sizeof phone, "137%08d", 10000000 + i * 1048573 % 90000000);
 		sealed[i] = keys_seal(address);
+		phones[i] = keys_seal(phone);
 	}
 	int64_t first = dw->today - HISTORY_DAYS, grace = 15 * 86400;
 	int rc = AJ_OK;
@@ -590,7 +595,9 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 				h.worker_id = worker;
 				h.price_fen = price;
 				h.trade = trade;
-				h.address_sealed = sealed[demo_rand(rng, 64)];
+				int household = (int)demo_rand(rng, 64);
+				h.address_sealed = sealed[household];
+				h.phone_sealed = phones[household];
 				history_times(rng, of->unit, first + day, half, &h.start, &h.end);
 				h.created = h.start - 3600 * (6 + demo_rand(rng, 72));
 				h.confirmed = h.created + 1800 + demo_rand(rng, 3600);
@@ -614,8 +621,10 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 	idle = written > before ? 0 : idle + 1;
 	}
 	clock_set(0);
-	for (int i = 0; i < 64; i++)
+	for (int i = 0; i < 64; i++) {
 		free(sealed[i]);
+		free(phones[i]);
+	}
 	free(busy.bits);
 	return rc ? rc : ratings_rebuild(s);
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "auth/audit.h"
+#include "auth/keys.h"
+#include "bookings.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "notify.h"
@@ -598,6 +600,23 @@ static int check_scores(struct store *s, int64_t category, const struct indicato
 	return AJ_OK;
 }
 
+/* Opens the write transaction of a move by the assigned inspector on inspection id in state, with
+ * its row in *x; on a refusal the transaction is rolled back. */
+static int begin_own(struct store *s, const struct actor *a, enum role role, int64_t id, const char *state,
+		     struct insp *x, struct fault *f)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = load(s, id, x)) == AJ_OK && !(part_of(role, a, x) & P_INSPECTOR))
+		rc = AJ_ENOTFOUND;
+	if (rc == AJ_OK)
+		rc = is_state(x, state, f);
+	if (rc)
+		store_rollback(s);
+	return rc;
+}
+
 int inspection_result(struct store *s, const struct actor *a, enum role role, int64_t id, const char *visit_kind,
 		      int64_t visited_at, const struct indicator_score *sc, int n, const char *findings,
 		      struct fault *f)
@@ -606,17 +625,9 @@ int inspection_result(struct store *s, const struct actor *a, enum role role, in
 	struct standards sd;
 	int score = 0;
 	int64_t now = clock_now();
-	int rc = store_begin(s);
+	int rc = begin_own(s, a, role, id, "assigned", &x, f);
 	if (rc)
 		return rc;
-	if ((rc = load(s, id, &x)) != AJ_OK)
-		goto fail;
-	if (!(part_of(role, a, &x) & P_INSPECTOR)) {
-		rc = AJ_ENOTFOUND;
-		goto fail;
-	}
-	if ((rc = is_state(&x, "assigned", f)) != AJ_OK)
-		goto fail;
 	if (visited_at > now || visited_at < x.start) {
 		FAULT(f, "invalid_visit_time", "visited_at");
 		rc = AJ_ERULE;
@@ -719,17 +730,9 @@ int inspection_verify(struct store *s, const struct actor *a, enum role role, in
 	struct insp x;
 	struct standards sd;
 	int64_t now = clock_now();
-	int rc = store_begin(s);
+	int rc = begin_own(s, a, role, id, "answered", &x, f);
 	if (rc)
 		return rc;
-	if ((rc = load(s, id, &x)) != AJ_OK)
-		goto fail;
-	if (!(part_of(role, a, &x) & P_INSPECTOR)) {
-		rc = AJ_ENOTFOUND;
-		goto fail;
-	}
-	if ((rc = is_state(&x, "answered", f)) != AJ_OK)
-		goto fail;
 	if (!accepted && (!note || !*note)) {
 		FAULT(f, "note_required", "note");
 		rc = AJ_ERULE;
@@ -767,6 +770,38 @@ int inspection_verify(struct store *s, const struct actor *a, enum role role, in
 			 "inspection", id, zh, en)) != AJ_OK)
 		goto fail;
 	return audit_commit(s, a, "inspection.verify", "inspection", id, inspection_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+int inspection_contact(struct store *s, const struct actor *a, enum role role, int64_t id, struct contact *out,
+		       struct fault *f)
+{
+	struct insp x;
+	int rc = begin_own(s, a, role, id, "assigned", &x, f);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT address_sealed, contact_phone_sealed FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, x.booking_id);
+	rc = stmt_step(st);
+	out->address[0] = out->phone[0] = 0;
+	int opened = rc == STORE_ROW && keys_unseal(stmt_text(st, 0), out->address, sizeof out->address) == 0 &&
+		     (stmt_is_null(st, 1) || keys_unseal(stmt_text(st, 1), out->phone, sizeof out->phone) == 0);
+	stmt_done(st);
+	if (rc != STORE_ROW) {
+		rc = rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+		goto fail;
+	}
+	if (!opened) {
+		/* sealed under a key this server does not hold */
+		FAULT(f, "contact_unavailable", NULL);
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	if ((rc = event(s, a, id, "contact_view", NULL)) != AJ_OK)
+		goto fail;
+	return audit_commit(s, a, "inspection.contact_view", "inspection", id, inspection_state);
 fail:
 	store_rollback(s);
 	return rc;
@@ -1087,6 +1122,25 @@ void api_inspections_answer(struct req *r)
 		req_fault(r, rc, &f);
 	else
 		reply_inspection(r, r->id[0], 200);
+}
+
+void api_inspections_contact(struct req *r)
+{
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	struct contact c;
+	int rc = inspection_contact(r->store, &a, r->user.role, r->id[0], &c, &f);
+	if (rc) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "address", c.address);
+	jw_kstr(w, "contact_phone", c.phone[0] ? c.phone : NULL);
+	jw_obj_end(w);
+	req_header_static(r, "Cache-Control", "no-store");
+	req_send(r, 200);
 }
 
 void api_inspections_verify(struct req *r)

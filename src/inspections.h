@@ -10,6 +10,7 @@
 #include "auth/caps.h"
 
 struct store;
+struct contact;
 
 /* What the association asks of a plan. */
 struct plan_in {
@@ -61,6 +62,13 @@ int inspection_answer(struct store *s, const struct actor *a, enum role role, in
  * AJ_ENOTFOUND when it is not the caller's. */
 int inspection_verify(struct store *s, const struct actor *a, enum role role, int64_t id, int accepted,
 		      const char *note, struct fault *f);
+
+/* The assigned inspector opens the sampled booking's address and telephone for the return visit,
+ * while the inspection waits for its result; the opening is an event on the inspection's timeline
+ * and an audit record. Refusals: invalid_transition (409) once the result is recorded,
+ * contact_unavailable (422); AJ_ENOTFOUND when it is not the caller's. */
+int inspection_contact(struct store *s, const struct actor *a, enum role role, int64_t id, struct contact *out,
+		       struct fault *f);
 
 /* The deadline job: in one write transaction, every 'rectifying' inspection whose deadline has
  * passed and is not yet marked is marked breached, with a timeline event, notices to the

@@ -137,6 +137,7 @@ static const struct {
 	{"not_inspection_body", "该机构不是第三方评估机构。", "This organisation is not a third-party inspection body."},
 	{"plan_exists", "该评估机构这一月份的抽查计划已经制定。", "This inspection body already has a sampling plan for that month."},
 	{"not_inspector", "该用户不是此评估机构的在岗评估员。", "This user is not an active inspector of the plan's inspection body."},
+	{"contact_unavailable", "该预约的联系方式无法打开（以另一把密钥加密）。", "This booking's contact details cannot be opened (sealed under another key)."},
 	{"invalid_visit_time", "回访时间不能晚于现在，也不能早于服务开始时间。", "The visit cannot be in the future or before the service started."},
 	{"no_indicators", "该服务类别尚未设置质量指标，无法评分。", "The service category has no quality indicators to score."},
 	{"scores_incomplete", "该类别的每项质量指标须各评分一次。", "Every quality indicator of the category must be scored exactly once."},

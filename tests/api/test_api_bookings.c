@@ -125,11 +125,12 @@ static const char *book_body(int64_t item, int64_t start, int64_t end, int64_t w
 	static char body[512];
 	if (worker)
 		snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"start\":\"%s\",\"end\":\"%s\","
-					    "\"address\":\"杭州市西湖区文三路 90 号 3 幢 201 室\",\"worker_id\":%lld}",
+					    "\"address\":\"杭州市西湖区文三路 90 号 3 幢 201 室\",\"contact_phone\":\"13905710088\","
+					    "\"worker_id\":%lld}",
 			 (long long)item, iso(start), iso(end), (long long)worker);
 	else
 		snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"start\":\"%s\",\"end\":\"%s\","
-					    "\"address\":\"杭州市西湖区文三路 90 号 3 幢 201 室\"}",
+					    "\"address\":\"杭州市西湖区文三路 90 号 3 幢 201 室\",\"contact_phone\":\"13905710088\"}",
 			 (long long)item, iso(start), iso(end));
 	return body;
 }
@@ -366,7 +367,18 @@ static void test_lifecycle(void **state)
 	refused("POST", "/api/bookings", co1, book_body(hk_item, start, end, 0), 403, "forbidden");
 	refused("POST", "/api/bookings", NULL, book_body(hk_item, start, end, 0), 401, "unauthenticated");
 	refused("POST", "/api/bookings", cust, "{\"service_item_id\":1,\"start\":\"tomorrow\",\"end\":\"later\","
-					       "\"address\":\"somewhere 1\"}", 400, "invalid_time");
+					       "\"address\":\"somewhere 1\",\"contact_phone\":\"13905710088\"}", 400, "invalid_time");
+	/* the household's mobile number: required, and a mainland mobile number */
+	char body[512];
+	snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"start\":\"%s\",\"end\":\"%s\",\"address\":\"文三路 90 号\"}",
+		 (long long)hk_item, iso(start), iso(end));
+	refused("POST", "/api/bookings", cust, body, 400, "missing_field");
+	for (const char *const *p = (const char *const[]){"12905710088", "1390571008x", "139 5710088", NULL}; *p; p++) {
+		snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"start\":\"%s\",\"end\":\"%s\","
+					    "\"address\":\"文三路 90 号\",\"contact_phone\":\"%s\"}",
+			 (long long)hk_item, iso(start), iso(end), *p);
+		refused("POST", "/api/bookings", cust, body, 400, "invalid_phone");
+	}
 	/* a worker of another company, and one who may not serve */
 	int64_t other = 0, red = 0;
 	struct stmt *st = store_sql(H.store, "SELECT id FROM workers WHERE company_id = $1 LIMIT 1");
@@ -392,10 +404,12 @@ static void test_lifecycle(void **state)
 	snprintf(path, sizeof path, "/api/bookings/%lld", (long long)id);
 	struct resp *r = ok("GET", path, cust, NULL, 200);
 	assert_non_null(resp_str(r, "address"));
+	assert_string_equal(resp_str(r, "contact_phone"), "13905710088");
 	assert_int_equal(resp_int(r, "worker.id"), w1);
 	resp_free(r);
 	r = ok("GET", path, worker1, NULL, 200);
 	assert_null(json_object_get(r->json, "address"));
+	assert_null(json_object_get(r->json, "contact_phone"));
 	resp_free(r);
 	h_expect(call("GET", path, cust2, NULL), 404, "not_found");
 	h_expect(call("GET", path, co2, NULL), 404, "not_found");
@@ -415,9 +429,10 @@ static void test_lifecycle(void **state)
 	move(id, "confirm", worker1, answers(id, "pre", "done", "true"), 200, NULL);
 	move(id, "confirm", worker1, answers(id, "pre", "done", "true"), 409, "invalid_transition");
 
-	/* now the worker sees the address, and the viewing is on the record */
+	/* now the worker sees the address and the telephone, and the viewing is on the record */
 	r = ok("GET", path, worker1, NULL, 200);
 	assert_non_null(resp_str(r, "address"));
+	assert_string_equal(resp_str(r, "contact_phone"), "13905710088");
 	resp_free(r);
 	r = ok("GET", path, cust, NULL, 200);
 	assert_non_null(strstr(r->body, "\"action\":\"address_view\""));
@@ -476,6 +491,7 @@ static void test_lifecycle(void **state)
 	snprintf(path, sizeof path, "/api/bookings/%lld", (long long)id);
 	r = ok("GET", path, worker1, NULL, 200);
 	assert_null(json_object_get(r->json, "address"));
+	assert_null(json_object_get(r->json, "contact_phone"));
 	resp_free(r);
 	r = ok("GET", path, cust, NULL, 200);
 	assert_non_null(json_object_get(r->json, "address"));
@@ -557,6 +573,7 @@ static void test_lists_and_figures(void **state)
 		assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(items, i), "customer"),
 								      "name")), "周婷");
 	assert_null(strstr(r->body, "\"address\""));
+	assert_null(strstr(r->body, "contact_phone"));
 	resp_free(r);
 	r = ok("GET", "/api/bookings?per_page=100", worker1, NULL, 200);
 	items = json_object_get(r->json, "items");

@@ -506,6 +506,46 @@ static void assign(int64_t id, int64_t inspector)
 	resp_free(r);
 }
 
+/* The inspector opens the household's telephone and address for the return visit: only their own
+ * inspection, only before the result, and every opening is on the timeline and in the audit chain. */
+static void test_contact(void **state)
+{
+	(void)state;
+	int64_t own = pick(0, ins1_id, 0);
+	char path[96];
+	snprintf(path, sizeof path, "/api/inspections/%lld/contact", (long long)own);
+	refused("POST", path, ins2, NULL, 404, "not_found");
+	refused("POST", path, ins4, NULL, 404, "not_found");
+	refused("POST", path, admin, NULL, 403, "forbidden");
+	refused("POST", path, co1, NULL, 403, "forbidden");
+	refused("POST", path, cust, NULL, 403, "forbidden");
+	refused("POST", path, NULL, NULL, 401, "unauthenticated");
+	refused("POST", "/api/inspections/999999/contact", ins1, NULL, 404, "not_found");
+
+	int64_t audits = 0, after = 0;
+#define COUNT_AUDIT "SELECT count(*) FROM audit_log WHERE action = 'inspection.contact_view'"
+	assert_int_equal(stmt_one_int(store_sql(H.store, COUNT_AUDIT), &audits), 0);
+	struct resp *r = ok("POST", path, ins1, NULL, 200);
+	const char *phone = resp_str(r, "contact_phone");
+	assert_non_null(phone);
+	assert_int_equal(strlen(phone), 11);
+	assert_int_equal(strspn(phone, "0123456789"), 11);
+	assert_true(strlen(resp_str(r, "address")) >= 5);
+	resp_free(r);
+	assert_int_equal(stmt_one_int(store_sql(H.store, COUNT_AUDIT), &after), 0);
+	assert_int_equal(after, audits + 1);
+	/* the opening shows on the timeline; the inspection itself never carries the contact */
+	snprintf(path, sizeof path, "/api/inspections/%lld", (long long)own);
+	r = ok("GET", path, ins1, NULL, 200);
+	json_t *tl = json_object_get(r->json, "timeline");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tl, json_array_size(tl) - 1), "action")),
+			    "contact_view");
+	assert_null(strstr(r->body, "contact_phone"));
+	assert_null(strstr(r->body, "address"));
+	resp_free(r);
+#undef COUNT_AUDIT
+}
+
 static void test_assign(void **state)
 {
 	(void)state;
@@ -527,8 +567,9 @@ static void test_assign(void **state)
 	assert_int_equal(outbox_count(id, "inspection_assigned", 0, ins1_id), notices + 1);
 	snprintf(path, sizeof path, "/api/inspections/%lld", (long long)id);
 	struct resp *r = ok("GET", path, ins1, NULL, 200);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r->json, "timeline"),
-									      1), "action")), "assign");
+	json_t *tl = json_object_get(r->json, "timeline");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tl, json_array_size(tl) - 1), "action")),
+			    "assign");
 	resp_free(r);
 }
 
@@ -573,6 +614,9 @@ static void test_result(void **state)
 	resp_free(r);
 	assert_int_equal(count_where("conduct", pass), 0);
 	refused("POST", path, ins1, result_body(pass, iso(now - 3600), 90, 90, 0, 0), 409, "invalid_transition");
+	/* with the result recorded the household's contact is closed to the inspector */
+	snprintf(path, sizeof path, "/api/inspections/%lld/contact", (long long)pass);
+	refused("POST", path, ins1, NULL, 409, "invalid_transition");
 
 	/* a failure: a rectification order with its deadline, the record, the notice */
 	snprintf(path, sizeof path, "/api/inspections/%lld/result", (long long)fail);
@@ -715,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_plan_refusals),
 		cmocka_unit_test(test_draw),
 		cmocka_unit_test(test_visibility),
+		cmocka_unit_test(test_contact),
 		cmocka_unit_test(test_assign),
 		cmocka_unit_test(test_result),
 		cmocka_unit_test(test_rectification),

@@ -38,7 +38,7 @@ function book(item, worker, start, end) {
   return call(srv.url, '/api/bookings', {
     method: 'POST', token: customer.token,
     json: { service_item_id: item, worker_id: worker, start: new Date(start).toISOString(), end: new Date(end).toISOString(),
-      address: '杭州市上城区解放路 88 号 2 幢 1201 室' },
+      address: '杭州市上城区解放路 88 号 2 幢 1201 室', contact_phone: '13905710088' },
   });
 }
 

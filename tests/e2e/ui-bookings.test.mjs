@@ -183,6 +183,13 @@ test('a booking from the search to the review: customer, company and worker; the
   await bf.locator('input[name=start]').fill(past.date);
   await bf.locator('input[name=time]').fill(past.time);
   await bf.locator('textarea[name=address]').fill('杭州市上城区解放路 88 号 2 单元 1201 室');
+  // a number that is not a mobile number is refused in words before anything is sent
+  await bf.locator('input[name=contact_phone]').fill('0571-8888');
+  await bf.locator('button[type=submit]').click();
+  const phoneErr = bf.locator('[data-field=contact_phone] .field-error');
+  await phoneErr.waitFor({ state: 'visible' });
+  assert.equal(await phoneErr.textContent(), '请填写 11 位手机号码。');
+  await bf.locator('input[name=contact_phone]').fill('139 0571 6688');
   await bf.locator('button[type=submit]').click();
   const dateErr = bf.locator('[data-field=start] .field-error');
   await dateErr.waitFor({ state: 'visible' });
@@ -197,6 +204,7 @@ test('a booking from the search to the review: customer, company and worker; the
   const bookingId = Number(await c.page.locator('.page-booking').getAttribute('data-booking'));
   assert.match(await c.page.locator('.live .notice-success').textContent(), /预约已提交/);
   assert.match(await c.page.locator('[data-fact=address]').textContent(), /解放路 88 号/);
+  assert.equal(await c.page.locator('[data-fact=phone] a').getAttribute('href'), 'tel:13905716688');
   assert.equal(await c.page.locator('.page-booking h1 .booking-status').textContent(), '待确认');
   const booked = (await api((await login(srv.url, 'customer1')).token, `/api/bookings/${bookingId}`)).json;
   assert.equal(booked.worker.id, worker.id);
@@ -239,6 +247,7 @@ test('a booking from the search to the review: customer, company and worker; the
   await job.waitFor();
   assert.equal(await job.getAttribute('data-status'), 'confirmed');
   assert.match(await job.locator('.job-address').textContent(), /解放路 88 号/, 'the address, once confirmed');
+  assert.equal(await job.locator('.job-phone').textContent(), '13905716688', 'and the telephone');
   assert.equal(await job.locator('.job-clock').textContent(), soon.time);
   const big = job.locator('.checkin-btn');
   const box = await big.boundingBox();
@@ -365,7 +374,7 @@ test('a worker who may not serve at the start cannot be assigned: the board says
   const customer = await login(srv.url, 'customer2');
   const start = iso(26 * 60);
   const b = await api(customer.token, '/api/bookings', { method: 'POST', json: {
-    service_item_id: item.id, start, end: iso(28 * 60), address: '杭州市上城区望江路 9 号 301' } });
+    service_item_id: item.id, start, end: iso(28 * 60), address: '杭州市上城区望江路 9 号 301', contact_phone: '13805710009' } });
   assert.equal(b.status, 201, b.text);
   assert.equal(b.json.worker, null);
   const { context, page, problems } = await open({ locale: 'en-US' });
@@ -485,7 +494,7 @@ test('a new customer opens an account from a booking, returns to it, and is told
   const { worker, item } = await cast('worker2');
   // the worker already has a booking then
   const taken = await api((await login(srv.url, 'customer3')).token, '/api/bookings', { method: 'POST', json: {
-    service_item_id: item.id, worker_id: worker.id, start: iso(48 * 60), end: iso(50 * 60), address: '杭州市拱墅区湖墅南路 1 号' } });
+    service_item_id: item.id, worker_id: worker.id, start: iso(48 * 60), end: iso(50 * 60), address: '杭州市拱墅区湖墅南路 1 号', contact_phone: '13805710001' } });
   assert.equal(taken.status, 201, taken.text);
   const { context, page, problems } = await open({ viewport: { width: 360, height: 740 } });
   const login_ = `ui-cust-${Date.now() % 100000}`;
@@ -507,6 +516,7 @@ test('a new customer opens an account from a booking, returns to it, and is told
   assert.equal(await page.locator('.book-form input[name=start]').inputValue(), wall(48 * 60 + 30).date);
   assert.equal(await page.locator('.book-form input[name=time]').inputValue(), wall(48 * 60 + 30).time);
   await page.locator('.book-form textarea[name=address]').fill('杭州市西湖区文三路 20 号');
+  await page.locator('.book-form input[name=contact_phone]').fill('13805710020');
   await page.locator('.book-form button[type=submit]').click();
   await page.locator('.book-form .form-error', { hasText: '该服务员在这个时段已有预约' }).waitFor();
   await noOverflow(page);

@@ -312,6 +312,12 @@ test('spot checks: the association draws a plan, the inspector scores only their
   const sample = theirs[0];
   await i.page.locator(`.inspections-list tr[data-inspection="${sample.id}"] a.inspection-link`).click();
   await i.page.locator(`.page-inspection[data-state=loaded][data-status=assigned]`).waitFor();
+  // the household's telephone and address open on request for the return visit, and the opening is on the timeline
+  await i.page.locator('[data-fact=contact] .contact-open').click();
+  await i.page.locator('[data-fact=contact] .contact-opened a.phone').waitFor();
+  assert.match(await i.page.locator('[data-fact=contact] a.phone').getAttribute('href'), /^tel:1[3-9]\d{9}$/);
+  assert.match(await i.page.locator('[data-fact=contact] .address').textContent(), /杭州市/);
+  await i.page.locator('.page-inspection .timeline', { hasText: '查看客户联系方式' }).waitFor();
   const rf = i.page.locator('.result-form');
   const rows = rf.locator('.score-row');
   const n = await rows.count();

@@ -1,7 +1,7 @@
 // pages/book.js — #/book?worker=…&item=…&from=…&to=… (booking.create, a customer): booking one
 // worker from a search result. What is booked (the worker's public profile, the company's item and
-// price), when (date, start, hours: prefilled from the search's window), where (the address, kept
-// sealed), a note → POST /api/bookings. A refusal is said in words: the worker is busy then, may
+// price), when (date, start, hours: prefilled from the search's window), where (the address) and
+// the household's mobile number, both kept sealed, a note → POST /api/bookings. A refusal is said in words: the worker is busy then, may
 // not serve (with every reason), the start has passed, the window is wrong.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
@@ -64,6 +64,7 @@ export function render(slot, ctx) {
     const cTime = input({ type: 'time', name: 'time', value: p.time, step: '900', required: true });
     const cHours = select((HOURS.includes(hrs) ? HOURS : [...HOURS, hrs]).map((x) => ({ value: x, label: t('search.n_hours', { n: x }) })), { name: 'end', value: hrs });
     const cAddress = h('textarea', { class: 'input', name: 'address', rows: '3', maxlength: '200', autocomplete: 'street-address', required: true });
+    const cPhone = input({ type: 'tel', name: 'contact_phone', inputmode: 'numeric', maxlength: '20', autocomplete: 'tel-national', required: true });
     const cNote = h('textarea', { class: 'input', name: 'note', rows: '3', maxlength: '500' });
     const result = h('div', { class: 'book-result', 'aria-live': 'polite' });
     const priceSlot = h('strong', { class: 'price' }, fmtPrice(item.price_fen, item.unit));
@@ -82,6 +83,7 @@ export function render(slot, ctx) {
       field({ label: t('search.start'), control: cTime, name: 'time' }),
       field({ label: t('search.hours'), control: cHours, name: 'end' }),
       field({ label: t('book.address'), control: cAddress, name: 'address', hint: t('book.address_hint'), wide: true }),
+      field({ label: t('book.phone'), control: cPhone, name: 'contact_phone', hint: t('book.phone_hint') }),
       field({ label: t('book.note'), control: cNote, name: 'note', optional: true, hint: t('book.note_hint'), wide: true }),
       h('div', { class: 'form-actions' },
         h('button', { type: 'submit', class: 'btn btn-primary btn-big' }, t('book.submit'))));
@@ -93,7 +95,9 @@ export function render(slot, ctx) {
       if (!win) return showError(f, t('search.when_invalid'), 'start');
       const address = cAddress.value.trim();
       if (address.length < 5) return showError(f, t('book.address_short'), 'address');
-      const bodyOut = { service_item_id: item.id, worker_id: w.id, start: win.from, end: win.to, address };
+      const phone = cPhone.value.replace(/[\s-]/g, '');
+      if (!/^1[3-9]\d{9}$/.test(phone)) return showError(f, t('book.phone_invalid'), 'contact_phone');
+      const bodyOut = { service_item_id: item.id, worker_id: w.id, start: win.from, end: win.to, address, contact_phone: phone };
       if (cNote.value.trim()) bodyOut.note = cNote.value.trim();
       await busy(f, async () => {
         try {

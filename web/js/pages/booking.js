@@ -84,6 +84,7 @@ export function render(slot, ctx) {
       [t('bookings.company'), b.company ? b.company.name : null, 'company'],
       [t('bookings.customer'), !customer && b.customer ? b.customer.name : null, 'customer'],
       [t('bookings.address'), typeof b.address === 'string' ? h('span', { class: 'address' }, b.address) : h('span', { class: 'muted' }, t('bookings.address_hidden')), 'address'],
+      [t('bookings.phone'), b.contact_phone ? h('a', { class: 'phone', href: `tel:${b.contact_phone}` }, b.contact_phone) : null, 'phone'],
       [t('bookings.note'), b.note || null, 'note'],
       [t('bookings.created'), fmtAt(b.created_at), 'created'],
       [t('bookings.checked_in'), b.checked_in_at ? [fmtAt(b.checked_in_at), ' ', punctuality(b)] : (lateNow ? badge(t('dispatch.not_checked_in'), 'danger') : null), 'checked_in'],

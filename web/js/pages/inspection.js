@@ -1,7 +1,8 @@
 // pages/inspection.js — #/inspections/ID (the API decides whose: the assigned inspector, the
 // company inspected, the association). The sampled booking (service, time, worker, customer), the
 // plan it was drawn by; for the inspector a sample to score — each of the category's quality
-// indicators 0–100 with a note, a phone or home visit and when, the findings; the result against
+// indicators 0–100 with a note, a phone or home visit and when (the household's telephone and
+// address opened on request, each opening on the record), the findings; the result against
 // the pass mark; after a failure the rectification order and its deadline, which the company
 // answers and the inspector accepts or sends back with a note; the timeline.
 import { h, fill } from '../dom.js';
@@ -50,6 +51,29 @@ export function render(slot, ctx) {
     draw(x);
   }
   let pass = 80;
+  // the household's contact, once the inspector has opened it on this page
+  let opened = null;
+
+  function contactCell(x) {
+    if (opened) {
+      return h('span', { class: 'contact-opened' },
+        opened.contact_phone ? h('a', { class: 'phone', href: `tel:${opened.contact_phone}` }, opened.contact_phone) : h('span', { class: 'muted' }, t('inspections.contact_none')),
+        h('br'), h('span', { class: 'address' }, opened.address));
+    }
+    if (!inspector || x.status !== 'assigned') return null;
+    const b = h('button', { type: 'button', class: 'btn contact-open' }, t('inspections.contact_open'));
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        opened = await api('POST', `/api/inspections/${id}/contact`);
+        load();
+      } catch (err) {
+        b.disabled = false;
+        if (err.status !== 401) msg.show('error', errorText(err));
+      }
+    });
+    return [b, h('span', { class: 'field-hint' }, t('inspections.contact_hint'))];
+  }
 
   function resultForm(x) {
     const inds = (x.booking.category && x.booking.category.indicators) || [];
@@ -169,6 +193,7 @@ export function render(slot, ctx) {
           [t('inspections.booking'), [h('span', { class: 'mono' }, `#${b.id} `), bookingLine(b)], 'booking'],
           [t('bookings.service'), b.service_item ? b.service_item.title : null],
           [t('bookings.customer'), b.customer ? b.customer.name : null, 'customer'],
+          [t('inspections.contact'), contactCell(x), 'contact'],
           [t('bookings.worker'), x.worker ? x.worker.name : null, 'worker'],
           [t('figures.company'), x.company.name, 'company'],
           [t('plan.body'), x.inspection_body ? x.inspection_body.name : null],

@@ -70,6 +70,7 @@ export function render(slot, ctx) {
         h('dt', null, t('bookings.address')),
         h('dd', { class: 'job-address' }, typeof b.address === 'string' ? b.address : h('span', { class: 'muted' }, t('jobs.address_later'))),
         b.customer ? [h('dt', null, t('bookings.customer')), h('dd', null, b.customer.name)] : null,
+        b.contact_phone ? [h('dt', null, t('bookings.phone')), h('dd', { class: 'job-phone' }, h('a', { href: `tel:${b.contact_phone}` }, b.contact_phone))] : null,
         b.note ? [h('dt', null, t('bookings.note')), h('dd', null, b.note)] : null,
         b.checked_in_at ? [h('dt', null, t('bookings.checked_in')), h('dd', { class: 'job-checked-in' }, fmtAt(b.checked_in_at), ' ', punctuality(b))] : null,
         b.checked_out_at ? [h('dt', null, t('bookings.checked_out')), h('dd', null, fmtAt(b.checked_out_at))] : null),
