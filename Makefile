@@ -83,9 +83,9 @@ test-api: $(addprefix build/rel/api/,$(API))
 test-san: $(addprefix build/san/tests/,$(UNIT)) $(addprefix build/san/api/,$(API)) build/san/anjia anjia
 	@for t in $(filter build/san/tests/% build/san/api/%,$^); do echo "== $$t (asan+ubsan)"; \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $$t || exit 1; done
-	@echo "== the concurrent booking test against build/san/anjia (asan+ubsan)"
+	@echo "== the concurrent booking test and the sweep of every route against build/san/anjia (asan+ubsan)"
 	cd tests/e2e && ANJIA_SERVER_BIN=$(CURDIR)/build/san/anjia ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1 node --test bookings-race.test.mjs
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 node --test bookings-race.test.mjs routes-sweep.test.mjs
 test-e2e: anjia
 	cd tests/e2e && npm test
 
