@@ -3,6 +3,7 @@
 
 #include "anjia.h"
 #include "http/req.h"
+#include "http/schema.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -69,6 +70,17 @@ void conduct_counts_json(struct store *s, const char *subject, int64_t id, int64
 
 /* ---- HTTP ---- */
 
+SCHEMA(seen_body, S_INT("up_to", F_REQ, 0, INT64_MAX));
+
+/* Whose notices: the caller's own ($1), and their organisation's ($2, 0 for none) */
+#define MINE " (user_id = $1 OR ($2 <> 0 AND org_id = $2))"
+
+/* The organisation whose notices the caller reads: their own, unless they serve as its worker. */
+static int64_t notice_org(const struct req *r)
+{
+	return r->user.role == ROLE_WORKER ? 0 : r->user.org_id;
+}
+
 static void notice_row(struct jw *w, struct stmt *st, int en)
 {
 	jw_obj(w);
@@ -79,6 +91,7 @@ static void notice_row(struct jw *w, struct stmt *st, int en)
 	jw_kint(w, "subject_id", stmt_int(st, 4));
 	jw_kstr(w, "text", stmt_text(st, en ? 6 : 5));
 	jw_ktime(w, "sent_at", stmt_int(st, 7));
+	jw_kbool(w, "unread", (int)stmt_int(st, 8));
 	jw_obj_end(w);
 }
 
@@ -97,8 +110,8 @@ static void notice_row_en(struct jw *w, struct stmt *st)
 void api_notifications_list(struct req *r)
 {
 	struct page pg = req_page(r);
-	int64_t total = 0, org = r->user.role == ROLE_WORKER ? 0 : r->user.org_id;
-	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM outbox WHERE user_id = $1 OR ($2 <> 0 AND org_id = $2)");
+	int64_t total = 0, org = notice_org(r);
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM outbox WHERE" MINE);
 	stmt_bind_int(st, 1, r->user.user_id);
 	stmt_bind_int(st, 2, org);
 	int rc = stmt_one_int(st, &total);
@@ -107,11 +120,64 @@ void api_notifications_list(struct req *r)
 		return;
 	}
 	st = store_sql(r->store, "SELECT id, created_at, topic, subject_kind, subject_id, text_zh, text_en,"
-				 " coalesce(sent_at, 0) FROM outbox WHERE user_id = $1 OR ($2 <> 0 AND org_id = $2)"
-				 " ORDER BY id DESC LIMIT $3 OFFSET $4");
+				 " coalesce(sent_at, 0), id > (SELECT notices_seen_id FROM users WHERE id = $1)"
+				 " FROM outbox WHERE" MINE " ORDER BY id DESC LIMIT $3 OFFSET $4");
 	stmt_bind_int(st, 1, r->user.user_id);
 	stmt_bind_int(st, 2, org);
 	stmt_bind_int(st, 3, pg.per_page);
 	stmt_bind_int(st, 4, pg.offset);
 	req_reply_list(r, st, r->lang == LANG_EN ? notice_row_en : notice_row_zh, &pg, total);
+}
+
+/* How many of the caller's notices are newer than the newest they have seen. */
+static int unread_count(struct req *r, int64_t *n)
+{
+	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM outbox WHERE" MINE
+					      " AND id > (SELECT notices_seen_id FROM users WHERE id = $1)");
+	stmt_bind_int(st, 1, r->user.user_id);
+	stmt_bind_int(st, 2, notice_org(r));
+	return stmt_one_int(st, n);
+}
+
+static void reply_unread(struct req *r)
+{
+	int64_t n = 0;
+	int rc = unread_count(r, &n);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kint(w, "unread", n);
+	jw_obj_end(w);
+	req_send(r, 200);
+}
+
+void api_notifications_unread(struct req *r)
+{
+	reply_unread(r);
+}
+
+/* The caller has seen their notices up to id up_to (never past the newest there is, never back).
+ * Not audited: it is the reader's place in their notices, as a session's last activity is the
+ * session's clock, not a change to any record. */
+void api_notifications_seen(struct req *r)
+{
+	int rc = store_begin(r->store);
+	if (rc == AJ_OK) {
+		struct stmt *st = store_sql(r->store, "UPDATE users SET notices_seen_id = max(notices_seen_id,"
+						      " min($2, (SELECT coalesce(max(id), 0) FROM outbox))) WHERE id = $1");
+		stmt_bind_int(st, 1, r->user.user_id);
+		stmt_bind_int(st, 2, req_int(r, "up_to", 0));
+		if ((rc = stmt_exec(st)) == AJ_OK)
+			rc = store_commit(r->store);
+		else
+			store_rollback(r->store);
+	}
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	reply_unread(r);
 }

@@ -697,6 +697,39 @@ static void test_who_sees_what(void **state)
 	for (size_t i = 0; i < json_array_size(items); i++)
 		assert_int_not_equal(json_integer_value(json_object_get(json_array_get(items, i), "subject_id")), id);
 	resp_free(r);
+
+	/* what is new: the customer reads their notices; a later one is new again */
+	r = ok("GET", "/api/notifications/unread", cust, NULL, 200);
+	assert_true(resp_int(r, "unread") >= 1);
+	resp_free(r);
+	r = ok("GET", "/api/notifications", cust, NULL, 200);
+	json_t *newest = json_array_get(json_object_get(r->json, "items"), 0);
+	assert_true(json_is_true(json_object_get(newest, "unread")));
+	char seen[64];
+	snprintf(seen, sizeof seen, "{\"up_to\":%lld}", (long long)json_integer_value(json_object_get(newest, "id")));
+	resp_free(r);
+	refused("POST", "/api/notifications/seen", cust, "{}", 400, "missing_field");
+	refused("POST", "/api/notifications/seen", cust, "{\"up_to\":-1}", 400, "out_of_range");
+	refused("POST", "/api/notifications/seen", cust, "{\"up_to\":\"x\"}", 400, "invalid_type");
+	refused("POST", "/api/notifications/seen", NULL, seen, 401, "unauthenticated");
+	r = ok("POST", "/api/notifications/seen", cust, seen, 200);
+	assert_int_equal(resp_int(r, "unread"), 0);
+	resp_free(r);
+	r = ok("GET", "/api/notifications?per_page=100", cust, NULL, 200);
+	items = json_object_get(r->json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		assert_true(json_is_false(json_object_get(json_array_get(items, i), "unread")));
+	resp_free(r);
+	/* another company's reading is its own */
+	r = ok("GET", "/api/notifications/unread", co1, NULL, 200);
+	assert_true(resp_int(r, "unread") > 0);
+	resp_free(r);
+	/* a place past the newest notice stops at it: what comes later is still new; a place never moves back */
+	resp_free(ok("POST", "/api/notifications/seen", cust, "{\"up_to\":4611686018427387904}", 200));
+	resp_free(ok("POST", path_of("complaints", id, "/feedback"), co1, "{\"text\":\"调查结果明天告知。\"}", 200));
+	r = ok("POST", "/api/notifications/seen", cust, "{\"up_to\":0}", 200);
+	assert_int_equal(resp_int(r, "unread"), 1);
+	resp_free(r);
 }
 
 /* ---- the public figures, against the raw records ---- */

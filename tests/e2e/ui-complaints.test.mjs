@@ -117,7 +117,27 @@ test('a complaint from a booking: the 48-hour clock, a question that pauses it, 
   assert.equal(await k.page.locator('.complaint-clock .clock').getAttribute('data-state'), 'paused');
   assert.match(await k.page.locator('.complaint-clock .clock').textContent(), /已暂停/);
 
-  // 3. the customer sees the question and answers: the clock runs again
+  // 3. the customer's menu counts what is new; the notices page shows the question as new, and the count clears
+  await c.page.goto(`${srv.url}/#/bookings`);
+  const count = c.page.locator('#nav a[href="#/notifications"] .nav-count');
+  await count.waitFor({ state: 'attached' });
+  assert.ok(Number(await count.textContent()) >= 1);
+  // on a phone the menu is folded: its button carries a dot
+  const menu = c.page.locator('.menu-toggle');
+  if (await menu.isVisible()) {
+    assert.match(await menu.getAttribute('class'), /has-unread/);
+    await menu.click();
+  }
+  await c.page.locator('#nav a[href="#/notifications"]').click();
+  const asked = c.page.locator(`.notice-item.notice-new[data-topic=complaint_question][data-subject="${id}"]`);
+  await asked.waitFor();
+  assert.match(await asked.textContent(), /新/);
+  await count.waitFor({ state: 'detached' });
+  if (await menu.isVisible()) assert.doesNotMatch(await menu.getAttribute('class'), /has-unread/);
+  await c.page.reload();
+  await c.page.locator('.notice-item').first().waitFor();
+  assert.equal(await c.page.locator('.notice-item.notice-new').count(), 0, 'seen once, no longer new');
+  // the customer answers the question: the clock runs again
   await complaintPage(c.page, id, 'waiting_customer');
   assert.match(await c.page.locator('.question').textContent(), /哪个房间/);
   assert.equal(await c.page.locator('.complaint-clock .clock').getAttribute('data-state'), 'paused');

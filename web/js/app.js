@@ -6,6 +6,7 @@ import { t, useLang, preferredLang, label } from './i18n.js';
 import { api, setCsrf, onUnauthorized, errorText } from './api.js';
 import { langToggle, notice, pageHead } from './ui.js';
 import { route, pagesFor, can, allowed } from './nav.js';
+import { attachUnread, showUnread, refreshUnread } from './unread.js';
 import * as login from './pages/login.js';
 import * as home from './pages/home.js';
 import * as sessions from './pages/sessions.js';
@@ -184,6 +185,8 @@ const ctx = {
   flash: (kind, text) => showFlash({ kind, text }),
   // A message for the next page drawn (before ctx.go to another page).
   flashNext: (kind, text) => { flash = { kind, text }; },
+  // How many notices are new, once a page has marked some seen.
+  showUnread,
 };
 
 function showFlash(f) {
@@ -270,7 +273,7 @@ function buildShell() {
     h('span', { class: 'topbar-break', 'aria-hidden': 'true' }),
     h('button', { type: 'button', class: 'btn btn-quiet logout', onclick: logout }, t('auth.logout')));
   const frame = h('div', { class: 'shell' }, skip, header, h('div', { class: 'body' }, nav, main));
-  return { frame, nav, main, live, slot, setOpen };
+  return { frame, nav, main, live, slot, setOpen, menuBtn };
 }
 
 function titleFor(key) {
@@ -337,6 +340,7 @@ function render({ keepFocus = false } = {}) {
   if (!shell) {
     shell = buildShell();
     fill(root, shell.frame);
+    attachUnread(shell.nav, shell.menuBtn);
   }
   shell.setOpen(false);
   const found = route(path, me);
@@ -360,6 +364,7 @@ function render({ keepFocus = false } = {}) {
     titleFor(`nav.${page.key}`);
     MODULES[page.key].render(shell.slot, pageCtx);
   }
+  if (!page || page.key !== 'notifications') refreshUnread();
   const moved = lastPath !== null && lastPath !== path;
   lastPath = path;
   if (moved && !keepFocus) {

@@ -1,11 +1,13 @@
 // pages/notifications.js — #/notifications: the newest notices for the one signed in and their
 // organisation (GET /api/notifications, in the request's language): new complaints and their
 // clocks, questions, answers, escalations, claims, spot checks. Each links to its subject — a
-// complaint's page (a claim's notices too), an inspection's page.
+// complaint's page (a claim's notices too), an inspection's page. Those newer than the last look are
+// marked new, and the first page marks them seen (POST /api/notifications/seen), which clears the
+// menu's count.
 import { h, fill } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { api, errorText } from '../api.js';
-import { pageHead, loading, notice, pager, empty } from '../ui.js';
+import { pageHead, loading, notice, pager, empty, badge } from '../ui.js';
 import { fmtAt } from '../services.js';
 
 const PER_PAGE = 20;
@@ -32,12 +34,19 @@ export function render(slot, ctx) {
       }
       fill(list, h('ol', { class: 'notices' }, r.items.map((n) => {
         const href = subjectHref(n);
-        return h('li', { class: ['notice-item', /breach|escalat|overdue/.test(n.topic) ? 'notice-urgent' : null], dataset: { topic: n.topic, kind: n.subject_kind, subject: n.subject_id } },
+        return h('li', { class: ['notice-item', /breach|escalat|overdue/.test(n.topic) ? 'notice-urgent' : null, n.unread ? 'notice-new' : null], dataset: { topic: n.topic, kind: n.subject_kind, subject: n.subject_id } },
           h('p', { class: 'notice-meta' },
+            n.unread ? [badge(t('notifications.new'), 'brand'), ' '] : null,
             h('time', { class: 'muted', datetime: n.created_at }, fmtAt(n.created_at)), ' · ',
             h('span', { class: 'notice-topic' }, label('topics', n.topic))),
           h('p', { class: 'notice-text' }, href ? h('a', { href, class: 'notice-link' }, n.text) : n.text));
       })), r.total > PER_PAGE ? pager({ page: r.page, perPage: PER_PAGE, total: r.total, onPage: (p) => { page = p; load(); } }) : null);
+      if (page === 1 && r.items[0].unread) {
+        const seen = await api('POST', '/api/notifications/seen', { body: { up_to: r.items[0].id } });
+        ctx.showUnread(seen.unread);
+      } else if (page === 1) {
+        ctx.showUnread(0);
+      }
     } catch (err) {
       if (err.status !== 401 && ctx.current()) fill(list, notice('error', errorText(err)));
     }
