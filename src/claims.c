@@ -30,14 +30,15 @@ SCHEMA(payment_body, S_DATE("paid_on", F_REQ), S_INT("amount_fen", F_REQ, 1, CLA
        S_STR("reference", F_REQ, 2, 100));
 
 struct claim {
-	int64_t id, complaint_id, amount, approved;
-	char status[12], payer[12];
+	int64_t id, complaint_id, amount, approved, decided_at, paid, recovered;
+	char status[12], payer[12], paid_on[11];
 };
 
 static int load(struct store *s, int64_t id, struct claim *c)
 {
 	struct stmt *st = store_sql(s, "SELECT id, complaint_id, amount_fen, coalesce(approved_fen, 0), status,"
-				       " coalesce(payer, '') FROM claims WHERE id = $1");
+				       " coalesce(payer, ''), coalesce(decided_at, 0), coalesce(paid_fen, 0),"
+				       " coalesce(recovered_fen, 0), coalesce(paid_on, '') FROM claims WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -47,6 +48,10 @@ static int load(struct store *s, int64_t id, struct claim *c)
 		c->approved = stmt_int(st, 3);
 		str_copy(c->status, sizeof c->status, stmt_text(st, 4));
 		str_copy(c->payer, sizeof c->payer, stmt_text(st, 5));
+		c->decided_at = stmt_int(st, 6);
+		c->paid = stmt_int(st, 7);
+		c->recovered = stmt_int(st, 8);
+		str_copy(c->paid_on, sizeof c->paid_on, stmt_text(st, 9));
 	}
 	stmt_done(st);
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
@@ -137,19 +142,33 @@ static int claim_pay(struct store *s, const struct actor *a, const struct compla
 		FAULT(f, "date_in_future", "paid_on");
 		return AJ_ERULE;
 	}
+	/* money moves after the decision, and is recovered after it was advanced (days, as written:
+	 * YYYY-MM-DD compares in order) */
+	char decided[11];
+	time_format_date(time_local_days(cl->decided_at), decided);
+	if (act == CL_PAY && strcmp(in->date, decided) < 0) {
+		FAULT(f, "date_before_decision", "paid_on");
+		return AJ_ERULE;
+	}
+	if (act == CL_RECOVER && strcmp(in->date, cl->paid_on) < 0) {
+		FAULT(f, "date_before_payment", "paid_on");
+		return AJ_ERULE;
+	}
 	if (act == CL_PAY && in->amount != cl->approved) {
 		FAULT(f, "amount_mismatch", "amount_fen");
 		return AJ_ERULE;
 	}
-	if (act == CL_RECOVER && in->amount > cl->approved) {
-		FAULT(f, "amount_mismatch", "amount_fen");
+	/* an advance is recovered in one sum or in parts, never beyond what is still owed */
+	if (act == CL_RECOVER && in->amount > cl->paid - cl->recovered) {
+		FAULT(f, "recovery_exceeds", "amount_fen");
 		return AJ_ERULE;
 	}
 	struct stmt *st = act == CL_PAY
 		? store_sql(s, "UPDATE claims SET status = 'paid', paid_on = $2, paid_fen = $3, payment_ref = $4,"
 			       " paid_by = $5, paid_month = $6 WHERE id = $1")
-		: store_sql(s, "UPDATE claims SET status = 'recovered', recovered_on = $2, recovered_fen = $3,"
-			       " recovery_ref = $4 WHERE id = $1");
+		: store_sql(s, "UPDATE claims SET recovered_on = $2, recovered_fen = coalesce(recovered_fen, 0) + $3,"
+			       " recovery_ref = $4, status = CASE WHEN coalesce(recovered_fen, 0) + $3 >= paid_fen"
+			       " THEN 'recovered' ELSE status END WHERE id = $1");
 	stmt_bind_int(st, 1, cl->id);
 	stmt_bind_text(st, 2, in->date);
 	stmt_bind_int(st, 3, in->amount);

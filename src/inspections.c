@@ -136,10 +136,10 @@ static void format_day(int64_t t, char out[11])
 	" JOIN service_items si ON si.id = b.service_item_id JOIN users cu ON cu.id = b.customer_id" \
 	" JOIN orgs io ON io.id = i.inspection_org_id"
 
-/* Writes the members of the inspection at the current row of st; full shows the worker's real name
- * in "name" (else masked, as in "masked_name"). With detail set (the single inspection), the
- * booking's category carries its quality indicators, read through detail. */
-static void inspection_fields(struct jw *w, struct stmt *st, int full, struct store *detail)
+/* Writes the members of the inspection at the current row of st, the worker's real name in "name"
+ * (everyone who sees an inspection may: the company's is its own employee). With detail set (the
+ * single inspection), the booking's category carries its quality indicators, read through detail. */
+static void inspection_fields(struct jw *w, struct stmt *st, struct store *detail)
 {
 	char month[8];
 	jw_kint(w, "id", stmt_int(st, 0));
@@ -151,7 +151,7 @@ static void inspection_fields(struct jw *w, struct stmt *st, int full, struct st
 	jw_obj_end(w);
 	jw_kstr(w, "status", stmt_text(st, 3));
 	jw_kref(w, "company", st, 4, 5);
-	jw_kworker(w, "worker", st, 6, 7, full);
+	jw_kworker(w, "worker", st, 6, 7, 1);
 	jw_kref(w, "inspection_body", st, 33, 34);
 	jw_kref(w, "inspector", st, 8, 9);
 	jw_key(w, "booking");
@@ -219,16 +219,10 @@ static void inspection_fields(struct jw *w, struct stmt *st, int full, struct st
 static void list_row_full(struct jw *w, struct stmt *st)
 {
 	jw_obj(w);
-	inspection_fields(w, st, 1, NULL);
+	inspection_fields(w, st, NULL);
 	jw_obj_end(w);
 }
 
-static void list_row_masked(struct jw *w, struct stmt *st)
-{
-	jw_obj(w);
-	inspection_fields(w, st, 0, NULL);
-	jw_obj_end(w);
-}
 
 static int inspection_state(struct store *s, int64_t id, struct strbuf *sb)
 {
@@ -492,6 +486,12 @@ int sampling_plan_create(struct store *s, const struct actor *a, const struct pl
 	if ((rc = draw(s, *id, in->month, now, seed, in->share_percent, in->min_per_company, &sampled, &n)) != AJ_OK ||
 	    (rc = inspectors_of(s, in->inspection_org_id, &inspectors, &n_inspectors)) != AJ_OK)
 		goto fail_free;
+	if (!n) {
+		/* a month without a completed service has nothing to check, and would only hold the month */
+		FAULT(f, "nothing_to_sample", "month");
+		rc = AJ_ERULE;
+		goto fail_free;
+	}
 	char m[8];
 	time_format_month(in->month, m);
 	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
@@ -561,7 +561,7 @@ fail:
 }
 
 /* Checks the scores against the category's indicators: each scored exactly once, none from
- * elsewhere; *score is their rounded mean. */
+ * elsewhere; *score is their mean, rounded down. */
 static int check_scores(struct store *s, int64_t category, const struct indicator_score *sc, int n, int *score,
 			struct fault *f)
 {
@@ -596,7 +596,7 @@ static int check_scores(struct store *s, int64_t category, const struct indicato
 			return AJ_ERULE;
 		}
 	}
-	*score = (int)((sum + n / 2) / n);
+	*score = (int)(sum / n); /* the mean, rounded down: 79.5 is below a pass mark of 80 */
 	return AJ_OK;
 }
 
@@ -882,10 +882,6 @@ fail:
 
 /* The association and the inspectors (who make the return visits) see the worker's full name;
  * the company sees it masked, as the public does. */
-static int full_names(struct req *r)
-{
-	return r->user.role == ROLE_ASSOCIATION_ADMIN || r->user.role == ROLE_INSPECTOR;
-}
 
 /* The inspection with its scores and timeline. */
 static void reply_inspection(struct req *r, int64_t id, int status)
@@ -900,7 +896,7 @@ static void reply_inspection(struct req *r, int64_t id, int status)
 	}
 	struct jw *w = req_jw(r);
 	jw_obj(w);
-	inspection_fields(w, st, full_names(r), r->store);
+	inspection_fields(w, st, r->store);
 	stmt_done(st);
 	jw_key(w, "scores");
 	jw_arr(w);
@@ -947,7 +943,7 @@ void api_public_plans_list(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	struct stmt *st = store_sql(r->store, "SELECT id FROM sampling_plans ORDER BY created_at DESC, id DESC"
+	struct stmt *st = store_sql(r->store, "SELECT id FROM sampling_plans ORDER BY month DESC, id DESC"
 					      " LIMIT $1 OFFSET $2");
 	stmt_bind_int(st, 1, pg.per_page);
 	stmt_bind_int(st, 2, pg.offset);
@@ -1047,12 +1043,20 @@ void api_inspections_list(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
+	/* what needs the caller first: an inspector what is theirs to score, then to verify; the
+	 * association and the company the open rectification orders (overdue first), then answers */
+	static const char *const first[][3] = {
+		{"assigned", "answered", "rectifying"}, {"rectifying", "answered", "assigned"}, {"rectifying", "answered", ""}};
+	const char *const *f = first[inspector ? 0 : company ? 2 : 1];
 	st = store_sql(r->store, "SELECT " INSPECTION_COLUMNS INSPECTION_FROM LIST_WHERE
-				 " ORDER BY i.plan_id DESC, i.id LIMIT $6 OFFSET $7");
+				 " ORDER BY CASE i.status WHEN $8 THEN 0 WHEN $9 THEN 1 WHEN $10 THEN 2 ELSE 3 END,"
+				 " i.rectify_breached DESC, i.plan_id DESC, i.id LIMIT $6 OFFSET $7");
 	bind_list_filter(st, &lf);
 	stmt_bind_int(st, 6, pg.per_page);
 	stmt_bind_int(st, 7, pg.offset);
-	req_reply_list(r, st, full_names(r) ? list_row_full : list_row_masked, &pg, total);
+	for (int k = 0; k < 3; k++)
+		stmt_bind_text(st, 8 + k, f[k]);
+	req_reply_list(r, st, list_row_full, &pg, total);
 }
 
 /* Whether the caller sees inspection id: 403 for roles that see none, 404 when not theirs. */

@@ -24,7 +24,7 @@ struct plan_in {
  * bookings completed in the month (completed or reviewed) ranked by sha256("<seed>:<booking id>")
  * in lowercase hex, the smallest first; one inspection per sample, the body's inspectors assigned
  * round-robin in rank order; the inspectors and the companies notified. Refusals:
- * month_not_ended, not_inspection_body (422), plan_exists (409). */
+ * month_not_ended, not_inspection_body, nothing_to_sample (422), plan_exists (409). */
 int sampling_plan_create(struct store *s, const struct actor *a, const struct plan_in *in, int64_t *id,
 			 struct fault *f);
 
@@ -43,7 +43,7 @@ struct indicator_score {
 };
 
 /* The assigned inspector's result: every quality indicator of the booking's category scored once;
- * the score is their rounded mean. At or above the standard's pass mark the inspection is 'passed';
+ * the score is their mean rounded down (79.5 fails a pass mark of 80). At or above the standard's pass mark the inspection is 'passed';
  * below it 'rectifying' with a deadline, a conduct record against the company (and the worker) and
  * a notice to the company. Refusals: invalid_visit_time, no_indicators, indicator_unknown,
  * scores_incomplete (422), invalid_transition (409); AJ_ENOTFOUND when it is not the caller's. */

@@ -559,18 +559,38 @@ static void test_claims_and_advance_payment(void **state)
 	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":100000,\"reference\":\"ASSOC-2026-001\"}", tomorrow);
 	refused("POST", path_of("claims", claim, "/payment"), admin, body, 422, "date_in_future");
 	refused("POST", path_of("claims", claim, "/recovery"), admin, body, 409, "invalid_transition");
+	/* money moves after the decision: not the day before it */
+	char yesterday[11];
+	time_format_date(time_today() - 1, yesterday);
+	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":100000,\"reference\":\"ASSOC-2026-001\"}", yesterday);
+	refused("POST", path_of("claims", claim, "/payment"), admin, body, 422, "date_before_decision");
 	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":100000,\"reference\":\"ASSOC-2026-001\"}", today);
 	r = ok("POST", path_of("claims", claim, "/payment"), admin, body, 200);
 	assert_string_equal(resp_str(r, "status"), "paid");
 	assert_int_equal(resp_int(r, "paid_fen"), 100000);
 	resp_free(r);
 	assert_int_equal(outbox_count("claim_paid", id), 1); /* a claim's notices are about its complaint */
-	/* recovered from the company later */
-	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":100000,\"reference\":\"REC-2026-001\"}", today);
+	/* recovered from the company later, in parts: never dated before the advance, never beyond what is owed */
+	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":60000,\"reference\":\"REC-2026-001\"}", today);
 	refused("POST", path_of("claims", claim, "/recovery"), cs, body, 403, "forbidden");
+	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":60000,\"reference\":\"REC-2026-001\"}", yesterday);
+	refused("POST", path_of("claims", claim, "/recovery"), admin, body, 422, "date_before_payment");
+	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":100001,\"reference\":\"REC-2026-001\"}", today);
+	refused("POST", path_of("claims", claim, "/recovery"), admin, body, 422, "recovery_exceeds");
+	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":60000,\"reference\":\"REC-2026-001\"}", today);
+	r = ok("POST", path_of("claims", claim, "/recovery"), admin, body, 200);
+	assert_string_equal(resp_str(r, "status"), "paid");
+	assert_int_equal(resp_int(r, "recovered_fen"), 60000);
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":40001,\"reference\":\"REC-2026-002\"}", today);
+	refused("POST", path_of("claims", claim, "/recovery"), admin, body, 422, "recovery_exceeds");
+	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":40000,\"reference\":\"REC-2026-002\"}", today);
 	r = ok("POST", path_of("claims", claim, "/recovery"), admin, body, 200);
 	assert_string_equal(resp_str(r, "status"), "recovered");
+	assert_int_equal(resp_int(r, "recovered_fen"), 100000);
+	assert_string_equal(resp_str(r, "recovery_ref"), "REC-2026-002");
 	resp_free(r);
+	refused("POST", path_of("claims", claim, "/recovery"), admin, body, 409, "invalid_transition");
 	/* the complaint shows its claim and the association resolves it */
 	r = ok("POST", path_of("complaints", id, "/resolve"), admin,
 	       "{\"finding\":\"upheld\",\"remedy\":\"协会先行赔付 1000 元，已向企业追偿\"}", 200);

@@ -144,6 +144,8 @@ static void test_plan_refusals(void **state)
 	refused("POST", "/api/sampling-plans", admin, plan_body(this_month, 10, 1, body_id), 422, "month_not_ended");
 	refused("POST", "/api/sampling-plans", admin, plan_body(next_month, 10, 1, body_id), 422, "month_not_ended");
 	refused("POST", "/api/sampling-plans", admin, plan_body(plan_month, 10, 1, co1_id), 422, "not_inspection_body");
+	/* a month before the industry's history: no completed service, nothing to sample, no plan kept */
+	refused("POST", "/api/sampling-plans", admin, plan_body("2020-01", 10, 1, body_id), 422, "nothing_to_sample");
 	refused("POST", "/api/sampling-plans", admin, plan_body(plan_month, 10, 1, 999999), 422, "not_inspection_body");
 	refused("POST", "/api/sampling-plans", co1, plan_body(plan_month, 10, 1, body_id), 403, "forbidden");
 	refused("POST", "/api/sampling-plans", ins1, plan_body(plan_month, 10, 1, body_id), 403, "forbidden");
@@ -290,11 +292,23 @@ static void test_draw(void **state)
 	/* one plan per month and body */
 	refused("POST", "/api/sampling-plans", admin, plan_body(plan_month, 20, 1, body_id), 409, "plan_exists");
 
-	/* the public list, newest first, without the id lists */
-	r = ok("GET", "/api/public/sampling-plans", NULL, NULL, 200);
+	/* the public list, the latest month first, without the id lists */
+	r = ok("GET", "/api/public/sampling-plans?per_page=100", NULL, NULL, 200);
 	assert_int_equal(resp_int(r, "total"), demo_plans());
-	json_t *item = json_array_get(json_object_get(r->json, "items"), 0);
-	assert_string_equal(json_string_value(json_object_get(item, "seed")), seed_copy);
+	json_t *listed = json_object_get(r->json, "items");
+	const char *prev = "9999-99";
+	int found = 0;
+	for (size_t i = 0; i < json_array_size(listed); i++) {
+		json_t *item = json_array_get(listed, i);
+		const char *m = json_string_value(json_object_get(item, "month"));
+		assert_true(strcmp(m, prev) <= 0);
+		prev = m;
+		if (json_integer_value(json_object_get(item, "id")) == plan_id) {
+			assert_string_equal(json_string_value(json_object_get(item, "seed")), seed_copy);
+			found = 1;
+		}
+	}
+	assert_true(found);
 	assert_null(strstr(r->body, "population_ids"));
 	resp_free(r);
 	h_expect(call("GET", "/api/public/sampling-plans/999999", NULL, NULL), 404, "not_found");
@@ -380,25 +394,21 @@ static void test_visibility(void **state)
 	/* a company sees its own, never another's */
 	int64_t theirs = pick(co1_id, 0, 0);
 	snprintf(path, sizeof path, "/api/inspections/%lld", (long long)theirs);
-	/* the company sees its worker's name masked; the association in full */
-	r = ok("GET", path, co1, NULL, 200);
-	json_t *w = json_object_get(r->json, "worker");
-	if (json_is_object(w))
-		assert_string_equal(json_string_value(json_object_get(w, "name")),
-				    json_string_value(json_object_get(w, "masked_name")));
-	resp_free(r);
-	r = ok("GET", path, admin, NULL, 200);
-	w = json_object_get(r->json, "worker");
-	if (json_is_object(w)) {
-		char name[64] = "";
-		st = store_sql(H.store, "SELECT name FROM workers WHERE id = $1");
-		stmt_bind_int(st, 1, json_integer_value(json_object_get(w, "id")));
-		assert_int_equal(stmt_step(st), STORE_ROW);
-		snprintf(name, sizeof name, "%s", stmt_text(st, 0));
-		stmt_done(st);
-		assert_string_equal(json_string_value(json_object_get(w, "name")), name);
+	/* the company sees its own worker's name in full, as the association does */
+	for (int k = 0; k < 2; k++) {
+		r = ok("GET", path, k ? admin : co1, NULL, 200);
+		json_t *w = json_object_get(r->json, "worker");
+		if (json_is_object(w)) {
+			char name[64] = "";
+			st = store_sql(H.store, "SELECT name FROM workers WHERE id = $1");
+			stmt_bind_int(st, 1, json_integer_value(json_object_get(w, "id")));
+			assert_int_equal(stmt_step(st), STORE_ROW);
+			snprintf(name, sizeof name, "%s", stmt_text(st, 0));
+			stmt_done(st);
+			assert_string_equal(json_string_value(json_object_get(w, "name")), name);
+		}
+		resp_free(r);
 	}
-	resp_free(r);
 	resp_free(ok("GET", path, staff1, NULL, 200));
 	h_expect(call("GET", path, co2, NULL), 404, "not_found");
 	r = ok("GET", "/api/inspections?per_page=100", co2, NULL, 200);
@@ -601,10 +611,10 @@ static void test_result(void **state)
 	refused("POST", path, ins1, "{\"visit_kind\":\"phone\",\"visited_at\":\"2026-01-01T09:00:00+08:00\",\"scores\":[],"
 				    "\"findings\":\"\"}", 400, "too_short");
 
-	/* a pass: the mean of 90 and 81 rounds to 86 */
+	/* a pass: the mean of 90 and 81, 85.5, is 85 (rounded down) */
 	struct resp *r = ok("POST", path, ins1, result_body(pass, iso(now - 3600), 90, 81, 0, 0), 200);
 	assert_string_equal(resp_str(r, "status"), "passed");
-	assert_int_equal(resp_int(r, "score"), 86);
+	assert_int_equal(resp_int(r, "score"), 85);
 	assert_string_equal(resp_str(r, "visit_kind"), "phone");
 	char month[8];
 	time_format_month(time_month(now), month);
@@ -620,9 +630,10 @@ static void test_result(void **state)
 
 	/* a failure: a rectification order with its deadline, the record, the notice */
 	snprintf(path, sizeof path, "/api/inspections/%lld/result", (long long)fail);
-	r = ok("POST", path, ins1, result_body(fail, iso(now - 7200), 60, 70, 0, 0), 200);
+	/* just short of the mark is short: 80 and 79 make 79.5, which is 79, below 80 */
+	r = ok("POST", path, ins1, result_body(fail, iso(now - 7200), 80, 79, 0, 0), 200);
 	assert_string_equal(resp_str(r, "status"), "rectifying");
-	assert_int_equal(resp_int(r, "score"), 65);
+	assert_int_equal(resp_int(r, "score"), 79);
 	int64_t due = 0;
 	assert_int_equal(time_parse_iso(resp_str(r, "rectify_due"), &due), 0);
 	assert_true(due >= now + 15 * 86400 && due <= clock_now() + 15 * 86400);
@@ -745,6 +756,29 @@ static void test_overdue(void **state)
 	r = ok("POST", path, ins2, "{\"accepted\":false,\"note\":\"未见整改记录。\"}", 200);
 	assert_false(json_is_true(json_object_get(r->json, "rectify_breached")));
 	resp_free(r);
+
+	/* each list puts what needs its reader first, on the first page and across pages */
+	const struct {
+		const char *token, *order;
+	} readers[] = {{admin, "rectifying answered assigned"}, {ins1, "assigned answered rectifying"},
+		       {co1, "rectifying answered"}};
+	for (size_t k = 0; k < sizeof readers / sizeof readers[0]; k++) {
+		int prev = 0;
+		for (int page = 1; page <= 3; page++) {
+			char q[64];
+			snprintf(q, sizeof q, "/api/inspections?per_page=5&page=%d", page);
+			r = ok("GET", q, readers[k].token, NULL, 200);
+			json_t *items = json_object_get(r->json, "items");
+			for (size_t i = 0; i < json_array_size(items); i++) {
+				const char *st = json_string_value(json_object_get(json_array_get(items, i), "status"));
+				const char *at_ = strstr(readers[k].order, st);
+				int rank = at_ ? (int)(at_ - readers[k].order) : 1000;
+				assert_true(rank >= prev);
+				prev = rank;
+			}
+			resp_free(r);
+		}
+	}
 
 	/* the audit chain holds every write, the job's included */
 	r = ok("GET", "/api/audit/verify", admin, NULL, 200);

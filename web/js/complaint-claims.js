@@ -62,10 +62,14 @@ function decideForm(cl, onDone, { association }) {
   return f;
 }
 
-// The payment (recover=false) of the approved amount, or the recovery of an advance payment.
+// What is still owed on an advance payment.
+const owed = (cl) => (cl.paid_fen || 0) - (cl.recovered_fen || 0);
+
+// The payment (recover=false) of the approved amount, or the recovery of an advance payment (in
+// one sum or in parts: what is still owed is offered).
 function payForm(cl, onDone, { recover = false } = {}) {
-  const on = input({ type: 'date', name: 'paid_on', value: today(), max: today() });
-  const amount = input({ name: 'amount_fen', inputmode: 'decimal', maxlength: '10', value: fenToYuan(cl.approved_fen), readOnly: !recover });
+  const on = input({ type: 'date', name: 'paid_on', value: today(), max: today(), min: recover ? cl.paid_on : (cl.decided_at || '').slice(0, 10) });
+  const amount = input({ name: 'amount_fen', inputmode: 'decimal', maxlength: '10', value: fenToYuan(recover ? owed(cl) : cl.approved_fen), readOnly: !recover });
   const ref = input({ name: 'reference', maxlength: '100' });
   const f = form({ class: ['form', 'form-inline', recover ? 'claim-recover-form' : 'claim-pay-form'], dataset: { claim: cl.id } },
     field({ label: t(recover ? 'claims.recovered_on' : 'claims.paid_on'), control: on, name: 'paid_on' }),
@@ -106,7 +110,8 @@ function claimCard(cl, p, onDone) {
       [t('claims.decided_at'), cl.decided_at ? fmtAt(cl.decided_at) : null],
       [t('claims.payment_due'), cl.status === 'approved' && cl.payment_due ? fmtAt(cl.payment_due) : null],
       [t('claims.paid'), cl.paid_on ? t('claims.paid_text', { on: cl.paid_on, amount: fmtMoney(cl.paid_fen), ref: cl.payment_ref || '' }) : null, 'paid'],
-      [t('claims.recovered'), cl.recovered_on ? t('claims.paid_text', { on: cl.recovered_on, amount: fmtMoney(cl.recovered_fen), ref: cl.recovery_ref || '' }) : null, 'recovered'],
+      [t('claims.recovered'), cl.recovered_on ? [t('claims.paid_text', { on: cl.recovered_on, amount: fmtMoney(cl.recovered_fen), ref: cl.recovery_ref || '' }),
+        cl.status === 'paid' ? h('span', { class: 'claim-owed' }, ' ', t('claims.still_owed', { amount: fmtMoney(owed(cl)) })) : null] : null, 'recovered'],
     ], 'claim-facts'),
     actions.length ? h('div', { class: 'claim-actions' }, actions) : null);
 }

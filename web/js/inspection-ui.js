@@ -35,8 +35,10 @@ export function inspectionTimeline(items) {
     h('strong', null, label('inspection_actions', e.action)),
     h('span', { class: 'timeline-actor' }, ` · ${!e.actor || e.actor === 'jobs' ? t('complaints.system') : e.actor}`,
       e.actor_role ? h('span', { class: 'muted' }, ` (${label('roles', e.actor_role)})`) : null),
-    e.note ? h('p', { class: ['timeline-note', e.action === 'drawn' ? 'mono rank' : null] },
-      e.action === 'passed' || e.action === 'failed' ? t('inspections.score_of', { n: e.note }) : e.note) : null))));
+    e.note ? h('p', { class: ['timeline-note', e.action === 'drawn' ? 'rank' : null] },
+      e.action === 'passed' || e.action === 'failed' ? t('inspections.score_of', { n: e.note })
+        : e.action === 'drawn' ? [h('span', { class: 'muted' }, t('inspections.rank_is')), ' ', h('span', { class: 'mono' }, e.note)]
+          : e.note) : null))));
 }
 
 // ---- the draw, recomputed ----

@@ -2,7 +2,9 @@
 // handling (GET /api/public/complaint-figures?month=…), the industry first, then every company:
 // complaints received, the share first answered within the feedback time and the share resolved
 // in time (each of those whose time has come, with its counts), upheld and partly upheld,
-// escalated, compensation paid, spot checks done and passed — against the standards' hours.
+// escalated, compensation paid, spot checks done and passed — against the standards' hours. Below,
+// the sampling plans the spot checks were drawn by, each leading to its page, where anyone can
+// recompute the draw.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
@@ -76,8 +78,24 @@ export function render(slot, ctx) {
     }
   }
 
+  // the plans, newest first: a line each, to its public page
+  const plans = h('div', { class: 'plans-out' }, loading());
+  (async () => {
+    try {
+      const r = await api('GET', '/api/public/sampling-plans', { query: { per_page: 24 } });
+      if (!ctx.current()) return;
+      fill(plans, r.items.length ? h('ul', { class: 'plain-list public-plans' }, r.items.map((p) => h('li', { dataset: { plan: p.id } },
+        h('a', { href: `#/sampling-plans/${p.id}` }, t('plan.title', { month: p.month })),
+        h('span', { class: 'muted' }, ` · ${t('figures.plan_line', { body: p.inspection_body ? p.inspection_body.name : '', drawn: p.drawn, population: p.population })}`))))
+        : empty(t('sampling.empty')));
+    } catch (err) {
+      if (ctx.current()) fill(plans, notice('error', errorText(err)));
+    }
+  })();
+
   fill(slot, h('section', { class: 'page page-complaint-figures' },
     pageHead(t('nav.complaint_figures'), t('figures.intro')),
-    filters, section(t('figures.title'), out)));
+    filters, section(t('figures.title'), out),
+    section(t('figures.plans_title'), h('p', { class: 'muted' }, t('figures.plans_intro')), plans)));
   load();
 }

@@ -1,7 +1,7 @@
 // pages/home.js — #/home: each role's own landing page. Says who you are and for whom, what your
 // role does on the platform (from the catalog), and links to the pages you can use now.
 import { h, fill } from '../dom.js';
-import { t, values, label } from '../i18n.js';
+import { t, values, label, has } from '../i18n.js';
 import { pagesFor } from '../nav.js';
 import { pageHead, section } from '../ui.js';
 
@@ -11,6 +11,8 @@ export function render(slot, ctx) {
   const roleName = label('roles', role);
   const duties = values(`home.duties.${role}`);
   const links = pagesFor(ctx.me).filter((p) => p.key !== 'home');
+  // what a page is for this role (the association's list of workers is not a company's roster)
+  const linkText = (key) => t(has(`links_for.${role}.${key}`) ? `links_for.${role}.${key}` : `links.${key}`);
   fill(slot, h('section', { class: 'page page-home', dataset: { role } },
     pageHead(t('home.title', { role: roleName })),
     h('div', { class: 'greeting' },
@@ -27,5 +29,5 @@ export function render(slot, ctx) {
           h('span', { class: `nav-icon nav-icon-${p.key}`, 'aria-hidden': 'true' }),
           h('span', { class: 'quick-link-text' },
             h('span', { class: 'quick-link-title' }, t(`nav.${p.key}`)),
-            h('span', { class: 'quick-link-desc' }, t(`links.${p.key}`))))))))));
+            h('span', { class: 'quick-link-desc' }, linkText(p.key))))))))));
 }

@@ -66,7 +66,12 @@ export function render(slot, ctx) {
       b.disabled = true;
       try {
         opened = await api('POST', `/api/inspections/${id}/contact`);
-        load();
+        // shown in place, and the opening added to the timeline, so a half-filled result stays as typed
+        const cell = b.closest('dd');
+        if (cell) fill(cell, contactCell(x));
+        const again = await api('GET', `/api/inspections/${id}`);
+        const tl = slot.querySelector('.inspection-timeline');
+        if (tl && ctx.current()) tl.replaceWith(inspectionTimeline(again.timeline));
       } catch (err) {
         b.disabled = false;
         if (err.status !== 401) msg.show('error', errorText(err));
@@ -174,11 +179,13 @@ export function render(slot, ctx) {
     const failed = ['rectifying', 'answered', 'verified'].includes(x.status) || (scored && x.score < pass);
     const order = failed ? section(t('inspections.order'),
       h('p', { class: ['rectify-due', x.rectify_breached ? 'late-note' : null] },
-        t('inspections.rectify_by', { at: x.rectify_due ? fmtAt(x.rectify_due) : t('common.none') }),
+        t(x.status === 'rectifying' ? 'inspections.rectify_by' : 'inspections.rectify_due_was', { at: x.rectify_due ? fmtAt(x.rectify_due) : t('common.none') }),
         x.rectify_breached ? [' ', badge(t('inspections.overdue'), 'danger')] : null),
       x.answer ? [h('h3', { class: 'sub-title' }, t('inspections.answer')), h('p', { class: 'rectification-answer' }, x.answer),
         h('p', { class: 'muted' }, x.answered_at ? fmtAt(x.answered_at) : '')] : null,
-      x.verify_note ? h('p', { class: 'verify-note' }, h('span', { class: 'muted' }, t('inspections.verify_note_is')), x.verify_note) : null,
+      // the inspector's word on the last answer: while it is being worked on again, or as accepted (a
+      // new answer waiting for the inspector is not judged yet; the timeline keeps every note)
+      x.verify_note && x.status !== 'answered' ? h('p', { class: 'verify-note' }, h('span', { class: 'muted' }, t('inspections.verify_note_is')), x.verify_note) : null,
       x.status === 'verified' ? notice('success', t('inspections.verified_at', { at: fmtAt(x.verified_at) })) : null,
       x.status === 'rectifying' && (company || ctx.can('sampling.manage')) ? answerForm(x) : null,
       x.status === 'answered' && inspector ? verifyForm(x) : null,

@@ -15,18 +15,17 @@ export function render(slot, ctx) {
   const role = ctx.me.user.role;
   const assoc = ctx.can('sampling.manage');
   const inspector = role === 'inspector';
-  // what needs the looker first
-  const FIRST = inspector ? ['assigned', 'answered', 'rectifying'] : assoc ? ['rectifying', 'answered', 'assigned'] : ['rectifying', 'answered'];
-  const order = (s) => { const i = FIRST.indexOf(s); return i < 0 ? FIRST.length : i; };
   const planId = /^[1-9]\d{0,17}$/.test(ctx.query.get('plan_id') || '') ? ctx.query.get('plan_id') : '';
   const state = { status: '', page: 1 };
   const msg = messages();
   const list = h('div', { class: 'list inspections-list' }, loading());
+  // the plan filtered by, named by its month once a row has told it
+  const ofPlan = h('span', null, t('inspections.of_plan', { id: planId }));
   const cStatus = select([{ value: '', label: t('common.all') }, ...INSPECTION_STATUSES.map((s) => ({ value: s, label: label('inspection_statuses', s) }))], { name: 'status' });
   cStatus.addEventListener('change', () => { state.status = cStatus.value; state.page = 1; load(); });
   const filters = h('div', { class: 'filters complaints-filters' },
     field({ label: t('inspections.status'), control: cStatus }),
-    planId ? h('p', { class: 'muted' }, t('inspections.of_plan', { id: planId }), ' ', h('a', { href: '#/inspections' }, t('inspections.all_plans'))) : null);
+    planId ? h('p', { class: 'muted' }, ofPlan, ' ', h('a', { href: '#/inspections' }, t('inspections.all_plans'))) : null);
 
   // the inspectors of an inspection body, once per page
   const bodies = new Map();
@@ -43,18 +42,27 @@ export function render(slot, ctx) {
       if (x.inspector) sel.value = String(x.inspector.id);
       sel.disabled = false;
     });
+    // the answer beside the choice, where the eye is (the page's message may be far above)
+    const said = h('span', { class: 'reassign-said', role: 'status' });
     sel.addEventListener('change', async () => {
       sel.disabled = true;
+      fill(said);
       try {
         const y = await api('POST', `/api/inspections/${x.id}/assign`, { body: { inspector_id: Number(sel.value) } });
-        msg.show('success', t('inspections.reassigned', { id: x.id, name: y.inspector ? y.inspector.name : '' }));
+        x.inspector = y.inspector;
+        const text = t('inspections.reassigned', { id: x.id, name: y.inspector ? y.inspector.name : '' });
+        msg.show('success', text);
+        fill(said, badge(t('inspections.reassigned_short'), 'ok'));
       } catch (err) {
-        if (err.status !== 401) msg.show('error', errorText(err));
+        if (err.status !== 401) {
+          msg.show('error', errorText(err));
+          fill(said, badge(errorText(err), 'danger'));
+        }
         if (x.inspector) sel.value = String(x.inspector.id);
       }
       sel.disabled = false;
     });
-    return sel;
+    return h('span', { class: 'reassign' }, sel, ' ', said);
   }
 
   async function load() {
@@ -66,7 +74,8 @@ export function render(slot, ctx) {
         fill(list, h('p', { class: 'state state-empty' }, t(inspector ? 'inspections.empty_mine' : 'inspections.empty')));
         return;
       }
-      const rows = r.items.slice().sort((a, b) => order(a.status) - order(b.status) || b.plan.id - a.plan.id || a.id - b.id);
+      const rows = r.items; // in the order the API gives: what needs the looker first
+      if (planId) fill(ofPlan, t('inspections.of_plan_month', { month: rows[0].plan.month }));
       fill(list, table({
         caption: t('nav.inspections'),
         columns: [

@@ -50,8 +50,9 @@ export function render(slot, ctx) {
       section(t('plan.rule'),
         h('ol', { class: 'plan-rule' },
           h('li', null, t('plan.rule_population', { month: p.month })),
-          h('li', null, t('plan.rule_rank'), ' ', h('code', null, p.algorithm || '')),
-          h('li', null, t('plan.rule_size'), ' ', h('code', null, p.sample_size || '')),
+          // the rule in words, its formulas as code (the API's own statement of them in the title)
+          h('li', { title: p.algorithm || '' }, t('plan.rule_rank'), ' ', h('code', null, "sha256(seed + ':' + booking_id)"), t('plan.rule_rank_after')),
+          h('li', { title: p.sample_size || '' }, t('plan.rule_size'), ' ', h('code', null, 'max(min_per_company, ⌈population × share_percent / 100⌉)'), t('plan.rule_size_after')),
           h('li', null, t('plan.rule_check'))),
         canRecompute() ? null : notice('warning', t('plan.no_webcrypto'))),
       section(t('plan.companies'), companies.length ? table({

@@ -41,7 +41,10 @@ export function render(slot, ctx) {
     fill(detail, loading());
     try {
       const p = await api('GET', `/api/public/sampling-plans/${id}`);
-      if (ctx.current()) showDraw(p);
+      if (!ctx.current()) return;
+      showDraw(p);
+      // the draw is shown above the list: bring it to the eye (on a phone it is screens away)
+      detail.scrollIntoView({ block: 'start' });
     } catch (err) {
       if (ctx.current()) fill(detail, notice('error', errorText(err)));
     }
@@ -114,6 +117,8 @@ export function render(slot, ctx) {
         msg.show('success', t('sampling.created', { month: p.month, drawn: p.drawn, population: p.population }));
         showDraw(p);
         page = 1;
+        // the next month without a plan is offered again
+        touched = false;
         load();
       } catch (err) {
         if (err.status !== 401) showApiError(f, err);
