@@ -363,7 +363,7 @@ static int subject(struct store *s, enum role role, struct complaint_in *in, str
 			return AJ_ERULE;
 		}
 		if (in->company_id && in->company_id != company) {
-			FAULT(f, "subject_mismatch", "company_id");
+			FAULT(f, "worker_not_at_company", "worker_id");
 			return AJ_ERULE;
 		}
 		in->company_id = company;
@@ -730,7 +730,10 @@ int complaint_move(struct store *s, const struct actor *a, enum role role, int64
 		snprintf(note, sizeof note, "%d/5%s%s", in->rating, in->text ? " " : "", in->text ? in->text : "");
 		text = note;
 	}
-	const char *action = act == CA_FEEDBACK && in->ask ? "ask" : moves[act].action;
+	/* an answer to a question, or more said unasked (no clock moved): the timeline tells them apart */
+	const char *action = act == CA_FEEDBACK && in->ask ? "ask"
+			     : act == CA_ANSWER && strcmp(from, "waiting_customer") != 0 ? "add_info"
+										 : moves[act].action;
 	if ((rc = complaint_event(s, a, id, action, from, to, text, act == CA_NOTE)) != AJ_OK)
 		goto fail;
 	char audit_action[32];

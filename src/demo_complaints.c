@@ -96,24 +96,31 @@ static const struct {
 	const char *payer;
 	int pay_days;           /* after the decision; 0 never */
 	const char *description, *evidence, *reason;
+	const char *complaint;  /* what the complaint itself says of the loss */
 } claims[] = {
-	[CK_NONE] = {0, 0, NULL, 0, NULL, NULL, NULL},
+	[CK_NONE] = {0, 0, NULL, 0, NULL, NULL, NULL, NULL},
 	[CK_COMPANY] = {68000, 100, "company", 3, "打碎的青花瓷花瓶，购买价六百八十元，要求照价赔偿。",
-			"[\"花瓶碎片照片.jpg\",\"购买凭证.jpg\"]", "经核实系服务人员操作不慎所致，按购买价全额赔偿，由公司承担。"},
+			"[\"花瓶碎片照片.jpg\",\"购买凭证.jpg\"]", "经核实系服务人员操作不慎所致，按购买价全额赔偿，由公司承担。",
+			"擦拭客厅时打碎了青花瓷花瓶，当时没有告知，事后才发现。"},
 	[CK_WORKER] = {120000, 50, "worker", 5, "清洁剂使用不当导致实木地板发白，修复报价一千二百元。",
 		       "[\"地板照片-1.jpg\",\"地板照片-2.jpg\",\"修复报价单.jpg\"]",
-		       "地板原有磨损，本次损坏部分按修复报价的一半赔偿，由当事服务人员承担。"},
+		       "地板原有磨损，本次损坏部分按修复报价的一半赔偿，由当事服务人员承担。",
+		       "用错了清洁剂，客厅的实木地板大片发白。"},
 	[CK_INSURER] = {35000, 80, "insurer", 10, "老人洗澡时滑倒擦伤，门诊检查及药费三百五十元。",
-			"[\"门诊病历.jpg\",\"医药费发票.jpg\"]", "按实际医药费赔付，自费药品部分除外，由公司投保的责任险赔付。"},
+			"[\"门诊病历.jpg\",\"医药费发票.jpg\"]", "按实际医药费赔付，自费药品部分除外，由公司投保的责任险赔付。",
+			"给老人洗澡时没有放防滑垫，老人滑倒，膝盖擦伤，去了门诊。"},
 	[CK_REJECTED] = {20000, 0, NULL, 0, "要求退还多收的两小时服务费二百元。", "[\"订单截图.jpg\"]",
-			 "服务记录显示实际服务时长与结算一致，不存在多收费用，赔偿申请不予支持。"},
+			 "服务记录显示实际服务时长与结算一致，不存在多收费用，赔偿申请不予支持。",
+			 "结算时多收了两个小时的费用，和平台显示的价格不符。"},
 	[CK_ADVANCE] = {150000, 100, "advance", 2, "服务人员搬动家具时划坏红木茶几，修复费用一千五百元。",
 			"[\"茶几划痕照片.jpg\",\"修复报价单.jpg\"]",
-			"企业逾期未处理，损失属实。协会先行赔付一千五百元，再向企业追偿。"},
+			"企业逾期未处理，损失属实。协会先行赔付一千五百元，再向企业追偿。",
+			"服务人员搬动家具时划坏了红木茶几，联系公司多次没有结果。"},
 	[CK_UNPAID] = {45000, 100, "company", 0, "羊绒大衣被洗涤变形，购买价四百五十元，要求赔偿。",
-		       "[\"大衣照片.jpg\",\"购买凭证.jpg\"]", "洗涤方式不当，损失属实，由公司全额赔偿。"},
+		       "[\"大衣照片.jpg\",\"购买凭证.jpg\"]", "洗涤方式不当，损失属实，由公司全额赔偿。",
+		       "把羊绒大衣按普通衣物机洗，大衣缩水变形。"},
 	[CK_PENDING] = {30000, 0, NULL, 0, "阿姨擦窗时碰掉了阳台的绿植盆栽和花架，要求赔偿三百元。",
-			"[\"花架照片.jpg\"]", NULL},
+			"[\"花架照片.jpg\"]", NULL, "阿姨擦窗时碰倒了阳台的花架，绿植盆栽摔碎了。"},
 };
 
 static const char *const category_codes[8] = {"quality", "safety", "privacy", "property_damage", "punctuality",
@@ -499,9 +506,12 @@ static int live_complaint(struct store *s, struct world *w, const struct cev *e)
 	case E_FILE: {
 		static const char *const evidence[] = {"[]", "[\"现场照片-1.jpg\"]", "[\"现场照片-1.jpg\",\"现场照片-2.jpg\"]"};
 		int web = c->channel == CH_WEB;
+		/* a complaint with a claim tells of the same loss */
+		const char *said = descriptions[c->category][demo_rand(&c->rng, 2)];
+		if (claims[c->claim].complaint)
+			said = claims[c->claim].complaint;
 		struct complaint_in in = {c->booking, c->booking ? 0 : dw->company_id[c->company], c->worker,
-					  web ? c->customer : 0, category_codes[c->category],
-					  descriptions[c->category][demo_rand(&c->rng, 2)],
+					  web ? c->customer : 0, category_codes[c->category], said,
 					  web ? "web" : c->channel == CH_WALK_IN ? "walk_in" : "phone",
 					  c->channel == CH_CONTACT || c->channel == CH_WALK_IN ? contacts[c->contact] : NULL,
 					  c->phone[0] ? c->phone : NULL, web ? evidence[demo_rand(&c->rng, 3)] : "[]"};

@@ -116,6 +116,7 @@ static const struct {
 	/* complaints and compensation */
 	{"subject_required", "请指明投诉的预约、家政服务员或企业。", "Name the booking, worker or company the complaint is about."},
 	{"subject_mismatch", "所填企业或家政服务员与预约不符。", "The company or worker given does not match the booking."},
+	{"worker_not_at_company", "该家政服务员不在所选企业任职。", "This worker does not work for the company chosen."},
 	{"worker_without_company", "该家政服务员目前不在任何企业任职，请投诉其原企业。", "This worker has no current employer; complain about the company instead."},
 	{"agent_only", "此项只由客服中心代客户填写。", "Only the service centre fills this in, for a customer."},
 	{"handled_by_association", "此投诉已由协会接管处理。", "The association has taken over this complaint."},

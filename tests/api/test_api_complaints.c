@@ -204,6 +204,14 @@ static void test_intake(void **state)
 	snprintf(body, sizeof body, "{\"booking_id\":%lld,\"worker_id\":%lld,\"category\":\"quality\","
 				    "\"description\":\"说明\"}", (long long)booking, (long long)worker + 100000);
 	refused("POST", "/api/complaints", cust, body, 422, "subject_mismatch");
+	/* without a booking: a worker of another company than the one named */
+	int64_t employer = 0;
+	struct stmt *st = store_sql(H.store, "SELECT company_id FROM workers WHERE id = $1");
+	stmt_bind_int(st, 1, worker);
+	assert_int_equal(stmt_one_int(st, &employer), 0);
+	snprintf(body, sizeof body, "{\"company_id\":%lld,\"worker_id\":%lld,\"category\":\"quality\",\"description\":\"说明\"}",
+		 (long long)(employer == co1_id ? co2_id : co1_id), (long long)worker);
+	refused("POST", "/api/complaints", cust, body, 422, "worker_not_at_company");
 	/* no subject, blank text, an unknown category, agent-only fields, too much evidence */
 	refused("POST", "/api/complaints", cust, "{\"category\":\"quality\",\"description\":\"没有对象\"}", 422,
 		"subject_required");

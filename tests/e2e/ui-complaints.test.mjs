@@ -84,7 +84,7 @@ test('a complaint from a booking: the 48-hour clock, a question that pauses it, 
   const clock = c.page.locator('.complaint-clock .clock');
   assert.equal(await clock.getAttribute('data-state'), 'running');
   assert.equal(await clock.getAttribute('data-clock'), 'feedback');
-  assert.match(await clock.textContent(), /^首次反馈 · 剩余 (2 天 0 小时|1 天 23 小时)$/);
+  assert.match(await clock.textContent(), /^首次反馈\s·\s剩余 (2 天 0 小时|1 天 23 小时)$/);
   // in the customer's own list, newest first
   await c.page.locator('#nav .menu-toggle, .menu-toggle').first().click();
   await c.page.locator('#nav a[href="#/complaints"]').click();
@@ -187,7 +187,7 @@ test('a complaint from a booking: the 48-hour clock, a question that pauses it, 
   assert.equal(await tr.getAttribute('data-received'), String(co.received));
   assert.equal(await tr.getAttribute('data-upheld'), String(co.upheld));
   assert.equal(await tr.locator('.fig-received').textContent(), String(co.received));
-  assert.match(await tr.locator('.fig-findings').textContent(), new RegExp(`^${co.upheld} / ${co.partly_upheld}$`));
+  assert.match(await tr.locator('.fig-findings').textContent(), new RegExp(`^${co.upheld} · ${co.partly_upheld}$`));
   assert.match(await p.page.locator('.figures-targets').textContent(), /48 小时/);
   assert.equal(await p.page.locator('.figure[data-figure=received] .figure-value').textContent(), String(figures.industry.received));
   assert.equal(await p.page.locator('.public-link[aria-current=page]').textContent(), '投诉处理公示');

@@ -185,6 +185,8 @@ const ctx = {
   flash: (kind, text) => showFlash({ kind, text }),
   // A message for the next page drawn (before ctx.go to another page).
   flashNext: (kind, text) => { flash = { kind, text }; },
+  // Takes down the message the page was opened with (once the page has news of its own).
+  clearFlash: () => showFlash(null),
   // How many notices are new, once a page has marked some seen.
   showUnread,
 };

@@ -59,11 +59,13 @@ export function feedbackForm(c, onDone) {
   });
 }
 
-export function answerForm(c, onDone, { more = false } = {}) {
+// The customer's answer to the question asked (the clocks run again), or more said unasked
+// (more); centre: the service centre writes it for the customer.
+export function answerForm(c, onDone, { more = false, centre = false } = {}) {
   return textForm({
-    cls: 'answer-form', name: 'text', fieldLabel: t(more ? 'answer.more_label' : 'answer.label'), rows: 4,
+    cls: 'answer-form', name: 'text', fieldLabel: t(more ? 'answer.more_label' : centre ? 'answer.label_centre' : 'answer.label'), rows: 4,
     button: t(more ? 'answer.more_submit' : 'answer.submit'), path: `/api/complaints/${c.id}/answer`,
-    body: (text) => ({ text }), doneText: t('answer.done'), onDone,
+    body: (text) => ({ text }), doneText: t(more ? 'answer.more_done' : 'answer.done'), onDone,
   });
 }
 

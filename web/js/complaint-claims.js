@@ -43,9 +43,12 @@ function decideForm(cl, onDone, { association }) {
   const reason = input({ name: 'reason', maxlength: '500' });
   const payers = PAYERS.filter((p) => p !== 'advance' || association);
   const payer = select(payers.map((p) => ({ value: p, label: label('payers', p) })), { name: 'payer' });
+  // nobody pays a rejection: the payer is asked only for an amount granted
+  const payerField = field({ label: t('claims.payer'), control: payer, name: 'payer' });
+  amount.addEventListener('input', () => { payerField.hidden = yuanToFen(amount.value) === 0; });
   const f = form({ class: 'form form-inline claim-decide-form', dataset: { claim: cl.id } },
     field({ label: t('claims.approved_yuan'), control: amount, name: 'approved_fen', hint: t('claims.approved_hint') }),
-    field({ label: t('claims.payer'), control: payer, name: 'payer' }),
+    payerField,
     field({ label: t('claims.reason'), control: reason, name: 'reason' }),
     submit(t('claims.decide_submit')));
   f.addEventListener('submit', (e) => {
@@ -89,6 +92,10 @@ function payForm(cl, onDone, { recover = false } = {}) {
   return f;
 }
 
+// Whether the amount granted differs from the amount asked (a rejection grants nothing to show).
+const granted = (cl) => cl.status !== 'rejected' && cl.status !== 'claimed' && cl.approved_fen !== null &&
+  cl.approved_fen !== undefined && cl.approved_fen !== cl.amount_fen;
+
 function claimCard(cl, p, onDone) {
   const actions = [];
   if (cl.status === 'claimed' && p.decide) actions.push(disclose(t('claims.decide'), () => decideForm(cl, onDone, p), 'primary'));
@@ -97,15 +104,18 @@ function claimCard(cl, p, onDone) {
   const late = (cl.status === 'claimed' && cl.decision_breached) || (cl.status === 'approved' && cl.payment_breached);
   return h('article', { class: ['claim-card', `claim-${cl.status}`, late ? 'claim-late' : null], dataset: { claim: cl.id, status: cl.status, payer: cl.payer || '' } },
     h('div', { class: 'claim-head' },
-      h('strong', { class: 'claim-amount' }, fmtMoney(cl.amount_fen)), ' ', claimBadge(cl.status),
+      // what was asked, and what was granted where it differs
+      h('span', { class: 'muted' }, t('claims.asked')), ' ', h('strong', { class: 'claim-amount' }, fmtMoney(cl.amount_fen)),
+      granted(cl) ? [h('span', { class: 'muted' }, ` · ${t('claims.granted')} `), h('strong', { class: 'claim-amount claim-granted' }, fmtMoney(cl.approved_fen))] : null,
+      ' ', claimBadge(cl.status),
       late ? [' ', h('span', { class: 'badge badge-danger' }, t('claims.late'))] : null),
     h('p', { class: 'claim-desc' }, cl.description),
     evidenceList(cl.evidence),
     facts([
       [t('claims.filed_at'), fmtAt(cl.created_at)],
       [t('claims.decision_due'), cl.status === 'claimed' ? fmtAt(cl.decision_due) : null],
-      [t('claims.approved'), cl.approved_fen !== null && cl.approved_fen !== undefined ? fmtMoney(cl.approved_fen) : null, 'approved'],
-      [t('claims.payer'), cl.payer ? label('payers', cl.payer) : null, 'payer'],
+      [t('claims.approved'), cl.status !== 'rejected' && cl.approved_fen !== null && cl.approved_fen !== undefined ? fmtMoney(cl.approved_fen) : null, 'approved'],
+      [t('claims.payer'), cl.payer && cl.status !== 'rejected' ? label('payers', cl.payer) : null, 'payer'],
       [t('claims.reason'), cl.decision_reason],
       [t('claims.decided_at'), cl.decided_at ? fmtAt(cl.decided_at) : null],
       [t('claims.payment_due'), cl.status === 'approved' && cl.payment_due ? fmtAt(cl.payment_due) : null],

@@ -55,8 +55,10 @@ export function clockView(c, { withName = true, stacked = false } = {}) {
   if (state === 'breached') text = left < 0 ? t('clock.overdue', { span: spanText(left) }) : t('clock.breached');
   else if (state === 'paused') text = t('clock.paused', { span: spanText(left) });
   else text = t('clock.left', { span: spanText(left) });
-  return h('span', { class: ['clock', `clock-${state}`, stacked ? 'clock-stacked' : null], dataset: { clock: c.name, state }, title: t('clock.due', { at: fmtAt(c.due) }) },
-    withName ? h('span', { class: 'clock-name' }, stacked ? label('clock_names', c.name) : `${label('clock_names', c.name)} · `) : null,
+  // while paused the deadline moves on by the time waited: no date is promised then
+  const title = state === 'paused' ? t('clock.due_moves') : t('clock.due', { at: fmtAt(c.due) });
+  return h('span', { class: ['clock', `clock-${state}`, stacked ? 'clock-stacked' : null], dataset: { clock: c.name, state }, title },
+    withName ? h('span', { class: 'clock-name' }, stacked ? label('clock_names', c.name) : `${label('clock_names', c.name)}\u00a0·\u00a0`) : null,
     h('span', { class: 'clock-text' }, state === 'breached' ? h('span', { 'aria-hidden': 'true' }, '⚠ ') : null, text));
 }
 
@@ -85,7 +87,7 @@ function noteText(e) {
   let m;
   if (e.action === 'responsible' && (m = /^(.*) \((\w+)\)$/.exec(n))) return `${m[1]} · ${label('duties', m[2])}`;
   if (e.action === 'resolve' && (m = /^(\w+): ([\s\S]*)$/.exec(n))) return `${label('findings', m[1])} · ${m[2]}`;
-  if (e.action === 'accept' && (m = /^([1-5])\/5 ?([\s\S]*)$/.exec(n))) return [t('accept.rated', { n: m[1] }), m[2] ? ` · ${m[2]}` : ''].join('');
+  if (e.action === 'accept' && (m = /^([1-5])\/5 ?([\s\S]*)$/.exec(n))) return [t(m[1] === '1' ? 'accept.rated_one' : 'accept.rated', { n: m[1] }), m[2] ? ` · ${m[2]}` : ''].join('');
   if (/^claim_/.test(e.action) && (m = /^#(\d+) (\d+)$/.exec(n))) return t('claims.event_note', { id: m[1], amount: fmtMoney(Number(m[2])) });
   return n;
 }

@@ -240,7 +240,7 @@ export function stars({ legend, name, value = 0 }) {
     h('div', { class: 'stars-row' },
       boxes.map((b, i) => h('label', { class: 'star' }, b,
         h('span', { class: 'star-icon', 'aria-hidden': 'true' }, '★'),
-        h('span', { class: 'visually-hidden' }, t('review.n_stars', { n: i + 1 })))),
+        h('span', { class: 'visually-hidden' }, t(i ? 'review.n_stars' : 'review.one_star', { n: i + 1 })))),
       said),
     h('p', { class: 'field-error', id: errId, hidden: true }));
   say();

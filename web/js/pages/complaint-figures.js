@@ -54,7 +54,7 @@ export function render(slot, ctx) {
           stat('resolved_in_time', fmtShare(i.resolved_in_time, i.resolve_settled)),
           stat('findings', findingsText(i)),
           stat('escalated', String(i.escalated ?? 0)),
-          stat('compensation', fmtMoney(i.compensation_paid_fen || 0), t('figures.claims_paid', { n: i.claims_paid ?? 0 })),
+          stat('compensation', fmtMoney(i.compensation_paid_fen || 0), t((i.claims_paid ?? 0) === 1 ? 'figures.claims_paid_one' : 'figures.claims_paid', { n: i.claims_paid ?? 0 })),
           stat('spot_checks', spotText(i))),
         h('p', { class: 'figures-targets' }, targets(r.standards)));
       const rows = (r.items || []).slice().sort((a, b) => (b.received - a.received) || (a.company.id - b.company.id));

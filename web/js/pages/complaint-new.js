@@ -75,7 +75,7 @@ export function render(slot, ctx) {
         field({ label: t('complaints.contact_phone'), control: cPhone, name: 'contact_phone', optional: true, hint: t('complaints.contact_phone_hint') }),
         field({ label: t('complaints.customer_id'), control: cCustomer, name: 'customer_id', optional: true, hint: t('complaints.customer_id_hint') })) : null,
       booking ? null : h('div', { class: 'form-grid form-part' },
-        field({ label: t('complaints.company'), control: cCompany, name: 'company_id', optional: intake, hint: intake ? t('complaints.company_hint_intake') : null }),
+        field({ label: t('complaints.company'), control: cCompany, name: 'company_id', hint: intake ? t('complaints.company_hint_intake') : null }),
         field({ label: t('complaints.worker_id'), control: cWorker, name: 'worker_id', optional: true, hint: t('complaints.worker_id_hint') }),
         intake ? field({ label: t('complaints.booking_id'), control: cBooking, name: 'booking_id', optional: true }) : null),
       field({ label: t('complaints.category'), control: cCategory, name: 'category' }),

@@ -11,7 +11,7 @@ import { loading, notice, messages, section, badge } from '../ui.js';
 import { fmtAt } from '../services.js';
 import { facts } from './worker.js';
 import { disclose } from '../booking-actions.js';
-import { complaintBadge, clockView, complaintTimeline, evidenceList, OPEN } from '../complaint-ui.js';
+import { complaintBadge, clockView, complaintTimeline, evidenceList, OPEN, spanText } from '../complaint-ui.js';
 import {
   responsibleForm, feedbackForm, answerForm, noteForm, escalateForm, takeoverForm, resolveForm, acceptForm, reopenForm,
 } from '../complaint-actions.js';
@@ -36,10 +36,16 @@ export function render(slot, ctx) {
   fill(slot, h('section', { class: 'page page-complaint', dataset: { complaint: id } },
     h('p', { class: 'back' }, h('a', { href: '#/complaints' }, t('complaints.back'))), head, msg, body));
 
+  // after a move: its message replaces the one the page opened with, and is brought into view (the
+  // forms of claims and decisions sit far below it)
   const done = (c, text) => {
-    if (text) msg.show('success', text);
+    if (text) {
+      ctx.clearFlash();
+      msg.show('success', text);
+    }
     if (c && c.tracking_no) draw(c);
     else load();
+    if (text && msg.getBoundingClientRect().top < 64) msg.scrollIntoView({ block: 'start' });
   };
 
   async function load() {
@@ -73,8 +79,9 @@ export function render(slot, ctx) {
     const clockBox = h('div', { class: 'complaint-clock' },
       h('p', { class: 'clock-line' }, clockView(c.clock)),
       h('p', { class: 'muted clock-dues' },
-        t('complaints.dues', { feedback: fmtAt(c.feedback_due), resolve: fmtAt(c.resolve_due) }),
-        c.paused_seconds ? ` · ${t('complaints.paused_total', { h: Math.round(c.paused_seconds / 360) / 10 })}` : ''),
+        c.clock && c.clock.paused ? t('complaints.dues_paused')
+          : t('complaints.dues', { feedback: fmtAt(c.feedback_due), resolve: fmtAt(c.resolve_due) }),
+        c.paused_seconds >= 60 ? ` · ${t('complaints.paused_total', { span: spanText(c.paused_seconds) })}` : ''),
       h('p', { class: 'responsible' }, h('span', { class: 'muted' }, t('complaints.responsible_is')),
         c.responsible ? h('strong', { class: 'responsible-person' }, `${c.responsible.person} · ${label('duties', c.responsible.duty)}`)
           : h('span', { class: 'muted' }, t('complaints.responsible_none'))));
@@ -84,7 +91,7 @@ export function render(slot, ctx) {
     const question = c.status === 'waiting_customer' ? section(t('answer.title'),
       h('blockquote', { class: 'question' }, asked ? asked.note : ''),
       asked ? h('p', { class: 'muted' }, t('answer.asked_by', { who: asked.actor || '', at: fmtAt(asked.at) })) : null,
-      forCustomer ? answerForm(c, done) : h('p', { class: 'muted' }, t('answer.waiting'))) : null;
+      forCustomer ? answerForm(c, done, { centre: part === 'centre' }) : h('p', { class: 'muted' }, t('answer.waiting'))) : null;
 
     const reopenOpen = c.reopen_until && Date.parse(c.reopen_until) > Date.now();
     const resolution = c.finding ? section(t('resolution.title'),
@@ -106,7 +113,8 @@ export function render(slot, ctx) {
     if (handles && !closed) actions.push(disclose(t('handle.responsible'), () => responsibleForm(c, done)));
     if (handles && ['received', 'in_progress'].includes(c.status)) actions.push(disclose(t('handle.feedback'), () => feedbackForm(c, done), 'primary'));
     if (handles && open) actions.push(disclose(t('handle.resolve'), () => resolveForm(c, done), 'primary'));
-    if (part === 'centre' && open) actions.push(disclose(t('answer.for_customer'), () => answerForm(c, done, { more: c.status !== 'waiting_customer' })));
+    // (a question waiting is answered in its own box above)
+    if (part === 'centre' && open && c.status !== 'waiting_customer') actions.push(disclose(t('answer.for_customer'), () => answerForm(c, done, { more: true })));
     if (part === 'customer' && open && c.status !== 'waiting_customer') actions.push(disclose(t('answer.more'), () => answerForm(c, done, { more: true })));
     if (part !== 'customer' && !closed) actions.push(disclose(t(part === 'centre' ? 'handle.chase' : 'handle.note'), () => noteForm(c, done, { centre: part === 'centre' })));
     if ((part === 'centre' || part === 'association') && open && !c.escalated_at) actions.push(disclose(t('handle.escalate'), () => escalateForm(c, done), 'danger'));

@@ -7,7 +7,7 @@ import { t, label } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { pageHead, loading, notice, table, pager, field, select, badge } from '../ui.js';
 import { fmtAt } from '../services.js';
-import { complaintBadge, clockView, clockState } from '../complaint-ui.js';
+import { complaintBadge, clockView, clockState, OPEN } from '../complaint-ui.js';
 
 const PER_PAGE = 20;
 const VIEWS = ['open', 'escalated', 'all'];
@@ -56,17 +56,19 @@ export function render(slot, ctx) {
         columns: [
           { label: t('complaints.tracking_no'), class: 'nowrap', cell: (c) => h('a', { href: `#/complaints/${c.id}`, class: 'strong mono complaint-link' }, c.tracking_no) },
           { label: t('complaints.category'), cell: (c) => label('complaint_categories', c.category) },
-          customer ? null : { label: t('complaints.who'), cell: (c) => (c.customer ? c.customer.name : c.contact_name || t('common.none')) },
+          customer ? null : { label: t('complaints.who'), class: 'nowrap', cell: (c) => (c.customer ? c.customer.name : c.contact_name || t('common.none')) },
           ownCompany ? null : { label: t('complaints.company'), cell: (c) => [c.company ? c.company.name : '', c.handler === 'association' ? h('span', { class: 'muted' }, ` · ${t('complaints.by_association')}`) : null] },
           { label: t('complaints.status'), cell: (c) => h('span', { class: 'badges' }, complaintBadge(c.status),
-            c.feedback_breached || c.resolve_breached ? badge(t('complaints.late'), 'danger') : null,
-            c.escalated_at && !customer ? h('span', { class: 'badge badge-danger escalated' }, t('complaints.escalated')) : null) },
+            c.feedback_breached || c.resolve_breached ? badge(t(c.feedback_breached && !c.resolve_breached ? 'complaints.late_feedback' : 'complaints.late'), 'danger') : null,
+            c.escalated_at && !customer ? h('span', { class: 'badge badge-danger escalated' }, t('complaints.escalated')) : null,
+            ownCompany && c.handler === 'association' ? badge(t('complaints.by_association'), 'brand') : null) },
           { label: t('complaints.clock'), cell: (c) => clockView(c.clock, { stacked: true }) },
           { label: t('complaints.created'), class: 'nowrap', cell: (c) => fmtAt(c.created_at) },
         ].filter(Boolean),
         rows: r.items,
         rowAttrs: (c) => ({
-          class: clockState(c.clock) === 'breached' ? 'row-below' : null,
+          // red where the queue puts it first: any deadline missed (the clock running now may not be)
+          class: OPEN.includes(c.status) && (clockState(c.clock) === 'breached' || c.feedback_breached || c.resolve_breached) ? 'row-below' : null,
           dataset: { complaint: c.id, status: c.status, tracking: c.tracking_no },
         }),
       }), pager({ page: r.page, perPage: PER_PAGE, total: r.total, onPage: (p) => { state.page = p; load(); } }));
