@@ -28,9 +28,11 @@ SCHEMA(decision_body, S_INT("approved_fen", F_REQ, 0, CLAIM_MAX_FEN), S_STR("rea
        S_ENUM("payer", F_NULL, payers));
 SCHEMA(payment_body, S_DATE("paid_on", F_REQ), S_INT("amount_fen", F_REQ, 1, CLAIM_MAX_FEN),
        S_STR("reference", F_REQ, 2, 100));
+SCHEMA(advance_body, S_STR("reason", F_REQ, 2, 500));
 
 struct claim {
 	int64_t id, complaint_id, amount, approved, decided_at, paid, recovered;
+	int payment_breached;
 	char status[12], payer[12], paid_on[11];
 };
 
@@ -38,7 +40,8 @@ static int load(struct store *s, int64_t id, struct claim *c)
 {
 	struct stmt *st = store_sql(s, "SELECT id, complaint_id, amount_fen, coalesce(approved_fen, 0), status,"
 				       " coalesce(payer, ''), coalesce(decided_at, 0), coalesce(paid_fen, 0),"
-				       " coalesce(recovered_fen, 0), coalesce(paid_on, '') FROM claims WHERE id = $1");
+				       " coalesce(recovered_fen, 0), coalesce(paid_on, ''), payment_breached FROM claims"
+				       " WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -52,6 +55,7 @@ static int load(struct store *s, int64_t id, struct claim *c)
 		c->paid = stmt_int(st, 7);
 		c->recovered = stmt_int(st, 8);
 		str_copy(c->paid_on, sizeof c->paid_on, stmt_text(st, 9));
+		c->payment_breached = (int)stmt_int(st, 10);
 	}
 	stmt_done(st);
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
@@ -183,6 +187,27 @@ static int claim_pay(struct store *s, const struct actor *a, const struct compla
 	return complaint_tell_customer(s, c, "claim_paid", "您的赔偿款已支付。", "your compensation has been paid.");
 }
 
+/* The association takes over an overdue payment as its advance: the payer it replaces is told, and
+ * will be asked for the money back. */
+static int claim_advance(struct store *s, const struct complaint *c, const struct claim *cl, struct fault *f)
+{
+	if (!cl->payment_breached || strcmp(cl->payer, "advance") == 0) {
+		FAULT(f, "payment_not_overdue", "status");
+		return AJ_ECONFLICT;
+	}
+	struct stmt *st = store_sql(s, "UPDATE claims SET payer = 'advance' WHERE id = $1");
+	stmt_bind_int(st, 1, cl->id);
+	int rc = stmt_exec(st);
+	if (rc)
+		return rc;
+	rc = complaint_tell_customer(s, c, "claim_advanced", "协会将先行赔付您的赔偿款。",
+				     "the association will pay your compensation in advance.");
+	if (rc)
+		return rc;
+	return complaint_tell_company(s, c, "claim_advanced", "赔偿款逾期未付，协会先行赔付，并将向责任方追偿。",
+				      "the compensation was overdue; the association pays it in advance and will recover it.");
+}
+
 /* Who may, and from which state, for each write on an existing claim. */
 static int claim_allowed(enum claim_action act, int part, const struct complaint *c, const struct claim *cl,
 			 struct fault *f)
@@ -190,7 +215,7 @@ static int claim_allowed(enum claim_action act, int part, const struct complaint
 	int who = act == CL_DECIDE ? complaint_handlers(c)
 		  : act == CL_PAY ? (strcmp(cl->payer, "advance") == 0 ? CP_ASSOCIATION : CP_COMPANY | CP_ASSOCIATION)
 				  : CP_ASSOCIATION;
-	const char *from = act == CL_DECIDE ? "claimed" : act == CL_PAY ? "approved" : "paid";
+	const char *from = act == CL_DECIDE ? "claimed" : act == CL_PAY || act == CL_ADVANCE ? "approved" : "paid";
 	if (!(part & who)) {
 		FAULT(f, part & CP_COMPANY && act == CL_DECIDE ? "handled_by_association" : "forbidden", NULL);
 		return AJ_EDENIED;
@@ -205,7 +230,7 @@ static int claim_allowed(enum claim_action act, int part, const struct complaint
 int claim_write(struct store *s, const struct actor *a, enum role role, enum claim_action act, int64_t id,
 		       const struct claim_in *in, int64_t *claim_id, struct fault *f)
 {
-	static const char *const actions[] = {"claim_file", "claim_decide", "claim_pay", "claim_recover"};
+	static const char *const actions[] = {"claim_file", "claim_decide", "claim_pay", "claim_recover", "claim_advance"};
 	struct complaint c;
 	struct claim cl = {0};
 	int rc = store_begin(s);
@@ -237,12 +262,17 @@ int claim_write(struct store *s, const struct actor *a, enum role role, enum cla
 		rc = claim_file(s, a, &c, in, claim_id, f);
 	} else if ((rc = claim_allowed(act, part, &c, &cl, f)) == AJ_OK) {
 		*claim_id = cl.id;
-		rc = act == CL_DECIDE ? claim_decide(s, a, &c, &cl, in, f) : claim_pay(s, a, &c, &cl, act, in, f);
+		rc = act == CL_DECIDE	 ? claim_decide(s, a, &c, &cl, in, f)
+		     : act == CL_ADVANCE ? claim_advance(s, &c, &cl, f)
+					 : claim_pay(s, a, &c, &cl, act, in, f);
 	}
 	if (rc)
 		goto fail;
-	char note[160];
-	snprintf(note, sizeof note, "#%lld %lld", (long long)*claim_id, (long long)in->amount);
+	char note[700];
+	if (act == CL_ADVANCE)
+		snprintf(note, sizeof note, "#%lld %lld %s", (long long)*claim_id, (long long)cl.approved, in->text);
+	else
+		snprintf(note, sizeof note, "#%lld %lld", (long long)*claim_id, (long long)in->amount);
 	if ((rc = complaint_event(s, a, c.id, actions[act], c.status, c.status, note, 0)) != AJ_OK ||
 	    (rc = audit_append_state(s, a, "complaint.claim", "complaint", c.id, complaint_state)) != AJ_OK)
 		goto fail;
@@ -329,7 +359,7 @@ static void write_claim(struct req *r, enum claim_action act)
 {
 	char *evidence = NULL;
 	struct claim_in in = {0};
-	in.amount = req_int(r, act == CL_DECIDE ? "approved_fen" : "amount_fen", 0);
+	in.amount = act == CL_ADVANCE ? 0 : req_int(r, act == CL_DECIDE ? "approved_fen" : "amount_fen", 0);
 	in.text = req_str(r, act == CL_FILE ? "description" : "reason");
 	in.payer = req_str(r, "payer");
 	in.date = req_str(r, "paid_on");
@@ -370,4 +400,9 @@ void api_claims_pay(struct req *r)
 void api_claims_recover(struct req *r)
 {
 	write_claim(r, CL_RECOVER);
+}
+
+void api_claims_advance(struct req *r)
+{
+	write_claim(r, CL_ADVANCE);
 }

@@ -11,7 +11,9 @@
 
 struct store;
 
-enum claim_action { CL_FILE, CL_DECIDE, CL_PAY, CL_RECOVER };
+/* CL_ADVANCE: the association steps in for a payer who missed the payment deadline — the approved
+ * amount becomes its advance payment (先行赔付), which it pays and later recovers. */
+enum claim_action { CL_FILE, CL_DECIDE, CL_PAY, CL_RECOVER, CL_ADVANCE };
 
 /* amount is the one claimed, approved, paid or recovered; text the description or the reason. */
 struct claim_in {

@@ -135,6 +135,10 @@ int complaint_escalate(struct store *s, const struct actor *a, const struct comp
 
 /* ---- JSON ---- */
 
+/* whether a claim of the complaint waits past its decision or payment deadline */
+#define CLAIMS_OVERDUE \
+	"EXISTS (SELECT 1 FROM claims x WHERE x.complaint_id = c.id AND x.status IN ('claimed', 'approved')" \
+	" AND (x.decision_breached = 1 OR x.payment_breached = 1))"
 #define COMPLAINT_COLUMNS \
 	"c.id, c.tracking_no, c.status, c.category, c.description, c.evidence, c.channel, c.customer_id, cu.name," \
 	" c.contact_name, c.booking_id, c.company_id, o.name, c.worker_id, w.name, c.handler, c.responsible_person," \
@@ -142,7 +146,7 @@ int complaint_escalate(struct store *s, const struct actor *a, const struct comp
 	" coalesce(c.paused_at, 0), c.paused_secs, c.feedback_breached, c.resolve_breached," \
 	" coalesce(c.escalated_at, 0), coalesce(c.resolved_at, 0), c.finding, c.remedy, coalesce(c.reopen_until, 0)," \
 	" c.reopened, coalesce(c.closed_at, 0), c.closed_by, c.rating, c.rating_comment, c.taken_by, ta.name," \
-	" c.feedback_in_time, c.resolved_in_time, coalesce(b.start_at, 0), si.title"
+	" c.feedback_in_time, c.resolved_in_time, coalesce(b.start_at, 0), si.title, " CLAIMS_OVERDUE
 #define COMPLAINT_FROM \
 	" FROM complaints c LEFT JOIN users cu ON cu.id = c.customer_id JOIN orgs o ON o.id = c.company_id" \
 	" LEFT JOIN workers w ON w.id = c.worker_id LEFT JOIN users ta ON ta.id = c.taken_by" \
@@ -225,6 +229,7 @@ static void complaint_fields(struct jw *w, struct stmt *st, int full)
 	jw_kbool(w, "resolve_breached", (int)stmt_int(st, 25));
 	kbool_or_null(w, "feedback_in_time", st, 38);
 	kbool_or_null(w, "resolved_in_time", st, 39);
+	jw_kbool(w, "claims_overdue", (int)stmt_int(st, 42));
 	jw_ktime(w, "escalated_at", stmt_int(st, 26));
 	clock_json(w, st);
 	jw_ktime(w, "resolved_at", stmt_int(st, 27));
@@ -1008,7 +1013,7 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 	jw_obj(w);
 	complaint_fields(w, st, full_names(r));
 	char phone[64] = "";
-	if (!customer && !stmt_is_null(st, 42) && keys_unseal(stmt_text(st, 42), phone, sizeof phone) == 0)
+	if (!customer && !stmt_is_null(st, 43) && keys_unseal(stmt_text(st, 43), phone, sizeof phone) == 0)
 		jw_kstr(w, "contact_phone", phone);
 	stmt_done(st);
 	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), u.role, e.action, e.from_status,"
@@ -1069,10 +1074,11 @@ void api_complaints_list(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	/* the queue: breached first, then by the time left on the running clock; newest first on request */
+	/* the queue: breached first (an open complaint past a deadline, or any with a claim past its own),
+	 * then by the time left on the running clock; newest first on request */
 	st = store_sql(r->store,
 		"SELECT " COMPLAINT_COLUMNS COMPLAINT_FROM LIST_WHERE
-		" ORDER BY CASE WHEN $8 = 1 THEN 0 WHEN c.status IN ('resolved', 'closed') THEN 2"
+		" ORDER BY CASE WHEN $8 = 1 THEN 0 WHEN " CLAIMS_OVERDUE " THEN 0 WHEN c.status IN ('resolved', 'closed') THEN 2"
 		"   WHEN c.feedback_breached = 1 OR c.resolve_breached = 1 THEN 0 ELSE 1 END,"
 		" CASE WHEN $8 = 1 THEN -c.created_at WHEN c.status IN ('resolved', 'closed') THEN -c.created_at"
 		"   ELSE (CASE WHEN c.first_feedback_at IS NULL THEN c.feedback_due ELSE c.resolve_due END)"

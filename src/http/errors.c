@@ -131,6 +131,7 @@ static const struct {
 	{"date_before_decision", "支付日期不能早于赔偿决定的日期。", "The payment cannot be dated before the claim was decided."},
 	{"date_before_payment", "追偿日期不能早于先行赔付的日期。", "The recovery cannot be dated before the advance was paid."},
 	{"recovery_exceeds", "追偿金额超过了尚未追回的先行赔付金额。", "The recovery is more than what is still owed on the advance payment."},
+	{"payment_not_overdue", "只有逾期未付的赔偿，协会才能先行赔付。", "The association pays in advance only a compensation whose payment is overdue."},
 	/* the platform */
 	{"store_busy", "系统繁忙，请稍后重试。", "The system is busy; try again shortly."},
 	{"store_unavailable", "数据暂时无法写入，请稍后重试。", "Data cannot be written right now; try again shortly."},

@@ -617,6 +617,8 @@ static void test_claims_and_advance_payment(void **state)
 		"{\"approved_fen\":5000,\"reason\":\"同意\",\"payer\":\"advance\"}", 422, "advance_by_association");
 	resp_free(ok("POST", path_of("claims", c2, "/decision"), co1, "{\"approved_fen\":3000,\"reason\":\"部分合理\",\"payer\":\"worker\"}",
 	   200));
+	/* the association steps in only for a payment that is overdue */
+	refused("POST", path_of("claims", c2, "/advance"), admin, "{\"reason\":\"协会先行赔付\"}", 409, "payment_not_overdue");
 	/* its payment is overdue after fifteen days */
 	at(t0 + 7 * DAY + 16 * DAY);
 	jr = run_jobs();
@@ -624,10 +626,23 @@ static void test_claims_and_advance_payment(void **state)
 	r = get(other, co1);
 	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(r->json, "claims"), 0), "payment_breached")));
 	resp_free(r);
+	/* it does: the approved amount becomes its advance, which it pays and later recovers */
+	refused("POST", path_of("claims", c2, "/advance"), co1, "{\"reason\":\"企业自己\"}", 403, "forbidden");
+	refused("POST", path_of("claims", c2, "/advance"), admin, "{}", 400, "missing_field");
+	r = ok("POST", path_of("claims", c2, "/advance"), admin, "{\"reason\":\"企业逾期未付，协会先行赔付\"}", 200);
+	assert_string_equal(resp_str(r, "payer"), "advance");
+	assert_string_equal(resp_str(r, "status"), "approved");
+	resp_free(r);
+	assert_int_equal(outbox_count("claim_advanced", other), 2); /* the customer and the company */
+	refused("POST", path_of("claims", c2, "/advance"), admin, "{\"reason\":\"再次\"}", 409, "payment_not_overdue");
 	time_format_date(time_today(), today);
 	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":3000,\"reference\":\"WX-88\"}", today);
-	r = ok("POST", path_of("claims", c2, "/payment"), co1, body, 200);
+	refused("POST", path_of("claims", c2, "/payment"), co1, body, 403, "forbidden");
+	r = ok("POST", path_of("claims", c2, "/payment"), admin, body, 200);
 	assert_string_equal(resp_str(r, "status"), "paid");
+	resp_free(r);
+	r = ok("POST", path_of("claims", c2, "/recovery"), admin, body, 200);
+	assert_string_equal(resp_str(r, "status"), "recovered");
 	resp_free(r);
 	at(0);
 }

@@ -260,6 +260,35 @@ test('the service centre takes a phone complaint for a contact without an accoun
   await context.close();
 });
 
+test('a compensation the company did not pay in time heads the queue; the association pays it in advance, then recovers it', async () => {
+  const queue = (await api(admin.token, '/api/complaints?per_page=100')).json.items;
+  const late = queue.find((c) => c.claims_overdue);
+  assert.ok(late, 'the demo has a claim past its payment deadline');
+  assert.ok(queue.indexOf(late) < queue.findIndex((c) => !c.claims_overdue && !c.feedback_breached && !c.resolve_breached),
+    'it comes before what is in time');
+  const a = await open();
+  await signIn(a.page, 'admin');
+  await complaintPage(a.page, late.id);
+  const card = a.page.locator('.claim-card[data-status=approved]');
+  await card.locator('button.disclose', { hasText: '协会先行赔付' }).click();
+  await card.locator('.claim-advance-form button[type=submit]').click();
+  await a.page.locator('.claim-card[data-status=approved][data-payer=advance]').waitFor();
+  assert.match(await a.page.locator('.page-complaint .messages').textContent(), /先行赔付/);
+  const paid = a.page.locator('.claim-card[data-payer=advance]');
+  await paid.locator('button.disclose', { hasText: '记录支付' }).click();
+  await paid.locator('.claim-pay-form input[name=reference]').fill('ASSOC-ADV-01');
+  await paid.locator('.claim-pay-form button[type=submit]').click();
+  await a.page.locator('.claim-card[data-status=paid][data-payer=advance]').waitFor();
+  await a.page.locator('.claim-card[data-status=paid] button.disclose', { hasText: '记录追偿' }).click();
+  await a.page.locator('.claim-recover-form input[name=reference]').fill('REC-ADV-01');
+  await a.page.locator('.claim-recover-form button[type=submit]').click();
+  await a.page.locator('.claim-card[data-status=recovered]').waitFor();
+  await a.page.locator('.timeline-item[data-action=claim_advance]').waitFor();
+  assert.deepEqual(await a.problems(), []);
+  await a.context.close();
+  assert.equal((await api(admin.token, `/api/complaints/${late.id}`)).json.claims_overdue, false, 'settled, it no longer heads the queue');
+});
+
 test('another company opening a complaint page gets "not found", as the API answers', async () => {
   const cs = await login(srv.url, 'cs1');
   const k1 = await login(srv.url, 'company1');

@@ -65,6 +65,22 @@ function decideForm(cl, onDone, { association }) {
   return f;
 }
 
+// The association takes over an overdue payment as its advance (先行赔付), with its reason.
+function advanceForm(cl, onDone) {
+  const reason = input({ name: 'reason', maxlength: '500', value: t('claims.advance_reason') });
+  const f = form({ class: 'form form-inline claim-advance-form', dataset: { claim: cl.id } },
+    h('p', { class: 'muted field-wide' }, t('claims.advance_intro', { amount: fmtMoney(cl.approved_fen) })),
+    field({ label: t('claims.reason'), control: reason, name: 'reason' }),
+    submit(t('claims.advance_submit')));
+  f.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearErrors(f);
+    if (reason.value.trim().length < 2) return showError(f, t('common.reason_required'), 'reason');
+    send(f, `/api/claims/${cl.id}/advance`, { reason: reason.value.trim() }, (x) => onDone(x, t('claims.advanced_done')));
+  });
+  return f;
+}
+
 // What is still owed on an advance payment.
 const owed = (cl) => (cl.paid_fen || 0) - (cl.recovered_fen || 0);
 
@@ -101,6 +117,8 @@ function claimCard(cl, p, onDone) {
   if (cl.status === 'claimed' && p.decide) actions.push(disclose(t('claims.decide'), () => decideForm(cl, onDone, p), 'primary'));
   if (cl.status === 'approved' && (cl.payer === 'advance' ? p.association : p.pay)) actions.push(disclose(t('claims.pay'), () => payForm(cl, onDone), 'primary'));
   if (cl.status === 'paid' && cl.payer === 'advance' && p.association) actions.push(disclose(t('claims.recover'), () => payForm(cl, onDone, { recover: true })));
+  // a payer who missed the deadline: the association may pay in advance and recover it later
+  if (cl.status === 'approved' && cl.payment_breached && cl.payer !== 'advance' && p.association) actions.push(disclose(t('claims.advance'), () => advanceForm(cl, onDone), 'primary'));
   const late = (cl.status === 'claimed' && cl.decision_breached) || (cl.status === 'approved' && cl.payment_breached);
   return h('article', { class: ['claim-card', `claim-${cl.status}`, late ? 'claim-late' : null], dataset: { claim: cl.id, status: cl.status, payer: cl.payer || '' } },
     h('div', { class: 'claim-head' },

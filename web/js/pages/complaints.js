@@ -60,6 +60,7 @@ export function render(slot, ctx) {
           ownCompany ? null : { label: t('complaints.company'), cell: (c) => [c.company ? c.company.name : '', c.handler === 'association' ? h('span', { class: 'muted' }, ` · ${t('complaints.by_association')}`) : null] },
           { label: t('complaints.status'), cell: (c) => h('span', { class: 'badges' }, complaintBadge(c.status),
             c.feedback_breached || c.resolve_breached ? badge(t(c.feedback_breached && !c.resolve_breached ? 'complaints.late_feedback' : 'complaints.late'), 'danger') : null,
+            c.claims_overdue && !customer ? badge(t('complaints.claim_late'), 'danger') : null,
             c.escalated_at && !customer ? h('span', { class: 'badge badge-danger escalated' }, t('complaints.escalated')) : null,
             ownCompany && c.handler === 'association' ? badge(t('complaints.by_association'), 'brand') : null) },
           { label: t('complaints.clock'), cell: (c) => clockView(c.clock, { stacked: true }) },
@@ -68,7 +69,7 @@ export function render(slot, ctx) {
         rows: r.items,
         rowAttrs: (c) => ({
           // red where the queue puts it first: any deadline missed (the clock running now may not be)
-          class: OPEN.includes(c.status) && (clockState(c.clock) === 'breached' || c.feedback_breached || c.resolve_breached) ? 'row-below' : null,
+          class: c.claims_overdue || (OPEN.includes(c.status) && (clockState(c.clock) === 'breached' || c.feedback_breached || c.resolve_breached)) ? 'row-below' : null,
           dataset: { complaint: c.id, status: c.status, tracking: c.tracking_no },
         }),
       }), pager({ page: r.page, perPage: PER_PAGE, total: r.total, onPage: (p) => { state.page = p; load(); } }));
