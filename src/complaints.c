@@ -43,7 +43,7 @@ SCHEMA(reason_body, S_STR("reason", F_REQ, 2, 200));
 SCHEMA(resolve_body, S_ENUM("finding", F_REQ, findings), S_TEXT("remedy", F_REQ, 2000));
 SCHEMA(accept_body, S_INT("rating", F_REQ, 1, 5), S_TEXT("comment", F_NULL, 500));
 SCHEMA(complaints_query, S_ENUM("status", 0, list_statuses), S_BOOL("escalated", 0),
-       S_INT("company_id", 0, 1, INT64_MAX), S_ENUM("sort", 0, list_sorts), S_INT("page", 0, 1, 1000000),
+       S_INT("company_id", 0, 1, INT64_MAX), S_INT("booking_id", 0, 1, INT64_MAX), S_ENUM("sort", 0, list_sorts), S_INT("page", 0, 1, 1000000),
        S_INT("per_page", 0, 1, 100));
 
 /* ---- the record and who has a part in it ---- */
@@ -1029,15 +1029,16 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 }
 
 /* $1 customer (0: any), the companies $2…$5 (one, or all: the company index serves both),
- * $3 status ('' any, 'open'), $4 escalated only */
+ * $3 status ('' any, 'open'), $4 escalated only, $10 one booking's (0: any) */
 #define LIST_WHERE \
 	" WHERE ($1 = 0 OR c.customer_id = $1) AND c.company_id BETWEEN $2 AND $5" \
 	" AND ($3 = '' OR c.status = $3 OR ($3 = 'open' AND c.status IN ('received', 'in_progress', 'waiting_customer')))" \
-	" AND ($4 = 0 OR c.escalated_at IS NOT NULL)"
+	" AND ($4 = 0 OR c.escalated_at IS NOT NULL) AND ($10 = 0 OR c.booking_id = $10)"
 
-/* company is the caller's own (0: none), filter the one asked for (0: none). */
+/* company is the caller's own (0: none), filter the one asked for (0: none), booking the one
+ * booking's complaints (0: any). */
 static void bind_list(struct stmt *st, int64_t customer, int64_t company, const char *status, int escalated,
-		      int64_t filter)
+		      int64_t filter, int64_t booking)
 {
 	int64_t lo = company ? company : filter, hi = lo ? lo : INT64_MAX;
 	if (company && filter && filter != company)
@@ -1047,6 +1048,7 @@ static void bind_list(struct stmt *st, int64_t customer, int64_t company, const 
 	stmt_bind_text(st, 3, status ? status : "");
 	stmt_bind_int(st, 4, escalated);
 	stmt_bind_int(st, 5, hi);
+	stmt_bind_int(st, 10, booking);
 }
 
 void api_complaints_list(struct req *r)
@@ -1066,9 +1068,9 @@ void api_complaints_list(struct req *r)
 	const char *status = req_qstr(r, "status"), *sort = req_qstr(r, "sort");
 	const char *esc = req_qstr(r, "escalated");
 	int escalated = esc && (strcmp(esc, "true") == 0 || strcmp(esc, "1") == 0);
-	int64_t company_filter = req_qint(r, "company_id", 0), total = 0;
+	int64_t company_filter = req_qint(r, "company_id", 0), booking = req_qint(r, "booking_id", 0), total = 0;
 	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM complaints c" LIST_WHERE);
-	bind_list(st, customer, company, status, escalated, company_filter);
+	bind_list(st, customer, company, status, escalated, company_filter, booking);
 	int rc = stmt_one_int(st, &total);
 	if (rc) {
 		req_fail(r, rc);
@@ -1084,7 +1086,7 @@ void api_complaints_list(struct req *r)
 		"   ELSE (CASE WHEN c.first_feedback_at IS NULL THEN c.feedback_due ELSE c.resolve_due END)"
 		"     - coalesce(c.paused_at, $9) END, c.id DESC"
 		" LIMIT $6 OFFSET $7");
-	bind_list(st, customer, company, status, escalated, company_filter);
+	bind_list(st, customer, company, status, escalated, company_filter, booking);
 	stmt_bind_int(st, 6, pg.per_page);
 	stmt_bind_int(st, 7, pg.offset);
 	stmt_bind_int(st, 8, sort && strcmp(sort, "-created") == 0);

@@ -196,6 +196,19 @@ static void test_intake(void **state)
 	/* the company hears of it at once */
 	assert_int_equal(outbox_count("complaint_received", id), 1);
 
+	/* the complaints about one booking: the customer's list filtered, another's booking shows none */
+	char q[96];
+	snprintf(q, sizeof q, "/api/complaints?booking_id=%lld", (long long)booking);
+	struct resp *bl = ok("GET", q, cust, NULL, 200);
+	assert_true(resp_int(bl, "total") >= 1);
+	json_t *bi = json_object_get(bl->json, "items");
+	for (size_t i = 0; i < json_array_size(bi); i++)
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(bi, i), "booking"), "id")),
+				 booking);
+	resp_free(bl);
+	bl = ok("GET", q, cust2, NULL, 200);
+	assert_int_equal(resp_int(bl, "total"), 0);
+	resp_free(bl);
 	/* someone else's booking is not there for a customer */
 	snprintf(body, sizeof body, "{\"booking_id\":%lld,\"category\":\"quality\",\"description\":\"不是我的预约\"}",
 		 (long long)booking);

@@ -94,6 +94,9 @@ test('a complaint from a booking: the 48-hour clock, a question that pauses it, 
   assert.match(await first.locator('.clock').textContent(), /剩余/);
   const noOverflow = await c.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(noOverflow <= 0, `no sideways scrolling on a phone (${noOverflow}px)`);
+  // the booking's page leads to it
+  await c.page.goto(`${srv.url}/#/bookings/${b.id}`);
+  await c.page.locator(`.booking-complaints li[data-complaint="${id}"] a`, { hasText: mine.tracking_no }).waitFor();
 
   // 2. the company finds it in its queue, names the responsible person and asks a question
   const k = await open();

@@ -97,6 +97,13 @@ export function showError(f, text, name) {
   if (control) {
     control.setAttribute('aria-invalid', 'true');
     control.focus();
+    // once the field is changed the complaint about it is stale: it goes, until the next submit
+    const fieldSlot = slot;
+    control.addEventListener('input', () => {
+      fieldSlot.hidden = true;
+      fieldSlot.textContent = '';
+      control.removeAttribute('aria-invalid');
+    }, { once: true });
   }
 }
 

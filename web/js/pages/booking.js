@@ -4,11 +4,12 @@
 // (with a reason) or, once completed, reviews (five stars in five ways, a comment, the category's
 // feedback questions), and may complain about it at any time (#/complaints/new?booking_id=…); the
 // assigned worker confirms, checks in and out; the company assigns, confirms, cancels or records
-// a no-show.
+// a no-show. Those who see complaints see the ones filed about this booking, each a link.
 import { h, fill } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { loading, notice, messages, section, badge } from '../ui.js';
+import { complaintBadge } from '../complaint-ui.js';
 import { facts } from './worker.js';
 import {
   statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards,
@@ -96,9 +97,19 @@ export function render(slot, ctx) {
       ? section(t('review.title'), h('p', { class: 'muted' }, t('review.intro')), reviewForm(b, { onDone: done }))
       : null;
     const reviewed = b.status === 'reviewed' ? notice('success', t('review.thanks')) : null;
+    // the complaints about this booking, for those who see complaints (filled in when they come)
+    const complaints = h('div', { class: 'booking-complaints' });
+    if (role === 'customer' || ctx.can('complaint.handle')) {
+      api('GET', '/api/complaints', { query: { booking_id: b.id, per_page: 20 } }).then((r) => {
+        if (!r.items.length || !ctx.current()) return;
+        fill(complaints, section(t('bookings.complaints'), h('ul', { class: 'plain-list' }, r.items.map((c) => h('li', { dataset: { complaint: c.id } },
+          h('a', { href: `#/complaints/${c.id}`, class: 'mono' }, c.tracking_no), ' ', complaintBadge(c.status),
+          h('span', { class: 'muted' }, ` ${label('complaint_categories', c.category)} · ${fmtAt(c.created_at)}`))))));
+      }).catch(() => { /* the booking stands without them */ });
+    }
     fill(body,
       actions.length ? section(t('bookings.actions'), h('div', { class: 'booking-actions' }, actions)) : null,
-      review, reviewed,
+      review, reviewed, complaints,
       h('div', { class: 'columns' },
         section(t('bookings.record'), record),
         section(t('timeline.title'), timelineView(b))),
