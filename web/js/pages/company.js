@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { loading, notice, table, section } from '../ui.js';
 import { facts } from './worker.js';
-import { fmtShare, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName, conductText } from '../services.js';
+import { fmtShare, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName, conductText, standards } from '../services.js';
 import { findingsText, spotText } from './complaint-figures.js';
 
 export function render(slot, ctx) {
@@ -20,8 +20,9 @@ export function render(slot, ctx) {
 
   (async () => {
     let co;
+    let std;
     try {
-      co = await api('GET', `/api/public/companies/${id}`);
+      [co, std] = await Promise.all([api('GET', `/api/public/companies/${id}`), standards()]);
     } catch (err) {
       if (err.status === 401 || !ctx.current()) return;
       fill(body, notice('error', err.status === 404 ? t('company.not_found') : errorText(err)));
@@ -30,10 +31,11 @@ export function render(slot, ctx) {
     if (!ctx.current()) return;
     fill(head, h('h1', { class: 'page-title', tabindex: '-1' }, co.name),
       co.district ? h('p', { class: 'page-intro' }, districtName(co.district)) : null);
-    fill(body, draw(co));
+    fill(body, draw(co, std.satisfaction_target ?? 95));
   })();
 
-  function draw(co) {
+  // target: the association's monthly satisfaction standard, in percent
+  function draw(co, target) {
     const items = (co.service_items || []).filter((x) => x.active !== false);
     const sat = Array.isArray(co.satisfaction) ? co.satisfaction : [];
     const months = Array.isArray(co.complaints) ? co.complaints : [];
@@ -47,11 +49,13 @@ export function render(slot, ctx) {
           [t('public_worker.conduct'), conductText(co.conduct), 'conduct'],
         ])),
         section(t('public_worker.satisfaction'), sat.length ? h('ul', { class: 'month-rates' }, sat.map((x) => h('li', {
-          class: ['month-rate', x.reviewed && !meets(x.satisfied, x.reviewed) ? 'month-below' : null], dataset: { month: x.month },
+          class: ['month-rate', x.reviewed && !meets(x.satisfied, x.reviewed, { num: target, den: 100 }) ? 'month-below' : null], dataset: { month: x.month },
         },
         h('span', { class: 'month' }, x.month),
         h('span', { class: ['month-value', x.reviewed ? null : 'month-none'] }, x.reviewed ? fmtShare(x.satisfied, x.reviewed) : t('satisfaction.no_reviews')))))
-          : h('p', { class: 'state state-empty' }, t('public_worker.no_satisfaction')))),
+          : h('p', { class: 'state state-empty' }, t('public_worker.no_satisfaction')),
+        // what the red months fall short of
+        sat.length ? h('p', { class: 'muted month-legend' }, t('company.satisfaction_legend', { target })) : null)),
       section(t('company.complaints'),
         h('p', { class: 'muted' }, t('company.complaints_intro')),
         months.length ? table({
