@@ -292,6 +292,24 @@ test('a compensation the company did not pay in time heads the queue; the associ
   assert.equal((await api(admin.token, `/api/complaints/${late.id}`)).json.claims_overdue, false, 'settled, it no longer heads the queue');
 });
 
+test('what is typed into a complaint survives a change of language', async () => {
+  const b = (await api((await login(srv.url, 'customer1')).token, '/api/bookings?per_page=1&sort=-start')).json.items[0];
+  const c = await open({ viewport: { width: 390, height: 844 } });
+  await signIn(c.page, 'customer1');
+  await c.page.goto(`${srv.url}/#/complaints/new?booking_id=${b.id}`);
+  const f = c.page.locator('.complaint-form');
+  await f.waitFor();
+  await f.locator('select[name=category]').selectOption('punctuality');
+  await f.locator('textarea[name=description]').fill('约好九点，十点半才到。');
+  await c.page.locator('.lang-btn[lang=en]').click();
+  await c.page.locator('html[lang=en]').waitFor({ state: 'attached' });
+  await c.page.waitForFunction(() => document.querySelector('.complaint-form textarea[name=description]')?.value === '约好九点，十点半才到。');
+  assert.equal(await c.page.locator('.complaint-form select[name=category]').inputValue(), 'punctuality');
+  assert.match(await c.page.locator('.complaint-form button[type=submit]').textContent(), /[A-Za-z]/, 'the form is drawn in English');
+  assert.deepEqual(await c.problems(), []);
+  await c.context.close();
+});
+
 test('another company opening a complaint page gets "not found", as the API answers', async () => {
   const cs = await login(srv.url, 'cs1');
   const k1 = await login(srv.url, 'company1');

@@ -7,6 +7,7 @@ import { api, setCsrf, onUnauthorized, errorText } from './api.js';
 import { langToggle, notice, pageHead } from './ui.js';
 import { route, pagesFor, can, allowed } from './nav.js';
 import { attachUnread, showUnread, refreshUnread } from './unread.js';
+import { takeForms, giveForms } from './keep-forms.js';
 import * as login from './pages/login.js';
 import * as home from './pages/home.js';
 import * as sessions from './pages/sessions.js';
@@ -168,10 +169,12 @@ async function logout() {
 }
 
 async function switchLang(l) {
+  const typed = takeForms(root);
   await useLang(l, true);
   shell = null;
   publicFrame = null;
   render({ keepFocus: true });
+  giveForms(root, typed);
 }
 
 const ctx = {
