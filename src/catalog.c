@@ -46,6 +46,25 @@ static int code_ok(const char *c)
 
 /* ---- categories ---- */
 
+void category_indicators_json(struct store *s, int64_t category_id, struct jw *w)
+{
+	jw_key(w, "indicators");
+	jw_arr(w);
+	struct stmt *st = store_sql(s, "SELECT id, code, name_zh, name_en FROM category_indicators WHERE category_id = $1"
+				       " ORDER BY id");
+	stmt_bind_int(st, 1, category_id);
+	while (stmt_step(st) == STORE_ROW) {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 0));
+		jw_kstr(w, "code", stmt_text(st, 1));
+		jw_kstr(w, "name_zh", stmt_text(st, 2));
+		jw_kstr(w, "name_en", stmt_text(st, 3));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+}
+
 int category_json(struct store *s, int64_t id, struct jw *w)
 {
 	struct stmt *st = store_sql(s, "SELECT id, code, name_zh, name_en, trade, active FROM categories WHERE id = $1");
@@ -87,19 +106,7 @@ int category_json(struct store *s, int64_t id, struct jw *w)
 	}
 	jw_obj_end(w);
 
-	jw_key(w, "indicators");
-	jw_arr(w);
-	st = store_sql(s, "SELECT code, name_zh, name_en FROM category_indicators WHERE category_id = $1 ORDER BY id");
-	stmt_bind_int(st, 1, id);
-	while (stmt_step(st) == STORE_ROW) {
-		jw_obj(w);
-		jw_kstr(w, "code", stmt_text(st, 0));
-		jw_kstr(w, "name_zh", stmt_text(st, 1));
-		jw_kstr(w, "name_en", stmt_text(st, 2));
-		jw_obj_end(w);
-	}
-	stmt_done(st);
-	jw_arr_end(w);
+	category_indicators_json(s, id, w);
 
 	jw_key(w, "price_guides");
 	jw_arr(w);

@@ -47,6 +47,9 @@ void service_items_offered_json(struct store *s, int64_t company_id, int64_t wor
  * category at that price (the cheapest, as search found it), or null. */
 void service_item_brief_json(struct store *s, int64_t company_id, int64_t category_id, int64_t price, struct jw *w);
 
+/* Writes "indicators": the category's quality indicators [{"id","code","name_zh","name_en"}]. */
+void category_indicators_json(struct store *s, int64_t category_id, struct jw *w);
+
 /* Writes the category with its items, indicators and guides. */
 int category_json(struct store *s, int64_t id, struct jw *w);
 

@@ -12,6 +12,7 @@
 #include "auth/audit.h"
 #include "auth/keys.h"
 #include "bookings.h"
+#include "catalog.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "notify.h"
@@ -165,23 +166,8 @@ static void inspection_fields(struct jw *w, struct stmt *st, struct store *detai
 	jw_kstr(w, "code", stmt_text(st, 14));
 	jw_kstr(w, "name_zh", stmt_text(st, 15));
 	jw_kstr(w, "name_en", stmt_text(st, 16));
-	if (detail) {
-		jw_key(w, "indicators");
-		jw_arr(w);
-		struct stmt *ci = store_sql(detail, "SELECT id, code, name_zh, name_en FROM category_indicators"
-						    " WHERE category_id = $1 ORDER BY id");
-		stmt_bind_int(ci, 1, stmt_int(st, 13));
-		while (stmt_step(ci) == STORE_ROW) {
-			jw_obj(w);
-			jw_kint(w, "id", stmt_int(ci, 0));
-			jw_kstr(w, "code", stmt_text(ci, 1));
-			jw_kstr(w, "name_zh", stmt_text(ci, 2));
-			jw_kstr(w, "name_en", stmt_text(ci, 3));
-			jw_obj_end(w);
-		}
-		stmt_done(ci);
-		jw_arr_end(w);
-	}
+	if (detail)
+		category_indicators_json(detail, stmt_int(st, 13), w);
 	jw_obj_end(w);
 	jw_key(w, "service_item");
 	jw_obj(w);
