@@ -723,6 +723,20 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 /* The address and telephone, to those who may read them now: the customer always; the assigned
  * worker and the company from confirmation until the standard's hours after completion — and each
  * such reading is recorded on the booking's timeline and in the audit chain. */
+int booking_contact(struct store *s, int64_t id, struct contact *out)
+{
+	struct stmt *st = store_sql(s, "SELECT address_sealed, contact_phone_sealed FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	out->address[0] = out->phone[0] = 0;
+	int opened = rc == STORE_ROW && keys_unseal(stmt_text(st, 0), out->address, sizeof out->address) == 0 &&
+		     (stmt_is_null(st, 1) || keys_unseal(stmt_text(st, 1), out->phone, sizeof out->phone) == 0);
+	stmt_done(st);
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	return opened ? AJ_OK : AJ_EDENIED;
+}
+
 static int open_contact(struct req *r, const struct booking *b, struct contact *out)
 {
 	struct actor a = req_actor(r);
@@ -731,17 +745,14 @@ static int open_contact(struct req *r, const struct booking *b, struct contact *
 	int rc = standards_get(r->store, &sd);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(r->store, "SELECT address_sealed, coalesce(confirmed_at, 0), coalesce(checked_out_at, 0),"
-					      " coalesce(contact_phone_sealed, '') FROM bookings WHERE id = $1");
+	struct stmt *st = store_sql(r->store, "SELECT coalesce(confirmed_at, 0), coalesce(checked_out_at, 0)"
+					      " FROM bookings WHERE id = $1");
 	stmt_bind_int(st, 1, b->id);
 	rc = stmt_step(st);
-	char sealed[1024] = "", phone[256] = "";
 	int64_t confirmed = 0, done = 0;
 	if (rc == STORE_ROW) {
-		str_copy(sealed, sizeof sealed, stmt_text(st, 0));
-		confirmed = stmt_int(st, 1);
-		done = stmt_int(st, 2);
-		str_copy(phone, sizeof phone, stmt_text(st, 3));
+		confirmed = stmt_int(st, 0);
+		done = stmt_int(st, 1);
 	}
 	stmt_done(st);
 	if (rc != STORE_ROW)
@@ -750,10 +761,10 @@ static int open_contact(struct req *r, const struct booking *b, struct contact *
 	int allowed = (part & P_CUSTOMER) ||
 		      ((part & (P_WORKER | P_COMPANY)) && confirmed && strcmp(b->status, "cancelled") != 0 &&
 		       (!done || now < done + (int64_t)sd.address_visible_hours * 3600));
-	out->phone[0] = 0;
-	if (!allowed || keys_unseal(sealed, out->address, sizeof out->address) != 0 ||
-	    (phone[0] && keys_unseal(phone, out->phone, sizeof out->phone) != 0))
+	if (!allowed)
 		return AJ_EDENIED;
+	if ((rc = booking_contact(r->store, b->id, out)) != AJ_OK)
+		return rc;
 	if (part & P_CUSTOMER)
 		return AJ_OK;
 	if ((rc = store_begin(r->store)) != AJ_OK)

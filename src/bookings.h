@@ -21,8 +21,12 @@ struct booking_in {
 /* A booking's address and telephone, opened for those who may read them. */
 struct contact {
 	char address[1024];
-	char phone[32];
+	char phone[32];   /* "" for a booking made without one */
 };
+
+/* Opens booking id's address and telephone into *out, whoever asks: the caller decides who may.
+ * AJ_EDENIED when they are sealed under a key this server does not hold; AJ_ENOTFOUND. */
+int booking_contact(struct store *s, int64_t id, struct contact *out);
 
 /* Refusals: invalid_period, start_in_past, too_long, item_inactive, worker_not_of_company,
  * worker_not_eligible (with *res), worker_busy; AJ_ENOTFOUND for no such item. */

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "auth/audit.h"
-#include "auth/keys.h"
 #include "bookings.h"
 #include "catalog.h"
 #include "http/req.h"
@@ -768,23 +767,13 @@ int inspection_contact(struct store *s, const struct actor *a, enum role role, i
 	int rc = begin_own(s, a, role, id, "assigned", &x, f);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(s, "SELECT address_sealed, contact_phone_sealed FROM bookings WHERE id = $1");
-	stmt_bind_int(st, 1, x.booking_id);
-	rc = stmt_step(st);
-	out->address[0] = out->phone[0] = 0;
-	int opened = rc == STORE_ROW && keys_unseal(stmt_text(st, 0), out->address, sizeof out->address) == 0 &&
-		     (stmt_is_null(st, 1) || keys_unseal(stmt_text(st, 1), out->phone, sizeof out->phone) == 0);
-	stmt_done(st);
-	if (rc != STORE_ROW) {
-		rc = rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-		goto fail;
-	}
-	if (!opened) {
+	if ((rc = booking_contact(s, x.booking_id, out)) == AJ_EDENIED) {
 		/* sealed under a key this server does not hold */
 		FAULT(f, "contact_unavailable", NULL);
 		rc = AJ_ERULE;
-		goto fail;
 	}
+	if (rc)
+		goto fail;
 	if ((rc = event(s, a, id, "contact_view", NULL)) != AJ_OK)
 		goto fail;
 	return audit_commit(s, a, "inspection.contact_view", "inspection", id, inspection_state);
