@@ -19,6 +19,7 @@ enum anjia_err {
 	AJ_ESTORE = -7,    /* the store failed (503) */
 	AJ_EIO = -8,       /* a file could not be read or written */
 	AJ_ELIMIT = -9,    /* a rate limit refuses it for now (429) */
+	AJ_EGONE = -10,    /* it existed and was destroyed, as the retention standards say (410) */
 };
 
 /* The principal a write is done by: recorded in the audit chain. user_id 0 is the system

@@ -7,6 +7,8 @@
 
 #include "auth/audit.h"
 #include "auth/keys.h"
+#include "privacy/access.h"
+#include "privacy/sealed.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "satisfaction.h"
@@ -141,19 +143,36 @@ static int event(struct store *s, const struct actor *a, int64_t id, const char 
 	" si.unit, si.price_fen, c.id, c.code, c.name_zh, c.name_en, c.trade, b.start_at, b.end_at, b.price_fen," \
 	" b.note, b.created_at, coalesce(b.confirmed_at, 0), coalesce(b.checked_in_at, 0)," \
 	" coalesce(b.checked_out_at, 0), b.late, b.cancelled_by, b.cancel_reason, coalesce(b.cancelled_at, 0)," \
-	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed"
+	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed, coalesce(w.company_id, 0)"
 #define BOOKING_FROM \
 	" FROM bookings b JOIN users cu ON cu.id = b.customer_id JOIN orgs o ON o.id = b.company_id" \
 	" LEFT JOIN workers w ON w.id = b.worker_id JOIN service_items si ON si.id = b.service_item_id" \
 	" JOIN categories c ON c.id = b.category_id"
 
-/* Writes the members of the booking at the current row; full_names shows the worker's real name
- * (the company and the association), c (may be NULL) the opened address and telephone. */
-static void booking_fields(struct jw *w, struct stmt *st, int full_names, const struct contact *c)
+/* How a booking names people: the worker masked (the public's view of a customer's booking), in
+ * full (the company, the association, the 24-hour team), or as the worker sees it — the customer
+ * named in full only while the worker still works for the booking's company. */
+enum { NAMES_MASKED = 0, NAMES_FULL = 1, NAMES_WORKER = 2 };
+
+/* Writes the members of the booking at the current row; names as above, c (may be NULL) the opened
+ * address and telephone. */
+static void booking_fields(struct jw *w, struct stmt *st, int names, const struct contact *c)
 {
+	int full_names = names != NAMES_MASKED;
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kstr(w, "status", stmt_text(st, 1));
-	jw_kref(w, "customer", st, 2, 3);
+	if (names == NAMES_WORKER && stmt_int(st, 33) != stmt_int(st, 4)) {
+		/* a past employer's household: the work done, not who it was done for */
+		char masked[96];
+		worker_mask_name(stmt_text(st, 3), masked, sizeof masked);
+		jw_key(w, "customer");
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 2));
+		jw_kstr(w, "name", masked);
+		jw_obj_end(w);
+	} else {
+		jw_kref(w, "customer", st, 2, 3);
+	}
 	jw_kref(w, "company", st, 4, 5);
 	jw_kworker(w, "worker", st, 6, 7, full_names);
 	jw_key(w, "service_item");
@@ -228,12 +247,32 @@ static void list_row_masked(struct jw *w, struct stmt *st)
 	booking_row_json(w, st, 0, NULL);
 }
 
+static void list_row_worker(struct jw *w, struct stmt *st)
+{
+	booking_row_json(w, st, NAMES_WORKER, NULL);
+}
+
 /* The audited state of a booking: never its address. */
 static int booking_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct stmt *st = store_sql(s, "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE b.id = $1");
 	stmt_bind_int(st, 1, id);
 	return audit_row_state(st, list_row_full, sb);
+}
+
+/* Seals booking id's address and telephone (phone may be NULL) for its row. */
+static int seal_contact(struct store *s, int64_t id, const char *address, const char *phone)
+{
+	char *a = keys_seal_for(SEALED_BOOKING_ADDRESS, id, address);
+	char *p = phone ? keys_seal_for(SEALED_BOOKING_PHONE, id, phone) : NULL;
+	struct stmt *st = store_sql(s, "UPDATE bookings SET address_sealed = $2, contact_phone_sealed = $3 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, a);
+	stmt_bind_text(st, 3, p);
+	int rc = stmt_exec(st);
+	free(a);
+	free(p);
+	return rc;
 }
 
 /* ---- the two rules every placement obeys ---- */
@@ -326,10 +365,9 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 		store_rollback(s);
 		return rc;
 	}
-	char *sealed = keys_seal(in->address), *phone = in->phone ? keys_seal(in->phone) : NULL;
 	st = store_sql(s, "INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id,"
-			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at, contact_phone_sealed)"
-			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $13, $14) RETURNING id");
+			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, 'requested', $11, $12) RETURNING id");
 	stmt_bind_int(st, 1, in->customer_id);
 	stmt_bind_int(st, 2, company);
 	stmt_bind_int(st, 3, in->service_item_id);
@@ -339,15 +377,12 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	stmt_bind_int(st, 7, in->start);
 	stmt_bind_int(st, 8, in->end);
 	stmt_bind_int(st, 9, price);
-	stmt_bind_text(st, 10, sealed);
-	stmt_bind_text(st, 11, in->note);
-	stmt_bind_int(st, 12, in->worker_id ? 1 : 0);
-	stmt_bind_int(st, 13, clock_now());
-	stmt_bind_text(st, 14, phone);
+	stmt_bind_text(st, 10, in->note);
+	stmt_bind_int(st, 11, in->worker_id ? 1 : 0);
+	stmt_bind_int(st, 12, clock_now());
 	rc = stmt_one_int(st, id);
-	free(sealed);
-	free(phone);
-	if (rc || (rc = event(s, a, *id, "create", NULL, "requested", NULL)) != AJ_OK) {
+	if (rc || (rc = seal_contact(s, *id, in->address, in->phone)) != AJ_OK ||
+	    (rc = event(s, a, *id, "create", NULL, "requested", NULL)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -627,8 +662,8 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	struct stmt *st = store_sql(s,
 		"INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id, start_at,"
 		" end_at, price_fen, address_sealed, status, live, created_at, confirmed_at, checked_in_at, late,"
-		" checked_out_at, checkin_month, completed_month, contact_phone_sealed)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'reviewed', 0, $11, $12, $13, $14, $15, $16, $17, $18)"
+		" checked_out_at, checkin_month, completed_month)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 'reviewed', 0, $10, $11, $12, $13, $14, $15, $16)"
 		" RETURNING id");
 	stmt_bind_int(st, 1, h->customer_id);
 	stmt_bind_int(st, 2, h->company_id);
@@ -639,16 +674,14 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	stmt_bind_int(st, 7, h->start);
 	stmt_bind_int(st, 8, h->end);
 	stmt_bind_int(st, 9, h->price_fen);
-	stmt_bind_text(st, 10, h->address_sealed);
-	stmt_bind_int(st, 11, h->created);
-	stmt_bind_int(st, 12, h->confirmed);
-	stmt_bind_int(st, 13, h->checked_in);
-	stmt_bind_int(st, 14, h->late);
-	stmt_bind_int(st, 15, h->checked_out);
-	stmt_bind_int(st, 16, time_month(h->checked_in));
-	stmt_bind_int(st, 17, time_month(h->checked_out));
-	stmt_bind_text(st, 18, h->phone_sealed);
-	if ((rc = stmt_one_int(st, id)) != AJ_OK)
+	stmt_bind_int(st, 10, h->created);
+	stmt_bind_int(st, 11, h->confirmed);
+	stmt_bind_int(st, 12, h->checked_in);
+	stmt_bind_int(st, 13, h->late);
+	stmt_bind_int(st, 14, h->checked_out);
+	stmt_bind_int(st, 15, time_month(h->checked_in));
+	stmt_bind_int(st, 16, time_month(h->checked_out));
+	if ((rc = stmt_one_int(st, id)) != AJ_OK || (rc = seal_contact(s, *id, h->address, h->phone)) != AJ_OK)
 		goto fail;
 	st = store_sql(s, "INSERT INTO reviews (booking_id, customer_id, worker_id, company_id, overall, punctuality, skill,"
 			  " attitude, hygiene, comment, satisfied, month, created_at)"
@@ -701,10 +734,11 @@ static int full_names(struct req *r)
 	case ROLE_CS_AGENT:
 	case ROLE_COMPANY_ADMIN:
 	case ROLE_COMPANY_STAFF:
+		return NAMES_FULL;
 	case ROLE_WORKER:
-		return 1;
+		return NAMES_WORKER;
 	default:
-		return 0;
+		return NAMES_MASKED;
 	}
 }
 
@@ -720,23 +754,41 @@ static int visible(struct req *r, int64_t id, struct booking *b)
 
 static void reply_booking(struct req *r, int64_t id, int status, const struct contact *c);
 
-/* The address and telephone, to those who may read them now: the customer always; the assigned
- * worker and the company from confirmation until the standard's hours after completion — and each
- * such reading is recorded on the booking's timeline and in the audit chain. */
 int booking_contact(struct store *s, int64_t id, struct contact *out)
 {
-	struct stmt *st = store_sql(s, "SELECT address_sealed, contact_phone_sealed FROM bookings WHERE id = $1");
+	struct stmt *st = store_sql(s, "SELECT address_sealed, contact_phone_sealed, contact_destroyed_at FROM bookings"
+				       " WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	out->address[0] = out->phone[0] = 0;
-	int opened = rc == STORE_ROW && keys_unseal(stmt_text(st, 0), out->address, sizeof out->address) == 0 &&
-		     (stmt_is_null(st, 1) || keys_unseal(stmt_text(st, 1), out->phone, sizeof out->phone) == 0);
+	int destroyed = rc == STORE_ROW && (!stmt_is_null(st, 2) || !*stmt_text(st, 0));
+	int opened = rc == STORE_ROW && !destroyed &&
+		     keys_unseal_for(SEALED_BOOKING_ADDRESS, id, stmt_text(st, 0), out->address, sizeof out->address) == 0 &&
+		     (stmt_is_null(st, 1) ||
+		      keys_unseal_for(SEALED_BOOKING_PHONE, id, stmt_text(st, 1), out->phone, sizeof out->phone) == 0);
 	stmt_done(st);
 	if (rc != STORE_ROW)
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-	return opened ? AJ_OK : AJ_EDENIED;
+	return destroyed ? AJ_EGONE : opened ? AJ_OK : AJ_EDENIED;
 }
 
+int booking_contact_open_now(const char *status, int64_t confirmed, int64_t done, int64_t now, int visible_hours)
+{
+	/* open while the service is confirmed or under way, and for the standard's hours after it ended:
+	 * never for a request not yet confirmed, a cancellation or a no-show */
+	if (!confirmed)
+		return 0;
+	if (strcmp(status, "confirmed") == 0 || strcmp(status, "checked_in") == 0)
+		return 1;
+	if (strcmp(status, "completed") == 0 || strcmp(status, "reviewed") == 0)
+		return done && now < done + (int64_t)visible_hours * 3600;
+	return 0;
+}
+
+/* The address and telephone, to those who may read them now: the customer always (until they are
+ * destroyed); the assigned worker — while still employed by the booking's company — and the company
+ * while the booking is theirs to serve (booking_contact_open_now). Each such reading is recorded on
+ * the booking's timeline, in the access log and in the audit chain. */
 static int open_contact(struct req *r, const struct booking *b, struct contact *out)
 {
 	struct actor a = req_actor(r);
@@ -745,22 +797,26 @@ static int open_contact(struct req *r, const struct booking *b, struct contact *
 	int rc = standards_get(r->store, &sd);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(r->store, "SELECT coalesce(confirmed_at, 0), coalesce(checked_out_at, 0)"
-					      " FROM bookings WHERE id = $1");
+	struct stmt *st = store_sql(r->store, "SELECT coalesce(b.confirmed_at, 0), coalesce(b.checked_out_at, 0),"
+					      " coalesce(w.company_id, 0) FROM bookings b"
+					      " LEFT JOIN workers w ON w.id = b.worker_id WHERE b.id = $1");
 	stmt_bind_int(st, 1, b->id);
 	rc = stmt_step(st);
-	int64_t confirmed = 0, done = 0;
+	int64_t confirmed = 0, done = 0, employer = 0;
 	if (rc == STORE_ROW) {
 		confirmed = stmt_int(st, 0);
 		done = stmt_int(st, 1);
+		employer = stmt_int(st, 2);
 	}
 	stmt_done(st);
 	if (rc != STORE_ROW)
 		return rc < 0 ? rc : AJ_ENOTFOUND;
-	int64_t now = clock_now();
+	/* a worker who has left the company no longer serves its households */
+	if ((part & P_WORKER) && employer != b->company_id)
+		part &= ~P_WORKER;
 	int allowed = (part & P_CUSTOMER) ||
-		      ((part & (P_WORKER | P_COMPANY)) && confirmed && strcmp(b->status, "cancelled") != 0 &&
-		       (!done || now < done + (int64_t)sd.address_visible_hours * 3600));
+		      ((part & (P_WORKER | P_COMPANY)) &&
+		       booking_contact_open_now(b->status, confirmed, done, clock_now(), sd.address_visible_hours));
 	if (!allowed)
 		return AJ_EDENIED;
 	if ((rc = booking_contact(r->store, b->id, out)) != AJ_OK)
@@ -769,7 +825,11 @@ static int open_contact(struct req *r, const struct booking *b, struct contact *
 		return AJ_OK;
 	if ((rc = store_begin(r->store)) != AJ_OK)
 		return rc;
-	if ((rc = event(r->store, &a, b->id, "address_view", b->status, b->status, NULL)) != AJ_OK) {
+	struct access_entry e = {"customer", b->customer_id, "address"};
+	char via[40];
+	snprintf(via, sizeof via, "booking:%lld", (long long)b->id);
+	if ((rc = event(r->store, &a, b->id, "address_view", b->status, b->status, NULL)) != AJ_OK ||
+	    (rc = access_add(r->store, &a, &e, 1, via)) != AJ_OK) {
 		store_rollback(r->store);
 		return rc;
 	}
@@ -786,7 +846,7 @@ void api_bookings_get(struct req *r)
 	}
 	struct contact c;
 	rc = open_contact(r, &b, &c);
-	if (rc && rc != AJ_EDENIED) {
+	if (rc && rc != AJ_EDENIED && rc != AJ_EGONE) {
 		req_fail(r, rc);
 		return;
 	}
@@ -1040,5 +1100,7 @@ void api_bookings_list(struct req *r)
 	stmt_bind_int(st, 9, pg.offset);
 	const char *sort = req_qstr(r, "sort");
 	stmt_bind_int(st, 10, sort && strcmp(sort, "-start") == 0);
-	req_reply_list(r, st, full_names(r) ? list_row_full : list_row_masked, &pg, total);
+	int names = full_names(r);
+	req_reply_list(r, st, names == NAMES_WORKER ? list_row_worker : names ? list_row_full : list_row_masked, &pg,
+		       total);
 }

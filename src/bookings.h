@@ -25,8 +25,12 @@ struct contact {
 };
 
 /* Opens booking id's address and telephone into *out, whoever asks: the caller decides who may.
- * AJ_EDENIED when they are sealed under a key this server does not hold; AJ_ENOTFOUND. */
+ * AJ_EGONE when they were destroyed (retention, a closed account); AJ_EDENIED when they are sealed
+ * under a key this server does not hold; AJ_ENOTFOUND. */
 int booking_contact(struct store *s, int64_t id, struct contact *out);
+/* Whether the worker and the company may read a booking's address and telephone now: confirmed or
+ * checked in, or completed (done) less than visible_hours ago. */
+int booking_contact_open_now(const char *status, int64_t confirmed, int64_t done, int64_t now, int visible_hours);
 
 /* Refusals: invalid_period, start_in_past, too_long, item_inactive, worker_not_of_company,
  * worker_not_eligible (with *res), worker_busy; AJ_ENOTFOUND for no such item. */
@@ -66,7 +70,7 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
  * rules (no overlaps, a worker who could serve then) and calls ratings_rebuild afterwards. */
 struct booking_history {
 	int64_t customer_id, company_id, service_item_id, category_id, worker_id, price_fen;
-	const char *trade, *address_sealed, *phone_sealed, *comment;
+	const char *trade, *address, *phone, *comment;   /* address and phone in clear: sealed here */
 	int64_t created, start, end, confirmed, checked_in, checked_out, reviewed;
 	int late;
 	int scores[5];

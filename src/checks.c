@@ -166,6 +166,26 @@ void api_checks_list(struct req *r)
 		       check_json);
 }
 
+void checks_summary_json(struct store *s, int64_t worker_id, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT c.kind, c.result, c.checked_on, c.valid_until, o.name FROM checks c"
+				       " LEFT JOIN orgs o ON o.id = c.org_id WHERE c.worker_id = $1"
+				       " ORDER BY c.checked_on DESC, c.id DESC LIMIT 100");
+	stmt_bind_int(st, 1, worker_id);
+	jw_arr(w);
+	while (stmt_step(st) == STORE_ROW) {
+		jw_obj(w);
+		jw_kstr(w, "kind", stmt_text(st, 0));
+		jw_kstr(w, "result", stmt_text(st, 1));
+		jw_kstr(w, "checked_on", stmt_text(st, 2));
+		jw_kstr(w, "valid_until", stmt_text(st, 3));
+		jw_kstr(w, "recorded_by_org", stmt_text(st, 4));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+}
+
 void checks_of_worker_json(struct store *s, int64_t worker_id, struct jw *w)
 {
 	struct stmt *st = store_sql(s, "SELECT " CHECK_COLUMNS CHECK_FROM " WHERE c.worker_id = $1"

@@ -27,6 +27,9 @@ int check_record(struct store *s, const struct actor *a, const struct check_in *
 
 #include "util/json_out.h"
 /* The worker's checks, newest first, as an array. */
+/* Writes the array of worker_id's checks as a customer with consent sees them: kind, result, dates
+ * and who recorded them — not references or notes. */
+void checks_summary_json(struct store *s, int64_t worker_id, struct jw *w);
 void checks_of_worker_json(struct store *s, int64_t worker_id, struct jw *w);
 
 #endif

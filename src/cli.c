@@ -26,6 +26,7 @@
 #include "http/server.h"
 #include "http/static.h"
 #include "orgs.h"
+#include "privacy/sealed.h"
 #include "store/store.h"
 #include "users.h"
 #include "util/digest.h"
@@ -124,7 +125,18 @@ static int open_keys(const char *keys, const char *db, struct store *s)
 		str_copy(path, sizeof path, keys);
 	else
 		keys_default_path(db, path, sizeof path);
-	return keys_open(path, 1, s) == AJ_OK ? 0 : -1;
+	if (keys_open(path, 1, s) != AJ_OK)
+		return -1;
+	/* what an older version kept in clear or sealed unbound is sealed now, bound to its row */
+	struct actor a = {0, 0, "keys"};
+	struct sealed_report rep;
+	if (sealed_upgrade(s, &a, &rep) != AJ_OK) {
+		fprintf(stderr, "anjia: cannot seal the database's personal fields with the key file %s\n", path);
+		return -1;
+	}
+	if (rep.sealed)
+		log_info("sealed %lld personal fields bound to their rows", (long long)rep.sealed);
+	return 0;
 }
 
 /* The web UI's directory when none was given: web/ here, else web/ beside the program. */
@@ -765,7 +777,7 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	}
 	struct actor a = {0, 0, "cli"};
-	int r = import_workers(s, &a, org, csv, len, good_only, dry, res);
+	int r = import_workers(s, &a, org, csv, len, good_only, dry, 0, res);
 	for (int i = 0; i < res->n_errors; i++)
 		fprintf(stderr, "line %d: %s%s%s\n", res->errors[i].line, res->errors[i].code,
 			res->errors[i].field[0] ? " " : "", res->errors[i].field);
@@ -777,8 +789,8 @@ int cmd_import(int argc, char **argv)
 	} else if (r != AJ_OK) {
 		fprintf(stderr, "anjia: the import failed in the store\n");
 	} else {
-		printf("%s%d rows: %d imported (%d linked from another company), %d skipped\n",
-		       dry ? "checked only: " : "", res->rows, res->imported, res->linked, res->skipped);
+		printf("%s%d rows: %d imported (%d registered elsewhere: waiting for the worker's confirmation),"
+		       " %d skipped\n", dry ? "checked only: " : "", res->rows, res->imported, res->transfers, res->skipped);
 		rc = 0;
 	}
 out:
@@ -872,4 +884,69 @@ int cmd_verify(int argc, char **argv)
 	stmt_done(st);
 	store_close(s);
 	return rc;
+}
+
+/* ---- keys rotate ---- */
+
+static const char keys_usage[] =
+	"usage: anjia keys rotate [--db PATH] [--keys FILE]\n"
+	"Makes a new sealing key current and seals every personal field of the database again under it,\n"
+	"in one transaction. The old key stays in the key file as retired, so a backup taken before still\n"
+	"opens with this file. Stop `serve` first, or restart it afterwards: a running server keeps the\n"
+	"keys it started with.\n";
+
+int cmd_keys(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"keys", required_argument, 0, 'k'},
+					     {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *keys = NULL;
+	if (argc < 2 || strcmp(argv[1], "rotate") != 0) {
+		int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
+		fputs(keys_usage, help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'k': keys = optarg; break;
+		case 'h': fputs(keys_usage, stdout); return 0;
+		default: fputs(keys_usage, stderr); return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(keys_usage, stderr);
+		return 2;
+	}
+	char path[4096];
+	if (keys)
+		str_copy(path, sizeof path, keys);
+	else
+		keys_default_path(db, path, sizeof path);
+	struct store *s = open_db(db, DB_MUST_EXIST);
+	if (!s)
+		return 1;
+	if (keys_open(path, 0, s) != AJ_OK) {
+		store_close(s);
+		return 1;
+	}
+	char before[KEYS_SEAL_KID_LEN];
+	str_copy(before, sizeof before, keys_seal_kid());
+	struct sealed_report rep;
+	struct actor a = {0, 0, "keys"};
+	if (keys_rotate_seal(path) != AJ_OK) {
+		fprintf(stderr, "anjia: cannot write the new key file %s\n", path);
+		store_close(s);
+		return 1;
+	}
+	int rc = sealed_upgrade(s, &a, &rep);
+	store_close(s);
+	if (rc != AJ_OK) {
+		fprintf(stderr, "anjia: the new key is in %s, but sealing again failed; run the command again\n", path);
+		return 1;
+	}
+	printf("sealing key %s replaced by %s: %lld values sealed again, %lld that no key opens left as they are\n",
+	       before, keys_seal_kid(), (long long)rep.sealed, (long long)rep.unopenable);
+	return rep.unopenable ? 3 : 0;
 }

@@ -13,5 +13,6 @@ int cmd_backup(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 #endif

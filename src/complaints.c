@@ -3,10 +3,13 @@
  * transaction with its timeline event and audit record. */
 #include "complaints.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "auth/audit.h"
 #include "auth/keys.h"
+#include "privacy/access.h"
+#include "privacy/sealed.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "notify.h"
@@ -430,7 +433,7 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 	char day[11], tracking[24];
 	time_format_date(time_today(), day);
 	snprintf(tracking, sizeof tracking, "TS%.4s%.2s%.2s-%06lld", day, day + 5, day + 8, (long long)next);
-	char *phone = in->contact_phone ? keys_seal(in->contact_phone) : NULL;
+	char *phone = in->contact_phone ? keys_seal_for(SEALED_COMPLAINT_PHONE, next, in->contact_phone) : NULL;
 	struct stmt *st = store_sql(s,
 		"INSERT INTO complaints (id, tracking_no, customer_id, contact_name, contact_phone_sealed, channel, taken_by,"
 		" booking_id, company_id, worker_id, category, description, evidence, status, created_at, month,"
@@ -1013,8 +1016,14 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 	jw_obj(w);
 	complaint_fields(w, st, full_names(r));
 	char phone[64] = "";
-	if (!customer && !stmt_is_null(st, 43) && keys_unseal(stmt_text(st, 43), phone, sizeof phone) == 0)
+	int shown = 0;
+	int64_t caller = stmt_int(st, 7);
+	if (!customer && !stmt_is_null(st, 43) &&
+	    keys_unseal_for(SEALED_COMPLAINT_PHONE, id, stmt_text(st, 43), phone, sizeof phone) == 0) {
 		jw_kstr(w, "contact_phone", phone);
+		shown = 1;
+	}
+	sodium_memzero(phone, sizeof phone);
 	stmt_done(st);
 	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), u.role, e.action, e.from_status,"
 				 " e.to_status, e.note, e.internal FROM complaint_events e LEFT JOIN users u ON u.id = e.actor_id"
@@ -1026,6 +1035,13 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 	claims_json(r->store, id, w);
 	jw_obj_end(w);
 	req_send(r, status);
+	if (shown) {
+		/* the caller's telephone was read: who, when, through which complaint */
+		struct access_entry e = {"customer", caller, "contact_phone"};
+		char via[40];
+		snprintf(via, sizeof via, "complaint:%lld", (long long)id);
+		access_record_req(r, &e, 1, via);
+	}
 }
 
 /* $1 customer (0: any), the companies $2…$5 (one, or all: the company index serves both),

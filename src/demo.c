@@ -21,6 +21,7 @@
 #include "util/clock.h"
 #include "util/idcard.h"
 #include "util/timefmt.h"
+#include "transfers.h"
 #include "workers.h"
 #include "util/strbuf.h"
 #include "util/uscc.h"
@@ -468,12 +469,12 @@ static int apply_event(struct store *s, const struct event *e, struct dworker *w
 	switch (e->type) {
 	case EV_REGISTER: {
 		struct worker_in in = {w->name, w->idno, w->phone, levels[w->level].code, NULL, NULL, {0}, 0,
-				       orgs[w->company].id};
+				       orgs[w->company].id, NULL};
 		for (int i = 0; i < w->n_trades; i++)
 			in.trades[in.n_trades++] = w->trades[i];
-		int linked;
-		char detail[8];
-		rc = worker_register(s, co, &in, &w->id, &linked, &f, detail, sizeof detail);
+		struct reg_result reg;
+		rc = worker_register(s, co, &in, &reg, &f);
+		w->id = reg.worker_id;
 		break;
 	}
 	case EV_CHECK: {
@@ -533,15 +534,18 @@ static int apply_event(struct store *s, const struct event *e, struct dworker *w
 		rc = worker_leave(s, co, w->id, "个人原因离职");
 		break;
 	case EV_MOVE: {
-		/* re-registered by another company: the same record, a new employer */
+		/* registered by another company: the same record, a new employer once the worker confirms
+		 * (these have no login yet: they confirm in person at the association's counter) */
 		int to = CO1 + (int)((w->company - CO1 + 1 + demo_rand(rng, 5)) % 6);
 		struct worker_in in = {w->name, w->idno, w->phone, levels[w->level].code, NULL, NULL, {0}, 0,
-				       orgs[to].id};
+				       orgs[to].id, NULL};
 		for (int i = 0; i < w->n_trades; i++)
 			in.trades[in.n_trades++] = w->trades[i];
-		int linked;
-		char detail[8];
-		rc = worker_register(s, &company_actor[to], &in, &w->id, &linked, &f, detail, sizeof detail);
+		struct reg_result reg;
+		rc = worker_register(s, &company_actor[to], &in, &reg, &f);
+		if (rc == AJ_OK && reg.outcome == REG_TRANSFER)
+			rc = transfer_decide(s, &admin_actor, reg.transfer_id, 1, "association",
+					     "本人持身份证到协会服务窗口确认转入", &f);
 		if (rc == AJ_OK)
 			w->company = to;
 		break;

@@ -543,14 +543,14 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 	if (!slots)
 		return AJ_OK;
 	struct busy_days busy = {xcalloc((size_t)max_worker + 1, sizeof *busy.bits), max_worker + 1};
-	char *sealed[64], *phones[64];
+	char *addresses[64], *phones[64];
 	for (int i = 0; i < 64; i++) {
 		char address[128], phone[16];
 		snprintf(address, sizeof address, "杭州市%s%d号%d幢%d室", roads[i % ARRAY_LEN(roads)], 1 + i * 7, 1 + i % 20,
 			 101 + i * 31);
 		snprintf(phone, sizeof phone, "137%08d", 10000000 + i * 1048573 % 90000000);
-		sealed[i] = keys_seal(address);
-		phones[i] = keys_seal(phone);
+		addresses[i] = xstrdup(address);
+		phones[i] = xstrdup(phone);
 	}
 	int64_t first = dw->today - HISTORY_DAYS, grace = 15 * 86400;
 	int rc = AJ_OK;
@@ -596,8 +596,8 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 				h.price_fen = price;
 				h.trade = trade;
 				int household = (int)demo_rand(rng, 64);
-				h.address_sealed = sealed[household];
-				h.phone_sealed = phones[household];
+				h.address = addresses[household];
+				h.phone = phones[household];
 				history_times(rng, of->unit, first + day, half, &h.start, &h.end);
 				h.created = h.start - 3600 * (6 + demo_rand(rng, 72));
 				h.confirmed = h.created + 1800 + demo_rand(rng, 3600);
@@ -622,7 +622,7 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 	}
 	clock_set(0);
 	for (int i = 0; i < 64; i++) {
-		free(sealed[i]);
+		free(addresses[i]);
 		free(phones[i]);
 	}
 	free(busy.bits);

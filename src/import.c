@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "http/errors.h"
+#include "privacy/access.h"
+#include "util/clock.h"
+#include "util/log.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "store/store.h"
@@ -179,10 +182,21 @@ struct row {
 	char level[24];
 	char norm[19];
 	int good;
+	const char *outcome;  /* what the registry look-up found, for the access log */
+	int64_t found;        /* the person it found */
 };
 
+/* Records each row's look-up of a person, after the import's transaction has ended either way. */
+static void record_lookups(struct store *s, const struct actor *a, const struct row *rows, size_t n, int dry_run)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].outcome &&
+		    access_record_lookup(s, a, rows[i].found, rows[i].outcome, dry_run ? "dry_run" : "import") != AJ_OK)
+			log_warn("access log: a registry look-up of the import was not recorded");
+}
+
 int import_workers(struct store *s, const struct actor *a, int64_t company_id, const char *csv, size_t len,
-		   int good_only, int dry_run, struct import_result *out)
+		   int good_only, int dry_run, int64_t limit_org, struct import_result *out)
 {
 	struct reader rd = {csv, csv + len, 1, {{0}}, 0};
 	int col[C_COUNT];
@@ -284,6 +298,17 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 		}
 		w->good = 1;
 	}
+	/* every good row looks a person up: within the company's allowance of the hour, or not at all */
+	int64_t good = 0, left = 0;
+	for (size_t i = 0; i < n_rows; i++)
+		good += rows[i].good;
+	if ((rc = access_lookups_left(s, limit_org, clock_now(), &left, &out->retry_after)) != AJ_OK)
+		goto out;
+	if (good > left) {
+		out->retry_after = out->retry_after ? out->retry_after : 3600;
+		rc = AJ_ELIMIT;
+		goto out;
+	}
 	/* the store's own answers (already registered, revoked, another name) come row by row; they
 	 * are asked even when rows already failed, so one reading of the file reports every problem */
 	if ((rc = store_begin(s)) != AJ_OK)
@@ -292,10 +317,10 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 		if (!rows[i].good)
 			continue;
 		struct fault f = {0};
-		int64_t id;
-		int linked;
-		char detail[8];
-		int r = worker_register(s, a, &rows[i].in, &id, &linked, &f, detail, sizeof detail);
+		struct reg_result reg;
+		int r = worker_register(s, a, &rows[i].in, &reg, &f);
+		rows[i].outcome = worker_lookup_outcome(r, &reg, &f);
+		rows[i].found = reg.worker_id;
 		if (r == AJ_EBUSY || r == AJ_ESTORE) {
 			rc = r;
 			store_rollback(s);
@@ -306,11 +331,12 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 			continue;
 		}
 		out->imported++;
-		out->linked += linked;
+		out->transfers += reg.outcome == REG_TRANSFER;
 	}
 	if (out->n_errors && !good_only) {
 		store_rollback(s);
-		out->imported = out->linked = 0;
+		record_lookups(s, a, rows, n_rows, dry_run);
+		out->imported = out->transfers = 0;
 		rc = AJ_ERULE;
 		goto out;
 	}
@@ -318,6 +344,7 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 		store_rollback(s);
 	else if ((rc = store_commit(s)) != AJ_OK)
 		goto out;
+	record_lookups(s, a, rows, n_rows, dry_run);
 	out->skipped = out->rows - out->imported;
 out:
 	qsort(out->errors, (size_t)out->n_errors, sizeof out->errors[0], by_line);
@@ -360,8 +387,14 @@ static void import_work(struct req *r, struct store *s)
 	json_t *csv = json_object_get(r->json, "csv");
 	int dry = req_bool(r, "dry_run", 0);
 	int rc = import_workers(s, &a, company, json_string_value(csv), json_string_length(csv),
-				req_bool(r, "good_only", 0), dry, res);
-	if (rc == AJ_ERULE) {
+				req_bool(r, "good_only", 0), dry, r->user.role == ROLE_ASSOCIATION_ADMIN ? 0 : r->user.org_id,
+				res);
+	if (rc == AJ_ELIMIT) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)res->retry_after);
+		req_header_out(r, "Retry-After", ra);
+		req_error(r, 429, "too_many_lookups", NULL);
+	} else if (rc == AJ_ERULE) {
 		struct jw *w = req_error_open(r, 422, "import_rejected", NULL, NULL);
 		errors_json(w, res, r->lang);
 		req_error_close(r);
@@ -372,7 +405,7 @@ static void import_work(struct req *r, struct store *s)
 		jw_obj(w);
 		jw_kint(w, "rows", res->rows);
 		jw_kint(w, "imported", res->imported);
-		jw_kint(w, "linked", res->linked);
+		jw_kint(w, "transfers", res->transfers);
 		jw_kint(w, "skipped", res->skipped);
 		jw_kbool(w, "dry_run", dry);
 		errors_json(w, res, r->lang);

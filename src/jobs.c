@@ -9,6 +9,8 @@
 #include "claims.h"
 #include "complaints.h"
 #include "inspections.h"
+#include "privacy/retention.h"
+#include "util/clock.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -19,6 +21,8 @@ int jobs_run(struct store *s, struct jobs_report *r)
 		rc = claims_deadlines(s, &r->claims_breached);
 	if (rc == AJ_OK)
 		rc = inspections_overdue(s, &r->rectifications_overdue);
+	if (rc == AJ_OK)
+		rc = retention_run(s, clock_now(), &r->retention);
 	return rc;
 }
 
@@ -41,7 +45,11 @@ static void *jobs_main(void *arg)
 		int rc = jobs_run(j->store, &r);
 		if (rc)
 			log_warn("deadline job failed (%d); it runs again in %d s", rc, j->interval);
-		else if (r.complaints_breached || r.complaints_closed || r.claims_breached || r.rectifications_overdue)
+		if (!rc && (r.retention.bookings || r.retention.complaints || r.retention.sessions))
+			log_info("retention: contact of %lld bookings and %lld complaints destroyed, %lld sessions'"
+				 " addresses forgotten", (long long)r.retention.bookings, (long long)r.retention.complaints,
+				 (long long)r.retention.sessions);
+		if (!rc && (r.complaints_breached || r.complaints_closed || r.claims_breached || r.rectifications_overdue))
 			log_info("deadline job: %d complaint clocks breached, %d complaints closed, %d claims overdue,"
 				 " %d rectifications overdue", r.complaints_breached, r.complaints_closed, r.claims_breached,
 				 r.rectifications_overdue);

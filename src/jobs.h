@@ -1,8 +1,11 @@
 /* jobs.h — the deadline job: finds complaints, claims and rectification orders past their deadline,
- * marks each breach once, escalates to the association and notifies. It runs inside `serve` every
+ * marks each breach once, escalates to the association and notifies; and destroys personal data
+ * past its retention. It runs inside `serve` every
  * interval, and from cron as `anjia jobs run`; running it again changes nothing. */
 #ifndef JOBS_H
 #define JOBS_H
+
+#include "privacy/retention.h"
 
 struct store;
 
@@ -11,6 +14,7 @@ struct jobs_report {
 	int complaints_closed;     /* resolutions not reopened in time */
 	int claims_breached;       /* decisions or payments overdue */
 	int rectifications_overdue;
+	struct retention_report retention; /* personal data destroyed as the standards say */
 };
 
 /* One pass; 0 or a negative error (each part is its own transaction). */

@@ -36,6 +36,7 @@ static const struct {
 	{"jobs", cmd_jobs, "jobs run: the deadline job (complaint clocks, claims, rectifications)"},
 	{"import", cmd_import, "import workers: register workers from a CSV file"},
 	{"verify", cmd_verify, "check a worker's credential token"},
+	{"keys", cmd_keys, "keys rotate: a new sealing key, every personal field sealed again"},
 	{"version", cmd_version, "print the version"},
 	{"help", cmd_help, "list the commands, or show one's help"},
 };

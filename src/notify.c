@@ -68,6 +68,25 @@ void conduct_counts_json(struct store *s, const char *subject, int64_t id, int64
 	jw_obj_end(w);
 }
 
+void conduct_list_json(struct store *s, const char *subject, int64_t id, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT kind, source_kind, source_id, at FROM conduct_records WHERE subject = $1"
+				       " AND subject_id = $2 ORDER BY at DESC, id DESC LIMIT 100");
+	stmt_bind_text(st, 1, subject);
+	stmt_bind_int(st, 2, id);
+	jw_arr(w);
+	while (stmt_step(st) == STORE_ROW) {
+		jw_obj(w);
+		jw_kstr(w, "kind", stmt_text(st, 0));
+		jw_kstr(w, "source_kind", stmt_text(st, 1));
+		jw_kint(w, "source_id", stmt_int(st, 2));
+		jw_ktime(w, "at", stmt_int(st, 3));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+}
+
 /* ---- HTTP ---- */
 
 SCHEMA(seen_body, S_INT("up_to", F_REQ, 0, INT64_MAX));

@@ -25,5 +25,8 @@ struct jw;
 /* Writes "conduct": what was recorded against the worker or company since then, as counts:
  * {"since", "complaints_upheld", "complaints_partly_upheld", "spot_checks_failed"}. */
 void conduct_counts_json(struct store *s, const char *subject, int64_t id, int64_t since, struct jw *w);
+/* Writes the array of what was recorded against the worker or company, newest first (100 at most):
+ * {"kind", "source_kind", "source_id", "at"}. */
+void conduct_list_json(struct store *s, const char *subject, int64_t id, struct jw *w);
 
 #endif

@@ -22,6 +22,12 @@ struct standards {
 	int claim_payment_days;     /* after an approval */
 	int rectification_days;     /* after a failed spot check */
 	int spot_check_pass_score;  /* 0..100 */
+	int booking_contact_retention_days;   /* after a booking ends, its address and phone are destroyed */
+	int complaint_contact_retention_days; /* after a complaint closes, its caller's phone is destroyed */
+	int session_detail_retention_days;    /* a session's address and browser are kept this long */
+	int data_request_days;      /* a correction or erasure request is answered within */
+	int registry_lookups_per_hour; /* look-ups of people by ID number per company */
+	int record_grant_max_days;  /* the longest a worker's consent to show their full record lasts */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not

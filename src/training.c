@@ -2,6 +2,8 @@
  * worker's facts: safety topics, refreshers and failures feed the "may serve now" rule. */
 #include "training.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 #include "auth/audit.h"
@@ -13,6 +15,8 @@
 #include "trades.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
+#include "privacy/access.h"
+#include "util/log.h"
 #include "worker_access.h"
 
 static const char *const course_kinds[] = {"skill", "safety_first_aid", "safety_fire", "safety_protection",
@@ -32,7 +36,10 @@ SCHEMA(session_body, S_INT("course_id", F_REQ, 1, INT64_MAX), S_TIME("starts_at"
 SCHEMA(session_patch_body, S_ENUM("status", F_REQ, session_statuses));
 SCHEMA(sessions_query, S_INT("course_id", 0, 1, INT64_MAX), S_INT("org_id", 0, 1, INT64_MAX), S_TIME("from", 0),
        S_TIME("to", 0), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
-SCHEMA(enrol_body, S_INT("worker_id", F_REQ, 1, INT64_MAX));
+/* a company enrols its own workers by id; a training institution enrols a person by the number and
+ * name on the ID card they show (a look-up of the registry, logged and limited like any other) */
+SCHEMA(enrol_body, S_INT("worker_id", F_NULL, 1, INT64_MAX), S_STR("id_number", F_NULL, 1, 40),
+       S_STR("name", F_NULL, 2, 20));
 SCHEMA(result_body, S_BOOL("attended", F_REQ), S_INT("score", F_NULL, 0, 100));
 SCHEMA(pass_rates_query, S_STR("quarter", 0, 7, 7), S_INT("company_id", 0, 1, INT64_MAX));
 SCHEMA(public_pass_rates_query, S_STR("quarter", 0, 7, 7));
@@ -416,7 +423,9 @@ void api_sessions_update_training(struct req *r)
 #define ENROLMENT_FROM " FROM enrolments e JOIN workers w ON w.id = e.worker_id" \
 	" LEFT JOIN orgs o ON o.id = coalesce(e.company_id, w.company_id)"
 
-static void enrolment_json(struct jw *w, struct stmt *st)
+/* Writes the enrolment at the current row; with_company names the worker's employer (not for the
+ * training institution: where a person works is not its business). */
+static void enrolment_row(struct jw *w, struct stmt *st, int with_company)
 {
 	char masked[96];
 	worker_mask_name(stmt_text(st, 1), masked, sizeof masked);
@@ -427,7 +436,8 @@ static void enrolment_json(struct jw *w, struct stmt *st)
 	jw_kstr(w, "name", stmt_text(st, 1));
 	jw_kstr(w, "masked_name", masked);
 	jw_obj_end(w);
-	jw_kref(w, "company", st, 2, 3);
+	if (with_company)
+		jw_kref(w, "company", st, 2, 3);
 	jw_key(w, "attended");
 	if (stmt_is_null(st, 4))
 		jw_null(w);
@@ -443,6 +453,16 @@ static void enrolment_json(struct jw *w, struct stmt *st)
 	jw_ktime(w, "recorded_at", stmt_int(st, 8));
 	jw_kint(w, "session_id", stmt_int(st, 9));
 	jw_obj_end(w);
+}
+
+static void enrolment_json(struct jw *w, struct stmt *st)
+{
+	enrolment_row(w, st, 1);
+}
+
+static void enrolment_json_trainer(struct jw *w, struct stmt *st)
+{
+	enrolment_row(w, st, 0);
 }
 
 /* Writes the enrolment of worker_id in session_id. */
@@ -631,30 +651,85 @@ void api_enrolments_list(struct req *r)
 	stmt_bind_int(st, 2, company);
 	stmt_bind_int(st, 3, pg.per_page);
 	stmt_bind_int(st, 4, pg.offset);
-	req_reply_list(r, st, enrolment_json, &pg, total);
+	req_reply_list(r, st, r->user.role == ROLE_TRAINER ? enrolment_json_trainer : enrolment_json, &pg, total);
 }
 
 static void reply_enrolment(struct req *r, int64_t session_id, int64_t worker_id, int status)
 {
-	int rc = enrolment_write(r->store, session_id, worker_id, req_jw(r));
+	struct stmt *st = store_sql(r->store, "SELECT " ENROLMENT_COLUMNS ENROLMENT_FROM
+					      " WHERE e.session_id = $1 AND e.worker_id = $2");
+	stmt_bind_int(st, 1, session_id);
+	stmt_bind_int(st, 2, worker_id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		enrolment_row(req_jw(r), st, r->user.role != ROLE_TRAINER);
+	stmt_done(st);
+	rc = rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 	if (rc)
 		req_fail(r, rc);
 	else
 		req_send(r, status);
 }
 
+/* Finds the person a training institution enrols by the number and name on their card; the
+ * look-up is recorded and counted against the institution's allowance. Replies and returns -1
+ * when it cannot. */
+static int enrollee_by_card(struct req *r, int64_t *worker_id)
+{
+	if (!req_str(r, "id_number") || !req_str(r, "name") || req_has(r, "worker_id")) {
+		req_error(r, 400, "missing_field", req_str(r, "id_number") ? "name" : "id_number");
+		return -1;
+	}
+	int64_t left = 0, retry = 0;
+	int rc = access_lookups_left(r->store, r->user.role == ROLE_ASSOCIATION_ADMIN ? 0 : r->user.org_id, clock_now(),
+				     &left, &retry);
+	if (rc) {
+		req_fail(r, rc);
+		return -1;
+	}
+	if (left < 1) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)retry);
+		req_header_out(r, "Retry-After", ra);
+		req_error(r, 429, "too_many_lookups", NULL);
+		return -1;
+	}
+	rc = worker_find_by_card(r->store, req_str(r, "id_number"), req_str(r, "name"), worker_id);
+	struct actor a = req_actor(r);
+	if (rc != AJ_EINVAL &&
+	    access_record_lookup(r->store, &a, rc == AJ_OK ? *worker_id : 0, rc == AJ_OK ? "found" : "not_found",
+				 "enrol") != AJ_OK)
+		log_warn("access log: a registry look-up was not recorded");
+	if (rc == AJ_EINVAL) {
+		req_error(r, 400, "invalid_id_number", "id_number");
+		return -1;
+	}
+	if (rc) {
+		/* the same answer for an unknown number and a number under another name */
+		req_error(r, 404, "not_found", "id_number");
+		return -1;
+	}
+	return 0;
+}
+
 void api_enrolments_create(struct req *r)
 {
 	int64_t worker_id = req_int(r, "worker_id", 0);
 	int rc;
-	/* a company enrols its own workers; the institutions and the association anyone */
+	/* a company enrols its own workers; an institution anyone, by the card they show */
 	if (r->user.role == ROLE_COMPANY_ADMIN || r->user.role == ROLE_COMPANY_STAFF) {
-		if ((rc = worker_visible(r, worker_id)) != AJ_OK) {
-			req_error(r, 404, "not_found", "worker_id");
+		if (!worker_id || (rc = worker_visible(r, worker_id)) != AJ_OK) {
+			req_error(r, worker_id ? 404 : 400, worker_id ? "not_found" : "missing_field", "worker_id");
 			return;
 		}
-	} else if (r->user.role == ROLE_TRAINER && (rc = session_runnable(r, r->id[0])) != AJ_OK) {
-		req_fail(r, rc);
+	} else if (r->user.role == ROLE_TRAINER) {
+		if ((rc = session_runnable(r, r->id[0])) != AJ_OK) {
+			req_fail(r, rc);
+			return;
+		}
+		if (enrollee_by_card(r, &worker_id))
+			return;
+	} else if (!worker_id && enrollee_by_card(r, &worker_id)) {
 		return;
 	}
 	struct fault f = {0};

@@ -3,6 +3,8 @@
 #include "users.h"
 
 #include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "auth/audit.h"
@@ -13,18 +15,21 @@
 #include "http/schema.h"
 #include "store/store.h"
 #include "util/clock.h"
-#include "workers.h"
+#include "notify.h"
+#include "worker_json.h"
 
 static const char *const role_names[] = {"association_admin", "cs_agent", "company_admin",
 					 "company_staff", "trainer", "inspector", "worker", "customer",
 					 NULL};
 static const char *const statuses[] = {"active", "disabled", NULL};
 
+/* nobody chooses another person's password: a new account gets a one-time set-up code */
 SCHEMA(user_body, S_STR("login", F_REQ, 3, 64), S_STR("name", F_REQ, 1, 50),
        S_ENUM("role", F_REQ, role_names), S_INT("org_id", F_NULL, 1, INT64_MAX),
-       S_SECRET("password", F_REQ), S_INT("worker_id", F_NULL, 1, INT64_MAX));
-SCHEMA(user_patch_body, S_STR("name", 0, 1, 50), S_ENUM("status", 0, statuses),
-       S_SECRET("password", 0));
+       S_INT("worker_id", F_NULL, 1, INT64_MAX));
+SCHEMA(user_patch_body, S_STR("name", 0, 1, 50), S_ENUM("status", 0, statuses));
+SCHEMA(code_password_body, S_STR("login", F_REQ, 1, 64), S_STR("code", F_REQ, 1, 32),
+       S_SECRET("new_password", F_REQ));
 SCHEMA(customer_body, S_STR("login", F_REQ, 3, 64), S_STR("name", F_REQ, 1, 50), S_SECRET("password", F_REQ));
 SCHEMA(users_query, S_INT("org_id", 0, 1, INT64_MAX), S_ENUM("role", 0, role_names),
        S_ENUM("status", 0, statuses), S_STR("q", 0, 1, 50), S_INT("page", 0, 1, 1000000),
@@ -91,8 +96,11 @@ static int user_audit_state(struct store *s, int64_t id, struct strbuf *sb)
 	return user_state(s, id, 0, sb);
 }
 
-int user_create(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
-		struct fault *f)
+/* A password hash no password verifies against: an account waiting for its set-up code. */
+static const char no_password[] = "!";
+
+static int create(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
+		  char code[ONETIME_CODE_LEN], int64_t *expires, struct fault *f)
 {
 	const char *need_kind = role_org_kind(in->role);
 	int rc;
@@ -135,7 +143,7 @@ int user_create(struct store *s, const struct actor *a, const struct user_in *in
 	stmt_bind_text(st, 2, role_name(in->role));
 	stmt_bind_text(st, 3, in->login);
 	stmt_bind_text(st, 4, in->name);
-	stmt_bind_text(st, 5, in->pw_hash);
+	stmt_bind_text(st, 5, in->pw_hash ? in->pw_hash : no_password);
 	stmt_bind_int(st, 6, now);
 	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
 		store_rollback(s);
@@ -143,6 +151,8 @@ int user_create(struct store *s, const struct actor *a, const struct user_in *in
 			FAULT(f, "login_taken", "login");
 		return rc;
 	}
+	if (!in->pw_hash && (rc = onetime_issue(s, a, ONETIME_SETUP, *id, 0, ONETIME_SETUP_SECS, code, expires)) != AJ_OK)
+		goto fail;
 	if (in->worker_id) {
 		/* a worker's login is theirs to one record: their company's current worker without one */
 		st = store_sql(s, "SELECT company_id, user_id FROM workers WHERE id = $1");
@@ -175,6 +185,20 @@ int user_create(struct store *s, const struct actor *a, const struct user_in *in
 fail:
 	store_rollback(s);
 	return rc;
+}
+
+int user_create(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
+		struct fault *f)
+{
+	return in->pw_hash ? create(s, a, in, id, NULL, NULL, f) : AJ_EINVAL;
+}
+
+int user_create_with_code(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
+			  char code[ONETIME_CODE_LEN], int64_t *expires, struct fault *f)
+{
+	struct user_in copy = *in;
+	copy.pw_hash = NULL;
+	return create(s, a, &copy, id, code, expires, f);
 }
 
 int user_set_password(struct store *s, const struct actor *a, int64_t id, const char *pw_hash,
@@ -292,63 +316,66 @@ static void create_work_free(void *p)
 	free(cw);
 }
 
-static void users_create_work(struct req *r, struct store *s)
+/* Answers with the user and, once, the code the person sets their password with. */
+static void reply_with_code(struct req *r, int64_t id, int status, const char *key, const char *code, int64_t expires)
 {
-	struct create_work *cw = r->work;
-	char hash[PASSWORD_HASH_LEN];
-	struct fault f = {0};
-	int64_t id;
-	if (password_hash(cw->password, hash) != 0) {
-		req_fail(r, AJ_ESTORE);
+	struct strbuf sb;
+	strbuf_init(&sb, 4096);
+	int rc = user_state(r->store, id, 0, &sb);
+	if (rc) {
+		strbuf_free(&sb);
+		req_fail(r, rc);
 		return;
 	}
-	cw->in.pw_hash = hash;
-	struct actor a = req_actor(r);
-	int rc = user_create(s, &a, &cw->in, &id, &f);
-	if (rc)
-		req_fault(r, rc, &f);
-	else
-		reply_user(r, s, id, 201);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "user");
+	jw_raw(w, sb.buf, sb.len);
+	jw_kstr(w, key, code);
+	jw_ktime(w, "code_expires_at", expires);
+	jw_obj_end(w);
+	strbuf_free(&sb);
+	req_send(r, status);
 }
 
 void api_users_create(struct req *r)
 {
-	struct create_work *cw = xcalloc(1, sizeof *cw);
-	const char *code;
-	r->work = cw;
-	r->work_free = create_work_free;
-	if (user_login_normalise(req_str(r, "login"), cw->login) != 0 || !user_login_valid(cw->login)) {
+	struct user_in in = {0};
+	char login[65], code[ONETIME_CODE_LEN];
+	if (user_login_normalise(req_str(r, "login"), login) != 0 || !user_login_valid(login)) {
 		req_error(r, 400, "invalid_characters", "login");
 		return;
 	}
-	cw->in.login = cw->login;
-	cw->in.name = req_str(r, "name");
-	cw->in.role = role_parse(req_str(r, "role"));
-	cw->in.org_id = req_int(r, "org_id", 0);
-	cw->in.worker_id = req_int(r, "worker_id", 0);
-	if (cw->in.worker_id && cw->in.role != ROLE_WORKER) {
+	in.login = login;
+	in.name = req_str(r, "name");
+	in.role = role_parse(req_str(r, "role"));
+	in.org_id = req_int(r, "org_id", 0);
+	in.worker_id = req_int(r, "worker_id", 0);
+	if (in.worker_id && in.role != ROLE_WORKER) {
 		req_error(r, 400, "invalid_value", "worker_id");
 		return;
 	}
 	if (r->user.role != ROLE_ASSOCIATION_ADMIN) {
 		/* a company admin adds people to their own company, in company roles */
-		if (cw->in.role != ROLE_COMPANY_ADMIN && cw->in.role != ROLE_COMPANY_STAFF &&
-		    cw->in.role != ROLE_WORKER) {
+		if (in.role != ROLE_COMPANY_ADMIN && in.role != ROLE_COMPANY_STAFF && in.role != ROLE_WORKER) {
 			req_error(r, 403, "forbidden", "role");
 			return;
 		}
-		if (cw->in.org_id && cw->in.org_id != r->user.org_id) {
+		if (in.org_id && in.org_id != r->user.org_id) {
 			req_error(r, 403, "forbidden", "org_id");
 			return;
 		}
-		cw->in.org_id = r->user.org_id;
+		in.org_id = r->user.org_id;
 	}
-	if (password_check(req_str(r, "password"), &code) != 0) {
-		req_error(r, 400, code, "password");
-		return;
-	}
-	cw->password = xstrdup(req_str(r, "password"));
-	req_defer(r, users_create_work, NULL);
+	struct fault f = {0};
+	struct actor a = req_actor(r);
+	int64_t id, expires;
+	int rc = user_create_with_code(r->store, &a, &in, &id, code, &expires, &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_with_code(r, id, 201, "setup_code", code, expires);
+	sodium_memzero(code, sizeof code);
 }
 
 /* ---- customers sign themselves up ---- */
@@ -414,59 +441,39 @@ void api_public_customers_create(struct req *r)
 	req_defer(r, customers_create_work, NULL);
 }
 
-/* What an update carries to the pool (a new password must be hashed there). */
-struct update_work {
-	char *name;
-	const char *status;
-	char *password;
-};
-
-static void update_work_free(void *p)
+void api_users_update(struct req *r)
 {
-	struct update_work *uw = p;
-	free(uw->name);
-	password_free(uw->password);
-	free(uw);
-}
-
-/* Applies an update on whichever connection the request runs on now. */
-static void users_update_apply(struct req *r, struct store *s)
-{
-	struct update_work *uw = r->work;
 	int64_t id = r->id[0], scope = scope_of(r);
-	struct actor a = req_actor(r);
-	char hash[PASSWORD_HASH_LEN];
-	int ended = 0;
-	if (uw->password && password_hash(uw->password, hash) != 0) {
-		req_fail(r, AJ_ESTORE);
+	const char *status = req_str(r, "status");
+	if (status && strcmp(status, "disabled") == 0 && id == r->user.user_id) {
+		req_error(r, 422, "cannot_disable_self", "status");
 		return;
 	}
+	struct store *s = r->store;
+	struct actor a = req_actor(r);
+	int ended = 0;
 	int rc = store_begin(s);
 	if (rc) {
 		req_fail(r, rc);
 		return;
 	}
 	int64_t found = 0;
-	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2)");
+	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2) AND erased_at IS NULL");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, scope);
 	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
 		goto fail;
-	st = store_sql(s, "UPDATE users SET name = coalesce($2, name), status = coalesce($3, status),"
-			  " pw_hash = coalesce($4, pw_hash),"
-			  " pw_changed_at = CASE WHEN $4 IS NULL THEN pw_changed_at ELSE $5 END,"
-			  " updated_at = $5 WHERE id = $1");
+	st = store_sql(s, "UPDATE users SET name = coalesce($2, name), status = coalesce($3, status), updated_at = $4"
+			  " WHERE id = $1");
 	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, uw->name);
-	stmt_bind_text(st, 3, uw->status);
-	stmt_bind_text(st, 4, uw->password ? hash : NULL);
-	stmt_bind_int(st, 5, clock_now());
+	stmt_bind_text(st, 2, req_str(r, "name"));
+	stmt_bind_text(st, 3, status);
+	stmt_bind_int(st, 4, clock_now());
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		goto fail;
-	/* a disabled account or a reset password ends every session of the user */
-	if ((uw->status && strcmp(uw->status, "disabled") == 0) || uw->password)
-		if ((rc = session_end_all(s, &a, id, 0, &ended)) != AJ_OK)
-			goto fail;
+	/* a disabled account ends every session of the user */
+	if (status && strcmp(status, "disabled") == 0 && (rc = session_end_all(s, &a, id, 0, &ended)) != AJ_OK)
+		goto fail;
 	if ((rc = audit_commit(s, &a, "user.update", "user", id, user_audit_state)) != AJ_OK) {
 		req_fail(r, rc);
 		return;
@@ -478,27 +485,143 @@ fail:
 	req_fail(r, rc);
 }
 
-void api_users_update(struct req *r)
+/* A forgotten password: a one-time code for the person, never a password chosen for them. The
+ * person chooses the new one (POST /api/auth/password-code); until then the old one still works. */
+void api_users_reset(struct req *r)
 {
-	struct update_work *uw = xcalloc(1, sizeof *uw);
+	int64_t id = r->id[0], scope = scope_of(r), expires = 0;
+	char code[ONETIME_CODE_LEN];
+	struct store *s = r->store;
+	struct actor a = req_actor(r);
+	int rc = store_begin(s);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	int64_t found = 0;
+	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2)"
+				       " AND erased_at IS NULL AND status = 'active'");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, scope);
+	if ((rc = stmt_one_int(st, &found)) != AJ_OK ||
+	    (rc = onetime_issue(s, &a, ONETIME_RESET, id, 0, ONETIME_RESET_SECS, code, &expires)) != AJ_OK ||
+	    (rc = notify(s, 0, id, "password_reset", "user", id,
+			 "有人为您的账号生成了一次性密码重置码。如果不是您本人申请，请立即联系协会客服中心。",
+			 "Someone made a one-time code to reset your account's password. If you did not ask for it,"
+			 " call the association's service centre now.")) != AJ_OK) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	struct strbuf sb;
+	strbuf_init(&sb, 128);
+	strbuf_addf(&sb, "{\"user_id\":%lld,\"expires_at\":%lld}", (long long)id, (long long)expires);
+	rc = audit_append(s, &a, "user.reset_code", "user", id, sb.buf, sb.len);
+	strbuf_free(&sb);
+	if (rc || (rc = store_commit(s)) != AJ_OK) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	reply_with_code(r, id, 200, "reset_code", code, expires);
+	sodium_memzero(code, sizeof code);
+}
+
+/* ---- a person sets their own password with a code ---- */
+
+struct code_work {
+	char login[65];
+	char *code;
+	char *password;
+};
+
+static void code_work_free(void *p)
+{
+	struct code_work *cw = p;
+	password_free(cw->code);
+	password_free(cw->password);
+	free(cw);
+}
+
+/* Runs on the pool: the throttle, the code, Argon2id, every session ended; one transaction. */
+static void code_password_work(struct req *r, struct store *s)
+{
+	struct code_work *cw = r->work;
+	char key[80], hash[PASSWORD_HASH_LEN];
+	int64_t now = clock_now(), retry = 0, id = 0;
+	snprintf(key, sizeof key, "+code:%s", cw->login);
+	int rc = throttle_check(s, key, r->peer, now, &retry);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	if (rc > 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)retry);
+		req_header_out(r, "Retry-After", ra);
+		req_error(r, 429, "too_many_attempts", NULL);
+		return;
+	}
+	if (password_hash(cw->password, hash) != 0) {
+		req_fail(r, AJ_ESTORE);
+		return;
+	}
+	if ((rc = store_begin(s)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE login = $1 AND status = 'active' AND erased_at IS NULL");
+	stmt_bind_text(st, 1, cw->login);
+	rc = stmt_one_int(st, &id);
+	if (rc == AJ_OK)
+		rc = onetime_use_account(s, id, cw->code);
+	if (rc == AJ_ENOTFOUND) {
+		/* the wrong try is counted against the code, and the address, before the refusal */
+		rc = store_commit(s);
+		throttle_fail(s, key, r->peer, now);
+		if (rc)
+			req_fail(r, rc);
+		else
+			req_error(r, 400, "invalid_code", "code");
+		return;
+	}
+	int ended = 0;
+	struct actor a = {id, 0, cw->login};
+	st = store_sql(s, "UPDATE users SET pw_hash = $1, pw_changed_at = $2, updated_at = $2 WHERE id = $3");
+	stmt_bind_text(st, 1, hash);
+	stmt_bind_int(st, 2, now);
+	stmt_bind_int(st, 3, id);
+	if (rc || (rc = stmt_exec(st)) != AJ_OK || (rc = session_end_all(s, &a, id, 0, &ended)) != AJ_OK) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	if ((rc = audit_commit(s, &a, "user.password", "user", id, user_audit_state)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	throttle_clear(s, key);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kbool(w, "ok", 1);
+	jw_kint(w, "sessions_ended", ended);
+	jw_obj_end(w);
+	req_send(r, 200);
+}
+
+void api_auth_password_code(struct req *r)
+{
+	struct code_work *cw = xcalloc(1, sizeof *cw);
 	const char *code;
-	r->work = uw;
-	r->work_free = update_work_free;
-	if (req_str(r, "name"))
-		uw->name = xstrdup(req_str(r, "name"));
-	uw->status = req_str(r, "status");
-	if (uw->status && strcmp(uw->status, "disabled") == 0 && r->id[0] == r->user.user_id) {
-		req_error(r, 422, "cannot_disable_self", "status");
+	r->work = cw;
+	r->work_free = code_work_free;
+	if (user_login_normalise(req_str(r, "login"), cw->login) != 0)
+		cw->login[0] = '\0';
+	if (password_check(req_str(r, "new_password"), &code) != 0) {
+		req_error(r, 400, code, "new_password");
 		return;
 	}
-	if (req_str(r, "password")) {
-		if (password_check(req_str(r, "password"), &code) != 0) {
-			req_error(r, 400, code, "password");
-			return;
-		}
-		uw->password = xstrdup(req_str(r, "password"));
-		req_defer(r, users_update_apply, NULL);
-		return;
-	}
-	users_update_apply(r, r->store);
+	cw->code = xstrdup(req_str(r, "code"));
+	cw->password = xstrdup(req_str(r, "new_password"));
+	req_defer(r, code_password_work, NULL);
 }

@@ -6,6 +6,7 @@
 
 #include "anjia.h"
 #include "auth/caps.h"
+#include "auth/onetime.h"
 
 struct store;
 
@@ -14,7 +15,8 @@ struct user_in {
 	const char *name;      /* the person's name as shown to colleagues */
 	enum role role;
 	int64_t org_id;        /* 0 for customers */
-	const char *pw_hash;   /* Argon2id hash (src/auth/password.h) */
+	const char *pw_hash;   /* Argon2id hash (src/auth/password.h), or NULL: the person chooses it with
+	                        * the set-up code user_create writes to setup_code */
 	int64_t worker_id;     /* role worker: the worker record this login is theirs to, or 0 */
 };
 
@@ -27,6 +29,10 @@ int user_login_normalise(const char *login, char out[65]);
  * worker_not_found, worker_has_account. */
 int user_create(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
 		struct fault *f);
+/* The same without a password: the person chooses it with the one-time set-up code written to
+ * code (shown once), valid until *expires. */
+int user_create_with_code(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
+			  char code[ONETIME_CODE_LEN], int64_t *expires, struct fault *f);
 /* Sets the user's password hash and ends their other sessions (keep stays), with its audit
  * record; *ended counts the sessions ended. */
 int user_set_password(struct store *s, const struct actor *a, int64_t id, const char *pw_hash,

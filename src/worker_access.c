@@ -5,9 +5,11 @@
 
 #include <string.h>
 
+#include "auth/keys.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "store/store.h"
+#include "util/idcard.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 
@@ -32,6 +34,19 @@ void worker_mask_name(const char *name, char *out, size_t n)
 		strbuf_adds(&sb, starts[k - 1]);
 	str_copy(out, n, strbuf_str(&sb));
 	strbuf_free(&sb);
+}
+
+int worker_find_by_card(struct store *s, const char *id_number, const char *name, int64_t *id)
+{
+	struct idcard card;
+	char hash[KEYS_HASH_LEN];
+	if (!idcard_parse(id_number, time_today(), &card))
+		return AJ_EINVAL;
+	keys_lookup_hash(card.norm, hash);
+	struct stmt *st = store_sql(s, "SELECT id FROM workers WHERE id_hash = $1 AND name = $2");
+	stmt_bind_text(st, 1, hash);
+	stmt_bind_text(st, 2, name);
+	return stmt_one_int(st, id);
 }
 
 int64_t worker_company_scope(struct req *r)

@@ -14,6 +14,9 @@ struct stmt;
 /* 0 when the caller may see worker id (the association and the 24-hour team: anyone; a company:
  * its current workers; a worker: themself), else AJ_ENOTFOUND. */
 int worker_visible(struct req *r, int64_t id);
+/* Finds the person with resident ID number id_number (any valid form) registered under name;
+ * AJ_EINVAL for a malformed number, AJ_ENOTFOUND for nobody by that number and name. */
+int worker_find_by_card(struct store *s, const char *id_number, const char *name, int64_t *id);
 /* The company a caller's worker management is confined to; 0 for the association. */
 int64_t worker_company_scope(struct req *r);
 /* Answers one of the paged lists that belong to the worker in the path (r->id[0]), when the caller

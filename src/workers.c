@@ -1,33 +1,43 @@
-/* workers.c — registering, linking, changing, revoking and showing workers. The resident ID number
- * is sealed before it is stored and never leaves this file in clear. */
+/* workers.c — registering, changing, revoking and showing workers. The resident ID number is
+ * sealed before it is stored and never leaves the server in clear; a person registered before is
+ * moved to another company only with their own confirmation (transfers.c). */
 #include "workers.h"
 
 #include "worker_access.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "auth/audit.h"
+#include "auth/keys.h"
+#include "auth/onetime.h"
 #include "catalog.h"
 #include "certs.h"
 #include "checks.h"
-#include "training.h"
-#include "auth/keys.h"
 #include "eligibility.h"
+#include "employment.h"
 #include "http/req.h"
-#include "notify.h"
 #include "http/schema.h"
+#include "notify.h"
+#include "privacy/access.h"
+#include "privacy/sealed.h"
 #include "satisfaction.h"
 #include "store/store.h"
+#include "training.h"
+#include "transfers.h"
 #include "util/clock.h"
 #include "util/idcard.h"
+#include "util/log.h"
 #include "util/phone.h"
 #include "util/timefmt.h"
+#include "worker_json.h"
 
 SCHEMA(worker_body, S_STR("name", F_REQ, 2, 20), S_STR("id_number", F_REQ, 1, 40),
        S_STR("phone", F_REQ, 1, 20), S_STRS("trades", F_REQ, 1, TRADE_COUNT, 20, trade_codes),
        S_ENUM("level", F_REQ, level_codes), S_STR("photo_ref", F_NULL, 0, 200),
-       S_DATE("experience_since", F_NULL), S_INT("company_id", F_NULL, 1, INT64_MAX));
+       S_DATE("experience_since", F_NULL), S_INT("company_id", F_NULL, 1, INT64_MAX),
+       S_STR("transfer_code", F_NULL, 10, 16));
 SCHEMA(worker_patch_body, S_STR("phone", 0, 1, 20), S_STRS("trades", 0, 1, TRADE_COUNT, 20, trade_codes),
        S_ENUM("level", 0, level_codes), S_STR("photo_ref", F_NULL, 0, 200),
        S_DATE("experience_since", F_NULL));
@@ -81,60 +91,6 @@ int worker_validate(const struct worker_in *in, struct fault *f)
 
 /* ---- writes ---- */
 
-static int set_trades(struct store *s, int64_t id, const int *t, int n)
-{
-	struct stmt *st = store_sql(s, "DELETE FROM worker_trades WHERE worker_id = $1");
-	stmt_bind_int(st, 1, id);
-	int rc = stmt_exec(st);
-	for (int i = 0; i < n && rc == AJ_OK; i++) {
-		st = store_sql(s, "INSERT INTO worker_trades (worker_id, trade) VALUES ($1, $2)"
-				  " ON CONFLICT (worker_id, trade) DO NOTHING");
-		stmt_bind_int(st, 1, id);
-		stmt_bind_text(st, 2, trades[t[i]].code);
-		rc = stmt_exec(st);
-	}
-	return rc;
-}
-
-static int start_employment(struct store *s, int64_t id, int64_t company, const char *today)
-{
-	struct stmt *st = store_sql(s, "INSERT INTO employments (worker_id, company_id, started_on) VALUES ($1, $2, $3)");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, company);
-	stmt_bind_text(st, 3, today);
-	int rc = stmt_exec(st);
-	if (rc)
-		return rc;
-	st = store_sql(s, "UPDATE workers SET company_id = $2, employed_since = $3, updated_at = $4 WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, company);
-	stmt_bind_text(st, 3, today);
-	stmt_bind_int(st, 4, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK)
-		return rc;
-	/* a worker's login follows their employer */
-	st = store_sql(s, "UPDATE users SET org_id = $2 WHERE id = (SELECT user_id FROM workers WHERE id = $1)");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, company);
-	return stmt_exec(st);
-}
-
-static int end_employment(struct store *s, int64_t id, const char *today, const char *reason)
-{
-	struct stmt *st = store_sql(s, "UPDATE employments SET ended_on = $2, end_reason = $3"
-				       " WHERE worker_id = $1 AND ended_on IS NULL");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, today);
-	stmt_bind_text(st, 3, reason);
-	int rc = stmt_exec(st);
-	if (rc)
-		return rc;
-	st = store_sql(s, "UPDATE workers SET company_id = NULL, employed_since = NULL, updated_at = $2 WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, clock_now());
-	return stmt_exec(st);
-}
-
 /* Rolls back and reports a refusal. */
 static int refuse(struct store *s, struct fault *f, int err, const char *code, const char *field)
 {
@@ -143,20 +99,18 @@ static int refuse(struct store *s, struct fault *f, int err, const char *code, c
 	return err;
 }
 
-int worker_register(struct store *s, const struct actor *a, const struct worker_in *in, int64_t *id,
-		    int *linked, struct fault *f, char *detail, size_t detail_n)
+int worker_register(struct store *s, const struct actor *a, const struct worker_in *in, struct reg_result *res,
+		    struct fault *f)
 {
 	struct idcard card;
 	char hash[KEYS_HASH_LEN], today[11];
+	memset(res, 0, sizeof *res);
 	int rc = worker_validate(in, f);
 	if (rc)
 		return rc;
 	idcard_parse(in->id_number, time_today(), &card);
 	keys_lookup_hash(card.norm, hash);
 	time_format_date(time_today(), today);
-	*linked = 0;
-	if (detail_n)
-		detail[0] = '\0';
 
 	if ((rc = store_begin(s)) != AJ_OK)
 		return rc;
@@ -165,11 +119,11 @@ int worker_register(struct store *s, const struct actor *a, const struct worker_
 	rc = stmt_step(st);
 	if (rc == STORE_ROW) {
 		/* one person, one record: the same number is the same person */
-		*id = stmt_int(st, 0);
+		res->worker_id = stmt_int(st, 0);
 		int same_name = strcmp(stmt_text(st, 1), in->name) == 0;
 		int revoked = strcmp(stmt_text(st, 2), "revoked") == 0;
-		if (revoked && detail_n)
-			str_copy(detail, detail_n, stmt_text(st, 3) ? stmt_text(st, 3) : "");
+		if (revoked)
+			str_copy(res->revoked_reason, sizeof res->revoked_reason, stmt_text(st, 3) ? stmt_text(st, 3) : "");
 		int64_t company = stmt_int(st, 4);
 		stmt_done(st);
 		if (revoked)
@@ -178,164 +132,127 @@ int worker_register(struct store *s, const struct actor *a, const struct worker_
 			return refuse(s, f, AJ_ERULE, "name_mismatch", "name");
 		if (company == in->company_id)
 			return refuse(s, f, AJ_ECONFLICT, "already_registered", "id_number");
-		if (company && (rc = end_employment(s, *id, today, "moved")) != AJ_OK)
+		struct worker_details d = {in->phone, in->level, in->photo_ref, in->experience_since, in->trades,
+					   in->n_trades};
+		if (!in->transfer_code) {
+			/* the move waits for the worker: nothing of theirs changes hands before */
+			if ((rc = transfer_request(s, res->worker_id, company, in->company_id, a->user_id, &d,
+						   &res->transfer_id, f)) != AJ_OK)
+				goto fail;
+			res->outcome = REG_TRANSFER;
+			return audit_commit(s, a, "worker.transfer_request", "transfer", res->transfer_id, transfer_state);
+		}
+		/* the worker's own code, handed over in person, is their confirmation */
+		if ((rc = onetime_use(s, ONETIME_TRANSFER, 0, res->worker_id, in->transfer_code)) != AJ_OK) {
+			store_rollback(s);
+			FAULT(f, "invalid_transfer_code", "transfer_code");
+			return rc == AJ_ENOTFOUND ? AJ_ERULE : rc;
+		}
+		if ((rc = employment_move(s, res->worker_id, in->company_id, &d, NULL)) != AJ_OK)
 			goto fail;
-		if ((rc = start_employment(s, *id, in->company_id, today)) != AJ_OK)
-			goto fail;
-		st = store_sql(s, "UPDATE workers SET phone = $2, level = $3, photo_ref = coalesce($4, photo_ref),"
-				  " experience_since = coalesce(experience_since, $5) WHERE id = $1");
-		stmt_bind_int(st, 1, *id);
-		stmt_bind_text(st, 2, in->phone);
-		stmt_bind_text(st, 3, in->level);
-		stmt_bind_text(st, 4, in->photo_ref);
-		stmt_bind_text(st, 5, in->experience_since);
-		if ((rc = stmt_exec(st)) != AJ_OK || (rc = set_trades(s, *id, in->trades, in->n_trades)) != AJ_OK ||
-		    (rc = elig_refresh(s, *id)) != AJ_OK)
-			goto fail;
-		*linked = 1;
-		return audit_commit(s, a, "worker.link", "worker", *id, worker_state);
+		res->outcome = REG_MOVED;
+		return audit_commit(s, a, "worker.move", "worker", res->worker_id, worker_state);
 	}
 	stmt_done(st);
 	if (rc < 0)
 		goto fail;
 
-	char birth[11], masked[19];
-	time_format_date(time_days_from_civil(card.year, (unsigned)card.month, (unsigned)card.day), birth);
+	char masked[19];
 	idcard_mask(card.norm, masked);
-	char *sealed = keys_seal(card.norm);
 	int64_t now = clock_now();
-	st = store_sql(s, "INSERT INTO workers (name, id_sealed, id_hash, id_masked, birth_date, sex, phone,"
+	/* the sealed values are bound to the row, so the row comes first */
+	st = store_sql(s, "INSERT INTO workers (name, id_sealed, id_hash, id_masked, sex, phone_sealed,"
 			  " photo_ref, level, experience_since, created_at, updated_at)"
-			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id");
+			  " VALUES ($1, '', $2, $3, $4, '', $5, $6, $7, $8, $8) RETURNING id");
 	stmt_bind_text(st, 1, in->name);
-	stmt_bind_text(st, 2, sealed);
-	stmt_bind_text(st, 3, hash);
-	stmt_bind_text(st, 4, masked);
-	stmt_bind_text(st, 5, birth);
-	stmt_bind_text(st, 6, card.male ? "male" : "female");
-	stmt_bind_text(st, 7, in->phone);
-	stmt_bind_text(st, 8, in->photo_ref);
-	stmt_bind_text(st, 9, in->level);
-	stmt_bind_text(st, 10, in->experience_since);
-	stmt_bind_int(st, 11, now);
-	rc = stmt_one_int(st, id);
-	free(sealed);
-	if (rc || (rc = set_trades(s, *id, in->trades, in->n_trades)) != AJ_OK ||
-	    (rc = start_employment(s, *id, in->company_id, today)) != AJ_OK || (rc = elig_refresh(s, *id)) != AJ_OK)
+	stmt_bind_text(st, 2, hash);
+	stmt_bind_text(st, 3, masked);
+	stmt_bind_text(st, 4, card.male ? "male" : "female");
+	stmt_bind_text(st, 5, in->photo_ref);
+	stmt_bind_text(st, 6, in->level);
+	stmt_bind_text(st, 7, in->experience_since);
+	stmt_bind_int(st, 8, now);
+	if ((rc = stmt_one_int(st, &res->worker_id)) != AJ_OK)
 		goto fail;
-	return audit_commit(s, a, "worker.create", "worker", *id, worker_state);
+	int64_t id = res->worker_id;
+	char *sealed = keys_seal_for(SEALED_WORKER_ID, id, card.norm);
+	st = store_sql(s, "UPDATE workers SET id_sealed = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, sealed);
+	rc = stmt_exec(st);
+	free(sealed);
+	sodium_memzero(&card, sizeof card);
+	if (rc || (rc = worker_set_phone(s, id, in->phone)) != AJ_OK ||
+	    (rc = worker_set_trades(s, id, in->trades, in->n_trades)) != AJ_OK ||
+	    (rc = employment_start(s, id, in->company_id, today)) != AJ_OK || (rc = elig_refresh(s, id)) != AJ_OK)
+		goto fail;
+	res->outcome = REG_NEW;
+	return audit_commit(s, a, "worker.create", "worker", id, worker_state);
 fail:
 	store_rollback(s);
 	return rc;
 }
 
-/* ---- JSON ---- */
-
-#define WORKER_COLUMNS \
-	"w.id, w.name, w.id_masked, w.birth_date, w.sex, w.phone, w.photo_ref, w.level, w.status," \
-	" w.revoked_reason, coalesce(w.suspended_until, 0), w.suspension_reason, w.company_id, o.name," \
-	" w.employed_since, w.experience_since, w.user_id, w.created_at, w.updated_at," \
-	" (SELECT min(started_on) FROM employments WHERE worker_id = w.id)"
-#define WORKER_FROM " FROM workers w LEFT JOIN orgs o ON o.id = w.company_id"
-
-/* Members a caller adds to a worker object before it closes. */
-struct worker_more {
-	void (*fn)(struct store *s, int64_t id, struct jw *w, const void *ctx);
-	const void *ctx;
-};
-
-/* Writes the worker at the current row of st (WORKER_COLUMNS); at < 0 leaves out the judgement;
- * linked >= 0 adds whether a registration linked an existing record; more (may be NULL) adds more. */
-static void worker_row_json(struct store *s, struct stmt *st, int64_t at, int linked,
-			    const struct worker_more *more, struct jw *w)
+const char *worker_lookup_outcome(int rc, const struct reg_result *res, const struct fault *f)
 {
-	char day[11];
-	int64_t id = stmt_int(st, 0);
-	jw_obj(w);
-	jw_kint(w, "id", id);
-	jw_kstr(w, "name", stmt_text(st, 1));
-	jw_kstr(w, "id_number_masked", stmt_text(st, 2));
-	jw_kstr(w, "birth_date", stmt_text(st, 3));
-	jw_kstr(w, "sex", stmt_text(st, 4));
-	jw_kstr(w, "phone", stmt_text(st, 5));
-	jw_kstr(w, "photo_ref", stmt_text(st, 6));
-	jw_key(w, "trades");
-	worker_trades_json(s, id, w);
-	jw_kstr(w, "level", stmt_text(st, 7));
-	jw_kstr(w, "status", stmt_text(st, 8));
-	jw_kstr(w, "revoked_reason", stmt_text(st, 9));
-	int64_t susp = stmt_int(st, 10);
-	jw_key(w, "suspended_until");
-	if (susp && (at < 0 || susp > at)) {
-		time_format_date(time_local_days(susp - 1), day);
-		jw_str(w, day);
-	} else {
-		jw_null(w);
-	}
-	jw_kstr(w, "suspension_reason", susp && (at < 0 || susp > at) ? stmt_text(st, 11) : NULL);
-	jw_kref(w, "company", st, 12, 13);
-	jw_kstr(w, "employed_since", stmt_text(st, 14));
-	jw_kstr(w, "experience_since", stmt_text(st, 15));
-	const char *since = stmt_text(st, 15) ? stmt_text(st, 15) : stmt_text(st, 19);
-	jw_kint(w, "years_of_experience", worker_years_since(since));
-	jw_kid(w, "user_id", stmt_int(st, 16));
-	jw_ktime(w, "created_at", stmt_int(st, 17));
-	jw_ktime(w, "updated_at", stmt_int(st, 18));
-	if (at >= 0) {
-		struct elig_summary sum;
-		if (elig_summary(s, id, at, &sum) == AJ_OK)
-			elig_summary_json(w, &sum);
-	}
-	if (linked >= 0)
-		jw_kbool(w, "linked", linked);
-	if (more)
-		more->fn(s, id, w, more->ctx);
-	jw_obj_end(w);
-}
-
-static int write_worker_more(struct store *s, int64_t id, int64_t at, int linked, const struct worker_more *more,
-			     struct jw *w)
-{
-	struct stmt *st = store_sql(s, "SELECT " WORKER_COLUMNS WORKER_FROM " WHERE w.id = $1");
-	stmt_bind_int(st, 1, id);
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW)
-		worker_row_json(s, st, at, linked, more, w);
-	stmt_done(st);
-	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-}
-
-static int write_worker_ex(struct store *s, int64_t id, int64_t at, int linked, struct jw *w)
-{
-	return write_worker_more(s, id, at, linked, NULL, w);
-}
-
-static int write_worker(struct store *s, int64_t id, int64_t at, struct jw *w)
-{
-	return write_worker_ex(s, id, at, -1, w);
-}
-
-int worker_private_json(struct store *s, int64_t id, int64_t at, struct jw *w)
-{
-	return write_worker(s, id, at, w);
-}
-
-int worker_state(struct store *s, int64_t id, struct strbuf *sb)
-{
-	struct jw w;
-	jw_init(&w, sb);
-	return write_worker(s, id, -1, &w);
+	if (rc == AJ_OK)
+		return res->outcome == REG_NEW ? "new" : res->outcome == REG_MOVED ? "moved" : "transfer";
+	if (f->code && (strcmp(f->code, "person_revoked") == 0 || strcmp(f->code, "name_mismatch") == 0 ||
+			strcmp(f->code, "already_registered") == 0 || strcmp(f->code, "transfer_pending") == 0 ||
+			strcmp(f->code, "invalid_transfer_code") == 0))
+		return strcmp(f->code, "person_revoked") == 0 ? "revoked" : f->code;
+	return NULL;
 }
 
 /* ---- HTTP ---- */
 
+/* Writes worker id for the caller as their view allows, and logs the read when it is someone
+ * else's record (a phone, an age: personal data). */
+static int write_for(struct req *r, int64_t id, int64_t at, const struct worker_more *more, struct jw *w)
+{
+	int64_t user = 0;
+	struct stmt *st = store_sql(r->store, "SELECT coalesce(user_id, 0) FROM workers WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_one_int(st, &user);
+	return worker_write(r->store, id, worker_view_of(r, user), at, more, w);
+}
+
+static void log_read(struct req *r, const int64_t *ids, size_t n, const char *via)
+{
+	struct access_entry e[100];
+	int k = 0;
+	for (size_t i = 0; i < n && k < 100; i++) {
+		int64_t user = 0;
+		struct stmt *st = store_sql(r->store, "SELECT coalesce(user_id, 0) FROM workers WHERE id = $1");
+		stmt_bind_int(st, 1, ids[i]);
+		stmt_one_int(st, &user);
+		if (user && user == r->user.user_id)
+			continue;
+		e[k].subject = "worker";
+		e[k].subject_id = ids[i];
+		e[k++].what = "record";
+	}
+	access_record_req(r, e, k, via);
+}
+
+/* Adds whether a registration moved a record registered before. */
+static void linked_more(struct store *s, int64_t id, struct jw *w, const void *ctx)
+{
+	(void)s;
+	(void)id;
+	jw_kbool(w, "linked", *(const int *)ctx);
+}
+
 static void reply_worker(struct req *r, int64_t id, int status, int linked)
 {
-	int rc = write_worker_ex(r->store, id, clock_now(), linked, req_jw(r));
-	if (rc)
+	struct worker_more more = {linked_more, &linked};
+	int rc = write_for(r, id, clock_now(), linked >= 0 ? &more : NULL, req_jw(r));
+	if (rc) {
 		req_fail(r, rc);
-	else
-		req_send(r, status);
+		return;
+	}
+	req_send(r, status);
+	log_read(r, &id, 1, "worker");
 }
 
 /* Reads the trades array of the body into indexes. */
@@ -354,17 +271,41 @@ static int body_trades(struct req *r, int *out)
 	return n;
 }
 
+/* Refuses a registration when the caller's company has used up its look-ups of the hour. */
+static int lookups_refused(struct req *r, int64_t need)
+{
+	int64_t left = 0, retry = 0;
+	int rc = access_lookups_left(r->store, r->user.role == ROLE_ASSOCIATION_ADMIN ? 0 : r->user.org_id, clock_now(),
+				     &left, &retry);
+	if (rc) {
+		req_fail(r, rc);
+		return 1;
+	}
+	if (left >= need)
+		return 0;
+	char ra[24];
+	snprintf(ra, sizeof ra, "%lld", (long long)retry);
+	req_header_out(r, "Retry-After", ra);
+	req_error(r, 429, "too_many_lookups", NULL);
+	return 1;
+}
+
+int worker_lookups_refused(struct req *r, int64_t need)
+{
+	return lookups_refused(r, need);
+}
+
 void api_workers_create(struct req *r)
 {
 	struct worker_in in = {0};
 	struct fault f = {0};
-	char detail[256];
 	in.name = req_str(r, "name");
 	in.id_number = req_str(r, "id_number");
 	in.phone = req_str(r, "phone");
 	in.level = req_str(r, "level");
 	in.photo_ref = req_str(r, "photo_ref");
 	in.experience_since = req_str(r, "experience_since");
+	in.transfer_code = req_str(r, "transfer_code");
 	in.n_trades = body_trades(r, in.trades);
 	int64_t scope = worker_company_scope(r);
 	if (scope) {
@@ -390,13 +331,23 @@ void api_workers_create(struct req *r)
 			return;
 		}
 	}
+	if (worker_validate(&in, &f) != AJ_OK) {
+		req_fault(r, AJ_EINVAL, &f);
+		return;
+	}
+	if (lookups_refused(r, 1))
+		return;
 	struct actor a = req_actor(r);
-	int64_t id;
-	int linked;
-	int rc = worker_register(r->store, &a, &in, &id, &linked, &f, detail, sizeof detail);
+	struct reg_result res;
+	int rc = worker_register(r->store, &a, &in, &res, &f);
+	/* the look-up leaves its trace whatever the answer, outside the registration's transaction */
+	const char *outcome = worker_lookup_outcome(rc, &res, &f);
+	if (outcome && access_record_lookup(r->store, &a, res.worker_id, outcome, "register") != AJ_OK)
+		log_warn("access log: a registry look-up was not recorded");
 	if (rc && f.code && strcmp(f.code, "person_revoked") == 0) {
-		/* the revocation's reason goes with the refusal */
-		req_error_open(r, 409, f.code, f.field, detail);
+		/* that the person is revoked is enough for a company; the reason is the association's */
+		req_error_open(r, 409, f.code, f.field,
+			       r->user.role == ROLE_ASSOCIATION_ADMIN ? res.revoked_reason : NULL);
 		req_error_close(r);
 		return;
 	}
@@ -404,7 +355,11 @@ void api_workers_create(struct req *r)
 		req_fault(r, rc, &f);
 		return;
 	}
-	reply_worker(r, id, 201, linked);
+	if (res.outcome == REG_TRANSFER) {
+		transfer_reply(r, res.transfer_id, 202);
+		return;
+	}
+	reply_worker(r, res.worker_id, 201, res.outcome == REG_MOVED);
 }
 
 void api_workers_get(struct req *r)
@@ -497,15 +452,18 @@ void api_workers_list(struct req *r)
 	}
 	struct jw *w = req_list_begin(r);
 	rc = AJ_OK;
-	for (size_t i = from; i < n && i < from + (size_t)pg.per_page && rc == AJ_OK; i++)
-		rc = write_worker(r->store, ids[i], now, w);
-	free(ids);
+	size_t shown = 0;
+	for (size_t i = from; i < n && i < from + (size_t)pg.per_page && rc == AJ_OK; i++, shown++)
+		rc = write_for(r, ids[i], now, NULL, w);
 	if (rc < 0) {
+		free(ids);
 		req_fail(r, rc);
 		return;
 	}
 	req_list_end(r, &pg, total);
 	req_send(r, 200);
+	log_read(r, ids + from, shown, "worker_list");
+	free(ids);
 }
 
 /* Confirms the caller may manage worker id (their company's current worker, or any for the
@@ -541,23 +499,24 @@ void api_workers_update(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	struct stmt *st = store_sql(s, "UPDATE workers SET phone = coalesce($2, phone), level = coalesce($3, level),"
-				       " photo_ref = CASE WHEN $4 = 1 THEN $5 ELSE photo_ref END,"
-				       " experience_since = CASE WHEN $6 = 1 THEN $7 ELSE experience_since END,"
-				       " updated_at = $8 WHERE id = $1");
+	struct stmt *st = store_sql(s, "UPDATE workers SET level = coalesce($2, level),"
+				       " photo_ref = CASE WHEN $3 = 1 THEN $4 ELSE photo_ref END,"
+				       " experience_since = CASE WHEN $5 = 1 THEN $6 ELSE experience_since END,"
+				       " updated_at = $7 WHERE id = $1");
 	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, req_str(r, "phone"));
-	stmt_bind_text(st, 3, req_str(r, "level"));
-	stmt_bind_int(st, 4, req_has(r, "photo_ref"));
-	stmt_bind_text(st, 5, req_str(r, "photo_ref"));
-	stmt_bind_int(st, 6, req_has(r, "experience_since"));
-	stmt_bind_text(st, 7, req_str(r, "experience_since"));
-	stmt_bind_int(st, 8, clock_now());
+	stmt_bind_text(st, 2, req_str(r, "level"));
+	stmt_bind_int(st, 3, req_has(r, "photo_ref"));
+	stmt_bind_text(st, 4, req_str(r, "photo_ref"));
+	stmt_bind_int(st, 5, req_has(r, "experience_since"));
+	stmt_bind_text(st, 6, req_str(r, "experience_since"));
+	stmt_bind_int(st, 7, clock_now());
 	rc = stmt_exec(st);
+	if (rc == AJ_OK && req_str(r, "phone"))
+		rc = worker_set_phone(s, id, req_str(r, "phone"));
 	if (rc == AJ_OK && req_has(r, "trades")) {
 		int t[TRADE_COUNT];
 		int n = body_trades(r, t);
-		if ((rc = set_trades(s, id, t, n)) == AJ_OK)
+		if ((rc = worker_set_trades(s, id, t, n)) == AJ_OK)
 			rc = elig_refresh(s, id);
 	}
 	if (rc) {
@@ -580,7 +539,7 @@ int worker_leave(struct store *s, const struct actor *a, int64_t id, const char 
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
-	if ((rc = end_employment(s, id, today, reason && *reason ? reason : "left")) != AJ_OK ||
+	if ((rc = employment_end(s, id, today, reason && *reason ? reason : "left")) != AJ_OK ||
 	    (rc = elig_refresh(s, id)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
@@ -762,13 +721,9 @@ void api_public_workers_get(struct req *r)
 	}
 	char masked[96];
 	worker_mask_name(stmt_text(st, 1), masked, sizeof masked);
-	int64_t birth;
-	int age = 0;
-	if (parse_date(stmt_text(st, 3), &birth) == 0) {
-		char b[11];
-		time_format_date(birth, b);
-		age = worker_years_since(b);
-	}
+	struct idcard card;
+	int age = worker_card(id, stmt_text(st, 3), &card) == 0 ? idcard_age(&card, today) : 0;
+	sodium_memzero(&card, sizeof card);
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_kint(w, "id", id);
@@ -895,7 +850,7 @@ void api_me_worker(struct req *r)
 	char origin[300];
 	req_origin(r, origin, sizeof origin);
 	struct worker_more more = {own_more, origin};
-	if ((rc = write_worker_more(r->store, id, clock_now(), -1, &more, req_jw(r))) != AJ_OK)
+	if ((rc = worker_write(r->store, id, WV_FULL, clock_now(), &more, req_jw(r))) != AJ_OK)
 		req_fail(r, rc);
 	else
 		req_send(r, 200);

@@ -22,16 +22,36 @@ struct worker_in {
 	int trades[TRADE_COUNT];      /* trade indexes */
 	int n_trades;
 	int64_t company_id;
+	const char *transfer_code;    /* the worker's own code for a move, handed over in person; or NULL */
+};
+
+enum reg_outcome {
+	REG_NEW,       /* a person registered for the first time */
+	REG_MOVED,     /* a person registered before, moved at once with their own code */
+	REG_TRANSFER,  /* a person registered before: a request waiting for the worker's confirmation */
+};
+
+struct reg_result {
+	int64_t worker_id;    /* the person's record, also when a refusal found it (0: nobody) */
+	int64_t transfer_id;  /* REG_TRANSFER: the request */
+	enum reg_outcome outcome;
+	char revoked_reason[256]; /* person_revoked: why (for the association only) */
 };
 
 /* Checks a registration's fields as the API and the import both must; 0, or AJ_EINVAL with *f. */
 int worker_validate(const struct worker_in *in, struct fault *f);
-/* Registers a person for in->company_id, or links their existing record to it (*linked = 1).
- * Refusals set *f: invalid_id_number, invalid_phone, invalid_date, already_registered,
- * person_revoked (the revocation's reason is copied into detail), name_mismatch.
- * Its own transaction (a savepoint inside a larger one). */
-int worker_register(struct store *s, const struct actor *a, const struct worker_in *in, int64_t *id,
-		    int *linked, struct fault *f, char *detail, size_t detail_n);
+/* Registers a person for in->company_id; a person registered before is not moved but asked
+ * (a transfer request), unless in->transfer_code is their own code. Refusals set *f:
+ * invalid_id_number, invalid_phone, invalid_date, already_registered, person_revoked,
+ * name_mismatch, transfer_pending, invalid_transfer_code. Its own transaction (a savepoint inside
+ * a larger one). The caller records the look-up (worker_lookup_outcome, access_record_lookup). */
+int worker_register(struct store *s, const struct actor *a, const struct worker_in *in, struct reg_result *res,
+		    struct fault *f);
+/* What a registration's look-up found, for the access log; NULL when it looked nobody up. */
+const char *worker_lookup_outcome(int rc, const struct reg_result *res, const struct fault *f);
+/* Refuses (429, with Retry-After) when the caller's company may not look up need more people by ID
+ * number this hour; replies and returns 1, else 0. */
+int worker_lookups_refused(struct req *r, int64_t need);
 
 /* Revokes a person industry-wide with every certificate they hold; each change audited. */
 int worker_revoke(struct store *s, const struct actor *a, int64_t id, const char *reason);
@@ -42,9 +62,6 @@ int worker_leave(struct store *s, const struct actor *a, int64_t id, const char 
 /* Links a worker login to the worker's record. Refusals: worker_has_account. */
 int worker_link_user(struct store *s, const struct actor *a, int64_t id, int64_t user_id, struct fault *f);
 
-/* Writes the private object of worker id (with eligibility and lapsing at instant at). */
-int worker_private_json(struct store *s, int64_t id, int64_t at, struct jw *w);
-/* The state the audit chain records for a worker. */
-int worker_state(struct store *s, int64_t id, struct strbuf *sb);
+
 
 #endif

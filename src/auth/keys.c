@@ -17,9 +17,17 @@
 #include "../util/strbuf.h"
 #include "audit.h"
 
+#define SEAL_KEYBYTES crypto_aead_xchacha20poly1305_ietf_KEYBYTES
+#define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define MAX_RETIRED 8
+
 struct keyset {
 	int ready;
-	unsigned char seal[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	unsigned char seal[SEAL_KEYBYTES];          /* the current sealing key */
+	char seal_kid[KEYS_SEAL_KID_LEN];
+	unsigned char retired[MAX_RETIRED][SEAL_KEYBYTES]; /* earlier sealing keys, to open older values */
+	char retired_kid[MAX_RETIRED][KEYS_SEAL_KID_LEN];
+	int n_retired;
 	unsigned char lookup[crypto_generichash_KEYBYTES];
 	unsigned char sign_sk[crypto_sign_SECRETKEYBYTES];
 	unsigned char sign_pk[crypto_sign_PUBLICKEYBYTES];
@@ -29,7 +37,10 @@ struct keyset {
 /* the process's keys: replaced only by a key file that opened and matched its database */
 static struct keyset K;
 
-static const char seal_ad[] = "anjia-sealed-1";
+/* the first format: no key id, and bound to nothing but its use; opened only to be sealed again */
+static const char legacy_ad[] = "anjia-sealed-1";
+/* today's: "s2.<key id>.<base64url of nonce and ciphertext>", bound to its field and row */
+static const char seal_prefix[] = "s2.";
 
 void keys_default_path(const char *db_path, char *out, size_t n)
 {
@@ -53,11 +64,27 @@ void keys_kid_of(const unsigned char pk[32], char kid[KEYS_KID_LEN])
 	kid[KEYS_KID_LEN - 1] = '\0';
 }
 
-/* Reads "name hex" lines; fills the fields found. Returns -1 on a malformed file. */
-static int parse_file(FILE *f, unsigned char *seal, unsigned char *lookup, unsigned char *sk, int *found)
+/* The key id of a sealing key: 8 hex digits of a hash of it, which tells keys apart and gives
+ * nothing of the key away. */
+static void seal_kid_of(const unsigned char key[SEAL_KEYBYTES], char out[KEYS_SEAL_KID_LEN])
+{
+	static const char ctx[] = "anjia-seal-kid";
+	unsigned char h[4];
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)ctx, sizeof ctx - 1);
+	crypto_generichash_update(&st, key, SEAL_KEYBYTES);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(out, KEYS_SEAL_KID_LEN, h, sizeof h);
+}
+
+/* Reads "name hex" lines into k: seal (the current sealing key), seal-retired (any earlier ones),
+ * lookup, sign. Sets *found's bits 1, 2, 4 for the three required ones; -1 on a malformed file. */
+static int parse_file(FILE *f, struct keyset *k, int *found)
 {
 	char line[512];
 	*found = 0;
+	k->n_retired = 0;
 	while (fgets(line, sizeof line, f)) {
 		char name[16], hex[300];
 		size_t len;
@@ -69,11 +96,13 @@ static int parse_file(FILE *f, unsigned char *seal, unsigned char *lookup, unsig
 		size_t want = 0;
 		int bit = 0;
 		if (strcmp(name, "seal") == 0)
-			dst = seal, want = 32, bit = 1;
+			dst = k->seal, want = 32, bit = 1;
 		else if (strcmp(name, "lookup") == 0)
-			dst = lookup, want = 32, bit = 2;
+			dst = k->lookup, want = 32, bit = 2;
 		else if (strcmp(name, "sign") == 0)
-			dst = sk, want = 64, bit = 4;
+			dst = k->sign_sk, want = 64, bit = 4;
+		else if (strcmp(name, "seal-retired") == 0 && k->n_retired < MAX_RETIRED)
+			dst = k->retired[k->n_retired++], want = 32;
 		if (!dst)
 			continue;
 		if (sodium_hex2bin(dst, want, hex, strlen(hex), NULL, &len, NULL) != 0 || len != want)
@@ -83,34 +112,42 @@ static int parse_file(FILE *f, unsigned char *seal, unsigned char *lookup, unsig
 	return 0;
 }
 
-static int write_new(const char *path)
+/* Writes k's keys to fd (a new file, mode 0600) and closes it; 0 or -1. */
+static int write_keys(int fd, const struct keyset *k)
 {
-	unsigned char seal[32], lookup[32], pk[32], sk[64];
-	char h1[65], h2[65], h3[129];
-	crypto_aead_xchacha20poly1305_ietf_keygen(seal);
-	crypto_generichash_keygen(lookup);
-	crypto_sign_keypair(pk, sk);
-	sodium_bin2hex(h1, sizeof h1, seal, 32);
-	sodium_bin2hex(h2, sizeof h2, lookup, 32);
-	sodium_bin2hex(h3, sizeof h3, sk, 64);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
+	char hex[129];
 	FILE *f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);
 		return -1;
 	}
-	fprintf(f, "# Anjia keys. Keep this file secret and back it up apart from the database:\n"
-		   "# without it, sealed ID numbers cannot be read and credentials cannot be signed.\n"
-		   "seal %s\nlookup %s\nsign %s\n", h1, h2, h3);
-	int rc = fclose(f) == 0 ? 0 : -1;
-	sodium_memzero(seal, sizeof seal);
-	sodium_memzero(lookup, sizeof lookup);
-	sodium_memzero(sk, sizeof sk);
-	sodium_memzero(h1, sizeof h1);
-	sodium_memzero(h2, sizeof h2);
-	sodium_memzero(h3, sizeof h3);
+	fputs("# Anjia keys. Keep this file secret and back it up apart from the database:\n"
+	      "# without it, sealed ID numbers cannot be read and credentials cannot be signed.\n", f);
+	sodium_bin2hex(hex, sizeof hex, k->seal, SEAL_KEYBYTES);
+	fprintf(f, "seal %s\n", hex);
+	for (int i = 0; i < k->n_retired; i++) {
+		sodium_bin2hex(hex, sizeof hex, k->retired[i], SEAL_KEYBYTES);
+		fprintf(f, "seal-retired %s\n", hex);
+	}
+	sodium_bin2hex(hex, sizeof hex, k->lookup, sizeof k->lookup);
+	fprintf(f, "lookup %s\n", hex);
+	sodium_bin2hex(hex, sizeof hex, k->sign_sk, sizeof k->sign_sk);
+	fprintf(f, "sign %s\n", hex);
+	sodium_memzero(hex, sizeof hex);
+	int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
+	return fclose(f) == 0 ? rc : -1;
+}
+
+static int write_new(const char *path)
+{
+	struct keyset k = {0};
+	unsigned char pk[32];
+	crypto_aead_xchacha20poly1305_ietf_keygen(k.seal);
+	crypto_generichash_keygen(k.lookup);
+	crypto_sign_keypair(pk, k.sign_sk);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int rc = fd < 0 ? -1 : write_keys(fd, &k);
+	sodium_memzero(&k, sizeof k);
 	return rc;
 }
 
@@ -120,12 +157,15 @@ static int load(const char *path, struct keyset *k)
 	int found = 0;
 	if (!f)
 		return -1;
-	int rc = parse_file(f, k->seal, k->lookup, k->sign_sk, &found);
+	int rc = parse_file(f, k, &found);
 	fclose(f);
 	if (rc != 0 || found != 7)
 		return -2;
 	crypto_sign_ed25519_sk_to_pk(k->sign_pk, k->sign_sk);
 	keys_kid_of(k->sign_pk, k->kid);
+	seal_kid_of(k->seal, k->seal_kid);
+	for (int i = 0; i < k->n_retired; i++)
+		seal_kid_of(k->retired[i], k->retired_kid[i]);
 	return 0;
 }
 
@@ -219,45 +259,131 @@ int keys_open(const char *path, int create, struct store *s)
 	return AJ_OK;
 }
 
-char *keys_seal(const char *plain)
+/* The associated data a value is sealed with: its field ("table.column") and its row. */
+static size_t bound_ad(const char *field, int64_t row, char *out, size_t n)
 {
+	int len = snprintf(out, n, "anjia-seal-2|%s|%lld", field, (long long)row);
+	return len < 0 || (size_t)len >= n ? 0 : (size_t)len;
+}
+
+char *keys_seal_for(const char *field, int64_t row, const char *plain)
+{
+	char ad[160];
+	size_t adlen = bound_ad(field, row, ad, sizeof ad);
 	size_t n = strlen(plain);
-	size_t clen = n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
-	size_t blen = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + clen;
+	size_t blen = NONCE_BYTES + n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
 	unsigned char *buf = xmalloc(blen);
-	randombytes_buf(buf, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	randombytes_buf(buf, NONCE_BYTES);
 	unsigned long long outlen;
-	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &outlen,
-						   (const unsigned char *)plain, n,
-						   (const unsigned char *)seal_ad, sizeof seal_ad - 1, NULL, buf,
-						   K.seal);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + NONCE_BYTES, &outlen, (const unsigned char *)plain, n,
+						   (const unsigned char *)ad, adlen, NULL, buf, K.seal);
 	size_t b64 = sodium_base64_encoded_len(blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *out = xmalloc(b64);
-	sodium_bin2base64(out, b64, buf, blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	size_t head = sizeof seal_prefix - 1 + KEYS_SEAL_KID_LEN;
+	char *out = xmalloc(head + b64);
+	snprintf(out, head + 1, "%s%s.", seal_prefix, K.seal_kid);
+	sodium_bin2base64(out + head, b64, buf, blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	free(buf);
 	return out;
 }
 
-int keys_unseal(const char *sealed, char *out, size_t n)
+/* Opens nonce|ciphertext in buf (blen bytes) with key and ad into out (n bytes); 0 or -1. */
+static int open_with(const unsigned char *key, const unsigned char *buf, size_t blen, const char *ad, size_t adlen,
+		     char *out, size_t n)
 {
-	unsigned char buf[512];
-	size_t blen;
-	if (sodium_base642bin(buf, sizeof buf, sealed, strlen(sealed), NULL, &blen, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+	if (blen < NONCE_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
 		return -1;
-	if (blen < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
-		return -1;
-	size_t clen = blen - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+	size_t clen = blen - NONCE_BYTES;
 	if (clen - crypto_aead_xchacha20poly1305_ietf_ABYTES >= n)
 		return -1;
 	unsigned long long plen;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, &plen, NULL,
-						       buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, clen,
-						       (const unsigned char *)seal_ad, sizeof seal_ad - 1, buf,
-						       K.seal) != 0)
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, &plen, NULL, buf + NONCE_BYTES, clen,
+						       (const unsigned char *)ad, adlen, buf, key) != 0)
 		return -1;
 	out[plen] = '\0';
 	return 0;
+}
+
+int keys_unseal_for(const char *field, int64_t row, const char *sealed, char *out, size_t n)
+{
+	unsigned char buf[1536];
+	size_t blen;
+	const char *b64 = sealed;
+	const unsigned char *key = K.seal;
+	char ad[160];
+	size_t adlen = 0;
+	if (!sealed)
+		return -1;
+	if (strncmp(sealed, seal_prefix, sizeof seal_prefix - 1) == 0) {
+		const char *kid = sealed + sizeof seal_prefix - 1;
+		if (strlen(kid) < KEYS_SEAL_KID_LEN || kid[KEYS_SEAL_KID_LEN - 1] != '.')
+			return -1;
+		key = NULL;
+		if (memcmp(kid, K.seal_kid, KEYS_SEAL_KID_LEN - 1) == 0)
+			key = K.seal;
+		for (int i = 0; !key && i < K.n_retired; i++)
+			if (memcmp(kid, K.retired_kid[i], KEYS_SEAL_KID_LEN - 1) == 0)
+				key = K.retired[i];
+		if (!key)
+			return -1;
+		b64 = kid + KEYS_SEAL_KID_LEN;
+		if (!(adlen = bound_ad(field, row, ad, sizeof ad)))
+			return -1;
+	} else {
+		memcpy(ad, legacy_ad, sizeof legacy_ad - 1);
+		adlen = sizeof legacy_ad - 1;
+	}
+	if (sodium_base642bin(buf, sizeof buf, b64, strlen(b64), NULL, &blen, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return -1;
+	if (open_with(key, buf, blen, ad, adlen, out, n) == 0)
+		return 0;
+	/* a value of the first format may predate a rotation */
+	for (int i = 0; b64 == sealed && i < K.n_retired; i++)
+		if (open_with(K.retired[i], buf, blen, ad, adlen, out, n) == 0)
+			return 0;
+	return -1;
+}
+
+int keys_sealed_current(const char *sealed)
+{
+	size_t p = sizeof seal_prefix - 1;
+	return sealed && strncmp(sealed, seal_prefix, p) == 0 &&
+	       strncmp(sealed + p, K.seal_kid, KEYS_SEAL_KID_LEN - 1) == 0 && sealed[p + KEYS_SEAL_KID_LEN - 1] == '.';
+}
+
+const char *keys_seal_kid(void)
+{
+	return K.seal_kid;
+}
+
+int keys_rotate_seal(const char *path)
+{
+	struct keyset k = K;
+	char tmp[4200];
+	if (!K.ready || snprintf(tmp, sizeof tmp, "%s.new", path) >= (int)sizeof tmp)
+		return AJ_EINVAL;
+	/* the current key joins the retired ones (the oldest goes when the list is full) */
+	int keep = k.n_retired < MAX_RETIRED ? k.n_retired : MAX_RETIRED - 1;
+	memmove(k.retired[1], k.retired[0], (size_t)keep * SEAL_KEYBYTES);
+	memcpy(k.retired[0], K.seal, SEAL_KEYBYTES);
+	k.n_retired = keep + 1;
+	crypto_aead_xchacha20poly1305_ietf_keygen(k.seal);
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int rc = fd < 0 ? -1 : write_keys(fd, &k);
+	if (rc == 0)
+		rc = rename(tmp, path);
+	if (rc != 0) {
+		unlink(tmp);
+		sodium_memzero(&k, sizeof k);
+		return AJ_EIO;
+	}
+	seal_kid_of(k.seal, k.seal_kid);
+	for (int i = 0; i < k.n_retired; i++)
+		seal_kid_of(k.retired[i], k.retired_kid[i]);
+	K = k;
+	sodium_memzero(&k, sizeof k);
+	return AJ_OK;
 }
 
 void keys_lookup_hash(const char *plain, char out[KEYS_HASH_LEN])
@@ -290,19 +416,17 @@ int keys_verify_with(const unsigned char pk[32], const void *m, size_t n, const 
 
 int keys_read_public(const char *path, unsigned char pk[32], char kid[KEYS_KID_LEN])
 {
-	unsigned char seal[32], lookup[32], sk[64];
+	struct keyset *k = xcalloc(1, sizeof *k);
 	int found = 0;
 	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	int rc = parse_file(f, seal, lookup, sk, &found);
-	fclose(f);
-	if (rc != 0 || !(found & 4))
-		return -1;
-	crypto_sign_ed25519_sk_to_pk(pk, sk);
-	keys_kid_of(pk, kid);
-	sodium_memzero(seal, sizeof seal);
-	sodium_memzero(lookup, sizeof lookup);
-	sodium_memzero(sk, sizeof sk);
-	return 0;
+	int rc = f ? parse_file(f, k, &found) : -1;
+	if (f)
+		fclose(f);
+	if (rc == 0 && (found & 4)) {
+		crypto_sign_ed25519_sk_to_pk(pk, k->sign_sk);
+		keys_kid_of(pk, kid);
+	}
+	sodium_memzero(k, sizeof *k);
+	free(k);
+	return rc == 0 && (found & 4) ? 0 : -1;
 }

@@ -23,10 +23,24 @@ void keys_default_path(const char *db_path, char *out, size_t n);
 /* 1 once keys_open has succeeded in this process. */
 int keys_ready(void);
 
-/* Seals plain text; returns a new string (free it) of nonce and ciphertext in base64url. */
-char *keys_seal(const char *plain);
-/* Opens what keys_seal made into out (n bytes); 0 or -1 when it was altered or not ours. */
-int keys_unseal(const char *sealed, char *out, size_t n);
+#define KEYS_SEAL_KID_LEN 9  /* 8 hex digits and NUL */
+
+/* Seals plain text for one field of one row ("table.column" and the row's id, bound to the
+ * ciphertext as associated data: a sealed value copied to another row or field does not open).
+ * Returns a new string (free it): "s2.<key id>.<base64url of nonce and ciphertext>". */
+char *keys_seal_for(const char *field, int64_t row, const char *plain);
+/* Opens a value sealed for that field and row, under the current or a retired key (or a value of
+ * the first, unbound format, for sealing again) into out (n bytes); 0, or -1 when it was altered,
+ * moved, or sealed by a key this file does not hold. */
+int keys_unseal_for(const char *field, int64_t row, const char *sealed, char *out, size_t n);
+/* 1 when sealed is in today's format under the current key: nothing to seal again. */
+int keys_sealed_current(const char *sealed);
+/* The current sealing key's id. */
+const char *keys_seal_kid(void);
+/* Makes a new sealing key current, keeping the old one as retired so values sealed with it still
+ * open, and rewrites the key file at path (atomically, mode 0600). The caller then seals every value
+ * again (sealed_upgrade). */
+int keys_rotate_seal(const char *path);
 /* The keyed look-up hash of plain text, hex. */
 void keys_lookup_hash(const char *plain, char out[KEYS_HASH_LEN]);
 

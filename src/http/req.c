@@ -111,6 +111,7 @@ void req_fail(struct req *r, int err)
 	case AJ_ERULE: req_error(r, 422, "invalid_value", NULL); break;
 	case AJ_EDENIED: req_error(r, 403, "forbidden", NULL); break;
 	case AJ_ELIMIT: req_error(r, 429, "too_many_requests", NULL); break;
+	case AJ_EGONE: req_error(r, 410, "destroyed", NULL); break;
 	case AJ_EBUSY:
 		req_header_static(r, "Retry-After", "2");
 		req_error(r, 503, "store_busy", NULL);
@@ -256,6 +257,7 @@ static int status_of(int err)
 	case AJ_ERULE: return 422;
 	case AJ_EDENIED: return 403;
 	case AJ_ELIMIT: return 429;
+	case AJ_EGONE: return 410;
 	default: return 503;
 	}
 }

@@ -38,6 +38,7 @@ struct stmt {
 struct store {
 	sqlite3 *db;
 	int in_tx;      /* transaction depth: 1 the outer BEGIN IMMEDIATE, more are savepoints */
+	int quiet;      /* the open transaction changes nothing a public answer shows */
 	struct stmt *cache[CACHE_SLOTS];
 };
 
@@ -318,6 +319,7 @@ int store_begin(struct store *s)
 	}
 	pthread_mutex_lock(&write_lock);
 	rc = stmt_exec(store_sql(s, "BEGIN IMMEDIATE"));
+	s->quiet = 0;
 	if (rc == AJ_OK)
 		s->in_tx = 1;
 	else
@@ -343,7 +345,9 @@ int store_commit(struct store *s)
 		return rc;
 	}
 	s->in_tx = 0;
-	atomic_fetch_add(&generation, 1);
+	if (!s->quiet)
+		atomic_fetch_add(&generation, 1);
+	s->quiet = 0;
 	pthread_mutex_unlock(&write_lock);
 	return AJ_OK;
 }
@@ -362,6 +366,12 @@ void store_rollback(struct store *s)
 		stmt_exec(store_sql(s, "ROLLBACK"));
 	s->in_tx = 0;
 	pthread_mutex_unlock(&write_lock);
+}
+
+void store_keep_generation(struct store *s)
+{
+	if (s->in_tx)
+		s->quiet = 1;
 }
 
 int store_in_tx(const struct store *s)

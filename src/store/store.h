@@ -34,6 +34,9 @@ int store_begin(struct store *s);
 uint64_t store_generation(void);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
+/* Marks the open write transaction as changing nothing any public answer shows (a log of who read
+ * what), so its commit leaves store_generation — and the public answers kept — as they are. */
+void store_keep_generation(struct store *s);
 int store_in_tx(const struct store *s);
 
 /* A cached prepared statement for a string-literal SQL text; the macro refuses anything

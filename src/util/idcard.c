@@ -73,6 +73,16 @@ void idcard_mask(const char *norm, char out[19])
 	out[18] = '\0';
 	if (len != 18)
 		return;
-	memcpy(out, norm, 6);
-	memcpy(out + 14, norm + 14, 4);
+	memcpy(out, norm, IDCARD_MASK_HEAD);
+	out[17] = norm[17];
+}
+
+int idcard_age(const struct idcard *c, int64_t today_days)
+{
+	int64_t y, m, d;
+	time_civil_from_days(today_days, &y, &m, &d);
+	int age = (int)(y - c->year);
+	if (m < c->month || (m == c->month && d < c->day))
+		age--;
+	return age < 0 ? 0 : age;
 }

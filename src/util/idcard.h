@@ -16,7 +16,12 @@ struct idcard {
 int idcard_parse(const char *s, int64_t today_days, struct idcard *out);
 /* The check character for the first 17 digits, or 0 if they are not 17 digits. */
 char idcard_check_char(const char *first17);
-/* "330102********123X": the region and the last four, for display. out has 19 bytes. */
+/* How many leading characters a mask keeps, with the last one: with age and sex beside them, no
+ * fewer than a million numbers fit what is shown (docs/privacy.md). */
+#define IDCARD_MASK_HEAD 3
+/* "330**************X": the first three characters and the last, for display. out has 19 bytes. */
 void idcard_mask(const char *norm, char out[19]);
+/* Whole years of age on day today_days (days since 1970-01-01). */
+int idcard_age(const struct idcard *c, int64_t today_days);
 
 #endif

@@ -42,6 +42,14 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+void time_civil_from_days(int64_t days, int64_t *y, int64_t *m, int64_t *d)
+{
+	unsigned mm, dd;
+	civil_from_days(days, y, &mm, &dd);
+	*m = mm;
+	*d = dd;
+}
+
 int time_valid_date(int y, int m, int d)
 {
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

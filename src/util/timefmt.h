@@ -16,6 +16,8 @@ void time_format_iso(int64_t t, char out[TIME_ISO_LEN]);
 int time_parse_iso(const char *s, int64_t *out);
 /* Days since 1970-01-01 of a proleptic Gregorian date; no range checks. */
 int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The proleptic Gregorian date of a day since 1970-01-01. */
+void time_civil_from_days(int64_t days, int64_t *y, int64_t *m, int64_t *d);
 /* 1 when y-m-d is a real calendar date. */
 int time_valid_date(int y, int m, int d);
 

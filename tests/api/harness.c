@@ -209,6 +209,23 @@ void h_login(struct harness *h, const char *login, char token[TOKEN_LEN], char c
 	resp_free(r);
 }
 
+int64_t h_user_add(struct harness *h, const char *token, const char *body)
+{
+	struct resp *r = h_api(h, "POST", "/api/users", token, body);
+	if (r->status != 201)
+		fail_msg("POST /api/users %s: %d %s", body, r->status, r->body);
+	int64_t id = resp_int(r, "user.id");
+	char set[512];
+	snprintf(set, sizeof set, "{\"login\":\"%s\",\"code\":\"%s\",\"new_password\":\"%s\"}",
+		 resp_str(r, "user.login"), resp_str(r, "setup_code"), H_PASSWORD);
+	resp_free(r);
+	r = h_api(h, "POST", "/api/auth/password-code", NULL, set);
+	if (r->status != 200)
+		fail_msg("setting the password with the set-up code: %d %s", r->status, r->body);
+	resp_free(r);
+	return id;
+}
+
 int64_t h_writes(struct harness *h)
 {
 	int64_t total = 0, n;

@@ -69,6 +69,9 @@ void h_expect(struct resp *r, int status, const char *code);
 
 /* Signs in; fills token and csrf (either may be NULL). */
 void h_login(struct harness *h, const char *login, char token[TOKEN_LEN], char csrf[TOKEN_LEN]);
+/* Creates a user through the API as the holder of token (body without a password), then sets the
+ * password H_PASSWORD with the set-up code the answer carries, as the person would; the user's id. */
+int64_t h_user_add(struct harness *h, const char *token, const char *body);
 /* A number that changes with every write: the audit head plus the rows of every table. */
 int64_t h_writes(struct harness *h);
 /* An integer at a JSON path like "user.id" in the response. */

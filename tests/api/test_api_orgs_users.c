@@ -2,6 +2,7 @@
  * audit record each write leaves. */
 #include "harness.h"
 
+#include "util/clock.h"
 #include "util/digest.h"
 
 static struct harness H;
@@ -131,67 +132,100 @@ static void test_orgs_list(void **state)
 	resp_free(r);
 }
 
-static char *user_body(const char *login, const char *role, int64_t org, const char *password)
+static char *user_body(const char *login, const char *role, int64_t org)
 {
 	static char b[512];
 	if (org)
-		snprintf(b, sizeof b, "{\"login\":\"%s\",\"name\":\"测试用户\",\"role\":\"%s\",\"org_id\":%lld,"
-				      "\"password\":\"%s\"}", login, role, (long long)org, password);
+		snprintf(b, sizeof b, "{\"login\":\"%s\",\"name\":\"测试用户\",\"role\":\"%s\",\"org_id\":%lld}", login,
+			 role, (long long)org);
 	else
-		snprintf(b, sizeof b, "{\"login\":\"%s\",\"name\":\"测试用户\",\"role\":\"%s\",\"password\":\"%s\"}",
-			 login, role, password);
+		snprintf(b, sizeof b, "{\"login\":\"%s\",\"name\":\"测试用户\",\"role\":\"%s\"}", login, role);
 	return b;
+}
+
+/* Sets login's password with a one-time code, as the person does at the sign-in page. */
+static struct resp *with_code(const char *login, const char *code, const char *password)
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"login\":\"%s\",\"code\":\"%s\",\"new_password\":\"%s\"}", login, code, password);
+	return h_api(&H, "POST", "/api/auth/password-code", NULL, body);
 }
 
 static void test_users_create(void **state)
 {
 	(void)state;
 	const char *pw = "twelve chars or more";
-	refused("POST", "/api/users", admin, user_body("ok.name", "worker", H.assoc_id, pw), 422,
+	refused("POST", "/api/users", admin, user_body("ok.name", "worker", H.assoc_id), 422, "role_org_mismatch", "role");
+	refused("POST", "/api/users", admin, user_body("ok.name", "cs_agent", H.co1_id), 422, "role_org_mismatch", "role");
+	refused("POST", "/api/users", admin, user_body("ok.name", "trainer", H.inspection_id), 422,
 		"role_org_mismatch", "role");
-	refused("POST", "/api/users", admin, user_body("ok.name", "cs_agent", H.co1_id, pw), 422,
-		"role_org_mismatch", "role");
-	refused("POST", "/api/users", admin, user_body("ok.name", "trainer", H.inspection_id, pw), 422,
-		"role_org_mismatch", "role");
-	refused("POST", "/api/users", admin, user_body("ok.name", "customer", H.co1_id, pw), 422,
+	refused("POST", "/api/users", admin, user_body("ok.name", "customer", H.co1_id), 422,
 		"role_org_mismatch", "org_id");
-	refused("POST", "/api/users", admin, user_body("ok.name", "worker", 0, pw), 400, "missing_field", "org_id");
-	refused("POST", "/api/users", admin, user_body("ok.name", "worker", 99999, pw), 422, "org_not_found", "org_id");
-	refused("POST", "/api/users", admin, user_body("bad name", "customer", 0, pw), 400, "invalid_characters", "login");
-	refused("POST", "/api/users", admin, user_body("张三丰", "customer", 0, pw), 400, "invalid_characters", "login");
-	refused("POST", "/api/users", admin, user_body("_x", "customer", 0, pw), 400, "too_short", "login");
-	refused("POST", "/api/users", admin, user_body("ok.name", "customer", 0, "eleven char"), 400,
-		"password_too_short", "password");
-	refused("POST", "/api/users", admin, user_body("ok.name", "superuser", 0, pw), 400, "invalid_value", "role");
-	refused("POST", "/api/users", admin, user_body("Company1", "customer", 0, pw), 409, "login_taken", "login");
+	refused("POST", "/api/users", admin, user_body("ok.name", "worker", 0), 400, "missing_field", "org_id");
+	refused("POST", "/api/users", admin, user_body("ok.name", "worker", 99999), 422, "org_not_found", "org_id");
+	refused("POST", "/api/users", admin, user_body("bad name", "customer", 0), 400, "invalid_characters", "login");
+	refused("POST", "/api/users", admin, user_body("张三丰", "customer", 0), 400, "invalid_characters", "login");
+	refused("POST", "/api/users", admin, user_body("_x", "customer", 0), 400, "too_short", "login");
+	refused("POST", "/api/users", admin, user_body("ok.name", "superuser", 0), 400, "invalid_value", "role");
+	refused("POST", "/api/users", admin, user_body("Company1", "customer", 0), 409, "login_taken", "login");
+	/* nobody chooses a password for someone else */
+	refused("POST", "/api/users", admin,
+		"{\"login\":\"ok.name\",\"name\":\"测试用户\",\"role\":\"customer\",\"password\":\"twelve chars or more\"}",
+		400, "unknown_field", "password");
 
-	struct resp *r = h_api(&H, "POST", "/api/users", admin, user_body("New.Worker", "worker", H.co2_id, pw));
+	struct resp *r = h_api(&H, "POST", "/api/users", admin, user_body("New.Worker", "worker", H.co2_id));
 	assert_int_equal(r->status, 201);
-	assert_string_equal(resp_str(r, "login"), "new.worker");
-	assert_string_equal(resp_str(r, "role"), "worker");
-	assert_int_equal(resp_int(r, "org_id"), H.co2_id);
-	assert_string_equal(resp_str(r, "status"), "active");
+	assert_string_equal(resp_str(r, "user.login"), "new.worker");
+	assert_string_equal(resp_str(r, "user.role"), "worker");
+	assert_int_equal(resp_int(r, "user.org_id"), H.co2_id);
+	assert_string_equal(resp_str(r, "user.status"), "active");
 	assert_null(strstr(r->body, "argon2"));
 	assert_null(strstr(r->body, "pw_hash"));
-	audited("user.create", "user", resp_int(r, "id"), r->body);
+	/* a one-time set-up code, shown once: the code itself is nowhere in the database */
+	char code[16];
+	snprintf(code, sizeof code, "%s", resp_str(r, "setup_code"));
+	assert_int_equal(strlen(code), 11);
+	assert_non_null(resp_str(r, "code_expires_at"));
+	int64_t id = resp_int(r, "user.id");
 	resp_free(r);
+	r = h_api(&H, "GET", "/api/audit?per_page=1", admin, NULL);
+	assert_string_equal(resp_str(r, "items.0.action"), "user.create");
+	assert_int_equal(resp_int(r, "items.0.entity_id"), id);
+	resp_free(r);
+	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM onetime_codes WHERE code_hash LIKE $1");
+	char like[20];
+	snprintf(like, sizeof like, "%%%.5s%%", code);
+	stmt_bind_text(st, 1, like);
+	int64_t plain = -1;
+	assert_int_equal(stmt_one_int(st, &plain), 0);
+	assert_int_equal(plain, 0);
+	/* before the code is used, no password opens the account */
 	char body[128];
 	snprintf(body, sizeof body, "{\"login\":\"new.worker\",\"password\":\"%s\"}", pw);
+	h_expect(h_api(&H, "POST", "/api/auth/login", NULL, body), 401, "invalid_credentials");
+	h_expect(h_api(&H, "POST", "/api/auth/login", NULL, "{\"login\":\"new.worker\",\"password\":\"!\"}"), 401,
+		 "invalid_credentials");
+	/* a wrong code, a too short password, someone else's login: refused */
+	h_expect(with_code("new.worker", "AAAAA-AAAAA", pw), 400, "invalid_code");
+	h_expect(with_code("new.worker", code, "short"), 400, "password_too_short");
+	h_expect(with_code("company1", code, pw), 400, "invalid_code");
+	/* the person chooses their password with the code, once */
+	h_expect(with_code("new.worker", code, pw), 200, NULL);
+	h_expect(with_code("new.worker", code, "another twelve chars"), 400, "invalid_code");
 	h_expect(h_api(&H, "POST", "/api/auth/login", NULL, body), 200, NULL);
 }
 
 static void test_company_scope(void **state)
 {
 	(void)state;
-	const char *pw = "twelve chars or more";
 	/* a company admin adds people to their own company only, in company roles only */
-	refused("POST", "/api/users", co1, user_body("sneaky", "cs_agent", 0, pw), 403, "forbidden", "role");
-	refused("POST", "/api/users", co1, user_body("sneaky", "association_admin", 0, pw), 403, "forbidden", "role");
-	refused("POST", "/api/users", co1, user_body("sneaky", "worker", H.co2_id, pw), 403, "forbidden", "org_id");
-	refused("POST", "/api/users", staff, user_body("sneaky", "worker", 0, pw), 403, "forbidden", NULL);
-	struct resp *r = h_api(&H, "POST", "/api/users", co1, user_body("co1.worker", "worker", 0, pw));
+	refused("POST", "/api/users", co1, user_body("sneaky", "cs_agent", 0), 403, "forbidden", "role");
+	refused("POST", "/api/users", co1, user_body("sneaky", "association_admin", 0), 403, "forbidden", "role");
+	refused("POST", "/api/users", co1, user_body("sneaky", "worker", H.co2_id), 403, "forbidden", "org_id");
+	refused("POST", "/api/users", staff, user_body("sneaky", "worker", 0), 403, "forbidden", NULL);
+	struct resp *r = h_api(&H, "POST", "/api/users", co1, user_body("co1.worker", "worker", 0));
 	assert_int_equal(r->status, 201);
-	assert_int_equal(resp_int(r, "org_id"), H.co1_id);
+	assert_int_equal(resp_int(r, "user.org_id"), H.co1_id);
 	resp_free(r);
 
 	/* and sees only their own company's users */
@@ -212,6 +246,8 @@ static void test_company_scope(void **state)
 	snprintf(path, sizeof path, "/api/users/%lld", (long long)H.co2_admin_id);
 	h_expect(h_api(&H, "GET", path, co1, NULL), 404, "not_found");
 	refused("PATCH", path, co1, "{\"status\":\"disabled\"}", 404, "not_found", NULL);
+	snprintf(path, sizeof path, "/api/users/%lld/reset", (long long)H.co2_admin_id);
+	refused("POST", path, co1, NULL, 404, "not_found", NULL);
 	snprintf(path, sizeof path, "/api/users/%lld", (long long)H.co1_staff_id);
 	h_expect(h_api(&H, "GET", path, co1, NULL), 200, NULL);
 	/* nobody disables themselves */
@@ -222,20 +258,45 @@ static void test_company_scope(void **state)
 static void test_users_update(void **state)
 {
 	(void)state;
-	char path[64];
+	char path[64], reset[80];
 	snprintf(path, sizeof path, "/api/users/%lld", (long long)H.co1_staff_id);
-	refused("PATCH", path, co1, "{\"password\":\"short\"}", 400, "password_too_short", "password");
+	snprintf(reset, sizeof reset, "/api/users/%lld/reset", (long long)H.co1_staff_id);
+	/* an admin never sets another person's password */
+	refused("PATCH", path, co1, "{\"password\":\"reset by the admin 1\"}", 400, "unknown_field", "password");
 	refused("PATCH", path, co1, "{\"status\":\"gone\"}", 400, "invalid_value", "status");
 	refused("PATCH", path, co1, "{\"role\":\"company_admin\"}", 400, "unknown_field", "role");
-	struct resp *r = h_api(&H, "PATCH", path, co1, "{\"name\":\"刘芳芳\",\"password\":\"reset by the admin 1\"}");
+	struct resp *r = h_api(&H, "PATCH", path, co1, "{\"name\":\"刘芳芳\"}");
 	assert_int_equal(r->status, 200);
 	assert_string_equal(resp_str(r, "name"), "刘芳芳");
 	audited("user.update", "user", H.co1_staff_id, r->body);
 	resp_free(r);
-	/* the reset ended the staff member's sessions */
+	/* a reset is a one-time code for the person; the old password holds until they use it */
+	r = h_api(&H, "POST", reset, co1, NULL);
+	assert_int_equal(r->status, 200);
+	char code[16];
+	snprintf(code, sizeof code, "%s", resp_str(r, "reset_code"));
+	assert_null(strstr(r->body, "password\""));
+	resp_free(r);
+	h_expect(h_api(&H, "GET", "/api/me", staff, NULL), 200, NULL);
+	/* the person is told, in their notices */
+	r = h_api(&H, "GET", "/api/notifications", staff, NULL);
+	assert_non_null(strstr(r->body, "password_reset"));
+	resp_free(r);
+	/* five wrong tries end the code (and, for a while, stop the tries as sign-ins are stopped) */
+	for (int i = 0; i < 5; i++)
+		h_expect(with_code("staff1", "BBBBB-BBBBB", "chosen by the person 1"), 400, "invalid_code");
+	h_expect(with_code("staff1", code, "chosen by the person 1"), 429, "too_many_attempts");
+	clock_set(clock_now() + 16 * 60);
+	h_expect(with_code("staff1", code, "chosen by the person 1"), 400, "invalid_code");
+	r = h_api(&H, "POST", reset, co1, NULL);
+	snprintf(code, sizeof code, "%s", resp_str(r, "reset_code"));
+	resp_free(r);
+	/* the person chooses it; every session ends */
+	h_expect(with_code("staff1", code, "chosen by the person 1"), 200, NULL);
 	h_expect(h_api(&H, "GET", "/api/me", staff, NULL), 401, "unauthenticated");
 	h_expect(h_api(&H, "POST", "/api/auth/login", NULL,
-		       "{\"login\":\"staff1\",\"password\":\"reset by the admin 1\"}"), 200, NULL);
+		       "{\"login\":\"staff1\",\"password\":\"chosen by the person 1\"}"), 200, NULL);
+	clock_set(0);
 }
 
 static void test_users_list_filters(void **state)

@@ -90,6 +90,33 @@ static int64_t register_worker(const char *token, const char *name, const char *
 	return id;
 }
 
+static int64_t count(const char *sql_literal_guard, struct stmt *st)
+{
+	(void)sql_literal_guard;
+	int64_t n = -1;
+	assert_int_equal(stmt_one_int(st, &n), 0);
+	return n;
+}
+#define COUNT(sql) count(sql, store_sql(H.store, sql))
+
+/* Reads back a registration that waits for the worker: 202, the request as the company sees it. */
+static int64_t register_elsewhere(const char *token, const char *name, const char *number)
+{
+	char body[512];
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
+				    "\"trades\":[\"household\"],\"level\":\"senior\"}", name, number);
+	struct resp *r = call("POST", "/api/workers", token, body);
+	if (r->status != 202)
+		fail_msg("register %s elsewhere: %d %s", name, r->status, r->body);
+	assert_string_equal(resp_str(r, "status"), "pending");
+	/* where the person works now is theirs to say, not the asking company's to learn */
+	assert_null(json_object_get(r->json, "from_company"));
+	assert_null(strstr(r->body, "第一家政"));
+	int64_t id = resp_int(r, "id");
+	resp_free(r);
+	return id;
+}
+
 static void test_registry(void **state)
 {
 	(void)state;
@@ -117,16 +144,26 @@ static void test_registry(void **state)
 	char path[96];
 	snprintf(path, sizeof path, "/api/workers/%lld", (long long)id);
 	struct resp *r = call("GET", path, co1, NULL);
-	assert_string_equal(resp_str(r, "birth_date"), "1978-06-15");
+	/* the company: the first three characters and the last, age and sex — never the birth date */
+	char mask[19];
+	snprintf(mask, sizeof mask, "330**************%c", good[17]);
+	assert_string_equal(resp_str(r, "id_number_masked"), mask);
+	assert_null(json_object_get(r->json, "birth_date"));
+	assert_int_equal(resp_int(r, "age"), idcard_age(&(struct idcard){1978, 6, 15, 1, ""}, time_today()));
 	assert_string_equal(resp_str(r, "sex"), "male"); /* sequence 101: odd */
-	assert_string_equal(resp_str(r, "id_number_masked"), "330102********1010" + 0 == NULL ? "" : resp_str(r, "id_number_masked"));
-	assert_int_equal(strncmp(resp_str(r, "id_number_masked"), "330102********", 14), 0);
+	assert_string_equal(resp_str(r, "phone"), "13912345678");
 	assert_string_equal(resp_str(r, "company.name"), "第一家政有限公司");
 	assert_string_equal(resp_str(r, "eligibility.status"), "red");
+	assert_null(strstr(r->body, "1978"));
 	resp_free(r);
-	/* the number is stored sealed and as a keyed hash, never plain */
+	/* the association (and the worker themself) see the birth date */
+	r = call("GET", path, admin, NULL);
+	assert_string_equal(resp_str(r, "birth_date"), "1978-06-15");
+	resp_free(r);
+	/* the number is stored sealed and as a keyed hash, never plain; the birth date nowhere in clear,
+	 * and the phone sealed too */
 	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM workers WHERE id_sealed LIKE $1 OR id_hash = $2"
-					     " OR id_masked = $2");
+					     " OR id_masked = $2 OR id_masked LIKE '%1978%' OR phone_sealed = '13912345678'");
 	char like[32];
 	snprintf(like, sizeof like, "%%%s%%", good);
 	stmt_bind_text(st, 1, like);
@@ -134,17 +171,40 @@ static void test_registry(void **state)
 	int64_t n = -1;
 	assert_int_equal(stmt_one_int(st, &n), 0);
 	assert_int_equal(n, 0);
+	assert_int_equal(COUNT("SELECT count(*) FROM pragma_table_info('workers') WHERE name LIKE '%birth%'"), 0);
 
-	/* one person, one record */
+	/* one person, one record — and a registration by another company moves nothing */
 	refused("POST", "/api/workers", co1,
 		"{\"name\":\"张秀兰\",\"id_number\":\"x\",\"phone\":\"13912345678\",\"trades\":[\"household\"],\"level\":\"senior\"}",
 		400, "invalid_id_number", "id_number");
+	int64_t looked = COUNT("SELECT count(*) FROM access_log WHERE what = 'id_lookup'");
 	register_worker(co1, "张秀兰", good, "[\"household\"]", 409, NULL);
-	int64_t again = register_worker(co2, "张秀兰", good, "[\"household\"]", 201, &linked);
-	assert_int_equal(again, id);
-	assert_true(linked);
+	register_worker(co1, "张秀芬", good, "[\"household\"]", 422, NULL);
+	/* each look-up leaves its trace, refused or not, with the company that made it */
+	assert_int_equal(COUNT("SELECT count(*) FROM access_log WHERE what = 'id_lookup'"), looked + 2);
+	assert_int_equal(COUNT("SELECT count(*) FROM audit_log WHERE action = 'registry.lookup'"), looked + 2);
+	int64_t transfer = register_elsewhere(co2, "张秀兰", good);
+	h_expect(call("GET", path, co1, NULL), 200, NULL);
+	h_expect(call("GET", path, co2, NULL), 404, "not_found");
+	register_worker(co2, "张秀兰", good, "[\"household\"]", 409, NULL); /* asked already */
+	/* the company that asked cannot decide for the worker; the association does, for someone who
+	 * came to its counter, and says how they confirmed */
+	char tpath[96];
+	snprintf(tpath, sizeof tpath, "/api/transfers/%lld/accept", (long long)transfer);
+	refused("POST", tpath, co2, "{}", 403, "forbidden", NULL);
+	refused("POST", tpath, admin, "{}", 400, "missing_field", "note");
+	r = call("POST", tpath, admin, "{\"note\":\"本人持身份证到协会窗口确认\"}");
+	assert_int_equal(r->status, 200);
+	assert_string_equal(resp_str(r, "status"), "accepted");
+	assert_string_equal(resp_str(r, "decided_how"), "association");
+	resp_free(r);
 	h_expect(call("GET", path, co1, NULL), 404, "not_found");
 	refused("PATCH", path, co1, "{\"phone\":\"13900000000\"}", 404, "not_found", NULL);
+	refused("POST", tpath, admin, "{\"note\":\"again\"}", 409, "invalid_transition", "status");
+	/* the company left is told */
+	r = call("GET", "/api/notifications", co1, NULL);
+	assert_non_null(strstr(r->body, "worker_moved"));
+	resp_free(r);
 	snprintf(path, sizeof path, "/api/workers/%lld/employments", (long long)id);
 	r = call("GET", path, co2, NULL);
 	assert_int_equal(resp_int(r, "total"), 2);
@@ -152,9 +212,9 @@ static void test_registry(void **state)
 	assert_non_null(resp_str(r, "items.1.ended_on"));
 	assert_string_equal(resp_str(r, "items.1.end_reason"), "moved");
 	resp_free(r);
-	register_worker(co1, "张秀芬", good, "[\"household\"]", 422, NULL);
 
-	/* revoked industry-wide: nobody registers them again, and the reason is given */
+	/* revoked industry-wide: nobody registers them again; that they are revoked is enough for a
+	 * company, the reason is the association's */
 	snprintf(path, sizeof path, "/api/workers/%lld/revoke", (long long)id);
 	refused("POST", path, co2, "{\"reason\":\"严重违规\"}", 403, "forbidden", NULL);
 	h_expect(call("POST", path, admin, "{\"reason\":\"严重违反服务规范\"}"), 200, NULL);
@@ -163,6 +223,14 @@ static void test_registry(void **state)
 	r = call("POST", "/api/workers", co1, body);
 	assert_int_equal(r->status, 409);
 	assert_string_equal(resp_code(r), "person_revoked");
+	assert_null(resp_str(r, "error.detail"));
+	assert_null(strstr(r->body, "严重违反服务规范"));
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"name\":\"张秀兰\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
+				    "\"trades\":[\"household\"],\"level\":\"senior\",\"company_id\":%lld}", good,
+		 (long long)H.co1_id);
+	r = call("POST", "/api/workers", admin, body);
+	assert_int_equal(r->status, 409);
 	assert_string_equal(resp_str(r, "error.detail"), "严重违反服务规范");
 	resp_free(r);
 
@@ -176,8 +244,40 @@ static void test_registry(void **state)
 	assert_null(strstr(r->body, "13912345678"));
 	assert_null(strstr(r->body, "张秀兰"));
 	assert_null(strstr(r->body, "1978-06-15"));
-	assert_null(strstr(r->body, "330102"));
+	assert_null(strstr(r->body, "330"));
 	resp_free(r);
+}
+
+/* A company looks people up by ID number only so often: the association's standard per hour. */
+static void test_lookup_limit(void **state)
+{
+	(void)state;
+	h_expect(call("PATCH", "/api/standards", admin, "{\"registry_lookups_per_hour\":10}"), 200, NULL);
+	int64_t used = COUNT("SELECT count(*) FROM access_log WHERE what = 'id_lookup' AND actor_org_id = 3"
+			     " AND at > strftime('%s','now') - 3600");
+	char body[512];
+	struct resp *r = NULL;
+	for (int i = 0; i < 12; i++) {
+		snprintf(body, sizeof body, "{\"name\":\"周晓燕\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
+					    "\"trades\":[\"household\"],\"level\":\"senior\"}", idno(1990, 700 + i));
+		resp_free(r);
+		r = call("POST", "/api/workers", co2, body);
+		if (i + used < 10)
+			assert_int_equal(r->status, 201);
+	}
+	assert_int_equal(r->status, 429);
+	assert_string_equal(resp_code(r), "too_many_lookups");
+	assert_non_null(resp_header(r, "Retry-After"));
+	resp_free(r);
+	/* an import past the allowance is refused whole, before any row is looked up */
+	char csv[512], esc_body[1024];
+	snprintf(csv, sizeof csv, "name,id_number,phone,trades,level\\n周小梅,%s,13800000009,household,senior\\n",
+		 idno(1991, 801));
+	snprintf(esc_body, sizeof esc_body, "{\"csv\":\"%s\"}", csv);
+	refused("POST", "/api/workers/import", co2, esc_body, 429, "too_many_lookups", NULL);
+	/* other companies keep their own allowance */
+	h_expect(call("POST", "/api/workers/import", co1, esc_body), 200, NULL);
+	h_expect(call("PATCH", "/api/standards", admin, "{\"registry_lookups_per_hour\":1000}"), 200, NULL);
 }
 
 static void test_scoping(void **state)
@@ -564,7 +664,7 @@ static void test_import(void **state)
 	strbuf_init(&esc, 1 << 16);
 	json_escape(&esc, csv, strlen(csv));
 	snprintf(body, sizeof body, "{\"csv\":%s}", esc.buf);
-	int64_t before = h_writes(&H);
+	int64_t workers = COUNT("SELECT count(*) FROM workers"), looked = COUNT("SELECT count(*) FROM access_log");
 	struct resp *r = call("POST", "/api/workers/import", co1, body);
 	assert_int_equal(r->status, 422);
 	assert_string_equal(resp_code(r), "import_rejected");
@@ -583,7 +683,9 @@ static void test_import(void **state)
 		assert_string_equal(json_string_value(json_object_get(e, "code")), expect[i].code);
 	}
 	resp_free(r);
-	assert_int_equal(h_writes(&H), before);
+	/* nothing registered; the three good rows' look-ups are on record all the same */
+	assert_int_equal(COUNT("SELECT count(*) FROM workers"), workers);
+	assert_int_equal(COUNT("SELECT count(*) FROM access_log"), looked + 3);
 
 	/* only the good rows, when asked */
 	strbuf_reset(&esc);
@@ -593,7 +695,9 @@ static void test_import(void **state)
 	assert_int_equal(r->status, 200);
 	assert_int_equal(resp_int(r, "imported"), 3);
 	resp_free(r);
-	assert_int_equal(h_writes(&H), before); /* a dry run writes nothing */
+	/* a dry run registers nothing, and its look-ups are on record as a dry run's */
+	assert_int_equal(COUNT("SELECT count(*) FROM workers"), workers);
+	assert_int_equal(COUNT("SELECT count(*) FROM access_log WHERE via = 'dry_run'"), 3);
 	snprintf(body, sizeof body, "{\"csv\":%s,\"good_only\":true}", esc.buf);
 	r = call("POST", "/api/workers/import", co1, body);
 	assert_int_equal(r->status, 200);
@@ -617,7 +721,8 @@ static void test_import(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_registry), cmocka_unit_test(test_scoping), cmocka_unit_test(test_the_gate),
+		cmocka_unit_test(test_registry), cmocka_unit_test(test_lookup_limit), cmocka_unit_test(test_scoping),
+		cmocka_unit_test(test_the_gate),
 		cmocka_unit_test(test_training_rules), cmocka_unit_test(test_import),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

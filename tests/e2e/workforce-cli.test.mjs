@@ -54,7 +54,7 @@ function auditRecords(db = D) {
 // The workers of these names as the database holds them.
 function rowsByName(names) {
   const list = names.map((n) => `'${n.replace(/'/g, "''")}'`).join(',');
-  const out = execFileSync('sqlite3', ['-json', D, `SELECT w.id, w.name, w.company_id, w.id_masked, w.id_sealed, w.id_hash, w.birth_date, w.sex, w.level,
+  const out = execFileSync('sqlite3', ['-json', D, `SELECT w.id, w.name, w.company_id, w.id_masked, w.id_sealed, w.id_hash, w.phone_sealed, w.sex, w.level,
     (SELECT group_concat(trade, ';') FROM (SELECT trade FROM worker_trades t WHERE t.worker_id = w.id ORDER BY trade)) AS trades
     FROM workers w WHERE w.name IN (${list}) ORDER BY w.id`], { encoding: 'utf8' }).trim();
   return out ? JSON.parse(out) : [];
@@ -119,18 +119,18 @@ describe('anjia import workers', () => {
     const audit0 = auditRecords();
     const r = anjia(['import', 'workers', '--db', D, '--company', CO1.name, file(text)]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /3 rows: 3 imported \(0 linked/);
+    assert.match(r.stdout, /3 rows: 3 imported \(0 registered elsewhere/);
     assert.equal(workerCount(), before + 3);
-    assert.equal(auditRecords(), audit0 + 3, 'one audit record per worker');
+    assert.equal(auditRecords(), audit0 + 6, 'one audit record per worker, one per look-up of a person');
     const rows = rowsByName(ps.map((p) => p.name));
     assert.equal(rows.length, 3);
     for (const p of ps) {
       const w = rows.find((x) => x.name === p.name);
       assert.equal(w.company_id, CO1.id);
       assert.equal(w.id_masked, maskId(p.id));
-      assert.equal(w.birth_date, p.birth);
       assert.equal(w.sex, p.sex);
-      for (const col of ['id_sealed', 'id_hash']) {
+      assert.ok(!('birth_date' in w), 'no birth date beside the mask');
+      for (const col of ['id_sealed', 'id_hash', 'phone_sealed']) {
         assert.ok(w[col] && w[col].length >= 16, `${col} is set`);
         assert.ok(!w[col].includes(p.id) && !w[col].includes(p.id.slice(0, 17)) && !w[col].includes(p.id.slice(6, 14) + p.id.slice(14, 17)),
           `${col} holds the number in clear: ${w[col]}`);
@@ -140,8 +140,9 @@ describe('anjia import workers', () => {
     assert.equal(rows.find((x) => x.name === ps[0].name).level, 'senior');
     assert.equal(rows.find((x) => x.name === ps[1].name).trades, 'cooking;household');
     assert.equal(rows.find((x) => x.name === ps[2].name).trades, 'maternity');
-    // the whole database file (and its WAL) never holds a number in clear
+    // the whole database file (and its WAL) never holds a number, nor a phone, in clear
     for (const p of ps) assert.deepEqual(inFiles(dbFiles(), p.id), []);
+    for (const p of ps) assert.deepEqual(inFiles(dbFiles(), p.phone), []);
     // the sealed values differ even for the same plain text: a fresh nonce each
     const sealed = rows.map((x) => x.id_sealed);
     assert.equal(new Set(sealed).size, 3);
@@ -174,7 +175,8 @@ describe('anjia import workers', () => {
     assert.equal(lines[1][1], 'invalid_phone');
     assert.match(r.stderr, /nothing imported/);
     assert.equal(workerCount(), before);
-    assert.equal(auditRecords(), audit0);
+    // nothing but the trace of the two good rows' look-ups
+    assert.equal(auditRecords(), audit0 + 2);
     assert.deepEqual(rowsByName([good.name, dupOf.name]), []);
   });
 
@@ -190,7 +192,7 @@ describe('anjia import workers', () => {
     const before = workerCount();
     const r = anjia(['import', 'workers', '--db', D, '--company', String(CO1.id), '--good-only', file(text)]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /3 rows: 2 imported \(0 linked from another company\), 1 skipped/);
+    assert.match(r.stdout, /3 rows: 2 imported \(0 registered elsewhere: waiting for the worker's confirmation\), 1 skipped/);
     assert.match(r.stderr, /^line 3: \S+ level$/m);
     assert.equal(workerCount(), before + 2);
     const rows = rowsByName([a.name, b.name, bad.name]);
@@ -200,9 +202,9 @@ describe('anjia import workers', () => {
     for (const p of [a, b]) assert.deepEqual(inFiles(dbFiles(), p.id), []);
   });
 
-  test('--dry-run checks and writes nothing; a linked person moves on a real run', () => {
+  test('--dry-run checks and registers nothing; a person registered elsewhere is asked, not moved', () => {
     const p = person();
-    // someone company2 registered first, imported by company1: linked
+    // someone company2 registered first, imported by company1
     const first = anjia(['import', 'workers', '--db', D, '--company', CO2.name, file(csv(ZH_HEADER, [[p.name, p.id, p.phone, 'cleaning', 'junior']]))]);
     assert.equal(first.status, 0, first.stderr);
     const q = person();
@@ -211,9 +213,9 @@ describe('anjia import workers', () => {
     const audit0 = auditRecords();
     const dry = anjia(['import', 'workers', '--db', D, '--company', CO1.name, '--dry-run', f]);
     assert.equal(dry.status, 0, dry.stderr);
-    assert.match(dry.stdout, /^checked only: 2 rows: 2 imported \(1 linked/);
+    assert.match(dry.stdout, /^checked only: 2 rows: 2 imported \(1 registered elsewhere/);
     assert.equal(workerCount(), before);
-    assert.equal(auditRecords(), audit0);
+    assert.equal(auditRecords(), audit0 + 2, 'the look-ups of a dry run are on record too');
     assert.equal(rowsByName([p.name])[0].company_id, CO2.id, 'still company2\'s');
     assert.deepEqual(rowsByName([q.name]), []);
     // a dry run of a bad file fails like a real one
@@ -221,14 +223,16 @@ describe('anjia import workers', () => {
       file(csv(ZH_HEADER, [[q.name, q.id.slice(0, 17) + 'Z', q.phone, 'household', 'junior']]))]);
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /^line 2: invalid_id_number id_number$/m);
-    // for real
+    // for real: the new person is registered; the one employed elsewhere is asked, and stays
     const real = anjia(['import', 'workers', '--db', D, '--company', CO1.name, f]);
     assert.equal(real.status, 0, real.stderr);
-    assert.match(real.stdout, /^2 rows: 2 imported \(1 linked/);
-    assert.equal(rowsByName([p.name])[0].company_id, CO1.id);
-    assert.equal(workerCount(), before + 1, 'the linked person is the same record');
-    const emp = sqlite(D, `SELECT company_id, ended_on IS NOT NULL FROM employments WHERE worker_id = ${rowsByName([p.name])[0].id} ORDER BY id`).trim();
-    assert.equal(emp, `${CO2.id}|1\n${CO1.id}|0`);
+    assert.match(real.stdout, /^2 rows: 2 imported \(1 registered elsewhere/);
+    const pid = rowsByName([p.name])[0].id;
+    assert.equal(rowsByName([p.name])[0].company_id, CO2.id, 'moved only with the worker\'s own confirmation');
+    assert.equal(workerCount(), before + 1);
+    assert.equal(sqlite(D, `SELECT status, to_company_id FROM worker_transfers WHERE worker_id = ${pid}`).trim(), `pending|${CO1.id}`);
+    const emp = sqlite(D, `SELECT company_id, ended_on IS NOT NULL FROM employments WHERE worker_id = ${pid} ORDER BY id`).trim();
+    assert.equal(emp, `${CO2.id}|0`);
   });
 
   test('an unknown company, a non-company, a missing header column → non-zero, nothing written', () => {

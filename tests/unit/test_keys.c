@@ -29,18 +29,40 @@ static void test_keys(void **state)
 	assert_int_equal(keys_open(path, 1, db.s), 0);
 
 	/* sealing: random nonces, so the same number seals differently; opening gives it back */
-	char *a = keys_seal("110101199003074514"), *b = keys_seal("110101199003074514");
+	char *a = keys_seal_for("workers.id_number", 7, "110101199003074514");
+	char *b = keys_seal_for("workers.id_number", 7, "110101199003074514");
 	assert_string_not_equal(a, b);
 	assert_null(strstr(a, "110101199003074514"));
+	/* the key's id is in the value, so a rotation knows what to seal again */
+	assert_int_equal(strncmp(a, "s2.", 3), 0);
+	assert_int_equal(strncmp(a + 3, keys_seal_kid(), 8), 0);
+	assert_true(keys_sealed_current(a));
 	char out[64];
-	assert_int_equal(keys_unseal(a, out, sizeof out), 0);
+	assert_int_equal(keys_unseal_for("workers.id_number", 7, a, out, sizeof out), 0);
 	assert_string_equal(out, "110101199003074514");
+	/* bound to its field and row: copied to another row or another field, it does not open */
+	assert_int_equal(keys_unseal_for("workers.id_number", 8, a, out, sizeof out), -1);
+	assert_int_equal(keys_unseal_for("workers.phone", 7, a, out, sizeof out), -1);
 	/* altered by one character, it does not open */
-	a[10] = a[10] == 'A' ? 'B' : 'A';
-	assert_int_equal(keys_unseal(a, out, sizeof out), -1);
-	assert_int_equal(keys_unseal("not base64!", out, sizeof out), -1);
-	assert_int_equal(keys_unseal(b, out, 5), -1); /* does not fit */
+	a[20] = a[20] == 'A' ? 'B' : 'A';
+	assert_int_equal(keys_unseal_for("workers.id_number", 7, a, out, sizeof out), -1);
+	assert_int_equal(keys_unseal_for("workers.id_number", 7, "not base64!", out, sizeof out), -1);
+	assert_int_equal(keys_unseal_for("workers.id_number", 7, b, out, 5), -1); /* does not fit */
 	free(a);
+
+	/* a rotation: a new current key; what the old one sealed still opens until sealed again */
+	char kid_before[KEYS_SEAL_KID_LEN];
+	str_copy(kid_before, sizeof kid_before, keys_seal_kid());
+	assert_int_equal(keys_rotate_seal(path), 0);
+	assert_string_not_equal(keys_seal_kid(), kid_before);
+	assert_false(keys_sealed_current(b));
+	assert_int_equal(keys_unseal_for("workers.id_number", 7, b, out, sizeof out), 0);
+	assert_string_equal(out, "110101199003074514");
+	/* and after a restart from the rewritten file, private as before */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(keys_open(path, 0, db.s), 0);
+	assert_int_equal(keys_unseal_for("workers.id_number", 7, b, out, sizeof out), 0);
 	free(b);
 
 	/* the look-up hash: the same for the same number, keyed */

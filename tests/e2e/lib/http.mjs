@@ -47,6 +47,12 @@ export async function auditCount(base, token) {
   return r.json.entries;
 }
 
+// The audit records of changes: every record but the trace of reads of personal data and of
+// look-ups of people by ID number, which a refused request leaves too (that is their purpose).
+export function changeRecords(db) {
+  return Number(sqlite(db, "SELECT count(*) FROM audit_log WHERE action NOT IN ('registry.lookup', 'personal_data.read')").trim());
+}
+
 // One request over a fresh TCP connection; data is a string or Buffer written as is.
 // Returns { status, statusLine, headers (lower-case names), body (Buffer), raw (Buffer), closed }.
 // status is 0 when the server closed the connection without a status line. Options: timeout (ms),

@@ -51,7 +51,8 @@ export function randomId({ sex, birth, region, x = false } = {}) {
 }
 
 // The masked form the API shows: the region, stars, the last four.
-export const maskId = (id) => id.slice(0, 6) + '********' + id.slice(14);
+// The mask the platform shows: the first three characters and the last.
+export const maskId = (id) => id.slice(0, 3) + '*'.repeat(14) + id.slice(17).toUpperCase();
 
 // A random mainland mobile number.
 export const randomPhone = () => '1' + (3 + crypto.randomInt(7)) + String(crypto.randomInt(1e9)).padStart(9, '0');
@@ -211,8 +212,10 @@ export async function createSession(c, code, { who = 'trainer1', startsIn = -360
   return expect(await c.post(who, '/api/training-sessions', body), 201, `session ${code}`);
 }
 
-// Enrols and records a score for wid in session sid (as trainer1 by default).
-export async function enrolAndScore(c, sid, wid, score, { who = 'trainer1', enroller = who } = {}) {
+// Enrols and records a score for wid in session sid (scored by trainer1 by default). A training
+// institution enrols people by the card they show, so by the worker's id it is the association (or
+// the worker's own company) that enrols.
+export async function enrolAndScore(c, sid, wid, score, { who = 'trainer1', enroller = who === 'trainer1' ? 'admin' : who } = {}) {
   expect(await c.post(enroller, `/api/training-sessions/${sid}/enrolments`, { worker_id: wid }), 201, 'enrol');
   return expect(await c.patch(who, `/api/training-sessions/${sid}/enrolments/${wid}`, { attended: true, score }), 200, 'score');
 }

@@ -1,0 +1,94 @@
+/* retention.c — the deadline job's pass over personal data. A booking drawn for a spot check keeps
+ * its contact while the inspector's return visit is outstanding. */
+#include "retention.h"
+
+#include <string.h>
+
+#include "anjia.h"
+#include "auth/audit.h"
+#include "notify.h"
+#include "standards.h"
+#include "store/store.h"
+#include "util/strbuf.h"
+
+int retention_run(struct store *s, int64_t now, struct retention_report *out)
+{
+	struct standards sd;
+	memset(out, 0, sizeof *out);
+	int rc = standards_get(s, &sd);
+	if (rc || (rc = store_begin(s)) != AJ_OK)
+		return rc;
+	/* a booking ends when it is checked out, cancelled or missed — or, failing those, at its end */
+	struct stmt *st = store_sql(s,
+		"UPDATE bookings SET address_sealed = '', contact_phone_sealed = NULL, contact_destroyed_at = $1"
+		" WHERE contact_destroyed_at IS NULL AND status IN ('completed', 'reviewed', 'cancelled', 'no_show')"
+		" AND coalesce(checked_out_at, cancelled_at, no_show_at, end_at) < $2"
+		" AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.booking_id = bookings.id AND i.status = 'assigned')");
+	stmt_bind_int(st, 1, now);
+	stmt_bind_int(st, 2, now - (int64_t)sd.booking_contact_retention_days * 86400);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	out->bookings = store_changes(s);
+	st = store_sql(s, "UPDATE complaints SET contact_phone_sealed = NULL, contact_destroyed_at = $1"
+			  " WHERE contact_destroyed_at IS NULL AND contact_phone_sealed IS NOT NULL AND status = 'closed'"
+			  " AND closed_at < $2");
+	stmt_bind_int(st, 1, now);
+	stmt_bind_int(st, 2, now - (int64_t)sd.complaint_contact_retention_days * 86400);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	out->complaints = store_changes(s);
+	st = store_sql(s, "UPDATE sessions SET peer = '', user_agent = '' WHERE created_at < $1"
+			  " AND (peer <> '' OR user_agent <> '')");
+	stmt_bind_int(st, 1, now - (int64_t)sd.session_detail_retention_days * 86400);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	out->sessions = store_changes(s);
+	st = store_sql(s, "UPDATE worker_transfers SET phone_sealed = '' WHERE status = 'pending' AND expires_at <= $1"
+			  " AND phone_sealed <> ''");
+	stmt_bind_int(st, 1, now);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	out->transfers = store_changes(s);
+	/* requests past their deadline: escalated to the association, each once */
+	int64_t assoc = association_org(s);
+	int64_t ids[256];
+	int n = 0;
+	st = store_sql(s, "SELECT id FROM data_requests WHERE status = 'open' AND breached = 0 AND due_at < $1"
+			  " ORDER BY id LIMIT 256");
+	stmt_bind_int(st, 1, now);
+	while ((rc = stmt_step(st)) == STORE_ROW && n < 256)
+		ids[n++] = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		goto fail;
+	rc = AJ_OK;
+	for (int i = 0; i < n && rc == AJ_OK; i++) {
+		st = store_sql(s, "UPDATE data_requests SET breached = 1 WHERE id = $1");
+		stmt_bind_int(st, 1, ids[i]);
+		if ((rc = stmt_exec(st)) == AJ_OK && assoc)
+			rc = notify(s, assoc, 0, "data_request_overdue", "data_request", ids[i],
+				    "一项个人信息更正或删除申请已超过答复期限，请督办。",
+				    "A request to correct or delete personal data is past its deadline; follow it up.");
+	}
+	if (rc)
+		goto fail;
+	out->requests_late = n;
+	if (!out->bookings && !out->complaints && !out->sessions && !out->transfers && !out->requests_late) {
+		store_rollback(s);
+		return AJ_OK;
+	}
+	struct strbuf sb;
+	strbuf_init(&sb, 256);
+	strbuf_addf(&sb, "{\"bookings\":%lld,\"complaints\":%lld,\"sessions\":%lld,\"transfers\":%lld,"
+		    "\"requests_late\":%lld}", (long long)out->bookings, (long long)out->complaints,
+		    (long long)out->sessions, (long long)out->transfers, (long long)out->requests_late);
+	struct actor a = {0, 0, "jobs"};
+	rc = audit_append(s, &a, "retention.purge", "settings", 0, sb.buf, sb.len);
+	strbuf_free(&sb);
+	if (rc)
+		goto fail;
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return rc;
+}

@@ -1,0 +1,144 @@
+/* sealed.c — every sealed field in one table, and the pass that seals again whatever is not under
+ * the current key and format: values of the first format (bound to nothing), values under a retired
+ * key after a rotation, and worker phones kept in clear before they were sealed. */
+#include "sealed.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "auth/keys.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/phone.h"
+#include "util/strbuf.h"
+
+#define BATCH 500
+
+/* One field's two statements: the next rows (by id, after $1) whose value does not start with the
+ * current prefix $2, and the update of one row's value. Written out per field so the SQL stays a
+ * literal. */
+#define FIELD(name, table, col)                                                                          \
+	static struct stmt *name##_next(struct store *s)                                                  \
+	{                                                                                                 \
+		return store_sql(s, "SELECT id, " col " FROM " table " WHERE id > $1 AND " col " IS NOT NULL" \
+				    " AND " col " <> '' AND substr(" col ", 1, 12) <> $2 ORDER BY id LIMIT $3"); \
+	}                                                                                                 \
+	static struct stmt *name##_set(struct store *s)                                                   \
+	{                                                                                                 \
+		return store_sql(s, "UPDATE " table " SET " col " = $2 WHERE id = $1");                    \
+	}
+
+FIELD(worker_id, "workers", "id_sealed")
+FIELD(worker_phone, "workers", "phone_sealed")
+FIELD(booking_address, "bookings", "address_sealed")
+FIELD(booking_phone, "bookings", "contact_phone_sealed")
+FIELD(complaint_phone, "complaints", "contact_phone_sealed")
+FIELD(transfer_phone, "worker_transfers", "phone_sealed")
+
+static const struct field {
+	const char *name;
+	struct stmt *(*next)(struct store *s);
+	struct stmt *(*set)(struct store *s);
+	int clear_phone;   /* a value in clear may be a phone number kept before sealing */
+} fields[] = {
+	{SEALED_WORKER_ID, worker_id_next, worker_id_set, 0},
+	{SEALED_WORKER_PHONE, worker_phone_next, worker_phone_set, 1},
+	{SEALED_BOOKING_ADDRESS, booking_address_next, booking_address_set, 0},
+	{SEALED_BOOKING_PHONE, booking_phone_next, booking_phone_set, 0},
+	{SEALED_COMPLAINT_PHONE, complaint_phone_next, complaint_phone_set, 0},
+	{SEALED_TRANSFER_PHONE, transfer_phone_next, transfer_phone_set, 0},
+};
+
+/* Seals again one batch of a field's rows after id *after; *done when there are no more. */
+static int pass(struct store *s, const struct field *f, const char *prefix, int64_t *after, int *done,
+		struct sealed_report *out)
+{
+	int64_t ids[BATCH];
+	char *vals[BATCH];
+	int n = 0, rc;
+	struct stmt *st = f->next(s);
+	stmt_bind_int(st, 1, *after);
+	stmt_bind_text(st, 2, prefix);
+	stmt_bind_int(st, 3, BATCH);
+	while ((rc = stmt_step(st)) == STORE_ROW && n < BATCH) {
+		ids[n] = stmt_int(st, 0);
+		vals[n++] = xstrdup(stmt_text(st, 1));
+	}
+	stmt_done(st);
+	*done = n < BATCH;
+	rc = rc < 0 ? rc : AJ_OK;
+	for (int i = 0; i < n; i++) {
+		char plain[1024];
+		*after = ids[i];
+		int opened = keys_unseal_for(f->name, ids[i], vals[i], plain, sizeof plain) == 0;
+		if (!opened && f->clear_phone && phone_valid(vals[i])) {
+			str_copy(plain, sizeof plain, vals[i]);
+			opened = 1;
+		}
+		if (rc == AJ_OK && opened) {
+			char *fresh = keys_seal_for(f->name, ids[i], plain);
+			st = f->set(s);
+			stmt_bind_int(st, 1, ids[i]);
+			stmt_bind_text(st, 2, fresh);
+			rc = stmt_exec(st);
+			free(fresh);
+			out->sealed++;
+		} else if (!opened) {
+			out->unopenable++;
+		}
+		sodium_memzero(plain, sizeof plain);
+		free(vals[i]);
+	}
+	return rc;
+}
+
+int sealed_upgrade(struct store *s, const struct actor *a, struct sealed_report *out)
+{
+	char prefix[16];
+	memset(out, 0, sizeof *out);
+	snprintf(prefix, sizeof prefix, "s2.%s.", keys_seal_kid());
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < ARRAY_LEN(fields) && rc == AJ_OK; i++) {
+		int64_t after = 0;
+		int done = 0;
+		while (rc == AJ_OK && !done)
+			rc = pass(s, &fields[i], prefix, &after, &done, out);
+	}
+	if (rc == AJ_OK && out->sealed == 0) {
+		/* nothing was due: no write, no audit record */
+		store_rollback(s);
+		return AJ_OK;
+	}
+	if (rc != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	if (out->unopenable)
+		log_warn("sealed: %lld values open under no key of the key file and were left as they are",
+			 (long long)out->unopenable);
+	struct strbuf sb;
+	strbuf_init(&sb, 256);
+	strbuf_addf(&sb, "{\"sealed\":%lld,\"unopenable\":%lld,\"seal_kid\":\"%s\"}", (long long)out->sealed,
+		    (long long)out->unopenable, keys_seal_kid());
+	rc = audit_append(s, a, "keys.reseal", "settings", 0, sb.buf, sb.len);
+	strbuf_free(&sb);
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s);
+}
+
+int sealed_worker_number(int64_t id, const char *sealed, char out[19])
+{
+	return keys_unseal_for(SEALED_WORKER_ID, id, sealed, out, 19);
+}
+
+int sealed_worker_phone(int64_t id, const char *sealed, char *out, size_t n)
+{
+	return keys_unseal_for(SEALED_WORKER_PHONE, id, sealed, out, n);
+}
