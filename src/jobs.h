@@ -1,6 +1,7 @@
 /* jobs.h — the deadline job: finds complaints, claims and rectification orders past their deadline,
- * marks each breach once, escalates to the association and notifies. It runs inside `serve` every
- * interval, and from cron as `anjia jobs run`; running it again changes nothing. */
+ * marks each breach once, escalates to the association and notifies; and signs a checkpoint of the
+ * audit chain when one is due. It runs inside `serve` every interval, and from cron as
+ * `anjia jobs run`; running it again changes nothing. */
 #ifndef JOBS_H
 #define JOBS_H
 
@@ -11,6 +12,7 @@ struct jobs_report {
 	int complaints_closed;     /* resolutions not reopened in time */
 	int claims_breached;       /* decisions or payments overdue */
 	int rectifications_overdue;
+	int checkpoints_signed;    /* signed checkpoints of the audit chain written (0 or 1) */
 };
 
 /* One pass; 0 or a negative error (each part is its own transaction). */

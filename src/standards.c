@@ -31,6 +31,7 @@ static const struct {
 	{"claim_payment_days", offsetof(struct standards, claim_payment_days), 1, 90},
 	{"rectification_days", offsetof(struct standards, rectification_days), 1, 90},
 	{"spot_check_pass_score", offsetof(struct standards, spot_check_pass_score), 1, 100},
+	{"audit_checkpoint_minutes", offsetof(struct standards, audit_checkpoint_minutes), 5, 1440},
 };
 
 SCHEMA(standards_body, S_INT("health_valid_months", 0, 1, 60), S_INT("background_valid_months", 0, 1, 60),
@@ -40,13 +41,14 @@ SCHEMA(standards_body, S_INT("health_valid_months", 0, 1, 60), S_INT("background
        S_INT("punctuality_target", 0, 50, 100), S_INT("complaint_feedback_hours", 0, 1, 720),
        S_INT("complaint_resolve_days", 0, 1, 90), S_INT("complaint_reopen_days", 0, 1, 90),
        S_INT("claim_decision_days", 0, 1, 90), S_INT("claim_payment_days", 0, 1, 90),
-       S_INT("rectification_days", 0, 1, 90), S_INT("spot_check_pass_score", 0, 1, 100));
+       S_INT("rectification_days", 0, 1, 90), S_INT("spot_check_pass_score", 0, 1, 100),
+       S_INT("audit_checkpoint_minutes", 0, 5, 1440));
 
 static atomic_uint version = 1;
 
 static int load(struct store *s, struct standards *out)
 {
-	static const struct standards defaults = {12, 12, 30, 30, 98, 15, 24, 95, 98, 48, 7, 7, 7, 15, 15, 80};
+	static const struct standards defaults = {12, 12, 30, 30, 98, 15, 24, 95, 98, 48, 7, 7, 7, 15, 15, 80, 60};
 	*out = defaults;
 	struct stmt *st = store_sql(s, "SELECT key, value FROM standards");
 	int rc;

@@ -22,6 +22,7 @@ struct standards {
 	int claim_payment_days;     /* after an approval */
 	int rectification_days;     /* after a failed spot check */
 	int spot_check_pass_score;  /* 0..100 */
+	int audit_checkpoint_minutes; /* at least this long between two signed checkpoints of the audit chain */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not
