@@ -281,6 +281,17 @@ static void test_message(void **state)
 			       "at=1796293978\nkid=af782a4134b59454\n");
 	assert_int_equal(n, strlen(m));
 	assert_int_equal(checkpoint_message(&c, m, 20), 0); /* does not fit */
+	/* and the worked example there verifies under its public key */
+	static const char pub[] = "MjDg3xYF1JXN0Rh9CwGCc3HwRSpzsqyHc73AId42R6A";
+	static const char sig[] = "1pei1x7D6LYtUIgKkEc5RxSyJDJf2HbyjGXG-uufWowpkns4EepvKs4DKvgYU92IPskwt2er5V4bafvGpNRMCg";
+	unsigned char pk[32], s[64];
+	size_t len = 0;
+	assert_int_equal(sodium_base642bin(pk, sizeof pk, pub, strlen(pub), NULL, &len, NULL,
+					   sodium_base64_VARIANT_URLSAFE_NO_PADDING), 0);
+	assert_int_equal(sodium_base642bin(s, sizeof s, sig, strlen(sig), NULL, &len, NULL,
+					   sodium_base64_VARIANT_URLSAFE_NO_PADDING), 0);
+	n = checkpoint_message(&c, m, sizeof m);
+	assert_int_equal(crypto_sign_verify_detached(s, (const unsigned char *)m, n, pk), 0);
 }
 
 static void test_parse(void **state)
