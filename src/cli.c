@@ -587,8 +587,9 @@ static const char audit_usage[] =
 	"record was altered or removed. The checkpoints' signatures are checked with the public key of\n"
 	"the key file (default anjia.keys beside the database) or KEY (base64url, as GET\n"
 	"/api/public/keys publishes it). --checkpoints FILE also checks checkpoints saved earlier from\n"
-	"GET /api/public/audit/checkpoints (the answer, or an array of its items): each must carry the\n"
-	"key's signature, and the chain must still have, at its record, the hash it signed.\n";
+	"GET /api/public/audit/checkpoints (the answer, or an array of its items; - reads standard\n"
+	"input): each must carry the key's signature, and the chain must still have, at its record, the\n"
+	"hash it signed.\n";
 
 static char *read_file(const char *path, size_t max, size_t *len);
 
