@@ -14,6 +14,7 @@
 #include "anjia.h"
 #include "app.h"
 #include "auth/audit.h"
+#include "auth/checkpoints.h"
 #include "auth/keys.h"
 #include "auth/password.h"
 #include "certs.h"
@@ -592,62 +593,205 @@ int cmd_org(int argc, char **argv)
 /* ---- audit verify ---- */
 
 static const char audit_usage[] =
-	"usage: anjia audit verify [--db PATH]\n"
-	"Checks the audit chain: exits 0 and prints the count when it is intact, 1 naming the first\n"
-	"bad record when any record was altered or removed.\n";
+	"usage: anjia audit verify [--db PATH] [--keys FILE | --public-key KEY] [--checkpoints FILE]\n"
+	"Checks the audit chain, and the signed checkpoints the database keeps against it: exits 0 and\n"
+	"prints the count when it is intact, 1 naming the first bad record (or checkpoint) when any\n"
+	"record was altered or removed. The checkpoints' signatures are checked with the public key of\n"
+	"the key file (default anjia.keys beside the database) or KEY (base64url, as GET\n"
+	"/api/public/keys publishes it). --checkpoints FILE also checks checkpoints saved earlier from\n"
+	"GET /api/public/audit/checkpoints (the answer, or an array of its items; - reads standard\n"
+	"input): each must carry the key's signature, and the chain must still have, at its record, the\n"
+	"hash it signed.\n";
+
+static char *read_file(const char *path, size_t max, size_t *len);
+
+/* Reads the public key: KEY given, or the key file's (given, or beside the database). 0, 1 when
+ * no key could be read (having said why when one was asked for), or 2 for a malformed KEY. */
+static int audit_public_key(const char *pub, const char *keys, const char *db, unsigned char pk[32])
+{
+	char kid[KEYS_KID_LEN], path[4096];
+	size_t n = 0;
+	if (pub) {
+		if (sodium_base642bin(pk, 32, pub, strlen(pub), NULL, &n, NULL,
+				      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n != 32) {
+			fprintf(stderr, "anjia: --public-key must be 32 bytes in base64url\n");
+			return 2;
+		}
+		return 0;
+	}
+	if (keys)
+		str_copy(path, sizeof path, keys);
+	else
+		keys_default_path(db, path, sizeof path);
+	if (keys_read_public(path, pk, kid) == 0)
+		return 0;
+	if (keys)
+		fprintf(stderr, "anjia: cannot read a public key from %s\n", path);
+	return 1;
+}
+
+/* Judges each saved checkpoint against the chain and prints what it found; the number that fail,
+ * or -1 when the store could not be read. */
+static int audit_saved(struct store *s, const struct checkpoint *cps, size_t n, const unsigned char pk[32])
+{
+	char kid[KEYS_KID_LEN], when[TIME_ISO_LEN];
+	int failed = 0;
+	keys_kid_of(pk, kid);
+	for (size_t i = 0; i < n; i++) {
+		const struct checkpoint *c = &cps[i];
+		int v = checkpoint_judge(s, c, pk, 1);
+		if (v < 0)
+			return -1;
+		time_format_iso(c->at, when);
+		printf("checkpoint %lld (record %lld, %s): ", (long long)c->id, (long long)c->record_id, when);
+		switch (v) {
+		case CHECKPOINT_MATCHES: printf("matches\n"); break;
+		case CHECKPOINT_FORGED:
+			printf("FORGED: not a valid signature of key %s\n", kid);
+			break;
+		case CHECKPOINT_MISSING:
+			printf("MISMATCH: the chain no longer has record %lld\n", (long long)c->record_id);
+			break;
+		case CHECKPOINT_DIFFERS:
+			printf("MISMATCH: record %lld no longer has the hash signed (%.16s…): history up to it was"
+			       " rewritten\n", (long long)c->record_id, c->hash);
+			break;
+		default:
+			printf("MISMATCH: genuine and matching, but removed from the database's own checkpoints\n");
+			break;
+		}
+		failed += v != CHECKPOINT_MATCHES;
+	}
+	return failed;
+}
 
 int cmd_audit(int argc, char **argv)
 {
-	const char *db = DEFAULT_DB;
+	static const struct option opts[] = {
+		{"db", required_argument, 0, 'd'}, {"keys", required_argument, 0, 'k'},
+		{"public-key", required_argument, 0, 'p'}, {"checkpoints", required_argument, 0, 'c'},
+		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *keys = NULL, *pub = NULL, *saved = NULL;
+	int c;
 	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
 		int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
 		fputs(audit_usage, help ? stdout : stderr);
 		return help ? 0 : 2;
 	}
-	int p = parse_db_only(argc - 1, argv + 1, audit_usage, &db);
-	if (p)
-		return p > 0 ? 0 : 2;
-	struct store *s = open_db(db, DB_MUST_EXIST);
-	if (!s)
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'k': keys = optarg; break;
+		case 'p': pub = optarg; break;
+		case 'c': saved = optarg; break;
+		case 'h': fputs(audit_usage, stdout); return 0;
+		default: fputs(audit_usage, stderr); return 2;
+		}
+	}
+	if (optind != argc || (keys && pub)) {
+		fputs(audit_usage, stderr);
+		return 2;
+	}
+	if (digest_init() != 0)
 		return 1;
+	unsigned char pk[32];
+	int kr = audit_public_key(pub, keys, db, pk);
+	if (kr == 2 || (kr == 1 && keys))
+		return 2;
+	const unsigned char *key = kr == 0 ? pk : NULL;
+	struct checkpoint *cps = NULL;
+	size_t n_saved = 0;
+	if (saved) {
+		char why[160];
+		size_t len = 0;
+		char *text = read_file(saved, 16u << 20, &len);
+		if (!text) {
+			fprintf(stderr, "anjia: cannot read %s (or it is larger than 16 MiB)\n", saved);
+			return 2;
+		}
+		int prc = checkpoints_parse(text, len, &cps, &n_saved, why, sizeof why);
+		free(text);
+		if (prc != AJ_OK || n_saved == 0) {
+			fprintf(stderr, "anjia: %s: %s\n", saved, prc != AJ_OK ? why : "no checkpoints in it");
+			free(cps);
+			return 2;
+		}
+		if (!key) {
+			fprintf(stderr, "anjia: no public key to check the saved checkpoints with: give --keys or "
+					"--public-key\n");
+			free(cps);
+			return 2;
+		}
+	}
+	struct store *s = open_db(db, DB_MUST_EXIST);
+	if (!s) {
+		free(cps);
+		return 1;
+	}
+	int failed = cps ? audit_saved(s, cps, n_saved, pk) : 0;
 	struct audit_result res;
-	int rc = audit_verify(s, &res);
+	int rc = failed < 0 ? AJ_ESTORE : audit_verify_key(s, key, &res);
 	store_close(s);
+	free(cps);
 	if (rc != AJ_OK) {
 		fprintf(stderr, "anjia: cannot read the audit chain\n");
 		return 1;
 	}
-	if (!res.ok) {
+	if (!res.ok)
 		printf("audit chain broken at record %lld: %s (%lld records read)\n",
 		       (long long)res.first_bad, res.reason, (long long)res.entries);
-		return 1;
-	}
-	printf("audit chain intact: %lld records\n", (long long)res.entries);
-	return 0;
+	else
+		printf("audit chain intact: %lld records\n", (long long)res.entries);
+	if (res.ok && res.checkpoints)
+		printf("stored checkpoints: %lld, each matching the chain%s\n", (long long)res.checkpoints,
+		       res.signatures_checked ? " and signed by the association's key"
+					      : " (signatures not checked: no key file; give --keys or --public-key)");
+	if (saved)
+		printf("saved checkpoints: %zu, %zu matching, %d not\n", n_saved, n_saved - (size_t)failed, failed);
+	return res.ok && !failed ? 0 : 1;
 }
 
 /* ---- jobs run ---- */
 
 static const char jobs_usage[] =
-	"usage: anjia jobs run [--db PATH]\n"
+	"usage: anjia jobs run [--db PATH] [--keys FILE]\n"
 	"Runs the deadline job once: complaints and claims past a deadline are marked, escalated to the\n"
 	"association and notified; resolutions not reopened in time are closed; overdue rectification\n"
-	"orders are escalated. Running it again changes nothing. `serve` runs it every minute.\n";
+	"orders are escalated; the audit chain's head is signed when a checkpoint is due (with the key\n"
+	"file FILE, default anjia.keys beside the database). Running it again changes nothing. `serve`\n"
+	"runs it every minute.\n";
 
 int cmd_jobs(int argc, char **argv)
 {
-	const char *db = DEFAULT_DB;
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"keys", required_argument, 0, 'k'},
+					     {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *keys = NULL;
+	int c;
 	if (argc < 2 || strcmp(argv[1], "run") != 0) {
 		int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
 		fputs(jobs_usage, help ? stdout : stderr);
 		return help ? 0 : 2;
 	}
-	int p = parse_db_only(argc - 1, argv + 1, jobs_usage, &db);
-	if (p)
-		return p > 0 ? 0 : 2;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'k': keys = optarg; break;
+		case 'h': fputs(jobs_usage, stdout); return 0;
+		default: fputs(jobs_usage, stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(jobs_usage, stderr);
+		return 2;
+	}
+	/* the job signs the audit chain's checkpoints with the association's key */
 	struct store *s = open_db(db, DB_MUST_EXIST);
-	if (!s)
+	if (!s || open_keys(keys, db, s) != 0) {
+		store_close(s);
 		return 1;
+	}
 	struct jobs_report r = {0};
 	int rc = jobs_run(s, &r);
 	store_close(s);

@@ -1,7 +1,7 @@
 /* jobs.h — the deadline job: finds complaints, claims and rectification orders past their deadline,
- * marks each breach once, escalates to the association and notifies; and destroys personal data
- * past its retention. It runs inside `serve` every
- * interval, and from cron as `anjia jobs run`; running it again changes nothing. */
+ * marks each breach once, escalates to the association and notifies; destroys personal data past
+ * its retention; and signs a checkpoint of the audit chain when one is due. It runs inside `serve`
+ * every interval, and from cron as `anjia jobs run`; running it again changes nothing. */
 #ifndef JOBS_H
 #define JOBS_H
 
@@ -15,6 +15,7 @@ struct jobs_report {
 	int claims_breached;       /* decisions or payments overdue */
 	int rectifications_overdue;
 	struct retention_report retention; /* personal data destroyed as the standards say */
+	int checkpoints_signed;    /* signed checkpoints of the audit chain written (0 or 1) */
 };
 
 /* One pass; 0 or a negative error (each part is its own transaction). */

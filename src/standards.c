@@ -37,6 +37,7 @@ static const struct {
 	{"data_request_days", offsetof(struct standards, data_request_days), 1, 60},
 	{"registry_lookups_per_hour", offsetof(struct standards, registry_lookups_per_hour), 10, 100000},
 	{"record_grant_max_days", offsetof(struct standards, record_grant_max_days), 1, 365},
+	{"audit_checkpoint_minutes", offsetof(struct standards, audit_checkpoint_minutes), 5, 1440},
 };
 
 SCHEMA(standards_body, S_INT("health_valid_months", 0, 1, 60), S_INT("background_valid_months", 0, 1, 60),
@@ -49,14 +50,15 @@ SCHEMA(standards_body, S_INT("health_valid_months", 0, 1, 60), S_INT("background
        S_INT("rectification_days", 0, 1, 90), S_INT("spot_check_pass_score", 0, 1, 100),
        S_INT("booking_contact_retention_days", 0, 1, 3650), S_INT("complaint_contact_retention_days", 0, 1, 3650),
        S_INT("session_detail_retention_days", 0, 1, 365), S_INT("data_request_days", 0, 1, 60),
-       S_INT("registry_lookups_per_hour", 0, 10, 100000), S_INT("record_grant_max_days", 0, 1, 365));
+       S_INT("registry_lookups_per_hour", 0, 10, 100000), S_INT("record_grant_max_days", 0, 1, 365),
+       S_INT("audit_checkpoint_minutes", 0, 5, 1440));
 
 static atomic_uint version = 1;
 
 static int load(struct store *s, struct standards *out)
 {
 	static const struct standards defaults = {12, 12, 30, 30, 98, 15, 24, 95, 98, 48, 7, 7, 7, 15, 15, 80,
-							  180, 180, 30, 15, 1000, 90};
+							  180, 180, 30, 15, 1000, 90, 60};
 	*out = defaults;
 	struct stmt *st = store_sql(s, "SELECT key, value FROM standards");
 	int rc;

@@ -28,6 +28,7 @@ struct standards {
 	int data_request_days;      /* a correction or erasure request is answered within */
 	int registry_lookups_per_hour; /* look-ups of people by ID number per company */
 	int record_grant_max_days;  /* the longest a worker's consent to show their full record lasts */
+	int audit_checkpoint_minutes; /* at least this long between two signed checkpoints of the audit chain */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not

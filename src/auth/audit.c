@@ -1,17 +1,21 @@
 /* audit.c — appending to and verifying the chain. The head row (audit_head) is updated with each
  * append: it serialises appenders under PostgreSQL as well, and lets verification notice records
- * removed from the end. */
+ * removed from the end; the signed checkpoints (checkpoints.c) catch a history hashed anew. */
 #include "audit.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "../store/store.h"
 #include "../util/clock.h"
 #include "../util/digest.h"
 #include "../util/json_out.h"
 #include "../util/strbuf.h"
+#include "checkpoints.h"
+#include "keys.h"
 
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -111,7 +115,43 @@ static void bad(struct audit_result *r, int64_t id, const char *code, const char
 	va_end(ap);
 }
 
+/* Records the first stored checkpoint that fails, naming it and the records it puts in doubt. */
+static void bad_checkpoint(struct audit_result *r, const struct checkpoint_check *cc)
+{
+	const struct checkpoint *c = &cc->bad;
+	if (!r->ok)
+		return; /* the walk's own finding comes first */
+	r->checkpoint = c->id;
+	if (cc->verdict == CHECKPOINT_FORGED)
+		bad(r, c->record_id, "checkpoint_forged",
+		    "checkpoint %lld (record %lld) does not carry the association's signature", (long long)c->id,
+		    (long long)c->record_id);
+	else if (cc->verdict == CHECKPOINT_MISSING)
+		bad(r, c->record_id, "checkpoint_mismatch",
+		    "checkpoint %lld signed record %lld, which the chain no longer has", (long long)c->id,
+		    (long long)c->record_id);
+	else
+		bad(r, c->record_id, "checkpoint_mismatch",
+		    "checkpoint %lld signed record %lld with another hash: a record after %lld and up to %lld"
+		    " was rewritten", (long long)c->id, (long long)c->record_id, (long long)cc->good_upto,
+		    (long long)c->record_id);
+}
+
 int audit_verify(struct store *s, struct audit_result *out)
+{
+	unsigned char pk[32];
+	char b64[KEYS_PUBLIC_B64_LEN];
+	size_t n = 0;
+	if (!keys_ready())
+		return audit_verify_key(s, NULL, out);
+	keys_public_b64(b64);
+	if (sodium_base642bin(pk, sizeof pk, b64, strlen(b64), NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n != sizeof pk)
+		return AJ_ESTORE;
+	return audit_verify_key(s, pk, out);
+}
+
+int audit_verify_key(struct store *s, const unsigned char *pk, struct audit_result *out)
 {
 	char prev[SHA256_HEX_LEN], hash[SHA256_HEX_LEN];
 	memset(out, 0, sizeof *out);
@@ -160,7 +200,18 @@ int audit_verify(struct store *s, struct audit_result *out)
 		bad(out, 1, "head_missing", "the chain's head is missing");
 	}
 	stmt_done(st);
-	return rc < 0 ? rc : AJ_OK;
+	if (rc < 0)
+		return rc;
+
+	/* a chain rewritten and hashed again from some record on still walks; what was signed does not */
+	struct checkpoint_check cc;
+	if ((rc = checkpoints_check_stored(s, pk, &cc)) != AJ_OK)
+		return rc;
+	out->checkpoints = cc.checked;
+	out->signatures_checked = pk != NULL;
+	if (cc.bad.id)
+		bad_checkpoint(out, &cc);
+	return AJ_OK;
 }
 
 int audit_row_state(struct stmt *st, void (*row)(struct jw *w, struct stmt *st), struct strbuf *sb)

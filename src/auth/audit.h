@@ -37,13 +37,20 @@ struct audit_result {
 	int64_t entries;
 	int64_t first_bad;   /* id of the first record that fails, 0 when ok */
 	/* what is wrong there: records_missing, broken_link, record_altered, head_mismatch,
-	 * head_missing; NULL when ok */
+	 * head_missing, checkpoint_mismatch, checkpoint_forged; NULL when ok */
 	const char *reason_code;
-	char reason[160];    /* the same, in English words for the command line */
+	char reason[200];    /* the same, in English words for the command line */
+	int64_t checkpoints; /* stored signed checkpoints judged against the chain */
+	int64_t checkpoint;  /* id of the first of them that fails, 0 when none does */
+	int signatures_checked; /* 0 when no key was at hand: the checkpoints' hashes were compared only */
 };
 
-/* Walks the whole chain. Returns 0 when it could be read (result in *out), else an error. */
+/* Walks the whole chain, then judges the stored checkpoints against it and their signatures under
+ * the process's key (when keys_open has loaded it). Returns 0 when it could be read (result in
+ * *out), else an error. */
 int audit_verify(struct store *s, struct audit_result *out);
+/* The same with the checkpoints' signatures checked under pk (32 bytes; NULL: hashes only). */
+int audit_verify_key(struct store *s, const unsigned char *pk, struct audit_result *out);
 
 /* The record hash: exposed for tests that tamper with rows. */
 void audit_record_hash(const char *prev_hash, int64_t id, int64_t at, int64_t actor_id,

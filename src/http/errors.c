@@ -151,6 +151,9 @@ static const struct {
 	{"store_unavailable", "数据暂时无法写入，请稍后重试。", "Data cannot be written right now; try again shortly."},
 	{"shutting_down", "服务正在重启，请稍后重试。", "The service is restarting; try again shortly."},
 	{"internal_error", "服务器内部错误。", "Internal server error."},
+	/* the audit chain: reason codes of its verification */
+	{"checkpoint_mismatch", "审计链与协会签名的检查点不符：检查点所签的记录已被改写或删除。", "The audit chain no longer matches a checkpoint the association signed: a record it covers was rewritten or removed."},
+	{"checkpoint_forged", "检查点的签名不是协会密钥的有效签名。", "A checkpoint does not carry a valid signature of the association's key."},
 	/* spot checks */
 	{"month_not_ended", "只能为已经结束的月份制定抽查计划。", "A sampling plan can only be made for a month that has ended."},
 	{"not_inspection_body", "该机构不是第三方评估机构。", "This organisation is not a third-party inspection body."},
