@@ -2,12 +2,16 @@
  * small table keyed by the SQL literal's address, so a hot query is prepared once per thread. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../anjia.h"
 #include "../util/log.h"
@@ -67,9 +71,44 @@ static int map_rc(int rc)
 	}
 }
 
+/* Makes path readable and writable by its owner only: created 0600 (with create), an existing file
+ * open to others narrowed to its owner's bits, with a log line. A file that cannot be opened is
+ * left to SQLite to report. */
+static void make_private(const char *path, int create)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (create ? O_CREAT : 0), 0600);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077)) {
+		unsigned was = st.st_mode & 0777, now = st.st_mode & 0600;
+		if (fchmod(fd, now) == 0)
+			log_warn("store: %s was open to other users (mode %03o); now %03o", path, was, now);
+		else
+			log_warn("store: %s is open to other users (mode %03o) and cannot be narrowed: %s", path, was,
+				 strerror(errno));
+	}
+	close(fd);
+}
+
+/* The database file and its -wal and -shm, which SQLite creates with the database's own mode:
+ * they hold the look-up hashes of ID numbers, sealed values and the audit chain. */
+static void make_db_private(const char *path)
+{
+	char side[4096];
+	if (!*path || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return;
+	make_private(path, 1);
+	if (snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side)
+		make_private(side, 0);
+	if (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side)
+		make_private(side, 0);
+}
+
 int store_open(const char *path, struct store **out)
 {
 	struct store *s = xcalloc(1, sizeof *s);
+	make_db_private(path);
 	int rc = sqlite3_open_v2(path, &s->db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -457,6 +496,7 @@ int store_backup(const char *src_path, const char *dst_path)
 	remove(tmp);
 	if (sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		goto out;
+	make_private(tmp, 1); /* a copy of everything the database holds */
 	sqlite3_busy_timeout(src, 5000);
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		goto out;
