@@ -218,8 +218,9 @@ static void password_work(struct req *r, struct store *s)
 void api_me_password(struct req *r)
 {
 	const char *code;
-	if (password_check(req_str(r, "new_password"), &code) != 0) {
-		req_error(r, 400, code, "new_password");
+	int rc = password_check_account(req_str(r, "new_password"), r->user.login, NULL, &code);
+	if (rc != 0) {
+		req_error(r, rc == AJ_EIO ? 503 : 400, code, "new_password");
 		return;
 	}
 	req_defer(r, password_work, NULL);

@@ -343,8 +343,9 @@ void api_users_create(struct req *r)
 		}
 		cw->in.org_id = r->user.org_id;
 	}
-	if (password_check(req_str(r, "password"), &code) != 0) {
-		req_error(r, 400, code, "password");
+	int rc = password_check_account(req_str(r, "password"), cw->login, cw->in.name, &code);
+	if (rc != 0) {
+		req_error(r, rc == AJ_EIO ? 503 : 400, code, "password");
 		return;
 	}
 	cw->password = xstrdup(req_str(r, "password"));
@@ -403,8 +404,9 @@ void api_public_customers_create(struct req *r)
 		req_error(r, 400, "invalid_characters", "login");
 		return;
 	}
-	if (password_check(req_str(r, "password"), &code) != 0) {
-		req_error(r, 400, code, "password");
+	int rc = password_check_account(req_str(r, "password"), cw->login, req_str(r, "name"), &code);
+	if (rc != 0) {
+		req_error(r, rc == AJ_EIO ? 503 : 400, code, "password");
 		return;
 	}
 	cw->in.login = cw->login;
@@ -492,8 +494,10 @@ void api_users_update(struct req *r)
 		return;
 	}
 	if (req_str(r, "password")) {
-		if (password_check(req_str(r, "password"), &code) != 0) {
-			req_error(r, 400, code, "password");
+		/* the login is not at hand here; a new name is */
+		int rc = password_check_account(req_str(r, "password"), NULL, uw->name, &code);
+		if (rc != 0) {
+			req_error(r, rc == AJ_EIO ? 503 : 400, code, "password");
 			return;
 		}
 		uw->password = xstrdup(req_str(r, "password"));

@@ -314,6 +314,16 @@ static void test_password_change(void **state)
 	assert_string_equal(resp_code(r), "password_too_short");
 	assert_string_equal(resp_field(r), "new_password");
 	resp_free(r);
+	r = h_api(&H, "POST", "/api/me/password", t1,
+		  "{\"current_password\":\"" H_PASSWORD "\",\"new_password\":\"iloveyou1234\"}");
+	assert_string_equal(resp_code(r), "password_common");
+	resp_free(r);
+	r = h_api(&H, "POST", "/api/me/password", t1,
+		  "{\"current_password\":\"" H_PASSWORD "\",\"new_password\":\"my Company2 password\"}");
+	assert_int_equal(r->status, 400);
+	assert_string_equal(resp_code(r), "password_contains_login");
+	assert_string_equal(resp_field(r), "new_password");
+	resp_free(r);
 	h_expect(h_api(&H, "POST", "/api/me/password", t1, "{\"new_password\":\"a brand new passphrase\"}"), 400,
 		 "missing_field");
 	assert_int_equal(h_writes(&H), before);

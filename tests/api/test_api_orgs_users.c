@@ -162,6 +162,12 @@ static void test_users_create(void **state)
 	refused("POST", "/api/users", admin, user_body("_x", "customer", 0, pw), 400, "too_short", "login");
 	refused("POST", "/api/users", admin, user_body("ok.name", "customer", 0, "eleven char"), 400,
 		"password_too_short", "password");
+	refused("POST", "/api/users", admin, user_body("ok.name", "customer", 0, "password1234"), 400,
+		"password_common", "password");
+	refused("POST", "/api/users", admin, user_body("li.wei", "customer", 0, "Li.Wei loves green tea"), 400,
+		"password_contains_login", "password");
+	refused("POST", "/api/users", admin, user_body("ok.name", "customer", 0, "测试用户的家在杭州西湖边上"), 400,
+		"password_contains_name", "password");
 	refused("POST", "/api/users", admin, user_body("ok.name", "superuser", 0, pw), 400, "invalid_value", "role");
 	refused("POST", "/api/users", admin, user_body("Company1", "customer", 0, pw), 409, "login_taken", "login");
 
@@ -225,6 +231,9 @@ static void test_users_update(void **state)
 	char path[64];
 	snprintf(path, sizeof path, "/api/users/%lld", (long long)H.co1_staff_id);
 	refused("PATCH", path, co1, "{\"password\":\"short\"}", 400, "password_too_short", "password");
+	refused("PATCH", path, co1, "{\"password\":\"qwertyuiop12\"}", 400, "password_common", "password");
+	refused("PATCH", path, co1, "{\"name\":\"Zhang Min\",\"password\":\"zhangmin at home 2026\"}", 400,
+		"password_contains_name", "password");
 	refused("PATCH", path, co1, "{\"status\":\"gone\"}", 400, "invalid_value", "status");
 	refused("PATCH", path, co1, "{\"role\":\"company_admin\"}", 400, "unknown_field", "role");
 	struct resp *r = h_api(&H, "PATCH", path, co1, "{\"name\":\"刘芳芳\",\"password\":\"reset by the admin 1\"}");

@@ -11,23 +11,62 @@ static void test_password_rules(void **state)
 {
 	(void)state;
 	const char *code = NULL;
-	assert_int_equal(password_check("12345678901", &code), -1);
+	assert_int_equal(password_check("xk7#Pq2!mZ9", &code), AJ_EINVAL);
 	assert_string_equal(code, "password_too_short");
-	assert_int_equal(password_check("123456789012", &code), 0);
+	assert_int_equal(password_check("xk7#Pq2!mZ9$", &code), 0);
 	/* characters, not bytes: twelve Chinese characters are enough, eleven are not */
 	assert_int_equal(password_check("一二三四五六七八九十甲乙", &code), 0);
-	assert_int_equal(password_check("一二三四五六七八九十甲", &code), -1);
+	assert_int_equal(password_check("一二三四五六七八九十甲", &code), AJ_EINVAL);
 	char big[600];
-	memset(big, 'x', 128);
+	for (int i = 0; i < 128; i++)
+		big[i] = (char)('a' + (i * i + 7 * i + i / 26) % 26);
 	big[128] = '\0';
 	assert_int_equal(password_check(big, &code), 0);
 	big[128] = 'x';
 	big[129] = '\0';
-	assert_int_equal(password_check(big, &code), -1);
+	assert_int_equal(password_check(big, &code), AJ_EINVAL);
 	assert_string_equal(code, "password_too_long");
-	assert_int_equal(password_check("twelve chars\x01ok", &code), -1);
+	assert_int_equal(password_check("twelve chars\x01ok", &code), AJ_EINVAL);
 	assert_string_equal(code, "password_invalid");
-	assert_int_equal(password_check(NULL, &code), -1);
+	assert_int_equal(password_check(NULL, &code), AJ_EINVAL);
+}
+
+/* Guessable passwords, and one's own login or name, are refused; passphrases are not. */
+static void test_password_guessable(void **state)
+{
+	(void)state;
+	const char *code = NULL;
+	/* the demo's and the tests' passwords, and long Chinese passphrases */
+	static const char *const fine[] = {"anjia-demo-2026", "correct horse battery staple",
+					   "我的家在杭州西湖边上很美丽", "每天早上七点去菜市场买菜", "xk7#Pq2!mZ9$",
+					   "a long enough password", "Hello-World-2026!"};
+	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+		assert_int_equal(password_check_account(fine[i], "company1", "王秀英", &code), 0);
+		assert_int_equal(password_check(fine[i], &code), 0);
+	}
+	/* dictionary words, with the digits people add; sequences; repetitions */
+	static const char *const common[] = {"password1234", "Sunshine2020!", "iloveyou1234", "qwertyuiop12",
+					     "letmein12345", "P@ssw0rd2026", "123456789012", "abcdefghijkl",
+					     "aaaaaaaaaaaa", "passwordpassword", "abc123abc123", "密码密码密码密码密码密码",
+					     "我爱你我爱你我爱你我爱你"};
+	for (size_t i = 0; i < sizeof common / sizeof *common; i++) {
+		code = NULL;
+		assert_int_equal(password_check(common[i], &code), AJ_EINVAL);
+		assert_string_equal(code, "password_common");
+	}
+	/* one's own login or name, in any case and with separators */
+	assert_int_equal(password_check_account("my-Company1-secret", "company1", NULL, &code), AJ_EINVAL);
+	assert_string_equal(code, "password_contains_login");
+	assert_int_equal(password_check("my-Company1-secret", &code), 0);
+	assert_int_equal(password_check_account("王秀英的家在杭州西湖边上", "company1", "王秀英", &code), AJ_EINVAL);
+	assert_string_equal(code, "password_contains_name");
+	assert_int_equal(password_check_account("xiuying-likes-green-tea", NULL, "Wang Xiuying", &code), AJ_EINVAL);
+	assert_string_equal(code, "password_contains_name");
+	assert_int_equal(password_check_account("WangXiuying-2026", NULL, "Wang Xiuying", &code), AJ_EINVAL);
+	assert_string_equal(code, "password_contains_name");
+	/* a name this short would refuse too many passphrases */
+	assert_int_equal(password_check_account("annual walks by the lake", NULL, "Ann", &code), 0);
+	assert_int_equal(password_check_account("王秀英的家在杭州西湖边上", "company1", "李芳", &code), 0);
 }
 
 static void test_password_hash(void **state)
@@ -198,7 +237,8 @@ int main(void)
 {
 	assert_int_equal(digest_init(), 0);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_password_rules), cmocka_unit_test(test_password_hash),
+		cmocka_unit_test(test_password_rules), cmocka_unit_test(test_password_guessable),
+		cmocka_unit_test(test_password_hash),
 		cmocka_unit_test(test_caps),           cmocka_unit_test(test_session_rules),
 		cmocka_unit_test(test_sessions_in_store), cmocka_unit_test(test_throttle),
 	};
