@@ -71,24 +71,29 @@ static int map_rc(int rc)
 	}
 }
 
-/* Makes path readable and writable by its owner only: created 0600 (with create), an existing file
- * open to others narrowed to its owner's bits, with a log line. A file that cannot be opened is
- * left to SQLite to report. */
-static void make_private(const char *path, int create)
+/* Narrows path to its owner's bits when it is open to other users, with a log line. By name, never
+ * through a descriptor: closing any descriptor of a file drops every POSIX lock this process holds
+ * on it, and SQLite's connections to it rely on theirs. */
+static void narrow(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (create ? O_CREAT : 0), 0600);
-	if (fd < 0)
-		return;
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077)) {
-		unsigned was = st.st_mode & 0777, now = st.st_mode & 0600;
-		if (fchmod(fd, now) == 0)
-			log_warn("store: %s was open to other users (mode %03o); now %03o", path, was, now);
-		else
-			log_warn("store: %s is open to other users (mode %03o) and cannot be narrowed: %s", path, was,
-				 strerror(errno));
-	}
-	close(fd);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+		return;
+	unsigned was = st.st_mode & 0777, now = st.st_mode & 0600;
+	if (chmod(path, now) == 0)
+		log_warn("store: %s was open to other users (mode %03o); now %03o", path, was, now);
+	else
+		log_warn("store: %s is open to other users (mode %03o) and cannot be narrowed: %s", path, was,
+			 strerror(errno));
+}
+
+/* Creates path empty and 0600 unless it exists. A file that did not exist is open nowhere in this
+ * process, so its descriptor may be closed. One that cannot be created is left to SQLite to report. */
+static void create_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The database file and its -wal and -shm, which SQLite creates with the database's own mode:
@@ -98,11 +103,12 @@ static void make_db_private(const char *path)
 	char side[4096];
 	if (!*path || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
 		return;
-	make_private(path, 1);
+	create_private(path);
+	narrow(path);
 	if (snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side)
-		make_private(side, 0);
+		narrow(side);
 	if (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side)
-		make_private(side, 0);
+		narrow(side);
 }
 
 int store_open(const char *path, struct store **out)
@@ -496,7 +502,7 @@ int store_backup(const char *src_path, const char *dst_path)
 	remove(tmp);
 	if (sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		goto out;
-	make_private(tmp, 1); /* a copy of everything the database holds */
+	create_private(tmp); /* a copy of everything the database holds */
 	sqlite3_busy_timeout(src, 5000);
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		goto out;
