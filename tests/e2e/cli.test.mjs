@@ -468,9 +468,10 @@ describe('file modes', () => {
   test('the database, its -wal and -shm, and a backup are readable by their owner only', async () => {
     mkdirSync(join(dir, 'modes'));
     const db = join(dir, 'modes', 'anjia.db');
-    const r = anjia(['migrate', '--db', db]);
+    const r = spawnSync(ANJIA, ['migrate', '--db', db], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(mode(db), '600');
+    assert.doesNotMatch(r.stderr, /open to other users/, 'created 0600, not narrowed after the fact');
     const srv = await serveOn(db);
     try {
       // a write through the server, so the write-ahead log has frames
