@@ -5,7 +5,8 @@ PKGS     := libevent libevent_pthreads sqlite3 libsodium jansson libqrencode
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 CPPFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+# cracklib (libcrack2) ships no pkg-config file
+LIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrack -lpthread
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
 DB            ?= var/anjia.db

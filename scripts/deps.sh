@@ -6,9 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# build: compiler, libraries; tests: cmocka, chromium with a CJK font, node; bench: wrk, nginx, curl
+# build: compiler, libraries (cracklib with its dictionary, which the password rules read at run
+# time); tests: cmocka, chromium with a CJK font, node; bench: wrk, nginx, curl
 debs=(gcc make pkg-config ca-certificates curl
       libevent-dev libsqlite3-dev libsodium-dev libjansson-dev libqrencode-dev libcmocka-dev
+      libcrack2-dev cracklib-runtime
       sqlite3 chromium fonts-wqy-microhei wrk nginx-light python3)
 
 missing=()

@@ -26,16 +26,22 @@ static void set_cookie(struct req *r, const char *token)
 	req_header_out(r, "Set-Cookie", v);
 }
 
-/* Runs on the pool: the throttle, the user, Argon2id, the new session. */
+/* Runs on the pool: the throttle, the user, Argon2id, the new session and device cookie. */
 static void login_work(struct req *r, struct store *s)
 {
-	char login[65], token[TOKEN_LEN], csrf[TOKEN_LEN];
+	char login[65], token[TOKEN_LEN], csrf[TOKEN_LEN], dev[TOKEN_LEN];
 	const char *password = req_str(r, "password");
-	int64_t now = clock_now(), retry = 0;
+	int64_t now = clock_now(), retry = 0, device = 0;
 	if (user_login_normalise(req_str(r, "login"), login) != 0)
 		login[0] = '\0';
 
-	int rc = throttle_check(s, login, r->peer, now, &retry);
+	/* a device cookie this login was given counts the attempt against that device alone; over
+	 * https only the __Host- one, which no other site or plain-http answer can have set */
+	int rc = 0;
+	if (req_cookie(r, r->secure ? THROTTLE_DEVICE_COOKIE_SECURE : THROTTLE_DEVICE_COOKIE, dev, sizeof dev) == 0)
+		rc = throttle_device_find(s, login, dev, now, &device);
+	if (rc == 0)
+		rc = device ? throttle_check_device(s, device, now, &retry) : throttle_check(s, login, r->peer, now, &retry);
 	if (rc < 0) {
 		req_fail(r, rc);
 		return;
@@ -73,11 +79,14 @@ static void login_work(struct req *r, struct store *s)
 	else
 		password_verify_dummy(password);
 	if (!ok) {
-		throttle_fail(s, login, r->peer, now);
+		if (device)
+			throttle_fail_device(s, device, now);
+		else
+			throttle_fail(s, login, r->peer, now);
 		req_error(r, 401, "invalid_credentials", NULL);
 		return;
 	}
-	throttle_clear(s, login);
+	throttle_clear(s, login, r->peer, device);
 
 	struct actor a = {uid, org, login};
 	int64_t sid;
@@ -90,6 +99,13 @@ static void login_work(struct req *r, struct store *s)
 	if (password_needs_rehash(hash) && password_hash(password, hash) == 0)
 		user_rehash(s, &a, uid, hash);
 	set_cookie(r, token);
+	/* a new device token at each sign-in (the one presented is replaced); without one the next
+	 * sign-in is only an untrusted one, so failing here is harmless */
+	if (throttle_device_issue(s, uid, device, now, dev) == AJ_OK) {
+		char v[200];
+		throttle_device_cookie(v, sizeof v, dev, r->secure);
+		req_header_out(r, "Set-Cookie", v);
+	}
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_kstr(w, "token", token);
@@ -218,8 +234,9 @@ static void password_work(struct req *r, struct store *s)
 void api_me_password(struct req *r)
 {
 	const char *code;
-	if (password_check(req_str(r, "new_password"), &code) != 0) {
-		req_error(r, 400, code, "new_password");
+	int rc = password_check_account(req_str(r, "new_password"), r->user.login, NULL, &code);
+	if (rc != 0) {
+		req_error(r, rc == AJ_EIO ? 503 : 400, code, "new_password");
 		return;
 	}
 	req_defer(r, password_work, NULL);

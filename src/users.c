@@ -430,8 +430,9 @@ void api_public_customers_create(struct req *r)
 		req_error(r, 400, "invalid_characters", "login");
 		return;
 	}
-	if (password_check(req_str(r, "password"), &code) != 0) {
-		req_error(r, 400, code, "password");
+	int rc = password_check_account(req_str(r, "password"), cw->login, req_str(r, "name"), &code);
+	if (rc != 0) {
+		req_error(r, rc == AJ_EIO ? 503 : 400, code, "password");
 		return;
 	}
 	cw->in.login = cw->login;
@@ -600,7 +601,7 @@ static void code_password_work(struct req *r, struct store *s)
 		req_fail(r, rc);
 		return;
 	}
-	throttle_clear(s, key);
+	throttle_clear(s, key, r->peer, 0);
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_kbool(w, "ok", 1);
@@ -617,8 +618,10 @@ void api_auth_password_code(struct req *r)
 	r->work_free = code_work_free;
 	if (user_login_normalise(req_str(r, "login"), cw->login) != 0)
 		cw->login[0] = '\0';
-	if (password_check(req_str(r, "new_password"), &code) != 0) {
-		req_error(r, 400, code, "new_password");
+	/* the person's name is not known before the code is; the login the password must not contain is */
+	int rc = password_check_account(req_str(r, "new_password"), cw->login, NULL, &code);
+	if (rc != 0) {
+		req_error(r, rc == AJ_EIO ? 503 : 400, code, "new_password");
 		return;
 	}
 	cw->code = xstrdup(req_str(r, "code"));

@@ -1,14 +1,41 @@
-/* throttle.c — counters, not records: they are operational state and carry no audit entry. */
+/* throttle.c — counters and device cookies, not records: they are the throttle's operational state
+ * and carry no audit entry (the sign-in they follow is audited as its session). Device cookies
+ * follow OWASP's "Slow Down Online Guessing Attacks with Device Cookies". */
 #include "throttle.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "../anjia.h"
 #include "../store/store.h"
 
-static void key_of(char *out, size_t n, const char *kind, const char *v)
+#define KEY_LEN 200
+/* the keys of one attempt and each one's limit */
+struct keys {
+	char key[3][KEY_LEN];
+	int limit[3];
+	int n;
+};
+
+/* The keys of an attempt on login from addr by a caller without a device cookie. */
+static void keys_of(struct keys *k, const char *login, const char *addr)
 {
-	snprintf(out, n, "%s:%s", kind, v ? v : "");
+	login = login ? login : "";
+	addr = addr ? addr : "";
+	snprintf(k->key[0], KEY_LEN, "pair:%s|%s", login, addr);
+	snprintf(k->key[1], KEY_LEN, "addr:%s", addr);
+	snprintf(k->key[2], KEY_LEN, "login:%s", login);
+	k->limit[0] = THROTTLE_PER_LOGIN_ADDR;
+	k->limit[1] = THROTTLE_PER_ADDR;
+	k->limit[2] = THROTTLE_PER_LOGIN;
+	k->n = 3;
+}
+
+static void device_keys(struct keys *k, int64_t device)
+{
+	snprintf(k->key[0], KEY_LEN, "device:%lld", (long long)device);
+	k->limit[0] = THROTTLE_PER_DEVICE;
+	k->n = 1;
 }
 
 /* Seconds until key may try again, or 0. */
@@ -27,18 +54,18 @@ static int wait_for(struct store *s, const char *key, int limit, int64_t now, in
 	return rc < 0 ? rc : 0;
 }
 
-int throttle_check(struct store *s, const char *login, const char *addr, int64_t now, int64_t *retry_after)
+/* The longest wait of any of k's keys: 0, or 1 with *retry_after; <0 on error. */
+static int check_keys(struct store *s, const struct keys *k, int64_t now, int64_t *retry_after)
 {
-	char k1[200], k2[100];
-	int64_t w1, w2;
-	key_of(k1, sizeof k1, "login", login);
-	key_of(k2, sizeof k2, "addr", addr);
-	int rc = wait_for(s, k1, THROTTLE_PER_LOGIN, now, &w1);
-	if (rc == 0)
-		rc = wait_for(s, k2, THROTTLE_PER_ADDR, now, &w2);
-	if (rc < 0)
-		return rc;
-	*retry_after = w1 > w2 ? w1 : w2;
+	*retry_after = 0;
+	for (int i = 0; i < k->n; i++) {
+		int64_t w;
+		int rc = wait_for(s, k->key[i], k->limit[i], now, &w);
+		if (rc < 0)
+			return rc;
+		if (w > *retry_after)
+			*retry_after = w;
+	}
 	return *retry_after > 0;
 }
 
@@ -57,33 +84,119 @@ static int bump(struct store *s, const char *key, int64_t now)
 	return stmt_exec(st);
 }
 
-int throttle_fail(struct store *s, const char *login, const char *addr, int64_t now)
+/* Counts one failure against each of k's keys, in one transaction. */
+static int fail_keys(struct store *s, const struct keys *k, int64_t now)
 {
-	char k1[200], k2[100];
-	key_of(k1, sizeof k1, "login", login);
-	key_of(k2, sizeof k2, "addr", addr);
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
-	if ((rc = bump(s, k1, now)) != 0 || (rc = bump(s, k2, now)) != 0) {
-		store_rollback(s);
-		return rc;
-	}
+	for (int i = 0; i < k->n; i++)
+		if ((rc = bump(s, k->key[i], now)) != 0)
+			goto fail;
 	/* stale windows of any key go with the next failure */
 	struct stmt *st = store_sql(s, "DELETE FROM login_failures WHERE window_start < $1");
 	stmt_bind_int(st, 1, now - 86400);
-	if ((rc = stmt_exec(st)) != 0) {
-		store_rollback(s);
-		return rc;
-	}
+	if ((rc = stmt_exec(st)) != 0)
+		goto fail;
 	return store_commit(s);
+fail:
+	store_rollback(s);
+	return rc;
 }
 
-int throttle_clear(struct store *s, const char *login)
+int throttle_check(struct store *s, const char *login, const char *addr, int64_t now, int64_t *retry_after)
 {
-	char k[200];
-	key_of(k, sizeof k, "login", login);
-	struct stmt *st = store_sql(s, "DELETE FROM login_failures WHERE key = $1");
-	stmt_bind_text(st, 1, k);
+	struct keys k;
+	keys_of(&k, login, addr);
+	return check_keys(s, &k, now, retry_after);
+}
+
+int throttle_fail(struct store *s, const char *login, const char *addr, int64_t now)
+{
+	struct keys k;
+	keys_of(&k, login, addr);
+	return fail_keys(s, &k, now);
+}
+
+int throttle_check_device(struct store *s, int64_t device, int64_t now, int64_t *retry_after)
+{
+	struct keys k;
+	device_keys(&k, device);
+	return check_keys(s, &k, now, retry_after);
+}
+
+int throttle_fail_device(struct store *s, int64_t device, int64_t now)
+{
+	struct keys k;
+	device_keys(&k, device);
+	return fail_keys(s, &k, now);
+}
+
+int throttle_clear(struct store *s, const char *login, const char *addr, int64_t device)
+{
+	struct keys pair, dev;
+	keys_of(&pair, login, addr);
+	device_keys(&dev, device);
+	struct stmt *st = store_sql(s, "DELETE FROM login_failures WHERE key = $1 OR key = $2");
+	stmt_bind_text(st, 1, pair.key[0]);
+	stmt_bind_text(st, 2, device ? dev.key[0] : "");
 	return stmt_exec(st);
+}
+
+int throttle_device_find(struct store *s, const char *login, const char *token, int64_t now, int64_t *device)
+{
+	char hash[SHA256_HEX_LEN];
+	*device = 0;
+	if (!token || strlen(token) != TOKEN_LEN - 1 || !login || !*login)
+		return 0;
+	sha256_hex(token, TOKEN_LEN - 1, hash);
+	struct stmt *st = store_sql(s, "SELECT d.id FROM login_devices d JOIN users u ON u.id = d.user_id"
+				       " WHERE d.token_hash = $1 AND u.login = $2 AND d.expires_at > $3");
+	stmt_bind_text(st, 1, hash);
+	stmt_bind_text(st, 2, login);
+	stmt_bind_int(st, 3, now);
+	int rc = stmt_one_int(st, device);
+	return rc == AJ_ENOTFOUND ? 0 : rc;
+}
+
+int throttle_device_issue(struct store *s, int64_t user_id, int64_t replaces, int64_t now, char token[TOKEN_LEN])
+{
+	char hash[SHA256_HEX_LEN];
+	random_token(token);
+	sha256_hex(token, strlen(token), hash);
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "DELETE FROM login_devices WHERE user_id = $1 AND (id = $2 OR expires_at <= $3)");
+	stmt_bind_int(st, 1, user_id);
+	stmt_bind_int(st, 2, replaces);
+	stmt_bind_int(st, 3, now);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	st = store_sql(s, "INSERT INTO login_devices (user_id, token_hash, created_at, expires_at)"
+			  " VALUES ($1, $2, $3, $4)");
+	stmt_bind_int(st, 1, user_id);
+	stmt_bind_text(st, 2, hash);
+	stmt_bind_int(st, 3, now);
+	stmt_bind_int(st, 4, now + THROTTLE_DEVICE_SECS);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	/* a client that keeps no cookies gets a new device at every sign-in: keep the newest */
+	st = store_sql(s, "DELETE FROM login_devices WHERE user_id = $1 AND id NOT IN"
+			  " (SELECT id FROM login_devices WHERE user_id = $1 ORDER BY id DESC LIMIT $2)");
+	stmt_bind_int(st, 1, user_id);
+	stmt_bind_int(st, 2, THROTTLE_DEVICES_PER_USER);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+void throttle_device_cookie(char *out, size_t n, const char *token, int secure)
+{
+	snprintf(out, n, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+		 secure ? THROTTLE_DEVICE_COOKIE_SECURE : THROTTLE_DEVICE_COOKIE, token, THROTTLE_DEVICE_SECS,
+		 secure ? "; Secure" : "");
 }

@@ -2,12 +2,16 @@
  * small table keyed by the SQL literal's address, so a hot query is prepared once per thread. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../anjia.h"
 #include "../util/log.h"
@@ -68,9 +72,50 @@ static int map_rc(int rc)
 	}
 }
 
+/* Narrows path to its owner's bits when it is open to other users, with a log line. By name, never
+ * through a descriptor: closing any descriptor of a file drops every POSIX lock this process holds
+ * on it, and SQLite's connections to it rely on theirs. */
+static void narrow(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+		return;
+	unsigned was = st.st_mode & 0777, now = st.st_mode & 0600;
+	if (chmod(path, now) == 0)
+		log_warn("store: %s was open to other users (mode %03o); now %03o", path, was, now);
+	else
+		log_warn("store: %s is open to other users (mode %03o) and cannot be narrowed: %s", path, was,
+			 strerror(errno));
+}
+
+/* Creates path empty and 0600 unless it exists. A file that did not exist is open nowhere in this
+ * process, so its descriptor may be closed. One that cannot be created is left to SQLite to report. */
+static void create_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The database file and its -wal and -shm, which SQLite creates with the database's own mode:
+ * they hold the look-up hashes of ID numbers, sealed values and the audit chain. */
+static void make_db_private(const char *path)
+{
+	char side[4096];
+	if (!*path || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return;
+	create_private(path);
+	narrow(path);
+	if (snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side)
+		narrow(side);
+	if (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side)
+		narrow(side);
+}
+
 int store_open(const char *path, struct store **out)
 {
 	struct store *s = xcalloc(1, sizeof *s);
+	make_db_private(path);
 	int rc = sqlite3_open_v2(path, &s->db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -467,6 +512,7 @@ int store_backup(const char *src_path, const char *dst_path)
 	remove(tmp);
 	if (sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		goto out;
+	create_private(tmp); /* a copy of everything the database holds */
 	sqlite3_busy_timeout(src, 5000);
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		goto out;

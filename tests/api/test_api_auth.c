@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include "auth/throttle.h"
 #include "util/clock.h"
 #include "util/digest.h"
 
@@ -103,19 +104,25 @@ static void test_throttle(void **state)
 {
 	(void)state;
 	clock_set(T0);
+	/* someone at another address guesses wrong, again and again */
 	H.peer = "10.2.2.2";
 	for (int i = 0; i < 5; i++)
 		h_expect(login_as("staff1", "not the password"), 401, "invalid_credentials");
-	/* the sixth attempt is refused before any password is checked, even the right one */
+	/* that address is refused that login before any password is checked, even the right one */
 	struct resp *r = login_as("staff1", H_PASSWORD);
 	assert_int_equal(r->status, 429);
 	assert_string_equal(resp_code(r), "too_many_attempts");
 	assert_string_equal(resp_header(r, "Retry-After"), "900");
 	resp_free(r);
-	/* from another address the account is still throttled; other accounts are not */
-	H.peer = "10.3.3.3";
-	h_expect(login_as("staff1", H_PASSWORD), 429, "too_many_attempts");
+	h_expect(login_as("staff1", "not the password"), 429, "too_many_attempts");
+	/* other logins from that address are not */
 	h_expect(login_as("cs1", H_PASSWORD), 200, NULL);
+	/* and the owner, from their own address, signs in */
+	H.peer = "10.3.3.3";
+	h_expect(login_as("staff1", H_PASSWORD), 200, NULL);
+	/* which does not clear the other address's count */
+	H.peer = "10.2.2.2";
+	h_expect(login_as("staff1", H_PASSWORD), 429, "too_many_attempts");
 	/* after the window */
 	clock_set(T0 + 15 * 60);
 	h_expect(login_as("staff1", H_PASSWORD), 200, NULL);
@@ -129,6 +136,146 @@ static void test_throttle(void **state)
 	h_expect(login_as("company2", H_PASSWORD), 429, "too_many_attempts");
 	H.peer = NULL;
 	clock_set(0);
+}
+
+/* Signs in carrying cookie ("name=value", or NULL). */
+static struct resp *login_with(const char *login, const char *password, const char *cookie)
+{
+	char body[512], header[256];
+	const char *headers[3] = {"Content-Type: application/json", NULL, NULL};
+	snprintf(body, sizeof body, "{\"login\":\"%s\",\"password\":\"%s\"}", login, password);
+	if (cookie) {
+		snprintf(header, sizeof header, "Cookie: theme=dark; %s", cookie);
+		headers[1] = header;
+	}
+	return h_req(&H, "POST", "/api/auth/login", body, headers);
+}
+
+/* The device cookie a response sets, as "name=value" in out ("" when none); its attributes in attrs. */
+static void device_cookie(const struct resp *r, char out[128], char attrs[512])
+{
+	out[0] = attrs[0] = '\0';
+	for (int i = 0; i < r->nh; i++) {
+		const char *v = r->hvalue[i];
+		if (strcasecmp(r->hname[i], "Set-Cookie") != 0 || !strstr(v, "anjia_device="))
+			continue;
+		size_t n = strcspn(v, ";");
+		assert_true(n < 128);
+		memcpy(out, v, n);
+		out[n] = '\0';
+		snprintf(attrs, 512, "%s", v + n);
+	}
+}
+
+/* A signs in as login from the current address and keeps the device cookie in out. */
+static void sign_in_device(const char *login, const char *cookie, char out[128])
+{
+	char attrs[512];
+	struct resp *r = login_with(login, H_PASSWORD, cookie);
+	assert_int_equal(r->status, 200);
+	device_cookie(r, out, attrs);
+	assert_true(out[0] != '\0');
+	resp_free(r);
+}
+
+/* Fails login from enough addresses to reach the login-wide limit. */
+static void flood(const char *login)
+{
+	for (int i = 0; i < THROTTLE_PER_LOGIN; i++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "10.66.%d.1", i / (THROTTLE_PER_LOGIN_ADDR - 1));
+		H.peer = addr;
+		h_expect(login_as(login, "guess after guess"), 401, "invalid_credentials");
+	}
+}
+
+static void test_device_cookie(void **state)
+{
+	(void)state;
+	clock_set(T0 + 3600);
+	H.peer = "10.5.5.1";
+	/* a sign-in gives the browser a device cookie: a random token, only its hash stored, bound to
+	 * the user, HttpOnly and SameSite=Strict, long-lived */
+	char dev_a[128], dev_b[128], attrs[512], other[128];
+	struct resp *r = login_as("company2", H_PASSWORD);
+	assert_int_equal(r->status, 200);
+	assert_true(strncmp(resp_header(r, "Set-Cookie"), "anjia_session=", 14) == 0);
+	device_cookie(r, dev_a, attrs);
+	resp_free(r);
+	assert_true(strncmp(dev_a, "anjia_device=", 13) == 0);
+	assert_int_equal(strlen(dev_a + 13), 43);
+	assert_non_null(strstr(attrs, "HttpOnly"));
+	assert_non_null(strstr(attrs, "SameSite=Strict"));
+	assert_non_null(strstr(attrs, "Path=/"));
+	assert_non_null(strstr(attrs, "Max-Age=15552000"));
+	assert_null(strstr(attrs, "Secure"));
+	char hash[SHA256_HEX_LEN];
+	sha256_hex(dev_a + 13, 43, hash);
+	struct stmt *st = store_sql(H.store, "SELECT user_id FROM login_devices WHERE token_hash = $1");
+	stmt_bind_text(st, 1, hash);
+	int64_t owner = 0;
+	assert_int_equal(stmt_one_int(st, &owner), 0);
+	assert_int_equal(owner, H.co2_admin_id);
+	/* the owner's second device; and cs1's, which is no use for company2 */
+	H.peer = "10.5.5.2";
+	sign_in_device("company2", NULL, dev_b);
+	sign_in_device("cs1", NULL, other);
+
+	/* a flood from everywhere: the login is refused to every browser without its device cookie,
+	 * the owner's own address included */
+	flood("company2");
+	H.peer = "10.5.5.1";
+	h_expect(login_as("company2", H_PASSWORD), 429, "too_many_attempts");
+	H.peer = "10.99.0.1";
+	h_expect(login_as("company2", H_PASSWORD), 429, "too_many_attempts");
+	/* an invalid or another user's device cookie gives no advantage */
+	h_expect(login_with("company2", H_PASSWORD, "anjia_device=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+		 429, "too_many_attempts");
+	h_expect(login_with("company2", H_PASSWORD, "anjia_device=x"), 429, "too_many_attempts");
+	h_expect(login_with("company2", H_PASSWORD, other), 429, "too_many_attempts");
+	/* a device cookie is read only under its own name */
+	char renamed[160];
+	snprintf(renamed, sizeof renamed, "anjia_devicex=%s", dev_a + 13);
+	h_expect(login_with("company2", H_PASSWORD, renamed), 429, "too_many_attempts");
+
+	/* the owner's device signs in, from anywhere; its cookie is replaced by a new one */
+	H.peer = "10.5.5.1";
+	char dev_a2[128];
+	sign_in_device("company2", dev_a, dev_a2);
+	assert_string_not_equal(dev_a2, dev_a);
+	h_expect(login_with("company2", H_PASSWORD, dev_a), 429, "too_many_attempts");
+
+	/* a device that fails too often is locked itself, and only itself */
+	H.peer = "10.5.5.2";
+	for (int i = 0; i < THROTTLE_PER_DEVICE; i++)
+		h_expect(login_with("company2", "not the password", dev_b), 401, "invalid_credentials");
+	r = login_with("company2", H_PASSWORD, dev_b);
+	assert_int_equal(r->status, 429);
+	assert_string_equal(resp_code(r), "too_many_attempts");
+	assert_string_equal(resp_header(r, "Retry-After"), "900");
+	resp_free(r);
+	char dev_a3[128];
+	sign_in_device("company2", dev_a2, dev_a3);
+
+	/* over https the cookie is __Host- and Secure, and only that name is read */
+	H.secure = 1;
+	clock_set(T0 + 7200);
+	H.peer = "10.5.5.3";
+	r = login_as("company1", H_PASSWORD);
+	device_cookie(r, dev_a, attrs);
+	resp_free(r);
+	assert_true(strncmp(dev_a, "__Host-anjia_device=", 20) == 0);
+	assert_non_null(strstr(attrs, "; Secure"));
+	flood("company1");
+	H.peer = "10.5.5.3";
+	snprintf(renamed, sizeof renamed, "anjia_device=%s", dev_a + 20);
+	h_expect(login_with("company1", H_PASSWORD, renamed), 429, "too_many_attempts");
+	h_expect(login_with("company1", H_PASSWORD, dev_a), 200, NULL);
+	H.secure = 0;
+	H.peer = NULL;
+	clock_set(0);
+	/* the later tests sign in as these logins at today's time, which is before T0 */
+	assert_int_equal(stmt_exec(store_sql(H.store, "DELETE FROM login_failures")), 0);
 }
 
 static void test_me_and_sessions(void **state)
@@ -314,6 +461,16 @@ static void test_password_change(void **state)
 	assert_string_equal(resp_code(r), "password_too_short");
 	assert_string_equal(resp_field(r), "new_password");
 	resp_free(r);
+	r = h_api(&H, "POST", "/api/me/password", t1,
+		  "{\"current_password\":\"" H_PASSWORD "\",\"new_password\":\"iloveyou1234\"}");
+	assert_string_equal(resp_code(r), "password_common");
+	resp_free(r);
+	r = h_api(&H, "POST", "/api/me/password", t1,
+		  "{\"current_password\":\"" H_PASSWORD "\",\"new_password\":\"my Company2 password\"}");
+	assert_int_equal(r->status, 400);
+	assert_string_equal(resp_code(r), "password_contains_login");
+	assert_string_equal(resp_field(r), "new_password");
+	resp_free(r);
 	h_expect(h_api(&H, "POST", "/api/me/password", t1, "{\"new_password\":\"a brand new passphrase\"}"), 400,
 		 "missing_field");
 	assert_int_equal(h_writes(&H), before);
@@ -389,7 +546,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_login),         cmocka_unit_test(test_bad_credentials),
-		cmocka_unit_test(test_throttle),      cmocka_unit_test(test_me_and_sessions),
+		cmocka_unit_test(test_throttle),      cmocka_unit_test(test_device_cookie),
+		cmocka_unit_test(test_me_and_sessions),
 		cmocka_unit_test(test_session_limits), cmocka_unit_test(test_cookie_and_csrf),
 		cmocka_unit_test(test_capabilities),  cmocka_unit_test(test_password_change),
 		cmocka_unit_test(test_disabled_user), cmocka_unit_test(test_rehash_on_sign_in),

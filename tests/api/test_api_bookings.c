@@ -636,6 +636,13 @@ static void test_customer_signup(void **state)
 	H.peer = "203.0.113.9";
 	refused("POST", "/api/public/customers", NULL, "{\"login\":\"new.family\",\"name\":\"林晓\",\"password\":\"short\"}",
 		400, "password_too_short");
+	/* a guessable password, or one made of one's own login or name */
+	refused("POST", "/api/public/customers", NULL, "{\"login\":\"new.family\",\"name\":\"林晓\",\"password\":\"Sunshine2020!\"}",
+		400, "password_common");
+	refused("POST", "/api/public/customers", NULL, "{\"login\":\"new.family\",\"name\":\"林晓\","
+						       "\"password\":\"New-Family-at-home\"}", 400, "password_contains_login");
+	refused("POST", "/api/public/customers", NULL, "{\"login\":\"new.family\",\"name\":\"林晓\","
+						       "\"password\":\"林晓一家住在西湖区文三路\"}", 400, "password_contains_name");
 	refused("POST", "/api/public/customers", NULL, "{\"login\":\"new family\",\"name\":\"林晓\","
 						       "\"password\":\"a long enough password\"}", 400, "invalid_characters");
 	refused("POST", "/api/public/customers", NULL, "{\"login\":\"customer1\",\"name\":\"林晓\","

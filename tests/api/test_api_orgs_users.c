@@ -208,6 +208,9 @@ static void test_users_create(void **state)
 	/* a wrong code, a too short password, someone else's login: refused */
 	h_expect(with_code("new.worker", "AAAAA-AAAAA", pw), 400, "invalid_code");
 	h_expect(with_code("new.worker", code, "short"), 400, "password_too_short");
+	/* the person's own choice is held to the same rules as any password */
+	h_expect(with_code("new.worker", code, "password1234"), 400, "password_common");
+	h_expect(with_code("new.worker", code, "New.Worker loves green tea"), 400, "password_contains_login");
 	h_expect(with_code("company1", code, pw), 400, "invalid_code");
 	/* the person chooses their password with the code, once */
 	h_expect(with_code("new.worker", code, pw), 200, NULL);

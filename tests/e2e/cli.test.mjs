@@ -2,10 +2,11 @@
 // migrate, demo, user add, org add, audit verify (and tampering found by it), backup, jobs run.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, serveOn, login, anjia, DEMO_PASSWORD } from './lib/server.mjs';
+import { startServer, serveOn, login, anjia, ANJIA, ROOT, DEMO_PASSWORD } from './lib/server.mjs';
 import { call, sqlite } from './lib/http.mjs';
 
 const COMMANDS = ['serve', 'migrate', 'demo', 'user', 'org', 'audit', 'backup', 'jobs', 'version', 'help'];
@@ -461,6 +462,44 @@ describe('backup', () => {
     const db = demoCopy();
     const r = anjia(['backup', '--db', db, '--to', join(dir, 'no-such-dir', 'x', 'y.bak')]);
     assert.notEqual(r.status, 0);
+  });
+});
+
+describe('file modes', () => {
+  const mode = (p) => (statSync(p).mode & 0o777).toString(8);
+
+  test('the database, its -wal and -shm, and a backup are readable by their owner only', async () => {
+    mkdirSync(join(dir, 'modes'));
+    const db = join(dir, 'modes', 'anjia.db');
+    const r = spawnSync(ANJIA, ['migrate', '--db', db], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(mode(db), '600');
+    assert.doesNotMatch(r.stderr, /open to other users/, 'created 0600, not narrowed after the fact');
+    const srv = await serveOn(db);
+    try {
+      // a write through the server, so the write-ahead log has frames
+      const res = await call(srv.url, '/api/public/customers', { method: 'POST', json: { login: 'mode.check', name: '林晓', password: 'a long enough password' } });
+      assert.equal(res.status, 201, res.text);
+      for (const p of [db, db + '-wal', db + '-shm']) assert.equal(mode(p), '600', p);
+      const to = join(dir, 'modes', 'while-serving.bak');
+      const b = anjia(['backup', '--db', db, '--to', to]);
+      assert.equal(b.status, 0, b.stderr);
+      assert.equal(mode(to), '600');
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('a database left open to others is narrowed to its owner at open, and the log says so', () => {
+    const db = demoCopy();
+    chmodSync(db, 0o644);
+    const r = spawnSync(ANJIA, ['migrate', '--db', db], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(mode(db), '600');
+    assert.match(r.stderr, /open to other users \(mode 644\); now 600/);
+    // once narrowed, nothing more to say
+    const again = spawnSync(ANJIA, ['migrate', '--db', db], { cwd: ROOT, encoding: 'utf8' });
+    assert.doesNotMatch(again.stderr, /open to other users/);
   });
 });
 

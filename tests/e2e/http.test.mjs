@@ -771,6 +771,40 @@ describe('login throttling', () => {
   });
 });
 
+describe('sign-in throttling by address and device, behind a proxy', () => {
+  let ts;
+  before(async () => { ts = await startServer({ args: ['--trust-proxy'] }); });
+  after(async () => { if (ts) await ts.stop(); });
+  // the proxy names the client's address and says the client spoke https
+  const attempt = (loginName, password, ip, cookie) => call(ts.url, '/api/auth/login', {
+    method: 'POST', json: { login: loginName, password }, cookie,
+    headers: { 'X-Real-IP': ip, 'X-Forwarded-Proto': 'https' },
+  });
+
+  test('a stranger failing elsewhere does not lock the owner out; a flood from everywhere does not lock out the owner\'s device', async () => {
+    const first = await attempt('staff2', DEMO_PASSWORD, '198.51.100.7');
+    assert.equal(first.status, 200, first.text);
+    const set = first.headers.getSetCookie();
+    assert.ok(set[0].startsWith('__Host-anjia_session='), set[0]);
+    const dev = set.find((c) => c.startsWith('__Host-anjia_device='));
+    assert.ok(dev, JSON.stringify(set));
+    for (const attr of [/;\s*HttpOnly/, /;\s*Secure/, /;\s*SameSite=Strict/, /;\s*Path=\/(;|$)/, /;\s*Max-Age=15552000/]) assert.match(dev, attr);
+    const device = dev.split(';')[0];
+
+    for (let i = 0; i < 5; i++) assertError(await attempt('staff2', 'a wrong guess ' + i, '203.0.113.1'), 401, 'invalid_credentials');
+    assertError(await attempt('staff2', DEMO_PASSWORD, '203.0.113.1'), 429, 'too_many_attempts');
+    assert.equal((await attempt('staff2', DEMO_PASSWORD, '198.51.100.8')).status, 200, 'the owner at another address');
+
+    // up to the login's hundredth failure, four guesses from each of many addresses
+    for (let i = 0; i < 95; i++) assertError(await attempt('staff2', 'a wrong guess', `203.0.114.${Math.floor(i / 4)}`), 401, 'invalid_credentials');
+    assertError(await attempt('staff2', DEMO_PASSWORD, '198.51.100.9'), 429, 'too_many_attempts');
+    assertError(await attempt('staff2', DEMO_PASSWORD, '198.51.100.9', 'anjia_device=' + device.split('=')[1]), 429, 'too_many_attempts');
+    const again = await attempt('staff2', DEMO_PASSWORD, '203.0.113.1', device);
+    assert.equal(again.status, 200, again.text);
+    assert.ok(again.headers.getSetCookie().some((c) => c.startsWith('__Host-anjia_device=') && !c.startsWith(device + ';')), 'a new device cookie');
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 
 describe('cookie authentication, CSRF and origin', () => {

@@ -1,4 +1,5 @@
-/* Password rules and Argon2id, roles and capabilities, session timing rules and sessions in the store. */
+/* Password rules and Argon2id, roles and capabilities, session timing rules and sessions in the
+ * store, the sign-in throttle and its device cookies. */
 #include "testutil.h"
 
 #include "auth/caps.h"
@@ -11,23 +12,62 @@ static void test_password_rules(void **state)
 {
 	(void)state;
 	const char *code = NULL;
-	assert_int_equal(password_check("12345678901", &code), -1);
+	assert_int_equal(password_check("xk7#Pq2!mZ9", &code), AJ_EINVAL);
 	assert_string_equal(code, "password_too_short");
-	assert_int_equal(password_check("123456789012", &code), 0);
+	assert_int_equal(password_check("xk7#Pq2!mZ9$", &code), 0);
 	/* characters, not bytes: twelve Chinese characters are enough, eleven are not */
 	assert_int_equal(password_check("一二三四五六七八九十甲乙", &code), 0);
-	assert_int_equal(password_check("一二三四五六七八九十甲", &code), -1);
+	assert_int_equal(password_check("一二三四五六七八九十甲", &code), AJ_EINVAL);
 	char big[600];
-	memset(big, 'x', 128);
+	for (int i = 0; i < 128; i++)
+		big[i] = (char)('a' + (i * i + 7 * i + i / 26) % 26);
 	big[128] = '\0';
 	assert_int_equal(password_check(big, &code), 0);
 	big[128] = 'x';
 	big[129] = '\0';
-	assert_int_equal(password_check(big, &code), -1);
+	assert_int_equal(password_check(big, &code), AJ_EINVAL);
 	assert_string_equal(code, "password_too_long");
-	assert_int_equal(password_check("twelve chars\x01ok", &code), -1);
+	assert_int_equal(password_check("twelve chars\x01ok", &code), AJ_EINVAL);
 	assert_string_equal(code, "password_invalid");
-	assert_int_equal(password_check(NULL, &code), -1);
+	assert_int_equal(password_check(NULL, &code), AJ_EINVAL);
+}
+
+/* Guessable passwords, and one's own login or name, are refused; passphrases are not. */
+static void test_password_guessable(void **state)
+{
+	(void)state;
+	const char *code = NULL;
+	/* the demo's and the tests' passwords, and long Chinese passphrases */
+	static const char *const fine[] = {"anjia-demo-2026", "correct horse battery staple",
+					   "我的家在杭州西湖边上很美丽", "每天早上七点去菜市场买菜", "xk7#Pq2!mZ9$",
+					   "a long enough password", "Hello-World-2026!"};
+	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+		assert_int_equal(password_check_account(fine[i], "company1", "王秀英", &code), 0);
+		assert_int_equal(password_check(fine[i], &code), 0);
+	}
+	/* dictionary words, with the digits people add; sequences; repetitions */
+	static const char *const common[] = {"password1234", "Sunshine2020!", "iloveyou1234", "qwertyuiop12",
+					     "letmein12345", "P@ssw0rd2026", "123456789012", "abcdefghijkl",
+					     "aaaaaaaaaaaa", "passwordpassword", "abc123abc123", "密码密码密码密码密码密码",
+					     "我爱你我爱你我爱你我爱你"};
+	for (size_t i = 0; i < sizeof common / sizeof *common; i++) {
+		code = NULL;
+		assert_int_equal(password_check(common[i], &code), AJ_EINVAL);
+		assert_string_equal(code, "password_common");
+	}
+	/* one's own login or name, in any case and with separators */
+	assert_int_equal(password_check_account("my-Company1-secret", "company1", NULL, &code), AJ_EINVAL);
+	assert_string_equal(code, "password_contains_login");
+	assert_int_equal(password_check("my-Company1-secret", &code), 0);
+	assert_int_equal(password_check_account("王秀英的家在杭州西湖边上", "company1", "王秀英", &code), AJ_EINVAL);
+	assert_string_equal(code, "password_contains_name");
+	assert_int_equal(password_check_account("xiuying-likes-green-tea", NULL, "Wang Xiuying", &code), AJ_EINVAL);
+	assert_string_equal(code, "password_contains_name");
+	assert_int_equal(password_check_account("WangXiuying-2026", NULL, "Wang Xiuying", &code), AJ_EINVAL);
+	assert_string_equal(code, "password_contains_name");
+	/* a name this short would refuse too many passphrases */
+	assert_int_equal(password_check_account("annual walks by the lake", NULL, "Ann", &code), 0);
+	assert_int_equal(password_check_account("王秀英的家在杭州西湖边上", "company1", "李芳", &code), 0);
 }
 
 static void test_password_hash(void **state)
@@ -171,16 +211,21 @@ static void test_throttle(void **state)
 	struct tmpdb db;
 	tmpdb_open(&db);
 	int64_t t0 = 1800000000, wait = 0;
-	for (int i = 0; i < THROTTLE_PER_LOGIN; i++) {
+	for (int i = 0; i < THROTTLE_PER_LOGIN_ADDR; i++) {
 		assert_int_equal(throttle_check(db.s, "bob", "10.0.0.1", t0 + i, &wait), 0);
 		assert_int_equal(throttle_fail(db.s, "bob", "10.0.0.1", t0 + i), 0);
 	}
-	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.2", t0 + 10, &wait), 1);
+	/* that login from that address waits; from another address it may still try, and so may
+	 * another login from the first */
+	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.1", t0 + 10, &wait), 1);
 	assert_int_equal(wait, THROTTLE_WINDOW_SECS - 10);
-	/* another account from the same address may still try */
+	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.2", t0 + 10, &wait), 0);
 	assert_int_equal(throttle_check(db.s, "carol", "10.0.0.1", t0 + 10, &wait), 0);
 	/* the window passes */
-	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.2", t0 + THROTTLE_WINDOW_SECS, &wait), 0);
+	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.1", t0 + THROTTLE_WINDOW_SECS, &wait), 0);
+	/* success clears the login's count from that address */
+	assert_int_equal(throttle_clear(db.s, "bob", "10.0.0.1", 0), 0);
+	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.1", t0 + 11, &wait), 0);
 	/* per address: many accounts from one address */
 	for (int i = 0; i < THROTTLE_PER_ADDR; i++) {
 		char login[16];
@@ -188,9 +233,82 @@ static void test_throttle(void **state)
 		assert_int_equal(throttle_fail(db.s, login, "10.9.9.9", t0 + 100), 0);
 	}
 	assert_int_equal(throttle_check(db.s, "fresh", "10.9.9.9", t0 + 101, &wait), 1);
-	/* success clears the account's count, not the address's */
-	assert_int_equal(throttle_clear(db.s, "bob"), 0);
-	assert_int_equal(throttle_check(db.s, "bob", "10.0.0.3", t0 + 11, &wait), 0);
+	/* per login from everywhere, a few failures from each of many addresses; a success does
+	 * not reset it */
+	for (int i = 0; i < THROTTLE_PER_LOGIN; i++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "10.8.%d.%d", i / (THROTTLE_PER_LOGIN_ADDR - 1), i % 4);
+		assert_int_equal(throttle_check(db.s, "dave", addr, t0 + 200, &wait), 0);
+		assert_int_equal(throttle_fail(db.s, "dave", addr, t0 + 200), 0);
+	}
+	assert_int_equal(throttle_check(db.s, "dave", "10.7.7.7", t0 + 201, &wait), 1);
+	assert_int_equal(throttle_clear(db.s, "dave", "10.7.7.7", 0), 0);
+	assert_int_equal(throttle_check(db.s, "dave", "10.7.7.7", t0 + 202, &wait), 1);
+	/* a device's own count */
+	for (int i = 0; i < THROTTLE_PER_DEVICE; i++) {
+		assert_int_equal(throttle_check_device(db.s, 7, t0 + 300, &wait), 0);
+		assert_int_equal(throttle_fail_device(db.s, 7, t0 + 300), 0);
+	}
+	assert_int_equal(throttle_check_device(db.s, 7, t0 + 301, &wait), 1);
+	assert_int_equal(throttle_check_device(db.s, 8, t0 + 301, &wait), 0);
+	assert_int_equal(throttle_clear(db.s, "dave", "10.7.7.7", 7), 0);
+	assert_int_equal(throttle_check_device(db.s, 7, t0 + 302, &wait), 0);
+	tmpdb_close(&db);
+}
+
+/* Device cookies: bound to a user, stored as a hash, expiring, replaced, and kept to a few a user. */
+static void test_throttle_devices(void **state)
+{
+	(void)state;
+	struct tmpdb db;
+	tmpdb_open(&db);
+	int64_t t0 = 1800000000, dev = 0, dev2 = 0;
+	int64_t uid = add_user(db.s, "erin");
+	add_user(db.s, "frank");
+	char tok[TOKEN_LEN], tok2[TOKEN_LEN];
+	assert_int_equal(throttle_device_issue(db.s, uid, 0, t0, tok), 0);
+	assert_int_equal(strlen(tok), 43);
+	struct stmt *st = store_sql(db.s, "SELECT count(*) FROM login_devices WHERE token_hash = $1");
+	stmt_bind_text(st, 1, tok);
+	assert_int_equal(test_count(st), 0); /* only the hash is stored */
+	assert_int_equal(throttle_device_find(db.s, "erin", tok, t0 + 1, &dev), 0);
+	assert_true(dev > 0);
+	/* another login, another token, no token, or an expired one: none */
+	assert_int_equal(throttle_device_find(db.s, "frank", tok, t0 + 1, &dev2), 0);
+	assert_int_equal(dev2, 0);
+	char other[TOKEN_LEN] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	assert_int_equal(throttle_device_find(db.s, "erin", other, t0 + 1, &dev2), 0);
+	assert_int_equal(dev2, 0);
+	assert_int_equal(throttle_device_find(db.s, "erin", NULL, t0 + 1, &dev2), 0);
+	assert_int_equal(throttle_device_find(db.s, "erin", "short", t0 + 1, &dev2), 0);
+	assert_int_equal(throttle_device_find(db.s, "erin", tok, t0 + THROTTLE_DEVICE_SECS, &dev2), 0);
+	assert_int_equal(dev2, 0);
+	/* a new token replaces the one presented */
+	assert_int_equal(throttle_device_issue(db.s, uid, dev, t0 + 2, tok2), 0);
+	assert_int_equal(throttle_device_find(db.s, "erin", tok, t0 + 3, &dev2), 0);
+	assert_int_equal(dev2, 0);
+	assert_int_equal(throttle_device_find(db.s, "erin", tok2, t0 + 3, &dev2), 0);
+	assert_true(dev2 > dev);
+	/* a client that keeps no cookie makes a device each time: only the newest are kept */
+	for (int i = 0; i < THROTTLE_DEVICES_PER_USER + 5; i++)
+		assert_int_equal(throttle_device_issue(db.s, uid, 0, t0 + 10 + i, tok), 0);
+	st = store_sql(db.s, "SELECT count(*) FROM login_devices WHERE user_id = $1");
+	stmt_bind_int(st, 1, uid);
+	assert_int_equal(test_count(st), THROTTLE_DEVICES_PER_USER);
+	assert_int_equal(throttle_device_find(db.s, "erin", tok, t0 + 100, &dev2), 0);
+	assert_true(dev2 > 0);
+	assert_int_equal(throttle_device_find(db.s, "erin", tok2, t0 + 100, &dev2), 0);
+	assert_int_equal(dev2, 0);
+	/* the cookie */
+	char v[200];
+	throttle_device_cookie(v, sizeof v, tok, 0);
+	assert_true(strncmp(v, "anjia_device=", 13) == 0);
+	assert_non_null(strstr(v, "HttpOnly"));
+	assert_non_null(strstr(v, "SameSite=Strict"));
+	assert_null(strstr(v, "Secure"));
+	throttle_device_cookie(v, sizeof v, tok, 1);
+	assert_true(strncmp(v, "__Host-anjia_device=", 20) == 0);
+	assert_non_null(strstr(v, "; Secure"));
 	tmpdb_close(&db);
 }
 
@@ -198,9 +316,11 @@ int main(void)
 {
 	assert_int_equal(digest_init(), 0);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_password_rules), cmocka_unit_test(test_password_hash),
+		cmocka_unit_test(test_password_rules), cmocka_unit_test(test_password_guessable),
+		cmocka_unit_test(test_password_hash),
 		cmocka_unit_test(test_caps),           cmocka_unit_test(test_session_rules),
 		cmocka_unit_test(test_sessions_in_store), cmocka_unit_test(test_throttle),
+		cmocka_unit_test(test_throttle_devices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
