@@ -143,7 +143,8 @@ static int event(struct store *s, const struct actor *a, int64_t id, const char 
 	" si.unit, si.price_fen, c.id, c.code, c.name_zh, c.name_en, c.trade, b.start_at, b.end_at, b.price_fen," \
 	" b.note, b.created_at, coalesce(b.confirmed_at, 0), coalesce(b.checked_in_at, 0)," \
 	" coalesce(b.checked_out_at, 0), b.late, b.cancelled_by, b.cancel_reason, coalesce(b.cancelled_at, 0)," \
-	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed, coalesce(w.company_id, 0)"
+	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed, coalesce(w.company_id, 0)," \
+	" coalesce(b.contact_destroyed_at, 0)"
 #define BOOKING_FROM \
 	" FROM bookings b JOIN users cu ON cu.id = b.customer_id JOIN orgs o ON o.id = b.company_id" \
 	" LEFT JOIN workers w ON w.id = b.worker_id JOIN service_items si ON si.id = b.service_item_id" \
@@ -223,6 +224,8 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 		jw_ktime(w, "at", stmt_int(st, 31));
 		jw_obj_end(w);
 	}
+	/* the address and telephone are destroyed some time after the service (the retention standard) */
+	jw_ktime(w, "contact_destroyed_at", stmt_int(st, 34));
 	if (c) {
 		jw_kstr(w, "address", c->address);
 		jw_kstr(w, "contact_phone", c->phone[0] ? c->phone : NULL);
