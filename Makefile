@@ -23,7 +23,7 @@ API      := $(patsubst tests/api/%.c,%,$(sort $(wildcard tests/api/test_*.c)))
 rel_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/gen/schema.o
 san_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/gen/schema.o
 
-.PHONY: all run test test-unit test-api test-san test-e2e deps lint bench clean
+.PHONY: all run test test-unit test-api test-san test-e2e test-scan deps lint bench clean
 
 all: anjia
 
@@ -90,6 +90,11 @@ test-san: $(addprefix build/san/tests/,$(UNIT)) $(addprefix build/san/api/,$(API
 test-e2e: anjia
 	cd tests/e2e && npm test
 
+# after the suites: a day's work on a demo industry, then the database, the logs and every answer
+# read for ID numbers, phones and addresses, and every role's answers for a number they rebuild
+test-scan: anjia
+	cd tests/e2e && node --test scan/privacy.scan.mjs
+
 lint:
 	tools/lint
 
@@ -99,6 +104,7 @@ test: deps
 	$(MAKE) test-api
 	$(MAKE) test-san
 	$(MAKE) test-e2e
+	$(MAKE) test-scan
 
 run: deps
 	$(MAKE) anjia

@@ -26,11 +26,22 @@ struct slot {
 
 static _Thread_local struct slot slots[SLOTS];
 
+/* Whether r carries a session: a bearer token or a session cookie. Other cookies (the sign-in
+ * throttle's device cookie, which every browser that once signed in keeps) make no one known. */
+static int has_session(struct req *r)
+{
+	char v[256];
+	if (r->header(r, "Authorization"))
+		return 1;
+	/* a value too long for v is no session token: answered as anyone is */
+	return req_cookie(r, SESSION_COOKIE, v, sizeof v) == 0 || req_cookie(r, SESSION_COOKIE_SECURE, v, sizeof v) == 0;
+}
+
 /* Whether r may be answered from (and kept in) the cache: an anonymous GET of a public route. */
 static int eligible(struct req *r)
 {
 	return r->app && r->app->public_cache_ms > 0 && r->method == M_GET && r->route &&
-	       r->route->need == CAPS_PUBLIC && !r->header(r, "Authorization") && !r->header(r, "Cookie");
+	       r->route->need == CAPS_PUBLIC && !has_session(r);
 }
 
 /* FNV-1a over the key's parts. */

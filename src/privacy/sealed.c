@@ -130,7 +130,11 @@ int sealed_upgrade(struct store *s, const struct actor *a, struct sealed_report 
 		store_rollback(s);
 		return rc;
 	}
-	return store_commit(s);
+	if ((rc = store_commit(s)) != AJ_OK)
+		return rc;
+	/* the old values' page images leave the write-ahead log too; a busy reader only delays that */
+	store_checkpoint(s);
+	return AJ_OK;
 }
 
 int sealed_worker_number(int64_t id, const char *sealed, char out[19])

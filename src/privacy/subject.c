@@ -835,6 +835,8 @@ static void close_account_work(struct req *r, struct store *s)
 		req_fail(r, rc);
 		return;
 	}
+	/* what was erased leaves the write-ahead log's page images as well (secure_delete does the rest) */
+	store_checkpoint(s);
 	req_header_out(r, "Set-Cookie", r->secure ? SESSION_COOKIE_SECURE "=; Path=/; HttpOnly; SameSite=Strict;"
 							     " Max-Age=0; Secure"
 						   : SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");

@@ -130,6 +130,9 @@ int store_open(const char *path, struct store **out)
 			  "PRAGMA journal_mode=WAL;"
 			  "PRAGMA synchronous=NORMAL;"
 			  "PRAGMA foreign_keys=ON;"
+			  /* what is deleted or replaced is overwritten, not left readable in free pages:
+			   * an erased account's address, a value sealed again under a new key */
+			  "PRAGMA secure_delete=ON;"
 			  "PRAGMA temp_store=MEMORY;"
 			  /* up to 64 MiB of pages per connection, filled as used: the hot part of a
 			   * large database is read from memory, not through read() each time */
@@ -411,6 +414,14 @@ void store_rollback(struct store *s)
 		stmt_exec(store_sql(s, "ROLLBACK"));
 	s->in_tx = 0;
 	pthread_mutex_unlock(&write_lock);
+}
+
+int store_checkpoint(struct store *s)
+{
+	if (s->in_tx)
+		return AJ_EINVAL;
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return rc == SQLITE_OK ? AJ_OK : map_rc(rc) == AJ_EBUSY ? AJ_EBUSY : AJ_ESTORE;
 }
 
 void store_keep_generation(struct store *s)

@@ -34,6 +34,10 @@ int store_begin(struct store *s);
 uint64_t store_generation(void);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
+/* Copies the write-ahead log into the database and empties it, so that the page images it held
+ * (values since replaced or erased) are gone from it too; outside a transaction. AJ_EBUSY when a
+ * reader holds it. */
+int store_checkpoint(struct store *s);
 /* Marks the open write transaction as changing nothing any public answer shows (a log of who read
  * what), so its commit leaves store_generation — and the public answers kept — as they are. */
 void store_keep_generation(struct store *s);

@@ -2,8 +2,8 @@
 // the store says; signed-in requests never see a kept answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login } from './lib/server.mjs';
-import { call } from './lib/http.mjs';
+import { startServer, login, DEMO_PASSWORD } from './lib/server.mjs';
+import { call, sqlite } from './lib/http.mjs';
 
 let srv, company;
 
@@ -41,4 +41,29 @@ test('bad queries are never answered from memory', async () => {
   assert.equal(bad.status, 400);
   const bad2 = await call(srv.url, '/api/public/search?category=home_cleaning&sort=age');
   assert.equal(bad2.status, 400);
+});
+
+test('a browser that only keeps its device cookie is still anyone: the kept answer serves it; a session is not', async () => {
+  const s = await startServer({ workers: 60, args: ['--public-cache-ms', '60000'] });
+  try {
+    const c = await login(s.url, 'company1');
+    const org = c.user.org_id;
+    const path = `/api/public/companies/${org}`;
+    const device = await fetch(s.url + '/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: 'staff1', password: DEMO_PASSWORD }) });
+    const deviceCookie = (device.headers.get('set-cookie') || '').split(/,(?=\s*\w+=)/).map((x) => x.split(';')[0].trim())
+      .find((x) => x.startsWith('anjia_device='));
+    assert.ok(deviceCookie, 'sign-in sets the device cookie');
+    // kept after the last write (the sign-ins): then the store changes behind this server's back (another
+    // process), so only a kept answer can still say the old name
+    const first = await call(s.url, path);
+    assert.equal(first.status, 200);
+    sqlite(s.db, `UPDATE orgs SET name = name || '（已更名）' WHERE id = ${org}`);
+    const asDevice = await call(s.url, path, { cookie: deviceCookie });
+    assert.equal(asDevice.text, first.text, 'the device cookie makes nobody known: the kept answer');
+    const asSession = await call(s.url, path, { cookie: c.cookie });
+    assert.match(asSession.text, /已更名/, 'a session always reaches the handler');
+  } finally {
+    await s.stop();
+  }
 });

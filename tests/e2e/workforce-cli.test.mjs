@@ -391,3 +391,51 @@ describe('the keys and the database belong together', () => {
     assert.ok(importedMasked.length >= 6, `imported workers in the backup: ${importedMasked.length}`);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('anjia keys rotate', () => {
+  test('a new sealing key: every sealed value sealed again under it, the old key kept to open older backups', async () => {
+    const before = join(dir, 'before-rotation.db');
+    assert.equal(anjia(['backup', '--db', D, '--to', before]).status, 0);
+    const kidOf = (db) => sqlite(db, "SELECT DISTINCT substr(id_sealed, 4, 8) FROM workers UNION SELECT DISTINCT substr(address_sealed, 4, 8) FROM bookings WHERE address_sealed <> ''").trim().split('\n');
+    const old = kidOf(D);
+    assert.equal(old.length, 1, `one key seals everything: ${old}`);
+    const r = anjia(['keys', 'rotate', '--db', D]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`sealing key ${old[0]} replaced by [0-9a-f]{8}: \\d+ values sealed again, 0 that no key opens`));
+    const now = kidOf(D);
+    assert.equal(now.length, 1);
+    assert.notEqual(now[0], old[0]);
+    assert.equal(statSync(KEYS).mode & 0o777, 0o600);
+    assert.match(readFileSync(KEYS, 'utf8'), /^seal-retired [0-9a-f]{64}$/m);
+    // the rotation is one audited write, and the chain holds
+    assert.equal(sqlite(D, "SELECT count(*) FROM audit_log WHERE action = 'keys.reseal'").trim(), '1');
+    auditRecords();
+    // a server on the rotated database opens what it sealed: a company sees its workers' phones
+    const srv = await serveOn(D);
+    try {
+      const { token } = await login(srv.url, 'company1');
+      const list = await call(srv.url, '/api/workers?per_page=5', { token });
+      assert.equal(list.status, 200);
+      for (const w of list.json.items) assert.match(w.phone || '', /^1[3-9]\d{9}$/, JSON.stringify(w));
+    } finally {
+      await srv.stop();
+    }
+    // and the backup from before the rotation still opens with the rewritten key file
+    const srv2 = await serveOn(before, { args: ['--keys', KEYS] });
+    try {
+      const { token } = await login(srv2.url, 'company1');
+      const list = await call(srv2.url, '/api/workers?per_page=5', { token });
+      for (const w of list.json.items) assert.match(w.phone || '', /^1[3-9]\d{9}$/);
+    } finally {
+      await srv2.stop();
+    }
+    // a second rotation with nothing left under the old key still seals everything again
+    const again = anjia(['keys', 'rotate', '--db', D]);
+    assert.equal(again.status, 0, again.stdout + again.stderr);
+    assert.equal((readFileSync(KEYS, 'utf8').match(/^seal-retired /gm) || []).length, 2);
+    assert.equal(anjia(['keys', 'rotate', '--db', join(dir, 'no-such.db')]).status, 1);
+    assert.equal(anjia(['keys']).status, 2);
+  });
+});
