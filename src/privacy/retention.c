@@ -29,9 +29,9 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		goto fail;
 	out->bookings = store_changes(s);
-	st = store_sql(s, "UPDATE complaints SET contact_phone_sealed = NULL, contact_destroyed_at = $1"
-			  " WHERE contact_destroyed_at IS NULL AND contact_phone_sealed IS NOT NULL AND status = 'closed'"
-			  " AND closed_at < $2");
+	st = store_sql(s, "UPDATE complaints SET contact_phone_sealed = NULL, contact_name = NULL, contact_destroyed_at = $1"
+			  " WHERE contact_destroyed_at IS NULL AND (contact_phone_sealed IS NOT NULL OR contact_name IS NOT NULL)"
+			  " AND status = 'closed' AND closed_at < $2");
 	stmt_bind_int(st, 1, now);
 	stmt_bind_int(st, 2, now - (int64_t)sd.complaint_contact_retention_days * 86400);
 	if ((rc = stmt_exec(st)) != AJ_OK)

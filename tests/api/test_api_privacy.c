@@ -567,6 +567,25 @@ static void test_retention(void **state)
 	int64_t id = served(start);
 	at(start + 2 * HOUR);
 	h_login(&H, "inspector2", NULL, NULL);
+	/* a caller without an account, by phone: resolved, and closed by the job when nobody reopens it */
+	char body[512];
+	snprintf(body, sizeof body, "{\"company_id\":%lld,\"category\":\"attitude\",\"description\":\"来电投诉服务态度。\","
+				    "\"channel\":\"phone\",\"contact_name\":\"郑先生\",\"contact_phone\":\"13857100077\"}",
+		 (long long)co1_id);
+	struct resp *c = ok("POST", "/api/complaints", cs, body, 201);
+	int64_t complaint = resp_int(c, "id");
+	resp_free(c);
+	resp_free(ok("POST", path_of("complaints", complaint, "/resolve"), co1,
+		     "{\"finding\":\"partly_upheld\",\"remedy\":\"已向来电人致歉。\"}", 200));
+	c = ok("GET", path_of("complaints", complaint, ""), cs, NULL, 200);
+	assert_string_equal(resp_str(c, "contact_phone"), "13857100077");
+	resp_free(c);
+	at(start + 2 * HOUR + 8 * 86400);
+	struct jobs_report closing;
+	memset(&closing, 0, sizeof closing);
+	assert_int_equal(jobs_run(H.store, &closing), 0);
+	assert_true(closing.complaints_closed >= 1);
+	assert_true(sees_address(id, cust));
 	assert_true(sees_address(id, cust));
 	struct jobs_report jr;
 	memset(&jr, 0, sizeof jr);
@@ -582,6 +601,16 @@ static void test_retention(void **state)
 	memset(&jr, 0, sizeof jr);
 	assert_int_equal(jobs_run(H.store, &jr), 0);
 	assert_true(jr.retention.bookings >= 1);
+	/* closed a week after its resolution, the caller's number and name go 180 days after that */
+	at(start + 2 * HOUR + 8 * 86400 + 181 * 86400);
+	memset(&jr, 0, sizeof jr);
+	assert_int_equal(jobs_run(H.store, &jr), 0);
+	assert_true(jr.retention.complaints >= 1);
+	c = ok("GET", path_of("complaints", complaint, ""), admin, NULL, 200);
+	assert_null(resp_str(c, "contact_phone"));
+	assert_null(resp_str(c, "contact_name"));
+	assert_string_equal(resp_str(c, "status"), "closed");
+	resp_free(c);
 	struct resp *r = ok("GET", path_of("bookings", id, ""), cust, NULL, 200);
 	assert_null(resp_str(r, "address"));
 	assert_non_null(resp_str(r, "contact_destroyed_at"));
