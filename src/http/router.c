@@ -273,7 +273,9 @@ static int authenticate(struct req *r)
 		if (str_copy(token, sizeof token, t))
 			return AJ_ENOTFOUND;
 	} else if (req_cookie(r, SESSION_COOKIE_SECURE, token, sizeof token) == 0 ||
-		   req_cookie(r, SESSION_COOKIE, token, sizeof token) == 0) {
+		   /* over https only the __Host- cookie counts: one without the prefix may have been
+		    * planted by a sibling subdomain or over plain http */
+		   (!r->secure && req_cookie(r, SESSION_COOKIE, token, sizeof token) == 0)) {
 		via_cookie = 1;
 	} else {
 		return AJ_OK;

@@ -131,6 +131,18 @@ static enum http_method method_of(enum evhttp_cmd_type t, const char **name)
 	}
 }
 
+/* Whether peer (a numeric address) is one of the reverse proxies whose headers are believed. */
+static int peer_is_proxy(const struct app *app, const char *peer)
+{
+	struct app_addr a;
+	if (!app->n_proxies || !peer || app_addr_parse(peer, &a) != 0)
+		return 0;
+	for (int i = 0; i < app->n_proxies; i++)
+		if (app->proxies[i].len == a.len && memcmp(app->proxies[i].bytes, a.bytes, (size_t)a.len) == 0)
+			return 1;
+	return 0;
+}
+
 static void on_request(struct evhttp_request *er, void *arg)
 {
 	struct loop *L = arg;
@@ -161,7 +173,8 @@ static void on_request(struct evhttp_request *er, void *arg)
 	ev_uint16_t port = 0;
 	evhttp_connection_get_peer(evhttp_request_get_connection(er), &addr, &port);
 	str_copy(r->peer, sizeof r->peer, addr ? addr : "-");
-	if (L->app->trust_proxy) {
+	/* the forwarded headers are believed from the proxy in front alone: anyone else could send them */
+	if (peer_is_proxy(L->app, addr)) {
 		const char *real = ev_header(r, "X-Real-IP");
 		const char *proto = ev_header(r, "X-Forwarded-Proto");
 		if (real)
