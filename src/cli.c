@@ -175,6 +175,8 @@ static const char serve_usage[] =
 	"  --web DIR            the web UI's files (default web/ here, else beside the program)\n"
 	"  --loops N            event loops (default: one per core)\n"
 	"  --workers N          worker threads for slow work (default 2)\n"
+	"  --pool-queue N       slow requests that may wait for a worker; more are answered 503 at once\n"
+	"                       (default 64)\n"
 	"  --access-log FILE    access log: a file, - for stderr (default), or off\n"
 	"  --trust-proxy ADDR[,ADDR...]\n"
 	"                       the reverse proxy's numeric addresses (at most 8): X-Forwarded-Proto and\n"
@@ -195,6 +197,7 @@ int cmd_serve(int argc, char **argv)
 		{"port", required_argument, 0, 'p'},    {"web", required_argument, 0, 'w'},
 		{"loops", required_argument, 0, 'L'},   {"workers", required_argument, 0, 'W'},
 		{"access-log", required_argument, 0, 'a'}, {"trust-proxy", required_argument, 0, 't'},
+		{"pool-queue", required_argument, 0, 'Q'},
 		{"timeout", required_argument, 0, 'T'}, {"max-fds", required_argument, 0, 'F'},
 		{"utc-offset", required_argument, 0, 'z'}, {"keys", required_argument, 0, 'k'},
 		{"public-cache-ms", required_argument, 0, 'C'}, {"jobs-interval", required_argument, 0, 'J'},
@@ -202,7 +205,7 @@ int cmd_serve(int argc, char **argv)
 	char web_buf[4096];
 	const char *db = DEFAULT_DB, *web = NULL, *access = "-", *keys = NULL;
 	struct server_opts so = {"127.0.0.1", 8080, 0, 15, 16384, 4096, 10};
-	long v, workers = 2, cache_ms = 1000, jobs_every = 60;
+	long v, workers = 2, cache_ms = 1000, jobs_every = 60, pool_queue = 64;
 	struct app app = {0};
 	int c, off;
 	optind = 1;
@@ -228,6 +231,10 @@ int cmd_serve(int argc, char **argv)
 		case 'a': access = strcmp(optarg, "off") == 0 ? NULL : optarg; break;
 		case 't':
 			if (parse_proxies(optarg, &app))
+				goto usage;
+			break;
+		case 'Q':
+			if (parse_int_arg(optarg, 1, 1 << 20, &pool_queue))
 				goto usage;
 			break;
 		case 'T':
@@ -290,7 +297,7 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "anjia: cannot read the web UI in %s\n", web);
 		return 1;
 	}
-	app.pool = pool_new((int)workers, db);
+	app.pool = pool_new((int)workers, (int)pool_queue, db);
 	if (!app.pool) {
 		fprintf(stderr, "anjia: cannot open the database for the worker pool\n");
 		web_free(app.web);

@@ -134,6 +134,7 @@ static const struct {
 	{"payment_not_overdue", "只有逾期未付的赔偿，协会才能先行赔付。", "The association pays in advance only a compensation whose payment is overdue."},
 	/* the platform */
 	{"store_busy", "系统繁忙，请稍后重试。", "The system is busy; try again shortly."},
+	{"server_busy", "服务器正忙，请稍后重试。", "The server is busy; try again shortly."},
 	{"store_unavailable", "数据暂时无法写入，请稍后重试。", "Data cannot be written right now; try again shortly."},
 	{"shutting_down", "服务正在重启，请稍后重试。", "The service is restarting; try again shortly."},
 	{"internal_error", "服务器内部错误。", "Internal server error."},

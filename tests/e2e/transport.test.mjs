@@ -77,6 +77,36 @@ function assertRefused(t, status, code) {
 
 // ---------------------------------------------------------------------------------------------
 
+describe('the worker pool takes a bounded queue', () => {
+  let srv;
+  before(async () => { srv = await startServer({ workers: 50, args: ['--workers', '1', '--pool-queue', '2'] }); });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('a flood of sign-ins past --pool-queue is answered 503 server_busy at once, and the server goes on', async () => {
+    const users = ['admin', 'admin2', 'cs1', 'cs2', 'cs3', 'cs4', 'company1', 'company2', 'staff1', 'staff2'];
+    const who = Array.from({ length: 40 }, (_, i) => users[i % users.length]);
+    const started = Date.now();
+    const all = await Promise.all(who.map((u) => call(srv.url, '/api/auth/login', { method: 'POST', json: { login: u, password: DEMO_PASSWORD }, lang: 'en' })));
+    const ok = all.filter((r) => r.status === 200), busy = all.filter((r) => r.status === 503);
+    assert.equal(ok.length + busy.length, all.length, `only 200 and 503: ${all.map((r) => r.status)}`);
+    assert.ok(busy.length > 0, 'some sign-ins found the queue full');
+    assert.ok(ok.length >= 2, `the queue's places were used (${ok.length} signed in)`);
+    for (const r of busy) {
+      assertError(r, 503, 'server_busy');
+      assert.equal(r.json.error.message, 'The server is busy; try again shortly.');
+      assert.ok(Number(r.headers.get('retry-after')) > 0, 'Retry-After');
+    }
+    // a refused sign-in waited for nothing: no longer than the whole flood took
+    assert.ok(Date.now() - started < 20000);
+    // and the server answers afterwards, slow work included
+    assert.equal((await call(srv.url, '/api/health')).status, 200);
+    const again = await login(srv.url, 'admin');
+    assert.match(again.token, /^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
 describe('forwarded headers are believed from the trusted proxy alone', () => {
   let other, proxy;
   before(async () => {
