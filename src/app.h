@@ -47,7 +47,8 @@ struct app {
 	 * alone */
 	struct app_addr proxies[APP_MAX_PROXIES];
 	int n_proxies;
-	size_t body_cap;          /* the transport refuses bodies above this before any route sees them */
+	size_t body_cap;          /* libevent's own cap on a body, above every route's limit */
+	int request_deadline_secs; /* from a request's first byte to its body's last, at most this */
 	int public_cache_ms;      /* how long an anonymous public answer may be served again (0: never) */
 	atomic_int stopping;      /* set when a signal asked the server to stop */
 	int64_t started_at;

@@ -181,7 +181,10 @@ static const char serve_usage[] =
 	"  --trust-proxy ADDR[,ADDR...]\n"
 	"                       the reverse proxy's numeric addresses (at most 8): X-Forwarded-Proto and\n"
 	"                       X-Real-IP are believed from these peers alone (behind nginx: 127.0.0.1)\n"
-	"  --timeout SECS       read/write timeout per connection (default 15)\n"
+	"  --timeout SECS       idle read/write timeout per connection (default 15)\n"
+	"  --request-deadline SECS\n"
+	"                       a request's head and body must arrive within SECS of its first byte\n"
+	"                       (default 30)\n"
 	"  --max-fds N          cap on open descriptors (default 4096)\n"
 	"  --utc-offset +HH:MM  zone of times in responses (default +08:00, Asia/Shanghai)\n"
 	"  --public-cache-ms N  serve a repeated anonymous public GET from memory for up to N ms while\n"
@@ -197,7 +200,7 @@ int cmd_serve(int argc, char **argv)
 		{"port", required_argument, 0, 'p'},    {"web", required_argument, 0, 'w'},
 		{"loops", required_argument, 0, 'L'},   {"workers", required_argument, 0, 'W'},
 		{"access-log", required_argument, 0, 'a'}, {"trust-proxy", required_argument, 0, 't'},
-		{"pool-queue", required_argument, 0, 'Q'},
+		{"pool-queue", required_argument, 0, 'Q'}, {"request-deadline", required_argument, 0, 'D'},
 		{"timeout", required_argument, 0, 'T'}, {"max-fds", required_argument, 0, 'F'},
 		{"utc-offset", required_argument, 0, 'z'}, {"keys", required_argument, 0, 'k'},
 		{"public-cache-ms", required_argument, 0, 'C'}, {"jobs-interval", required_argument, 0, 'J'},
@@ -205,7 +208,7 @@ int cmd_serve(int argc, char **argv)
 	char web_buf[4096];
 	const char *db = DEFAULT_DB, *web = NULL, *access = "-", *keys = NULL;
 	struct server_opts so = {"127.0.0.1", 8080, 0, 15, 16384, 4096, 10};
-	long v, workers = 2, cache_ms = 1000, jobs_every = 60, pool_queue = 64;
+	long v, workers = 2, cache_ms = 1000, jobs_every = 60, pool_queue = 64, deadline = 30;
 	struct app app = {0};
 	int c, off;
 	optind = 1;
@@ -235,6 +238,10 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'Q':
 			if (parse_int_arg(optarg, 1, 1 << 20, &pool_queue))
+				goto usage;
+			break;
+		case 'D':
+			if (parse_int_arg(optarg, 1, 3600, &deadline))
 				goto usage;
 			break;
 		case 'T':
@@ -290,8 +297,10 @@ int cmd_serve(int argc, char **argv)
 
 	app.db_path = db;
 	app.public_cache_ms = (int)cache_ms;
-	/* the transport's own cap sits above every route's limit, so the router answers 413 in JSON */
-	app.body_cap = router_body_max() * 4;
+	app.request_deadline_secs = (int)deadline;
+	/* requests are refused by their declared length before their body is read; libevent's own cap
+	 * stays as a backstop at the largest limit of any route */
+	app.body_cap = router_body_max();
 	app.web = web_load(web);
 	if (!app.web) {
 		fprintf(stderr, "anjia: cannot read the web UI in %s\n", web);
