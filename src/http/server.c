@@ -424,14 +424,29 @@ static void drop_tail(struct loop *L, struct evbuffer *b, size_t n)
 static size_t head_end(struct evbuffer *b, size_t start, size_t *line)
 {
 	struct evbuffer_ptr p;
+	struct evbuffer_iovec v;
 	size_t eol_len, len = evbuffer_get_length(b);
+	if (start + *line >= len || evbuffer_ptr_set(b, &p, start + *line, EVBUFFER_PTR_SET) != 0)
+		return 0;
+	if (evbuffer_peek(b, (ev_ssize_t)(len - start - *line), &p, &v, 1) == 1) {
+		/* the usual case, all of it in one piece of memory: look for the lines' ends there */
+		const char *q = v.iov_base, *end = q + (len - start - *line);
+		size_t at = start + *line;
+		for (const char *nl; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1) {
+			size_t after = at + (size_t)(nl + 1 - (const char *)v.iov_base) - start;
+			/* an empty line ends the head (at its very start: an empty request line, malformed) */
+			if (nl == q || (nl == q + 1 && *q == '\r'))
+				return after;
+			*line = after;
+		}
+		return 0;
+	}
 	while (start + *line < len) {
 		if (evbuffer_ptr_set(b, &p, start + *line, EVBUFFER_PTR_SET) != 0)
 			return 0;
 		struct evbuffer_ptr e = evbuffer_search_eol(b, &p, &eol_len, EVBUFFER_EOL_CRLF);
 		if (e.pos < 0)
 			return 0;
-		/* an empty line ends the head (at its very start: an empty request line, malformed) */
 		if (e.pos == p.pos)
 			return (size_t)e.pos + eol_len - start;
 		*line = (size_t)e.pos + eol_len - start;
