@@ -159,6 +159,26 @@ static const char *default_web_dir(char *buf, size_t n)
 
 /* ---- serve ---- */
 
+/* Fills app's proxies from "ADDR[,ADDR…]"; -1 on anything but numeric addresses, or too many. */
+static int parse_proxies(const char *list, struct app *app)
+{
+	char one[64];
+	app->n_proxies = 0;
+	for (const char *p = list;; p++) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n == 0 || n >= sizeof one || app->n_proxies == APP_MAX_PROXIES)
+			return -1;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (app_addr_parse(one, &app->proxies[app->n_proxies++]) != 0)
+			return -1;
+		if (!comma)
+			return 0;
+		p = comma;
+	}
+}
+
 static const char serve_usage[] =
 	"usage: anjia serve [--db PATH] [--listen ADDR] [--port N] [options]\n"
 	"Serves the API and the web UI until SIGTERM or SIGINT; migrates the database first.\n"
@@ -168,9 +188,16 @@ static const char serve_usage[] =
 	"  --web DIR            the web UI's files (default web/ here, else beside the program)\n"
 	"  --loops N            event loops (default: one per core)\n"
 	"  --workers N          worker threads for slow work (default 2)\n"
+	"  --pool-queue N       slow requests that may wait for a worker; more are answered 503 at once\n"
+	"                       (default 64)\n"
 	"  --access-log FILE    access log: a file, - for stderr (default), or off\n"
-	"  --trust-proxy        believe X-Forwarded-Proto and X-Real-IP (behind nginx)\n"
-	"  --timeout SECS       read/write timeout per connection (default 15)\n"
+	"  --trust-proxy ADDR[,ADDR...]\n"
+	"                       the reverse proxy's numeric addresses (at most 8): X-Forwarded-Proto and\n"
+	"                       X-Real-IP are believed from these peers alone (behind nginx: 127.0.0.1)\n"
+	"  --timeout SECS       idle read/write timeout per connection (default 15)\n"
+	"  --request-deadline SECS\n"
+	"                       a request's head and body must arrive within SECS of its first byte\n"
+	"                       (default 30)\n"
 	"  --max-fds N          cap on open descriptors (default 4096)\n"
 	"  --utc-offset +HH:MM  zone of times in responses (default +08:00, Asia/Shanghai)\n"
 	"  --public-cache-ms N  serve a repeated anonymous public GET from memory for up to N ms while\n"
@@ -185,7 +212,8 @@ int cmd_serve(int argc, char **argv)
 		{"db", required_argument, 0, 'd'},      {"listen", required_argument, 0, 'l'},
 		{"port", required_argument, 0, 'p'},    {"web", required_argument, 0, 'w'},
 		{"loops", required_argument, 0, 'L'},   {"workers", required_argument, 0, 'W'},
-		{"access-log", required_argument, 0, 'a'}, {"trust-proxy", no_argument, 0, 't'},
+		{"access-log", required_argument, 0, 'a'}, {"trust-proxy", required_argument, 0, 't'},
+		{"pool-queue", required_argument, 0, 'Q'}, {"request-deadline", required_argument, 0, 'D'},
 		{"timeout", required_argument, 0, 'T'}, {"max-fds", required_argument, 0, 'F'},
 		{"utc-offset", required_argument, 0, 'z'}, {"keys", required_argument, 0, 'k'},
 		{"public-cache-ms", required_argument, 0, 'C'}, {"jobs-interval", required_argument, 0, 'J'},
@@ -193,8 +221,9 @@ int cmd_serve(int argc, char **argv)
 	char web_buf[4096];
 	const char *db = DEFAULT_DB, *web = NULL, *access = "-", *keys = NULL;
 	struct server_opts so = {"127.0.0.1", 8080, 0, 15, 16384, 4096, 10};
-	long v, workers = 2, cache_ms = 1000, jobs_every = 60;
-	int c, trust = 0, off;
+	long v, workers = 2, cache_ms = 1000, jobs_every = 60, pool_queue = 64, deadline = 30;
+	struct app app = {0};
+	int c, off;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -216,7 +245,18 @@ int cmd_serve(int argc, char **argv)
 				goto usage;
 			break;
 		case 'a': access = strcmp(optarg, "off") == 0 ? NULL : optarg; break;
-		case 't': trust = 1; break;
+		case 't':
+			if (parse_proxies(optarg, &app))
+				goto usage;
+			break;
+		case 'Q':
+			if (parse_int_arg(optarg, 1, 1 << 20, &pool_queue))
+				goto usage;
+			break;
+		case 'D':
+			if (parse_int_arg(optarg, 1, 3600, &deadline))
+				goto usage;
+			break;
 		case 'T':
 			if (parse_int_arg(optarg, 1, 3600, &v))
 				goto usage;
@@ -268,18 +308,18 @@ int cmd_serve(int argc, char **argv)
 	}
 	store_close(s);
 
-	struct app app = {0};
 	app.db_path = db;
-	app.trust_proxy = trust;
 	app.public_cache_ms = (int)cache_ms;
-	/* the transport's own cap sits above every route's limit, so the router answers 413 in JSON */
-	app.body_cap = router_body_max() * 4;
+	app.request_deadline_secs = (int)deadline;
+	/* requests are refused by their declared length before their body is read; libevent's own cap
+	 * stays as a backstop at the largest limit of any route */
+	app.body_cap = router_body_max();
 	app.web = web_load(web);
 	if (!app.web) {
 		fprintf(stderr, "anjia: cannot read the web UI in %s\n", web);
 		return 1;
 	}
-	app.pool = pool_new((int)workers, db);
+	app.pool = pool_new((int)workers, (int)pool_queue, db);
 	if (!app.pool) {
 		fprintf(stderr, "anjia: cannot open the database for the worker pool\n");
 		web_free(app.web);

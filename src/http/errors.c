@@ -12,6 +12,9 @@ static const struct {
 	{"not_found", "找不到该资源。", "Not found."},
 	{"method_not_allowed", "该资源不支持此请求方法。", "This method is not allowed on this resource."},
 	{"payload_too_large", "请求内容过大。", "The request body is too large."},
+	{"bad_request", "请求格式不正确。", "The request is malformed."},
+	{"length_required", "请求须用 Content-Length 声明内容长度，不接受分块传输。", "The request must declare its length with Content-Length; chunked bodies are not accepted."},
+	{"headers_too_large", "请求头过大。", "The request's header section is too large."},
 	{"unsupported_media_type", "请求内容须为 application/json。", "The request body must be application/json."},
 	{"invalid_json", "请求内容不是有效的 JSON。", "The request body is not valid JSON."},
 	{"json_too_deep", "JSON 嵌套层级过深。", "The JSON is nested too deeply."},
@@ -152,6 +155,7 @@ static const struct {
 	{"payment_not_overdue", "只有逾期未付的赔偿，协会才能先行赔付。", "The association pays in advance only a compensation whose payment is overdue."},
 	/* the platform */
 	{"store_busy", "系统繁忙，请稍后重试。", "The system is busy; try again shortly."},
+	{"server_busy", "服务器正忙，请稍后重试。", "The server is busy; try again shortly."},
 	{"store_unavailable", "数据暂时无法写入，请稍后重试。", "Data cannot be written right now; try again shortly."},
 	{"shutting_down", "服务正在重启，请稍后重试。", "The service is restarting; try again shortly."},
 	{"internal_error", "服务器内部错误。", "Internal server error."},

@@ -1,9 +1,11 @@
-/* pool.c — a fixed set of threads taking requests from one queue. */
+/* pool.c — a fixed set of threads taking requests from one bounded queue: a request that finds it
+ * full is refused at once rather than left to wait behind everyone else. */
 #include "pool.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "../anjia.h"
 #include "../store/store.h"
 #include "../util/log.h"
 #include "../util/strbuf.h"
@@ -22,6 +24,8 @@ struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job *head, *tail;
+	int queued;               /* jobs waiting for a thread */
+	int queue_max;            /* 0: no bound */
 	int stop;
 };
 
@@ -48,6 +52,7 @@ static void *worker(void *arg)
 		p->head = j->next;
 		if (!p->head)
 			p->tail = NULL;
+		p->queued--;
 		pthread_mutex_unlock(&p->mu);
 
 		j->r->work_fn(j->r, s);
@@ -57,10 +62,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-struct pool *pool_new(int n, const char *db_path)
+struct pool *pool_new(int n, int queue_max, const char *db_path)
 {
 	struct pool *p = xcalloc(1, sizeof *p);
 	p->n = n;
+	p->queue_max = queue_max;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	if (n == 0)
@@ -108,18 +114,23 @@ void pool_free(struct pool *p)
 	free(p);
 }
 
-void pool_submit(struct pool *p, struct req *r, void (*after)(struct req *r))
+int pool_submit(struct pool *p, struct req *r, void (*after)(struct req *r))
 {
 	if (p->n == 0) {
 		r->work_fn(r, r->store);
 		r->resume(r, after);
-		return;
+		return 0;
+	}
+	pthread_mutex_lock(&p->mu);
+	if (p->queue_max > 0 && p->queued >= p->queue_max) {
+		pthread_mutex_unlock(&p->mu);
+		return AJ_EBUSY;
 	}
 	struct job *j = xmalloc(sizeof *j);
 	j->r = r;
 	j->after = after;
 	j->next = NULL;
-	pthread_mutex_lock(&p->mu);
+	p->queued++;
 	if (p->tail)
 		p->tail->next = j;
 	else
@@ -127,4 +138,5 @@ void pool_submit(struct pool *p, struct req *r, void (*after)(struct req *r))
 	p->tail = j;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+	return 0;
 }

@@ -212,12 +212,18 @@ int req_bool(struct req *r, const char *name, int dflt)
 	return json_is_boolean(v) ? json_is_true(v) : dflt;
 }
 
+/* When the pool's queue is full neither work nor done runs: r is answered 503 server_busy. */
 void req_defer(struct req *r, void (*work)(struct req *r, struct store *s), void (*done)(struct req *r))
 {
 	r->deferred = 1;
 	r->work_fn = work;
 	r->done_fn = done;
-	pool_submit(r->app->pool, r, router_after_work);
+	if (pool_submit(r->app->pool, r, router_after_work) == 0)
+		return;
+	/* the queue is full: say so now rather than keep the client waiting behind it */
+	r->deferred = 0;
+	req_header_static(r, "Retry-After", "1");
+	req_error(r, 503, "server_busy", NULL);
 }
 
 struct actor req_actor(struct req *r)

@@ -135,15 +135,9 @@ static int seg_matches(const struct route *rt, const struct seg *segs, int n)
 	return 1;
 }
 
-const struct route *router_match(struct req *r, const char *path, int *path_known, unsigned *allowed)
+/* The route for method m and segs, or NULL with *path_known and *allowed as router_match says. */
+static const struct route *find(unsigned m, const struct seg *segs, int n, int *path_known, unsigned *allowed)
 {
-	struct seg segs[ROUTE_MAX_SEGS];
-	unsigned m = r->method == M_HEAD ? M_GET : r->method;
-	*path_known = 0;
-	*allowed = 0;
-	int n = split(path, segs);
-	if (n < 0)
-		return NULL;
 	for (size_t i = 0; i < ARRAY_LEN(routes); i++) {
 		const struct route *rt = &routes[i];
 		if (!seg_matches(rt, segs, n))
@@ -153,15 +147,44 @@ const struct route *router_match(struct req *r, const char *path, int *path_know
 			*allowed |= rt->methods;
 			continue;
 		}
-		for (int k = 0; k < n; k++) {
-			if (rt->kind[k] == 1 && r->n_id < REQ_MAX_PARAMS)
-				is_id(&segs[k], &r->id[r->n_id++]);
-			else if (rt->kind[k] == 2 && r->n_param < REQ_MAX_PARAMS)
-				r->param[r->n_param++] = xstrndup(segs[k].p, segs[k].len);
-		}
 		return rt;
 	}
 	return NULL;
+}
+
+const struct route *router_match(struct req *r, const char *path, int *path_known, unsigned *allowed)
+{
+	struct seg segs[ROUTE_MAX_SEGS];
+	*path_known = 0;
+	*allowed = 0;
+	int n = split(path, segs);
+	if (n < 0)
+		return NULL;
+	const struct route *rt = find(r->method == M_HEAD ? M_GET : r->method, segs, n, path_known, allowed);
+	for (int k = 0; rt && k < n; k++) {
+		if (rt->kind[k] == 1 && r->n_id < REQ_MAX_PARAMS)
+			is_id(&segs[k], &r->id[r->n_id++]);
+		else if (rt->kind[k] == 2 && r->n_param < REQ_MAX_PARAMS)
+			r->param[r->n_param++] = xstrndup(segs[k].p, segs[k].len);
+	}
+	return rt;
+}
+
+/* A route that takes no body accepts blank space or {} and no more. */
+static size_t route_body_limit(const struct route *rt)
+{
+	return rt->body == &schema_none ? BODY_NONE_MAX : rt->body_max;
+}
+
+size_t router_body_limit(unsigned method, const char *path)
+{
+	struct seg segs[ROUTE_MAX_SEGS];
+	int known = 0;
+	unsigned allowed = 0;
+	router_init();
+	int n = strncmp(path, "/api/", 5) == 0 ? split(path, segs) : -1;
+	const struct route *rt = n < 0 ? NULL : find(method, segs, n, &known, &allowed);
+	return rt ? route_body_limit(rt) : BODY_NONE_MAX;
 }
 
 /* ---- the checks ---- */
@@ -273,7 +296,9 @@ static int authenticate(struct req *r)
 		if (str_copy(token, sizeof token, t))
 			return AJ_ENOTFOUND;
 	} else if (req_cookie(r, SESSION_COOKIE_SECURE, token, sizeof token) == 0 ||
-		   req_cookie(r, SESSION_COOKIE, token, sizeof token) == 0) {
+		   /* over https only the __Host- cookie counts: one without the prefix may have been
+		    * planted by a sibling subdomain or over plain http */
+		   (!r->secure && req_cookie(r, SESSION_COOKIE, token, sizeof token) == 0)) {
 		via_cookie = 1;
 	} else {
 		return AJ_OK;
@@ -407,7 +432,7 @@ static void dispatch_api(struct req *r)
 			return;
 		}
 	}
-	if (r->body_len > rt->body_max) {
+	if (r->body_len > route_body_limit(rt)) {
 		req_error(r, 413, "payload_too_large", NULL);
 		return;
 	}
@@ -480,6 +505,26 @@ void router_dispatch(struct req *r)
 	} else {
 		static_serve(r);
 	}
+	router_complete(r);
+}
+
+void router_refuse(struct req *r, int status)
+{
+	static const struct {
+		int status;
+		const char *code;
+	} refusals[] = {{400, "bad_request"}, {411, "length_required"}, {413, "payload_too_large"},
+			{431, "headers_too_large"}};
+	size_t i = 0;
+	while (i + 1 < ARRAY_LEN(refusals) && refusals[i].status != status)
+		i++;
+	if (refusals[i].status != status)
+		i = 0;
+	router_init();
+	r->lang = pick_lang(r->header(r, "Accept-Language"));
+	/* the rest of what the client sent was never read: the connection cannot go on */
+	req_header_static(r, "Connection", "close");
+	req_error(r, refusals[i].status, refusals[i].code, NULL);
 	router_complete(r);
 }
 

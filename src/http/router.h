@@ -11,6 +11,8 @@
 
 #define ROUTE_MAX_SEGS 8
 #define BODY_DEFAULT_MAX (1u << 20)
+/* What a route that takes no body, or a path that matches no route, accepts: room for {} */
+#define BODY_NONE_MAX 1024u
 
 struct route {
 	unsigned methods;
@@ -33,11 +35,17 @@ void router_init(void);
 const struct route *router_routes(size_t *n);
 /* The largest body any route accepts. */
 size_t router_body_max(void);
+/* The body limit of the route that method (an http_method bit) and path (no query) match, or
+ * BODY_NONE_MAX when none does; the transport refuses a larger declared length unread. */
+size_t router_body_limit(unsigned method, const char *path);
 
 /* Handles r to completion (or hands it to the pool, which completes it later). */
 void router_dispatch(struct req *r);
 /* Finishes a request: security headers, the access line, then r->finish(r). */
 void router_complete(struct req *r);
+/* Answers a request the transport refused before reading its body (400 malformed, 411 no
+ * length, 413 too large, 431 headers too large) and completes it; the connection then closes. */
+void router_refuse(struct req *r, int status);
 /* Pool continuation: runs the handler's done_fn, then completes. */
 void router_after_work(struct req *r);
 

@@ -283,7 +283,7 @@ static void h_open_empty(struct harness *h)
 	snprintf(keys, sizeof keys, "%s/anjia.keys", h->dir);
 	assert_int_equal(keys_open(keys, 1, h->store), 0);
 	h->app.db_path = h->db;
-	h->app.pool = pool_new(0, h->db);
+	h->app.pool = pool_new(0, 0, h->db);
 	h->app.web = web_load("web");
 	assert_non_null(h->app.web);
 }

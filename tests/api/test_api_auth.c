@@ -424,6 +424,25 @@ static void test_cookie_and_csrf(void **state)
 		 "unsupported_media_type");
 }
 
+/* Over https only the __Host- cookie opens a session: one without the prefix can be planted by a
+ * sibling subdomain or over plain http. */
+static void test_https_takes_host_cookie_only(void **state)
+{
+	(void)state;
+	char t[TOKEN_LEN], csrf[TOKEN_LEN], plain[128], host[128];
+	h_login(&H, "staff1", t, csrf);
+	snprintf(plain, sizeof plain, "Cookie: anjia_session=%s", t);
+	snprintf(host, sizeof host, "Cookie: __Host-anjia_session=%s", t);
+	const char *with_plain[] = {plain, NULL}, *with_host[] = {host, NULL};
+	H.secure = 1;
+	h_expect(h_req(&H, "GET", "/api/me", NULL, with_plain), 401, "unauthenticated");
+	h_expect(h_req(&H, "GET", "/api/me", NULL, with_host), 200, NULL);
+	H.secure = 0;
+	/* on plain http the unprefixed cookie is the one the server sets */
+	h_expect(h_req(&H, "GET", "/api/me", NULL, with_plain), 200, NULL);
+	h_expect(h_req(&H, "GET", "/api/me", NULL, with_host), 200, NULL);
+}
+
 static void test_capabilities(void **state)
 {
 	(void)state;
@@ -549,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_throttle),      cmocka_unit_test(test_device_cookie),
 		cmocka_unit_test(test_me_and_sessions),
 		cmocka_unit_test(test_session_limits), cmocka_unit_test(test_cookie_and_csrf),
+		cmocka_unit_test(test_https_takes_host_cookie_only),
 		cmocka_unit_test(test_capabilities),  cmocka_unit_test(test_password_change),
 		cmocka_unit_test(test_disabled_user), cmocka_unit_test(test_rehash_on_sign_in),
 	};

@@ -1,5 +1,6 @@
 /* The router's prologue: every kind of bad input gets its 4xx and its code, and writes nothing. */
 #include "harness.h"
+#include "http/router.h"
 
 #include <sodium.h>
 
@@ -156,15 +157,22 @@ static void test_sizes(void **state)
 	big[8193] = '\0';
 	h_expect(h_api(&H, "POST", "/api/orgs", admin, big), 413, "payload_too_large");
 	free(big);
-	/* and a route without its own limit, 1 MiB */
+	/* a route that takes no body has room for {} and no more */
+	char none[BODY_NONE_MAX + 2];
+	memset(none, ' ', sizeof none - 1);
+	none[sizeof none - 1] = '\0';
+	h_expect(h_api(&H, "DELETE", "/api/sessions/999999", admin, none), 413, "payload_too_large");
+	none[sizeof none - 2] = '\0';
+	h_expect(h_api(&H, "DELETE", "/api/sessions/999999", admin, none), 404, "not_found");
+	/* and a route with a body but no limit of its own, 1 MiB (the size is checked before anything) */
 	size_t n = (1u << 20) + 1;
 	big = malloc(n + 1);
 	memset(big, ' ', n);
 	big[n] = '\0';
-	h_expect(h_api(&H, "DELETE", "/api/sessions/999999", admin, big), 413, "payload_too_large");
+	h_expect(h_api(&H, "POST", "/api/workers/import", NULL, big), 413, "payload_too_large");
 	big[n - 1] = '\0';
 	/* exactly 1 MiB passes the size check and is answered on its merits */
-	h_expect(h_api(&H, "DELETE", "/api/sessions/999999", admin, big), 404, "not_found");
+	h_expect(h_api(&H, "POST", "/api/workers/import", NULL, big), 401, "unauthenticated");
 	free(big);
 	assert_int_equal(h_writes(&H), before);
 }

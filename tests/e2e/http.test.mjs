@@ -482,12 +482,16 @@ describe('request bodies and query parameters', () => {
       const orgBig = JSON.stringify({ kind: 'training', name: '大学校', district: 'x'.repeat(MiB + 1) });
       assertError(await orgPost(orgBig), 413, 'payload_too_large');
       assertError(await orgPost(pad(8193, '{"kind":"training","name":"八千学校"')), 413, 'payload_too_large');
-      // the default limit (1 MiB) on a route without its own: logout
+      // a route that takes no body has room for {} and no more: logout
       const blank = (n) => '{' + ' '.repeat(n - 2) + '}';
+      assertError(await call(base, '/api/auth/logout', { method: 'POST', token: session.token, headers: JSON_CT, body: blank(1025) }), 413, 'payload_too_large');
       assertError(await call(base, '/api/auth/logout', { method: 'POST', token: session.token, headers: JSON_CT, body: blank(MiB + 1) }), 413, 'payload_too_large');
       assert.equal((await call(base, '/api/me', { token: session.token })).status, 200, 'the refused logout ended nothing');
+      assertError(await call(base, '/api/auth/logout', { method: 'POST', headers: JSON_CT, body: blank(1024) }), 401, 'unauthenticated');
+      // the default limit (1 MiB) on a route with a body and no limit of its own: the import
+      assertError(await call(base, '/api/workers/import', { method: 'POST', headers: JSON_CT, body: blank(MiB + 1) }), 413, 'payload_too_large');
       // exactly 1 MiB passes the size check (and then needs credentials)
-      assertError(await call(base, '/api/auth/logout', { method: 'POST', headers: JSON_CT, body: blank(MiB) }), 401, 'unauthenticated');
+      assertError(await call(base, '/api/workers/import', { method: 'POST', headers: JSON_CT, body: blank(MiB) }), 401, 'unauthenticated');
     });
   });
 
@@ -495,10 +499,10 @@ describe('request bodies and query parameters', () => {
     const head = rawRequest('POST', '/api/orgs', { headers: { ...JSON_CT, Authorization: 'Bearer ' + admin.token, 'Content-Length': String(10 * MiB) } });
     const r = await raw(port, head, { chunks: Array.from({ length: 10 }, () => Buffer.alloc(MiB, 32)), chunkDelay: 100 });
     assert.equal(r.status, 413, r.statusLine);
-    // streamed without a length
+    // streamed without a length: refused for want of one (see transport.test.mjs)
     const chunk = Buffer.concat([Buffer.from((MiB).toString(16) + '\r\n'), Buffer.alloc(MiB, 32), Buffer.from('\r\n')]);
     const c = await raw(port, rawRequest('POST', '/api/orgs', { headers: { ...JSON_CT, 'Transfer-Encoding': 'chunked' } }), { chunks: Array.from({ length: 10 }, () => chunk), chunkDelay: 30 });
-    assert.equal(c.status, 413, c.statusLine);
+    assert.equal(c.status, 411, c.statusLine);
     assert.equal((await call(base, '/api/health')).status, 200);
   });
 
