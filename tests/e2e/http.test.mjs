@@ -777,7 +777,7 @@ describe('login throttling', () => {
 
 describe('sign-in throttling by address and device, behind a proxy', () => {
   let ts;
-  before(async () => { ts = await startServer({ args: ['--trust-proxy'] }); });
+  before(async () => { ts = await startServer({ args: ['--trust-proxy', '127.0.0.1'] }); });
   after(async () => { if (ts) await ts.stop(); });
   // the proxy names the client's address and says the client spoke https
   const attempt = (loginName, password, ip, cookie) => call(ts.url, '/api/auth/login', {

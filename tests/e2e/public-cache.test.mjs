@@ -44,7 +44,9 @@ test('bad queries are never answered from memory', async () => {
 });
 
 test('a browser that only keeps its device cookie is still anyone: the kept answer serves it; a session is not', async () => {
-  const s = await startServer({ workers: 60, args: ['--public-cache-ms', '60000'] });
+  // one event loop (each keeps its own answers), and no deadline job (its writes would make the kept
+  // answer stale at a moment of their own)
+  const s = await startServer({ workers: 60, args: ['--public-cache-ms', '60000', '--jobs-interval', '0', '--loops', '1'] });
   try {
     const c = await login(s.url, 'company1');
     const org = c.user.org_id;
