@@ -13,6 +13,7 @@
 #include "bookings.h"
 #include "catalog.h"
 #include "http/req.h"
+#include "privacy/access.h"
 #include "http/schema.h"
 #include "notify.h"
 #include "standards.h"
@@ -774,7 +775,16 @@ int inspection_contact(struct store *s, const struct actor *a, enum role role, i
 	}
 	if (rc)
 		goto fail;
-	if ((rc = event(s, a, id, "contact_view", NULL)) != AJ_OK)
+	/* the household's contact was read: on the inspection's timeline, and in the household's access log */
+	int64_t customer = 0;
+	struct stmt *st = store_sql(s, "SELECT customer_id FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, x.booking_id);
+	if ((rc = stmt_one_int(st, &customer)) != AJ_OK)
+		goto fail;
+	struct access_entry e = {"customer", customer, "address"};
+	char via[40];
+	snprintf(via, sizeof via, "inspection:%lld", (long long)id);
+	if ((rc = event(s, a, id, "contact_view", NULL)) != AJ_OK || (rc = access_add(s, a, &e, 1, via)) != AJ_OK)
 		goto fail;
 	return audit_commit(s, a, "inspection.contact_view", "inspection", id, inspection_state);
 fail:

@@ -144,7 +144,11 @@ int worker_register(struct store *s, const struct actor *a, const struct worker_
 		}
 		/* the worker's own code, handed over in person, is their confirmation */
 		if ((rc = onetime_use(s, ONETIME_TRANSFER, 0, res->worker_id, in->transfer_code)) != AJ_OK) {
-			store_rollback(s);
+			/* a wrong code counts against the worker's live code: that count is all this writes */
+			if (rc == AJ_ENOTFOUND && (rc = store_commit(s)) == AJ_OK)
+				rc = AJ_ENOTFOUND;
+			else
+				store_rollback(s);
 			FAULT(f, "invalid_transfer_code", "transfer_code");
 			return rc == AJ_ENOTFOUND ? AJ_ERULE : rc;
 		}
