@@ -745,6 +745,8 @@ int demo_load(struct store *s, const struct demo_opts *o)
 		return rc;
 	if (o->workers > 0 && (rc = demo_complaints(s, &dw, &rng)) != AJ_OK)
 		return rc;
+	if (o->workers > 0 && (rc = demo_privacy(s, &dw, &rng)) != AJ_OK)
+		return rc;
 	/* the chain as the demo leaves it, signed, so the public checkpoints have something to show */
 	int signed_now = 0;
 	if ((rc = checkpoint_sign(s, &a, 0, &signed_now)) != AJ_OK)

@@ -43,4 +43,8 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng);
  * checks, lived through with the deadline job; nothing when no service was completed. */
 int demo_complaints(struct store *s, const struct demo_world *dw, uint64_t *rng);
 
+/* Today's personal-data business: a transfer request waiting for a worker, a customer asking to
+ * see a worker's full record, corrections asked and answered. */
+int demo_privacy(struct store *s, const struct demo_world *dw, uint64_t *rng);
+
 #endif

@@ -127,60 +127,62 @@ static void reply_row(struct req *r, struct stmt *st, void (*row)(struct jw *w, 
 
 /* ---- a customer asks ---- */
 
-void api_record_request_create(struct req *r)
+int consent_request(struct store *s, const struct actor *a, int64_t booking, int64_t *id, struct fault *f)
 {
-	int64_t worker = 0, customer = 0, id = 0;
-	struct stmt *st = store_sql(r->store, "SELECT coalesce(worker_id, 0), customer_id FROM bookings WHERE id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
+	int64_t worker = 0, customer = 0;
+	struct stmt *st = store_sql(s, "SELECT coalesce(worker_id, 0), customer_id FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, booking);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
 		worker = stmt_int(st, 0);
 		customer = stmt_int(st, 1);
 	}
 	stmt_done(st);
-	if (rc != STORE_ROW || r->user.role != ROLE_CUSTOMER || customer != r->user.user_id) {
-		req_fail(r, rc < 0 ? rc : AJ_ENOTFOUND);
-		return;
-	}
+	if (rc != STORE_ROW || customer != a->user_id)
+		return rc < 0 ? rc : AJ_ENOTFOUND;
 	if (!worker) {
-		req_error(r, 422, "no_worker", NULL);
-		return;
+		FAULT(f, "no_worker", NULL);
+		return AJ_ERULE;
 	}
-	if (consent_live(r->store, worker, customer, clock_now())) {
-		req_error(r, 409, "already_granted", NULL);
-		return;
+	if (consent_live(s, worker, customer, clock_now())) {
+		FAULT(f, "already_granted", NULL);
+		return AJ_ECONFLICT;
 	}
-	struct actor a = req_actor(r);
-	if ((rc = store_begin(r->store)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	st = store_sql(r->store, "INSERT INTO record_requests (worker_id, customer_id, booking_id, requested_at)"
-				 " VALUES ($1, $2, $3, $4) RETURNING id");
+	if ((rc = store_begin(s)) != AJ_OK)
+		return rc;
+	st = store_sql(s, "INSERT INTO record_requests (worker_id, customer_id, booking_id, requested_at)"
+			  " VALUES ($1, $2, $3, $4) RETURNING id");
 	stmt_bind_int(st, 1, worker);
 	stmt_bind_int(st, 2, customer);
-	stmt_bind_int(st, 3, r->id[0]);
+	stmt_bind_int(st, 3, booking);
 	stmt_bind_int(st, 4, clock_now());
-	rc = stmt_one_int(st, &id);
-	int64_t user = worker_user(r->store, worker);
+	rc = stmt_one_int(st, id);
+	int64_t user = worker_user(s, worker);
 	if (rc == AJ_OK && user)
-		rc = notify(r->store, 0, user, "record_requested", "record_request", id,
+		rc = notify(s, 0, user, "record_requested", "record_request", *id,
 			    "一位客户请求查看您的完整档案（核查、培训、证书、从业经历）。是否同意、同意多久由您决定。",
 			    "A customer asks to see your full record (checks, training, certificates, employment)."
 			    " Whether and for how long is yours to decide.");
 	if (rc) {
-		store_rollback(r->store);
+		store_rollback(s);
 		if (rc == AJ_ECONFLICT)
-			req_error(r, 409, "request_pending", NULL);
-		else
-			req_fail(r, rc);
+			FAULT(f, "request_pending", NULL);
+		return rc;
+	}
+	return audit_commit(s, a, "record_request.create", "record_request", *id, request_state);
+}
+
+void api_record_request_create(struct req *r)
+{
+	struct actor a = req_actor(r);
+	struct fault f = {0};
+	int64_t id = 0;
+	int rc = r->user.role == ROLE_CUSTOMER ? consent_request(r->store, &a, r->id[0], &id, &f) : AJ_ENOTFOUND;
+	if (rc) {
+		req_fault(r, rc, &f);
 		return;
 	}
-	if ((rc = audit_commit(r->store, &a, "record_request.create", "record_request", id, request_state)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	st = store_sql(r->store, "SELECT " REQUEST_COLUMNS REQUEST_FROM " WHERE q.id = $1");
+	struct stmt *st = store_sql(r->store, "SELECT " REQUEST_COLUMNS REQUEST_FROM " WHERE q.id = $1");
 	stmt_bind_int(st, 1, id);
 	reply_row(r, st, request_json, 201);
 }

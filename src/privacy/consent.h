@@ -9,6 +9,12 @@
 
 struct store;
 
+#include "anjia.h"
+
+/* The customer acting (a) asks the worker of their booking to show their full record; the worker
+ * is told. Refusals: no_worker, already_granted, request_pending; AJ_ENOTFOUND for a booking that
+ * is not theirs. Its own transaction. */
+int consent_request(struct store *s, const struct actor *a, int64_t booking, int64_t *id, struct fault *f);
 /* 1 when customer may see worker's full record now. */
 int consent_live(struct store *s, int64_t worker_id, int64_t customer_id, int64_t now);
 

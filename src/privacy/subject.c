@@ -426,8 +426,8 @@ static void reply_request(struct req *r, int64_t id, int status)
 
 /* Opens a request of kind about the caller with whoever holds that part of their record, due in the
  * standard's days, and tells the holder; its own transaction. */
-static int open_request(struct store *s, const struct actor *a, int64_t user, enum role role, const char *kind,
-			const char *field, const char *text, int64_t *id, struct fault *f)
+int data_request_open(struct store *s, const struct actor *a, int64_t user, const char *kind, const char *field,
+		      const char *text, int64_t *id, struct fault *f)
 {
 	struct standards sd;
 	int rc = standards_get(s, &sd);
@@ -462,7 +462,6 @@ static int open_request(struct store *s, const struct actor *a, int64_t user, en
 	stmt_bind_text(st, 7, text);
 	stmt_bind_int(st, 8, now);
 	stmt_bind_int(st, 9, now + (int64_t)sd.data_request_days * 86400);
-	(void)role;
 	if ((rc = stmt_one_int(st, id)) != AJ_OK ||
 	    (rc = notify(s, holder, 0, "data_request", "data_request", *id,
 			 strcmp(kind, "erasure") == 0 ? "一位服务人员申请删除其个人信息，请在期限内答复。"
@@ -488,8 +487,8 @@ void api_me_data_requests_create(struct req *r)
 	struct actor a = req_actor(r);
 	struct fault f = {0};
 	int64_t id;
-	int rc = open_request(r->store, &a, r->user.user_id, r->user.role, "correction", req_str(r, "field"),
-			      req_str(r, "requested_text"), &id, &f);
+	int rc = data_request_open(r->store, &a, r->user.user_id, "correction", req_str(r, "field"),
+				   req_str(r, "requested_text"), &id, &f);
 	if (rc)
 		req_fault(r, rc, &f);
 	else
@@ -564,15 +563,14 @@ void api_data_requests_list(struct req *r)
 
 static int erase_worker(struct store *s, const struct actor *a, int64_t worker, int64_t user);
 
-void api_data_requests_answer(struct req *r)
+int data_request_answer(struct store *s, const struct actor *a, int64_t id, int64_t scope, int done,
+			const char *answer, struct fault *f)
 {
-	int64_t scope, holder = 0, person = 0, subject_id = 0;
+	int64_t holder = 0, person = 0, subject_id = 0;
 	char kind[16] = "", status[16] = "";
-	if (holder_scope(r, &scope))
-		return;
-	struct stmt *st = store_sql(r->store, "SELECT holder_org_id, kind, status, user_id, subject_id FROM data_requests"
-					      " WHERE id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
+	struct stmt *st = store_sql(s, "SELECT holder_org_id, kind, status, user_id, subject_id FROM data_requests"
+				       " WHERE id = $1");
+	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
 		holder = stmt_int(st, 0);
@@ -582,47 +580,51 @@ void api_data_requests_answer(struct req *r)
 		subject_id = stmt_int(st, 4);
 	}
 	stmt_done(st);
-	if (rc != STORE_ROW || (scope && holder != scope)) {
-		req_fail(r, rc < 0 ? rc : AJ_ENOTFOUND);
-		return;
-	}
+	if (rc != STORE_ROW || (scope && holder != scope))
+		return rc < 0 ? rc : AJ_ENOTFOUND;
 	if (strcmp(status, "open") != 0) {
-		req_error(r, 409, "invalid_transition", "status");
-		return;
+		FAULT(f, "invalid_transition", "status");
+		return AJ_ECONFLICT;
 	}
-	int done = strcmp(req_str(r, "status"), "done") == 0;
-	struct actor a = req_actor(r);
-	if ((rc = store_begin(r->store)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	st = store_sql(r->store, "UPDATE data_requests SET status = $2, answer = $3, answered_at = $4, answered_by = $5"
-				 " WHERE id = $1 AND status = 'open'");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_text(st, 2, req_str(r, "status"));
-	stmt_bind_text(st, 3, req_str(r, "answer"));
+	if ((rc = store_begin(s)) != AJ_OK)
+		return rc;
+	st = store_sql(s, "UPDATE data_requests SET status = $2, answer = $3, answered_at = $4, answered_by = $5"
+			  " WHERE id = $1 AND status = 'open'");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, done ? "done" : "refused");
+	stmt_bind_text(st, 3, answer);
 	stmt_bind_int(st, 4, clock_now());
-	stmt_bind_int(st, 5, r->user.user_id);
+	stmt_bind_id(st, 5, a->user_id);
 	rc = stmt_exec(st);
 	/* an erasure the association grants is carried out in the same transaction */
 	if (rc == AJ_OK && done && strcmp(kind, "erasure") == 0)
-		rc = erase_worker(r->store, &a, subject_id, person);
+		rc = erase_worker(s, a, subject_id, person);
 	if (rc == AJ_OK)
-		rc = notify(r->store, 0, person, "data_request_answered", "data_request", r->id[0],
+		rc = notify(s, 0, person, "data_request_answered", "data_request", id,
 			    done ? "您的个人信息申请已处理完毕，可在“我的数据”中查看答复。"
 				 : "您的个人信息申请未获同意，原因见“我的数据”中的答复。",
 			    done ? "Your request about your personal data was carried out; the answer is under My data."
 				 : "Your request about your personal data was refused; the reason is under My data.");
 	if (rc) {
-		store_rollback(r->store);
-		req_fail(r, rc);
-		return;
+		store_rollback(s);
+		return rc;
 	}
-	if ((rc = audit_commit(r->store, &a, "data_request.answer", "data_request", r->id[0], request_state)) != AJ_OK) {
-		req_fail(r, rc);
+	return audit_commit(s, a, "data_request.answer", "data_request", id, request_state);
+}
+
+void api_data_requests_answer(struct req *r)
+{
+	int64_t scope;
+	if (holder_scope(r, &scope))
 		return;
-	}
-	reply_request(r, r->id[0], 200);
+	struct actor a = req_actor(r);
+	struct fault f = {0};
+	int rc = data_request_answer(r->store, &a, r->id[0], scope, strcmp(req_str(r, "status"), "done") == 0,
+				     req_str(r, "answer"), &f);
+	if (rc)
+		req_fault(r, rc, &f);
+	else
+		reply_request(r, r->id[0], 200);
 }
 
 /* ---- close the account ---- */
@@ -794,8 +796,8 @@ static void close_account_work(struct req *r, struct store *s)
 			req_error(r, 409, "request_pending", NULL);
 			return;
 		}
-		if ((rc = open_request(s, &a, user, r->user.role, "erasure", "account",
-				       "服务人员本人申请注销账号并删除个人信息。", &id, &f)) != AJ_OK) {
+		if ((rc = data_request_open(s, &a, user, "erasure", "account", "服务人员本人申请注销账号并删除个人信息。", &id,
+					    &f)) != AJ_OK) {
 			req_fault(r, rc, &f);
 			return;
 		}
