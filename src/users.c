@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "notify.h"
+#include "privacy/access.h"
 #include "worker_json.h"
 
 static const char *const role_names[] = {"association_admin", "cs_agent", "company_admin",
@@ -296,10 +297,22 @@ void api_users_get(struct req *r)
 {
 	req_jw(r);
 	int rc = user_state(r->store, r->id[0], scope_of(r), &r->out);
-	if (rc)
+	if (rc) {
 		req_fail(r, rc);
-	else
-		req_send(r, 200);
+		return;
+	}
+	req_send(r, 200);
+	/* a customer's account is a person's record: its reading by someone else is logged */
+	char role[24] = "";
+	struct stmt *st = store_sql(r->store, "SELECT role FROM users WHERE id = $1");
+	stmt_bind_int(st, 1, r->id[0]);
+	if (stmt_step(st) == STORE_ROW)
+		str_copy(role, sizeof role, stmt_text(st, 0));
+	stmt_done(st);
+	if (strcmp(role, "customer") == 0 && r->id[0] != r->user.user_id) {
+		struct access_entry e = {"customer", r->id[0], "record"};
+		access_record_req(r, &e, 1, "user");
+	}
 }
 
 /* What a create carries from the loop to the pool and back. */

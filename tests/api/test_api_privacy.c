@@ -324,6 +324,16 @@ static void test_access_log(void **state)
 	assert_true(resp_int(r, "total") >= listed + 1);
 	resp_free(r);
 	status_is("GET", "/api/access-log", co1, NULL, 403, "forbidden");
+	/* a customer's account read by the association is on the customer's log too */
+	int64_t cust_id = 0;
+	struct stmt *st = store_sql(H.store, "SELECT id FROM users WHERE login = 'customer1'");
+	assert_int_equal(stmt_one_int(st, &cust_id), 0);
+	int64_t reads = count(store_sql(H.store, "SELECT count(*) FROM access_log WHERE subject = 'customer'"));
+	resp_free(ok("GET", path_of("users", cust_id, ""), admin, NULL, 200));
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM access_log WHERE subject = 'customer'")), reads + 1);
+	r = ok("GET", "/api/me/data", cust, NULL, 200);
+	assert_non_null(strstr(r->body, "\"via\":\"user\""));
+	resp_free(r);
 	/* a refused registration's look-up stays on record */
 	char body[512];
 	snprintf(body, sizeof body, "{\"name\":\"别的名字\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
@@ -577,9 +587,13 @@ static void test_retention(void **state)
 	resp_free(c);
 	resp_free(ok("POST", path_of("complaints", complaint, "/resolve"), co1,
 		     "{\"finding\":\"partly_upheld\",\"remedy\":\"已向来电人致歉。\"}", 200));
+	int64_t phone_reads = count(store_sql(H.store, "SELECT count(*) FROM access_log WHERE what = 'contact_phone'"));
 	c = ok("GET", path_of("complaints", complaint, ""), cs, NULL, 200);
 	assert_string_equal(resp_str(c, "contact_phone"), "13857100077");
 	resp_free(c);
+	/* reading a caller's number is logged */
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM access_log WHERE what = 'contact_phone'")),
+			 phone_reads + 1);
 	at(start + 2 * HOUR + 8 * 86400);
 	struct jobs_report closing;
 	memset(&closing, 0, sizeof closing);
