@@ -27,6 +27,7 @@
 #include "http/server.h"
 #include "http/static.h"
 #include "orgs.h"
+#include "privacy/access.h"
 #include "privacy/sealed.h"
 #include "store/store.h"
 #include "users.h"
@@ -325,11 +326,15 @@ int cmd_serve(int argc, char **argv)
 		web_free(app.web);
 		return 1;
 	}
+	if (access_writer_start(db) != AJ_OK)
+		log_warn("the access log's writer could not start; reads are recorded one by one");
 	struct jobs *jobs = jobs_every ? jobs_start(db, (int)jobs_every) : NULL;
 	if (jobs_every && !jobs)
 		log_warn("the deadline job could not start; run `anjia jobs run` from cron");
 	int rc = server_run(&app, &so);
 	jobs_stop(jobs);
+	/* after the last request: what the writer holds is written before the database closes */
+	access_writer_stop();
 	pool_free(app.pool);
 	web_free(app.web);
 	log_info("stopped");

@@ -1,8 +1,14 @@
-/* access.c — the access log: one row per person read, one audit record per request, in a write of
- * its own that does not make the public answers stale. */
+/* access.c — the access log: one row per person read. Inside `serve` the reads are handed to a
+ * writer thread that writes them in batches (one transaction and one audit record every few tens
+ * of milliseconds), so reading someone's record never waits for the write lock; elsewhere (the
+ * command line, the in-process tests) each read is written at once. Neither makes the public
+ * answers stale. */
 #include "access.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth/audit.h"
 #include "http/req.h"
@@ -53,9 +59,201 @@ int access_add(struct store *s, const struct actor *a, const struct access_entry
 	return rc;
 }
 
+/* ---- the writer ---- */
+
+#define QUEUE_MAX 100000   /* reads waiting; beyond this a read is written at once by its own request */
+#define BATCH_MS 50
+
+/* One person read, as the writer keeps it until its batch is written. */
+struct pending {
+	int64_t at, actor_id, actor_org, subject_id;
+	char actor_label[65];
+	char subject[12], what[16], via[48];
+};
+
+static pthread_mutex_t wmu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wcv = PTHREAD_COND_INITIALIZER;    /* reads are waiting, or stop */
+static pthread_cond_t wdone = PTHREAD_COND_INITIALIZER;  /* a batch was written */
+/* the writer's state, under wmu */
+static struct {
+	pthread_t tid;
+	int running, stop, urgent;
+	struct store *store;
+	struct pending *q;
+	size_t n;
+	uint64_t queued, written;   /* reads handed over, and written (or given up on), since the start */
+} W;
+
+/* Writes n pending reads in one transaction with one audit record; 0 or an error. */
+static int write_batch(struct store *s, const struct pending *p, size_t n)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct strbuf sb;
+	struct jw w;
+	strbuf_init(&sb, 1 << 24);
+	jw_init(&w, &sb);
+	jw_arr(&w);
+	int64_t first = 0;
+	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
+		struct actor a = {p[i].actor_id, p[i].actor_org, p[i].actor_label};
+		struct stmt *st = store_sql(s, "INSERT INTO access_log (at, actor_id, actor_label, actor_org_id, subject,"
+					       " subject_id, what, via) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id");
+		stmt_bind_int(st, 1, p[i].at);
+		stmt_bind_id(st, 2, a.user_id);
+		stmt_bind_text(st, 3, a.label);
+		stmt_bind_id(st, 4, a.org_id);
+		stmt_bind_text(st, 5, p[i].subject);
+		stmt_bind_int(st, 6, p[i].subject_id);
+		stmt_bind_text(st, 7, p[i].what);
+		stmt_bind_text(st, 8, p[i].via);
+		int64_t id = 0;
+		rc = stmt_one_int(st, &id);
+		if (!first)
+			first = id;
+		jw_obj(&w);
+		jw_kint(&w, "at", p[i].at);
+		jw_kid(&w, "actor_id", a.user_id);
+		jw_kstr(&w, "via", p[i].via);
+		jw_kstr(&w, "subject", p[i].subject);
+		jw_kint(&w, "id", p[i].subject_id);
+		jw_kstr(&w, "what", p[i].what);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	struct actor writer = {0, 0, "access_log"};
+	if (rc == AJ_OK)
+		rc = finish(s, &writer, "personal_data.read", first, &sb);
+	else
+		store_rollback(s);
+	strbuf_free(&sb);
+	return rc;
+}
+
+static void *writer_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&wmu);
+	for (;;) {
+		while (!W.n && !W.stop)
+			pthread_cond_wait(&wcv, &wmu);
+		if (!W.n && W.stop)
+			break;
+		/* a moment more, so the reads of that moment share one transaction (unless someone is
+		 * waiting to read the log) */
+		if (!W.stop && !W.urgent) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += BATCH_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			while (!W.stop && !W.urgent && pthread_cond_timedwait(&wcv, &wmu, &until) == 0)
+				;
+		}
+		W.urgent = 0;
+		struct pending *batch = W.q;
+		size_t n = W.n;
+		W.q = NULL;
+		W.n = 0;
+		pthread_mutex_unlock(&wmu);
+		int rc = AJ_EBUSY;
+		for (int attempt = 0; attempt < 5 && (rc == AJ_EBUSY); attempt++)
+			rc = write_batch(W.store, batch, n);
+		if (rc)
+			log_warn("access log: %zu reads could not be recorded (%d)", n, rc);
+		free(batch);
+		pthread_mutex_lock(&wmu);
+		W.written += n;
+		pthread_cond_broadcast(&wdone);
+	}
+	pthread_mutex_unlock(&wmu);
+	return NULL;
+}
+
+void access_flush(void)
+{
+	pthread_mutex_lock(&wmu);
+	uint64_t want = W.queued;
+	if (W.running && W.written < want) {
+		W.urgent = 1;
+		pthread_cond_signal(&wcv);
+		while (W.running && W.written < want)
+			pthread_cond_wait(&wdone, &wmu);
+	}
+	pthread_mutex_unlock(&wmu);
+}
+
+int access_writer_start(const char *db_path)
+{
+	struct store *s = NULL;
+	if (store_open(db_path, &s) != AJ_OK)
+		return AJ_ESTORE;
+	pthread_mutex_lock(&wmu);
+	W.store = s;
+	W.stop = 0;
+	W.running = pthread_create(&W.tid, NULL, writer_main, NULL) == 0;
+	int ok = W.running;
+	pthread_mutex_unlock(&wmu);
+	if (!ok) {
+		store_close(s);
+		W.store = NULL;
+		return AJ_ESTORE;
+	}
+	return AJ_OK;
+}
+
+void access_writer_stop(void)
+{
+	pthread_mutex_lock(&wmu);
+	if (!W.running) {
+		pthread_mutex_unlock(&wmu);
+		return;
+	}
+	W.stop = 1;
+	pthread_cond_signal(&wcv);
+	pthread_mutex_unlock(&wmu);
+	pthread_join(W.tid, NULL);
+	pthread_mutex_lock(&wmu);
+	W.running = 0;
+	pthread_cond_broadcast(&wdone);
+	store_close(W.store);
+	W.store = NULL;
+	pthread_mutex_unlock(&wmu);
+}
+
+/* Hands the reads to the writer; 0 when it took them, -1 when it runs not or is full. */
+static int enqueue(const struct actor *a, const struct access_entry *e, int n, const char *via)
+{
+	int64_t now = clock_now();
+	pthread_mutex_lock(&wmu);
+	if (!W.running || W.stop || W.n + (size_t)n > QUEUE_MAX) {
+		pthread_mutex_unlock(&wmu);
+		return -1;
+	}
+	W.q = xrealloc(W.q, (W.n + (size_t)n) * sizeof *W.q);
+	for (int i = 0; i < n; i++) {
+		struct pending *p = &W.q[W.n++];
+		p->at = now;
+		p->actor_id = a->user_id;
+		p->actor_org = a->org_id;
+		p->subject_id = e[i].subject_id;
+		str_copy(p->actor_label, sizeof p->actor_label, a->label ? a->label : "");
+		str_copy(p->subject, sizeof p->subject, e[i].subject);
+		str_copy(p->what, sizeof p->what, e[i].what);
+		str_copy(p->via, sizeof p->via, via);
+	}
+	W.queued += (uint64_t)n;
+	pthread_cond_signal(&wcv);
+	pthread_mutex_unlock(&wmu);
+	return 0;
+}
+
 void access_record(struct store *s, const struct actor *a, const struct access_entry *e, int n, const char *via)
 {
-	if (n <= 0)
+	if (n <= 0 || enqueue(a, e, n, via) == 0)
 		return;
 	int rc = store_begin(s);
 	if (rc) {
@@ -125,6 +323,7 @@ int access_record_lookup(struct store *s, const struct actor *a, int64_t worker_
 
 int access_lookups_left(struct store *s, int64_t org_id, int64_t now, int64_t *left, int64_t *retry_after)
 {
+	/* look-ups are written at once (access_record_lookup), never by the writer: nothing to wait for */
 	struct standards sd;
 	int rc = standards_get(s, &sd);
 	*retry_after = 0;
@@ -194,6 +393,7 @@ static void access_row(struct jw *w, struct stmt *st)
 void api_access_log(struct req *r)
 {
 	struct page pg = req_page(r);
+	access_flush();
 	int64_t total = 0;
 	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM access_log a" ACCESS_WHERE);
 	bind_filter(r, st);

@@ -20,8 +20,17 @@ struct access_entry {
 	const char *what;
 };
 
-/* Records that actor read the entries (n of them) through via ("booking:12", "worker_list"). Its own
- * transaction; it does not make public answers stale. A failure is logged, never fails the read. */
+/* Starts the writer that records reads in batches, on its own connection to db_path (`serve` does);
+ * until then, and after access_writer_stop (which writes what waits first), reads are written at
+ * once. */
+int access_writer_start(const char *db_path);
+void access_writer_stop(void);
+/* Waits until every read handed to the writer so far is written: for those who read the log. */
+void access_flush(void);
+
+/* Records that actor read the entries (n of them) through via ("booking:12", "worker_list"): handed
+ * to the writer when it runs, else in a transaction of its own. It does not make public answers
+ * stale. A failure is logged, never fails the read. */
 void access_record(struct store *s, const struct actor *a, const struct access_entry *e, int n, const char *via);
 /* The same inside the caller's open write transaction (its audit record covers them). */
 int access_add(struct store *s, const struct actor *a, const struct access_entry *e, int n, const char *via);

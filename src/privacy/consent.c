@@ -192,6 +192,7 @@ void api_record_request_create(struct req *r)
 void api_me_grants_list(struct req *r)
 {
 	struct page pg = req_page(r);
+	access_flush(); /* the views each grant counts */
 	int64_t worker = own_worker(r), total = 0;
 	if (!worker) {
 		req_error(r, 403, "forbidden", NULL);

@@ -19,6 +19,7 @@
 #include "http/req.h"
 #include "http/schema.h"
 #include "notify.h"
+#include "privacy/access.h"
 #include "privacy/sealed.h"
 #include "standards.h"
 #include "store/store.h"
@@ -310,6 +311,7 @@ static void actions_json(struct store *s, int64_t user, struct jw *w)
 void api_me_data(struct req *r)
 {
 	struct store *s = r->store;
+	access_flush(); /* who viewed the person's data, up to this moment */
 	int64_t user = r->user.user_id, worker = own_worker(s, user);
 	struct stmt *st = store_sql(s, "SELECT u.login, u.name, u.role, o.name, u.status, u.created_at, u.pw_changed_at"
 				       " FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = $1");

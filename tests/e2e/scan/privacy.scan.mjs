@@ -32,7 +32,7 @@ const PROVINCES = (p) => (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 3
 // birth date, a province — the platform's own rule (src/util/idcard.c).
 function idNumbers(text) {
   const out = [];
-  for (const m of String(text).matchAll(/(?<![0-9])[1-6][0-9]{16}[0-9Xx](?![0-9A-Za-z])/g)) {
+  for (const m of String(text).matchAll(/(?<![0-9A-Za-z_-])[1-6][0-9]{16}[0-9Xx](?![0-9A-Za-z_-])/g)) {
     const n = m[0].toUpperCase();
     let sum = 0;
     for (let i = 0; i < 17; i++) sum += Number(n[i]) * W[i];
@@ -43,8 +43,9 @@ function idNumbers(text) {
   }
   return out;
 }
-// A mainland mobile number, not part of a longer run of digits.
-const phones = (text) => [...String(text).matchAll(/(?<![0-9])1[3-9][0-9]{9}(?![0-9])/g)].map((m) => m[0]);
+// A mainland mobile number, not part of a longer run of digits
+// (not inside a longer run of letters and digits either: a hash or a signature is no phone number)
+const phones = (text) => [...String(text).matchAll(/(?<![0-9A-Za-z_-])1[3-9][0-9]{9}(?![0-9A-Za-z_-])/g)].map((m) => m[0]);
 // An address as households give them: a road or street with a number, a building, a flat.
 const addresses = (text) => [...String(text).matchAll(/[\u4e00-\u9fa5]{1,12}(路|街|道|巷|弄)\s*\d+\s*号(\s*\d+\s*(幢|栋|号楼|单元))?(\s*\d+\s*室)?/g)]
   .map((m) => m[0]).filter((a) => /幢|栋|号楼|单元|室/.test(a) || /\d+\s*号/.test(a));
