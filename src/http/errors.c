@@ -47,6 +47,7 @@ static const struct {
 	{"already_granted", "服务人员已授权您查看其完整档案。", "The worker has already let you see their full record."},
 	{"grant_too_long", "授权期限超过协会规定的上限。", "The consent lasts longer than the association's standard allows."},
 	{"no_worker", "该预约尚未指派服务人员。", "No worker has been assigned to this booking yet."},
+	{"too_many_open_requests", "您已有 5 项申请尚未答复，请等待答复后再提出新的申请。", "You have 5 requests still unanswered; wait for an answer before asking again."},
 	{"account_managed", "该账号由所在单位管理，请联系本单位管理员。", "This account is managed by your organisation; ask its administrator."},
 	{"open_matters", "尚有进行中的预约或未办结的投诉、赔偿，办结后才能注销账号。", "Bookings still under way, or complaints or claims still open, keep the account open until they are settled."},
 	{"destroyed", "该信息已按保留期限销毁。", "This information was destroyed as the retention standards require."},

@@ -42,6 +42,8 @@ SCHEMA(data_requests_query, S_ENUM("status", 0, request_statuses), S_ENUM("kind"
        S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 SCHEMA(close_account_body, S_SECRET("password", F_REQ));
 
+#define DATA_REQUESTS_OPEN_MAX 5
+
 /* What stands in for the free text a person who closed their account wrote. */
 static const char erased_text[] = "（已应本人要求删除）";
 
@@ -308,9 +310,9 @@ static void actions_json(struct store *s, int64_t user, struct jw *w)
 	jw_obj_end(w);
 }
 
-void api_me_data(struct req *r)
+/* Runs on the pool: a person's data can be a few thousand rows, read and opened. */
+static void me_data_work(struct req *r, struct store *s)
 {
-	struct store *s = r->store;
 	access_flush(); /* who viewed the person's data, up to this moment */
 	int64_t user = r->user.user_id, worker = own_worker(s, user);
 	struct stmt *st = store_sql(s, "SELECT u.login, u.name, u.role, o.name, u.status, u.created_at, u.pw_changed_at"
@@ -363,6 +365,11 @@ void api_me_data(struct req *r)
 	snprintf(cd, sizeof cd, "attachment; filename=\"anjia-data-%s-%s.json\"", login, day);
 	req_header_out(r, "Content-Disposition", cd);
 	req_send(r, 200);
+}
+
+void api_me_data(struct req *r)
+{
+	req_defer(r, me_data_work, NULL);
 }
 
 /* ---- correct ---- */
@@ -435,7 +442,16 @@ int data_request_open(struct store *s, const struct actor *a, int64_t user, cons
 	int rc = standards_get(s, &sd);
 	if (rc)
 		return rc;
-	int64_t worker = own_worker(s, user), company = 0, assoc = association_org(s);
+	int64_t worker = own_worker(s, user), company = 0, assoc = association_org(s), open = 0;
+	/* a few open at a time: enough for anyone's own record, not a flood of a holder's queue */
+	struct stmt *cnt = store_sql(s, "SELECT count(*) FROM data_requests WHERE user_id = $1 AND status = 'open'");
+	stmt_bind_int(cnt, 1, user);
+	if ((rc = stmt_one_int(cnt, &open)) != AJ_OK)
+		return rc;
+	if (open >= DATA_REQUESTS_OPEN_MAX) {
+		FAULT(f, "too_many_open_requests", NULL);
+		return AJ_ELIMIT;
+	}
 	if (worker) {
 		struct stmt *st = store_sql(s, "SELECT coalesce(company_id, 0) FROM workers WHERE id = $1");
 		stmt_bind_int(st, 1, worker);
