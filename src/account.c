@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account.h"
+
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/session.h"
@@ -196,23 +198,78 @@ void api_me(struct req *r)
 	req_send(r, 200);
 }
 
-static void password_work(struct req *r, struct store *s)
+/* The throttle's and the slot's key of the caller's own password. */
+static void reentry_key(const struct req *r, char *out, size_t n)
 {
-	char hash[PASSWORD_HASH_LEN], fresh[PASSWORD_HASH_LEN];
+	snprintf(out, n, "+own:%lld", (long long)r->user.user_id);
+}
+
+int account_reentry_admit(struct req *r)
+{
+	char key[40];
+	int64_t retry = 0;
+	reentry_key(r, key, sizeof key);
+	int rc = throttle_check(r->store, key, r->peer, clock_now(), &retry);
+	if (rc == 0 && throttle_inflight_enter(key) != 0) {
+		rc = 1;
+		retry = 1;
+	}
+	if (rc < 0) {
+		req_fail(r, rc);
+		return -1;
+	}
+	if (rc > 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)retry);
+		req_header_out(r, "Retry-After", ra);
+		req_error(r, 429, "too_many_attempts", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int account_reentry_check(struct req *r, struct store *s, const char *password, const char *field)
+{
+	char key[40], hash[PASSWORD_HASH_LEN] = "";
+	reentry_key(r, key, sizeof key);
 	struct stmt *st = store_sql(s, "SELECT pw_hash FROM users WHERE id = $1");
 	stmt_bind_int(st, 1, r->user.user_id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW)
 		str_copy(hash, sizeof hash, stmt_text(st, 0));
 	stmt_done(st);
+	int ok = rc == STORE_ROW && password_verify(hash, password) == 0;
+	throttle_inflight_leave(key);
 	if (rc != STORE_ROW) {
 		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
-		return;
+		return -1;
 	}
-	if (password_verify(hash, req_str(r, "current_password")) != 0) {
-		req_error(r, 400, "wrong_password", "current_password");
-		return;
+	if (!ok) {
+		throttle_fail(s, key, r->peer, clock_now());
+		req_error(r, 400, "wrong_password", field);
+		return -1;
 	}
+	throttle_clear(s, key, r->peer, 0);
+	return 0;
+}
+
+void account_reentry_defer(struct req *r, void (*work)(struct req *r, struct store *s))
+{
+	req_defer(r, work, NULL);
+	if (!r->deferred) {
+		/* refused at once (the pool's queue is full): no verification will give the slot back */
+		char key[40];
+		reentry_key(r, key, sizeof key);
+		throttle_inflight_leave(key);
+	}
+}
+
+static void password_work(struct req *r, struct store *s)
+{
+	char fresh[PASSWORD_HASH_LEN];
+	int rc;
+	if (account_reentry_check(r, s, req_str(r, "current_password"), "current_password"))
+		return;
 	if (password_hash(req_str(r, "new_password"), fresh) != 0) {
 		req_fail(r, AJ_ESTORE);
 		return;
@@ -239,7 +296,9 @@ void api_me_password(struct req *r)
 		req_error(r, rc == AJ_EIO ? 503 : 400, code, "new_password");
 		return;
 	}
-	req_defer(r, password_work, NULL);
+	if (account_reentry_admit(r))
+		return;
+	account_reentry_defer(r, password_work);
 }
 
 void api_sessions_list(struct req *r)

@@ -69,6 +69,12 @@ int employment_end(struct store *s, int64_t id, const char *today, const char *r
 	st = store_sql(s, "UPDATE workers SET company_id = NULL, employed_since = NULL, updated_at = $2 WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	/* the login leaves with the worker: a company the worker left manages it no more (it could
+	 * otherwise disable it, or make it a reset code) */
+	st = store_sql(s, "UPDATE users SET org_id = NULL WHERE id = (SELECT user_id FROM workers WHERE id = $1)");
+	stmt_bind_int(st, 1, id);
 	return stmt_exec(st);
 }
 
@@ -112,7 +118,7 @@ int employment_move(struct store *s, int64_t id, int64_t to_company, const struc
 		return rc;
 	if (company) {
 		/* the company the worker leaves hears of it */
-		char zh[320], en[320], org[160] = "", name[96] = "";
+		char zh[512], en[512], org[160] = "", name[96] = "";
 		st = store_sql(s, "SELECT w.name, o.name FROM workers w JOIN orgs o ON o.id = $2 WHERE w.id = $1");
 		stmt_bind_int(st, 1, id);
 		stmt_bind_int(st, 2, to_company);

@@ -512,12 +512,23 @@ void api_users_reset(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	int64_t found = 0;
-	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2)"
+	char role[24] = "";
+	struct stmt *st = store_sql(s, "SELECT role FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2)"
 				       " AND erased_at IS NULL AND status = 'active'");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, scope);
-	if ((rc = stmt_one_int(st, &found)) != AJ_OK ||
+	if ((rc = stmt_step(st)) == STORE_ROW)
+		str_copy(role, sizeof role, stmt_text(st, 0));
+	stmt_done(st);
+	rc = rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	/* a worker's account is theirs against their employer too: the association resets it, after
+	 * seeing the person, so that no company user ever holds the way into it */
+	if (rc == AJ_OK && strcmp(role, "worker") == 0 && r->user.role != ROLE_ASSOCIATION_ADMIN) {
+		store_rollback(s);
+		req_error(r, 403, "reset_by_association", NULL);
+		return;
+	}
+	if (rc != AJ_OK ||
 	    (rc = onetime_issue(s, &a, ONETIME_RESET, id, 0, ONETIME_RESET_SECS, code, &expires)) != AJ_OK ||
 	    (rc = notify(s, 0, id, "password_reset", "user", id,
 			 "有人为您的账号生成了一次性密码重置码。如果不是您本人申请，请立即联系协会客服中心。",

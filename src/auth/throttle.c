@@ -3,6 +3,7 @@
  * follow OWASP's "Slow Down Online Guessing Attacks with Device Cookies". */
 #include "throttle.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -199,4 +200,44 @@ void throttle_device_cookie(char *out, size_t n, const char *token, int secure)
 	snprintf(out, n, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
 		 secure ? THROTTLE_DEVICE_COOKIE_SECURE : THROTTLE_DEVICE_COOKIE, token, THROTTLE_DEVICE_SECS,
 		 secure ? "; Secure" : "");
+}
+
+/* ---- attempts under way ---- */
+
+#define INFLIGHT_SLOTS 1024
+#define INFLIGHT_KEY 80
+
+static pthread_mutex_t inflight_mu = PTHREAD_MUTEX_INITIALIZER;
+static char inflight[INFLIGHT_SLOTS][INFLIGHT_KEY];
+
+int throttle_inflight_enter(const char *key)
+{
+	int rc = -1, free_slot = -1;
+	pthread_mutex_lock(&inflight_mu);
+	for (int i = 0; i < INFLIGHT_SLOTS; i++) {
+		if (!inflight[i][0]) {
+			if (free_slot < 0)
+				free_slot = i;
+		} else if (strncmp(inflight[i], key, INFLIGHT_KEY - 1) == 0) {
+			free_slot = -2;
+			break;
+		}
+	}
+	if (free_slot >= 0) {
+		snprintf(inflight[free_slot], INFLIGHT_KEY, "%s", key);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&inflight_mu);
+	return rc;
+}
+
+void throttle_inflight_leave(const char *key)
+{
+	pthread_mutex_lock(&inflight_mu);
+	for (int i = 0; i < INFLIGHT_SLOTS; i++)
+		if (inflight[i][0] && strncmp(inflight[i], key, INFLIGHT_KEY - 1) == 0) {
+			inflight[i][0] = '\0';
+			break;
+		}
+	pthread_mutex_unlock(&inflight_mu);
 }

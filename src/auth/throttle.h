@@ -14,7 +14,8 @@
 #define THROTTLE_WINDOW_SECS (15 * 60)
 #define THROTTLE_PER_LOGIN_ADDR 5   /* one login from one address */
 #define THROTTLE_PER_ADDR 30        /* every login from one address */
-#define THROTTLE_PER_LOGIN 100      /* one login from every address, for callers without its device cookie */
+#define THROTTLE_PER_LOGIN 25       /* one login from every address, for callers without its device cookie:
+				     * at most 100 an hour (ASVS 2.2.1) */
 #define THROTTLE_PER_DEVICE 5       /* one login from one device cookie */
 #define THROTTLE_DEVICE_SECS (180 * 24 * 60 * 60)
 #define THROTTLE_DEVICES_PER_USER 20 /* the newest are kept */
@@ -43,5 +44,11 @@ int throttle_device_issue(struct store *s, int64_t user_id, int64_t replaces, in
 /* The Set-Cookie value carrying token: HttpOnly, SameSite=Strict, Path=/, THROTTLE_DEVICE_SECS;
  * __Host- and Secure where the scheme is https. */
 void throttle_device_cookie(char *out, size_t n, const char *token, int secure);
+
+/* One password verification at a time per key ("login:…", "user:…"), in this process: a flood of
+ * concurrent attempts on one account waits for no hashing and cannot fill the worker pool. 0 when
+ * key was free and is now taken; -1 when an attempt on it is under way (or the table is full). */
+int throttle_inflight_enter(const char *key);
+void throttle_inflight_leave(const char *key);
 
 #endif

@@ -37,6 +37,7 @@ static const struct {
 	/* who may */
 	{"unauthenticated", "请先登录。", "Please sign in."},
 	{"invalid_credentials", "账号或密码不正确。", "The login or password is wrong."},
+	{"reset_by_association", "服务人员账号的密码由行业协会核验本人后重置，请让服务人员联系协会客服中心。", "A worker's password is reset by the association after it has seen the person; ask the worker to call the association's service centre."},
 	{"invalid_code", "账号或一次性代码不正确，或代码已过期、已用过。", "The login or the one-time code is wrong, or the code has expired or was used."},
 	{"forbidden", "您没有执行此操作的权限。", "You are not allowed to do this."},
 	{"csrf_failed", "请求未通过跨站请求伪造校验，请刷新页面后重试。", "The request failed its cross-site request check; reload the page and try again."},

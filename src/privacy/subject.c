@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/session.h"
@@ -787,22 +788,11 @@ static int open_matters(struct store *s, int64_t user, int64_t *bookings, int64_
 /* Runs on the pool: the password, then the erasure (a customer) or the request (a worker). */
 static void close_account_work(struct req *r, struct store *s)
 {
-	char hash[PASSWORD_HASH_LEN];
 	int64_t user = r->user.user_id;
-	struct stmt *st = store_sql(s, "SELECT pw_hash FROM users WHERE id = $1");
-	stmt_bind_int(st, 1, user);
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW)
-		str_copy(hash, sizeof hash, stmt_text(st, 0));
-	stmt_done(st);
-	if (rc != STORE_ROW) {
-		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
+	struct stmt *st;
+	int rc;
+	if (account_reentry_check(r, s, req_str(r, "password"), "password"))
 		return;
-	}
-	if (password_verify(hash, req_str(r, "password")) != 0) {
-		req_error(r, 400, "wrong_password", "password");
-		return;
-	}
 	struct actor a = req_actor(r);
 	if (r->user.role == ROLE_WORKER) {
 		struct fault f = {0};
@@ -873,5 +863,7 @@ void api_me_close(struct req *r)
 		req_error(r, 403, "account_managed", NULL);
 		return;
 	}
-	req_defer(r, close_account_work, NULL);
+	if (account_reentry_admit(r))
+		return;
+	account_reentry_defer(r, close_account_work);
 }

@@ -692,13 +692,57 @@ static void test_enrol_by_card(void **state)
 	assert_true(count(store_sql(H.store, "SELECT count(*) FROM access_log WHERE via = 'enrol'")) >= 2);
 }
 
+/* A worker's login is theirs: their employer may not make a code that opens it (the association
+ * does, having seen the person), and a company the worker has left manages it no more. Proving it
+ * is oneself again, to change the password or close the account, is throttled like signing in. */
+static void test_own_account(void **state)
+{
+	(void)state;
+	int64_t w = 0;
+	struct stmt *st = store_sql(H.store, "SELECT w.id FROM workers w WHERE w.company_id = $1 AND w.status = 'active'"
+					     " AND w.user_id IS NULL ORDER BY w.id LIMIT 1");
+	stmt_bind_int(st, 1, co1_id);
+	assert_int_equal(stmt_one_int(st, &w), 0);
+	char body[256], token[TOKEN_LEN];
+	snprintf(body, sizeof body, "{\"login\":\"ownacct\",\"name\":\"自己的账号\",\"role\":\"worker\",\"worker_id\":%lld}",
+		 (long long)w);
+	int64_t u = h_user_add(&H, co1, body);
+	h_login(&H, "ownacct", token, NULL);
+	/* the employer cannot reset it; the association can */
+	status_is("POST", path_of("users", u, "/reset"), co1, NULL, 403, "reset_by_association");
+	struct resp *r = ok("POST", path_of("users", u, "/reset"), admin, NULL, 200);
+	assert_non_null(resp_str(r, "reset_code"));
+	resp_free(r);
+	/* the worker leaves company1: the login goes with them */
+	resp_free(ok("POST", path_of("workers", w, "/leave"), co1, "{\"reason\":\"left\"}", 200));
+	r = ok("GET", "/api/me", token, NULL, 200);
+	assert_true(json_is_null(json_object_get(r->json, "org")));
+	resp_free(r);
+	status_is("PATCH", path_of("users", u, ""), co1, "{\"status\":\"disabled\"}", 404, "not_found");
+	status_is("POST", path_of("users", u, "/reset"), co1, NULL, 404, "not_found");
+	resp_free(ok("GET", "/api/me", token, NULL, 200));
+	/* guessing one's own current password: five tries, then a pause */
+	for (int i = 0; i < 5; i++)
+		status_is("POST", "/api/me/password", token,
+			  "{\"current_password\":\"not my password\",\"new_password\":\"a fresh river stone 42\"}", 400,
+			  "wrong_password");
+	r = call("POST", "/api/me/password", token,
+		 "{\"current_password\":\"not my password\",\"new_password\":\"a fresh river stone 42\"}");
+	assert_int_equal(r->status, 429);
+	assert_string_equal(resp_code(r), "too_many_attempts");
+	assert_non_null(resp_header(r, "Retry-After"));
+	resp_free(r);
+	/* closing the account counts on the same throttle */
+	status_is("DELETE", "/api/me", token, "{\"password\":\"" H_PASSWORD "\"}", 429, "too_many_attempts");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_contact_rule), cmocka_unit_test(test_takeover), cmocka_unit_test(test_access_log),
 		cmocka_unit_test(test_consent), cmocka_unit_test(test_corrections), cmocka_unit_test(test_close_account),
 		cmocka_unit_test(test_worker_erasure), cmocka_unit_test(test_retention), cmocka_unit_test(test_sealed_rows),
-		cmocka_unit_test(test_enrol_by_card),
+		cmocka_unit_test(test_enrol_by_card), cmocka_unit_test(test_own_account),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
