@@ -225,12 +225,17 @@ describe('every route under generated input', () => {
     assert.equal(v.status, 0, v.stdout + v.stderr);
     return statuses;
   }
-  // the rows of every table but the sign-in throttle's (a failed sign-in is counted: that is its purpose)
+  // the rows of every table but the sign-in throttle's (a failed sign-in is counted: that is its
+  // purpose) and the access log's: reads of personal data are logged by a writer thread in batches,
+  // so an earlier request's reads may land while a later refusal is answered (the log's own rule,
+  // that a refused look-up by ID number is logged too, is tested in tests/api/test_api_privacy.c)
   let rowsSql = null;
   const tableRows = () => {
     if (!rowsSql) {
-      const tables = sqlite(srv.db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'login_failures'").trim().split('\n');
-      rowsSql = 'SELECT ' + tables.map((t) => `(SELECT count(*) FROM "${t}")`).join(' || \',\' || ');
+      const tables = sqlite(srv.db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('login_failures', 'access_log')").trim().split('\n');
+      rowsSql = 'SELECT ' + tables.map((t) => t === 'audit_log'
+        ? "(SELECT count(*) FROM audit_log WHERE action NOT IN ('registry.lookup', 'personal_data.read'))"
+        : `(SELECT count(*) FROM "${t}")`).join(' || \',\' || ');
     }
     return sqlite(srv.db, rowsSql).trim();
   };
