@@ -53,9 +53,9 @@ build/san/%.o: src/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARN) -c $< -o $@
 
 build/rel/libanjia.a: $(rel_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 build/san/libanjia.a: $(san_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 build/rel/anjia: src/main.c build/rel/libanjia.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< build/rel/libanjia.a $(LIBS) -o $@

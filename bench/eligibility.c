@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "eligibility.h"
 #include "store/store.h"
-#include "trades.h"
 #include "util/clock.h"
 #include "util/digest.h"
+#include "workforce/eligibility.h"
+#include "workforce/trades.h"
 
 static double now_s(void)
 {

@@ -14,7 +14,7 @@ CEILING=${CEILING:-../shared/tools/http-ceiling.sh}
 make -s anjia
 
 mkdir -p bench/data
-stamp=$(cat src/store/schema/*.sql src/demo.c src/demo_services.c | sha256sum | cut -c1-16)
+stamp=$(cat src/store/schema/*.sql src/demo.c src/*/demo.c | sha256sum | cut -c1-16)
 large=bench/data/large-$stamp.db
 if [ ! -f "$large" ]; then
   rm -f bench/data/large-*.db* bench/data/anjia.keys

@@ -17,15 +17,13 @@
 #include "auth/checkpoints.h"
 #include "auth/keys.h"
 #include "auth/password.h"
-#include "certs.h"
-#include "http/schema.h"
-#include "import.h"
-#include "jobs.h"
 #include "demo.h"
 #include "http/pool.h"
 #include "http/router.h"
+#include "http/schema.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "jobs.h"
 #include "orgs.h"
 #include "privacy/access.h"
 #include "privacy/sealed.h"
@@ -35,6 +33,8 @@
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
+#include "workforce/certs.h"
+#include "workforce/import.h"
 
 #include <sodium.h>
 

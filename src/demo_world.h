@@ -1,5 +1,5 @@
-/* demo_world.h — what the demo's parts share: who acts, what the workforce part left, the seeded
- * generator, and the parts demo_load runs after the workforce. */
+/* demo_world.h — what the demo's parts share: who acts, what the earlier parts left, the seeded
+ * generator, and the parts demo_load runs, one beside each capability. */
 #ifndef DEMO_WORLD_H
 #define DEMO_WORLD_H
 
@@ -9,9 +9,11 @@
 
 struct store;
 
-/* Who the services part acts as, and what the workforce part left it. */
+/* Who the demo's parts act as, and what the earlier parts left the later ones. */
 struct demo_world {
 	struct actor admin;
+	struct actor trainer;           /* trainer1, of the training school */
+	int64_t training_id;            /* the training school */
 	int64_t company_id[6];
 	struct actor company_actor[6];
 	const struct actor *customer;   /* customer actors; [0] is customer1 */
@@ -35,6 +37,14 @@ static inline int64_t demo_rand(uint64_t *s, int64_t n)
 {
 	return n > 0 ? (int64_t)(demo_next(s) % (uint64_t)n) : 0;
 }
+
+/* The city's surnames, for the people the parts make up. */
+extern const char *const demo_surnames[];
+extern const size_t demo_surname_count;
+
+/* The association's courses and certificate policies, and dw->workers workers with 16 months of
+ * history each; links the logins worker1…worker6 to the first worker of their company. */
+int demo_workforce(struct store *s, const struct demo_world *dw, uint64_t *rng);
 
 /* The categories, the companies' offers, and months of bookings and reviews. */
 int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng);

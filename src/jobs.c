@@ -7,13 +7,13 @@
 
 #include "anjia.h"
 #include "auth/checkpoints.h"
-#include "claims.h"
-#include "complaints.h"
-#include "inspections.h"
 #include "privacy/retention.h"
-#include "util/clock.h"
+#include "rights/claims.h"
+#include "rights/complaints.h"
+#include "rights/inspections.h"
 #include "standards.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* A signed checkpoint of the audit chain when the standard's minutes have passed and the chain

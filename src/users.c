@@ -9,15 +9,15 @@
 
 #include "auth/audit.h"
 #include "auth/password.h"
-#include "auth/throttle.h"
 #include "auth/session.h"
+#include "auth/throttle.h"
 #include "http/req.h"
 #include "http/schema.h"
-#include "store/store.h"
-#include "util/clock.h"
 #include "notify.h"
 #include "privacy/access.h"
-#include "worker_json.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "workforce/worker_json.h"
 
 static const char *const role_names[] = {"association_admin", "cs_agent", "company_admin",
 					 "company_staff", "trainer", "inspector", "worker", "customer",

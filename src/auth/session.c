@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-#include "../util/json_out.h"
 #include "../store/store.h"
 #include "../util/clock.h"
+#include "../util/json_out.h"
 #include "../util/strbuf.h"
 #include "audit.h"
 

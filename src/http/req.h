@@ -10,8 +10,8 @@
 #include "../anjia.h"
 #include "../auth/caps.h"
 #include "../auth/session.h"
-#include "../util/strbuf.h"
 #include "../util/json_out.h"
+#include "../util/strbuf.h"
 
 struct app;
 struct store;

@@ -6,19 +6,19 @@
 
 #include "anjia.h"
 #include "auth/audit.h"
-#include "certs.h"
-#include "checks.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "notify.h"
 #include "privacy/access.h"
 #include "standards.h"
 #include "store/store.h"
-#include "training.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
-#include "worker_access.h"
-#include "worker_json.h"
+#include "workforce/certs.h"
+#include "workforce/checks.h"
+#include "workforce/training.h"
+#include "workforce/worker_access.h"
+#include "workforce/worker_json.h"
 
 static const char *const scopes[] = {"booking", "customer", NULL};
 SCHEMA(grant_body, S_INT("booking_id", F_REQ, 1, INT64_MAX), S_ENUM("scope", F_REQ, scopes),

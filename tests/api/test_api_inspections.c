@@ -6,7 +6,7 @@
 
 #include <sodium.h>
 
-#include "inspections.h"
+#include "rights/inspections.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
 

@@ -4,10 +4,10 @@
 #include "harness.h"
 
 #include "auth/keys.h"
-#include "certs.h"
 #include "util/clock.h"
 #include "util/idcard.h"
 #include "util/timefmt.h"
+#include "workforce/certs.h"
 
 static struct harness H;
 static char admin[TOKEN_LEN], co1[TOKEN_LEN], co2[TOKEN_LEN], staff[TOKEN_LEN], trainer[TOKEN_LEN],

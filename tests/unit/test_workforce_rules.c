@@ -1,13 +1,13 @@
 /* The workforce's pure rules: GB 11643 numbers, date arithmetic, and "may serve now". */
 #include "testutil.h"
 
-#include "eligibility.h"
-#include "trades.h"
 #include "util/clock.h"
 #include "util/idcard.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
-#include "workers.h"
+#include "workforce/eligibility.h"
+#include "workforce/trades.h"
+#include "workforce/worker_access.h"
+#include "workforce/workers.h"
 
 static void test_idcard(void **state)
 {

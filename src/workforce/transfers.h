@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "anjia.h"
-#include "employment.h"
+#include "workforce/employment.h"
 
 struct store;
 struct strbuf;

@@ -8,10 +8,10 @@
 #include "http/req.h"
 #include "http/schema.h"
 #include "store/store.h"
-#include "trades.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
+#include "workforce/trades.h"
+#include "workforce/worker_access.h"
 
 static const struct {
 	const char *code, *zh, *en;

@@ -7,14 +7,14 @@
 
 
 #include "auth/audit.h"
-#include "eligibility.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
+#include "workforce/eligibility.h"
+#include "workforce/worker_access.h"
 
 static const char *const check_kinds[] = {"identity", "background", "health", "insurance", NULL};
 static const char *const check_results[] = {"pass", "fail", NULL};

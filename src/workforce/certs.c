@@ -12,10 +12,10 @@
 #include "http/req.h"
 #include "http/schema.h"
 #include "store/store.h"
-#include "trades.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
+#include "workforce/trades.h"
+#include "workforce/worker_access.h"
 
 SCHEMA(cert_body, S_INT("worker_id", F_REQ, 1, INT64_MAX), S_ENUM("trade", F_REQ, trade_codes),
        S_ENUM("level", F_REQ, level_codes));

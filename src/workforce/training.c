@@ -7,17 +7,17 @@
 #include <string.h>
 
 #include "auth/audit.h"
-#include "eligibility.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "privacy/access.h"
 #include "standards.h"
 #include "store/store.h"
-#include "trades.h"
 #include "util/clock.h"
-#include "util/timefmt.h"
-#include "privacy/access.h"
 #include "util/log.h"
-#include "worker_access.h"
+#include "util/timefmt.h"
+#include "workforce/eligibility.h"
+#include "workforce/trades.h"
+#include "workforce/worker_access.h"
 
 static const char *const course_kinds[] = {"skill", "safety_first_aid", "safety_fire", "safety_protection",
 					   "communication", "privacy", "emergency", "ethics", NULL};

@@ -8,7 +8,7 @@
 
 #include "anjia.h"
 #include "auth/caps.h"
-#include "eligibility.h"
+#include "workforce/eligibility.h"
 
 struct store;
 

@@ -5,12 +5,12 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "eligibility.h"
 #include "http/req.h"
 #include "privacy/sealed.h"
 #include "store/store.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
+#include "workforce/eligibility.h"
+#include "workforce/worker_access.h"
 
 int worker_card(int64_t id, const char *id_sealed, struct idcard *card)
 {

@@ -4,16 +4,16 @@
  * rule itself. */
 #include <string.h>
 
-#include "catalog.h"
-#include "eligibility.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "services/catalog.h"
 #include "standards.h"
 #include "store/store.h"
-#include "trades.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
+#include "workforce/eligibility.h"
+#include "workforce/trades.h"
+#include "workforce/worker_access.h"
 
 static const char *const sorts[] = {"rating", "price", "experience", NULL};
 

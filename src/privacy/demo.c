@@ -1,4 +1,4 @@
-/* demo_privacy.c — the demo's personal-data business as it stands today: a company asking to
+/* demo.c — the demo's personal-data business as it stands today: a company asking to
  * employ a worker another company employs (waiting for the worker), a customer asking a worker to
  * show their full record, a worker asking their company to correct a phone number, and one such
  * request answered. */
@@ -11,7 +11,7 @@
 #include "privacy/sealed.h"
 #include "privacy/subject.h"
 #include "store/store.h"
-#include "workers.h"
+#include "workforce/workers.h"
 
 /* The record and the trades of the worker whose login is user. */
 static int worker_of(struct store *s, int64_t user, int64_t *id, char *name, size_t n, char number[19], int *trade)

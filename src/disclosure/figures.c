@@ -1,8 +1,8 @@
-/* disclosure.c — the public complaint-handling and spot-check figures. A complaint counts in the
+/* figures.c — the public complaint-handling and spot-check figures. A complaint counts in the
  * month it was received; compensation in the month it was paid; a spot check in the month its result
  * was recorded. Feedback and resolution are "settled" once given or overdue, so a month still
  * running is not shown worse than it is. */
-#include "disclosure.h"
+#include "figures.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * moved to another company only with their own confirmation (transfers.c). */
 #include "workers.h"
 
-#include "worker_access.h"
+#include "workforce/worker_access.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -12,26 +12,26 @@
 #include "auth/audit.h"
 #include "auth/keys.h"
 #include "auth/onetime.h"
-#include "catalog.h"
-#include "certs.h"
-#include "checks.h"
-#include "eligibility.h"
-#include "employment.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "notify.h"
 #include "privacy/access.h"
 #include "privacy/sealed.h"
-#include "satisfaction.h"
+#include "services/catalog.h"
+#include "services/satisfaction.h"
 #include "store/store.h"
-#include "training.h"
-#include "transfers.h"
 #include "util/clock.h"
 #include "util/idcard.h"
 #include "util/log.h"
 #include "util/phone.h"
 #include "util/timefmt.h"
-#include "worker_json.h"
+#include "workforce/certs.h"
+#include "workforce/checks.h"
+#include "workforce/eligibility.h"
+#include "workforce/employment.h"
+#include "workforce/training.h"
+#include "workforce/transfers.h"
+#include "workforce/worker_json.h"
 
 SCHEMA(worker_body, S_STR("name", F_REQ, 2, 20), S_STR("id_number", F_REQ, 1, 40),
        S_STR("phone", F_REQ, 1, 20), S_STRS("trades", F_REQ, 1, TRADE_COUNT, 20, trade_codes),

@@ -14,11 +14,11 @@
 #include "notify.h"
 #include "privacy/sealed.h"
 #include "store/store.h"
-#include "trades.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
-#include "worker_access.h"
-#include "worker_json.h"
+#include "workforce/trades.h"
+#include "workforce/worker_access.h"
+#include "workforce/worker_json.h"
 
 SCHEMA(transfer_decide_body, S_STR("note", F_NULL, 0, 200));
 static const char *const transfer_statuses[] = {"pending", "accepted", "declined", "cancelled", "expired", NULL};

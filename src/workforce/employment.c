@@ -8,14 +8,14 @@
 #include <string.h>
 
 #include "auth/keys.h"
-#include "eligibility.h"
 #include "notify.h"
 #include "privacy/sealed.h"
 #include "store/store.h"
-#include "trades.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
+#include "workforce/eligibility.h"
+#include "workforce/trades.h"
 
 int worker_set_trades(struct store *s, int64_t id, const int *t, int n)
 {

@@ -8,17 +8,17 @@
 
 #include "auth/audit.h"
 #include "auth/keys.h"
-#include "privacy/access.h"
-#include "privacy/sealed.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "notify.h"
+#include "privacy/access.h"
+#include "privacy/sealed.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/phone.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
+#include "workforce/worker_access.h"
 
 static const char *const categories[] = {"quality", "safety", "privacy", "property_damage", "punctuality",
 					 "attitude", "price", "other", NULL};

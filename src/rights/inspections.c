@@ -10,18 +10,18 @@
 #include <string.h>
 
 #include "auth/audit.h"
-#include "bookings.h"
-#include "catalog.h"
 #include "http/req.h"
-#include "privacy/access.h"
 #include "http/schema.h"
 #include "notify.h"
+#include "privacy/access.h"
+#include "services/bookings.h"
+#include "services/catalog.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/digest.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
+#include "workforce/worker_access.h"
 
 static const char *const statuses[] = {"assigned", "passed", "rectifying", "answered", "verified", NULL};
 static const char *const visit_kinds[] = {"phone", "home", NULL};

@@ -5,16 +5,16 @@
 #include <string.h>
 
 #include "auth/audit.h"
-#include "disclosure.h"
+#include "disclosure/figures.h"
 #include "http/req.h"
-#include "notify.h"
 #include "http/schema.h"
-#include "satisfaction.h"
+#include "notify.h"
+#include "services/satisfaction.h"
 #include "standards.h"
 #include "store/store.h"
-#include "trades.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
+#include "workforce/trades.h"
 
 const char *const units[] = {"hour", "visit", "day", "month", NULL};
 static const char *const phases[] = {"pre", "in", "post", NULL};

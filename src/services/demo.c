@@ -1,4 +1,4 @@
-/* demo_services.c — the demo's services: the association's categories with their process and price
+/* demo.c — the demo's services: the association's categories with their process and price
  * guides, each company's offers, and six months of bookings lived through in time order — booked,
  * confirmed, checked in (a few late), checked out, reviewed (some companies below the 95% target),
  * with the odd cancellation and no-show — and the coming week's bookings, some still to dispatch.
@@ -12,13 +12,13 @@
 
 #include "anjia.h"
 #include "auth/keys.h"
-#include "bookings.h"
-#include "catalog.h"
+#include "services/bookings.h"
+#include "services/catalog.h"
 #include "store/store.h"
-#include "trades.h"
 #include "users.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
+#include "workforce/trades.h"
 
 #define MAX_ITEMS 8
 

@@ -11,7 +11,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
+#include "workforce/worker_access.h"
 
 SCHEMA(satisfaction_query, S_STR("month", 0, 7, 7));
 

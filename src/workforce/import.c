@@ -7,16 +7,16 @@
 #include <string.h>
 
 #include "http/errors.h"
-#include "privacy/access.h"
-#include "util/clock.h"
-#include "util/log.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "privacy/access.h"
 #include "store/store.h"
-#include "trades.h"
+#include "util/clock.h"
+#include "util/log.h"
 #include "util/strbuf.h"
-#include "worker_access.h"
-#include "workers.h"
+#include "workforce/trades.h"
+#include "workforce/worker_access.h"
+#include "workforce/workers.h"
 
 enum col { C_NAME, C_ID, C_PHONE, C_TRADES, C_LEVEL, C_SINCE, C_PHOTO, C_COUNT };
 

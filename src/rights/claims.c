@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "auth/audit.h"
-#include "complaints.h"
 #include "http/req.h"
 #include "http/schema.h"
 #include "notify.h"
+#include "rights/complaints.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"

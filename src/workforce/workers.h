@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 #include "anjia.h"
-#include "trades.h"
 #include "util/json_out.h"
+#include "workforce/trades.h"
 
 struct store;
 struct req;

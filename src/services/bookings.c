@@ -7,18 +7,18 @@
 
 #include "auth/audit.h"
 #include "auth/keys.h"
-#include "privacy/access.h"
-#include "privacy/sealed.h"
 #include "http/req.h"
 #include "http/schema.h"
-#include "satisfaction.h"
+#include "privacy/access.h"
+#include "privacy/sealed.h"
+#include "services/satisfaction.h"
 #include "standards.h"
 #include "store/store.h"
-#include "trades.h"
 #include "util/clock.h"
 #include "util/phone.h"
 #include "util/timefmt.h"
-#include "worker_access.h"
+#include "workforce/trades.h"
+#include "workforce/worker_access.h"
 
 static const char *const statuses[] = {"requested", "confirmed", "checked_in", "completed", "reviewed",
 				       "cancelled", "no_show", NULL};

@@ -1,8 +1,8 @@
-/* disclosure.h — what the public sees of complaint handling and spot checks: per company and month,
+/* figures.h — what the public sees of complaint handling and spot checks: per company and month,
  * counts only (complaints received, answered and resolved in time, findings, compensation paid,
  * spot checks and their results), never anything personal. */
-#ifndef DISCLOSURE_H
-#define DISCLOSURE_H
+#ifndef DISCLOSURE_FIGURES_H
+#define DISCLOSURE_FIGURES_H
 
 #include <stdint.h>
 

@@ -1,4 +1,4 @@
-/* demo_complaints.c — the demo's complaints, compensation claims and spot checks. Three months of
+/* demo.c — the demo's complaints, compensation claims and spot checks. Three months of
  * complaints from every channel are planned story by story, then lived through in time order with
  * the deadline job running twice a day, so breaches, escalations and lapsed resolutions are the
  * job's own work; claims run down to an advance payment (先行赔付) recovered and a payment overdue;
@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include "anjia.h"
-#include "claims.h"
-#include "complaints.h"
-#include "inspections.h"
 #include "jobs.h"
+#include "rights/claims.h"
+#include "rights/complaints.h"
+#include "rights/inspections.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/strbuf.h"

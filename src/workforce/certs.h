@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #include "anjia.h"
-#include "eligibility.h"
 #include "util/json_out.h"
+#include "workforce/eligibility.h"
 
 struct store;
 struct req;
