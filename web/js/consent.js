@@ -122,10 +122,13 @@ export function consentSection(ctx, maxDays) {
 
 // ---- the customer ----
 
-// "服务人员完整档案" on a booking's page, for the booking's customer: the record while the worker
+// "服务人员完整档案" on a booking's page, for the booking's customer: opened on request (each view
+// is counted on the worker's consent, so only a look meant counts), the record while the worker
 // allows it; otherwise that the worker decides, and a button to ask.
 export function recordSection(b, ctx) {
-  const box = h('div', { class: 'record-box' }, loading());
+  const open = button(t('record.open'), { kind: 'secondary', attrs: { class: 'btn btn-secondary record-open' } });
+  open.addEventListener('click', () => load());
+  const box = h('div', { class: 'record-box' }, h('p', { class: 'muted' }, t('record.what')), h('p', null, open));
   const p = section(t('record.title'), box);
   p.classList.add('worker-record-full');
 
@@ -224,6 +227,6 @@ export function recordSection(b, ctx) {
     ];
   }
 
-  load();
+  p.dataset.state = 'closed';
   return p;
 }
