@@ -58,7 +58,7 @@ export function render(slot, ctx) {
           { label: t('access.actor'), cell: (a) => h('span', { class: 'mono' }, a.actor && a.actor.login ? a.actor.login : t('audit.system')) },
           { label: t('access.org'), cell: (a) => (a.org ? a.org.name : t('common.none')) },
           { label: t('access.what_label'), cell: (a) => [whatText(a.what), a.outcome ? h('span', { class: 'muted' }, ` · ${outcomeText(a.outcome)}`) : null] },
-          { label: t('access.subject'), cell: who },
+          { label: t('access.subject'), class: 'nowrap', cell: who },
           { label: t('access.via_label'), cell: (a) => viaText(a.via) },
         ],
         rows: r.items,

@@ -22,7 +22,7 @@ const FIELDS = {
   worker: ['name', 'id_number', 'phone', 'level', 'trades', 'experience_since', 'checks', 'training',
     'certificates', 'employments', 'bookings', 'complaints', 'account', 'other'],
 };
-const SHOWN = 50; // rows of "who viewed" before "show all"
+const SHOWN = 20; // rows of "who viewed" before "show all"
 
 export function render(slot, ctx) {
   const { role } = ctx.me.user;
@@ -121,7 +121,15 @@ export function render(slot, ctx) {
         : empty(t('mydata.viewed_none')));
     };
     draw(false);
-    const p = section(t('mydata.viewed_title'), h('p', { class: 'muted' }, t('mydata.viewed_intro')), box);
+    // how often each organisation (or person without one) looked, most first
+    const by = new Map();
+    for (const v of items) {
+      const k = v.by_org || v.by || t('audit.system');
+      by.set(k, (by.get(k) || 0) + 1);
+    }
+    const summary = items.length ? h('ul', { class: 'viewed-summary' }, [...by].sort((a, b) => b[1] - a[1])
+      .map(([who, n]) => h('li', { dataset: { who, count: n } }, t('mydata.viewed_times', { who, n })))) : null;
+    const p = section(t('mydata.viewed_title'), h('p', { class: 'muted' }, t('mydata.viewed_intro')), summary, box);
     p.classList.add('viewed');
     return p;
   }
