@@ -112,7 +112,7 @@ int employment_move(struct store *s, int64_t id, int64_t to_company, const struc
 		return rc;
 	if (company) {
 		/* the company the worker leaves hears of it */
-		char zh[320], en[320], org[160] = "", name[96] = "";
+		char zh[512], en[512], org[160] = "", name[96] = "";
 		st = store_sql(s, "SELECT w.name, o.name FROM workers w JOIN orgs o ON o.id = $2 WHERE w.id = $1");
 		stmt_bind_int(st, 1, id);
 		stmt_bind_int(st, 2, to_company);
