@@ -68,7 +68,7 @@ static double candidates(const char *mask, int male, int64_t birth, int age, int
 	/* the region's six digits: the sum's distribution over the combinations the mask allows */
 	double region[11] = {0};
 	for (int r = 0; r < 1000000; r++) {
-		char d[7];
+		char d[12];
 		snprintf(d, sizeof d, "%06d", r);
 		int ok = 1, sum = 0;
 		for (int i = 0; i < 6 && ok; i++) {
@@ -84,7 +84,7 @@ static double candidates(const char *mask, int male, int64_t birth, int age, int
 	/* the sequence's three digits, the last odd for a man */
 	double seq[11] = {0};
 	for (int q = 0; q < 1000; q++) {
-		char d[4];
+		char d[12];
 		snprintf(d, sizeof d, "%03d", q);
 		if (((d[2] - '0') % 2 == 1) != male)
 			continue;
