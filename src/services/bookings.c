@@ -868,9 +868,14 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 		return;
 	}
 	int64_t category = stmt_int(st, 12);
+	int names = full_names(r);
+	/* a past employer's household is named masked, in the timeline as in the booking */
+	int past = names == NAMES_WORKER && stmt_int(st, 33) != stmt_int(st, 4);
+	char customer[96];
+	worker_mask_name(stmt_text(st, 3), customer, sizeof customer);
 	struct jw *w = req_jw(r);
 	jw_obj(w);
-	booking_fields(w, st, full_names(r), c);
+	booking_fields(w, st, names, c);
 	stmt_done(st);
 	static const char *const phase_names[] = {"pre", "in", "post"};
 	jw_key(w, "checklist");
@@ -899,10 +904,13 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 		jw_arr_end(w);
 	}
 	jw_obj_end(w);
-	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), u.role, e.action, e.from_status,"
-				 " e.to_status, e.note, 0 FROM booking_events e LEFT JOIN users u ON u.id = e.actor_id"
-				 " WHERE e.booking_id = $1 ORDER BY e.id");
+	st = store_sql(r->store, "SELECT e.at, CASE WHEN $2 = 1 AND e.actor_id = b.customer_id THEN $3"
+				 " ELSE coalesce(u.name, e.actor_label) END, u.role, e.action, e.from_status,"
+				 " e.to_status, e.note, 0 FROM booking_events e JOIN bookings b ON b.id = e.booking_id"
+				 " LEFT JOIN users u ON u.id = e.actor_id WHERE e.booking_id = $1 ORDER BY e.id");
 	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, past);
+	stmt_bind_text(st, 3, customer);
 	jw_ktimeline(w, "timeline", st);
 	jw_obj_end(w);
 	req_send(r, status);

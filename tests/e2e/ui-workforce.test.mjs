@@ -128,13 +128,18 @@ test('register, check, train and certify a worker; the credential verifies, tamp
   const row = c.page.locator('.page-workers tr.row-new');
   await row.waitFor();
   assert.match(await row.textContent(), new RegExp(name));
-  assert.match(await row.textContent(), new RegExp(`${idNumber.slice(0, 6)}\\*+${idNumber.slice(14)}`));
+  // the mask: the first three characters and the last, never the birth date
+  assert.match(await row.textContent(), new RegExp(`${idNumber.slice(0, 3)}\\*{14}${idNumber.slice(17)}`));
+  assert.doesNotMatch(await row.textContent(), new RegExp(idNumber.slice(6, 14)));
   assert.equal(await row.getAttribute('data-status'), 'red', 'a new worker may not serve yet');
   const workerId = Number(await row.getAttribute('data-worker'));
   assert.ok(workerId > 0);
 
   await row.locator('a.worker-link').click();
   await c.page.locator(`.page-worker[data-worker="${workerId}"] .elig-card[data-status]`).waitFor();
+  // a company sees the age, never the birth date
+  assert.match(await c.page.locator('.worker-record [data-fact=age]').textContent(), /^\d+ 岁$/);
+  assert.equal(await c.page.locator('.worker-record [data-fact=birth_date]').count(), 0);
   // what is missing is said in words, per reason
   const reasons = await c.page.locator('.elig-card[data-trade=household] .reason').evaluateAll((els) => els.map((e) => e.dataset.code));
   for (const code of ['identity_unverified', 'background_missing', 'health_missing', 'insurance_missing', 'certificate_missing']) {
@@ -174,7 +179,9 @@ test('register, check, train and certify a worker; the credential verifies, tamp
     await t.page.locator('.new-session-link').click();
     await t.page.locator('.page-session .enrol-form').waitFor();
     assert.match(await t.page.locator('.page-session h1').textContent(), new RegExp(course.code));
-    await t.page.locator('.enrol-form input').fill(String(workerId));
+    // a training institution enrols by the ID card shown: its number and the name on it
+    await t.page.locator('.enrol-form input[name=id_number]').fill(idNumber);
+    await t.page.locator('.enrol-form input[name=name]').fill(name);
     await t.page.locator('.enrol-form button[type=submit]').click();
     const er = t.page.locator(`.enrolments-list tr[data-worker="${workerId}"]`);
     await er.waitFor();
@@ -202,7 +209,7 @@ test('register, check, train and certify a worker; the credential verifies, tamp
     const s = await api(trainer.token, '/api/training-sessions', { method: 'POST', json: {
       course_id: course.id, starts_at: `${local(-120)}:00+08:00`, ends_at: `${local(-60)}:00+08:00`, location: '培训中心 3 楼', capacity: 20 } });
     assert.equal(s.status, 201, s.text);
-    assert.equal((await api(trainer.token, `/api/training-sessions/${s.json.id}/enrolments`, { method: 'POST', json: { worker_id: workerId } })).status, 201);
+    assert.equal((await api(trainer.token, `/api/training-sessions/${s.json.id}/enrolments`, { method: 'POST', json: { id_number: idNumber, name } })).status, 201);
     const r = await api(trainer.token, `/api/training-sessions/${s.json.id}/enrolments/${workerId}`, { method: 'PATCH', json: { attended: true, score: 95 } });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.passed, true);
@@ -388,7 +395,7 @@ test('a CSV file with bad rows imports nothing; "good rows only" imports the goo
   await context.close();
 });
 
-test('registering explains a taken, a revoked and a mismatched person, and a move from another company', async () => {
+test('registering explains a taken, a revoked and a mismatched person, and asks a person employed elsewhere to move', async () => {
   // set-up through the API: one person revoked industry-wide, one employed by another company
   const other = (await api(admin.token, '/api/orgs?kind=company&q=%E5%B7%A7%E6%89%8B')).json.items[0];
   const revokedId = freshId();
@@ -401,7 +408,7 @@ test('registering explains a taken, a revoked and a mismatched person, and a mov
   };
   const rv = await mk(freshName('韦'), revokedId);
   assert.equal((await api(admin.token, `/api/workers/${rv.id}/revoke`, { method: 'POST', json: { reason: '偷窃客户财物' } })).status, 200);
-  await mk(movingName, movingId);
+  const mv = await mk(movingName, movingId);
 
   const { context, page, problems } = await open({ locale: 'en-US' });
   await signIn(page, 'company1');
@@ -415,29 +422,64 @@ test('registering explains a taken, a revoked and a mismatched person, and a mov
     await f.locator('input[name=trades][value=cleaning]').check();
     await f.locator('button[type=submit]').click();
   };
+  // revoked: that is all a company learns, not why
   await submit(freshName('韦'), revokedId);
   const idErr = f.locator('[data-field=id_number] .field-error');
   await idErr.waitFor({ state: 'visible' });
-  assert.match(await idErr.textContent(), /revoked industry-wide.*Reason: 偷窃客户财物/);
+  assert.equal(await idErr.textContent(), 'This person is revoked industry-wide and cannot be registered.');
+  assert.doesNotMatch(await page.locator('.page-workers').textContent(), /偷窃客户财物/);
   await submit('别的名字', movingId);
   const nameErr = f.locator('[data-field=name] .field-error');
   await nameErr.waitFor({ state: 'visible' });
   assert.equal(await nameErr.textContent(), 'This ID number is registered under another name.');
+  // employed elsewhere: the person is asked; nothing moves
   await submit(movingName, movingId);
-  await page.locator('.page-workers .notice-warning', { hasText: 'moved to yours' }).waitFor();
-  assert.match(await page.locator('tr.row-new').textContent(), new RegExp(movingName));
-  // the same person again: already ours
+  const asked = page.locator('.page-workers .messages .notice-info');
+  await asked.waitFor();
+  assert.match(await asked.textContent(), /A transfer request was sent to them, valid until \d{4}-\d{2}-\d{2} \d{2}:\d{2}\. Nothing changes until they confirm/);
+  assert.doesNotMatch(await asked.textContent(), /moved to yours/);
+  assert.equal((await api(company.token, `/api/workers?q=${encodeURIComponent(movingName)}`)).json.total, 0, 'not ours yet');
+  assert.equal((await api(admin.token, `/api/workers/${mv.id}`)).json.company.id, other.id, 'still theirs');
+  // the same person again: already asked
   await page.locator('.worker-new').click();
   await submit(movingName, movingId);
   await idErr.waitFor({ state: 'visible' });
-  assert.equal(await idErr.textContent(), "This person is already your company's worker.");
-  // the employment history shows the move
+  assert.equal(await idErr.textContent(), 'A request for this person already waits for their confirmation.');
+  // the company's requests: waiting, with the masked name only, and a way to withdraw
+  await page.locator('.page-workers a.transfers-link').first().click();
+  const req = page.locator(`.page-transfers tr[data-worker="${mv.id}"]`);
+  await req.waitFor();
+  assert.equal(await req.getAttribute('data-status'), 'pending');
+  assert.match(await req.textContent(), new RegExp(`${movingName[0]}\\*${movingName.slice(-1)}`));
+  assert.doesNotMatch(await page.locator('.page-transfers').textContent(), new RegExp(`${movingName}|杭州巧手`));
+  assert.equal(await req.locator('button.transfer-cancel').count(), 1);
+  assert.deepEqual(await problems(/status of (400|409|422)/), []);
+
+  // the person comes to the association's counter: it confirms for them, saying so
+  const a0 = await open();
+  await signIn(a0.page, 'admin');
+  await a0.page.goto(`${srv.url}/#/transfers`);
+  const pending = a0.page.locator(`.page-transfers tr[data-worker="${mv.id}"][data-status=pending]`);
+  await pending.waitFor();
+  assert.match(await pending.textContent(), new RegExp(`${movingName}.*杭州巧手家政服务有限公司 → 杭州安心家政服务有限公司`));
+  await pending.locator('.transfer-accept').click();
+  const af = a0.page.locator('.transfer-accept-form');
+  await af.locator('button[type=submit]').click();
+  await af.locator('[data-field=note] .field-error', { hasText: '请写明如何核验了本人' }).waitFor();
+  await af.locator('textarea[name=note]').fill('本人持身份证到协会窗口确认');
+  await af.locator('button[type=submit]').click();
+  await a0.page.locator('.page-transfers .notice-success', { hasText: `已为 ${movingName} 确认转入` }).waitFor();
+  await a0.context.close();
+
+  // now ours: the employment history shows the move
+  await page.reload();
+  await page.locator(`.page-transfers tr[data-worker="${mv.id}"][data-status=accepted]`).waitFor();
   const moved = (await api(company.token, `/api/workers?q=${encodeURIComponent(movingName)}`)).json.items[0];
+  assert.equal(moved.id, mv.id);
   await page.goto(`${srv.url}/#/workers/${moved.id}`);
   const hist = page.locator('.employment-list tbody tr');
   await page.waitForFunction(() => document.querySelectorAll('.employment-list tbody tr').length === 2);
   assert.match(await hist.nth(1).textContent(), /杭州巧手家政服务有限公司/);
-  assert.deepEqual(await problems(/status of (400|409|422)/), []);
   await context.close();
 
   // the association cannot certify them yet, and is told every requirement missing, in words

@@ -136,14 +136,15 @@ test('the association admin lands on their home with the full menu and their hea
   assert.match(await page.locator('.greeting').textContent(), /王建国/);
   assert.match(await page.locator('.greeting').textContent(), /杭州市家庭服务业协会/);
   assert.ok(await page.locator('.duties li').count() >= 3);
-  assert.deepEqual(await navTexts(page), ['首页', '投诉处理', '消息通知', '抽查计划', '服务抽查', '我的会话', '账号安全', '服务员',
-    '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '证书与标准', '服务分类', '机构', '用户', '审计']);
+  assert.deepEqual(await navTexts(page), ['首页', '投诉处理', '消息通知', '抽查计划', '服务抽查', '我的会话', '账号安全', '我的数据',
+    '服务员', '转入申请', '个人信息申请', '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '证书与标准', '服务分类', '机构',
+    '用户', '审计', '访问记录']);
   assert.equal(await page.locator('.topbar .user-name').textContent(), '王建国');
   assert.equal(await page.locator('.topbar .user-role').textContent(), '行业协会管理员');
   assert.equal(await page.locator('.topbar .user-org').textContent(), '杭州市家庭服务业协会');
   assert.equal(await page.locator('.nav-link[aria-current=page]').textContent(), '首页');
   // quick links to the pages this role can use now
-  assert.equal(await page.locator('.quick-link').count(), 17);
+  assert.equal(await page.locator('.quick-link').count(), 21);
   // the API was asked in Chinese
   const me = requests.find((r) => r.url().endsWith('/api/me'));
   assert.equal(me.headers()['accept-language'], 'zh-CN');
@@ -158,7 +159,11 @@ test('the association admin lands on their home with the full menu and their hea
     ['notifications', '.page-notifications .notices, .page-notifications .state-empty'],
     ['sampling', '.page-sampling .plans-list table, .page-sampling .plans-list .state-empty'],
     ['inspections', '.page-inspections .inspections-list table, .page-inspections .inspections-list .state-empty'],
-    ['complaint-figures', '.page-complaint-figures .figures-industry']]) {
+    ['complaint-figures', '.page-complaint-figures .figures-industry'],
+    ['me/data', '.page-my-data .held-counts'],
+    ['transfers', '.page-transfers .transfers-list table, .page-transfers .transfers-list .state-empty'],
+    ['data-requests', '.page-data-requests .request-cards, .page-data-requests .data-requests-list .state-empty'],
+    ['access-log', '.page-access-log .access-list table, .page-access-log .access-list .state-empty']]) {
     await page.locator(`#nav a[href="#/${hash}"]`).click();
     await page.locator(ready).first().waitFor();
     assert.equal(await page.locator('.nav-link[aria-current=page]').getAttribute('href'), `#/${hash}`);
@@ -175,10 +180,10 @@ test('a customer starts at the search, sees no organisations, users or audit, an
   await page.locator('#nav a[href="#/home"]').click();
   assert.equal(await page.locator('.page-home').getAttribute('data-role'), 'customer');
   assert.equal(await page.locator('.page-home h1').textContent(), '客户工作台');
-  assert.deepEqual(await navTexts(page), ['首页', '找服务', '我的预约', '我的投诉', '消息通知', '我的会话', '账号安全', '满意度',
-    '投诉处理公示']);
+  assert.deepEqual(await navTexts(page), ['首页', '找服务', '我的预约', '我的投诉', '消息通知', '我的会话', '账号安全', '我的数据',
+    '满意度', '投诉处理公示']);
   assert.equal(await page.locator('.topbar .user-org').count(), 0);
-  for (const hash of ['orgs', 'users', 'audit']) {
+  for (const hash of ['orgs', 'users', 'audit', 'access-log', 'data-requests', 'transfers']) {
     await page.goto(`${srv.url}/#/${hash}`);
     await page.locator('.page-denied').waitFor();
     assert.equal(await page.locator('.page-denied h1').textContent(), '无权访问');
@@ -195,14 +200,15 @@ test('a worker has the everyday pages and their own record; a company admin also
   await signIn(w.page, 'worker1');
   assert.equal(await w.page.locator('.page-home').getAttribute('data-role'), 'worker');
   assert.equal(await w.page.locator('.page-home h1').textContent(), '家政服务员工作台');
-  assert.deepEqual(await navTexts(w.page), ['首页', '今日服务', '我的会话', '账号安全', '我的档案', '满意度', '投诉处理公示']);
+  assert.deepEqual(await navTexts(w.page), ['首页', '今日服务', '消息通知', '我的会话', '账号安全', '我的数据', '我的档案', '满意度',
+    '投诉处理公示']);
   await w.context.close();
 
   const c = await open();
   await signIn(c.page, 'company1');
   assert.equal(await c.page.locator('.page-home').getAttribute('data-role'), 'company_admin');
-  assert.deepEqual(await navTexts(c.page), ['首页', '投诉处理', '消息通知', '服务抽查', '我的会话', '账号安全', '服务员', '派单调度',
-    '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '用户']);
+  assert.deepEqual(await navTexts(c.page), ['首页', '投诉处理', '消息通知', '服务抽查', '我的会话', '账号安全', '我的数据', '服务员',
+    '转入申请', '个人信息申请', '派单调度', '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '用户']);
   await c.page.locator('#nav a[href="#/users"]').click();
   await c.page.locator('.page-users table').waitFor();
   const orgs = new Set(await c.page.locator('.page-users tbody td:nth-child(4)').allTextContents());
@@ -211,14 +217,22 @@ test('a worker has the everyday pages and their own record; a company admin also
   const roles = await c.page.locator('#user-create select[name=role] option').allTextContents();
   assert.deepEqual(roles, ['企业管理员', '企业员工', '家政服务员']);
   assert.equal(await c.page.locator('#user-create input[name=org_id]').inputValue(), '杭州安心家政服务有限公司');
-  // creates a worker in their company
+  // creates a worker in their company: no password is asked for; a one-time code is shown instead
+  assert.equal(await c.page.locator('#user-create input[type=password]').count(), 0);
   await c.page.locator('#user-create input[name=login]').fill('ui-worker-9');
   await c.page.locator('#user-create input[name=name]').fill('王小明');
   await c.page.locator('#user-create select[name=role]').selectOption('worker');
-  await c.page.locator('#user-create input[name=password]').fill('a-long-enough-pass');
   await c.page.locator('#user-create button[type=submit]').click();
   await c.page.locator('.page-users .notice-success').waitFor();
   assert.equal(await c.page.locator('tr.row-new td:first-child').textContent(), 'ui-worker-9');
+  const code = await c.page.locator('.code-card[data-kind=setup] .one-time-code').textContent();
+  assert.match(code, /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+  assert.match(await c.page.locator('.code-card').textContent(), /当面.*王小明本人/);
+  // the code is the person's way in: it sets their password once
+  const set = await fetch(`${srv.url}/api/auth/password-code`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: 'ui-worker-9', code, new_password: 'walnut-lantern-harbour-17' }) });
+  assert.equal(set.status, 200);
+  assert.equal((await login(srv.url, 'ui-worker-9', 'walnut-lantern-harbour-17')).user.role, 'worker');
   assert.deepEqual(await c.problems(), []);
   await c.context.close();
 });
@@ -230,8 +244,8 @@ test('English is chosen with the toggle, changes the texts and the API language,
   await page.locator('.page-home h1', { hasText: 'workspace' }).waitFor();
   assert.equal(await page.locator('.page-home h1').textContent(), 'Association administrator workspace');
   assert.deepEqual(await navTexts(page), ['Home', 'Complaints', 'Notifications', 'Sampling plans', 'Spot checks', 'My sessions',
-    'Account', 'Workers', 'Services & prices', 'Training', 'Pass rates', 'Satisfaction', 'Complaint figures',
-    'Certificates & standards', 'Service catalog', 'Organisations', 'Users', 'Audit']);
+    'Account', 'My data', 'Workers', 'Transfer requests', 'Personal data requests', 'Services & prices', 'Training', 'Pass rates',
+    'Satisfaction', 'Complaint figures', 'Certificates & standards', 'Service catalog', 'Organisations', 'Users', 'Audit', 'Access log']);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.locator('.topbar .user-role').textContent(), 'Association administrator');
   await page.reload();
@@ -304,17 +318,20 @@ test('signing out returns to sign-in and the session is over', async () => {
 test('a session that ends on the server sends the page to sign-in on its next call', async () => {
   const { context, page } = await open();
   await signIn(page, 'cs1');
-  assert.deepEqual(await navTexts(page), ['首页', '投诉处理', '消息通知', '我的会话', '账号安全', '服务员', '满意度', '投诉处理公示', '机构']);
-  // end every session of cs1 from outside: the admin resets the password
+  assert.deepEqual(await navTexts(page), ['首页', '投诉处理', '消息通知', '我的会话', '账号安全', '我的数据', '服务员', '满意度', '投诉处理公示',
+    '机构']);
+  // end every session of cs1 from outside: the admin disables the account (and enables it again)
   const admin = await login(srv.url, 'admin');
   const users = await (await fetch(`${srv.url}/api/users?q=cs1`, { headers: { Authorization: `Bearer ${admin.token}` } })).json();
   const cs1 = users.items.find((u) => u.login === 'cs1');
-  const r = await fetch(`${srv.url}/api/users/${cs1.id}`, {
-    method: 'PATCH',
-    headers: { Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ password: 'a-new-password-for-cs1' }),
-  });
-  assert.equal(r.status, 200);
+  for (const status of ['disabled', 'active']) {
+    const r = await fetch(`${srv.url}/api/users/${cs1.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status }),
+    });
+    assert.equal(r.status, 200);
+  }
   await page.locator('#nav a[href="#/orgs"]').click();
   await page.locator('.login-form').waitFor();
   assert.equal(await page.locator('.login-card .live .notice').textContent(), '登录已过期或已结束，请重新登录。');
@@ -429,7 +446,7 @@ test('the association admin registers a company (invalid code first), edits it, 
   await context.close();
 });
 
-test('the association admin creates a user in a chosen organisation, disables and re-enables them', async () => {
+test('the association admin creates a user in a chosen organisation, disables and re-enables them; the person sets their own password with the code', async () => {
   const { context, page, problems } = await open();
   await signIn(page, 'admin');
   await page.locator('#nav a[href="#/users"]').click();
@@ -448,7 +465,6 @@ test('the association admin creates a user in a chosen organisation, disables an
   assert.ok(!/培训学校/.test(await f.locator('select[name=org_id]').textContent()), 'only companies for a worker');
   await f.locator('input[name=login]').fill('ui-admin-made');
   await f.locator('input[name=name]').fill('吴春梅');
-  await f.locator('input[name=password]').fill('a-long-enough-pass');
   await f.locator('button[type=submit]').click();
   assert.equal(await f.locator('[data-field=org_id] .field-error').textContent(), '请选择所属机构。');
   await f.locator('select[name=org_id]').selectOption({ label: '杭州巧手家政服务有限公司' });
@@ -462,19 +478,56 @@ test('the association admin creates a user in a chosen organisation, disables an
   const row = page.locator('.page-users tr.row-new');
   assert.match(await row.textContent(), /ui-admin-made/);
   assert.match(await row.textContent(), /杭州巧手家政服务有限公司/);
+  // the set-up code, once, with its expiry and what to do with it
+  const card = page.locator('.code-card[data-kind=setup]');
+  const setup = await card.locator('.one-time-code').textContent();
+  assert.match(await card.locator('.code-expires').textContent(), /^有效期至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  assert.match(await card.textContent(), /请当面把这个代码交给吴春梅本人/);
+  assert.match(await card.textContent(), /只有本人知道自己的密码/);
+  // the person sets their password at the public page, from the sign-in page's link
+  const p = await open();
+  await p.page.goto(`${srv.url}/#/login`);
+  await p.page.locator('a.set-password-link').click();
+  const sp = p.page.locator('.set-password-form');
+  await sp.waitFor();
+  const setWith = async (code, pw) => {
+    await sp.locator('input[name=login]').fill('ui-admin-made');
+    await sp.locator('input[name=code]').fill(code);
+    await sp.locator('input[name=new_password]').fill(pw);
+    await sp.locator('input[name=repeat]').fill(pw);
+    await sp.locator('button[type=submit]').click();
+  };
+  await setWith('ABCDE-12345', 'quiet-harbour-lantern-93');
+  const codeErr = sp.locator('[data-field=code] .field-error');
+  await codeErr.waitFor({ state: 'visible' });
+  assert.equal(await codeErr.textContent(), '账号或一次性代码不正确，或代码已过期、已用过。');
+  await setWith(setup.toLowerCase(), 'quiet-harbour-lantern-93');
+  await p.page.locator('.login-card .notice-success', { hasText: '密码已设置' }).waitFor();
+  assert.equal(await p.page.locator('.login-form input[name=login]').inputValue(), 'ui-admin-made');
+  await p.page.locator('.login-form input[name=password]').fill('quiet-harbour-lantern-93');
+  await p.page.locator('.login-form button[type=submit]').click();
+  await p.page.locator('.page-home[data-role=worker]').waitFor();
+  assert.deepEqual(await p.problems(/status of 400/), []);
+  await p.context.close();
+  await page.locator('.code-card .code-done').click();
+  assert.equal(await page.locator('.code-card').count(), 0);
   await row.locator('button', { hasText: '停用' }).click();
   await page.locator('.page-users .notice-success', { hasText: '已停用' }).waitFor();
   await page.locator('.page-users tr.row-new', { hasText: '已停用' }).waitFor();
   await page.locator('.page-users tr.row-new button', { hasText: '启用' }).click();
   await page.locator('.page-users .notice-success', { hasText: '已启用' }).waitFor();
-  // password reset for that user
+  // a forgotten password: a reset code, the old password holds until the person uses it
   await page.locator('.page-users tr.row-new button', { hasText: '重置密码' }).click();
-  const rf = page.locator('.panel-edit form');
-  await rf.locator('[data-field=password] input').fill('reset-by-the-admin');
-  await rf.locator('[data-field=repeat] input').fill('reset-by-the-admin');
-  await rf.locator('button[type=submit]').click();
-  await page.locator('.page-users .notice-success', { hasText: '已重置' }).waitFor();
-  const u = await login(srv.url, 'ui-admin-made', 'reset-by-the-admin');
+  await page.locator('.panel-edit .reset-form', { hasText: '您不会知道新密码' }).waitFor();
+  await page.locator('.panel-edit .reset-go').click();
+  await page.locator('.page-users .notice-success', { hasText: '已为 吴春梅 生成重置代码' }).waitFor();
+  const reset = await page.locator('.code-card[data-kind=reset] .one-time-code').textContent();
+  assert.notEqual(reset, setup);
+  assert.equal((await login(srv.url, 'ui-admin-made', 'quiet-harbour-lantern-93')).user.role, 'worker');
+  const r = await fetch(`${srv.url}/api/auth/password-code`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: 'ui-admin-made', code: reset, new_password: 'copper-meadow-violin-48' }) });
+  assert.equal(r.status, 200);
+  const u = await login(srv.url, 'ui-admin-made', 'copper-meadow-violin-48');
   assert.equal(u.user.role, 'worker');
   // filters: disabled users only
   await page.locator('.page-users .filters select').nth(1).selectOption('disabled');

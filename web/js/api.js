@@ -37,8 +37,9 @@ function retrySeconds(v) {
 }
 
 // api('GET', '/api/orgs', { query: { page: 2 } }) → parsed JSON; throws ApiError.
-// Options: body (sent as JSON), query (empty values left out), keep401 (don't run the 401 hook).
-export async function api(method, path, { body, query, keep401 = false } = {}) {
+// Options: body (sent as JSON), query (empty values left out), keep401 (don't run the 401 hook),
+// full (answer { status, data }: where 201 and 202 mean different things).
+export async function api(method, path, { body, query, keep401 = false, full = false } = {}) {
   let url = path;
   if (query) {
     const p = new URLSearchParams();
@@ -73,14 +74,43 @@ export async function api(method, path, { body, query, keep401 = false } = {}) {
     if (res.status === 401 && !keep401) unauthorized(err);
     throw err;
   }
-  return data;
+  return full ? { status: res.status, data } : data;
+}
+
+// A GET answered as a file (Content-Disposition: attachment), saved by the browser under the name
+// the server gives: the bytes as sent, not parsed and written again.
+export async function download(path, fallbackName) {
+  let res;
+  try {
+    res = await fetch(path, { headers: { Accept: 'application/json', 'Accept-Language': getLang() === 'en' ? 'en' : 'zh-CN' }, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'network', '', null, null);
+  }
+  if (!res.ok) {
+    let e = {};
+    try { e = (await res.json()).error || {}; } catch { /* not JSON */ }
+    const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || '', e.field, null, null);
+    if (res.status === 401) unauthorized(err);
+    throw err;
+  }
+  const m = /filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') || '');
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = m ? m[1] : fallbackName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return blob.size;
 }
 
 // What to tell the user about err: the catalog's errors.<code>, else the server's message.
 export function errorText(err) {
   if (!(err instanceof ApiError)) return t('errors.unexpected');
-  if (err.code === 'too_many_attempts' && err.retryAfter) {
-    return t('errors.too_many_attempts_wait', { wait: fmtWait(err.retryAfter) });
+  if ((err.code === 'too_many_attempts' || err.code === 'too_many_lookups') && err.retryAfter) {
+    return t(`errors.${err.code}_wait`, { wait: fmtWait(err.retryAfter) });
   }
   if (has(`errors.${err.code}`)) return t(`errors.${err.code}`);
   return err.message || t('errors.unexpected');

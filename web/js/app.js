@@ -25,6 +25,7 @@ import * as myWorker from './pages/my-worker.js';
 import * as search from './pages/search.js';
 import * as book from './pages/book.js';
 import * as signup from './pages/signup.js';
+import * as setPassword from './pages/set-password.js';
 import * as bookings from './pages/bookings.js';
 import * as booking from './pages/booking.js';
 import * as jobs from './pages/jobs.js';
@@ -43,20 +44,26 @@ import * as sampling from './pages/sampling.js';
 import * as plan from './pages/plan.js';
 import * as inspections from './pages/inspections.js';
 import * as inspection from './pages/inspection.js';
+import * as myData from './pages/my-data.js';
+import * as transfers from './pages/transfers.js';
+import * as dataRequests from './pages/data-requests.js';
+import * as accessLog from './pages/access-log.js';
 
 const MODULES = {
   home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
   my_worker: myWorker, search, book, bookings, booking, jobs, dispatch, services: serviceItems, catalog,
   category, satisfaction, my_complaints: complaints, complaints, complaint_new: complaintNew, complaint,
   notifications, complaint_figures: complaintFigures, company, sampling, plan, inspections, inspection,
+  set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
 const PUBLIC = {
   '/': search, '/search': search, '/satisfaction': satisfaction, '/complaint-figures': complaintFigures, '/signup': signup,
+  '/set-password': setPassword,
 };
 const PUBLIC_TITLES = {
   '/': 'nav.search', '/search': 'nav.search', '/satisfaction': 'nav.satisfaction',
-  '/complaint-figures': 'nav.complaint_figures', '/signup': 'signup.title',
+  '/complaint-figures': 'nav.complaint_figures', '/signup': 'signup.title', '/set-password': 'setpw.title',
 };
 // Public pages of one record (a company's profile, a sampling plan), with the id as ctx.params.id.
 const PUBLIC_RECORDS = [

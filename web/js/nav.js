@@ -1,7 +1,7 @@
 // nav.js — the signed-in pages and what each needs: a capability from GET /api/me's caps (or one
-// of several), or a role; nothing for what every signed-in user has. Paths may hold numeric
-// parameters (/workers/:id); pages with menu:false are reached from other pages and light up their
-// parent's menu entry (a function of the user where it depends on who is looking).
+// of several), or a role (or one of several); nothing for what every signed-in user has. Paths may
+// hold numeric parameters (/workers/:id); pages with menu:false are reached from other pages and
+// light up their parent's menu entry (a function of the user where it depends on who is looking).
 
 // Spot checks: the association, the inspectors and the companies (whose dispatchers answer the
 // rectification orders), not the service centre.
@@ -14,20 +14,26 @@ export const PAGES = [
   { path: '/book', key: 'book', cap: 'booking.create', menu: false, parent: '/search' },
   { path: '/bookings', key: 'bookings', cap: 'booking.create' },
   { path: '/bookings/:id', key: 'booking', menu: false, parent: bookingParent },
+  { path: '/jobs', key: 'jobs', role: 'worker' },
   { path: '/complaints', key: 'my_complaints', role: 'customer' },
   { path: '/complaints', key: 'complaints', cap: 'complaint.handle' },
   { path: '/complaints/new', key: 'complaint_new', cap: 'complaint.file', menu: false, parent: '/complaints' },
   { path: '/complaints/:id', key: 'complaint', cap: ['complaint.file', 'complaint.handle'], menu: false, parent: '/complaints' },
-  { path: '/notifications', key: 'notifications', cap: ['complaint.file', 'complaint.handle', 'inspect', 'sampling.manage'] },
+  // everyone is told things: a reset of their password, a transfer or a consent asked of a worker
+  { path: '/notifications', key: 'notifications' },
   { path: '/sampling', key: 'sampling', cap: 'sampling.manage' },
   { path: '/inspections', key: 'inspections', cap: INSPECTIONS },
   { path: '/inspections/:id', key: 'inspection', cap: INSPECTIONS, menu: false, parent: '/inspections' },
-  { path: '/jobs', key: 'jobs', role: 'worker' },
   { path: '/sessions', key: 'sessions' },
   { path: '/account', key: 'account' },
+  { path: '/me/data', key: 'my_data' },
+  { path: '/set-password', key: 'set_password', menu: false },
   { path: '/me/worker', key: 'my_worker', role: 'worker' },
   { path: '/workers', key: 'workers', cap: 'worker.read', notRole: 'worker' },
   { path: '/workers/:id', key: 'worker', cap: 'worker.read', notRole: 'worker', menu: false, parent: '/workers' },
+  { path: '/transfers', key: 'transfers', cap: 'worker.manage' },
+  // who holds a person's record answers their corrections: the company, and the association
+  { path: '/data-requests', key: 'data_requests', role: ['association_admin', 'company_admin', 'company_staff'] },
   { path: '/dispatch', key: 'dispatch', cap: 'booking.dispatch' },
   { path: '/services', key: 'services', cap: 'service.manage' },
   { path: '/training', key: 'training', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'] },
@@ -43,6 +49,7 @@ export const PAGES = [
   { path: '/orgs', key: 'orgs', cap: 'org.read' },
   { path: '/users', key: 'users', cap: 'user.read' },
   { path: '/audit', key: 'audit', cap: 'audit.read' },
+  { path: '/access-log', key: 'access_log', cap: 'audit.read' },
 ];
 
 // The menu entry a booking's page lights up: the customer's list, the worker's jobs, the board.
@@ -68,7 +75,7 @@ export function can(me, cap) {
 // Whether me may open page p.
 export function allowed(me, p) {
   const role = me && me.user ? me.user.role : null;
-  if (p.role && p.role !== role) return false;
+  if (p.role && !(Array.isArray(p.role) ? p.role.includes(role) : p.role === role)) return false;
   if (p.notRole && p.notRole === role) return false;
   return can(me, p.cap);
 }

@@ -4,12 +4,15 @@
 // (with a reason) or, once completed, reviews (five stars in five ways, a comment, the category's
 // feedback questions), and may complain about it at any time (#/complaints/new?booking_id=…); the
 // assigned worker confirms, checks in and out; the company assigns, confirms, cancels or records
-// a no-show. Those who see complaints see the ones filed about this booking, each a link.
+// a no-show. Those who see complaints see the ones filed about this booking, each a link. The
+// customer sees the worker's full record while the worker allows it, or may ask to see it. Once the
+// retention standard destroyed the address and telephone, everyone is told so, with the date.
 import { h, fill } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { loading, notice, messages, section, badge } from '../ui.js';
 import { complaintBadge } from '../complaint-ui.js';
+import { recordSection } from '../consent.js';
 import { facts } from './worker.js';
 import {
   statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards,
@@ -75,6 +78,7 @@ export function render(slot, ctx) {
       if (['requested', 'confirmed'].includes(b.status)) actions.push(disclose(t('bookings.cancel'), () => cancelForm(b, { onDone: done }), 'danger'));
       if (b.status === 'confirmed' && startPassed) actions.push(disclose(t('bookings.no_show'), () => noShowForm(b, { onDone: done })));
     }
+    const destroyed = Boolean(b.contact_destroyed_at);
     const tolerance = std.punctuality_tolerance_minutes ?? 15;
     const lateNow = b.status === 'confirmed' && Date.now() > Date.parse(b.start) + tolerance * 60000;
     const record = facts([
@@ -84,7 +88,8 @@ export function render(slot, ctx) {
       [t('bookings.worker'), b.worker ? (worker || customer ? maskedWorker(b.worker) : b.worker.name || maskedWorker(b.worker)) : h('span', { class: 'muted' }, t('bookings.unassigned')), 'worker'],
       [t('bookings.company'), b.company ? b.company.name : null, 'company'],
       [t('bookings.customer'), !customer && b.customer ? b.customer.name : null, 'customer'],
-      [t('bookings.address'), typeof b.address === 'string' ? h('span', { class: 'address' }, b.address) : h('span', { class: 'muted' }, t('bookings.address_hidden')), 'address'],
+      [t('bookings.address'), destroyed ? h('span', { class: 'muted contact-destroyed' }, t('bookings.destroyed_short', { date: fmtAt(b.contact_destroyed_at) }))
+        : typeof b.address === 'string' ? h('span', { class: 'address' }, b.address) : h('span', { class: 'muted' }, t('bookings.address_hidden')), 'address'],
       [t('bookings.phone'), b.contact_phone ? h('a', { class: 'phone', href: `tel:${b.contact_phone}` }, b.contact_phone) : null, 'phone'],
       [t('bookings.note'), b.note || null, 'note'],
       [t('bookings.created'), fmtAt(b.created_at), 'created'],
@@ -107,13 +112,17 @@ export function render(slot, ctx) {
           h('span', { class: 'muted' }, ` ${label('complaint_categories', c.category)} · ${fmtAt(c.created_at)}`))))));
       }).catch(() => { /* the booking stands without them */ });
     }
+    const gone = destroyed ? notice('info', t('bookings.destroyed', { date: fmtAt(b.contact_destroyed_at), days: std.booking_contact_retention_days ?? 180 })) : null;
+    if (gone) gone.classList.add('contact-destroyed-notice');
     fill(body,
+      gone,
       actions.length ? section(t('bookings.actions'), h('div', { class: 'booking-actions' }, actions)) : null,
       review, reviewed, complaints,
       h('div', { class: 'columns' },
         section(t('bookings.record'), record),
         section(t('timeline.title'), timelineView(b))),
-      section(t('checklist.title'), checklistView(b)));
+      section(t('checklist.title'), checklistView(b)),
+      customer && b.worker ? recordSection(b, ctx) : null);
   }
 
   load();

@@ -1,7 +1,8 @@
 // pages/notifications.js — #/notifications: the newest notices for the one signed in and their
 // organisation (GET /api/notifications, in the request's language): new complaints and their
-// clocks, questions, answers, escalations, claims, spot checks. Each links to its subject — a
-// complaint's page (a claim's notices too), an inspection's page. Those newer than the last look are
+// clocks, questions, answers, escalations, claims, spot checks, transfers and consents asked of a
+// worker, personal data requests, a password reset. Each links to its subject — a complaint's page
+// (a claim's notices too), an inspection's page, a booking, the worker's own page, the requests. Those newer than the last look are
 // marked new, and the first page marks them seen (POST /api/notifications/seen), which clears the
 // menu's count.
 import { h, fill } from '../dom.js';
@@ -12,10 +13,15 @@ import { fmtAt } from '../services.js';
 
 const PER_PAGE = 20;
 
-// Where a notice leads.
-export function subjectHref(n) {
+// Where a notice leads for me: a data request to the holder's queue, or to the person's own page.
+export function subjectHref(n, me) {
+  const role = me && me.user ? me.user.role : '';
   if (n.subject_kind === 'complaint') return `#/complaints/${n.subject_id}`;
   if (n.subject_kind === 'inspection') return `#/inspections/${n.subject_id}`;
+  if (n.subject_kind === 'booking') return `#/bookings/${n.subject_id}`;
+  if (n.subject_kind === 'transfer' || n.subject_kind === 'record_request') return role === 'worker' ? '#/me/worker' : null;
+  if (n.subject_kind === 'data_request') return n.topic === 'data_request_answered' ? '#/me/data' : '#/data-requests';
+  if (n.subject_kind === 'user') return '#/account';
   return null;
 }
 
@@ -33,7 +39,7 @@ export function render(slot, ctx) {
         return;
       }
       fill(list, h('ol', { class: 'notices' }, r.items.map((n) => {
-        const href = subjectHref(n);
+        const href = subjectHref(n, ctx.me);
         return h('li', { class: ['notice-item', /breach|escalat|overdue/.test(n.topic) ? 'notice-urgent' : null, n.unread ? 'notice-new' : null], dataset: { topic: n.topic, kind: n.subject_kind, subject: n.subject_id } },
           h('p', { class: 'notice-meta' },
             n.unread ? [badge(t('notifications.new'), 'brand'), ' '] : null,

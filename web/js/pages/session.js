@@ -1,7 +1,8 @@
 // pages/session.js — #/training/sessions/ID: one training session and its enrolments. With
 // training.run, attendance and the exam score per worker, saved row by row (the answer says whether
 // they passed and the credits earned); with training.enrol, enrolling a worker (a company picks
-// from its own workers; the trainer and the association give the worker's number).
+// from its own workers; the trainer and the association by the ID card the person shows: its
+// number and the name on it).
 import { h, fill } from '../dom.js';
 import { t, fmtTime, label } from '../i18n.js';
 import { api, errorText, listAll } from '../api.js';
@@ -144,32 +145,52 @@ export function render(slot, ctx) {
   }
 
   function enrolForm() {
-    let control;
+    let control = null;
+    let idNumber = null;
+    let name = null;
+    let fields;
     if (company) {
       control = select([{ value: '', label: t('common.loading') }], { name: 'worker_id' });
       listAll('/api/workers').then((ws) => {
         fill(control, h('option', { value: '' }, t('enrol.worker_pick')), ws.map((w) => h('option', { value: w.id }, `${w.name}（${w.id_number_masked}）`)));
       }).catch((err) => { if (err.status !== 401) fill(control, h('option', { value: '' }, errorText(err))); });
+      fields = [field({ label: t('enrol.worker'), control, name: 'worker_id' })];
     } else {
-      control = input({ type: 'number', min: '1', step: '1', inputmode: 'numeric', class: 'input mono' });
+      idNumber = input({ maxlength: '18', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', class: 'input mono' });
+      name = input({ maxlength: '20', autocomplete: 'off' });
+      fields = [
+        h('p', { class: 'field-wide muted' }, t('enrol.card_intro')),
+        field({ label: t('enrol.id_number'), control: idNumber, name: 'id_number', hint: t('enrol.id_number_hint') }),
+        field({ label: t('enrol.card_name'), control: name, name: 'name' }),
+      ];
     }
-    const f = form({ class: 'form form-grid enrol-form' },
-      field({ label: t(company ? 'enrol.worker' : 'enrol.worker_id'), control, name: 'worker_id', hint: company ? null : t('enrol.worker_id_hint') }),
+    const f = form({ class: 'form form-grid enrol-form' }, ...fields,
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('enrol.submit'))));
     f.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearErrors(f);
-      const wid = Number(control.value);
-      if (!Number.isInteger(wid) || wid < 1) return showError(f, t('enrol.worker_required'), 'worker_id');
+      let b;
+      if (company) {
+        const wid = Number(control.value);
+        if (!Number.isInteger(wid) || wid < 1) return showError(f, t('enrol.worker_required'), 'worker_id');
+        b = { worker_id: wid };
+      } else {
+        b = { id_number: idNumber.value.trim().toUpperCase(), name: name.value.trim() };
+        if (!b.id_number) return showError(f, t('common.required'), 'id_number');
+        if (!b.name) return showError(f, t('common.required'), 'name');
+      }
       await busy(f, async () => {
         try {
-          await api('POST', `/api/training-sessions/${id}/enrolments`, { body: { worker_id: wid } });
-          if (!company) control.value = '';
+          await api('POST', `/api/training-sessions/${id}/enrolments`, { body: b });
+          if (!company) f.reset();
           msg.show('success', t('enrol.enrolled'));
           await loadSession();
           loadEnrolments();
         } catch (err) {
-          if (err.status !== 401) showError(f, errorText(err), err.field || 'worker_id');
+          if (err.status === 401) return;
+          // an unknown number and a number under another name get the same answer
+          const text = err.code === 'not_found' && !company ? t('enrol.card_not_found') : errorText(err);
+          showError(f, text, err.field || (company ? 'worker_id' : 'id_number'));
         }
       });
     });

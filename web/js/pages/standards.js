@@ -1,7 +1,7 @@
 // pages/standards.js — #/standards (cert.manage or standards.manage): the certificate policy of each
-// trade (validity, credits needed to renew, required courses; cert.manage edits them) and the
-// association's standards (validity of checks, grace and warning windows, the pass-rate target;
-// standards.manage edits them).
+// trade (validity, credits needed to renew, required courses; cert.manage edits them) and every
+// standard of the association (the workforce's, services', complaints', personal data's and the
+// audit chain's; standards.manage edits them), grouped, each with its range.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText, listAll } from '../api.js';
@@ -12,14 +12,43 @@ import {
 import { tradeName, choices } from '../workforce.js';
 import { courseName } from './training.js';
 
-// The standards, their ranges (docs/api.md) and units.
-const STANDARDS = [
-  { key: 'health_valid_months', min: 1, max: 60, unit: 'months' },
-  { key: 'background_valid_months', min: 1, max: 60, unit: 'months' },
-  { key: 'refresher_grace_days', min: 0, max: 90, unit: 'days' },
-  { key: 'lapse_warning_days', min: 0, max: 90, unit: 'days' },
-  { key: 'training_pass_target', min: 50, max: 100, unit: 'percent' },
+// The standards in groups, with their ranges (PATCH /api/standards in docs/api.md) and units.
+const GROUPS = [
+  { key: 'workforce', items: [
+    { key: 'health_valid_months', min: 1, max: 60, unit: 'months' },
+    { key: 'background_valid_months', min: 1, max: 60, unit: 'months' },
+    { key: 'refresher_grace_days', min: 0, max: 90, unit: 'days' },
+    { key: 'lapse_warning_days', min: 0, max: 90, unit: 'days' },
+    { key: 'training_pass_target', min: 50, max: 100, unit: 'percent' },
+  ] },
+  { key: 'services', items: [
+    { key: 'punctuality_tolerance_minutes', min: 0, max: 120, unit: 'minutes' },
+    { key: 'address_visible_hours', min: 0, max: 720, unit: 'hours' },
+    { key: 'satisfaction_target', min: 50, max: 100, unit: 'percent' },
+    { key: 'punctuality_target', min: 50, max: 100, unit: 'percent' },
+  ] },
+  { key: 'complaints', items: [
+    { key: 'complaint_feedback_hours', min: 1, max: 720, unit: 'hours' },
+    { key: 'complaint_resolve_days', min: 1, max: 90, unit: 'days' },
+    { key: 'complaint_reopen_days', min: 1, max: 90, unit: 'days' },
+    { key: 'claim_decision_days', min: 1, max: 90, unit: 'days' },
+    { key: 'claim_payment_days', min: 1, max: 90, unit: 'days' },
+    { key: 'rectification_days', min: 1, max: 90, unit: 'days' },
+    { key: 'spot_check_pass_score', min: 1, max: 100, unit: 'score' },
+  ] },
+  { key: 'privacy', items: [
+    { key: 'booking_contact_retention_days', min: 1, max: 3650, unit: 'days' },
+    { key: 'complaint_contact_retention_days', min: 1, max: 3650, unit: 'days' },
+    { key: 'session_detail_retention_days', min: 1, max: 365, unit: 'days' },
+    { key: 'data_request_days', min: 1, max: 60, unit: 'days' },
+    { key: 'registry_lookups_per_hour', min: 10, max: 100000, unit: 'per_hour' },
+    { key: 'record_grant_max_days', min: 1, max: 365, unit: 'days' },
+  ] },
+  { key: 'audit', items: [
+    { key: 'audit_checkpoint_minutes', min: 5, max: 1440, unit: 'minutes' },
+  ] },
 ];
+const STANDARDS = GROUPS.flatMap((g) => g.items);
 
 export function render(slot, ctx) {
   const certManage = ctx.can('cert.manage');
@@ -121,14 +150,16 @@ export function render(slot, ctx) {
       const s = await api('GET', '/api/public/standards');
       if (!ctx.current()) return;
       const controls = {};
-      const fields = STANDARDS.map((d) => {
-        controls[d.key] = input({
-          type: 'number', min: String(d.min), max: String(d.max), step: '1', inputmode: 'numeric',
-          value: s[d.key] === undefined ? '' : String(s[d.key]), readOnly: !stdManage,
-        });
-        return field({ label: t(`standards.${d.key}`), control: controls[d.key], name: d.key, hint: t(`standards.unit_${d.unit}`, { min: d.min, max: d.max }) });
-      });
-      const sf = form({ class: 'form form-grid standards-form' }, ...fields,
+      const groups = GROUPS.map((g) => h('fieldset', { class: 'field-wide standards-group', dataset: { group: g.key } },
+        h('legend', { class: 'sub-title' }, t(`standards.group_${g.key}`)),
+        h('div', { class: 'form-grid' }, g.items.map((d) => {
+          controls[d.key] = input({
+            type: 'number', min: String(d.min), max: String(d.max), step: '1', inputmode: 'numeric',
+            value: s[d.key] === undefined ? '' : String(s[d.key]), readOnly: !stdManage,
+          });
+          return field({ label: t(`standards.${d.key}`), control: controls[d.key], name: d.key, hint: t(`standards.unit_${d.unit}`, { min: d.min, max: d.max }) });
+        }))));
+      const sf = form({ class: 'form standards-form' }, ...groups,
         stdManage ? h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.save'))) : null);
       sf.addEventListener('submit', async (e) => {
         e.preventDefault();

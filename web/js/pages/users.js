@@ -1,9 +1,13 @@
 // pages/users.js — #/users (user.read): accounts and their roles, filtered and paged; with
-// user.manage, creating accounts, enabling/disabling them and resetting passwords. A company admin
-// sees only their own company and gives only company roles (the API enforces it; the form follows).
+// user.manage, creating accounts (a worker's linked to their record), enabling/disabling them and
+// resetting passwords. Nobody chooses another person's password: creating and resetting show a
+// one-time code, once, to hand to the person, who sets their own password with it (#/set-password).
+// A company admin sees only their own company and gives only company roles (the API enforces it;
+// the form follows).
 import { h, fill } from '../dom.js';
 import { t, fmtTime, label } from '../i18n.js';
 import { api, errorText, listAll } from '../api.js';
+import { codeCard } from '../privacy.js';
 import {
   pageHead, loading, empty, table, pager, messages, notice, button, field, input, select, form,
   clearErrors, showError, showApiError, busy, section, badge,
@@ -28,6 +32,7 @@ export function render(slot, ctx) {
   const msg = messages();
   const list = h('div', { class: 'list' }, loading());
   const editSlot = h('div', { class: 'edit-slot' });
+  const codeSlot = h('div', { class: 'code-slot' });
   const orgCache = new Map();
   const orgsOfKind = async (kind) => {
     if (!orgCache.has(kind)) orgCache.set(kind, listAll('/api/orgs', kind ? { kind } : {}));
@@ -69,13 +74,16 @@ export function render(slot, ctx) {
     const cRole = select(roleOptions, { value: roles[0] });
     const cOrg = seesAll ? select([]) : input({ readOnly: true, value: me.org ? me.org.name : '' });
     const orgField = field({ label: t('users.org'), control: cOrg, name: 'org_id' });
-    const cPass = input({ type: 'password', maxlength: '1024', autocomplete: 'new-password' });
+    // a worker's login belongs to their record: the company's workers who have none yet
+    const cWorker = select([{ value: '', label: t('users.worker_none') }], { name: 'worker_id' });
+    const workerField = field({ label: t('users.worker'), control: cWorker, name: 'worker_id', optional: true, hint: t('users.worker_hint') });
     const cf = form({ class: 'form form-grid' },
       field({ label: t('users.login'), control: cLogin, name: 'login', hint: t('users.login_hint') }),
       field({ label: t('users.name'), control: cName, name: 'name' }),
       field({ label: t('users.role'), control: cRole, name: 'role' }),
       orgField,
-      field({ label: t('users.password'), control: cPass, name: 'password', hint: t('users.password_hint') }),
+      workerField,
+      h('p', { class: 'field-wide muted code-note' }, t('users.code_note')),
       h('div', { class: 'form-actions' },
         h('button', { type: 'submit', class: 'btn btn-primary' }, t('users.submit')),
         button(t('common.cancel'), { onClick: () => setCreate(false) })));
@@ -84,6 +92,7 @@ export function render(slot, ctx) {
     const fillOrgs = async () => {
       const kind = ROLE_ORG_KIND[cRole.value];
       orgField.hidden = !kind;
+      fillWorkers();
       if (!seesAll || !kind) return;
       fill(cOrg, h('option', { value: '' }, t('common.loading')));
       try {
@@ -92,33 +101,56 @@ export function render(slot, ctx) {
         fill(cOrg, h('option', { value: '' }, t('users.org_pick')),
           orgs.map((o) => h('option', { value: o.id }, o.name)));
         if (orgs.length === 1) cOrg.value = String(orgs[0].id);
+        fillWorkers();
       } catch (err) {
         if (err.status !== 401) fill(cOrg, h('option', { value: '' }, errorText(err)));
       }
     };
+    // The workers of the chosen company without a login, for a worker's account.
+    let workersFor = null;
+    const fillWorkers = async () => {
+      const company = seesAll ? Number(cOrg.value) : me.user.org_id;
+      workerField.hidden = cRole.value !== 'worker' || !company;
+      if (workerField.hidden || workersFor === company) return;
+      workersFor = company;
+      fill(cWorker, h('option', { value: '' }, t('common.loading')));
+      try {
+        const ws = await listAll('/api/workers', seesAll ? { company_id: company } : {});
+        if (workersFor !== company) return;
+        fill(cWorker, h('option', { value: '' }, t('users.worker_none')),
+          ws.filter((w) => !w.user_id).map((w) => h('option', { value: w.id }, `${w.name}（${w.id_number_masked}）`)));
+      } catch (err) {
+        workersFor = null;
+        if (err.status !== 401) fill(cWorker, h('option', { value: '' }, errorText(err)));
+      }
+    };
     cRole.addEventListener('change', fillOrgs);
+    if (seesAll) cOrg.addEventListener('change', fillWorkers);
     fillOrgs();
 
     cf.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearErrors(cf);
-      const body = { login: cLogin.value.trim(), name: cName.value.trim(), role: cRole.value, password: cPass.value };
+      const body = { login: cLogin.value.trim(), name: cName.value.trim(), role: cRole.value };
       if (!body.login) return showError(cf, t('common.required'), 'login');
       if (!body.name) return showError(cf, t('common.required'), 'name');
-      if (!body.password) return showError(cf, t('common.required'), 'password');
       if (ROLE_ORG_KIND[body.role]) {
         body.org_id = seesAll ? Number(cOrg.value) : me.user.org_id;
         if (!body.org_id) return showError(cf, t('users.org_required'), 'org_id');
       }
+      if (body.role === 'worker' && cWorker.value) body.worker_id = Number(cWorker.value);
       await busy(cf, async () => {
         try {
-          const u = await api('POST', '/api/users', { body });
+          const r = await api('POST', '/api/users', { body });
+          const u = r.user;
           cf.reset();
           cRole.value = roles[0];
           if (!seesAll) cOrg.value = me.org ? me.org.name : '';
+          workersFor = null;
           fillOrgs();
           setCreate(false);
           msg.show('success', t('users.created', { login: u.login, name: u.name }));
+          showCode(u, r.setup_code, r.code_expires_at, 'setup');
           filters.reset();
           Object.assign(state, { role: '', status: '', org_id: '', q: '', highlight: u.id });
           await load({ last: true });
@@ -134,7 +166,7 @@ export function render(slot, ctx) {
     const setCreate = (open) => {
       createPanel.hidden = !open;
       toggle.setAttribute('aria-expanded', String(open));
-      if (open) { fill(editSlot); cLogin.focus(); } else toggle.focus();
+      if (open) { fill(editSlot); fill(codeSlot); cLogin.focus(); } else toggle.focus();
     };
     toggle.addEventListener('click', () => setCreate(createPanel.hidden));
   }
@@ -150,37 +182,53 @@ export function render(slot, ctx) {
     }
   }
 
+  // The code for u, shown once: who gets it, how, until when, and that only they will know the password.
+  function showCode(u, code, expiresAt, kind) {
+    const card = codeCard({
+      kind,
+      title: t(kind === 'setup' ? 'users.setup_title' : 'users.reset_code_title', { name: u.name, login: u.login }),
+      code,
+      expiresAt,
+      lines: [
+        t('users.code_hand', { name: u.name }),
+        t('users.code_how', { name: u.name, login: u.login }),
+        t(kind === 'setup' ? 'users.code_once_setup' : 'users.code_once_reset'),
+      ],
+      onDone: () => { fill(codeSlot); if (toggle) toggle.focus(); },
+    });
+    fill(codeSlot, card);
+    card.scrollIntoView({ block: 'nearest' });
+    card.querySelector('.code-done').focus();
+  }
+
+  // Resetting asks first: the person is told, and the code replaces any earlier one.
   function resetPassword(u) {
-    const p1 = input({ type: 'password', maxlength: '1024', autocomplete: 'new-password' });
-    const p2 = input({ type: 'password', maxlength: '1024', autocomplete: 'new-password' });
-    const rf = form({ class: 'form form-grid' },
-      h('input', { type: 'text', name: 'username', autocomplete: 'username', value: u.login, readOnly: true, hidden: true, tabindex: '-1' }),
-      field({ label: t('account.new'), control: p1, name: 'password', hint: t('account.rules') }),
-      field({ label: t('account.repeat'), control: p2, name: 'repeat' }),
-      h('div', { class: 'form-actions' },
-        h('button', { type: 'submit', class: 'btn btn-primary' }, t('users.reset_submit')),
+    const go = h('button', { type: 'submit', class: 'btn btn-primary reset-go' }, t('users.reset_submit'));
+    const rf = form({ class: 'form reset-form' },
+      h('p', null, t('users.reset_text', { name: u.name })),
+      h('div', { class: 'form-actions' }, go,
         button(t('common.cancel'), { onClick: () => fill(editSlot) })));
     rf.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearErrors(rf);
-      if (!p1.value) return showError(rf, t('common.required'), 'password');
-      if (p1.value !== p2.value) return showError(rf, t('account.mismatch'), 'repeat');
       await busy(rf, async () => {
         try {
-          const saved = await api('PATCH', `/api/users/${u.id}`, { body: { password: p1.value } });
+          const r = await api('POST', `/api/users/${u.id}/reset`);
           fill(editSlot);
-          msg.show('success', t('users.reset_done', { name: saved.name }));
+          msg.show('success', t('users.reset_done', { name: r.user.name }));
+          showCode(r.user, r.reset_code, r.code_expires_at, 'reset');
         } catch (err) {
           if (err.status !== 401) showApiError(rf, err);
         }
       });
     });
     if (createPanel && !createPanel.hidden) { createPanel.hidden = true; toggle.setAttribute('aria-expanded', 'false'); }
+    fill(codeSlot);
     const panel = section(t('users.reset_title', { name: u.name, login: u.login }), rf);
     panel.classList.add('panel-edit');
     fill(editSlot, panel);
     panel.scrollIntoView({ block: 'nearest' });
-    p1.focus();
+    go.focus();
   }
 
   async function load({ last = false } = {}) {
@@ -221,6 +269,6 @@ export function render(slot, ctx) {
 
   fill(slot, h('section', { class: 'page page-users' },
     h('div', { class: 'page-head-row' }, pageHead(t('nav.users'), t(seesAll ? 'users.intro' : 'users.intro_company')), toggle),
-    msg, createPanel, editSlot, filters, list));
+    msg, codeSlot, createPanel, editSlot, filters, list));
   load();
 }

@@ -43,19 +43,26 @@ export function failure(err) {
   return reasons.length ? [h('p', null, text), reasonList(reasons)] : text;
 }
 
-// The checks of a worker, newest first.
-export function checksTable(items) {
-  return table({
-    caption: t('checks.title'),
-    columns: [
-      { label: t('checks.kind'), cell: (c) => label('check_kinds', c.kind) },
-      { label: t('checks.result'), cell: (c) => checkResult(c.result) },
-      { label: t('checks.checked_on'), class: 'nowrap', cell: (c) => fmtDate(c.checked_on) },
-      { label: t('checks.valid_until'), class: 'nowrap', cell: (c) => (c.valid_until ? fmtDate(c.valid_until) : t('checks.no_lapse')) },
+// The checks of a worker, newest first. brief: as a customer's view of the full record gives them
+// (no reference or note; the organisation that recorded each).
+export function checksTable(items, { brief = false } = {}) {
+  const columns = [
+    { label: t('checks.kind'), cell: (c) => label('check_kinds', c.kind) },
+    { label: t('checks.result'), cell: (c) => checkResult(c.result) },
+    { label: t('checks.checked_on'), class: 'nowrap', cell: (c) => fmtDate(c.checked_on) },
+    { label: t('checks.valid_until'), class: 'nowrap', cell: (c) => (c.valid_until ? fmtDate(c.valid_until) : t('checks.no_lapse')) },
+  ];
+  if (brief) columns.push({ label: t('record.recorded_by'), cell: (c) => c.recorded_by_org || t('common.none') });
+  else {
+    columns.push(
       { label: t('checks.reference'), cell: (c) => c.reference || t('common.none') },
       { label: t('checks.by'), cell: (c) => [c.recorded_by ? c.recorded_by.name : '', c.org ? h('span', { class: 'muted' }, ` · ${c.org.name}`) : null] },
       { label: t('checks.note'), cell: (c) => c.note || t('common.none') },
-    ],
+    );
+  }
+  return table({
+    caption: t('checks.title'),
+    columns,
     rows: items,
     rowAttrs: (c) => ({ dataset: { kind: c.kind, result: c.result } }),
   });
@@ -122,7 +129,9 @@ export function render(slot, ctx) {
     const rec = section(t('worker.record'), facts([
       [t('workers.name'), w.name, 'name'],
       [t('workers.id_number'), h('span', { class: 'mono' }, w.id_number_masked), 'id_number'],
-      [t('worker.birth_date'), fmtDate(w.birth_date), 'birth_date'],
+      // a company sees the age; the birth date only the association (and the worker themself)
+      [t('worker.age'), w.age === null || w.age === undefined ? null : t('worker.age_years', { n: w.age }), 'age'],
+      [t('worker.birth_date'), w.birth_date ? fmtDate(w.birth_date) : null, 'birth_date'],
       [t('worker.sex'), w.sex ? label('sexes', w.sex) : null, 'sex'],
       [t('workers.phone'), w.phone ? h('span', { class: 'mono' }, w.phone) : null, 'phone'],
       [t('workers.trades'), tradeList(w.trades), 'trades'],

@@ -1,7 +1,8 @@
 // pages/workers.js — #/workers (worker.read): the dispatcher's list of workers, each with the colour
 // of "may serve now" (overall and per trade), what lapses soon, filters and pages. With
-// worker.manage: registering a worker (the person may come over from another company: linked) and
-// importing a CSV file (checked first, or only its good rows), with a template to start from.
+// worker.manage: registering a worker and importing a CSV file (checked first, or only its good
+// rows), with a template to start from. A person registered before is not moved: the company asks
+// them (a transfer request, #/transfers), unless they handed over their own transfer code.
 import { h, fill } from '../dom.js';
 import { t, label, has } from '../i18n.js';
 import { api, errorText, listAll } from '../api.js';
@@ -13,6 +14,7 @@ import {
   reference, tradeName, levelName, colour, tradeColour, fmtDate, today, choices, checkbox, errorField,
   COLOURS,
 } from '../workforce.js';
+import { fmtAt } from '../services.js';
 
 const PER_PAGE = 20;
 
@@ -89,6 +91,7 @@ export function render(slot, ctx) {
     imp.toggle.addEventListener('click', () => open(imp));
     reg.close = () => open(null);
     actions = h('div', { class: 'head-actions' }, reg.toggle, imp.toggle,
+      h('a', { class: 'btn btn-secondary transfers-link', href: '#/transfers' }, t('nav.transfers')),
       h('a', { class: 'btn btn-quiet btn-link worker-template', href: 'templates/workers.csv', download: 'workers.csv' }, t('workers.template')));
   }
 
@@ -99,6 +102,7 @@ export function render(slot, ctx) {
     const cLevel = select([], { name: 'level' });
     const cSince = input({ type: 'date', max: today() });
     const cPhoto = input({ maxlength: '200', autocomplete: 'off', spellcheck: 'false' });
+    const cCode = input({ maxlength: '20', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', class: 'input mono', placeholder: 'XXXXX-XXXXX' });
     const cCompany = assoc ? select([{ value: '', label: t('workers.company_pick') }]) : null;
     const tradeSlot = h('div', { class: 'field-wide' });
     let trades = null;
@@ -119,6 +123,7 @@ export function render(slot, ctx) {
       tradeSlot,
       field({ label: t('workers.experience_since'), control: cSince, name: 'experience_since', optional: true }),
       field({ label: t('workers.photo_ref'), control: cPhoto, name: 'photo_ref', optional: true, hint: t('workers.photo_ref_hint') }),
+      field({ label: t('workers.transfer_code'), control: cCode, name: 'transfer_code', optional: true, hint: t('workers.transfer_code_hint') }),
       cCompany ? field({ label: t('workers.company'), control: cCompany, name: 'company_id' }) : null,
       h('div', { class: 'form-actions' },
         h('button', { type: 'submit', class: 'btn btn-primary' }, t('workers.submit')),
@@ -137,18 +142,25 @@ export function render(slot, ctx) {
       if (!body.trades.length) return showError(f, t('workers.trades_required'), 'trades');
       if (cSince.value) body.experience_since = cSince.value;
       if (cPhoto.value.trim()) body.photo_ref = cPhoto.value.trim();
+      if (cCode.value.trim()) body.transfer_code = cCode.value.trim();
       if (cCompany) {
         body.company_id = Number(cCompany.value);
         if (!body.company_id) return showError(f, t('workers.company_required'), 'company_id');
       }
       await busy(f, async () => {
         try {
-          const w = await api('POST', '/api/workers', { body });
+          const r = await api('POST', '/api/workers', { body, full: true });
           f.reset();
           if (trades) trades.set([]);
-          const text = t(w.linked ? 'workers.linked' : 'workers.created', { name: w.name });
-          msg.show(w.linked ? 'warning' : 'success', text);
           panel.close();
+          if (r.status === 202) {
+            // registered before: asked, nothing moves until they say yes
+            msg.show('info', [h('p', null, t('workers.asked', { name: body.name, until: fmtAt(r.data.expires_at) })),
+              h('p', null, h('a', { href: '#/transfers', class: 'transfers-link' }, t('workers.asked_link')))]);
+            return;
+          }
+          const w = r.data;
+          msg.show('success', t(w.linked ? 'workers.linked' : 'workers.created', { name: w.name }));
           Object.assign(state, { q: '', trade: '', status: '', lapsing: false, company_id: '', highlight: w.id });
           filters.reset();
           await load({ last: true });
@@ -196,7 +208,7 @@ export function render(slot, ctx) {
         try {
           const r = await api('POST', '/api/workers/import', { body });
           fill(result, importResult(r, false));
-          if (!r.dry_run && r.imported + r.linked > 0) load();
+          if (!r.dry_run && r.imported > 0) load();
         } catch (err) {
           if (err.status === 401) return;
           if (err.code === 'import_rejected' && err.body) fill(result, importResult({ ...err.body, dry_run: body.dry_run }, !body.dry_run));
@@ -220,9 +232,9 @@ export function render(slot, ctx) {
         ? t('workers.import_checked_bad', { bad: errors.length })
         : t('workers.import_checked', { rows: r.rows, bad: errors.length }));
     }
-    else head = notice(errors.length ? 'warning' : 'success', t('workers.import_done', { imported: r.imported ?? 0, linked: r.linked ?? 0, skipped: r.skipped ?? 0 }));
+    else head = notice(errors.length ? 'warning' : 'success', t('workers.import_done', { imported: r.imported ?? 0, transfers: r.transfers ?? 0, skipped: r.skipped ?? 0 }));
     const counts = rejected || r.rows === undefined ? null : h('dl', { class: 'facts import-counts' },
-      ['rows', 'imported', 'linked', 'skipped'].map((k) => [h('dt', null, t(`workers.count_${k}`)), h('dd', { dataset: { count: k } }, String(r[k] ?? 0))]));
+      ['rows', 'imported', 'transfers', 'skipped'].map((k) => [h('dt', null, t(`workers.count_${k}`)), h('dd', { dataset: { count: k } }, String(r[k] ?? 0))]));
     const rows = errors.length ? table({
       caption: t('workers.import_errors'),
       columns: [
