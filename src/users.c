@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "workforce/worker_json.h"
+#include "workforce/workers.h"
 
 static const char *const role_names[] = {"association_admin", "cs_agent", "company_admin",
 					 "company_staff", "trainer", "inspector", "worker", "customer",
@@ -175,7 +176,7 @@ static int create(struct store *s, const struct actor *a, const struct user_in *
 		stmt_bind_int(st, 1, *id);
 		stmt_bind_int(st, 2, now);
 		stmt_bind_int(st, 3, in->worker_id);
-		if ((rc = stmt_exec(st)) != AJ_OK) {
+		if ((rc = stmt_exec(st)) != AJ_OK || (rc = worker_login_named(s, in->worker_id, *id)) != AJ_OK) {
 			store_rollback(s);
 			goto fail;
 		}

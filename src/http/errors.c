@@ -45,6 +45,7 @@ static const struct {
 	{"too_many_requests", "请求过于频繁，请稍后再试。", "Too many requests; try again later."},
 	{"consent_required", "查看服务人员的完整档案须经其本人授权。", "The worker's full record is shown only with their consent."},
 	{"request_pending", "已请求过授权，正在等待服务人员答复。", "You have asked already; the worker has not answered yet."},
+	{"erasure_pending", "您的注销申请已在协会处理中。", "Your request to close the account is with the association already."},
 	{"already_granted", "服务人员已授权您查看其完整档案。", "The worker has already let you see their full record."},
 	{"grant_too_long", "授权期限超过协会规定的上限。", "The consent lasts longer than the association's standard allows."},
 	{"no_worker", "该预约尚未指派服务人员。", "No worker has been assigned to this booking yet."},

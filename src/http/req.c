@@ -324,14 +324,21 @@ void req_reply_list(struct req *r, struct stmt *st, void (*row)(struct jw *w, st
 	req_send(r, 200);
 }
 
-void jw_ktimeline(struct jw *w, const char *key, struct stmt *st)
+void jw_ktimeline(struct jw *w, const char *key, struct stmt *st, void (*mask)(const char *name, char *out, size_t n))
 {
 	jw_key(w, key);
 	jw_arr(w);
 	while (stmt_step(st) == STORE_ROW) {
 		jw_obj(w);
 		jw_ktime(w, "at", stmt_int(st, 0));
-		jw_kstr(w, "actor", stmt_text(st, 1));
+		const char *role = stmt_text(st, 2);
+		if (mask && role && strcmp(role, "worker") == 0 && !stmt_is_null(st, 1)) {
+			char masked[96];
+			mask(stmt_text(st, 1), masked, sizeof masked);
+			jw_kstr(w, "actor", masked);
+		} else {
+			jw_kstr(w, "actor", stmt_text(st, 1));
+		}
 		jw_kstr(w, "actor_role", stmt_text(st, 2));
 		jw_kstr(w, "action", stmt_text(st, 3));
 		jw_kstr(w, "from", stmt_text(st, 4));

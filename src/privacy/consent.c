@@ -24,14 +24,15 @@ static const char *const scopes[] = {"booking", "customer", NULL};
 SCHEMA(grant_body, S_INT("booking_id", F_REQ, 1, INT64_MAX), S_ENUM("scope", F_REQ, scopes),
        S_INT("days", F_REQ, 1, 365));
 
-int consent_live(struct store *s, int64_t worker_id, int64_t customer_id, int64_t now)
+int consent_live(struct store *s, int64_t worker_id, int64_t customer_id, int64_t booking, int64_t now)
 {
 	int64_t n = 0;
 	struct stmt *st = store_sql(s, "SELECT count(*) FROM record_grants WHERE worker_id = $1 AND customer_id = $2"
-				       " AND withdrawn_at IS NULL AND expires_at > $3");
+				       " AND withdrawn_at IS NULL AND expires_at > $3 AND (booking_id IS NULL OR booking_id = $4)");
 	stmt_bind_int(st, 1, worker_id);
 	stmt_bind_int(st, 2, customer_id);
 	stmt_bind_int(st, 3, now);
+	stmt_bind_int(st, 4, booking);
 	return stmt_one_int(st, &n) == AJ_OK && n > 0;
 }
 
@@ -144,7 +145,7 @@ int consent_request(struct store *s, const struct actor *a, int64_t booking, int
 		FAULT(f, "no_worker", NULL);
 		return AJ_ERULE;
 	}
-	if (consent_live(s, worker, customer, clock_now())) {
+	if (consent_live(s, worker, customer, booking, clock_now())) {
 		FAULT(f, "already_granted", NULL);
 		return AJ_ECONFLICT;
 	}
@@ -416,14 +417,16 @@ static void full_record(struct store *s, int64_t id, struct jw *w, const void *c
 	conduct_list_json(s, "worker", id, w);
 }
 
+SCHEMA(record_query, S_INT("booking_id", 0, 1, INT64_MAX));
+
 void api_workers_record(struct req *r)
 {
-	int64_t id = r->id[0], now = clock_now();
+	int64_t id = r->id[0], now = clock_now(), booking = req_qint(r, "booking_id", 0);
 	if (r->user.role != ROLE_CUSTOMER) {
 		req_error(r, 403, "forbidden", NULL);
 		return;
 	}
-	if (!consent_live(r->store, id, r->user.user_id, now)) {
+	if (!consent_live(r->store, id, r->user.user_id, booking, now)) {
 		req_error(r, 403, "consent_required", NULL);
 		return;
 	}

@@ -15,7 +15,8 @@ struct store;
  * is told. Refusals: no_worker, already_granted, request_pending; AJ_ENOTFOUND for a booking that
  * is not theirs. Its own transaction. */
 int consent_request(struct store *s, const struct actor *a, int64_t booking, int64_t *id, struct fault *f);
-/* 1 when customer may see worker's full record now. */
-int consent_live(struct store *s, int64_t worker_id, int64_t customer_id, int64_t now);
+/* 1 when customer may see worker's full record now, reading it for booking (0: for none): a grant
+ * for all of the customer's bookings opens it always, a grant for one booking only for that one. */
+int consent_live(struct store *s, int64_t worker_id, int64_t customer_id, int64_t booking, int64_t now);
 
 #endif

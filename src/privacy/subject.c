@@ -801,7 +801,7 @@ static void close_account_work(struct req *r, struct store *s)
 		stmt_bind_int(st, 1, user);
 		stmt_one_int(st, &open);
 		if (open) {
-			req_error(r, 409, "request_pending", NULL);
+			req_error(r, 409, "erasure_pending", NULL);
 			return;
 		}
 		if ((rc = data_request_open(s, &a, user, "erasure", "account", "服务人员本人申请注销账号并删除个人信息。", &id,

@@ -1030,7 +1030,7 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 				 " WHERE e.complaint_id = $1 AND ($2 = 0 OR e.internal = 0) ORDER BY e.id");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, customer);
-	jw_ktimeline(w, "timeline", st);
+	jw_ktimeline(w, "timeline", st, full_names(r) ? NULL : worker_mask_name);
 	jw_key(w, "claims");
 	claims_json(r->store, id, w);
 	jw_obj_end(w);

@@ -909,7 +909,7 @@ static void reply_inspection(struct req *r, int64_t id, int status)
 				 " FROM inspection_events e LEFT JOIN users u ON u.id = e.actor_id"
 				 " WHERE e.inspection_id = $1 ORDER BY e.id");
 	stmt_bind_int(st, 1, id);
-	jw_ktimeline(w, "timeline", st);
+	jw_ktimeline(w, "timeline", st, NULL);
 	jw_obj_end(w);
 	if (rc < 0) {
 		req_fail(r, rc);

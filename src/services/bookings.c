@@ -911,7 +911,7 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, past);
 	stmt_bind_text(st, 3, customer);
-	jw_ktimeline(w, "timeline", st);
+	jw_ktimeline(w, "timeline", st, names == NAMES_MASKED ? worker_mask_name : NULL);
 	jw_obj_end(w);
 	req_send(r, status);
 }

@@ -808,6 +808,16 @@ void api_public_workers_get(struct req *r)
 	req_send(r, 200);
 }
 
+int worker_login_named(struct store *s, int64_t id, int64_t user_id)
+{
+	struct stmt *st = store_sql(s, "UPDATE users SET name = (SELECT name FROM workers WHERE id = $1), updated_at = $3"
+				       " WHERE id = $2");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, user_id);
+	stmt_bind_int(st, 3, clock_now());
+	return stmt_exec(st);
+}
+
 int worker_link_user(struct store *s, const struct actor *a, int64_t id, int64_t user_id, struct fault *f)
 {
 	int rc = store_begin(s);
@@ -822,7 +832,7 @@ int worker_link_user(struct store *s, const struct actor *a, int64_t id, int64_t
 		FAULT(f, "worker_has_account", "worker_id");
 		return AJ_ECONFLICT;
 	}
-	if (rc) {
+	if (rc || (rc = worker_login_named(s, id, user_id)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}

@@ -59,7 +59,10 @@ int worker_revoke(struct store *s, const struct actor *a, int64_t id, const char
 int worker_suspend(struct store *s, const struct actor *a, int64_t id, int64_t until, const char *reason);
 /* Ends the worker's current employment today. */
 int worker_leave(struct store *s, const struct actor *a, int64_t id, const char *reason);
-/* Links a worker login to the worker's record. Refusals: worker_has_account. */
+/* A worker's login carries the registry's real name: sets user_id's name to worker id's. Inside
+ * the caller's transaction. */
+int worker_login_named(struct store *s, int64_t id, int64_t user_id);
+/* Links a worker login to the worker's record, named as the record. Refusals: worker_has_account. */
 int worker_link_user(struct store *s, const struct actor *a, int64_t id, int64_t user_id, struct fault *f);
 
 

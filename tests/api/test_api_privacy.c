@@ -351,6 +351,20 @@ static void test_consent(void **state)
 	(void)state;
 	int64_t id = served(day_at(26, 10));
 	at(day_at(26, 14));
+	/* without consent the customer sees the worker's name masked, in the booking's timeline too */
+	struct resp *b = ok("GET", path_of("bookings", id, ""), cust, NULL, 200);
+	json_t *tl = json_object_get(b->json, "timeline");
+	int by_worker = 0;
+	for (size_t i = 0; i < json_array_size(tl); i++) {
+		json_t *e = json_array_get(tl, i);
+		if (strcmp(json_string_value(json_object_get(e, "actor_role")), "worker") == 0) {
+			by_worker++;
+			assert_non_null(strchr(json_string_value(json_object_get(e, "actor")), '*'));
+		}
+	}
+	assert_true(by_worker >= 3);
+	assert_non_null(strchr(resp_str(b, "worker.name"), '*'));
+	resp_free(b);
 	status_is("GET", path_of("workers", w1, "/record"), cust, NULL, 403, "consent_required");
 	status_is("GET", path_of("workers", w1, "/record"), co1, NULL, 403, "forbidden");
 	struct resp *r = ok("POST", path_of("bookings", id, "/record-request"), cust, NULL, 201);
@@ -376,7 +390,13 @@ static void test_consent(void **state)
 	r = ok("GET", "/api/me/record-requests", worker1, NULL, 200);
 	assert_int_equal(resp_int(r, "total"), 0);
 	resp_free(r);
-	r = ok("GET", path_of("workers", w1, "/record"), cust, NULL, 200);
+	/* a grant for this booking opens the record read for this booking, not for another or none */
+	char for_booking[96], for_other[96];
+	snprintf(for_booking, sizeof for_booking, "/api/workers/%lld/record?booking_id=%lld", (long long)w1, (long long)id);
+	snprintf(for_other, sizeof for_other, "/api/workers/%lld/record?booking_id=%lld", (long long)w1, (long long)id + 1);
+	status_is("GET", path_of("workers", w1, "/record"), cust, NULL, 403, "consent_required");
+	status_is("GET", for_other, cust, NULL, 403, "consent_required");
+	r = ok("GET", for_booking, cust, NULL, 200);
 	assert_string_equal(resp_str(r, "name"), w1_name);
 	assert_non_null(json_object_get(r->json, "checks"));
 	assert_non_null(json_object_get(r->json, "employments"));
@@ -395,12 +415,14 @@ static void test_consent(void **state)
 	resp_free(r);
 	/* and withdraws */
 	resp_free(ok("DELETE", path_of("me/record-grants", grant, ""), worker1, NULL, 200));
-	status_is("GET", path_of("workers", w1, "/record"), cust, NULL, 403, "consent_required");
+	status_is("GET", for_booking, cust, NULL, 403, "consent_required");
 	status_is("DELETE", path_of("me/record-grants", grant, ""), worker1, NULL, 404, "not_found");
 	/* a grant lapses by itself */
 	snprintf(body, sizeof body, "{\"booking_id\":%lld,\"scope\":\"customer\",\"days\":1}", (long long)id);
 	resp_free(ok("POST", "/api/me/record-grants", worker1, body, 201));
+	/* a grant for all of the customer's bookings opens it for any of them */
 	resp_free(ok("GET", path_of("workers", w1, "/record"), cust, NULL, 200));
+	resp_free(ok("GET", for_other, cust, NULL, 200));
 	at(day_at(28, 14));
 	status_is("GET", path_of("workers", w1, "/record"), cust, NULL, 403, "consent_required");
 	at(0);
@@ -561,7 +583,7 @@ static void test_worker_erasure(void **state)
 	int64_t req = resp_int(r, "id");
 	assert_string_equal(resp_str(r, "kind"), "erasure");
 	resp_free(r);
-	status_is("DELETE", "/api/me", tok, "{\"password\":\"" H_PASSWORD "\"}", 409, "request_pending");
+	status_is("DELETE", "/api/me", tok, "{\"password\":\"" H_PASSWORD "\"}", 409, "erasure_pending");
 	/* still signed in until the association decides */
 	resp_free(ok("GET", "/api/me", tok, NULL, 200));
 	status_is("DELETE", "/api/me", cs, "{\"password\":\"" H_PASSWORD "\"}", 403, "account_managed");
@@ -708,6 +730,14 @@ static void test_own_account(void **state)
 		 (long long)w);
 	int64_t u = h_user_add(&H, co1, body);
 	h_login(&H, "ownacct", token, NULL);
+	/* the login carries the registry's real name, not the one typed for it */
+	struct resp *named = ok("GET", "/api/me/worker", token, NULL, 200);
+	char real[64];
+	snprintf(real, sizeof real, "%s", resp_str(named, "name"));
+	resp_free(named);
+	named = ok("GET", "/api/me", token, NULL, 200);
+	assert_string_equal(resp_str(named, "user.name"), real);
+	resp_free(named);
 	/* the employer cannot reset it; the association can */
 	status_is("POST", path_of("users", u, "/reset"), co1, NULL, 403, "reset_by_association");
 	struct resp *r = ok("POST", path_of("users", u, "/reset"), admin, NULL, 200);

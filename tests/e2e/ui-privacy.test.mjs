@@ -248,6 +248,12 @@ test('set-up code: a company admin opens a worker\'s login, the code is shown on
   await ad.page.reload();
   await ad.page.locator('.page-users table').waitFor();
   assert.equal(await ad.page.locator('.code-card').count(), 0);
+  // the worker's login is the worker's: the employer is told where a forgotten password is reset,
+  // and keeps the reset for its own staff
+  const wrow = ad.page.locator('.page-users tr', { hasText: login });
+  await wrow.locator('.reset-elsewhere', { hasText: '忘记密码请到协会窗口重置' }).waitFor();
+  assert.equal(await wrow.locator('button', { hasText: '重置密码' }).count(), 0);
+  assert.equal(await ad.page.locator('.page-users tr', { hasText: 'staff1' }).locator('button', { hasText: '重置密码' }).count(), 1);
   assert.deepEqual(await ad.problems(), []);
   await ad.context.close();
 

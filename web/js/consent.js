@@ -136,7 +136,7 @@ export function recordSection(b, ctx) {
     fill(box, loading());
     let r;
     try {
-      r = await api('GET', `/api/workers/${b.worker.id}/record`);
+      r = await api('GET', `/api/workers/${b.worker.id}/record?booking_id=${b.id}`);
     } catch (err) {
       if (err.status === 401 || !ctx.current()) return;
       if (err.code === 'consent_required') { p.dataset.state = 'consent_required'; fill(box, ask()); return; }

@@ -252,7 +252,7 @@ export function render(slot, ctx) {
       } catch (err) {
         pw.value = '';
         if (err.status === 401) return;
-        if (err.code === 'request_pending') fill(out, notice('info', t('mydata.erase_pending')));
+        if (err.code === 'erasure_pending') fill(out, notice('info', t('mydata.erase_pending')));
         else showApiError(form_, err);
       }
     });

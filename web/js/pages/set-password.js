@@ -19,8 +19,8 @@ export function render(slot, ctx) {
   const given = ctx.query.get('login') || '';
   const cLogin = input({ name: 'login', maxlength: '64', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', class: 'input mono', value: given });
   const cCode = input({ name: 'code', maxlength: '20', autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', class: 'input mono code-input', placeholder: 'XXXXX-XXXXX' });
-  const cPass = input({ name: 'new_password', type: 'password', maxlength: '128', autocomplete: 'new-password' });
-  const cRepeat = input({ name: 'repeat', type: 'password', maxlength: '128', autocomplete: 'new-password' });
+  const cPass = input({ name: 'new_password', type: 'password', maxlength: '1024', autocomplete: 'new-password' });
+  const cRepeat = input({ name: 'repeat', type: 'password', maxlength: '1024', autocomplete: 'new-password' });
   const f = form({ class: 'form set-password-form', 'aria-labelledby': 'setpw-title' },
     field({ label: t('setpw.login'), control: cLogin, name: 'login' }),
     field({ label: t('setpw.code'), control: cCode, name: 'code', hint: t('setpw.code_hint') }),

@@ -12,8 +12,8 @@ const PASSWORD_FIELD = { password_too_short: 'password', password_too_long: 'pas
 export function render(slot, ctx) {
   const cLogin = input({ name: 'login', maxlength: '64', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', class: 'input mono' });
   const cName = input({ name: 'name', maxlength: '50', autocomplete: 'name' });
-  const cPass = input({ name: 'password', type: 'password', maxlength: '128', autocomplete: 'new-password' });
-  const cRepeat = input({ name: 'repeat', type: 'password', maxlength: '128', autocomplete: 'new-password' });
+  const cPass = input({ name: 'password', type: 'password', maxlength: '1024', autocomplete: 'new-password' });
+  const cRepeat = input({ name: 'repeat', type: 'password', maxlength: '1024', autocomplete: 'new-password' });
   const f = form({ class: 'form signup-form', 'aria-labelledby': 'signup-title' },
     field({ label: t('signup.login'), control: cLogin, name: 'login', hint: t('users.login_hint') }),
     field({ label: t('signup.name'), control: cName, name: 'name' }),

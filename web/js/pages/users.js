@@ -256,7 +256,10 @@ export function render(slot, ctx) {
           u.id === me.user.id ? null : (u.status === 'active'
             ? button(t('users.disable'), { kind: 'danger', onClick: () => setStatus(u, 'disabled'), attrs: { 'aria-label': t('users.disable_label', { name: u.name }) } })
             : button(t('users.enable'), { onClick: () => setStatus(u, 'active'), attrs: { 'aria-label': t('users.enable_label', { name: u.name }) } })),
-          button(t('users.reset'), { onClick: () => resetPassword(u), attrs: { 'aria-label': t('users.reset_label', { name: u.name }) } })) });
+          // a worker's login is reset at the association's counter, never by the employer
+          u.role === 'worker' && me.user.role !== 'association_admin'
+            ? h('span', { class: 'muted small reset-elsewhere' }, t('users.reset_by_association'))
+            : button(t('users.reset'), { onClick: () => resetPassword(u), attrs: { 'aria-label': t('users.reset_label', { name: u.name }) } })) });
       }
       fill(list, table({
         caption: t('nav.users'), columns, rows: r.items,
