@@ -151,7 +151,19 @@ int audit_verify(struct store *s, struct audit_result *out)
 	return audit_verify_key(s, pk, out);
 }
 
+static int verify_chain(struct store *s, const unsigned char *pk, struct audit_result *out);
+
+/* The chain, its head and its checkpoints as of one moment: the server may be appending. */
 int audit_verify_key(struct store *s, const unsigned char *pk, struct audit_result *out)
+{
+	int rc = store_read_begin(s);
+	if (rc == AJ_OK)
+		rc = verify_chain(s, pk, out);
+	store_read_end(s);
+	return rc;
+}
+
+static int verify_chain(struct store *s, const unsigned char *pk, struct audit_result *out)
 {
 	char prev[SHA256_HEX_LEN], hash[SHA256_HEX_LEN];
 	memset(out, 0, sizeof *out);

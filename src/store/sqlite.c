@@ -43,6 +43,7 @@ struct store {
 	sqlite3 *db;
 	int in_tx;      /* transaction depth: 1 the outer BEGIN IMMEDIATE, more are savepoints */
 	int quiet;      /* the open transaction changes nothing a public answer shows */
+	int reading;    /* read transactions open (store_read_begin), the outer one real */
 	struct stmt *cache[CACHE_SLOTS];
 };
 
@@ -370,6 +371,8 @@ int stmt_one_int(struct stmt *st, int64_t *out)
 int store_begin(struct store *s)
 {
 	int rc;
+	if (s->reading)
+		return AJ_EINVAL; /* a read transaction cannot become a write one without waiting */
 	if (s->in_tx) {
 		rc = stmt_exec(store_sql(s, "SAVEPOINT nested"));
 		if (rc == AJ_OK)
@@ -444,6 +447,28 @@ void store_keep_generation(struct store *s)
 int store_in_tx(const struct store *s)
 {
 	return s->in_tx > 0;
+}
+
+int store_read_begin(struct store *s)
+{
+	if (s->in_tx)
+		return AJ_OK;
+	if (s->reading) {
+		s->reading++;
+		return AJ_OK;
+	}
+	int rc = stmt_exec(store_sql(s, "BEGIN DEFERRED"));
+	if (rc == AJ_OK)
+		s->reading = 1;
+	return rc;
+}
+
+void store_read_end(struct store *s)
+{
+	if (!s->reading || --s->reading > 0)
+		return;
+	if (sqlite3_get_autocommit(s->db) == 0)
+		stmt_exec(store_sql(s, "COMMIT"));
 }
 
 void store_like_pattern(const char *q, char *out, size_t n)

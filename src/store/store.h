@@ -42,6 +42,11 @@ int store_checkpoint(struct store *s);
  * what), so its commit leaves store_generation — and the public answers kept — as they are. */
 void store_keep_generation(struct store *s);
 int store_in_tx(const struct store *s);
+/* Reads of several statements that must see one moment of the database (a chain and its head,
+ * while the server appends): a read transaction, which takes no lock and waits for no writer; no
+ * write may begin on s before store_read_end. Inside a write transaction both do nothing. */
+int store_read_begin(struct store *s);
+void store_read_end(struct store *s);
 
 /* A cached prepared statement for a string-literal SQL text; the macro refuses anything
  * that is not a literal at compile time. NULL on failure: every stmt_* call accepts NULL and

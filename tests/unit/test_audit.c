@@ -175,10 +175,36 @@ static void test_hash_is_unambiguous(void **state)
 	assert_string_equal(a, b);
 }
 
+/* A verification reads the chain and its head as of one moment while the server appends: inside a
+ * read transaction another connection's appends are not seen, and no write begins on it. */
+static void test_one_moment(void **state)
+{
+	(void)state;
+	struct tmpdb db;
+	tmpdb_open(&db);
+	append_n(db.s, 3);
+	struct store *writer = NULL;
+	assert_int_equal(store_open(db.path, &writer), 0);
+	assert_int_equal(store_read_begin(db.s), 0);
+	assert_int_equal(test_count(store_sql(db.s, "SELECT count(*) FROM audit_log")), 3);
+	append_n(writer, 2);
+	assert_int_equal(test_count(store_sql(db.s, "SELECT count(*) FROM audit_log")), 3);
+	struct audit_result r = verify(db.s);
+	assert_true(r.ok);
+	assert_int_equal(r.entries, 3);
+	assert_int_not_equal(store_begin(db.s), 0);
+	store_read_end(db.s);
+	r = verify(db.s);
+	assert_true(r.ok);
+	assert_int_equal(r.entries, 5);
+	store_close(writer);
+	tmpdb_close(&db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_intact),  cmocka_unit_test(test_rollback_leaves_no_record),
+		cmocka_unit_test(test_intact),  cmocka_unit_test(test_rollback_leaves_no_record), cmocka_unit_test(test_one_moment),
 		cmocka_unit_test(test_altered), cmocka_unit_test(test_rehashed_row_still_breaks_the_next),
 		cmocka_unit_test(test_removed), cmocka_unit_test(test_hash_is_unambiguous),
 	};
