@@ -7,11 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # build: compiler, libraries (cracklib with its dictionary, which the password rules read at run
-# time); tests: cmocka, chromium with a CJK font, node; bench: wrk, nginx, curl
+# time); tests: cmocka, chromium with a CJK font, node, stress-ng (the suite run on a loaded machine);
+# bench: wrk, nginx, curl
 debs=(gcc make pkg-config ca-certificates curl
       libevent-dev libsqlite3-dev libsodium-dev libjansson-dev libqrencode-dev libcmocka-dev
       libcrack2-dev cracklib-runtime
-      sqlite3 chromium fonts-wqy-microhei wrk nginx-light python3)
+      sqlite3 chromium fonts-wqy-microhei stress-ng wrk nginx-light python3)
 
 missing=()
 for p in "${debs[@]}"; do
