@@ -115,8 +115,15 @@ void access_views_json(struct store *s, const char *subject, int64_t id, int lim
 	while (stmt_step(st) == STORE_ROW) {
 		jw_obj(w);
 		jw_ktime(w, "at", stmt_int(st, 0));
-		jw_kstr(w, "by", stmt_text(st, 1));
-		jw_kstr(w, "by_role", stmt_text(st, 2));
+		const char *by = stmt_text(st, 1), *role = stmt_text(st, 2);
+		char masked[96];
+		/* a household sees a worker as it sees them everywhere: masked */
+		if (by && role && strcmp(subject, "customer") == 0 && strcmp(role, "worker") == 0) {
+			worker_mask_name(by, masked, sizeof masked);
+			by = masked;
+		}
+		jw_kstr(w, "by", by);
+		jw_kstr(w, "by_role", role);
 		jw_kstr(w, "by_org", stmt_text(st, 3));
 		jw_kstr(w, "what", stmt_text(st, 4));
 		jw_kstr(w, "via", stmt_text(st, 5));

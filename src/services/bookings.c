@@ -792,15 +792,15 @@ int booking_contact_open_now(const char *status, int64_t confirmed, int64_t done
  * destroyed); the assigned worker — while still employed by the booking's company — and the company
  * while the booking is theirs to serve (booking_contact_open_now). Each such reading is recorded on
  * the booking's timeline, in the access log and in the audit chain. */
-static int open_contact(struct req *r, const struct booking *b, struct contact *out)
+static int open_contact(struct store *s, const struct actor *a, enum role role, const struct booking *b,
+			struct contact *out)
 {
-	struct actor a = req_actor(r);
-	int part = part_of(r->user.role, &a, b);
+	int part = part_of(role, a, b);
 	struct standards sd;
-	int rc = standards_get(r->store, &sd);
+	int rc = standards_get(s, &sd);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(r->store, "SELECT coalesce(b.confirmed_at, 0), coalesce(b.checked_out_at, 0),"
+	struct stmt *st = store_sql(s, "SELECT coalesce(b.confirmed_at, 0), coalesce(b.checked_out_at, 0),"
 					      " coalesce(w.company_id, 0) FROM bookings b"
 					      " LEFT JOIN workers w ON w.id = b.worker_id WHERE b.id = $1");
 	stmt_bind_int(st, 1, b->id);
@@ -822,21 +822,28 @@ static int open_contact(struct req *r, const struct booking *b, struct contact *
 		       booking_contact_open_now(b->status, confirmed, done, clock_now(), sd.address_visible_hours));
 	if (!allowed)
 		return AJ_EDENIED;
-	if ((rc = booking_contact(r->store, b->id, out)) != AJ_OK)
+	if ((rc = booking_contact(s, b->id, out)) != AJ_OK)
 		return rc;
 	if (part & P_CUSTOMER)
 		return AJ_OK;
-	if ((rc = store_begin(r->store)) != AJ_OK)
+	if ((rc = store_begin(s)) != AJ_OK)
 		return rc;
 	struct access_entry e = {"customer", b->customer_id, "address"};
 	char via[40];
 	snprintf(via, sizeof via, "booking:%lld", (long long)b->id);
-	if ((rc = event(r->store, &a, b->id, "address_view", b->status, b->status, NULL)) != AJ_OK ||
-	    (rc = access_add(r->store, &a, &e, 1, via)) != AJ_OK) {
-		store_rollback(r->store);
+	if ((rc = event(s, a, b->id, "address_view", b->status, b->status, NULL)) != AJ_OK ||
+	    (rc = access_add(s, a, &e, 1, via)) != AJ_OK) {
+		store_rollback(s);
 		return rc;
 	}
-	return audit_commit(r->store, &a, "booking.address_view", "booking", b->id, booking_state);
+	return audit_commit(s, a, "booking.address_view", "booking", b->id, booking_state);
+}
+
+int booking_open_contact(struct store *s, const struct actor *a, enum role role, int64_t id, struct contact *out)
+{
+	struct booking b;
+	int rc = load(s, id, &b);
+	return rc ? rc : open_contact(s, a, role, &b, out);
 }
 
 void api_bookings_get(struct req *r)
@@ -848,7 +855,8 @@ void api_bookings_get(struct req *r)
 		return;
 	}
 	struct contact c;
-	rc = open_contact(r, &b, &c);
+	struct actor a = req_actor(r);
+	rc = open_contact(r->store, &a, r->user.role, &b, &c);
 	if (rc && rc != AJ_EDENIED && rc != AJ_EGONE) {
 		req_fail(r, rc);
 		return;

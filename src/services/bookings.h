@@ -28,6 +28,10 @@ struct contact {
  * AJ_EGONE when they were destroyed (retention, a closed account); AJ_EDENIED when they are sealed
  * under a key this server does not hold; AJ_ENOTFOUND. */
 int booking_contact(struct store *s, int64_t id, struct contact *out);
+/* The address and telephone for a acting as role, when they may read them now, recorded on the
+ * booking's timeline, in the access log and the audit chain (its own transaction). AJ_EDENIED when
+ * they may not; as booking_contact otherwise. */
+int booking_open_contact(struct store *s, const struct actor *a, enum role role, int64_t id, struct contact *out);
 /* Whether the worker and the company may read a booking's address and telephone now: confirmed or
  * checked in, or completed (done) less than visible_hours ago. */
 int booking_contact_open_now(const char *status, int64_t confirmed, int64_t done, int64_t now, int visible_hours);

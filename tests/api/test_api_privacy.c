@@ -333,6 +333,18 @@ static void test_access_log(void **state)
 	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM access_log WHERE subject = 'customer'")), reads + 1);
 	r = ok("GET", "/api/me/data", cust, NULL, 200);
 	assert_non_null(strstr(r->body, "\"via\":\"user\""));
+	/* the worker who opened the household's address (test_contact_rule) is named masked to it */
+	json_t *by = json_object_get(r->json, "viewed_by");
+	int workers_seen = 0;
+	for (size_t i = 0; i < json_array_size(by); i++) {
+		json_t *v = json_array_get(by, i);
+		if (json_is_string(json_object_get(v, "by_role")) &&
+		    strcmp(json_string_value(json_object_get(v, "by_role")), "worker") == 0) {
+			workers_seen++;
+			assert_non_null(strchr(json_string_value(json_object_get(v, "by")), '*'));
+		}
+	}
+	assert_true(workers_seen >= 1);
 	resp_free(r);
 	/* a refused registration's look-up stays on record */
 	char body[512];
