@@ -49,10 +49,7 @@ static void login_work(struct req *r, struct store *s)
 		return;
 	}
 	if (rc > 0) {
-		char ra[24];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		req_header_out(r, "Retry-After", ra);
-		req_error(r, 429, "too_many_attempts", NULL);
+		req_too_many(r, retry, "too_many_attempts");
 		return;
 	}
 
@@ -219,10 +216,7 @@ int account_reentry_admit(struct req *r)
 		return -1;
 	}
 	if (rc > 0) {
-		char ra[24];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		req_header_out(r, "Retry-After", ra);
-		req_error(r, 429, "too_many_attempts", NULL);
+		req_too_many(r, retry, "too_many_attempts");
 		return -1;
 	}
 	return 0;

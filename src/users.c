@@ -407,10 +407,7 @@ static void customers_create_work(struct req *r, struct store *s)
 		return;
 	}
 	if (rc > 0) {
-		char ra[24];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		req_header_out(r, "Retry-After", ra);
-		req_error(r, 429, "too_many_signups", NULL);
+		req_too_many(r, retry, "too_many_signups");
 		return;
 	}
 	if (password_hash(cw->password, hash) != 0) {
@@ -582,10 +579,7 @@ static void code_password_work(struct req *r, struct store *s)
 		return;
 	}
 	if (rc > 0) {
-		char ra[24];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		req_header_out(r, "Retry-After", ra);
-		req_error(r, 429, "too_many_attempts", NULL);
+		req_too_many(r, retry, "too_many_attempts");
 		return;
 	}
 	if (password_hash(cw->password, hash) != 0) {

@@ -96,6 +96,14 @@ void req_error_close(struct req *r)
 	jw_obj_end(&r->jw);
 }
 
+void req_too_many(struct req *r, int64_t retry_after, const char *code)
+{
+	char ra[24];
+	snprintf(ra, sizeof ra, "%lld", (long long)(retry_after > 0 ? retry_after : 1));
+	req_header_out(r, "Retry-After", ra);
+	req_error(r, 429, code, NULL);
+}
+
 void req_error(struct req *r, int status, const char *code, const char *field)
 {
 	req_error_open(r, status, code, field, NULL);

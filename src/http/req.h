@@ -106,6 +106,8 @@ struct jw *req_jw(struct req *r);
 void req_send(struct req *r, int status);
 /* Sends the JSON error envelope; message in the request's language; field may be NULL. */
 void req_error(struct req *r, int status, const char *code, const char *field);
+/* 429 with code and Retry-After: retry_after seconds (at least one). */
+void req_too_many(struct req *r, int64_t retry_after, const char *code);
 /* The envelope with more to say: "detail" inside the error (may be NULL), and room for members
  * beside "error" (such as "reasons") written to the returned writer before req_error_close. */
 struct jw *req_error_open(struct req *r, int status, const char *code, const char *field, const char *detail);

@@ -390,10 +390,7 @@ static void import_work(struct req *r, struct store *s)
 				req_bool(r, "good_only", 0), dry, r->user.role == ROLE_ASSOCIATION_ADMIN ? 0 : r->user.org_id,
 				res);
 	if (rc == AJ_ELIMIT) {
-		char ra[24];
-		snprintf(ra, sizeof ra, "%lld", (long long)res->retry_after);
-		req_header_out(r, "Retry-After", ra);
-		req_error(r, 429, "too_many_lookups", NULL);
+		req_too_many(r, res->retry_after, "too_many_lookups");
 	} else if (rc == AJ_ERULE) {
 		struct jw *w = req_error_open(r, 422, "import_rejected", NULL, NULL);
 		errors_json(w, res, r->lang);

@@ -688,10 +688,7 @@ static int enrollee_by_card(struct req *r, int64_t *worker_id)
 		return -1;
 	}
 	if (left < 1) {
-		char ra[24];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		req_header_out(r, "Retry-After", ra);
-		req_error(r, 429, "too_many_lookups", NULL);
+		req_too_many(r, retry, "too_many_lookups");
 		return -1;
 	}
 	rc = worker_find_by_card(r->store, req_str(r, "id_number"), req_str(r, "name"), worker_id);

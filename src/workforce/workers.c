@@ -287,10 +287,7 @@ static int lookups_refused(struct req *r, int64_t need)
 	}
 	if (left >= need)
 		return 0;
-	char ra[24];
-	snprintf(ra, sizeof ra, "%lld", (long long)retry);
-	req_header_out(r, "Retry-After", ra);
-	req_error(r, 429, "too_many_lookups", NULL);
+	req_too_many(r, retry, "too_many_lookups");
 	return 1;
 }
 
