@@ -10,55 +10,56 @@
 #include "store/store.h"
 #include "util/clock.h"
 
+/* Every standard once: its key, the range the association may set it in, and its value until it
+ * does (the migrations write the same defaults into the table). */
+#define STANDARDS(X) \
+	X(health_valid_months, 1, 60, 12) \
+	X(background_valid_months, 1, 60, 12) \
+	X(refresher_grace_days, 0, 90, 30) \
+	X(lapse_warning_days, 0, 90, 30) \
+	X(training_pass_target, 50, 100, 98) \
+	X(punctuality_tolerance_minutes, 0, 120, 15) \
+	X(address_visible_hours, 0, 720, 24) \
+	X(satisfaction_target, 50, 100, 95) \
+	X(punctuality_target, 50, 100, 98) \
+	X(complaint_feedback_hours, 1, 720, 48) \
+	X(complaint_resolve_days, 1, 90, 7) \
+	X(complaint_reopen_days, 1, 90, 7) \
+	X(claim_decision_days, 1, 90, 7) \
+	X(claim_payment_days, 1, 90, 15) \
+	X(rectification_days, 1, 90, 15) \
+	X(spot_check_pass_score, 1, 100, 80) \
+	X(booking_contact_retention_days, 1, 3650, 180) \
+	X(complaint_contact_retention_days, 1, 3650, 180) \
+	X(session_detail_retention_days, 1, 365, 30) \
+	X(data_request_days, 1, 60, 15) \
+	X(registry_lookups_per_hour, 10, 100000, 1000) \
+	X(record_grant_max_days, 1, 365, 90) \
+	X(audit_checkpoint_minutes, 5, 1440, 60)
+
 static const struct {
 	const char *key;
 	size_t off;
 	int min, max;
 } fields[] = {
-	{"health_valid_months", offsetof(struct standards, health_valid_months), 1, 60},
-	{"background_valid_months", offsetof(struct standards, background_valid_months), 1, 60},
-	{"refresher_grace_days", offsetof(struct standards, refresher_grace_days), 0, 90},
-	{"lapse_warning_days", offsetof(struct standards, lapse_warning_days), 0, 90},
-	{"training_pass_target", offsetof(struct standards, training_pass_target), 50, 100},
-	{"punctuality_tolerance_minutes", offsetof(struct standards, punctuality_tolerance_minutes), 0, 120},
-	{"address_visible_hours", offsetof(struct standards, address_visible_hours), 0, 720},
-	{"satisfaction_target", offsetof(struct standards, satisfaction_target), 50, 100},
-	{"punctuality_target", offsetof(struct standards, punctuality_target), 50, 100},
-	{"complaint_feedback_hours", offsetof(struct standards, complaint_feedback_hours), 1, 720},
-	{"complaint_resolve_days", offsetof(struct standards, complaint_resolve_days), 1, 90},
-	{"complaint_reopen_days", offsetof(struct standards, complaint_reopen_days), 1, 90},
-	{"claim_decision_days", offsetof(struct standards, claim_decision_days), 1, 90},
-	{"claim_payment_days", offsetof(struct standards, claim_payment_days), 1, 90},
-	{"rectification_days", offsetof(struct standards, rectification_days), 1, 90},
-	{"spot_check_pass_score", offsetof(struct standards, spot_check_pass_score), 1, 100},
-	{"booking_contact_retention_days", offsetof(struct standards, booking_contact_retention_days), 1, 3650},
-	{"complaint_contact_retention_days", offsetof(struct standards, complaint_contact_retention_days), 1, 3650},
-	{"session_detail_retention_days", offsetof(struct standards, session_detail_retention_days), 1, 365},
-	{"data_request_days", offsetof(struct standards, data_request_days), 1, 60},
-	{"registry_lookups_per_hour", offsetof(struct standards, registry_lookups_per_hour), 10, 100000},
-	{"record_grant_max_days", offsetof(struct standards, record_grant_max_days), 1, 365},
-	{"audit_checkpoint_minutes", offsetof(struct standards, audit_checkpoint_minutes), 5, 1440},
+#define FIELD(k, lo, hi, dflt) {#k, offsetof(struct standards, k), lo, hi},
+	STANDARDS(FIELD)
+#undef FIELD
 };
 
-SCHEMA(standards_body, S_INT("health_valid_months", 0, 1, 60), S_INT("background_valid_months", 0, 1, 60),
-       S_INT("refresher_grace_days", 0, 0, 90), S_INT("lapse_warning_days", 0, 0, 90),
-       S_INT("training_pass_target", 0, 50, 100), S_INT("punctuality_tolerance_minutes", 0, 0, 120),
-       S_INT("address_visible_hours", 0, 0, 720), S_INT("satisfaction_target", 0, 50, 100),
-       S_INT("punctuality_target", 0, 50, 100), S_INT("complaint_feedback_hours", 0, 1, 720),
-       S_INT("complaint_resolve_days", 0, 1, 90), S_INT("complaint_reopen_days", 0, 1, 90),
-       S_INT("claim_decision_days", 0, 1, 90), S_INT("claim_payment_days", 0, 1, 90),
-       S_INT("rectification_days", 0, 1, 90), S_INT("spot_check_pass_score", 0, 1, 100),
-       S_INT("booking_contact_retention_days", 0, 1, 3650), S_INT("complaint_contact_retention_days", 0, 1, 3650),
-       S_INT("session_detail_retention_days", 0, 1, 365), S_INT("data_request_days", 0, 1, 60),
-       S_INT("registry_lookups_per_hour", 0, 10, 100000), S_INT("record_grant_max_days", 0, 1, 365),
-       S_INT("audit_checkpoint_minutes", 0, 5, 1440));
+#define BODY_FIELD(k, lo, hi, dflt) S_INT(#k, 0, lo, hi),
+SCHEMA(standards_body, STANDARDS(BODY_FIELD));
+#undef BODY_FIELD
 
 static atomic_uint version = 1;
 
 static int load(struct store *s, struct standards *out)
 {
-	static const struct standards defaults = {12, 12, 30, 30, 98, 15, 24, 95, 98, 48, 7, 7, 7, 15, 15, 80,
-							  180, 180, 30, 15, 1000, 90, 60};
+	static const struct standards defaults = {
+#define DEFAULT(k, lo, hi, dflt) .k = dflt,
+		STANDARDS(DEFAULT)
+#undef DEFAULT
+	};
 	*out = defaults;
 	struct stmt *st = store_sql(s, "SELECT key, value FROM standards");
 	int rc;
@@ -90,11 +91,24 @@ int standards_get(struct store *s, struct standards *out)
 	return AJ_OK;
 }
 
-static void standards_json(struct jw *w, const struct standards *sd)
+static void standards_json(struct jw *w, const struct standards *sd, int limits)
 {
 	jw_obj(w);
 	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
 		jw_kint(w, fields[i].key, *(const int *)((const char *)sd + fields[i].off));
+	if (limits) {
+		/* the ranges each may be set in, for the page that sets them */
+		jw_key(w, "limits");
+		jw_obj(w);
+		for (size_t i = 0; i < ARRAY_LEN(fields); i++) {
+			jw_key(w, fields[i].key);
+			jw_obj(w);
+			jw_kint(w, "min", fields[i].min);
+			jw_kint(w, "max", fields[i].max);
+			jw_obj_end(w);
+		}
+		jw_obj_end(w);
+	}
 	jw_obj_end(w);
 }
 
@@ -107,7 +121,7 @@ static int standards_state(struct store *s, int64_t id, struct strbuf *sb)
 	if (rc)
 		return rc;
 	jw_init(&w, sb);
-	standards_json(&w, &sd);
+	standards_json(&w, &sd, 0);
 	return AJ_OK;
 }
 
@@ -119,7 +133,7 @@ void api_public_standards(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	standards_json(req_jw(r), &sd);
+	standards_json(req_jw(r), &sd, 1);
 	req_send(r, 200);
 }
 

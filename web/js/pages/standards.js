@@ -12,40 +12,40 @@ import {
 import { tradeName, choices } from '../workforce.js';
 import { courseName } from './training.js';
 
-// The standards in groups, with their ranges (PATCH /api/standards in docs/api.md) and units.
+// The standards in groups, with their units; the ranges each may be set in come with the values.
 const GROUPS = [
   { key: 'workforce', items: [
-    { key: 'health_valid_months', min: 1, max: 60, unit: 'months' },
-    { key: 'background_valid_months', min: 1, max: 60, unit: 'months' },
-    { key: 'refresher_grace_days', min: 0, max: 90, unit: 'days' },
-    { key: 'lapse_warning_days', min: 0, max: 90, unit: 'days' },
-    { key: 'training_pass_target', min: 50, max: 100, unit: 'percent' },
+    { key: 'health_valid_months', unit: 'months' },
+    { key: 'background_valid_months', unit: 'months' },
+    { key: 'refresher_grace_days', unit: 'days' },
+    { key: 'lapse_warning_days', unit: 'days' },
+    { key: 'training_pass_target', unit: 'percent' },
   ] },
   { key: 'services', items: [
-    { key: 'punctuality_tolerance_minutes', min: 0, max: 120, unit: 'minutes' },
-    { key: 'address_visible_hours', min: 0, max: 720, unit: 'hours' },
-    { key: 'satisfaction_target', min: 50, max: 100, unit: 'percent' },
-    { key: 'punctuality_target', min: 50, max: 100, unit: 'percent' },
+    { key: 'punctuality_tolerance_minutes', unit: 'minutes' },
+    { key: 'address_visible_hours', unit: 'hours' },
+    { key: 'satisfaction_target', unit: 'percent' },
+    { key: 'punctuality_target', unit: 'percent' },
   ] },
   { key: 'complaints', items: [
-    { key: 'complaint_feedback_hours', min: 1, max: 720, unit: 'hours' },
-    { key: 'complaint_resolve_days', min: 1, max: 90, unit: 'days' },
-    { key: 'complaint_reopen_days', min: 1, max: 90, unit: 'days' },
-    { key: 'claim_decision_days', min: 1, max: 90, unit: 'days' },
-    { key: 'claim_payment_days', min: 1, max: 90, unit: 'days' },
-    { key: 'rectification_days', min: 1, max: 90, unit: 'days' },
-    { key: 'spot_check_pass_score', min: 1, max: 100, unit: 'score' },
+    { key: 'complaint_feedback_hours', unit: 'hours' },
+    { key: 'complaint_resolve_days', unit: 'days' },
+    { key: 'complaint_reopen_days', unit: 'days' },
+    { key: 'claim_decision_days', unit: 'days' },
+    { key: 'claim_payment_days', unit: 'days' },
+    { key: 'rectification_days', unit: 'days' },
+    { key: 'spot_check_pass_score', unit: 'score' },
   ] },
   { key: 'privacy', items: [
-    { key: 'booking_contact_retention_days', min: 1, max: 3650, unit: 'days' },
-    { key: 'complaint_contact_retention_days', min: 1, max: 3650, unit: 'days' },
-    { key: 'session_detail_retention_days', min: 1, max: 365, unit: 'days' },
-    { key: 'data_request_days', min: 1, max: 60, unit: 'days' },
-    { key: 'registry_lookups_per_hour', min: 10, max: 100000, unit: 'per_hour' },
-    { key: 'record_grant_max_days', min: 1, max: 365, unit: 'days' },
+    { key: 'booking_contact_retention_days', unit: 'days' },
+    { key: 'complaint_contact_retention_days', unit: 'days' },
+    { key: 'session_detail_retention_days', unit: 'days' },
+    { key: 'data_request_days', unit: 'days' },
+    { key: 'registry_lookups_per_hour', unit: 'per_hour' },
+    { key: 'record_grant_max_days', unit: 'days' },
   ] },
   { key: 'audit', items: [
-    { key: 'audit_checkpoint_minutes', min: 5, max: 1440, unit: 'minutes' },
+    { key: 'audit_checkpoint_minutes', unit: 'minutes' },
   ] },
 ];
 const STANDARDS = GROUPS.flatMap((g) => g.items);
@@ -153,11 +153,12 @@ export function render(slot, ctx) {
       const groups = GROUPS.map((g) => h('fieldset', { class: 'field-wide standards-group', dataset: { group: g.key } },
         h('legend', { class: 'sub-title' }, t(`standards.group_${g.key}`)),
         h('div', { class: 'form-grid' }, g.items.map((d) => {
+          const { min, max } = s.limits[d.key];
           controls[d.key] = input({
-            type: 'number', min: String(d.min), max: String(d.max), step: '1', inputmode: 'numeric',
+            type: 'number', min: String(min), max: String(max), step: '1', inputmode: 'numeric',
             value: s[d.key] === undefined ? '' : String(s[d.key]), readOnly: !stdManage,
           });
-          return field({ label: t(`standards.${d.key}`), control: controls[d.key], name: d.key, hint: t(`standards.unit_${d.unit}`, { min: d.min, max: d.max }) });
+          return field({ label: t(`standards.${d.key}`), control: controls[d.key], name: d.key, hint: t(`standards.unit_${d.unit}`, { min, max }) });
         }))));
       const sf = form({ class: 'form standards-form' }, ...groups,
         stdManage ? h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.save'))) : null);
@@ -169,7 +170,8 @@ export function render(slot, ctx) {
         for (const d of STANDARDS) {
           const raw = controls[d.key].value;
           const v = Number(raw);
-          if (raw === '' || !Number.isInteger(v) || v < d.min || v > d.max) return showError(sf, t('common.range', { min: d.min, max: d.max }), d.key);
+          const { min, max } = s.limits[d.key];
+          if (raw === '' || !Number.isInteger(v) || v < min || v > max) return showError(sf, t('common.range', { min, max }), d.key);
           if (v !== s[d.key]) b[d.key] = v;
         }
         if (!Object.keys(b).length) return showError(sf, t('common.unchanged'));
