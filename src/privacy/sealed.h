@@ -25,7 +25,9 @@ struct sealed_report {
 };
 
 /* Seals again, in one transaction with its audit record, every sealed value not in today's format
- * under the current key, and seals any worker phone still in clear. Cheap when nothing is due. */
+ * under the current key, and seals any worker phone still in clear; then notes in the settings
+ * ('sealed.kid') that everything is sealed under that key, so that later calls read one row. A
+ * migration that brings values to seal deletes that row. */
 int sealed_upgrade(struct store *s, const struct actor *a, struct sealed_report *out);
 
 /* Opens workers.id_number of worker id into out (19 bytes); 0 or -1. */
