@@ -35,7 +35,8 @@
 	X(data_request_days, 1, 60, 15) \
 	X(registry_lookups_per_hour, 10, 100000, 1000) \
 	X(record_grant_max_days, 1, 365, 90) \
-	X(audit_checkpoint_minutes, 5, 1440, 60)
+	X(audit_checkpoint_minutes, 5, 1440, 60) \
+	X(checkout_tolerance_minutes, 0, 120, 15)
 
 static const struct {
 	const char *key;

@@ -29,6 +29,7 @@ struct standards {
 	int registry_lookups_per_hour; /* look-ups of people by ID number per company */
 	int record_grant_max_days;  /* the longest a worker's consent to show their full record lasts */
 	int audit_checkpoint_minutes; /* at least this long between two signed checkpoints of the audit chain */
+	int checkout_tolerance_minutes; /* a check-out earlier than the booked end less this needs a reason */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not

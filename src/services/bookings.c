@@ -11,6 +11,7 @@
 #include "http/schema.h"
 #include "privacy/access.h"
 #include "privacy/sealed.h"
+#include "services/fee.h"
 #include "services/satisfaction.h"
 #include "standards.h"
 #include "store/store.h"
@@ -34,7 +35,7 @@ SCHEMA(confirm_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_BOOL("done", F_REQ
 SCHEMA(confirm_body, S_OBJS("items", F_REQ, 0, 50, &confirm_item));
 SCHEMA(checkout_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_ENUM("result", F_REQ, pass_fail),
        S_STR("note", F_NULL, 0, 200));
-SCHEMA(checkout_body, S_OBJS("items", F_REQ, 0, 100, &checkout_item));
+SCHEMA(checkout_body, S_OBJS("items", F_REQ, 0, 100, &checkout_item), S_STR("reason", F_NULL, 2, 200));
 SCHEMA(cancel_body, S_STR("reason", F_REQ, 2, 200));
 SCHEMA(no_show_body, S_ENUM("party", F_REQ, parties), S_STR("reason", F_REQ, 2, 200));
 SCHEMA(feedback_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_ENUM("answer", F_REQ, yes_no),
@@ -42,6 +43,7 @@ SCHEMA(feedback_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_ENUM("answer", F_
 SCHEMA(review_body, S_INT("overall", F_REQ, 1, 5), S_INT("punctuality", F_REQ, 1, 5), S_INT("skill", F_REQ, 1, 5),
        S_INT("attitude", F_REQ, 1, 5), S_INT("hygiene", F_REQ, 1, 5), S_TEXT("comment", F_NULL, 500),
        S_OBJS("feedback", F_NULL, 0, 50, &feedback_item));
+SCHEMA(quote_query, S_INT("service_item_id", F_REQ, 1, INT64_MAX), S_TIME("start", F_REQ), S_TIME("end", F_REQ));
 static const char *const booking_sorts[] = {"start", "-start", NULL};
 SCHEMA(bookings_query, S_ENUM("status", 0, statuses), S_DATE("day", 0), S_TIME("from", 0), S_TIME("to", 0),
        S_ENUM("sort", 0, booking_sorts),
@@ -144,7 +146,8 @@ static int event(struct store *s, const struct actor *a, int64_t id, const char 
 	" b.note, b.created_at, coalesce(b.confirmed_at, 0), coalesce(b.checked_in_at, 0)," \
 	" coalesce(b.checked_out_at, 0), b.late, b.cancelled_by, b.cancel_reason, coalesce(b.cancelled_at, 0)," \
 	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed, coalesce(w.company_id, 0)," \
-	" coalesce(b.contact_destroyed_at, 0)"
+	" coalesce(b.contact_destroyed_at, 0), b.unit, b.unit_price_fen, b.quantity_centi, b.left_early," \
+	" b.left_early_reason"
 #define BOOKING_FROM \
 	" FROM bookings b JOIN users cu ON cu.id = b.customer_id JOIN orgs o ON o.id = b.company_id" \
 	" LEFT JOIN workers w ON w.id = b.worker_id JOIN service_items si ON si.id = b.service_item_id" \
@@ -193,6 +196,10 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 	jw_obj_end(w);
 	jw_ktime(w, "start", stmt_int(st, 17));
 	jw_ktime(w, "end", stmt_int(st, 18));
+	/* the fee: the unit price times the quantity (hundredths of the unit) */
+	jw_kstr(w, "unit", stmt_text(st, 35));
+	jw_kint(w, "unit_price_fen", stmt_int(st, 36));
+	jw_kint(w, "quantity_centi", stmt_int(st, 37));
 	jw_kint(w, "price_fen", stmt_int(st, 19));
 	jw_kstr(w, "note", stmt_text(st, 20));
 	jw_ktime(w, "created_at", stmt_int(st, 21));
@@ -204,6 +211,19 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 		jw_null(w);
 	else
 		jw_bool(w, (int)stmt_int(st, 25));
+	/* left before the booked end less the tolerance, and why; the minutes served count from the
+	 * booked start when the worker came early */
+	jw_key(w, "left_early");
+	if (stmt_is_null(st, 38))
+		jw_null(w);
+	else
+		jw_bool(w, (int)stmt_int(st, 38));
+	jw_kstr(w, "left_early_reason", stmt_text(st, 39));
+	jw_key(w, "served_minutes");
+	if (stmt_int(st, 24))
+		jw_int(w, fee_served_minutes(stmt_int(st, 17), stmt_int(st, 23), stmt_int(st, 24)));
+	else
+		jw_null(w);
 	jw_key(w, "cancelled");
 	if (stmt_is_null(st, 26)) {
 		jw_null(w);
@@ -316,6 +336,26 @@ static int placeable(struct store *s, int64_t worker_id, int64_t company_id, int
 	return AJ_OK;
 }
 
+/* The quantity of unit the window [start, end) books (fee.h), or the refusal: month_by_request (a
+ * month item is asked of the company, not booked), not_whole_hours, period_too_short,
+ * period_too_long. */
+static int quantity_of(const char *unit, int64_t start, int64_t end, int64_t *quantity, struct fault *f)
+{
+	const char *why;
+	*quantity = fee_quantity(unit, start, end, &why);
+	if (*quantity)
+		return AJ_OK;
+	if (strcmp(why, "by_request") == 0)
+		FAULT(f, "month_by_request", "service_item_id");
+	else if (strcmp(why, "not_whole_hours") == 0)
+		FAULT(f, "not_whole_hours", "end");
+	else if (strcmp(why, "too_long") == 0)
+		FAULT(f, "period_too_long", "end");
+	else
+		FAULT(f, "period_too_short", "end");
+	return AJ_ERULE;
+}
+
 int booking_create(struct store *s, const struct actor *a, const struct booking_in *in, int64_t *id,
 		   struct elig_result *res, struct fault *f)
 {
@@ -339,18 +379,20 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(s, "SELECT si.company_id, si.category_id, c.trade, si.price_fen, si.active, c.active"
-				       " FROM service_items si JOIN categories c ON c.id = si.category_id WHERE si.id = $1");
+	struct stmt *st = store_sql(s, "SELECT si.company_id, si.category_id, c.trade, si.price_fen, si.active, c.active,"
+				       " si.unit FROM service_items si JOIN categories c ON c.id = si.category_id WHERE si.id = $1");
 	stmt_bind_int(st, 1, in->service_item_id);
 	rc = stmt_step(st);
-	int64_t company = 0, category = 0, price = 0;
+	int64_t company = 0, category = 0, price = 0, quantity = 0;
 	int trade = -1, active = 0;
+	char unit[8] = "";
 	if (rc == STORE_ROW) {
 		company = stmt_int(st, 0);
 		category = stmt_int(st, 1);
 		trade = trade_index(stmt_text(st, 2));
 		price = stmt_int(st, 3);
 		active = stmt_int(st, 4) && stmt_int(st, 5);
+		str_copy(unit, sizeof unit, stmt_text(st, 6));
 	}
 	stmt_done(st);
 	if (rc != STORE_ROW || !active) {
@@ -363,14 +405,20 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 			FAULT(f, "not_found", "service_item_id");
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 	}
+	if ((rc = quantity_of(unit, in->start, in->end, &quantity, f)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
 	if (in->worker_id &&
 	    (rc = placeable(s, in->worker_id, company, trade, in->start, in->start, in->end, 0, res, f)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
 	st = store_sql(s, "INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id,"
-			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at)"
-			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, 'requested', $11, $12) RETURNING id");
+			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at, unit, unit_price_fen,"
+			  " quantity_centi)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, 'requested', $11, $12, $13, $14, $15)"
+			  " RETURNING id");
 	stmt_bind_int(st, 1, in->customer_id);
 	stmt_bind_int(st, 2, company);
 	stmt_bind_int(st, 3, in->service_item_id);
@@ -379,10 +427,13 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	stmt_bind_id(st, 6, in->worker_id);
 	stmt_bind_int(st, 7, in->start);
 	stmt_bind_int(st, 8, in->end);
-	stmt_bind_int(st, 9, price);
+	stmt_bind_int(st, 9, fee_total(price, quantity));
 	stmt_bind_text(st, 10, in->note);
 	stmt_bind_int(st, 11, in->worker_id ? 1 : 0);
 	stmt_bind_int(st, 12, clock_now());
+	stmt_bind_text(st, 13, unit);
+	stmt_bind_int(st, 14, price);
+	stmt_bind_int(st, 15, quantity);
 	rc = stmt_one_int(st, id);
 	if (rc || (rc = seal_contact(s, *id, in->address, in->phone)) != AJ_OK ||
 	    (rc = event(s, a, *id, "create", NULL, "requested", NULL)) != AJ_OK) {
@@ -503,6 +554,26 @@ static const struct move moves[] = {
 	[BA_NO_SHOW] = {"no_show", P_COMPANY | P_WORKER, from_confirmed, "no_show", NULL, 0, 0},
 };
 
+/* Takes back the "on time" a check-in of booking b counted, when it did. */
+static int not_on_time_after_all(struct store *s, const struct booking *b)
+{
+	struct stmt *st = store_sql(s, "SELECT coalesce(late, 1), coalesce(checkin_month, 0) FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, b->id);
+	int rc = stmt_step(st);
+	int late = 1, month = 0;
+	if (rc == STORE_ROW) {
+		late = (int)stmt_int(st, 0);
+		month = (int)stmt_int(st, 1);
+	}
+	stmt_done(st);
+	if (rc != STORE_ROW)
+		return rc < 0 ? rc : AJ_ENOTFOUND;
+	if (late)
+		return AJ_OK;
+	struct figures_delta d = {0, 0, 0, 0, -1};
+	return figures_add(s, b->worker_id, b->company_id, month, &d);
+}
+
 int booking_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum booking_action act,
 			const struct answer *ans, int n, const char *reason, const char *party,
 			struct elig_result *res, struct fault *f)
@@ -546,6 +617,13 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 		goto fail;
 	if ((rc = standards_get(s, &sd)) != AJ_OK)
 		goto fail;
+	/* leaving before the booked end (less the tolerance) is said, with its reason, and marked */
+	int left_early = act == BA_CHECKOUT && fee_left_early(b.end, now, sd.checkout_tolerance_minutes);
+	if (left_early && !reason) {
+		FAULT(f, "left_early_reason_required", "reason");
+		rc = AJ_ERULE;
+		goto fail;
+	}
 	const char *by = role == ROLE_CUSTOMER ? "customer" : role == ROLE_ASSOCIATION_ADMIN ? "association" : "company";
 	struct stmt *st = store_sql(s,
 		"UPDATE bookings SET status = $2,"
@@ -562,7 +640,9 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 		" cancel_reason = CASE WHEN $2 = 'cancelled' THEN $7 ELSE cancel_reason END,"
 		" no_show_at = CASE WHEN $2 = 'no_show' THEN $3 ELSE no_show_at END,"
 		" no_show_party = CASE WHEN $2 = 'no_show' THEN $8 ELSE no_show_party END,"
-		" no_show_reason = CASE WHEN $2 = 'no_show' THEN $7 ELSE no_show_reason END"
+		" no_show_reason = CASE WHEN $2 = 'no_show' THEN $7 ELSE no_show_reason END,"
+		" left_early = CASE WHEN $2 = 'completed' THEN $9 ELSE left_early END,"
+		" left_early_reason = CASE WHEN $2 = 'completed' AND $9 = 1 THEN $7 ELSE left_early_reason END"
 		" WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_text(st, 2, m->to);
@@ -572,6 +652,7 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 	stmt_bind_text(st, 6, by);
 	stmt_bind_text(st, 7, reason);
 	stmt_bind_text(st, 8, party);
+	stmt_bind_int(st, 9, left_early);
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, m->action, b.status, m->to, reason)) != AJ_OK)
 		goto fail;
 	if (act == BA_CHECKIN || act == BA_CHECKOUT) {
@@ -580,6 +661,10 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 		if ((rc = figures_add(s, b.worker_id, b.company_id, time_month(now), &d)) != AJ_OK)
 			goto fail;
 	}
+	/* a service cut short was not on time, whenever the worker arrived: the check-in's month
+	 * counts it again */
+	if (left_early && (rc = not_on_time_after_all(s, &b)) != AJ_OK)
+		goto fail;
 	char action[32];
 	snprintf(action, sizeof action, "booking.%s", m->action);
 	return audit_commit(s, a, action, "booking", id, booking_state);
@@ -662,12 +747,22 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(s,
+	char unit[8] = "";
+	struct stmt *st = store_sql(s, "SELECT unit FROM service_items WHERE id = $1");
+	stmt_bind_int(st, 1, h->service_item_id);
+	if (stmt_step(st) == STORE_ROW)
+		str_copy(unit, sizeof unit, stmt_text(st, 0));
+	stmt_done(st);
+	int64_t quantity;
+	struct fault f = {0};
+	if ((rc = quantity_of(unit, h->start, h->end, &quantity, &f)) != AJ_OK)
+		goto fail;
+	st = store_sql(s,
 		"INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id, start_at,"
 		" end_at, price_fen, address_sealed, status, live, created_at, confirmed_at, checked_in_at, late,"
-		" checked_out_at, checkin_month, completed_month)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 'reviewed', 0, $10, $11, $12, $13, $14, $15, $16)"
-		" RETURNING id");
+		" checked_out_at, checkin_month, completed_month, unit, unit_price_fen, quantity_centi, left_early)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 'reviewed', 0, $10, $11, $12, $13, $14, $15, $16,"
+		" $17, $18, $19, 0) RETURNING id");
 	stmt_bind_int(st, 1, h->customer_id);
 	stmt_bind_int(st, 2, h->company_id);
 	stmt_bind_int(st, 3, h->service_item_id);
@@ -676,7 +771,7 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	stmt_bind_int(st, 6, h->worker_id);
 	stmt_bind_int(st, 7, h->start);
 	stmt_bind_int(st, 8, h->end);
-	stmt_bind_int(st, 9, h->price_fen);
+	stmt_bind_int(st, 9, fee_total(h->price_fen, quantity));
 	stmt_bind_int(st, 10, h->created);
 	stmt_bind_int(st, 11, h->confirmed);
 	stmt_bind_int(st, 12, h->checked_in);
@@ -684,6 +779,9 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	stmt_bind_int(st, 14, h->checked_out);
 	stmt_bind_int(st, 15, time_month(h->checked_in));
 	stmt_bind_int(st, 16, time_month(h->checked_out));
+	stmt_bind_text(st, 17, unit);
+	stmt_bind_int(st, 18, h->price_fen);
+	stmt_bind_int(st, 19, quantity);
 	if ((rc = stmt_one_int(st, id)) != AJ_OK || (rc = seal_contact(s, *id, h->address, h->phone)) != AJ_OK)
 		goto fail;
 	st = store_sql(s, "INSERT INTO reviews (booking_id, customer_id, worker_id, company_id, overall, punctuality, skill,"
@@ -790,8 +888,8 @@ int booking_contact_open_now(const char *status, int64_t confirmed, int64_t done
 
 /* The address and telephone, to those who may read them now: the customer always (until they are
  * destroyed); the assigned worker — while still employed by the booking's company — and the company
- * while the booking is theirs to serve (booking_contact_open_now). Each such reading is recorded on
- * the booking's timeline, in the access log and in the audit chain. */
+ * while the booking is theirs to serve (booking_contact_open_now). Each such reading is recorded in
+ * the access log and the audit chain; the booking shows how many there were, not a step each. */
 static int open_contact(struct store *s, const struct actor *a, enum role role, const struct booking *b,
 			struct contact *out)
 {
@@ -831,8 +929,7 @@ static int open_contact(struct store *s, const struct actor *a, enum role role, 
 	struct access_entry e = {"customer", b->customer_id, "address"};
 	char via[40];
 	snprintf(via, sizeof via, "booking:%lld", (long long)b->id);
-	if ((rc = event(s, a, b->id, "address_view", b->status, b->status, NULL)) != AJ_OK ||
-	    (rc = access_add(s, a, &e, 1, via)) != AJ_OK) {
+	if ((rc = access_add(s, a, &e, 1, via)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -920,6 +1017,21 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 	stmt_bind_int(st, 2, past);
 	stmt_bind_text(st, 3, customer);
 	jw_ktimeline(w, "timeline", st, names == NAMES_MASKED ? worker_mask_name : NULL);
+	/* how often the worker and the company opened the address and telephone (the access log) */
+	char via[40];
+	snprintf(via, sizeof via, "booking:%lld", (long long)id);
+	st = store_sql(r->store, "SELECT count(*), coalesce(max(l.at), 0) FROM access_log l JOIN bookings b"
+				 " ON b.id = $1 WHERE l.subject = 'customer' AND l.subject_id = b.customer_id AND l.via = $2");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, via);
+	jw_key(w, "contact_views");
+	jw_obj(w);
+	if (stmt_step(st) == STORE_ROW) {
+		jw_kint(w, "count", stmt_int(st, 0));
+		jw_ktime(w, "last_at", stmt_int(st, 1));
+	}
+	stmt_done(st);
+	jw_obj_end(w);
 	jw_obj_end(w);
 	req_send(r, status);
 }
@@ -960,6 +1072,49 @@ void api_bookings_create(struct req *r)
 	str_copy(c.address, sizeof c.address, in.address);
 	str_copy(c.phone, sizeof c.phone, in.phone);
 	reply_booking(r, id, 201, &c);
+}
+
+/* What a window of an item would cost, before anything is booked: the same rule as the booking. */
+void api_public_quote(struct req *r)
+{
+	int64_t start = 0, end = 0, quantity;
+	time_parse_iso(req_qstr(r, "start"), &start);
+	time_parse_iso(req_qstr(r, "end"), &end);
+	struct stmt *st = store_sql(r->store, "SELECT si.unit, si.price_fen FROM service_items si JOIN categories c"
+					      " ON c.id = si.category_id WHERE si.id = $1 AND si.active = 1 AND c.active = 1");
+	stmt_bind_int(st, 1, req_qint(r, "service_item_id", 0));
+	int rc = stmt_step(st);
+	char unit[8] = "";
+	int64_t price = 0;
+	if (rc == STORE_ROW) {
+		str_copy(unit, sizeof unit, stmt_text(st, 0));
+		price = stmt_int(st, 1);
+	}
+	stmt_done(st);
+	if (rc != STORE_ROW) {
+		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
+		return;
+	}
+	struct fault f = {0};
+	if (end <= start) {
+		req_error(r, 422, "invalid_period", "end");
+		return;
+	}
+	if ((rc = quantity_of(unit, start, end, &quantity, &f)) != AJ_OK) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kint(w, "service_item_id", req_qint(r, "service_item_id", 0));
+	jw_kstr(w, "unit", unit);
+	jw_kint(w, "unit_price_fen", price);
+	jw_kint(w, "quantity_centi", quantity);
+	jw_kint(w, "price_fen", fee_total(price, quantity));
+	jw_ktime(w, "start", start);
+	jw_ktime(w, "end", end);
+	jw_obj_end(w);
+	req_send(r, 200);
 }
 
 void api_bookings_assign(struct req *r)

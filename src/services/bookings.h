@@ -73,7 +73,8 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
  * event and one audit record: for loading an industry's history in bulk. The caller keeps the
  * rules (no overlaps, a worker who could serve then) and calls ratings_rebuild afterwards. */
 struct booking_history {
-	int64_t customer_id, company_id, service_item_id, category_id, worker_id, price_fen;
+	int64_t customer_id, company_id, service_item_id, category_id, worker_id;
+	int64_t price_fen;                               /* the item's unit price: the fee follows from the window */
 	const char *trade, *address, *phone, *comment;   /* address and phone in clear: sealed here */
 	int64_t created, start, end, confirmed, checked_in, checked_out, reviewed;
 	int late;

@@ -197,6 +197,7 @@ struct dbooking {
 	int64_t id;                    /* once created */
 	int satisfied;
 	int64_t own_worker;            /* the demo logins' bookings: this worker, exactly */
+	int left_early;                /* checked out an hour or more before the end, with a reason */
 };
 
 struct bplan {
@@ -334,7 +335,8 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 		answers(cat->in, cat->nin, "pass", ans);
 		if (!b->satisfied && cat->nin > 1)
 			ans[1 + demo_rand(rng, cat->nin - 1)].answer = "fail";
-		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_CHECKOUT, ans, cat->nin, NULL, NULL, &res, &f);
+		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_CHECKOUT, ans, cat->nin,
+				  b->left_early ? "客户临时有事，提前结束服务" : NULL, NULL, &res, &f);
 		break;
 	case BE_REVIEW: {
 		static const char *const good[] = {"准时到达，做事细致，非常满意。", "很专业，下次还约她。",
@@ -343,9 +345,11 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 						  "做事比较马虎，希望改进。"};
 		int overall = b->satisfied ? 4 + (int)demo_rand(rng, 2) : 1 + (int)demo_rand(rng, 3);
 		int scores[5] = {overall, overall, overall, overall, overall};
-		for (int i = 1; i < 5; i++)
-			scores[i] = overall + (int)demo_rand(rng, 3) - 1 < 1 ? 1 : overall + (int)demo_rand(rng, 3) - 1 > 5 ? 5
-					   : overall + (int)demo_rand(rng, 3) - 1;
+		for (int i = 1; i < 5; i++) {
+			/* each dimension one either side of the overall, drawn once, kept within 1 to 5 */
+			int v = overall + (int)demo_rand(rng, 3) - 1;
+			scores[i] = v < 1 ? 1 : v > 5 ? 5 : v;
+		}
 		answers(cat->post, cat->npost, b->satisfied ? "yes" : "no", ans);
 		const char *comment = demo_rand(rng, 3) == 0 ? NULL : b->satisfied ? good[demo_rand(rng, ARRAY_LEN(good))]
 									   : bad[demo_rand(rng, ARRAY_LEN(bad))];
@@ -412,7 +416,10 @@ static void plan_life(struct bplan *p, uint64_t *rng, int k, int company)
 	int late = demo_rand(rng, 1000) < companies[company].late;
 	int64_t in = b->start + (late ? 60 * (20 + demo_rand(rng, 30)) : -60 * demo_rand(rng, 15));
 	plan_event(p, in, k, BE_CHECKIN);
-	plan_event(p, b->end + 60 * demo_rand(rng, 15), k, BE_CHECKOUT);
+	/* one service in fifty ends an hour or so early, the household's choice, said at check-out */
+	b->left_early = b->end - b->start >= 3 * 3600 && demo_rand(rng, 50) == 0;
+	plan_event(p, b->left_early ? b->end - 60 * (60 + demo_rand(rng, 30)) : b->end + 60 * demo_rand(rng, 15), k,
+		   BE_CHECKOUT);
 	b->satisfied = demo_rand(rng, 1000) < companies[company].satisfied - (late ? 300 : 0);
 	if (demo_rand(rng, 100) < companies[company].reviewing)
 		plan_event(p, b->end + 3600 * (1 + demo_rand(rng, 48)), k, BE_REVIEW);
@@ -457,7 +464,7 @@ static int plan_own(struct store *s, const struct demo_world *dw, struct bplan *
 	};
 	for (size_t i = 0; i < ARRAY_LEN(own); i++) {
 		struct dbooking b = {o, 0, -2, own[i].start, own[i].start + own[i].hours * 3600, 0, 1,
-				     own[i].with_worker ? worker : 0};
+				     own[i].with_worker ? worker : 0, 0};
 		plan_booking(p, &b);
 		int k = (int)p->nb - 1;
 		int64_t created = own[i].events == 4 ? own[i].start - 2 * 86400 : now - 86400 + (int64_t)i * 600;
@@ -671,7 +678,7 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 			int o = (int)demo_rand(rng, n_offers);
 			if (strcmp(offers[o].unit, "month") == 0 || !cands[o].n)
 				continue;
-			struct dbooking b = {o, (int)demo_rand(rng, dw->n_customers), (int)demo_rand(rng, cands[o].n), 0, 0, 0, 1, 0};
+			struct dbooking b = {o, (int)demo_rand(rng, dw->n_customers), (int)demo_rand(rng, cands[o].n), 0, 0, 0, 1, 0, 0};
 			if (demo_rand(rng, 4) == 0)
 				b.worker = -1;
 			booking_times(rng, offers[o].unit, day, &b.start, &b.end);

@@ -1,0 +1,394 @@
+/* What a booking costs and how its time is counted, through the API on the demo industry: the fee
+ * is the unit price times the hours or days booked, a month is asked for and not booked by the hour,
+ * a check-out before the end needs its reason and is not on time, and scores are 1 to 5 in the store
+ * itself. */
+#include "harness.h"
+
+#include "services/bookings.h"
+#include "util/clock.h"
+#include "util/timefmt.h"
+
+static struct harness H;
+static char co1[TOKEN_LEN], worker1[TOKEN_LEN], cust[TOKEN_LEN];
+static int64_t w1, co1_id;
+static int64_t hour_item, hour_price, day_item, day_price, month_item; /* company1's, in worker1's trade where it can */
+
+static struct resp *call(const char *method, const char *path, const char *token, const char *body)
+{
+	return h_api(&H, method, path, token, body);
+}
+
+static struct resp *ok(const char *method, const char *path, const char *token, const char *body, int status)
+{
+	struct resp *r = call(method, path, token, body);
+	if (r->status != status)
+		fail_msg("%s %s %s: expected %d, got %d %s", method, path, body ? body : "", status, r->status, r->body);
+	return r;
+}
+
+/* A sum that changes with any booking written or moved. */
+static int64_t bookings_sum(void)
+{
+	int64_t n = 0;
+	stmt_one_int(store_sql(H.store, "SELECT count(*) + coalesce(sum(length(status) + price_fen + coalesce(left_early, 0)),"
+					" 0) FROM bookings"), &n);
+	return n;
+}
+
+/* Asserts a refusal, and that nothing was written. */
+static void refused(const char *method, const char *path, const char *token, const char *body, int status,
+		    const char *code)
+{
+	int64_t before = h_writes(&H), rows = bookings_sum();
+	struct resp *r = call(method, path, token, body);
+	if (r->status != status || strcmp(resp_code(r), code) != 0)
+		fail_msg("%s %s %s: expected %d %s, got %d %s", method, path, body ? body : "", status, code, r->status,
+			 r->body);
+	resp_free(r);
+	assert_int_equal(h_writes(&H), before);
+	assert_int_equal(bookings_sum(), rows);
+}
+
+static void at(int64_t t)
+{
+	clock_set(t);
+	h_login(&H, "company1", co1, NULL);
+	h_login(&H, "worker1", worker1, NULL);
+	h_login(&H, "customer1", cust, NULL);
+}
+
+static const char *iso(int64_t t)
+{
+	static char buf[4][TIME_ISO_LEN];
+	static int k;
+	char *b = buf[k++ % 4];
+	time_format_iso(t, b);
+	return b;
+}
+
+/* t as a query parameter: the offset's + escaped */
+static const char *qiso(int64_t t)
+{
+	static char buf[4][TIME_ISO_LEN + 4];
+	static int k;
+	char *b = buf[k++ % 4], *p;
+	time_format_iso(t, b);
+	if ((p = strchr(b, '+')) != NULL) {
+		memmove(p + 3, p + 1, strlen(p + 1) + 1);
+		memcpy(p, "%2B", 3);
+	}
+	return b;
+}
+
+static int64_t day_at(int days, int h)
+{
+	return time_day_start(time_today() + days) + h * 3600;
+}
+
+static const char *book_body(int64_t item, int64_t start, int64_t end, int64_t worker)
+{
+	static char body[512], with[48];
+	snprintf(with, sizeof with, ",\"worker_id\":%lld", (long long)worker);
+	snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"start\":\"%s\",\"end\":\"%s\","
+				    "\"address\":\"杭州市西湖区文三路 90 号 3 幢 201 室\",\"contact_phone\":\"13905710088\"%s}",
+		 (long long)item, iso(start), iso(end), worker ? with : "");
+	return body;
+}
+
+/* The first active item of unit: company1's in worker1's trade (worker_trade), or anyone's. */
+static int64_t item_of(const char *unit, int64_t *price, int worker_trade)
+{
+	struct stmt *st = store_sql(H.store,
+		"SELECT si.id, si.price_fen FROM service_items si JOIN categories c ON c.id = si.category_id"
+		" WHERE si.unit = $2 AND si.active = 1 AND ($3 = 0 OR (si.company_id = $1 AND c.trade IN"
+		" (SELECT trade FROM worker_trades WHERE worker_id = $4))) ORDER BY si.id LIMIT 1");
+	stmt_bind_int(st, 1, co1_id);
+	stmt_bind_text(st, 2, unit);
+	stmt_bind_int(st, 3, worker_trade);
+	stmt_bind_int(st, 4, w1);
+	int64_t id = 0;
+	if (stmt_step(st) == STORE_ROW) {
+		id = stmt_int(st, 0);
+		if (price)
+			*price = stmt_int(st, 1);
+	}
+	stmt_done(st);
+	return id;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	h_open_demo(&H, 60);
+	at(0);
+	struct resp *r = ok("GET", "/api/me/worker", worker1, NULL, 200);
+	w1 = resp_int(r, "id");
+	co1_id = resp_int(r, "company.id");
+	resp_free(r);
+	hour_item = item_of("hour", &hour_price, 1);
+	day_item = item_of("day", &day_price, 0);
+	month_item = item_of("month", NULL, 0);
+	assert_true(hour_item && day_item && month_item);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	h_close(&H);
+	return 0;
+}
+
+static void test_fee(void **state)
+{
+	(void)state;
+	/* three hours at the hourly price: three times the price, shown with its parts */
+	int64_t start = day_at(5, 9);
+	struct resp *r = ok("POST", "/api/bookings", cust, book_body(hour_item, start, start + 3 * 3600, 0), 201);
+	assert_int_equal(resp_int(r, "price_fen"), 3 * hour_price);
+	assert_int_equal(resp_int(r, "unit_price_fen"), hour_price);
+	assert_int_equal(resp_int(r, "quantity_centi"), 300);
+	assert_string_equal(resp_str(r, "unit"), "hour");
+	resp_free(r);
+	/* two and a half hours */
+	r = ok("POST", "/api/bookings", cust, book_body(hour_item, start + 4 * 3600, start + 6 * 3600 + 1800, 0), 201);
+	assert_int_equal(resp_int(r, "price_fen"), (hour_price * 250 + 50) / 100);
+	resp_free(r);
+	/* three days of a day item: 08:00 to 18:00 on each */
+	int64_t d = day_at(8, 8);
+	r = ok("POST", "/api/bookings", cust, book_body(day_item, d, d + 2 * 86400 + 10 * 3600, 0), 201);
+	assert_int_equal(resp_int(r, "price_fen"), 3 * day_price);
+	assert_int_equal(resp_int(r, "quantity_centi"), 300);
+	resp_free(r);
+	/* the quote says the same before anything is booked, to anyone */
+	char path[256];
+	snprintf(path, sizeof path, "/api/public/quote?service_item_id=%lld&start=%s&end=%s", (long long)hour_item,
+		 qiso(start), qiso(start + 3 * 3600));
+	int64_t before = h_writes(&H);
+	r = ok("GET", path, NULL, NULL, 200);
+	assert_int_equal(resp_int(r, "price_fen"), 3 * hour_price);
+	assert_int_equal(resp_int(r, "quantity_centi"), 300);
+	resp_free(r);
+	assert_int_equal(h_writes(&H), before);
+	snprintf(path, sizeof path, "/api/public/quote?service_item_id=%lld&start=%s&end=%s", (long long)month_item,
+		 qiso(start), qiso(start + 2 * 3600));
+	h_expect(call("GET", path, NULL, NULL), 422, "month_by_request");
+
+	/* not whole or half hours, too long, a month by the hour */
+	refused("POST", "/api/bookings", cust, book_body(hour_item, start, start + 2 * 3600 + 600, 0), 422,
+		"not_whole_hours");
+	refused("POST", "/api/bookings", cust, book_body(hour_item, start, start + 13 * 3600, 0), 422, "period_too_long");
+	refused("POST", "/api/bookings", cust, book_body(hour_item, start, start + 1800, 0), 422, "period_too_short");
+	refused("POST", "/api/bookings", cust, book_body(month_item, start, start + 2 * 3600, 0), 422, "month_by_request");
+	refused("POST", "/api/bookings", cust, book_body(day_item, d, d + 40 * 86400, 0), 422, "period_too_long");
+}
+
+/* The answers to every item of a phase, as a move's body (extra: more members). */
+static const char *answers(int64_t booking, const char *phase, const char *key, const char *value, const char *extra)
+{
+	static char body[4096];
+	char path[64];
+	snprintf(path, sizeof path, "/api/bookings/%lld", (long long)booking);
+	struct resp *r = ok("GET", path, co1, NULL, 200);
+	json_t *a = json_object_get(json_object_get(r->json, "checklist"), phase);
+	size_t n = (size_t)snprintf(body, sizeof body, "{\"items\":[");
+	for (size_t i = 0; i < json_array_size(a); i++)
+		n += (size_t)snprintf(body + n, sizeof body - n, "%s{\"item_id\":%lld,\"%s\":%s}", i ? "," : "",
+				      (long long)json_integer_value(json_object_get(json_array_get(a, i), "item_id")), key,
+				      value);
+	snprintf(body + n, sizeof body - n, "]%s}", extra ? extra : "");
+	resp_free(r);
+	return body;
+}
+
+static void figures(int64_t *checked_in, int64_t *on_time, int month)
+{
+	struct stmt *st = store_sql(H.store, "SELECT coalesce(sum(checked_in), 0), coalesce(sum(on_time), 0)"
+					     " FROM monthly_figures WHERE subject = 'worker' AND subject_id = $1 AND month = $2");
+	stmt_bind_int(st, 1, w1);
+	stmt_bind_int(st, 2, month);
+	assert_int_equal(stmt_step(st), STORE_ROW);
+	*checked_in = stmt_int(st, 0);
+	*on_time = stmt_int(st, 1);
+	stmt_done(st);
+}
+
+static void test_time_on_the_job(void **state)
+{
+	(void)state;
+	/* a 02:30–05:30 job in three days */
+	int64_t start = day_at(3, 2) + 1800, end = start + 3 * 3600;
+	struct resp *r = ok("POST", "/api/bookings", cust, book_body(hour_item, start, end, w1), 201);
+	int64_t id = resp_int(r, "id");
+	resp_free(r);
+	char path[96], body[128];
+	snprintf(path, sizeof path, "/api/bookings/%lld/confirm", (long long)id);
+	resp_free(ok("POST", path, worker1, answers(id, "pre", "done", "true", NULL), 200));
+
+	/* in 45 minutes early, out 17 seconds later */
+	at(start - 45 * 60);
+	int64_t in0, ot0, in1, ot1;
+	figures(&in0, &ot0, time_month(clock_now()));
+	snprintf(path, sizeof path, "/api/bookings/%lld/checkin", (long long)id);
+	resp_free(ok("POST", path, worker1, NULL, 200));
+	at(start - 45 * 60 + 17);
+	snprintf(path, sizeof path, "/api/bookings/%lld/checkout", (long long)id);
+	refused("POST", path, worker1, answers(id, "in", "result", "\"pass\"", NULL), 422, "left_early_reason_required");
+	snprintf(body, sizeof body, ",\"reason\":\"客户临时有事\"");
+	r = ok("POST", path, worker1, answers(id, "in", "result", "\"pass\"", body), 200);
+	assert_string_equal(resp_str(r, "status"), "completed");
+	assert_true(json_is_true(json_object_get(r->json, "left_early")));
+	assert_string_equal(resp_str(r, "left_early_reason"), "客户临时有事");
+	assert_false(json_is_true(json_object_get(r->json, "late")));
+	/* served from the booked start: nothing */
+	assert_int_equal(resp_int(r, "served_minutes"), 0);
+	resp_free(r);
+	/* checked in, but not on time: the month's punctuality counts it honestly */
+	figures(&in1, &ot1, time_month(clock_now()));
+	assert_int_equal(in1, in0 + 1);
+	assert_int_equal(ot1, ot0);
+
+	/* a job done in full, the worker 20 minutes early: on time, served from the booked start */
+	at(0);
+	start = day_at(4, 2) + 1800;
+	end = start + 3 * 3600;
+	r = ok("POST", "/api/bookings", cust, book_body(hour_item, start, end, w1), 201);
+	id = resp_int(r, "id");
+	resp_free(r);
+	snprintf(path, sizeof path, "/api/bookings/%lld/confirm", (long long)id);
+	resp_free(ok("POST", path, worker1, answers(id, "pre", "done", "true", NULL), 200));
+	at(start - 20 * 60);
+	figures(&in0, &ot0, time_month(clock_now()));
+	snprintf(path, sizeof path, "/api/bookings/%lld/checkin", (long long)id);
+	resp_free(ok("POST", path, worker1, NULL, 200));
+	/* within the tolerance of the end: no reason needed */
+	at(end - 10 * 60);
+	snprintf(path, sizeof path, "/api/bookings/%lld/checkout", (long long)id);
+	r = ok("POST", path, worker1, answers(id, "in", "result", "\"pass\"", NULL), 200);
+	assert_false(json_is_true(json_object_get(r->json, "left_early")));
+	assert_int_equal(resp_int(r, "served_minutes"), 170);
+	resp_free(r);
+	figures(&in1, &ot1, time_month(clock_now()));
+	assert_int_equal(in1, in0 + 1);
+	assert_int_equal(ot1, ot0 + 1);
+	at(0);
+}
+
+/* A month item is asked of its company: the start, months, needs and a number to call. */
+static void test_month_by_request(void **state)
+{
+	(void)state;
+	char body[512], from[11], path[96], co[TOKEN_LEN], other[TOKEN_LEN];
+	time_format_date(time_today() + 30, from);
+	int64_t company = 0;
+	struct stmt *st = store_sql(H.store, "SELECT company_id FROM service_items WHERE id = $1");
+	stmt_bind_int(st, 1, month_item);
+	assert_int_equal(stmt_one_int(st, &company), 0);
+	/* a login of the item's company, and one of another */
+	st = store_sql(H.store, "SELECT login FROM users WHERE org_id = $1 AND role = 'company_admin' ORDER BY id LIMIT 1");
+	stmt_bind_int(st, 1, company);
+	assert_int_equal(stmt_step(st), STORE_ROW);
+	char login[64];
+	snprintf(login, sizeof login, "%s", stmt_text(st, 0));
+	stmt_done(st);
+	h_login(&H, login, co, NULL);
+	h_login(&H, company == co1_id ? "company2" : "company1", other, NULL);
+
+	/* refused: no number, an hourly item, a start in the past; nothing written */
+	snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"wanted_from\":\"%s\",\"months\":2,"
+				    "\"needs\":\"预产期前两周入户\"}", (long long)month_item, from);
+	refused("POST", "/api/service-requests", cust, body, 400, "missing_field");
+	snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"wanted_from\":\"%s\",\"months\":2,"
+				    "\"needs\":\"按小时\",\"contact_phone\":\"13905710088\"}", (long long)hour_item, from);
+	refused("POST", "/api/service-requests", cust, body, 422, "not_by_request");
+	snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"wanted_from\":\"2020-01-01\",\"months\":2,"
+				    "\"needs\":\"预产期前两周入户\",\"contact_phone\":\"13905710088\"}", (long long)month_item);
+	refused("POST", "/api/service-requests", cust, body, 422, "start_in_past");
+	refused("POST", "/api/service-requests", co, body, 403, "forbidden");
+
+	snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"wanted_from\":\"%s\",\"due_date\":\"%s\","
+				    "\"months\":2,\"needs\":\"预产期前两周入户，需要会做月子餐\",\"contact_phone\":\"13905710088\"}",
+		 (long long)month_item, from, from);
+	struct resp *r = ok("POST", "/api/service-requests", cust, body, 201);
+	int64_t id = resp_int(r, "id");
+	assert_string_equal(resp_str(r, "status"), "open");
+	assert_string_equal(resp_str(r, "contact_phone"), "13905710088");
+	assert_int_equal(resp_int(r, "months"), 2);
+	resp_free(r);
+	/* sealed in the store */
+	st = store_sql(H.store, "SELECT count(*) FROM service_requests WHERE contact_phone_sealed LIKE '%13905710088%'");
+	int64_t clear = 1;
+	assert_int_equal(stmt_one_int(st, &clear), 0);
+	assert_int_equal(clear, 0);
+	/* the company sees it in its list; another company does not, nor may it answer */
+	r = ok("GET", "/api/service-requests?status=open", co, NULL, 200);
+	assert_true(resp_int(r, "total") >= 1);
+	/* a list carries no telephone; the request opened does */
+	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "contact_phone")));
+	resp_free(r);
+	r = ok("GET", "/api/service-requests", other, NULL, 200);
+	for (size_t i = 0; i < json_array_size(json_object_get(r->json, "items")); i++)
+		assert_int_not_equal(json_integer_value(json_object_get(json_array_get(json_object_get(r->json, "items"), i), "id")), id);
+	resp_free(r);
+	snprintf(path, sizeof path, "/api/service-requests/%lld", (long long)id);
+	r = ok("GET", path, co, NULL, 200);
+	assert_string_equal(resp_str(r, "contact_phone"), "13905710088");
+	resp_free(r);
+	h_expect(call("GET", path, other, NULL), 404, "not_found");
+	h_expect(call("GET", path, worker1, NULL), 403, "forbidden");
+	snprintf(path, sizeof path, "/api/service-requests/%lld/answer", (long long)id);
+	refused("POST", path, other, "{\"decision\":\"accepted\",\"answer\":\"明天联系您\"}", 404, "not_found");
+	refused("POST", path, cust, "{\"decision\":\"accepted\",\"answer\":\"明天联系您\"}", 403, "forbidden");
+	refused("POST", path, co, "{\"decision\":\"maybe\",\"answer\":\"明天联系您\"}", 400, "invalid_value");
+	/* answered: the customer is told, and it cannot be answered twice or withdrawn after */
+	r = ok("POST", path, co, "{\"decision\":\"accepted\",\"answer\":\"明天上午致电，安排面试\"}", 200);
+	assert_string_equal(resp_str(r, "status"), "accepted");
+	assert_string_equal(resp_str(r, "contact_phone"), "13905710088");
+	resp_free(r);
+	refused("POST", path, co, "{\"decision\":\"declined\",\"answer\":\"改主意了\"}", 409, "invalid_transition");
+	snprintf(path, sizeof path, "/api/service-requests/%lld/withdraw", (long long)id);
+	refused("POST", path, cust, NULL, 409, "invalid_transition");
+	st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE subject_kind = 'service_request' AND subject_id = $1");
+	stmt_bind_int(st, 1, id);
+	int64_t notices = 0;
+	assert_int_equal(stmt_one_int(st, &notices), 0);
+	assert_int_equal(notices, 2);
+}
+
+static void test_scores_in_the_store(void **state)
+{
+	(void)state;
+	/* the demo's reviews are all 1 to 5 */
+	int64_t bad = -1;
+	stmt_one_int(store_sql(H.store, "SELECT count(*) FROM reviews WHERE max(overall, punctuality, skill, attitude,"
+					" hygiene) > 5 OR min(overall, punctuality, skill, attitude, hygiene) < 1"), &bad);
+	assert_int_equal(bad, 0);
+	/* and the store refuses a six, whoever writes it */
+	int64_t booking = 0;
+	stmt_one_int(store_sql(H.store, "SELECT id FROM bookings WHERE status = 'completed' ORDER BY id LIMIT 1"), &booking);
+	assert_true(booking > 0);
+	struct stmt *st = store_sql(H.store, "SELECT customer_id FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, booking);
+	int64_t customer = 0;
+	assert_int_equal(stmt_one_int(st, &customer), 0);
+	struct actor a = {customer, 0, "customer"};
+	struct fault f = {0};
+	int six[5] = {5, 6, 5, 5, 5}, zero[5] = {4, 4, 0, 4, 4};
+	int64_t before = 0, after = 0;
+	stmt_one_int(store_sql(H.store, "SELECT count(*) FROM reviews"), &before);
+	assert_int_not_equal(review_create(H.store, &a, ROLE_CUSTOMER, booking, six, NULL, NULL, 0, &f), AJ_OK);
+	assert_int_not_equal(review_create(H.store, &a, ROLE_CUSTOMER, booking, zero, NULL, NULL, 0, &f), AJ_OK);
+	stmt_one_int(store_sql(H.store, "SELECT count(*) FROM reviews"), &after);
+	assert_int_equal(after, before);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fee),
+		cmocka_unit_test(test_time_on_the_job),
+		cmocka_unit_test(test_month_by_request),
+		cmocka_unit_test(test_scores_in_the_store),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
