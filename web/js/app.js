@@ -48,6 +48,7 @@ import * as myData from './pages/my-data.js';
 import * as transfers from './pages/transfers.js';
 import * as dataRequests from './pages/data-requests.js';
 import * as accessLog from './pages/access-log.js';
+import * as requests from './pages/requests.js';
 
 const MODULES = {
   home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
@@ -55,6 +56,7 @@ const MODULES = {
   category, satisfaction, my_complaints: complaints, complaints, complaint_new: complaintNew, complaint,
   notifications, complaint_figures: complaintFigures, company, sampling, plan, inspections, inspection,
   set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
+  requests,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
 const PUBLIC = {

@@ -9,7 +9,7 @@ import { api, errorText, listAll } from './api.js';
 import { form, field, select, clearErrors, showError, busy, button, loading, notice } from './ui.js';
 import { checkbox } from './workforce.js';
 import {
-  itemText, failureText, fieldOf, RESULTS, DIMENSIONS, stars, radios, wallParts, fmtAt,
+  itemText, failureText, fieldOf, RESULTS, DIMENSIONS, stars, radios, wallParts, fmtAt, standards,
 } from './services.js';
 
 // A category with its process (GET /api/public/categories/{id}), once per page load.
@@ -106,10 +106,16 @@ export function checkinForm(b, { onDone, big = false }) {
   return f;
 }
 
-// Every in-service item answered pass / fail / n.a. (a note where it failed), then checked out.
+// Every in-service item answered pass / fail / n.a. (a note where it failed), then checked out;
+// before the booked end less the association's tolerance, with the reason the service ends early.
 export function checkoutForm(b, { onDone, big = false }) {
   const f = form({ class: ['form', 'checkout-form', big ? 'form-big' : null], dataset: { booking: b.id } }, loading());
-  phaseItems(b, 'in').then((items) => {
+  Promise.all([phaseItems(b, 'in'), standards().catch(() => ({}))]).then(([items, sd]) => {
+    const tolerance = Number((sd && sd.checkout_tolerance_minutes) ?? 15);
+    const early = () => Date.now() < Date.parse(b.end) - tolerance * 60000;
+    const reason = h('input', { type: 'text', class: 'input', name: 'reason', maxlength: '200' });
+    const fReason = field({ label: t('jobs.early_reason'), control: reason, name: 'reason', hint: t('jobs.early_hint', { end: wallParts(b.end).time, minutes: tolerance }) });
+    fReason.hidden = !early();
     const rows = items.map((i) => {
       const r = radios({
         legend: itemText(i), name: `item-${i.item_id}`, cls: 'in-item',
@@ -123,6 +129,7 @@ export function checkoutForm(b, { onDone, big = false }) {
         h('p', { class: 'field-label' }, t('jobs.in_title')),
         items.length ? h('div', { class: 'checklist-rows' }, rows.map((x) => x.el)) : h('p', { class: 'muted' }, t('jobs.no_items')),
         h('p', { class: 'field-error', hidden: true })),
+      fReason,
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: ['btn', 'btn-primary', big ? 'btn-big' : null] }, t('jobs.checkout'))));
     f.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -135,13 +142,24 @@ export function checkoutForm(b, { onDone, big = false }) {
         missing.r.querySelector('input').focus();
         return;
       }
-      post(f, `/api/bookings/${b.id}/checkout`, {
+      if (early()) {
+        fReason.hidden = false;
+        if (reason.value.trim().length < 2) {
+          showError(f, t('jobs.early_reason_required'), 'reason');
+          reason.focus();
+          return;
+        }
+      }
+      const bodyOut = {
         items: rows.map((x) => {
           const o = { item_id: x.i.item_id, result: x.r.value() };
           if (x.note.value.trim()) o.note = x.note.value.trim();
           return o;
         }),
-      }, onDone, t('jobs.checked_out'));
+      };
+      if (!fReason.hidden && reason.value.trim()) bodyOut.reason = reason.value.trim();
+      post(f, `/api/bookings/${b.id}/checkout`, bodyOut, onDone,
+        (nb) => (nb && nb.left_early ? t('jobs.checked_out_early', { minutes: nb.served_minutes ?? 0 }) : t('jobs.checked_out')));
     });
   }).catch((err) => fill(f, notice('error', errorText(err))));
   return f;

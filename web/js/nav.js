@@ -14,6 +14,8 @@ export const PAGES = [
   { path: '/book', key: 'book', cap: 'booking.create', menu: false, parent: '/search' },
   { path: '/bookings', key: 'bookings', cap: 'booking.create' },
   { path: '/bookings/:id', key: 'booking', menu: false, parent: bookingParent },
+  // month items are asked of the company: the customer's requests, the company's to answer
+  { path: '/requests', key: 'requests', role: ['customer', 'company_admin', 'company_staff'] },
   { path: '/jobs', key: 'jobs', role: 'worker' },
   { path: '/complaints', key: 'my_complaints', role: 'customer' },
   { path: '/complaints', key: 'complaints', cap: 'complaint.handle' },

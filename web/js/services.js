@@ -60,6 +60,11 @@ export function fmtMoney(fen) {
 }
 export const unitName = (u) => label('units', u);
 // "¥45.00/小时"
+// "3 小时", "1 次", "3 天" of a quantity in hundredths of its unit (a booking's quantity_centi).
+export function quantityText(unit, centi) {
+  const n = Number(centi) / 100;
+  return t(`fee.quantity_${unit}`, { n: Number.isInteger(n) ? String(n) : n.toFixed(1) });
+}
 export const fmtPrice = (fen, unit) => (unit ? t('money.per_unit', { price: fmtMoney(fen), unit: unitName(unit) }) : fmtMoney(fen));
 // "¥30.00–¥80.00"
 export const fmtRange = (min, max) => t('money.range', { min: fmtMoney(min), max: fmtMoney(max) });

@@ -1,8 +1,12 @@
 // pages/book.js — #/book?worker=…&item=…&from=…&to=… (booking.create, a customer): booking one
 // worker from a search result. What is booked (the worker's public profile, the company's item and
-// price), when (date, start, hours: prefilled from the search's window), where (the address) and
-// the household's mobile number, both kept sealed, a note → POST /api/bookings. A refusal is said in words: the worker is busy then, may
-// not serve (with every reason), the start has passed, the window is wrong.
+// price), when — by the hour (date, start, whole or half hours), by the visit (date, start, how long
+// it takes), by the day (first day, number of days, the day's hours) — with the total the server
+// quotes (GET /api/public/quote) before anything is booked, where (the address) and the household's
+// mobile number, both kept sealed, a note → POST /api/bookings. A month item is not booked by the
+// hour: the form becomes a request to the company (start or due date, months, needs, a number to
+// call) → POST /api/service-requests. A refusal is said in words: the worker is busy then, may not
+// serve (with every reason), the start has passed, the window is wrong.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
@@ -10,11 +14,23 @@ import { pageHead, loading, notice, field, input, select, form, clearErrors, sho
 import { levelName, tradeList } from '../workforce.js';
 import { facts } from './worker.js';
 import {
-  windowIso, wallParts, hoursBetween, wallNow, dateOf, addDays, fmtPrice, catName, rating, failureText, fieldOf,
-  categories,
+  windowIso, wallParts, hoursBetween, wallNow, dateOf, addDays, fmtPrice, fmtMoney, catName, rating, failureText,
+  fieldOf, categories, quantityText,
 } from '../services.js';
 
-const HOURS = ['1', '1.5', '2', '2.5', '3', '4', '5', '6', '8'];
+const HOURS = ['1', '1.5', '2', '2.5', '3', '3.5', '4', '5', '6', '7', '8', '10', '12'];
+const DAYS = Array.from({ length: 31 }, (_, i) => String(i + 1));
+const MONTHS = Array.from({ length: 24 }, (_, i) => String(i + 1));
+
+// The window a form's controls describe for unit: by the day from the first day's start to the last
+// day's end; otherwise from the start for the hours chosen. { from, to } or null.
+function windowOf(unit, { date, time, hours, days, dayEnd }) {
+  if (unit !== 'day') return windowIso(date, time, hours);
+  const first = windowIso(date, time, 1);
+  const last = windowIso(addDays(date, Number(days) - 1), dayEnd, 1);
+  if (!first || !last || Date.parse(last.from) <= Date.parse(first.from)) return null;
+  return { from: first.from, to: last.from };
+}
 
 export function render(slot, ctx) {
   const q = ctx.query;
@@ -63,25 +79,69 @@ export function render(slot, ctx) {
     const cDate = input({ type: 'date', name: 'start', value: p.date, min: dateOf(wallNow()), required: true });
     const cTime = input({ type: 'time', name: 'time', value: p.time, step: '900', required: true });
     const cHours = select((HOURS.includes(hrs) ? HOURS : [...HOURS, hrs]).map((x) => ({ value: x, label: t('search.n_hours', { n: x }) })), { name: 'end', value: hrs });
+    const cDays = select(DAYS.map((x) => ({ value: x, label: t('fee.n_days', { n: x }) })), { name: 'days', value: '1' });
+    const cDayEnd = input({ type: 'time', name: 'day_end', value: '18:00', step: '900', required: true });
     const cAddress = h('textarea', { class: 'input', name: 'address', rows: '3', maxlength: '200', autocomplete: 'street-address', required: true });
     const cPhone = input({ type: 'tel', name: 'contact_phone', inputmode: 'numeric', maxlength: '20', autocomplete: 'tel-national', required: true });
     const cNote = h('textarea', { class: 'input', name: 'note', rows: '3', maxlength: '500' });
     const result = h('div', { class: 'book-result', 'aria-live': 'polite' });
     const priceSlot = h('strong', { class: 'price' }, fmtPrice(item.price_fen, item.unit));
+    // the total, as the server quotes it for the window chosen
+    const totalSlot = h('p', { class: 'book-total', 'aria-live': 'polite', dataset: { total: '' } });
     const cItem = offers.length > 1
       ? select(offers.map((x) => ({ value: x.id, label: `${x.title} · ${fmtPrice(x.price_fen, x.unit)}` })), { name: 'service_item_id', value: String(item.id) })
       : null;
+    const fHours = field({ label: t('search.hours'), control: cHours, name: 'end' });
+    const fDays = field({ label: t('fee.days'), control: cDays, name: 'days' });
+    const fDayEnd = field({ label: t('fee.day_end'), control: cDayEnd, name: 'day_end' });
+    const fDate = field({ label: t('book.date'), control: cDate, name: 'start' });
+    const controls = () => ({ date: cDate.value, time: cTime.value, hours: cHours.value, days: cDays.value, dayEnd: cDayEnd.value });
+
+    let asked = 0;
+    async function quote() {
+      const n = ++asked;
+      const win = windowOf(item.unit, controls());
+      if (!win || item.unit === 'month') {
+        fill(totalSlot);
+        totalSlot.dataset.total = '';
+        return;
+      }
+      try {
+        const qt = await api('GET', `/api/public/quote?service_item_id=${item.id}&start=${encodeURIComponent(win.from)}&end=${encodeURIComponent(win.to)}`);
+        if (n !== asked) return;
+        totalSlot.dataset.total = String(qt.price_fen);
+        fill(totalSlot, t('fee.total_label'), ' ', h('strong', { class: 'price' }, fmtMoney(qt.price_fen)), ' ',
+          h('span', { class: 'muted' }, t('fee.breakdown', { price: fmtPrice(qt.unit_price_fen, qt.unit), quantity: quantityText(qt.unit, qt.quantity_centi) })));
+      } catch (err) {
+        if (n !== asked) return;
+        totalSlot.dataset.total = '';
+        fill(totalSlot, h('span', { class: 'notice-inline', dataset: { code: err.code || '' } }, errorText(err)));
+      }
+    }
+    // the controls the item's unit asks for: hours, days and the day's end, or the request form
+    function shape() {
+      fHours.hidden = item.unit === 'day';
+      fDays.hidden = item.unit !== 'day';
+      fDayEnd.hidden = item.unit !== 'day';
+      fill(fHours.querySelector('label'), item.unit === 'visit' ? t('fee.visit_hours') : t('search.hours'));
+      fill(fDate.querySelector('label'), item.unit === 'day' ? t('fee.first_day') : t('book.date'));
+      f.hidden = item.unit === 'month';
+      requestForm.hidden = item.unit !== 'month';
+      quote();
+    }
     if (cItem) {
       cItem.addEventListener('change', () => {
         item = offers.find((x) => x.id === Number(cItem.value)) || item;
         fill(priceSlot, fmtPrice(item.price_fen, item.unit));
+        shape();
       });
     }
+    for (const c of [cDate, cTime, cHours, cDays, cDayEnd]) c.addEventListener('change', quote);
     const f = form({ class: 'form form-grid book-form' },
-      cItem ? field({ label: t('book.service'), control: cItem, name: 'service_item_id', wide: true }) : null,
-      field({ label: t('book.date'), control: cDate, name: 'start' }),
+      fDate,
       field({ label: t('search.start'), control: cTime, name: 'time' }),
-      field({ label: t('search.hours'), control: cHours, name: 'end' }),
+      fHours, fDays, fDayEnd,
+      h('div', { class: 'field-wide' }, totalSlot),
       field({ label: t('book.address'), control: cAddress, name: 'address', hint: t('book.address_hint'), wide: true }),
       field({ label: t('book.phone'), control: cPhone, name: 'contact_phone', hint: t('book.phone_hint') }),
       field({ label: t('book.note'), control: cNote, name: 'note', optional: true, hint: t('book.note_hint'), wide: true }),
@@ -91,7 +151,7 @@ export function render(slot, ctx) {
       e.preventDefault();
       clearErrors(f);
       fill(result);
-      const win = windowIso(cDate.value, cTime.value, cHours.value);
+      const win = windowOf(item.unit, controls());
       if (!win) return showError(f, t('search.when_invalid'), 'start');
       const address = cAddress.value.trim();
       if (address.length < 5) return showError(f, t('book.address_short'), 'address');
@@ -108,11 +168,12 @@ export function render(slot, ctx) {
           if (err.status === 401) return;
           const text = failureText(err, { invalid_period: 'book.invalid_period' });
           const name = fieldOf(err);
-          if (typeof text === 'string') showError(f, text, name === 'time' ? 'start' : name);
+          if (typeof text === 'string') showError(f, text, name === 'time' ? 'start' : name === 'end' && item.unit === 'day' ? 'days' : name);
           else fill(result, h('div', { class: 'notice notice-error', role: 'alert', dataset: { code: err.code } }, text));
         }
       });
     });
+    const requestForm = monthRequest(() => item);
     fill(body,
       section(t('book.what'), h('div', { class: 'book-summary', dataset: { worker: w.id, item: item.id } },
         h('div', { class: 'result-head' },
@@ -127,7 +188,50 @@ export function render(slot, ctx) {
           [t('workers.level'), w.level ? levelName(w.level) : null],
           [t('public_worker.rating'), rating(w.rating)],
         ]),
+        cItem ? field({ label: t('book.service'), control: cItem, name: 'service_item_id' }) : null,
         h('a', { href: `/workers/${w.id}` }, t('search.profile')))),
-      section(t('book.details'), f, result));
+      section(t('book.details'), f, requestForm, result));
+    shape();
+  }
+
+  // A month item: a request to the company — the start wanted (or the due date), months, needs,
+  // a number to call → POST /api/service-requests; the company answers on its requests page.
+  function monthRequest(itemOf) {
+    const cFrom = input({ type: 'date', name: 'wanted_from', value: addDays(dateOf(wallNow()), 14), min: dateOf(wallNow()), required: true });
+    const cDue = input({ type: 'date', name: 'due_date', min: dateOf(wallNow()) });
+    const cMonths = select(MONTHS.map((x) => ({ value: x, label: t('fee.n_months', { n: x }) })), { name: 'months', value: '1' });
+    const cNeeds = h('textarea', { class: 'input', name: 'needs', rows: '4', maxlength: '1000', required: true });
+    const cPhone = input({ type: 'tel', name: 'contact_phone', inputmode: 'numeric', maxlength: '20', autocomplete: 'tel-national', required: true });
+    const out = h('div', { class: 'request-result', 'aria-live': 'polite' });
+    const rf = form({ class: 'form form-grid request-form', hidden: true },
+      h('p', { class: 'notice notice-info field-wide' }, t('request.intro')),
+      field({ label: t('request.wanted_from'), control: cFrom, name: 'wanted_from' }),
+      field({ label: t('request.due_date'), control: cDue, name: 'due_date', optional: true, hint: t('request.due_hint') }),
+      field({ label: t('request.months'), control: cMonths, name: 'months' }),
+      field({ label: t('request.needs'), control: cNeeds, name: 'needs', hint: t('request.needs_hint'), wide: true }),
+      field({ label: t('book.phone'), control: cPhone, name: 'contact_phone', hint: t('request.phone_hint') }),
+      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary btn-big' }, t('request.submit'))),
+      out);
+    rf.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      clearErrors(rf);
+      const needs = cNeeds.value.trim();
+      if (needs.length < 2) return showError(rf, t('request.needs_short'), 'needs');
+      const phone = cPhone.value.replace(/[\s-]/g, '');
+      if (!/^1[3-9]\d{9}$/.test(phone)) return showError(rf, t('book.phone_invalid'), 'contact_phone');
+      const bodyOut = { service_item_id: itemOf().id, wanted_from: cFrom.value, months: Number(cMonths.value), needs, contact_phone: phone };
+      if (cDue.value) bodyOut.due_date = cDue.value;
+      await busy(rf, async () => {
+        try {
+          await api('POST', '/api/service-requests', { body: bodyOut });
+          ctx.flashNext('success', t('request.done'));
+          ctx.go('/requests');
+        } catch (err) {
+          if (err.status === 401) return;
+          showError(rf, errorText(err), fieldOf(err));
+        }
+      });
+    });
+    return rf;
   }
 }

@@ -15,7 +15,7 @@ import { complaintBadge } from '../complaint-ui.js';
 import { recordSection } from '../consent.js';
 import { facts } from './worker.js';
 import {
-  statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards,
+  statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards, quantityText,
 } from '../services.js';
 import {
   confirmForm, checkinForm, checkoutForm, cancelForm, noShowForm, assignForm, reviewForm, disclose,
@@ -84,7 +84,7 @@ export function render(slot, ctx) {
     const record = facts([
       [t('bookings.when'), fmtWindow(b.start, b.end), 'when'],
       [t('bookings.service'), [b.category ? catName(b.category) : '', b.service_item ? ` · ${b.service_item.title}` : ''], 'service'],
-      [t('bookings.price'), [fmtMoney(b.price_fen), b.service_item ? h('span', { class: 'muted' }, ` (${fmtPrice(b.service_item.price_fen, b.service_item.unit)})`) : null], 'price'],
+      [t('bookings.price'), [fmtMoney(b.price_fen), b.unit && b.unit_price_fen !== undefined ? h('span', { class: 'muted' }, ' ', t('fee.breakdown', { price: fmtPrice(b.unit_price_fen, b.unit), quantity: quantityText(b.unit, b.quantity_centi) })) : null], 'price'],
       [t('bookings.worker'), b.worker ? (worker || customer ? maskedWorker(b.worker) : b.worker.name || maskedWorker(b.worker)) : h('span', { class: 'muted' }, t('bookings.unassigned')), 'worker'],
       [t('bookings.company'), b.company ? b.company.name : null, 'company'],
       [t('bookings.customer'), !customer && b.customer ? b.customer.name : null, 'customer'],
@@ -94,7 +94,10 @@ export function render(slot, ctx) {
       [t('bookings.note'), b.note || null, 'note'],
       [t('bookings.created'), fmtAt(b.created_at), 'created'],
       [t('bookings.checked_in'), b.checked_in_at ? [fmtAt(b.checked_in_at), ' ', punctuality(b)] : (lateNow ? badge(t('dispatch.not_checked_in'), 'danger') : null), 'checked_in'],
-      [t('bookings.checked_out'), b.checked_out_at ? fmtAt(b.checked_out_at) : null, 'checked_out'],
+      [t('bookings.checked_out'), b.checked_out_at ? [fmtAt(b.checked_out_at), ' ', b.left_early === true ? badge(t('dispatch.left_early'), 'danger') : null] : null, 'checked_out'],
+      [t('bookings.served'), b.served_minutes !== null && b.served_minutes !== undefined ? t('bookings.served_minutes', { minutes: b.served_minutes }) : null, 'served'],
+      [t('jobs.early_reason'), b.left_early === true ? b.left_early_reason || t('bookings.reason_not_asked') : null, 'left_early_reason'],
+      [t('bookings.contact_views'), b.contact_views && b.contact_views.count ? t('bookings.contact_views_text', { n: b.contact_views.count, at: fmtAt(b.contact_views.last_at) }) : null, 'contact_views'],
       [t('bookings.cancelled_at'), b.cancelled ? t('bookings.cancelled_by', { at: fmtAt(b.cancelled.at), by: actor(b.cancelled.by), reason: b.cancelled.reason || '' }) : null, 'cancelled'],
       [t('bookings.no_show_at'), b.no_show ? t('bookings.no_show_by', { at: fmtAt(b.no_show.at), party: label('no_show_parties', b.no_show.party), reason: b.no_show.reason || '' }) : null, 'no_show'],
     ]);

@@ -1,7 +1,8 @@
 // pages/dispatch.js — #/dispatch (booking.dispatch, the company): a day's bookings (today unless
 // another day is picked) by start time: status, service, customer, worker or "unassigned"; late
 // check-ins stand out (confirmed, start + the tolerance passed and nobody checked in; or checked
-// in late). Per booking: assign a worker who may serve the category's trade, confirm for the
+// in late), and so do services cut short (checked out before the end less the tolerance, with the
+// reason given); the counts say how many of each, and how many workers came early. Per booking: assign a worker who may serve the category's trade, confirm for the
 // worker, cancel, record a no-show.
 import { h, fill } from '../dom.js';
 import { t, label } from '../i18n.js';
@@ -45,7 +46,13 @@ export function render(slot, ctx) {
       const tolerance = std.punctuality_tolerance_minutes ?? 15;
       const items = r.items.slice().sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
       const late = items.filter((b) => lateness(b, tolerance));
-      fill(counts, t('dispatch.counts', { n: r.total, open: items.filter((b) => b.status === 'requested').length, late: late.length }));
+      fill(counts, t('dispatch.counts', {
+        n: r.total,
+        open: items.filter((b) => b.status === 'requested').length,
+        late: late.length,
+        short: items.filter((b) => b.left_early === true).length,
+        early: items.filter((b) => b.checked_in_at && Date.parse(b.checked_in_at) < Date.parse(b.start)).length,
+      }));
       if (!items.length) {
         fill(list, h('p', { class: 'state state-empty' }, t('dispatch.empty', { day })));
         return;
@@ -57,9 +64,11 @@ export function render(slot, ctx) {
     }
   }
 
-  // 'missing': confirmed, the start + tolerance passed, nobody checked in; 'late': checked in late.
+  // 'missing': confirmed, the start + tolerance passed, nobody checked in; 'late': checked in late;
+  // 'short': checked out before the end less the tolerance.
   function lateness(b, tolerance) {
     if (b.late === true) return 'late';
+    if (b.left_early === true) return 'short';
     if (b.status === 'confirmed' && !b.checked_in_at && Date.now() > Date.parse(b.start) + tolerance * 60000) return 'missing';
     return null;
   }
@@ -85,7 +94,9 @@ export function render(slot, ctx) {
           b.worker ? h('span', { class: 'dispatch-worker' }, t('dispatch.worker', { name: b.worker.name || b.worker.masked_name }))
             : h('span', { class: 'dispatch-unassigned badge badge-warn' }, t('bookings.unassigned'))),
         late === 'missing' ? h('p', { class: 'late-note' }, badge(t('dispatch.not_checked_in'), 'danger'), ' ', t('dispatch.not_checked_in_text', { minutes: tolerance })) : null,
-        b.checked_in_at ? h('p', { class: 'muted' }, t('dispatch.checked_in_at', { at: fmtAt(b.checked_in_at) }), ' ', punctuality(b)) : null),
+        b.checked_in_at ? h('p', { class: 'muted' }, t('dispatch.checked_in_at', { at: fmtAt(b.checked_in_at) }), ' ', punctuality(b)) : null,
+        b.left_early === true ? h('p', { class: 'late-note short-note' }, badge(t('dispatch.left_early'), 'danger'), ' ',
+          t('dispatch.left_early_text', { at: fmtAt(b.checked_out_at), minutes: b.served_minutes ?? 0, reason: b.left_early_reason || '' })) : null),
       actions.length ? h('div', { class: 'dispatch-actions' }, actions) : null);
   }
 
