@@ -31,6 +31,8 @@ SCHEMA(booking_body, S_INT("service_item_id", F_REQ, 1, INT64_MAX), S_TIME("star
        S_STR("address", F_REQ, 5, 200), S_STR("contact_phone", F_REQ, 11, 11), S_INT("worker_id", F_NULL, 1, INT64_MAX),
        S_TEXT("note", F_NULL, 500));
 SCHEMA(assign_body, S_INT("worker_id", F_REQ, 1, INT64_MAX));
+SCHEMA(reschedule_body, S_TIME("start", F_REQ), S_TIME("end", F_REQ), S_INT("worker_id", F_NULL, 1, INT64_MAX),
+       S_STR("reason", F_REQ, 2, 200));
 SCHEMA(confirm_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_BOOL("done", F_REQ), S_STR("note", F_NULL, 0, 200));
 SCHEMA(confirm_body, S_OBJS("items", F_REQ, 0, 50, &confirm_item));
 SCHEMA(checkout_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_ENUM("result", F_REQ, pass_fail),
@@ -472,6 +474,79 @@ int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t w
 		return rc;
 	}
 	return audit_commit(s, a, "booking.assign", "booking", id, booking_state);
+}
+
+/* Moves a booking not yet under way to another window [start, end), and for its company to another
+ * worker (worker_id; 0 keeps the one assigned), under the rules a new booking obeys: the window's
+ * quantity (the fee follows), not in the past, the worker of the company, may serve then and free.
+ * A confirmed booking goes back to requested: the worker confirms the new time. The customer moves
+ * their own booking's time, never its worker; the other side is told (booking_notice). */
+int booking_reschedule(struct store *s, const struct actor *a, enum role role, int64_t id, int64_t start,
+		       int64_t end, int64_t worker_id, const char *reason, struct elig_result *res, struct fault *f)
+{
+	static const char *const from[] = {"requested", "confirmed", NULL};
+	struct booking b;
+	res->n = 0;
+	if (end <= start) {
+		FAULT(f, "invalid_period", "end");
+		return AJ_ERULE;
+	}
+	if (start < clock_now()) {
+		FAULT(f, "start_in_past", "start");
+		return AJ_ERULE;
+	}
+	if (start > clock_now() + MAX_AHEAD_SECS) {
+		FAULT(f, "too_far_ahead", "start");
+		return AJ_ERULE;
+	}
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	int part = 0;
+	if ((rc = load(s, id, &b)) != AJ_OK ||
+	    (rc = may_move(part = part_of(role, a, &b), P_CUSTOMER | P_COMPANY | P_ASSOCIATION, &b, from, f)) != AJ_OK)
+		goto fail;
+	if (worker_id && worker_id != b.worker_id && !(part & (P_COMPANY | P_ASSOCIATION))) {
+		FAULT(f, "forbidden", "worker_id");
+		rc = AJ_EDENIED;
+		goto fail;
+	}
+	char unit[8] = "";
+	int64_t price = 0, quantity = 0;
+	struct stmt *st = store_sql(s, "SELECT unit, unit_price_fen FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	if ((rc = stmt_step(st)) == STORE_ROW) {
+		str_copy(unit, sizeof unit, stmt_text(st, 0));
+		price = stmt_int(st, 1);
+	}
+	stmt_done(st);
+	if (rc != STORE_ROW) {
+		rc = rc < 0 ? rc : AJ_ENOTFOUND;
+		goto fail;
+	}
+	if ((rc = quantity_of(unit, start, end, &quantity, f)) != AJ_OK)
+		goto fail;
+	int64_t worker = worker_id ? worker_id : b.worker_id;
+	if (worker && (rc = placeable(s, worker, b.company_id, b.trade, start, start, end, id, res, f)) != AJ_OK)
+		goto fail;
+	st = store_sql(s, "UPDATE bookings SET start_at = $2, end_at = $3, worker_id = $4, quantity_centi = $5,"
+			  " price_fen = $6, status = 'requested', live = CASE WHEN $4 IS NULL THEN 0 ELSE 1 END,"
+			  " confirmed_at = NULL WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, start);
+	stmt_bind_int(st, 3, end);
+	stmt_bind_id(st, 4, worker);
+	stmt_bind_int(st, 5, quantity);
+	stmt_bind_int(st, 6, fee_total(price, quantity));
+	char note[320], was[TIME_ISO_LEN];
+	time_format_iso(b.start, was);
+	snprintf(note, sizeof note, "%s (%s)", reason, was);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "reschedule", b.status, "requested", note)) != AJ_OK)
+		goto fail;
+	return audit_commit(s, a, "booking.reschedule", "booking", id, booking_state);
+fail:
+	store_rollback(s);
+	return rc;
 }
 
 /* Records the answers of one phase: every active item of the phase answered (when all is set),
@@ -1124,6 +1199,22 @@ void api_bookings_assign(struct req *r)
 	struct actor a = req_actor(r);
 	int64_t scope = r->user.role == ROLE_ASSOCIATION_ADMIN ? 0 : r->user.org_id;
 	int rc = booking_assign(r->store, &a, r->id[0], req_int(r, "worker_id", 0), scope, &res, &f);
+	if (rc)
+		refusal(r, rc, &f, &res);
+	else
+		reply_booking(r, r->id[0], 200, NULL);
+}
+
+void api_bookings_reschedule(struct req *r)
+{
+	int64_t start = 0, end = 0;
+	time_parse_iso(req_str(r, "start"), &start);
+	time_parse_iso(req_str(r, "end"), &end);
+	struct fault f = {0};
+	struct elig_result res;
+	struct actor a = req_actor(r);
+	int rc = booking_reschedule(r->store, &a, r->user.role, r->id[0], start, end, req_int(r, "worker_id", 0),
+				    req_str(r, "reason"), &res, &f);
 	if (rc)
 		refusal(r, rc, &f, &res);
 	else

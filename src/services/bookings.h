@@ -45,6 +45,12 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t worker_id, int64_t company_scope,
 		   struct elig_result *res, struct fault *f);
 
+/* Moves a requested or confirmed booking to [start, end) (and, for its company, to worker_id; 0
+ * keeps the worker): the rules of booking_create, then back to requested for the worker to confirm.
+ * Refusals as booking_create, and forbidden (a customer naming a worker), invalid_transition. */
+int booking_reschedule(struct store *s, const struct actor *a, enum role role, int64_t id, int64_t start,
+		       int64_t end, int64_t worker_id, const char *reason, struct elig_result *res, struct fault *f);
+
 enum booking_action { BA_CONFIRM, BA_CHECKIN, BA_CHECKOUT, BA_CANCEL, BA_NO_SHOW };
 
 /* One answer to a category item. */

@@ -355,6 +355,119 @@ static void test_month_by_request(void **state)
 	assert_int_equal(notices, 2);
 }
 
+/* Whether worker id is among a candidates answer's items. */
+static int offered(const struct resp *r, int64_t id)
+{
+	json_t *items = json_object_get(r->json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (json_integer_value(json_object_get(json_array_get(items, i), "id")) == id)
+			return 1;
+	return 0;
+}
+
+/* The dispatcher's list offers only free workers who may serve; a booking moves under the same
+ * rules, by its customer (the time) or its company (the time and the worker). */
+static void test_candidates_and_reschedule(void **state)
+{
+	(void)state;
+	int64_t start = day_at(6, 9), end = start + 3 * 3600;
+	struct resp *r = ok("POST", "/api/bookings", cust, book_body(hour_item, start, end, 0), 201);
+	int64_t id = resp_int(r, "id");
+	resp_free(r);
+	char path[128], body[512];
+	snprintf(path, sizeof path, "/api/bookings/%lld/candidates", (long long)id);
+	r = ok("GET", path, co1, NULL, 200);
+	assert_true(offered(r, w1));
+	json_t *items = json_object_get(r->json, "items");
+	assert_true(json_array_size(items) > 0);
+	/* each one of the company, of the trade, may serve then */
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		int64_t wid = json_integer_value(json_object_get(json_array_get(items, i), "id"));
+		struct stmt *st = store_sql(H.store, "SELECT count(*) FROM workers w JOIN worker_trades t ON t.worker_id = w.id"
+						     " JOIN bookings b ON b.id = $2 AND b.trade = t.trade WHERE w.id = $1 AND w.company_id = $3");
+		stmt_bind_int(st, 1, wid);
+		stmt_bind_int(st, 2, id);
+		stmt_bind_int(st, 3, co1_id);
+		int64_t n = 0;
+		assert_int_equal(stmt_one_int(st, &n), 0);
+		assert_int_equal(n, 1);
+		assert_string_not_equal(json_string_value(json_object_get(json_array_get(items, i), "colour")), "red");
+	}
+	/* searched by name */
+	char name[64];
+	snprintf(name, sizeof name, "%s", json_string_value(json_object_get(json_array_get(items, 0), "name")));
+	int64_t busy0 = resp_int(r, "left_out.busy");
+	resp_free(r);
+	/* worker1 busy in the window: no longer offered, and counted as busy */
+	r = ok("POST", "/api/bookings", cust, book_body(hour_item, start + 3600, start + 2 * 3600, w1), 201);
+	int64_t other = resp_int(r, "id");
+	resp_free(r);
+	r = ok("GET", path, co1, NULL, 200);
+	assert_false(offered(r, w1));
+	assert_int_equal(resp_int(r, "left_out.busy"), busy0 + 1);
+	resp_free(r);
+	char q[200], enc[180] = "";
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		snprintf(enc + strlen(enc), sizeof enc - strlen(enc), "%%%02X", *p);
+	snprintf(q, sizeof q, "%s?q=%s", path, enc);
+	r = ok("GET", q, co1, NULL, 200);
+	items = json_object_get(r->json, "items");
+	assert_true(json_array_size(items) >= 1);
+	for (size_t i = 0; i < json_array_size(items); i++)
+		assert_non_null(strstr(json_string_value(json_object_get(json_array_get(items, i), "name")), name));
+	resp_free(r);
+	h_expect(call("GET", path, cust, NULL), 403, "forbidden");
+	char co2[TOKEN_LEN];
+	h_login(&H, "company2", co2, NULL);
+	h_expect(call("GET", path, co2, NULL), 404, "not_found");
+
+	/* the customer moves the other booking to the afternoon, for two hours: the fee follows */
+	snprintf(path, sizeof path, "/api/bookings/%lld/reschedule", (long long)other);
+	snprintf(body, sizeof body, "{\"start\":\"%s\",\"end\":\"%s\",\"reason\":\"上午有事\"}", iso(start + 5 * 3600),
+		 iso(start + 7 * 3600));
+	r = ok("POST", path, cust, body, 200);
+	assert_string_equal(resp_str(r, "status"), "requested");
+	assert_int_equal(resp_int(r, "worker.id"), w1);
+	assert_int_equal(resp_int(r, "price_fen"), 2 * hour_price);
+	assert_non_null(strstr(r->body, "\"action\":\"reschedule\""));
+	resp_free(r);
+	/* worker1 is free again in the morning */
+	snprintf(path, sizeof path, "/api/bookings/%lld/candidates", (long long)id);
+	r = ok("GET", path, co1, NULL, 200);
+	assert_true(offered(r, w1));
+	resp_free(r);
+	/* the company moves the first booking onto worker1's afternoon: busy, nothing written */
+	snprintf(path, sizeof path, "/api/bookings/%lld/reschedule", (long long)id);
+	snprintf(body, sizeof body, "{\"start\":\"%s\",\"end\":\"%s\",\"worker_id\":%lld,\"reason\":\"客户来电改期\"}",
+		 iso(start + 5 * 3600), iso(start + 8 * 3600), (long long)w1);
+	refused("POST", path, co1, body, 409, "worker_busy");
+	/* the customer may not name the worker; nor move it into the past, or by a bad window */
+	refused("POST", path, cust, body, 403, "forbidden");
+	snprintf(body, sizeof body, "{\"start\":\"%s\",\"end\":\"%s\",\"reason\":\"改期\"}", iso(day_at(-1, 9)),
+		 iso(day_at(-1, 11)));
+	refused("POST", path, cust, body, 422, "start_in_past");
+	snprintf(body, sizeof body, "{\"start\":\"%s\",\"end\":\"%s\",\"reason\":\"改期\"}", iso(start),
+		 iso(start + 3600 + 600));
+	refused("POST", path, cust, body, 422, "not_whole_hours");
+	refused("POST", path, co2, body, 404, "not_found");
+	/* the company moves it to worker1 in the morning, who is free there now */
+	snprintf(body, sizeof body, "{\"start\":\"%s\",\"end\":\"%s\",\"worker_id\":%lld,\"reason\":\"客户来电改期\"}",
+		 iso(start), iso(start + 3 * 3600), (long long)w1);
+	r = ok("POST", path, co1, body, 200);
+	assert_int_equal(resp_int(r, "worker.id"), w1);
+	resp_free(r);
+	/* a confirmed booking moved goes back to the worker to confirm */
+	snprintf(path, sizeof path, "/api/bookings/%lld/confirm", (long long)id);
+	resp_free(ok("POST", path, worker1, answers(id, "pre", "done", "true", NULL), 200));
+	snprintf(path, sizeof path, "/api/bookings/%lld/reschedule", (long long)id);
+	snprintf(body, sizeof body, "{\"start\":\"%s\",\"end\":\"%s\",\"reason\":\"推迟一天\"}", iso(start + 86400),
+		 iso(start + 86400 + 3 * 3600));
+	r = ok("POST", path, cust, body, 200);
+	assert_string_equal(resp_str(r, "status"), "requested");
+	assert_true(json_is_null(json_object_get(r->json, "confirmed_at")));
+	resp_free(r);
+}
+
 static void test_scores_in_the_store(void **state)
 {
 	(void)state;
@@ -388,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_fee),
 		cmocka_unit_test(test_time_on_the_job),
 		cmocka_unit_test(test_month_by_request),
+		cmocka_unit_test(test_candidates_and_reschedule),
 		cmocka_unit_test(test_scores_in_the_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,152 @@
+/* dispatch.c — what a dispatcher chooses from: for a booking, the company's workers who may serve
+ * its trade at its start and are free for its window, told apart by number, level, rating and the
+ * day's load; searchable by name. Read only: the assignment itself re-checks both rules inside its
+ * write (bookings.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/req.h"
+#include "http/schema.h"
+#include "services/satisfaction.h"
+#include "store/store.h"
+#include "util/timefmt.h"
+#include "workforce/eligibility.h"
+#include "workforce/trades.h"
+
+SCHEMA(candidates_query, S_STR("q", 0, 1, 50));
+
+/* the most workers one answer weighs and lists */
+#define CANDIDATES_WEIGHED 1000
+#define CANDIDATES_LISTED 50
+
+struct candidate {
+	int64_t id, day_jobs, day_minutes;
+	int status;
+};
+
+static int by_load(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->status != y->status)
+		return x->status - y->status;   /* green before yellow */
+	if (x->day_minutes != y->day_minutes)
+		return x->day_minutes < y->day_minutes ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void api_bookings_candidates(struct req *r)
+{
+	struct store *s = r->store;
+	struct stmt *st = store_sql(s, "SELECT company_id, trade, start_at, end_at, status FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, r->id[0]);
+	int rc = stmt_step(st);
+	int64_t company = 0, start = 0, end = 0;
+	int trade = -1;
+	char status[16] = "";
+	if (rc == STORE_ROW) {
+		company = stmt_int(st, 0);
+		trade = trade_index(stmt_text(st, 1));
+		start = stmt_int(st, 2);
+		end = stmt_int(st, 3);
+		str_copy(status, sizeof status, stmt_text(st, 4));
+	}
+	stmt_done(st);
+	/* a company sees its own bookings only; the association any */
+	if (rc != STORE_ROW || (r->user.role != ROLE_ASSOCIATION_ADMIN && company != r->user.org_id)) {
+		req_fail(r, rc == STORE_ROW || rc == STORE_DONE ? AJ_ENOTFOUND : rc);
+		return;
+	}
+	if (trade < 0) {
+		req_fail(r, AJ_ESTORE);
+		return;
+	}
+	/* the company's active workers of the trade, by name if asked, with no other live booking in
+	 * the window, and their load on the booking's day */
+	const char *q = req_qstr(r, "q");
+	int64_t day = time_day_start(time_local_days(start));
+	st = store_sql(s,
+		"SELECT w.id,"
+		" (SELECT count(*) FROM bookings d WHERE d.worker_id = w.id AND d.id <> $5 AND d.start_at >= $6"
+		"  AND d.start_at < $6 + 86400 AND d.status NOT IN ('cancelled', 'no_show')),"
+		" (SELECT coalesce(sum(d.end_at - d.start_at), 0) / 60 FROM bookings d WHERE d.worker_id = w.id"
+		"  AND d.id <> $5 AND d.start_at >= $6 AND d.start_at < $6 + 86400 AND d.status NOT IN ('cancelled', 'no_show')),"
+		" EXISTS (SELECT 1 FROM bookings x WHERE x.worker_id = w.id AND x.live = 1 AND x.start_at < $4"
+		"  AND x.end_at > $3 AND x.id <> $5)"
+		" FROM workers w JOIN worker_trades t ON t.worker_id = w.id AND t.trade = $2"
+		" WHERE w.company_id = $1 AND w.status = 'active' AND ($7 = '' OR instr(w.name, $7) > 0)"
+		" ORDER BY w.id LIMIT $8");
+	stmt_bind_int(st, 1, company);
+	stmt_bind_text(st, 2, trades[trade].code);
+	stmt_bind_int(st, 3, start);
+	stmt_bind_int(st, 4, end);
+	stmt_bind_int(st, 5, r->id[0]);
+	stmt_bind_int(st, 6, day);
+	stmt_bind_text(st, 7, q ? q : "");
+	stmt_bind_int(st, 8, CANDIDATES_WEIGHED);
+	static _Thread_local struct candidate c[CANDIDATES_WEIGHED];
+	int n = 0, busy = 0, barred = 0;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (stmt_int(st, 3)) {
+			busy++;
+			continue;
+		}
+		c[n++] = (struct candidate){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), 0};
+	}
+	stmt_done(st);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	/* may serve at the start: the rule the assignment applies */
+	int kept = 0;
+	for (int i = 0; i < n; i++) {
+		struct elig_result res;
+		if ((rc = elig_evaluate(s, c[i].id, trade, start, ELIG_FOR_SERVICE, &res)) != AJ_OK) {
+			req_fail(r, rc);
+			return;
+		}
+		if (res.status == ELIG_RED) {
+			barred++;
+			continue;
+		}
+		c[i].status = (int)res.status;
+		c[kept++] = c[i];
+	}
+	qsort(c, (size_t)kept, sizeof *c, by_load);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kint(w, "booking_id", r->id[0]);
+	jw_kstr(w, "booking_status", status);
+	jw_key(w, "items");
+	jw_arr(w);
+	for (int i = 0; i < kept && i < CANDIDATES_LISTED; i++) {
+		st = store_sql(s, "SELECT name, level, coalesce(experience_since, employed_since) FROM workers WHERE id = $1");
+		stmt_bind_int(st, 1, c[i].id);
+		if (stmt_step(st) != STORE_ROW) {
+			stmt_done(st);
+			continue;
+		}
+		jw_obj(w);
+		jw_kint(w, "id", c[i].id);
+		jw_kstr(w, "name", stmt_text(st, 0));
+		jw_kstr(w, "level", stmt_text(st, 1));
+		jw_kstr(w, "experience_since", stmt_text(st, 2));
+		stmt_done(st);
+		jw_kstr(w, "colour", elig_status_name((enum elig_status)c[i].status));
+		rating_json(s, "worker", c[i].id, w);
+		jw_kint(w, "day_jobs", c[i].day_jobs);
+		jw_kint(w, "day_minutes", c[i].day_minutes);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_kint(w, "total", kept);
+	/* why the others are not offered */
+	jw_key(w, "left_out");
+	jw_obj(w);
+	jw_kint(w, "busy", busy);
+	jw_kint(w, "not_eligible", barred);
+	jw_kint(w, "not_listed", kept > CANDIDATES_LISTED ? kept - CANDIDATES_LISTED : 0);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	req_send(r, 200);
+}
