@@ -5,12 +5,13 @@
 // customer's cancel and review. Used by the worker's jobs, the dispatch board and a booking's page.
 import { h, fill } from './dom.js';
 import { t, label } from './i18n.js';
-import { api, errorText, listAll } from './api.js';
+import { api, errorText } from './api.js';
 import { form, field, select, clearErrors, showError, busy, button, loading, notice } from './ui.js';
-import { checkbox } from './workforce.js';
 import {
-  itemText, failureText, fieldOf, RESULTS, DIMENSIONS, stars, radios, wallParts, fmtAt, standards,
+  itemText, failureText, fieldOf, RESULTS, DIMENSIONS, stars, radios, wallParts, fmtAt, standards, windowIso,
+  addDays, fmtMoney,
 } from './services.js';
+import { checkbox, levelName } from './workforce.js';
 
 // A category with its process (GET /api/public/categories/{id}), once per page load.
 const catCache = new Map();
@@ -209,35 +210,89 @@ export function disclose(text, makeForm, kind = 'secondary') {
 
 // ---- the company ----
 
-// The company's workers who may serve the category's trade (not red), for the assign select.
-export async function assignable(trade) {
-  const all = await listAll('/api/workers', { trade }, 500);
-  const colourFor = (w) => {
-    const tr = w.eligibility && (w.eligibility.trades || []).find((x) => x.trade === trade);
-    return tr ? tr.status : (w.eligibility ? w.eligibility.status : null);
-  };
-  return all.map((w) => ({ w, c: colourFor(w) })).filter((x) => x.c !== 'red');
-}
-
+// The workers the dispatcher may choose for a booking (GET /api/bookings/{id}/candidates): only
+// those of the company who may serve its trade at its start and are free for its window, each with
+// number, level, rating and the day's load; a search by name; and what was left out, and why.
 export function assignForm(b, { onDone }) {
-  const sel = select([{ value: '', label: t('dispatch.pick_worker') }], { name: 'worker_id', class: 'input assign-select' });
-  const f = form({ class: 'form form-inline assign-form', dataset: { booking: b.id } },
-    field({ label: t('dispatch.assign_label'), control: sel, name: 'worker_id' }),
+  const q = h('input', { type: 'search', class: 'input candidate-search', name: 'q', maxlength: '50', placeholder: t('dispatch.search_name') });
+  const listEl = h('div', { class: 'candidate-list', role: 'radiogroup', 'aria-label': t('dispatch.assign_label') }, loading());
+  const leftOut = h('p', { class: 'muted candidate-left-out' });
+  const f = form({ class: 'form assign-form', dataset: { booking: b.id } },
+    field({ label: t('dispatch.search_label'), control: q, name: 'q' }),
+    h('div', { class: 'field', dataset: { field: 'worker_id' } },
+      h('p', { class: 'field-label' }, t('dispatch.assign_label')), listEl, leftOut, h('p', { class: 'field-error', hidden: true })),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('dispatch.assign'))));
-  sel.disabled = true;
-  assignable(b.category.trade).then((list) => {
-    sel.append(...list.map(({ w, c }) => h('option', { value: w.id, dataset: { status: c || '' } },
-      `${w.name} · ${label('colours', c || 'none')}`)));
-    sel.disabled = false;
-    if (b.worker) sel.value = String(b.worker.id);
-    if (!list.length) showError(f, t('dispatch.nobody'), 'worker_id');
-  }).catch((err) => showError(f, errorText(err), 'worker_id'));
+  let asked = 0;
+  let chosen = b.worker ? b.worker.id : null;
+  let names = new Map();
+  async function load() {
+    const n = ++asked;
+    try {
+      const r = await api('GET', `/api/bookings/${b.id}/candidates`, { query: q.value.trim() ? { q: q.value.trim() } : {} });
+      if (n !== asked) return;
+      names = new Map(r.items.map((w) => [w.id, w.name]));
+      const group = `cand-${b.id}`;
+      fill(listEl, r.items.length ? h('ul', { class: 'plain-list candidates' }, r.items.map((w) => h('li', { class: 'candidate', dataset: { worker: w.id, colour: w.colour } },
+        h('label', { class: 'candidate-choice' },
+          h('input', { type: 'radio', name: group, value: String(w.id), checked: chosen === w.id, onchange: () => { chosen = w.id; } }),
+          h('span', { class: 'candidate-name strong' }, w.name),
+          h('span', { class: 'muted' }, ` · ${t('dispatch.number', { id: w.id })} · ${levelName(w.level)} · `,
+            w.rating ? t('dispatch.rating', { avg: w.rating.average, n: w.rating.count }) : t('dispatch.no_rating'), ' · ',
+            w.day_jobs ? t('dispatch.load', { n: w.day_jobs, hours: Math.round(w.day_minutes / 6) / 10 }) : t('dispatch.free_day')),
+          w.colour === 'yellow' ? h('span', { class: 'badge badge-warn' }, label('colours', 'yellow')) : null))))
+        : h('p', { class: 'state state-empty' }, q.value.trim() ? t('dispatch.nobody_named', { q: q.value.trim() }) : t('dispatch.nobody')));
+      fill(leftOut, t('dispatch.left_out', { busy: r.left_out.busy, barred: r.left_out.not_eligible, more: r.left_out.not_listed }));
+    } catch (err) {
+      if (n === asked) fill(listEl, notice('error', errorText(err)));
+    }
+  }
+  let timer = null;
+  q.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 250); });
+  load();
   f.addEventListener('submit', (e) => {
     e.preventDefault();
     clearErrors(f);
-    if (!sel.value) return showError(f, t('dispatch.pick_worker_first'), 'worker_id');
-    const name = sel.selectedOptions[0] ? sel.selectedOptions[0].textContent.split(' · ')[0] : '';
-    post(f, `/api/bookings/${b.id}/assign`, { worker_id: Number(sel.value) }, onDone, t('dispatch.assigned', { name }));
+    if (!chosen) return showError(f, t('dispatch.pick_worker_first'), 'worker_id');
+    post(f, `/api/bookings/${b.id}/assign`, { worker_id: chosen }, onDone, t('dispatch.assigned', { name: names.get(chosen) || '' }));
+  });
+  return f;
+}
+
+// A booking moved to another time (the customer; the company may also name another worker, chosen
+// from those free then): POST /api/bookings/{id}/reschedule with the reason, under the rules of a
+// new booking; a confirmed booking goes back to the worker to confirm.
+export function rescheduleForm(b, { onDone, company = false }) {
+  const start = wallParts(b.start);
+  const hours = Math.round(((Date.parse(b.end) - Date.parse(b.start)) / 3600000) * 10) / 10;
+  const days = b.unit === 'day' ? Math.round((Date.parse(b.end) - Date.parse(b.start)) / 86400000) + 1 : 1;
+  const cDate = h('input', { type: 'date', class: 'input', name: 'start', value: start.date, required: true });
+  const cTime = h('input', { type: 'time', class: 'input', name: 'time', value: start.time, step: '900', required: true });
+  const cHours = h('input', { type: 'number', class: 'input', name: 'hours', value: String(b.unit === 'day' ? days : hours), min: b.unit === 'day' ? '1' : '0.5', max: b.unit === 'day' ? '31' : '12', step: b.unit === 'day' ? '1' : '0.5' });
+  const reason = h('input', { type: 'text', class: 'input', name: 'reason', maxlength: '200' });
+  const total = h('p', { class: 'muted reschedule-total' });
+  const f = form({ class: 'form form-grid reschedule-form', dataset: { booking: b.id } },
+    field({ label: t('book.date'), control: cDate, name: 'start' }),
+    field({ label: t('search.start'), control: cTime, name: 'time' }),
+    field({ label: b.unit === 'day' ? t('fee.days') : t('search.hours'), control: cHours, name: 'end' }),
+    field({ label: t('bookings.reason'), control: reason, name: 'reason', hint: t(company ? 'reschedule.reason_hint_company' : 'reschedule.reason_hint') }),
+    total,
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('reschedule.submit'))));
+  const win = () => {
+    const n = Number(cHours.value);
+    if (b.unit !== 'day') return windowIso(cDate.value, cTime.value, n);
+    const first = windowIso(cDate.value, cTime.value, 1);
+    const endTime = wallParts(b.end).time;
+    const last = first && windowIso(addDays(cDate.value, n - 1), endTime, 1);
+    return first && last && Date.parse(last.from) > Date.parse(first.from) ? { from: first.from, to: last.from } : null;
+  };
+  f.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearErrors(f);
+    const w = win();
+    if (!w) return showError(f, t('search.when_invalid'), 'start');
+    if (reason.value.trim().length < 2) return showError(f, t('common.reason_required'), 'reason');
+    post(f, `/api/bookings/${b.id}/reschedule`, { start: w.from, end: w.to, reason: reason.value.trim() }, onDone,
+      (nb) => t('reschedule.done', { when: fmtAt(nb.start), fee: fmtMoney(nb.price_fen) }));
   });
   return f;
 }

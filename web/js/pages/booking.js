@@ -18,7 +18,7 @@ import {
   statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards, quantityText,
 } from '../services.js';
 import {
-  confirmForm, checkinForm, checkoutForm, cancelForm, noShowForm, assignForm, reviewForm, disclose,
+  confirmForm, checkinForm, checkoutForm, cancelForm, noShowForm, assignForm, reviewForm, disclose, rescheduleForm,
   checklistView, timelineView,
 } from '../booking-actions.js';
 
@@ -62,6 +62,7 @@ export function render(slot, ctx) {
     const startPassed = Date.parse(b.start) <= Date.now();
     const actions = [];
     if (customer && ['requested', 'confirmed'].includes(b.status)) {
+      actions.push(disclose(t('reschedule.open'), () => rescheduleForm(b, { onDone: done })));
       actions.push(disclose(t('bookings.cancel'), () => cancelForm(b, { onDone: done }), 'danger'));
     }
     // a customer may complain about any of their bookings
@@ -73,8 +74,9 @@ export function render(slot, ctx) {
       if (b.status === 'confirmed' && startPassed) actions.push(disclose(t('bookings.no_show'), () => noShowForm(b, { onDone: done, parties: ['customer'] })));
     }
     if (company) {
-      if (b.status === 'requested') actions.push(assignForm(b, { onDone: done }));
+      if (b.status === 'requested') actions.push(disclose(t(b.worker ? 'dispatch.reassign' : 'dispatch.assign'), () => assignForm(b, { onDone: done }), 'primary'));
       if (b.status === 'requested' && b.worker) actions.push(disclose(t('dispatch.confirm_for'), () => confirmForm(b, { onDone: done }), 'primary'));
+      if (['requested', 'confirmed'].includes(b.status)) actions.push(disclose(t('reschedule.open'), () => rescheduleForm(b, { onDone: done, company: true })));
       if (['requested', 'confirmed'].includes(b.status)) actions.push(disclose(t('bookings.cancel'), () => cancelForm(b, { onDone: done }), 'danger'));
       if (b.status === 'confirmed' && startPassed) actions.push(disclose(t('bookings.no_show'), () => noShowForm(b, { onDone: done })));
     }

@@ -12,7 +12,7 @@ import { today } from '../workforce.js';
 import {
   statusBadge, catName, fmtWindow, fmtAt, addDays, wallParts, standards, BOOKING_STATUSES, fmtMoney,
 } from '../services.js';
-import { assignForm, confirmForm, cancelForm, noShowForm, disclose } from '../booking-actions.js';
+import { assignForm, confirmForm, cancelForm, noShowForm, disclose, rescheduleForm } from '../booking-actions.js';
 import { punctuality } from './booking.js';
 
 export function render(slot, ctx) {
@@ -77,8 +77,9 @@ export function render(slot, ctx) {
     const late = lateness(b, tolerance);
     const startPassed = Date.parse(b.start) <= Date.now();
     const actions = [];
-    if (b.status === 'requested') actions.push(assignForm(b, { onDone: done }));
+    if (b.status === 'requested') actions.push(disclose(t(b.worker ? 'dispatch.reassign' : 'dispatch.assign'), () => assignForm(b, { onDone: done }), 'primary'));
     if (b.status === 'requested' && b.worker) actions.push(disclose(t('dispatch.confirm_for'), () => confirmForm(b, { onDone: done }), 'primary'));
+    if (['requested', 'confirmed'].includes(b.status)) actions.push(disclose(t('reschedule.open'), () => rescheduleForm(b, { onDone: done, company: true })));
     if (['requested', 'confirmed'].includes(b.status)) actions.push(disclose(t('bookings.cancel'), () => cancelForm(b, { onDone: done }), 'danger'));
     if (b.status === 'confirmed' && startPassed) actions.push(disclose(t('bookings.no_show'), () => noShowForm(b, { onDone: done })));
     return h('article', { class: ['dispatch-row', `dispatch-${b.status}`, late ? 'dispatch-late' : null], dataset: { booking: b.id, status: b.status, late: late || '' } },
