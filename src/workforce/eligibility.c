@@ -93,6 +93,20 @@ static void judge_check(struct elig_result *out, int result, int64_t until, int6
 		add(out, expiring, 0, last_day(until));
 }
 
+int elig_refresher_owed(const struct elig_facts *f, int64_t at, const struct standards *sd, int64_t *grace_end)
+{
+	/* the refresher is owed every quarter after the one the worker was first certified in (their
+	 * certification training stands for that quarter's); never certified, nothing is owed yet. The
+	 * first quarter owed, like any quarter after one that was in order, has the grace period. */
+	int q = time_quarter(at);
+	int first = f->first_cert_q ? f->first_cert_q : f->cert ? time_quarter(f->cert_from) : 0;
+	*grace_end = time_quarter_start(q) + (int64_t)sd->refresher_grace_days * 86400;
+	if (!first || q <= first || f->refresher_q1 == q || f->refresher_q2 == q)
+		return 0;
+	int last_quarter = q - 1 <= first || f->refresher_q1 == q - 1 || f->refresher_q2 == q - 1;
+	return last_quarter && at < *grace_end ? 1 : 2;
+}
+
 void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struct standards *sd,
 		  enum elig_purpose purpose, struct elig_result *out)
 {
@@ -141,20 +155,12 @@ void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struc
 		}
 	}
 	if (service) {
-		/* the refresher is owed every quarter after the one the worker was first certified in
-		 * (their certification training stands for that quarter's); never certified, nothing is
-		 * owed yet. The first quarter owed, like any quarter after one that was in order, has the
-		 * grace period. */
-		int q = time_quarter(at);
-		int first = f->first_cert_q ? f->first_cert_q : f->cert ? time_quarter(f->cert_from) : 0;
-		if (first && q > first && f->refresher_q1 != q && f->refresher_q2 != q) {
-			int64_t grace_end = time_quarter_start(q) + (int64_t)sd->refresher_grace_days * 86400;
-			int last_quarter = q - 1 <= first || f->refresher_q1 == q - 1 || f->refresher_q2 == q - 1;
-			if (last_quarter && at < grace_end)
-				add(out, "refresher_due", 0, last_day(grace_end));
-			else
-				add(out, "refresher_missing", 1, -1);
-		}
+		int64_t grace_end;
+		int owed = elig_refresher_owed(f, at, sd, &grace_end);
+		if (owed == 1)
+			add(out, "refresher_due", 0, last_day(grace_end));
+		else if (owed == 2)
+			add(out, "refresher_missing", 1, -1);
 	}
 	if (f->fail_general || (trade >= 0 && (f->fail_mask & (1u << trade))))
 		add(out, "training_failed", 1, -1);

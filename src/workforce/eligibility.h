@@ -55,6 +55,9 @@ struct elig_facts {
  * certificate rests on (not the certificate itself, the employer or the quarter's refresher). */
 enum elig_purpose { ELIG_FOR_SERVICE, ELIG_FOR_CERTIFICATE };
 
+/* Whether the quarter of instant at owes a refresher the facts f do not show passed: 0 no, 1 owed
+ * and still within the grace period (ending at *grace_end), 2 owed and late. */
+int elig_refresher_owed(const struct elig_facts *f, int64_t at, const struct standards *sd, int64_t *grace_end);
 /* Judges facts f for trade (an index of trades[]) at instant at. */
 void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struct standards *sd,
 		  enum elig_purpose purpose, struct elig_result *out);
