@@ -1,7 +1,7 @@
 # Anjia — build, run and test. `make run` and `make test` do all the set-up on a fresh Debian machine.
 
 CC       ?= cc
-PKGS     := libevent libevent_pthreads sqlite3 libsodium jansson libqrencode
+PKGS     := libevent libevent_pthreads sqlite3 libsodium jansson libqrencode libzip libxml-2.0
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 CPPFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

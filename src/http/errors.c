@@ -109,6 +109,11 @@ static const struct {
 	{"session_not_started", "培训班尚未开始，不能记录成绩。", "The session has not started; results cannot be recorded yet."},
 	{"score_without_attendance", "未出勤者不能有成绩。", "Someone who did not attend cannot have a score."},
 	{"worker_revoked", "该人员的从业资格已被吊销。", "This person's qualification was revoked."},
+	{"results_rejected", "有错误的行，未保存任何成绩。", "Some rows have errors, and no result was saved."},
+	{"not_enrolled", "此人未报名本培训班。", "This person is not enrolled in this session."},
+	{"duplicate_row", "同一人员出现了两次。", "The same person appears twice."},
+	{"score_rows_too_many", "行数超过上限（500 行）。", "Too many rows (at most 500)."},
+	{"xlsx_unreadable", "无法读取该 XLSX 文件（只读取第一个工作表）。", "The XLSX file cannot be read (its first worksheet is read)."},
 	/* certificates */
 	{"requirements_unmet", "不满足发证条件。", "The certificate's requirements are not met."},
 	{"certificate_exists", "该工种已有有效证书，请办理续期。", "There is a valid certificate for this trade already; renew it."},

@@ -358,6 +358,17 @@ int access_lookups_left(struct store *s, int64_t org_id, int64_t now, int64_t *l
 	return AJ_OK;
 }
 
+int access_found_since(struct store *s, int64_t org_id, int64_t worker_id, int64_t since)
+{
+	int64_t one = 0;
+	struct stmt *st = store_sql(s, "SELECT 1 FROM access_log WHERE actor_org_id = $1 AND what = 'id_lookup'"
+				       " AND at >= $3 AND subject = 'worker' AND subject_id = $2 AND outcome = 'found' LIMIT 1");
+	stmt_bind_int(st, 1, org_id);
+	stmt_bind_int(st, 2, worker_id);
+	stmt_bind_int(st, 3, since);
+	return stmt_one_int(st, &one) == AJ_OK;
+}
+
 /* ---- the association reads the log ---- */
 
 static const char *const whats[] = {"phone", "address", "contact_phone", "record", "full_record", "id_lookup", NULL};

@@ -46,5 +46,7 @@ int access_record_lookup(struct store *s, const struct actor *a, int64_t worker_
  * registry_lookups_per_hour); *retry_after, when none are left, the seconds until one is. The
  * association and the command line are not limited (org_id 0). */
 int access_lookups_left(struct store *s, int64_t org_id, int64_t now, int64_t *left, int64_t *retry_after);
+/* 1 when org_id's look-ups by ID number or name found worker_id at or after instant since. */
+int access_found_since(struct store *s, int64_t org_id, int64_t worker_id, int64_t since);
 
 #endif

@@ -503,6 +503,24 @@ int demo_workforce(struct store *s, const struct demo_world *dw, uint64_t *rng)
 		clock_set(plan.ev[i].at);
 		rc = apply_event(s, dw, &plan.ev[i], ws, course_ids, &sessions, rng);
 	}
+	/* today's household refresher at the training school: begun an hour ago, its trainees enrolled
+	 * by their companies, its results still to be entered by trainer1 */
+	if (rc == AJ_OK) {
+		struct fault f = {0};
+		int64_t sid = 0, now = plan_until;
+		clock_set(now - 2 * 86400);
+		rc = training_session_create(s, &dw->trainer, course_ids[DC_SKILL0], dw->training_id, now - 3600,
+					     now + 3 * 3600, "拱墅区家政培训中心 3 楼 301 教室", 30, &sid, &f);
+		for (int i = 20, k = 0; i < n && k < 8 && rc == AJ_OK; i++) {
+			if (!ws[i].id || ws[i].trades[0] != 0)
+				continue;
+			rc = enrol(s, &dw->company_actor[ws[i].company], sid, ws[i].id, &f);
+			if (rc == AJ_ERULE || rc == AJ_ECONFLICT)
+				rc = AJ_OK; /* a revoked one is not enrolled */
+			else
+				k++;
+		}
+	}
 	/* worker1…worker6 sign in to the first (model) worker of their company: linked now */
 	clock_set(0);
 	for (int i = 0; i < 6 && rc == AJ_OK; i++) {

@@ -93,6 +93,20 @@ static void judge_check(struct elig_result *out, int result, int64_t until, int6
 		add(out, expiring, 0, last_day(until));
 }
 
+int elig_refresher_owed(const struct elig_facts *f, int64_t at, const struct standards *sd, int64_t *grace_end)
+{
+	/* the refresher is owed every quarter after the one the worker was first certified in (their
+	 * certification training stands for that quarter's); never certified, nothing is owed yet. The
+	 * first quarter owed, like any quarter after one that was in order, has the grace period. */
+	int q = time_quarter(at);
+	int first = f->first_cert_q ? f->first_cert_q : f->cert ? time_quarter(f->cert_from) : 0;
+	*grace_end = time_quarter_start(q) + (int64_t)sd->refresher_grace_days * 86400;
+	if (!first || q <= first || f->refresher_q1 == q || f->refresher_q2 == q)
+		return 0;
+	int last_quarter = q - 1 <= first || f->refresher_q1 == q - 1 || f->refresher_q2 == q - 1;
+	return last_quarter && at < *grace_end ? 1 : 2;
+}
+
 void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struct standards *sd,
 		  enum elig_purpose purpose, struct elig_result *out)
 {
@@ -141,15 +155,12 @@ void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struc
 		}
 	}
 	if (service) {
-		int q = time_quarter(at);
-		if (f->refresher_q1 != q && f->refresher_q2 != q) {
-			int64_t grace_end = time_quarter_start(q) + (int64_t)sd->refresher_grace_days * 86400;
-			int last_quarter = f->refresher_q1 == q - 1 || f->refresher_q2 == q - 1;
-			if (last_quarter && at < grace_end)
-				add(out, "refresher_due", 0, last_day(grace_end));
-			else
-				add(out, "refresher_missing", 1, -1);
-		}
+		int64_t grace_end;
+		int owed = elig_refresher_owed(f, at, sd, &grace_end);
+		if (owed == 1)
+			add(out, "refresher_due", 0, last_day(grace_end));
+		else if (owed == 2)
+			add(out, "refresher_missing", 1, -1);
 	}
 	if (f->fail_general || (trade >= 0 && (f->fail_mask & (1u << trade))))
 		add(out, "training_failed", 1, -1);
@@ -161,13 +172,19 @@ int elig_window(const struct elig_facts *f, int trade, struct elig_window *w)
 	/* what no amount of time mends */
 	if (f->revoked || !f->employed || !bit || !(f->trades_mask & bit) || !f->identity_ok ||
 	    f->background != 1 || f->health != 1 || f->insurance != 1 || f->cert != 1 ||
-	    (f->safety_mask & SAFETY_ALL) != SAFETY_ALL || f->fail_general || (f->fail_mask & bit) ||
-	    !f->refresher_q1)
+	    (f->safety_mask & SAFETY_ALL) != SAFETY_ALL || f->fail_general || (f->fail_mask & bit))
 		return 0;
 	/* the refresher: from the start of the latest quarter with a pass (or the one before, when
-	 * that had one too) to the start of the next quarter, plus its grace period */
-	int qlo = f->refresher_q2 == f->refresher_q1 - 1 ? f->refresher_q2 : f->refresher_q1;
-	int64_t lo = time_quarter_start(qlo), hi = f->cert_until;
+	 * that had one too; or the certificate, when no quarter before was owed) to the start of the
+	 * next quarter, plus its grace period */
+	int first = f->first_cert_q ? f->first_cert_q : time_quarter(f->cert_from);
+	int last = f->refresher_q1 > first ? f->refresher_q1 : first;
+	int64_t lo = 0, hi = f->cert_until;
+	if (f->refresher_q1 > first) {
+		int qlo = f->refresher_q2 == f->refresher_q1 - 1 ? f->refresher_q2 : f->refresher_q1;
+		if (qlo - 1 > first)
+			lo = time_quarter_start(qlo);
+	}
 	if (f->cert_from > lo)
 		lo = f->cert_from;
 	if (f->suspended_until > lo)
@@ -178,7 +195,7 @@ int elig_window(const struct elig_facts *f, int trade, struct elig_window *w)
 			hi = ends[i];
 	w->from = lo;
 	w->until = hi;
-	w->refresher_until = time_quarter_start(f->refresher_q1 + 1);
+	w->refresher_until = time_quarter_start(last + 1);
 	/* the refresher's bound gets its grace period where it is read */
 	return lo < hi;
 }
@@ -195,7 +212,8 @@ int elig_load(struct store *s, int64_t worker_id, int trade, struct elig_facts *
 	struct stmt *st = store_sql(s,
 		"SELECT w.status, coalesce(w.suspended_until, 0), w.company_id, f.trades_mask, f.identity_ok,"
 		" f.background, f.background_until, f.health, f.health_until, f.insurance, f.insurance_until,"
-		" f.safety_mask, f.fail_mask, f.fail_general, f.refresher_q1, f.refresher_q2"
+		" f.safety_mask, f.fail_mask, f.fail_general, f.refresher_q1, f.refresher_q2,"
+		" (SELECT min(c.valid_from) FROM certificates c WHERE c.worker_id = w.id)"
 		" FROM workers w JOIN worker_facts f ON f.worker_id = w.id WHERE w.id = $1");
 	stmt_bind_int(st, 1, worker_id);
 	int rc = stmt_step(st);
@@ -217,6 +235,9 @@ int elig_load(struct store *s, int64_t worker_id, int trade, struct elig_facts *
 		f->fail_general = (int)stmt_int(st, 13);
 		f->refresher_q1 = (int)stmt_int(st, 14);
 		f->refresher_q2 = (int)stmt_int(st, 15);
+		int64_t first;
+		if (!stmt_is_null(st, 16) && parse_date(stmt_text(st, 16), &first) == 0)
+			f->first_cert_q = time_quarter(time_day_start(first));
 	}
 	stmt_done(st);
 	if (rc != STORE_ROW)

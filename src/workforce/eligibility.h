@@ -45,6 +45,8 @@ struct elig_facts {
 	unsigned fail_mask;
 	int fail_general;
 	int refresher_q1, refresher_q2;
+	int first_cert_q;          /* quarter of the first certificate's first day in any trade, 0 none:
+				      the refresher is owed from the quarter after it */
 	int cert;                  /* 0 none, 1 valid, 2 revoked */
 	int64_t cert_from, cert_until; /* instants */
 };
@@ -53,12 +55,16 @@ struct elig_facts {
  * certificate rests on (not the certificate itself, the employer or the quarter's refresher). */
 enum elig_purpose { ELIG_FOR_SERVICE, ELIG_FOR_CERTIFICATE };
 
+/* Whether the quarter of instant at owes a refresher the facts f do not show passed: 0 no, 1 owed
+ * and still within the grace period (ending at *grace_end), 2 owed and late. */
+int elig_refresher_owed(const struct elig_facts *f, int64_t at, const struct standards *sd, int64_t *grace_end);
 /* Judges facts f for trade (an index of trades[]) at instant at. */
 void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struct standards *sd,
 		  enum elig_purpose purpose, struct elig_result *out);
 /* When facts f let the worker serve trade: from `from` until the earlier of `until` and
  * `refresher_until` + the standard's grace period — the interval that runs furthest into the future
- * (from the quarter of their latest refresher on). The grace period is left to the reader so a
+ * (from the quarter of their latest refresher on, or from their certificate while no refresher is
+ * owed yet). The grace period is left to the reader so a
  * change of that standard needs no recomputing. The rule decides; this is its projection for
  * search, and tests hold the two together. */
 struct elig_window {

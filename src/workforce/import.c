@@ -1,6 +1,5 @@
-/* import.c — a small RFC 4180 reader (quoted fields, doubled quotes, CRLF or LF, a UTF-8 BOM) and
- * the import itself: every row checked as the API checks one registration, each registration a
- * savepoint inside one transaction. */
+/* import.c — the worker import: every row of the CSV (util/csv.c) checked as the API checks one
+ * registration, each registration a savepoint inside one transaction. */
 #include "import.h"
 
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "privacy/access.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "workforce/trades.h"
@@ -36,83 +36,6 @@ static const struct {
 
 static const char *const field_names[C_COUNT] = {"name", "id_number", "phone", "trades", "level",
 						 "experience_since", "photo_ref"};
-
-#define MAX_FIELDS 32
-
-struct reader {
-	const char *p, *end;
-	int line;
-	struct strbuf fields[MAX_FIELDS];
-	int n;
-};
-
-/* Reads one record; returns 1, 0 at the end, -1 on a malformed one (an unclosed quote). */
-static int read_record(struct reader *rd)
-{
-	if (rd->p >= rd->end)
-		return 0;
-	rd->n = 0;
-	int quoted = 0, at_start = 1;
-	strbuf_reset(&rd->fields[0]);
-	for (;;) {
-		if (rd->p >= rd->end) {
-			if (quoted)
-				return -1;
-			rd->n++;
-			return 1;
-		}
-		char c = *rd->p++;
-		struct strbuf *f = &rd->fields[rd->n < MAX_FIELDS ? rd->n : MAX_FIELDS - 1];
-		if (quoted) {
-			if (c == '"') {
-				if (rd->p < rd->end && *rd->p == '"') {
-					strbuf_addc(f, '"');
-					rd->p++;
-				} else {
-					quoted = 0;
-				}
-			} else {
-				if (c == '\n')
-					rd->line++;
-				strbuf_addc(f, c);
-			}
-			continue;
-		}
-		if (c == '"' && at_start) {
-			quoted = 1;
-			at_start = 0;
-		} else if (c == ',') {
-			if (rd->n < MAX_FIELDS - 1)
-				rd->n++;
-			strbuf_reset(&rd->fields[rd->n]);
-			at_start = 1;
-		} else if (c == '\r' || c == '\n') {
-			if (c == '\r' && rd->p < rd->end && *rd->p == '\n')
-				rd->p++;
-			rd->line++;
-			rd->n++;
-			return 1;
-		} else {
-			strbuf_addc(f, c);
-			at_start = 0;
-		}
-	}
-}
-
-/* The field trimmed as the API trims one-line fields, NUL-terminated (in place). */
-static const char *cell(struct reader *rd, int i)
-{
-	if (i < 0 || i >= rd->n)
-		return "";
-	struct strbuf *f = &rd->fields[i];
-	if (!f->buf)
-		return "";
-	const char *s = f->buf;
-	size_t n = f->len;
-	text_trim(&s, &n);
-	((char *)s)[n] = '\0';
-	return s;
-}
 
 static void add_error(struct import_result *out, int line, const char *field, const char *code)
 {
@@ -198,24 +121,21 @@ static void record_lookups(struct store *s, const struct actor *a, const struct 
 int import_workers(struct store *s, const struct actor *a, int64_t company_id, const char *csv, size_t len,
 		   int good_only, int dry_run, int64_t limit_org, struct import_result *out)
 {
-	struct reader rd = {csv, csv + len, 1, {{0}}, 0};
+	struct csv_reader rd;
 	int col[C_COUNT];
 	int rc = AJ_OK;
 	memset(out, 0, sizeof *out);
-	for (int i = 0; i < MAX_FIELDS; i++)
-		strbuf_init(&rd.fields[i], 4096);
-	if (len >= 3 && memcmp(csv, "\xef\xbb\xbf", 3) == 0)
-		rd.p += 3;
+	csv_open(&rd, csv, len);
 
 	/* the header: which column is which */
 	struct row *rows = NULL;
 	size_t n_rows = 0;
 	char **keep = NULL;
-	int hr = read_record(&rd);
+	int hr = csv_read(&rd);
 	for (int c = 0; c < C_COUNT; c++)
 		col[c] = -1;
 	for (int i = 0; hr == 1 && i < rd.n; i++) {
-		const char *h = cell(&rd, i);
+		const char *h = csv_cell(&rd, i);
 		for (size_t k = 0; k < ARRAY_LEN(headers); k++)
 			for (int m = 0; m < 4 && headers[k].names[m]; m++)
 				if (strcmp(h, headers[k].names[m]) == 0 && col[headers[k].col] < 0)
@@ -238,14 +158,14 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 	size_t cap = 0;
 	for (;;) {
 		int line = rd.line;
-		int r = read_record(&rd);
+		int r = csv_read(&rd);
 		if (r == 0)
 			break;
 		if (r < 0) {
 			add_error(out, line, NULL, "csv_malformed");
 			break;
 		}
-		if (rd.n == 1 && !*cell(&rd, 0))
+		if (rd.n == 1 && !*csv_cell(&rd, 0))
 			continue; /* a blank line */
 		if (n_rows >= IMPORT_MAX_ROWS) {
 			add_error(out, line, NULL, "too_many_rows");
@@ -262,7 +182,7 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 		memset(w, 0, sizeof *w);
 		w->line = line;
 		for (int c = 0; c < C_COUNT; c++)
-			k[c] = col[c] >= 0 && *cell(&rd, col[c]) ? xstrdup(cell(&rd, col[c])) : NULL;
+			k[c] = col[c] >= 0 && *csv_cell(&rd, col[c]) ? xstrdup(csv_cell(&rd, col[c])) : NULL;
 		w->in.name = k[C_NAME];
 		w->in.id_number = k[C_ID];
 		w->in.phone = k[C_PHONE];
@@ -352,8 +272,7 @@ out:
 		free(keep[i]);
 	free(keep);
 	free(rows);
-	for (int i = 0; i < MAX_FIELDS; i++)
-		strbuf_free(&rd.fields[i]);
+	csv_close(&rd);
 	return rc;
 }
 

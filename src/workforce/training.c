@@ -216,7 +216,8 @@ void api_courses_update(struct req *r)
 #define SESSION_COLUMNS \
 	"t.id, c.id, c.code, c.title, c.kind, c.trade, c.credits, c.pass_mark, o.id, o.name, t.starts_at," \
 	" t.ends_at, t.location, t.capacity, (SELECT count(*) FROM enrolments e WHERE e.session_id = t.id)," \
-	" t.status, t.created_at"
+	SESSION_STATUS ", t.created_at," \
+	" (SELECT count(*) FROM enrolments e WHERE e.session_id = t.id AND e.recorded_at IS NOT NULL)"
 #define SESSION_FROM " FROM training_sessions t JOIN courses c ON c.id = t.course_id JOIN orgs o ON o.id = t.org_id"
 
 static void session_json(struct jw *w, struct stmt *st)
@@ -245,15 +246,18 @@ static void session_json(struct jw *w, struct stmt *st)
 	jw_kint(w, "enrolled", stmt_int(st, 14));
 	jw_kstr(w, "status", stmt_text(st, 15));
 	jw_ktime(w, "created_at", stmt_int(st, 16));
+	jw_kint(w, "results", stmt_int(st, 17));
 	jw_obj_end(w);
 }
 
-static int session_state(struct store *s, int64_t id, struct strbuf *sb)
+int training_session_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct stmt *st = store_sql(s, "SELECT " SESSION_COLUMNS SESSION_FROM " WHERE t.id = $1");
 	stmt_bind_int(st, 1, id);
 	return audit_row_state(st, session_json, sb);
 }
+
+#define session_state training_session_state
 
 int training_session_create(struct store *s, const struct actor *a, int64_t course_id, int64_t org_id,
 		   int64_t starts_at, int64_t ends_at, const char *location, int capacity, int64_t *id,
@@ -313,8 +317,7 @@ static int64_t training_scope(struct req *r)
 	return r->user.role == ROLE_TRAINER ? r->user.org_id : 0;
 }
 
-/* 0 when the caller may run session id (its institution's trainer, or the association). */
-static int session_runnable(struct req *r, int64_t id)
+int training_session_runnable(struct req *r, int64_t id)
 {
 	int64_t found;
 	struct stmt *st = store_sql(r->store, "SELECT id FROM training_sessions WHERE id = $1 AND ($2 = 0 OR org_id = $2)");
@@ -322,6 +325,8 @@ static int session_runnable(struct req *r, int64_t id)
 	stmt_bind_int(st, 2, training_scope(r));
 	return stmt_one_int(st, &found);
 }
+
+#define session_runnable training_session_runnable
 
 void api_sessions_list_training(struct req *r)
 {
@@ -419,7 +424,7 @@ void api_sessions_update_training(struct req *r)
 #define ENROLMENT_COLUMNS \
 	"w.id, w.name, coalesce(e.company_id, w.company_id), o.name, e.attended, e.score, e.passed, e.credits," \
 	" coalesce(e.recorded_at, 0)," \
-	" e.session_id"
+	" e.session_id, w.id_masked"
 #define ENROLMENT_FROM " FROM enrolments e JOIN workers w ON w.id = e.worker_id" \
 	" LEFT JOIN orgs o ON o.id = coalesce(e.company_id, w.company_id)"
 
@@ -435,6 +440,7 @@ static void enrolment_row(struct jw *w, struct stmt *st, int with_company)
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kstr(w, "name", stmt_text(st, 1));
 	jw_kstr(w, "masked_name", masked);
+	jw_kstr(w, "id_number_masked", stmt_text(st, 10));
 	jw_obj_end(w);
 	if (with_company)
 		jw_kref(w, "company", st, 2, 3);
@@ -479,8 +485,7 @@ static int enrolment_write(struct store *s, int64_t session_id, int64_t worker_i
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 }
 
-/* Ends an enrolment write: its audit record, with the enrolment's state, then commit. */
-static int enrolment_commit(struct store *s, const struct actor *a, const char *action, int64_t session_id,
+int training_enrolment_audit(struct store *s, const struct actor *a, const char *action, int64_t session_id,
 			    int64_t worker_id)
 {
 	struct strbuf sb;
@@ -497,6 +502,14 @@ static int enrolment_commit(struct store *s, const struct actor *a, const char *
 	if (rc == AJ_OK)
 		rc = audit_append(s, a, action, "enrolment", id, sb.buf, sb.len);
 	strbuf_free(&sb);
+	return rc;
+}
+
+/* Ends an enrolment write: its audit record, with the enrolment's state, then commit. */
+static int enrolment_commit(struct store *s, const struct actor *a, const char *action, int64_t session_id,
+			    int64_t worker_id)
+{
+	int rc = training_enrolment_audit(s, a, action, session_id, worker_id);
 	if (rc) {
 		store_rollback(s);
 		return rc;
@@ -555,12 +568,10 @@ int enrol(struct store *s, const struct actor *a, int64_t session_id, int64_t wo
 	return enrolment_commit(s, a, "enrolment.create", session_id, worker_id);
 }
 
-int record_result(struct store *s, const struct actor *a, int64_t session_id, int64_t worker_id,
-		  int attended, int score, struct fault *f)
+int training_result_apply(struct store *s, const struct actor *a, int64_t session_id, int64_t worker_id,
+			  int attended, int score, struct fault *f)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	int rc;
 	struct stmt *st = store_sql(s, "SELECT t.starts_at, t.status, c.pass_mark, c.credits, w.company_id"
 				       " FROM enrolments e JOIN training_sessions t ON t.id = e.session_id"
 				       " JOIN courses c ON c.id = t.course_id JOIN workers w ON w.id = e.worker_id"
@@ -581,7 +592,6 @@ int record_result(struct store *s, const struct actor *a, int64_t session_id, in
 	const char *why = rc != STORE_ROW ? NULL : cancelled ? "session_cancelled"
 					  : clock_now() < starts ? "session_not_started" : NULL;
 	if (rc != STORE_ROW || why) {
-		store_rollback(s);
 		if (why)
 			FAULT(f, why, "session");
 		return why ? AJ_ERULE : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
@@ -602,7 +612,18 @@ int record_result(struct store *s, const struct actor *a, int64_t session_id, in
 	stmt_bind_id(st, 8, company);
 	stmt_bind_int(st, 9, clock_now());
 	stmt_bind_id(st, 10, a->user_id);
-	if ((rc = stmt_exec(st)) != AJ_OK || (rc = elig_refresh(s, worker_id)) != AJ_OK) {
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	return elig_refresh(s, worker_id);
+}
+
+int record_result(struct store *s, const struct actor *a, int64_t session_id, int64_t worker_id,
+		  int attended, int score, struct fault *f)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	if ((rc = training_result_apply(s, a, session_id, worker_id, attended, score, f)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -724,8 +745,19 @@ void api_enrolments_create(struct req *r)
 			req_fail(r, rc);
 			return;
 		}
-		if (enrollee_by_card(r, &worker_id))
+		/* by id only a person the institution found by a look-up within the hour */
+		if (worker_id) {
+			if (req_has(r, "id_number") || req_has(r, "name")) {
+				req_error(r, 400, "unknown_field", req_has(r, "id_number") ? "id_number" : "name");
+				return;
+			}
+			if (!training_looked_up(r->store, r->user.org_id, worker_id, clock_now())) {
+				req_error(r, 404, "not_found", "worker_id");
+				return;
+			}
+		} else if (enrollee_by_card(r, &worker_id)) {
 			return;
+		}
 	} else if (!worker_id && enrollee_by_card(r, &worker_id)) {
 		return;
 	}
@@ -886,7 +918,7 @@ static void worker_training_row(struct jw *w, struct stmt *st)
 }
 
 #define WORKER_TRAINING_SQL \
-	"SELECT t.id, t.starts_at, t.status, o.id, o.name, c.id, c.code, c.title, c.kind, c.trade, c.refresher," \
+	"SELECT t.id, t.starts_at, " SESSION_STATUS ", o.id, o.name, c.id, c.code, c.title, c.kind, c.trade, c.refresher," \
 	" e.attended, e.score, e.passed, e.credits, coalesce(e.recorded_at, 0) FROM enrolments e" \
 	" JOIN training_sessions t ON t.id = e.session_id JOIN courses c ON c.id = t.course_id" \
 	" JOIN orgs o ON o.id = t.org_id WHERE e.worker_id = $1 ORDER BY t.starts_at DESC, e.id DESC" \

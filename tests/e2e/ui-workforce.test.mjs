@@ -65,7 +65,7 @@ test('the catalogs name every workforce code of the contract, in both languages'
     check_results: ['pass', 'fail'],
     course_kinds: ['skill', 'safety_first_aid', 'safety_fire', 'safety_protection', 'communication', 'privacy', 'emergency', 'ethics'],
     cert_statuses: ['valid', 'expired', 'revoked', 'renewed'],
-    session_statuses: ['scheduled', 'cancelled'],
+    session_statuses: ['scheduled', 'completed', 'cancelled'],
     lapsing: ['health', 'background', 'insurance', 'certificate', 'refresher'],
     'eligibility.reasons': ['worker_revoked', 'worker_suspended', 'not_employed', 'trade_not_registered',
       'identity_unverified', 'background_missing', 'background_failed', 'background_expired', 'health_missing',
@@ -77,7 +77,8 @@ test('the catalogs name every workforce code of the contract, in both languages'
       'name_mismatch', 'import_rejected', 'background_fail_standing', 'date_in_future', 'invalid_validity',
       'trade_required', 'trade_not_allowed', 'code_taken', 'invalid_period', 'course_inactive', 'already_enrolled',
       'session_full', 'session_cancelled', 'worker_revoked', 'session_not_started', 'requirements_unmet',
-      'certificate_exists', 'credits_insufficient'],
+      'certificate_exists', 'credits_insufficient', 'results_rejected', 'not_enrolled', 'duplicate_row',
+      'score_rows_too_many', 'xlsx_unreadable'],
     'verify.status': ['valid', 'expired', 'revoked', 'renewed'],
   };
   const at = (cat, path) => path.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), cat);
@@ -179,19 +180,19 @@ test('register, check, train and certify a worker; the credential verifies, tamp
     await t.page.locator('.new-session-link').click();
     await t.page.locator('.page-session .enrol-form').waitFor();
     assert.match(await t.page.locator('.page-session h1').textContent(), new RegExp(course.code));
-    // a training institution enrols by the ID card shown: its number and the name on it
-    await t.page.locator('.enrol-form input[name=id_number]').fill(idNumber);
-    await t.page.locator('.enrol-form input[name=name]').fill(name);
+    // a training institution finds the person by the whole ID number on the card shown
+    await t.page.locator('.enrol-form input[name=q]').fill(idNumber);
     await t.page.locator('.enrol-form button[type=submit]').click();
+    await t.page.locator(`.enrol-found tr[data-worker="${workerId}"] .enrol-found-btn`).click();
     const er = t.page.locator(`.enrolments-list tr[data-worker="${workerId}"]`);
     await er.waitFor();
     assert.equal(await er.locator('.enrol-score').isDisabled(), true, 'no score before attendance is ticked');
     await er.locator('.enrol-attended').check();
     await er.locator('.enrol-score').fill('92');
-    await er.locator('.enrol-save').click();
+    await t.page.locator('.results-save').click();
     await er.locator('.enrol-result', { hasText: '通过' }).waitFor();
     assert.equal(await er.locator('.enrol-credits').textContent(), String(course.credits));
-    assert.match(await t.page.locator('.page-session .messages').textContent(), new RegExp(`获得 ${course.credits} 学分`));
+    assert.match(await t.page.locator('.page-session .messages').textContent(), /已保存 1 人的成绩/);
   }
   assert.deepEqual(await t.problems(), []);
   await t.context.close();

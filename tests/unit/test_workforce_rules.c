@@ -219,6 +219,7 @@ static struct elig_facts good(int64_t at)
 	f.cert = 1;
 	f.cert_from = at - 100 * 86400;
 	f.cert_until = at + 200 * 86400;
+	f.first_cert_q = time_quarter(f.cert_from);
 	return f;
 }
 
@@ -331,6 +332,44 @@ static void test_rule(void **state)
 	elig_compute(&f, 0, q4 + 40 * 86400, &sd, ELIG_FOR_SERVICE, &r);
 	assert_int_equal(r.status, ELIG_GREEN);
 
+	/* the refresher is owed from the quarter after the first certificate: a worker registered
+	 * today, never certified, owes none yet (the missing certificate is what stops them) */
+	f = good(at);
+	f.cert = 0;
+	f.cert_from = f.cert_until = 0;
+	f.first_cert_q = 0;
+	f.refresher_q1 = f.refresher_q2 = 0;
+	elig_compute(&f, 0, at, &sd, ELIG_FOR_SERVICE, &r);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.r[0].code, "certificate_missing");
+	/* certified this quarter, no refresher passed: nothing owed this quarter */
+	f = good(at);
+	f.cert_from = q4 + 10 * 86400;
+	f.first_cert_q = time_quarter(q4);
+	f.refresher_q1 = f.refresher_q2 = 0;
+	assert_string_equal(judge(&f, 0, at, ELIG_GREEN), "");
+	/* the quarter after: the first one owed, with the grace period */
+	int64_t next = time_quarter_start(time_quarter(q4) + 1);
+	elig_compute(&f, 0, next + 5 * 86400, &sd, ELIG_FOR_SERVICE, &r);
+	assert_int_equal(r.status, ELIG_YELLOW);
+	assert_string_equal(r.r[0].code, "refresher_due");
+	time_format_date(r.r[0].date, day);
+	assert_string_equal(day, "2027-01-30");
+	assert_string_equal(judge(&f, 0, next + 30 * 86400, ELIG_RED), "refresher_missing");
+	/* and a quarter later, with none passed in between, no grace */
+	int64_t later = time_quarter_start(time_quarter(q4) + 2);
+	assert_string_equal(judge(&f, 0, later + 86400, ELIG_RED), "refresher_missing");
+	/* passed in the first quarter owed: in order then, and in grace the next */
+	f.refresher_q1 = time_quarter(next);
+	assert_string_equal(judge(&f, 0, next + 60 * 86400, ELIG_GREEN), "");
+	assert_string_equal(judge(&f, 0, later + 86400, ELIG_YELLOW), "refresher_due");
+	/* the first certificate counts, not the current one: a renewed certificate owes as before */
+	f = good(at);
+	f.cert_from = q4 + 10 * 86400;
+	f.first_cert_q = time_quarter(q4) - 4;
+	f.refresher_q1 = f.refresher_q2 = 0;
+	assert_string_equal(judge(&f, 0, at, ELIG_RED), "refresher_missing");
+
 	/* several reasons at once, red beats yellow, all are listed */
 	f = good(at);
 	f.health_until = at + 86400;
@@ -396,14 +435,17 @@ static void test_window_is_the_rule(void **state)
 		f.suspended_until = R(10) ? 0 : base + (R(200) - 100) * 86400;
 		f.refresher_q1 = R(20) ? q + (int)R(3) - 1 : 0;
 		f.refresher_q2 = R(2) ? f.refresher_q1 - 1 : f.refresher_q1 - 1 - (int)R(3);
+		f.first_cert_q = time_quarter(f.cert_from) - (R(3) ? 0 : (int)R(6));
 		struct standards st = sd;
 		st.refresher_grace_days = (int)R(60);
 		struct elig_window w;
 		int has = elig_window(&f, 0, &w);
+		/* before the latest run of quarters in order the worker may have been in order too */
 		int qlo = f.refresher_q2 == f.refresher_q1 - 1 ? f.refresher_q2 : f.refresher_q1;
+		int64_t run_from = f.refresher_q1 > f.first_cert_q && qlo - 1 > f.first_cert_q ? time_quarter_start(qlo) : 0;
 		for (int k = 0; k < 10; k++) {
 			int64_t t = base + (R(900) - 300) * 86400 + R(86400);
-			if (!f.refresher_q1 || t < time_quarter_start(qlo))
+			if (t < run_from)
 				continue;
 			struct elig_result r;
 			elig_compute(&f, 0, t, &st, ELIG_FOR_SERVICE, &r);

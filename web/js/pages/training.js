@@ -13,7 +13,7 @@ import { reference, tradeName, localToIso, checkbox, errorField, COURSE_KINDS } 
 const PER_PAGE = 20;
 
 export const courseName = (c) => (c ? `${c.code} ${c.title}` : '');
-export const sessionStatus = (s) => badge(label('session_statuses', s), s === 'cancelled' ? 'muted' : 'brand');
+export const sessionStatus = (s) => badge(label('session_statuses', s), s === 'cancelled' ? 'muted' : s === 'completed' ? 'ok' : 'brand');
 
 export function render(slot, ctx) {
   const define = ctx.can('training.define');
@@ -266,15 +266,47 @@ export function render(slot, ctx) {
     }
   }
 
+  // who owes this quarter's refresher: for an institution, the workers it has trained
+  const dueList = h('div', { class: 'list refresher-due-list' }, loading());
+  const dueState = { page: 1 };
+  async function loadDue() {
+    try {
+      const r = await api('GET', '/api/training/refresher-due', { query: { page: dueState.page, per_page: PER_PAGE } });
+      if (!ctx.current()) return;
+      if (!r.items.length) { fill(dueList, empty(t('refresher.empty', { quarter: r.quarter }))); return; }
+      fill(dueList, h('p', { class: 'muted' }, t(ownInstitution ? 'refresher.intro_own' : 'refresher.intro_all', { quarter: r.quarter, n: r.total })), table({
+        caption: t('refresher.title'),
+        columns: [
+          { label: t('enrol.worker'), cell: (d) => h('span', { class: 'strong' }, d.worker.name) },
+          { label: t('tresults.id_masked'), class: 'mono nowrap', cell: (d) => d.worker.id_number_masked },
+          { label: t('tresults.trades'), cell: (d) => (d.trades || []).map((c) => tradeName(c)).join('、') },
+          { label: t('refresher.last'), class: 'nowrap', cell: (d) => d.last_refresher || t('refresher.never') },
+          { label: t('refresher.status'), cell: (d) => (d.status === 'late'
+            ? badge(t('refresher.late'), 'danger')
+            : badge(t('refresher.due_until', { date: d.grace_until }), 'warn')) },
+          { label: t('refresher.booked'), cell: (d) => (d.enrolled_session
+            ? h('a', { href: `#/training/sessions/${d.enrolled_session.id}` }, fmtTime(d.enrolled_session.starts_at))
+            : t('common.none')) },
+        ],
+        rows: r.items,
+        rowAttrs: (d) => ({ dataset: { worker: d.worker.id } }),
+      }), pager({ page: r.page, perPage: PER_PAGE, total: r.total, onPage: (p) => { dueState.page = p; loadDue(); } }));
+    } catch (err) {
+      if (err.status !== 401 && ctx.current()) fill(dueList, notice('error', errorText(err)));
+    }
+  }
+
   const ratesLink = ctx.can('training.report') ? h('a', { class: 'btn btn-secondary', href: '#/training/rates' }, t('nav.rates')) : null;
   fill(slot, h('section', { class: 'page page-training' },
     h('div', { class: 'page-head-row' }, pageHead(t('nav.training'), t('training.intro')), h('div', { class: 'head-actions' }, sessionToggle, ratesLink)),
     msg, sessionPanel,
     section(t('tsessions.title'), filters, sessionList),
+    run ? section(t('refresher.title'), dueList) : null,
     coursePanel,
     h('section', { class: 'panel courses', 'aria-labelledby': 'courses-title' },
       h('div', { class: 'panel-head' }, h('h2', { class: 'panel-title', id: 'courses-title' }, t('courses.title_list')), courseToggle),
       courseList)));
   loadCourses();
   loadSessions();
+  if (run) loadDue();
 }
