@@ -31,7 +31,7 @@
 
 SCHEMA(results_item, S_INT("worker_id", F_REQ, 1, INT64_MAX), S_BOOL("attended", F_REQ), S_INT("score", F_NULL, 0, 100));
 SCHEMA(results_body, S_OBJS("results", F_REQ, 1, RESULTS_MAX_ROWS, &results_item));
-SCHEMA(results_import_body, S_TEXT("csv", 0, 1 << 20), S_TEXT("xlsx", 0, 3 << 20), S_BOOL("dry_run", 0));
+SCHEMA(results_import_body, S_TEXT("csv", 0, 1 << 20), S_TEXT("xlsx", 0, 1 << 20), S_BOOL("dry_run", 0));
 SCHEMA(worker_search_query, S_STR("q", F_REQ, 2, 20), S_INT("session_id", 0, 1, INT64_MAX));
 SCHEMA(refresher_due_query, S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 
