@@ -36,6 +36,7 @@ FIELD(booking_address, "bookings", "address_sealed")
 FIELD(booking_phone, "bookings", "contact_phone_sealed")
 FIELD(complaint_phone, "complaints", "contact_phone_sealed")
 FIELD(transfer_phone, "worker_transfers", "phone_sealed")
+FIELD(customer_address, "customer_addresses", "address_sealed")
 
 static const struct field {
 	const char *name;
@@ -49,6 +50,7 @@ static const struct field {
 	{SEALED_BOOKING_PHONE, booking_phone_next, booking_phone_set, 0},
 	{SEALED_COMPLAINT_PHONE, complaint_phone_next, complaint_phone_set, 0},
 	{SEALED_TRANSFER_PHONE, transfer_phone_next, transfer_phone_set, 0},
+	{SEALED_CUSTOMER_ADDRESS, customer_address_next, customer_address_set, 0},
 };
 
 /* Seals again one batch of a field's rows after id *after; *done when there are no more. */

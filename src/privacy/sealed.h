@@ -18,6 +18,7 @@ struct store;
 #define SEALED_BOOKING_PHONE "bookings.contact_phone"
 #define SEALED_COMPLAINT_PHONE "complaints.contact_phone"
 #define SEALED_TRANSFER_PHONE "worker_transfers.phone"
+#define SEALED_CUSTOMER_ADDRESS "customer_addresses.address"
 
 struct sealed_report {
 	int64_t sealed;      /* values sealed again (or, for a phone kept in clear before, sealed) */
