@@ -94,56 +94,62 @@ void api_me_addresses_list(struct req *r)
 	req_reply_list(r, st, address_row, &pg, total);
 }
 
-void api_me_addresses_create(struct req *r)
+int address_add(struct store *s, const struct actor *a, int64_t customer_id, const char *label, const char *address,
+		int64_t *id, struct fault *f)
 {
-	struct store *s = r->store;
-	struct actor a = req_actor(r);
-	int64_t n = 0, id = 0;
+	int64_t n = 0;
 	int rc = store_begin(s);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
+	if (rc)
+		return rc;
 	struct stmt *st = store_sql(s, "SELECT count(*) FROM customer_addresses WHERE customer_id = $1");
-	stmt_bind_int(st, 1, r->user.user_id);
+	stmt_bind_int(st, 1, customer_id);
 	if ((rc = stmt_one_int(st, &n)) != AJ_OK)
 		goto fail;
 	if (n >= ADDRESSES_MAX) {
-		store_rollback(s);
-		req_error(r, 422, "too_many_addresses", "address");
-		return;
+		FAULT(f, "too_many_addresses", "address");
+		rc = AJ_ERULE;
+		goto fail;
 	}
-	const char *label = req_blank(r, "label") ? NULL : req_str(r, "label");
 	st = store_sql(s, "INSERT INTO customer_addresses (customer_id, label, address_sealed, created_at)"
 			  " VALUES ($1, $2, '', $3) RETURNING id");
-	stmt_bind_int(st, 1, r->user.user_id);
+	stmt_bind_int(st, 1, customer_id);
 	stmt_bind_text(st, 2, label);
 	stmt_bind_int(st, 3, clock_now());
-	if ((rc = stmt_one_int(st, &id)) != AJ_OK)
+	if ((rc = stmt_one_int(st, id)) != AJ_OK)
 		goto fail;
-	char *sealed = keys_seal_for(SEALED_CUSTOMER_ADDRESS, id, req_str(r, "address"));
+	char *sealed = keys_seal_for(SEALED_CUSTOMER_ADDRESS, *id, address);
 	st = store_sql(s, "UPDATE customer_addresses SET address_sealed = $2 WHERE id = $1");
-	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 1, *id);
 	stmt_bind_text(st, 2, sealed);
 	rc = stmt_exec(st);
 	free(sealed);
 	if (rc)
 		goto fail;
-	if ((rc = audit_commit(s, &a, "address.create", "customer_address", id, address_state)) != AJ_OK) {
-		req_fail(r, rc);
+	return audit_commit(s, a, "address.create", "customer_address", *id, address_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+void api_me_addresses_create(struct req *r)
+{
+	struct actor a = req_actor(r);
+	struct fault f = {0};
+	int64_t id = 0;
+	const char *label = req_blank(r, "label") ? NULL : req_str(r, "label");
+	int rc = address_add(r->store, &a, r->user.user_id, label, req_str(r, "address"), &id, &f);
+	if (rc) {
+		req_fault(r, rc, &f);
 		return;
 	}
-	st = store_sql(s, "SELECT id, label, address_sealed, created_at FROM customer_addresses WHERE id = $1");
+	struct stmt *st = store_sql(r->store, "SELECT id, label, address_sealed, created_at FROM customer_addresses"
+					      " WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	struct jw *w = req_jw(r);
 	if (stmt_step(st) == STORE_ROW)
 		address_row(w, st);
 	stmt_done(st);
 	req_send(r, 201);
-	return;
-fail:
-	store_rollback(s);
-	req_fail(r, rc);
 }
 
 void api_me_addresses_delete(struct req *r)

@@ -6,12 +6,18 @@
 
 #include <stdint.h>
 
+#include "anjia.h"
+
 struct store;
 struct jw;
 
 /* at most this many addresses per customer */
 #define ADDRESSES_MAX 10
 
+/* Saves address (label may be NULL) for customer customer_id, sealed for its row, in one transaction
+ * with its audit record (never the address); *id is the new one's. Refusal: too_many_addresses. */
+int address_add(struct store *s, const struct actor *a, int64_t customer_id, const char *label, const char *address,
+		int64_t *id, struct fault *f);
 /* Writes "saved_addresses": the customer's addresses opened ({"id","label","address","created_at"},
  * the address null where no key of this server opens it), newest first. */
 void addresses_json(struct store *s, int64_t customer_id, struct jw *w);

@@ -269,13 +269,16 @@ static void test_addresses(void **state)
 	snprintf(body, sizeof body, "{\"label\":\"家\",\"address\":\"%s\"}", home_address);
 	refused("POST", "/api/me/addresses", worker1, body, 403, "forbidden");
 	refused("POST", "/api/me/addresses", cust, "{\"address\":\"短\"}", 400, "too_short");
-	struct resp *r = ok("POST", "/api/me/addresses", cust, body, 201);
+	struct resp *r = ok("GET", "/api/me/addresses", cust, NULL, 200);
+	size_t had = json_array_size(json_object_get(r->json, "items")); /* the demo's */
+	resp_free(r);
+	r = ok("POST", "/api/me/addresses", cust, body, 201);
 	int64_t id = resp_int(r, "id");
 	assert_string_equal(resp_str(r, "address"), home_address);
 	resp_free(r);
 	r = ok("GET", "/api/me/addresses", cust, NULL, 200);
 	json_t *items = json_object_get(r->json, "items");
-	assert_int_equal(json_array_size(items), 1);
+	assert_int_equal(json_array_size(items), had + 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "address")), home_address);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "label")), "家");
 	resp_free(r);
@@ -309,11 +312,11 @@ static void test_addresses(void **state)
 	/* in the customer's copy of their data */
 	r = ok("GET", "/api/me/data", cust, NULL, 200);
 	json_t *saved = json_object_get(r->json, "saved_addresses");
-	assert_int_equal(json_array_size(saved), 1);
+	assert_int_equal(json_array_size(saved), had + 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(saved, 0), "address")), home_address);
 	resp_free(r);
 	/* at most ten */
-	for (int i = 0; i < 9; i++) {
+	for (int i = 0; i < 10 - (int)had - 1; i++) {
 		snprintf(body, sizeof body, "{\"address\":\"杭州市上城区解放路 %d 号\"}", i + 1);
 		done("POST", "/api/me/addresses", cust, body, 201);
 	}
