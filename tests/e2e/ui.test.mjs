@@ -144,7 +144,7 @@ test('the association admin lands on their home with the full menu and their hea
   assert.equal(await page.locator('.topbar .user-org').textContent(), '杭州市家庭服务业协会');
   assert.equal(await page.locator('.nav-link[aria-current=page]').textContent(), '首页');
   // quick links to the pages this role can use now
-  assert.equal(await page.locator('.quick-link').count(), 21);
+  assert.equal(await page.locator('.quick-link').count(), 22);
   // the API was asked in Chinese
   const me = requests.find((r) => r.url().endsWith('/api/me'));
   assert.equal(me.headers()['accept-language'], 'zh-CN');
@@ -509,7 +509,7 @@ test('the association admin creates a user in a chosen organisation, disables an
   assert.equal(await p.page.locator('.login-form input[name=login]').inputValue(), 'ui-admin-made');
   await p.page.locator('.login-form input[name=password]').fill('quiet-harbour-lantern-93');
   await p.page.locator('.login-form button[type=submit]').click();
-  await p.page.locator('.page-home[data-role=worker]').waitFor();
+  await p.page.locator('.page-jobs').waitFor();
   assert.deepEqual(await p.problems(/status of 400/), []);
   await p.context.close();
   await page.locator('.code-card .code-done').click();
