@@ -12,6 +12,7 @@
 #include "rights/complaints.h"
 #include "rights/inspections.h"
 #include "standards.h"
+#include "workforce/lapses.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -43,6 +44,8 @@ int jobs_run(struct store *s, struct jobs_report *r)
 		rc = inspections_overdue(s, &r->rectifications_overdue);
 	if (rc == AJ_OK)
 		rc = retention_run(s, clock_now(), &r->retention);
+	if (rc == AJ_OK)
+		rc = lapses_notify(s, clock_now(), &r->lapse_notices);
 	/* signed even when a part above failed: the chain's protection does not wait for a fix */
 	int signed_rc = audit_checkpoint_due(s, &r->checkpoints_signed);
 	return rc ? rc : signed_rc;

@@ -13,7 +13,9 @@
 #include "auth/throttle.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "auth/keys.h"
 #include "notify.h"
+#include "privacy/sealed.h"
 #include "privacy/access.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -546,6 +548,133 @@ void api_users_reset(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
+	reply_with_code(r, id, 200, "reset_code", code, expires);
+	sodium_memzero(code, sizeof code);
+}
+
+/* ---- a customer who forgot their password calls the service centre ---- */
+
+SCHEMA(customer_reset_body, S_STR("name", F_REQ, 1, 50), S_STR("login", F_NULL, 1, 64),
+       S_INT("booking_id", F_NULL, 1, INT64_MAX), S_STR("phone", F_NULL, 11, 11));
+
+/* at most this many same-named customers are weighed against one call */
+#define CALLER_CANDIDATES 20
+
+/* Whether customer user made a booking with telephone phone (among their latest 200). */
+static int booked_with_phone(struct store *s, int64_t user, const char *phone, int *found)
+{
+	struct stmt *st = store_sql(s, "SELECT id, contact_phone_sealed FROM bookings WHERE customer_id = $1"
+				       " AND contact_phone_sealed IS NOT NULL ORDER BY id DESC LIMIT 200");
+	stmt_bind_int(st, 1, user);
+	int rc;
+	*found = 0;
+	while (!*found && (rc = stmt_step(st)) == STORE_ROW) {
+		char plain[32];
+		*found = keys_unseal_for(SEALED_BOOKING_PHONE, stmt_int(st, 0), stmt_text(st, 1), plain, sizeof plain) == 0 &&
+			 strcmp(plain, phone) == 0;
+		sodium_memzero(plain, sizeof plain);
+	}
+	stmt_done(st);
+	return *found || rc == STORE_DONE ? AJ_OK : rc;
+}
+
+/* The one customer account the caller is: named name (and login, when given), with booking
+ * booking_id (when given) and a booking made with telephone phone (when given). AJ_ENOTFOUND when
+ * none is, or more than one. */
+static int caller_account(struct store *s, const char *name, const char *login, int64_t booking_id, const char *phone,
+			  int64_t *out)
+{
+	int64_t ids[CALLER_CANDIDATES];
+	int n = 0, matched = 0, rc;
+	struct stmt *st = store_sql(s, "SELECT u.id FROM users u WHERE u.role = 'customer' AND u.status = 'active'"
+				       " AND u.erased_at IS NULL AND u.name = $1 AND ($2 = '' OR u.login = $2)"
+				       " AND ($3 = 0 OR EXISTS (SELECT 1 FROM bookings b WHERE b.id = $3 AND b.customer_id = u.id))"
+				       " ORDER BY u.id LIMIT $4");
+	stmt_bind_text(st, 1, name);
+	stmt_bind_text(st, 2, login ? login : "");
+	stmt_bind_int(st, 3, booking_id);
+	stmt_bind_int(st, 4, CALLER_CANDIDATES);
+	while ((rc = stmt_step(st)) == STORE_ROW)
+		ids[n++] = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		int found = 1;
+		if (phone && (rc = booked_with_phone(s, ids[i], phone, &found)) != AJ_OK)
+			return rc;
+		if (found) {
+			*out = ids[i];
+			matched++;
+		}
+	}
+	return matched == 1 ? AJ_OK : AJ_ENOTFOUND;
+}
+
+/* POST /api/customers/reset-code: the 24-hour service centre (or the association) gives a customer
+ * who called a one-time reset code, once the caller is confirmed — their name, and a booking of
+ * theirs or the telephone they booked with (the login when they remember it). Customer accounts
+ * only. A code read out on the telephone is typed in at once: it lasts ONETIME_CALL_SECS. A caller
+ * who is not confirmed is counted against the agent (the sign-in throttle), and nothing else is
+ * written. */
+void api_customers_reset_code(struct req *r)
+{
+	const char *phone = req_str(r, "phone");
+	int64_t booking_id = req_int(r, "booking_id", 0), id = 0, expires = 0, now = clock_now(), retry = 0;
+	if (!booking_id && !phone) {
+		req_error(r, 400, "missing_field", "booking_id");
+		return;
+	}
+	char login[65] = "", key[80], code[ONETIME_CODE_LEN];
+	if (req_str(r, "login") && user_login_normalise(req_str(r, "login"), login) != 0) {
+		req_error(r, 400, "invalid_characters", "login");
+		return;
+	}
+	struct store *s = r->store;
+	snprintf(key, sizeof key, "+callreset:%lld", (long long)r->user.user_id);
+	int rc = throttle_check(s, key, r->peer, now, &retry);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	if (rc > 0) {
+		req_too_many(r, retry, "too_many_unconfirmed");
+		return;
+	}
+	struct actor a = req_actor(r);
+	if ((rc = store_begin(s)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	rc = caller_account(s, req_str(r, "name"), login[0] ? login : NULL, booking_id, phone, &id);
+	if (rc == AJ_ENOTFOUND) {
+		store_rollback(s);
+		throttle_fail(s, key, r->peer, now);
+		req_error(r, 422, "caller_not_confirmed", NULL);
+		return;
+	}
+	if (rc != AJ_OK ||
+	    (rc = onetime_issue(s, &a, ONETIME_RESET, id, 0, ONETIME_CALL_SECS, code, &expires)) != AJ_OK ||
+	    (rc = notify(s, 0, id, "password_reset", "user", id,
+			 "协会客服中心应您的来电，为您的账号生成了一次性密码重置码。如果不是您本人来电，请立即联系协会客服中心。",
+			 "The association's service centre made a one-time code to reset your password when you called."
+			 " If you did not call, call the service centre now.")) != AJ_OK) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	struct strbuf sb;
+	strbuf_init(&sb, 128);
+	strbuf_addf(&sb, "{\"user_id\":%lld,\"expires_at\":%lld,\"confirmed_by\":\"%s\"}", (long long)id,
+		    (long long)expires, booking_id && phone ? "booking_phone" : booking_id ? "booking" : "phone");
+	rc = audit_append(s, &a, "user.reset_code", "user", id, sb.buf, sb.len);
+	strbuf_free(&sb);
+	if (rc || (rc = store_commit(s)) != AJ_OK) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	throttle_clear(s, key, r->peer, 0);
 	reply_with_code(r, id, 200, "reset_code", code, expires);
 	sodium_memzero(code, sizeof code);
 }

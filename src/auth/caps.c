@@ -19,9 +19,11 @@ static const struct {
 					    C(CHECK_RECORD) | C(TRAINING_DEFINE) | C(TRAINING_RUN) |
 					    C(TRAINING_ENROL) | C(TRAINING_REPORT) | C(CERT_MANAGE) |
 					    C(CATALOG_MANAGE) | C(SERVICE_MANAGE) | C(COMPLAINT_FILE) |
-					    C(COMPLAINT_HANDLE) | C(COMPLAINT_OVERSEE) | C(SAMPLING_MANAGE)},
+					    C(COMPLAINT_HANDLE) | C(COMPLAINT_OVERSEE) | C(SAMPLING_MANAGE) |
+					    C(CUSTOMER_RESET)},
 	[ROLE_CS_AGENT] = {"cs_agent", "association",
-			   C(SIGNED_IN) | C(ORG_READ) | C(WORKER_READ) | C(COMPLAINT_FILE) | C(COMPLAINT_HANDLE)},
+			   C(SIGNED_IN) | C(ORG_READ) | C(WORKER_READ) | C(COMPLAINT_FILE) | C(COMPLAINT_HANDLE) |
+				   C(CUSTOMER_RESET)},
 	[ROLE_COMPANY_ADMIN] = {"company_admin", "company",
 				C(SIGNED_IN) | C(USER_READ) | C(USER_MANAGE) | C(WORKER_READ) |
 					C(WORKER_MANAGE) | C(CHECK_RECORD) | C(TRAINING_ENROL) |
@@ -63,6 +65,7 @@ static const char *const cap_names[CAP_COUNT] = {
 	[CAP_COMPLAINT_OVERSEE] = "complaint.oversee",
 	[CAP_SAMPLING_MANAGE] = "sampling.manage",
 	[CAP_INSPECT] = "inspect",
+	[CAP_CUSTOMER_RESET] = "customer.reset",
 };
 
 caps_t role_caps(enum role r)

@@ -43,6 +43,7 @@ enum cap {
 	CAP_COMPLAINT_OVERSEE, /* take over any complaint; record advance payments recovered */
 	CAP_SAMPLING_MANAGE, /* sampling plans and who inspects each sample */
 	CAP_INSPECT, /* carry out assigned spot checks */
+	CAP_CUSTOMER_RESET, /* give a customer who called a password reset code, once they are confirmed */
 	CAP_COUNT
 };
 

@@ -18,6 +18,8 @@ struct store;
 #define ONETIME_SETUP_SECS (72 * 3600)
 #define ONETIME_RESET_SECS (24 * 3600)
 #define ONETIME_TRANSFER_SECS (30 * 60)
+/* a reset code the service centre reads out to a customer on the telephone, typed in at once */
+#define ONETIME_CALL_SECS (30 * 60)
 #define ONETIME_MAX_ATTEMPTS 5
 
 /* Issues a code of purpose for user_id (set-up, reset) or worker_id (transfer), valid secs, made by

@@ -192,6 +192,10 @@ static const struct {
 	{"no_indicators", "该服务类别尚未设置质量指标，无法评分。", "The service category has no quality indicators to score."},
 	{"scores_incomplete", "该类别的每项质量指标须各评分一次。", "Every quality indicator of the category must be scored exactly once."},
 	{"note_required", "不通过核验时须说明理由。", "A note is required when the rectification is not accepted."},
+	/* the worker's and the customer's day */
+	{"too_many_addresses", "最多可保存 10 个地址，请先删除不用的地址。", "You can keep at most 10 addresses; remove one you no longer use first."},
+	{"caller_not_confirmed", "姓名与预约编号或预约时留的手机号对不上，无法确认来电人是账号本人。", "The name does not match the booking number or the telephone booked with: the caller is not confirmed as the account's holder."},
+	{"too_many_unconfirmed", "未能确认的来电过多，请稍后再试。", "Too many callers could not be confirmed; try again later."},
 };
 
 const char *error_message(const char *code, int lang)

@@ -1,4 +1,5 @@
-/* demo.c — the demo's personal-data business: the past week's readings of households' addresses
+/* demo.c — the demo's personal-data business: customer1's saved addresses; the past week's readings
+ * of households' addresses
  * and telephones (each company dispatching its bookings, worker1…worker6 before going to the door),
  * as the access log and My data show them; and as it stands today, a company asking to employ a
  * worker another company employs (waiting for the worker), a customer asking a worker to show their
@@ -15,6 +16,7 @@
 #include "privacy/consent.h"
 #include "privacy/sealed.h"
 #include "privacy/subject.h"
+#include "services/addresses.h"
 #include "services/bookings.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -137,6 +139,14 @@ int demo_privacy(struct store *s, const struct demo_world *dw, uint64_t *rng)
 				household = dw->customer[i];
 		rc = consent_request(s, &household, booking, &id, &f);
 		if (rc == AJ_EBUSY || rc == AJ_ESTORE)
+			return rc;
+	}
+	/* customer1 keeps two addresses to book with */
+	if (dw->n_customers > 0) {
+		if ((rc = address_add(s, &dw->customer[0], dw->customer[0].user_id, "家", "杭州市西湖区文三路 90 号 3 幢 201 室",
+				      &id, &f)) != AJ_OK ||
+		    (rc = address_add(s, &dw->customer[0], dw->customer[0].user_id, "公司", "杭州市滨江区网商路 599 号 2 号楼 8 层",
+				      &id, &f)) != AJ_OK)
 			return rc;
 	}
 	/* worker4 asks company4 to correct a phone number; worker5's request was answered */

@@ -37,6 +37,7 @@ FIELD(booking_phone, "bookings", "contact_phone_sealed")
 FIELD(complaint_phone, "complaints", "contact_phone_sealed")
 FIELD(transfer_phone, "worker_transfers", "phone_sealed")
 FIELD(request_phone, "service_requests", "contact_phone_sealed")
+FIELD(customer_address, "customer_addresses", "address_sealed")
 
 static const struct field {
 	const char *name;
@@ -51,6 +52,7 @@ static const struct field {
 	{SEALED_COMPLAINT_PHONE, complaint_phone_next, complaint_phone_set, 0},
 	{SEALED_TRANSFER_PHONE, transfer_phone_next, transfer_phone_set, 0},
 	{SEALED_REQUEST_PHONE, request_phone_next, request_phone_set, 0},
+	{SEALED_CUSTOMER_ADDRESS, customer_address_next, customer_address_set, 0},
 };
 
 /* Seals again one batch of a field's rows after id *after; *done when there are no more. */

@@ -19,6 +19,7 @@ struct store;
 #define SEALED_COMPLAINT_PHONE "complaints.contact_phone"
 #define SEALED_TRANSFER_PHONE "worker_transfers.phone"
 #define SEALED_REQUEST_PHONE "service_requests.contact_phone"
+#define SEALED_CUSTOMER_ADDRESS "customer_addresses.address"
 
 struct sealed_report {
 	int64_t sealed;      /* values sealed again (or, for a phone kept in clear before, sealed) */

@@ -19,6 +19,7 @@
 #include "notify.h"
 #include "privacy/access.h"
 #include "privacy/sealed.h"
+#include "services/addresses.h"
 #include "services/bookings.h"
 #include "standards.h"
 #include "store/store.h"
@@ -355,6 +356,7 @@ static void me_data_work(struct req *r, struct store *s)
 	requests_json(s, user, w);
 	if (r->user.role == ROLE_CUSTOMER) {
 		customer_bookings_json(s, user, w);
+		addresses_json(s, user, w);
 		customer_complaints_json(s, user, w);
 		jw_key(w, "viewed_by");
 		access_views_json(s, "customer", user, 1000, w);
@@ -732,7 +734,10 @@ static int erase_customer(struct store *s, const struct actor *a, int64_t user)
 	st = store_sql(s, "UPDATE data_requests SET requested_text = $2 WHERE user_id = $1");
 	stmt_bind_int(st, 1, user);
 	stmt_bind_text(st, 2, erased_text);
-	return stmt_exec(st);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	int64_t saved = 0;
+	return addresses_erase(s, user, &saved);
 }
 
 /* A worker's erasure, granted by the association: the account, the phone, the photo and the worker's

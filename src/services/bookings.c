@@ -11,6 +11,7 @@
 #include "http/schema.h"
 #include "privacy/access.h"
 #include "privacy/sealed.h"
+#include "services/booking_notices.h"
 #include "services/fee.h"
 #include "services/satisfaction.h"
 #include "standards.h"
@@ -442,6 +443,10 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 		store_rollback(s);
 		return rc;
 	}
+	if (in->worker_id && (rc = booking_notice(s, *id, "assign")) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
 	return audit_commit(s, a, "booking.create", "booking", *id, booking_state);
 }
 
@@ -469,7 +474,8 @@ int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t w
 	struct stmt *st = store_sql(s, "UPDATE bookings SET worker_id = $2, live = 1 WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, worker_id);
-	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "assign", "requested", "requested", NULL)) != AJ_OK) {
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "assign", "requested", "requested", NULL)) != AJ_OK ||
+	    (rc = booking_notice(s, id, "assign")) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -541,7 +547,8 @@ int booking_reschedule(struct store *s, const struct actor *a, enum role role, i
 	char note[320], was[TIME_ISO_LEN];
 	time_format_iso(b.start, was);
 	snprintf(note, sizeof note, "%s (%s)", reason, was);
-	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "reschedule", b.status, "requested", note)) != AJ_OK)
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "reschedule", b.status, "requested", note)) != AJ_OK ||
+	    (rc = booking_notice(s, id, "reschedule")) != AJ_OK)
 		goto fail;
 	return audit_commit(s, a, "booking.reschedule", "booking", id, booking_state);
 fail:
@@ -739,6 +746,8 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 	/* a service cut short was not on time, whenever the worker arrived: the check-in's month
 	 * counts it again */
 	if (left_early && (rc = not_on_time_after_all(s, &b)) != AJ_OK)
+		goto fail;
+	if ((rc = booking_notice(s, id, m->action)) != AJ_OK)
 		goto fail;
 	char action[32];
 	snprintf(action, sizeof action, "booking.%s", m->action);
@@ -1368,4 +1377,50 @@ void api_bookings_list(struct req *r)
 	int names = full_names(r);
 	req_reply_list(r, st, names == NAMES_WORKER ? list_row_worker : names ? list_row_full : list_row_masked, &pg,
 		       total);
+}
+
+/* ---- a worker declines a job offered ---- */
+
+SCHEMA(decline_body, S_STR("reason", F_REQ, 2, 200));
+
+/* POST /api/bookings/{id}/decline {reason}: the worker a booking is assigned to, before it is
+ * confirmed, gives it back — unassigned, to the company's queue — with the reason on the timeline,
+ * in the audit chain and in the company's notice. Only that worker (anyone else: 404, or 403 for
+ * those who see the booking); 409 once confirmed. */
+void api_bookings_decline(struct req *r)
+{
+	struct store *s = r->store;
+	struct actor a = req_actor(r);
+	struct booking b;
+	struct fault f = {0};
+	int rc = store_begin(s);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	if ((rc = load(s, r->id[0], &b)) != AJ_OK ||
+	    (rc = may_move(part_of(r->user.role, &a, &b), P_WORKER, &b, from_requested, &f)) != AJ_OK)
+		goto fail;
+	struct stmt *st = store_sql(s, "UPDATE bookings SET worker_id = NULL, live = 0 WHERE id = $1");
+	stmt_bind_int(st, 1, b.id);
+	if ((rc = stmt_exec(st)) != AJ_OK ||
+	    (rc = event(s, &a, b.id, "decline", b.status, b.status, req_str(r, "reason"))) != AJ_OK ||
+	    (rc = booking_notice(s, b.id, "decline")) != AJ_OK)
+		goto fail;
+	if ((rc = audit_commit(s, &a, "booking.decline", "booking", b.id, booking_state)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	/* the booking is no longer theirs to read: what became of it, and no more */
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kint(w, "id", b.id);
+	jw_kstr(w, "status", b.status);
+	jw_kbool(w, "declined", 1);
+	jw_obj_end(w);
+	req_send(r, 200);
+	return;
+fail:
+	store_rollback(s);
+	req_fault(r, rc, &f);
 }

@@ -282,7 +282,7 @@ test('set-up code: a company admin opens a worker\'s login, the code is shown on
   await wk.page.locator('.login-card .notice-success', { hasText: 'Your password is set.' }).waitFor();
   assert.equal(await wk.page.locator('.login-form input[name=login]').inputValue(), login);
   await fillLogin(wk.page, login, password);
-  await wk.page.locator('.page-home[data-role=worker]').waitFor();
+  await wk.page.locator('.page-jobs').waitFor();
   await wk.page.goto(`${srv.url}/#/me/worker`);
   await wk.page.locator('.page-my-worker .my-status').waitFor();
   assert.match(await wk.page.locator('.page-my-worker').textContent(), new RegExp(w.name));

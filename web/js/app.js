@@ -49,6 +49,9 @@ import * as transfers from './pages/transfers.js';
 import * as dataRequests from './pages/data-requests.js';
 import * as accessLog from './pages/access-log.js';
 import * as requests from './pages/requests.js';
+import * as addresses from './pages/addresses.js';
+import * as customerReset from './pages/customer-reset.js';
+import * as forgotPassword from './pages/forgot-password.js';
 
 const MODULES = {
   home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
@@ -57,15 +60,17 @@ const MODULES = {
   notifications, complaint_figures: complaintFigures, company, sampling, plan, inspections, inspection,
   set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
   requests,
+  addresses, customer_reset: customerReset,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
 const PUBLIC = {
   '/': search, '/search': search, '/satisfaction': satisfaction, '/complaint-figures': complaintFigures, '/signup': signup,
-  '/set-password': setPassword,
+  '/set-password': setPassword, '/forgot-password': forgotPassword,
 };
 const PUBLIC_TITLES = {
   '/': 'nav.search', '/search': 'nav.search', '/satisfaction': 'nav.satisfaction',
   '/complaint-figures': 'nav.complaint_figures', '/signup': 'signup.title', '/set-password': 'setpw.title',
+  '/forgot-password': 'forgot.title',
 };
 // Public pages of one record (a company's profile, a sampling plan), with the id as ctx.params.id.
 const PUBLIC_RECORDS = [
@@ -113,9 +118,12 @@ function setQuery(values) {
   window.history.replaceState(null, '', `#${parseHash()}${qs ? `?${qs}` : ''}`);
 }
 
-// Where a signed-in user starts: customers at the search, everyone else at their workspace.
+// Where a signed-in user starts: customers at the search, workers at today's jobs, everyone else at
+// their workspace.
 function homeFor(who) {
-  return who && who.user && who.user.role === 'customer' ? '/search' : '/home';
+  const role = who && who.user ? who.user.role : null;
+  if (role === 'customer') return '/search';
+  return role === 'worker' ? '/jobs' : '/home';
 }
 
 function go(path) {

@@ -194,6 +194,12 @@ export function noShowForm(b, { onDone, parties = ['worker', 'customer'] }) {
     parties.length > 1 ? field({ label: t('bookings.no_show_party'), control: party, name: 'party' }) : null);
 }
 
+// The worker gives back a job offered to them, not yet confirmed, with the reason the company reads.
+export function declineForm(b, { onDone }) {
+  return reasonForm('decline-form', t('jobs.decline_submit'),
+    (f, reason) => post(f, `/api/bookings/${b.id}/decline`, { reason }, onDone, t('jobs.declined')));
+}
+
 // A toggle button that shows a form under it (cancel, no-show).
 export function disclose(text, makeForm, kind = 'secondary') {
   const slot = h('div', { class: 'disclosed', hidden: true });

@@ -13,12 +13,14 @@ export const PAGES = [
   { path: '/search', key: 'search', menu: false },
   { path: '/book', key: 'book', cap: 'booking.create', menu: false, parent: '/search' },
   { path: '/bookings', key: 'bookings', cap: 'booking.create' },
+  { path: '/me/addresses', key: 'addresses', role: 'customer' },
   { path: '/bookings/:id', key: 'booking', menu: false, parent: bookingParent },
   // month items are asked of the company: the customer's requests, the company's to answer
   { path: '/requests', key: 'requests', role: ['customer', 'company_admin', 'company_staff'] },
   { path: '/jobs', key: 'jobs', role: 'worker' },
   { path: '/complaints', key: 'my_complaints', role: 'customer' },
   { path: '/complaints', key: 'complaints', cap: 'complaint.handle' },
+  { path: '/customer-reset', key: 'customer_reset', cap: 'customer.reset' },
   { path: '/complaints/new', key: 'complaint_new', cap: 'complaint.file', menu: false, parent: '/complaints' },
   { path: '/complaints/:id', key: 'complaint', cap: ['complaint.file', 'complaint.handle'], menu: false, parent: '/complaints' },
   // everyone is told things: a reset of their password, a transfer or a consent asked of a worker

@@ -45,9 +45,9 @@ export async function fillLogin(page, who, password = DEMO_PASSWORD) {
 }
 
 // Signs in at base's login page and waits for the first page (customers start at the search,
-// everyone else at their workspace).
+// workers at their jobs, everyone else at their workspace).
 export async function signInAt(base, page, who, password = DEMO_PASSWORD) {
   await page.goto(`${base}/#/login`);
   await fillLogin(page, who, password);
-  await page.locator('.page-home, .page-search').first().waitFor();
+  await page.locator('.page-home, .page-search, .page-jobs').first().waitFor();
 }

@@ -2,16 +2,17 @@
 // worker from a search result. What is booked (the worker's public profile, the company's item and
 // price), when — by the hour (date, start, whole or half hours), by the visit (date, start, how long
 // it takes), by the day (first day, number of days, the day's hours) — with the total the server
-// quotes (GET /api/public/quote) before anything is booked, where (the address) and the household's
-// mobile number, both kept sealed, a note → POST /api/bookings. A month item is not booked by the
-// hour: the form becomes a request to the company (start or due date, months, needs, a number to
-// call) → POST /api/service-requests. A refusal is said in words: the worker is busy then, may not
-// serve (with every reason), the start has passed, the window is wrong.
+// quotes (GET /api/public/quote) before anything is booked, where (one of the customer's saved
+// addresses, or a new one they may save for next time) and the household's mobile number, both kept
+// sealed, a note → POST /api/bookings. A month item is not booked by the hour: the form becomes a
+// request to the company (start or due date, months, needs, a number to call) →
+// POST /api/service-requests. A refusal is said in words: the worker is busy then, may not serve
+// (with every reason), the start has passed, the window is wrong.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { pageHead, loading, notice, field, input, select, form, clearErrors, showError, busy, section } from '../ui.js';
-import { levelName, tradeList } from '../workforce.js';
+import { levelName, tradeList, checkbox } from '../workforce.js';
 import { facts } from './worker.js';
 import {
   windowIso, wallParts, hoursBetween, wallNow, dateOf, addDays, fmtPrice, fmtMoney, catName, rating, failureText,
@@ -68,10 +69,13 @@ export function render(slot, ctx) {
     }
     const cats = await categories().catch(() => []);
     const cat = item.category ? (cats.find((c) => c.id === item.category.id) || item.category) : null;
-    draw(w, item, cat, offers.length ? offers : [item]);
+    // the customer's saved addresses (an unopenable one is left out)
+    const saved = await api('GET', '/api/me/addresses').then((r) => r.items.filter((a) => a.address)).catch(() => []);
+    if (!ctx.current()) return;
+    draw(w, item, cat, offers.length ? offers : [item], saved);
   })();
 
-  function draw(w, first, cat, offers) {
+  function draw(w, first, cat, offers, saved) {
     let item = first;
     const from = q.get('from');
     const p = from ? wallParts(from) : { date: addDays(dateOf(wallNow()), 1), time: '09:00' };
@@ -82,6 +86,18 @@ export function render(slot, ctx) {
     const cDays = select(DAYS.map((x) => ({ value: x, label: t('fee.n_days', { n: x }) })), { name: 'days', value: '1' });
     const cDayEnd = input({ type: 'time', name: 'day_end', value: '18:00', step: '900', required: true });
     const cAddress = h('textarea', { class: 'input', name: 'address', rows: '3', maxlength: '200', autocomplete: 'street-address', required: true });
+    const cSaved = saved.length
+      ? select([{ value: '', label: t('book.saved_none') }, ...saved.map((a) => ({ value: String(a.id), label: a.label ? `${a.label} · ${a.address}` : a.address }))],
+        { name: 'saved_address', class: 'input saved-pick' })
+      : null;
+    if (cSaved) {
+      cSaved.addEventListener('change', () => {
+        const a = saved.find((x) => String(x.id) === cSaved.value);
+        cAddress.value = a ? a.address : '';
+        if (cKeep) cKeep.hidden = !!a;
+      });
+    }
+    const cKeep = saved.length < 10 ? checkbox(t('book.save_address'), { name: 'save_address', class: 'save-address' }) : null;
     const cPhone = input({ type: 'tel', name: 'contact_phone', inputmode: 'numeric', maxlength: '20', autocomplete: 'tel-national', required: true });
     const cNote = h('textarea', { class: 'input', name: 'note', rows: '3', maxlength: '500' });
     const result = h('div', { class: 'book-result', 'aria-live': 'polite' });
@@ -142,7 +158,9 @@ export function render(slot, ctx) {
       field({ label: t('search.start'), control: cTime, name: 'time' }),
       fHours, fDays, fDayEnd,
       h('div', { class: 'field-wide' }, totalSlot),
+      cSaved ? field({ label: t('book.saved'), control: cSaved, name: 'saved_address', wide: true }) : null,
       field({ label: t('book.address'), control: cAddress, name: 'address', hint: t('book.address_hint'), wide: true }),
+      cKeep ? h('div', { class: 'field field-wide' }, cKeep) : null,
       field({ label: t('book.phone'), control: cPhone, name: 'contact_phone', hint: t('book.phone_hint') }),
       field({ label: t('book.note'), control: cNote, name: 'note', optional: true, hint: t('book.note_hint'), wide: true }),
       h('div', { class: 'form-actions' },
@@ -162,6 +180,10 @@ export function render(slot, ctx) {
       await busy(f, async () => {
         try {
           const b = await api('POST', '/api/bookings', { body: bodyOut });
+          // kept for next time only once the booking is made; a refusal of it loses no booking
+          if (cKeep && !cKeep.hidden && cKeep.box.checked && !saved.some((a) => a.address === address)) {
+            await api('POST', '/api/me/addresses', { body: { address } }).catch(() => {});
+          }
           ctx.flashNext('success', t('book.done', { when: `${cDate.value} ${cTime.value}` }));
           ctx.go(`/bookings/${b.id}`);
         } catch (err) {

@@ -1,15 +1,16 @@
-// pages/jobs.js — #/jobs (role worker), made for a phone in one hand: the day's jobs (today unless
-// another day is picked), each a card with the time, the service, the address (from the booking
+// pages/jobs.js — #/jobs (role worker), the worker's start, made for a phone in one hand: the day's
+// jobs (today unless another day is picked, with tomorrow's beneath today's), each a card with the time, the service, the address (from the booking
 // itself, when the API shows it to the worker) and the next step in order: confirm (every
 // pre-service item ticked), check in (a big button; on time or late after), the in-service
-// checklist (pass / fail / n.a. per item) and check out.
+// checklist (pass / fail / n.a. per item) and check out. A job offered and not yet confirmed may be
+// declined with a reason: it goes back to the company.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { pageHead, loading, notice, messages, button, input } from '../ui.js';
 import { today } from '../workforce.js';
 import { statusBadge, catName, fmtWindow, fmtAt, addDays, wallParts } from '../services.js';
-import { confirmForm, checkinForm, checkoutForm, noShowForm, disclose } from '../booking-actions.js';
+import { confirmForm, checkinForm, checkoutForm, noShowForm, declineForm, disclose } from '../booking-actions.js';
 import { punctuality } from './booking.js';
 
 export function render(slot, ctx) {
@@ -30,23 +31,34 @@ export function render(slot, ctx) {
 
   const done = (b, text) => { if (text) msg.show('success', text); load(); };
 
+  // One day's jobs into box: the cards, or why there are none.
+  async function dayJobs(d, box, { emptyText }) {
+    const r = await api('GET', '/api/bookings', { query: { day: d, per_page: 100 } });
+    const items = r.items.filter((b) => b.status !== 'cancelled').sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    const gone = r.items.filter((b) => b.status === 'cancelled');
+    if (!items.length && !gone.length) return () => fill(box, h('p', { class: 'state state-empty' }, emptyText));
+    // each job's own record: the address and the checklists, where the API shows them
+    const details = await Promise.all(items.map((b) => api('GET', `/api/bookings/${b.id}`).catch(() => b)));
+    return () => fill(box, items.length ? h('ol', { class: 'job-cards' }, details.map((b) => h('li', null, card(b)))) : null,
+      gone.length ? h('p', { class: 'muted jobs-cancelled' }, t('jobs.cancelled_n', { n: gone.length })) : null);
+  }
+
   async function load() {
     fill(dayTitle, day === today() ? t('jobs.today_is', { day }) : day);
     fill(list, loading());
+    const isToday = day === today();
+    const tomorrow = addDays(day, 1);
     try {
-      const r = await api('GET', '/api/bookings', { query: { day, per_page: 100 } });
+      const main = h('div', { class: 'jobs-day' });
+      const next = h('div', { class: 'jobs-day jobs-tomorrow' });
+      const draws = await Promise.all([
+        dayJobs(day, main, { emptyText: isToday ? t('jobs.empty_today') : t('jobs.empty_day') }),
+        isToday ? dayJobs(tomorrow, next, { emptyText: t('jobs.empty_tomorrow') }) : null,
+      ]);
       if (!ctx.current()) return;
-      const items = r.items.filter((b) => b.status !== 'cancelled').sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-      const gone = r.items.filter((b) => b.status === 'cancelled');
-      if (!items.length && !gone.length) {
-        fill(list, h('p', { class: 'state state-empty' }, day === today() ? t('jobs.empty_today') : t('jobs.empty_day')));
-        return;
-      }
-      // each job's own record: the address and the checklists, where the API shows them
-      const details = await Promise.all(items.map((b) => api('GET', `/api/bookings/${b.id}`).catch(() => b)));
-      if (!ctx.current()) return;
-      fill(list, h('ol', { class: 'job-cards' }, details.map((b) => h('li', null, card(b)))),
-        gone.length ? h('p', { class: 'muted jobs-cancelled' }, t('jobs.cancelled_n', { n: gone.length })) : null);
+      draws.forEach((d) => d && d());
+      fill(list, main, isToday ? h('section', { class: 'jobs-next', 'aria-labelledby': 'jobs-tomorrow-title' },
+        h('h2', { id: 'jobs-tomorrow-title', class: 'day-title jobs-next-title' }, t('jobs.tomorrow', { day: tomorrow })), next) : null);
     } catch (err) {
       if (err.status !== 401 && ctx.current()) fill(list, notice('error', errorText(err)));
     }
@@ -55,7 +67,10 @@ export function render(slot, ctx) {
   function card(b) {
     const startPassed = Date.parse(b.start) <= Date.now();
     let step = null;
-    if (b.status === 'requested') step = [h('p', { class: 'job-step' }, t('jobs.step_confirm')), confirmForm(b, { onDone: done, big: true })];
+    if (b.status === 'requested') {
+      step = [h('p', { class: 'job-step' }, t('jobs.step_confirm')), confirmForm(b, { onDone: done, big: true }),
+        disclose(t('jobs.decline'), () => declineForm(b, { onDone: done }))];
+    }
     else if (b.status === 'confirmed') {
       step = [h('p', { class: 'job-step' }, t('jobs.step_checkin')), checkinForm(b, { onDone: done, big: true }),
         startPassed ? disclose(t('bookings.no_show_customer'), () => noShowForm(b, { onDone: done, parties: ['customer'] })) : null];

@@ -1,6 +1,6 @@
 // pages/login.js — #/login: the product's name and purpose, the sign-in form and the language
-// switch, a way back to the public search, to a new customer account and to setting a password with
-// a one-time code. A wrong password or a locked login is explained by the API error's code.
+// switch, a way back to the public search, to a new customer account, to a forgotten password and to
+// setting a password with a one-time code. A wrong password or a locked login is explained by the API error's code.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
@@ -60,6 +60,7 @@ export function render(root, ctx) {
         h('div', { class: 'live', 'aria-live': 'polite' }, note ? notice(note.kind, note.text) : null),
         h('h2', { id: 'login-title', class: 'login-title' }, t('auth.title')),
         f,
+        h('p', { class: 'login-forgot' }, h('a', { href: '#/forgot-password', class: 'forgot-password-link' }, t('auth.forgot'))),
         h('p', { class: 'login-code' }, h('a', { href: '#/set-password', class: 'set-password-link' }, t('auth.set_password'))),
         h('p', { class: 'login-signup' }, t('auth.no_account'), ' ',
           h('a', { href: '#/signup', class: 'signup-link' }, t('auth.sign_up')))),

@@ -22,6 +22,7 @@ export function subjectHref(n, me) {
   if (n.subject_kind === 'transfer' || n.subject_kind === 'record_request') return role === 'worker' ? '#/me/worker' : null;
   if (n.subject_kind === 'data_request') return n.topic === 'data_request_answered' ? '#/me/data' : '#/data-requests';
   if (n.subject_kind === 'user') return '#/account';
+  if (n.subject_kind === 'worker') return role === 'worker' ? '#/me/worker' : null;
   return null;
 }
 

@@ -1,5 +1,6 @@
 // pages/set-password.js — #/set-password, public: a person chooses their own password with the
-// one-time code their administrator handed them (a new account's set-up code, or a reset code):
+// one-time code their administrator handed them (a new account's set-up code, or a reset code; the
+// "forgot password" page uses the same form):
 // POST /api/auth/password-code. Every session of the account ends; the page then leads to sign-in
 // with the login filled in.
 import { h, fill } from '../dom.js';
@@ -16,6 +17,20 @@ const FIELD_OF = {
 };
 
 export function render(slot, ctx) {
+  const { f, focus } = codeForm(ctx);
+  fill(slot, h('section', { class: 'page page-set-password' },
+    h('div', { class: 'signup-card' },
+      pageHead(t('setpw.title'), t('setpw.intro')),
+      h('h2', { id: 'setpw-title', class: 'visually-hidden' }, t('setpw.title')),
+      f,
+      h('p', { class: 'muted setpw-none' }, t('setpw.no_code')),
+      h('p', { class: 'login-signup' }, t('setpw.have_password'), ' ', h('a', { href: '#/login' }, t('auth.sign_in'))))));
+  focus();
+}
+
+// The login, the code and the new password twice, sent to POST /api/auth/password-code; then to
+// the sign-in page with the login filled in. Returns the form and what to focus once it is shown.
+export function codeForm(ctx) {
   const given = ctx.query.get('login') || '';
   const cLogin = input({ name: 'login', maxlength: '64', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', class: 'input mono', value: given });
   const cCode = input({ name: 'code', maxlength: '20', autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', class: 'input mono code-input', placeholder: 'XXXXX-XXXXX' });
@@ -50,12 +65,5 @@ export function render(slot, ctx) {
       ctx.go('/login');
     });
   });
-  fill(slot, h('section', { class: 'page page-set-password' },
-    h('div', { class: 'signup-card' },
-      pageHead(t('setpw.title'), t('setpw.intro')),
-      h('h2', { id: 'setpw-title', class: 'visually-hidden' }, t('setpw.title')),
-      f,
-      h('p', { class: 'muted setpw-none' }, t('setpw.no_code')),
-      h('p', { class: 'login-signup' }, t('setpw.have_password'), ' ', h('a', { href: '#/login' }, t('auth.sign_in'))))));
-  (given ? cCode : cLogin).focus();
+  return { f, focus: () => (given ? cCode : cLogin).focus() };
 }

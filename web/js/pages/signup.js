@@ -1,8 +1,9 @@
-// pages/signup.js — #/signup, public: a household opens a customer account
+// pages/signup.js — #/signup, public: a household opens a customer account, told in plain words what
+// they can do with it
 // (POST /api/public/customers), is signed in with it at once, and goes back to what they were
 // doing (a booking begun from the search).
 import { h, fill } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, values } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { pageHead, field, input, form, clearErrors, showError, busy } from '../ui.js';
 import { fieldOf } from '../services.js';
@@ -15,9 +16,9 @@ export function render(slot, ctx) {
   const cPass = input({ name: 'password', type: 'password', maxlength: '1024', autocomplete: 'new-password' });
   const cRepeat = input({ name: 'repeat', type: 'password', maxlength: '1024', autocomplete: 'new-password' });
   const f = form({ class: 'form signup-form', 'aria-labelledby': 'signup-title' },
-    field({ label: t('signup.login'), control: cLogin, name: 'login', hint: t('users.login_hint') }),
+    field({ label: t('signup.login'), control: cLogin, name: 'login', hint: t('signup.login_hint') }),
     field({ label: t('signup.name'), control: cName, name: 'name' }),
-    field({ label: t('signup.password'), control: cPass, name: 'password', hint: t('users.password_hint') }),
+    field({ label: t('signup.password'), control: cPass, name: 'password', hint: t('signup.password_hint') }),
     field({ label: t('account.repeat'), control: cRepeat, name: 'repeat' }),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t('signup.submit'))));
@@ -50,6 +51,7 @@ export function render(slot, ctx) {
   fill(slot, h('section', { class: 'page page-signup' },
     h('div', { class: 'signup-card' },
       pageHead(t('signup.title'), t('signup.intro')),
+      h('ul', { class: 'signup-can' }, values('signup.can').map((x) => h('li', null, x))),
       h('h2', { id: 'signup-title', class: 'visually-hidden' }, t('signup.title')),
       f,
       h('p', { class: 'login-signup' }, t('signup.have_account'), ' ', h('a', { href: '#/login' }, t('auth.sign_in'))))));

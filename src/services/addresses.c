@@ -1,0 +1,179 @@
+/* addresses.c — GET, POST and DELETE /api/me/addresses: a customer keeps the addresses they book
+ * at. Each is sealed for its own row (SEALED_CUSTOMER_ADDRESS), so a value copied to another row or
+ * another customer does not open; every read is scoped to the caller, so another customer's id is
+ * "not found". The audit chain records that an address was saved or removed, never the address. */
+#include "addresses.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+
+#include "anjia.h"
+#include "auth/audit.h"
+#include "auth/keys.h"
+#include "http/req.h"
+#include "http/schema.h"
+#include "privacy/sealed.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/strbuf.h"
+
+SCHEMA(address_body, S_STR("label", F_NULL, 0, 20), S_STR("address", F_REQ, 5, 200));
+
+/* One saved address at the current row of id, label, address_sealed, created_at. */
+static void address_row(struct jw *w, struct stmt *st)
+{
+	char plain[1024];
+	int64_t id = stmt_int(st, 0);
+	int opened = keys_unseal_for(SEALED_CUSTOMER_ADDRESS, id, stmt_text(st, 2), plain, sizeof plain) == 0;
+	jw_obj(w);
+	jw_kint(w, "id", id);
+	jw_kstr(w, "label", stmt_text(st, 1));
+	jw_kstr(w, "address", opened ? plain : NULL);
+	jw_ktime(w, "created_at", stmt_int(st, 3));
+	jw_obj_end(w);
+	sodium_memzero(plain, sizeof plain);
+}
+
+void addresses_json(struct store *s, int64_t customer_id, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT id, label, address_sealed, created_at FROM customer_addresses"
+				       " WHERE customer_id = $1 ORDER BY id DESC");
+	stmt_bind_int(st, 1, customer_id);
+	jw_key(w, "saved_addresses");
+	jw_arr(w);
+	while (stmt_step(st) == STORE_ROW)
+		address_row(w, st);
+	stmt_done(st);
+	jw_arr_end(w);
+}
+
+int addresses_erase(struct store *s, int64_t customer_id, int64_t *n)
+{
+	struct stmt *st = store_sql(s, "DELETE FROM customer_addresses WHERE customer_id = $1");
+	stmt_bind_int(st, 1, customer_id);
+	int rc = stmt_exec(st);
+	*n = rc == AJ_OK ? store_changes(s) : 0;
+	return rc;
+}
+
+/* ---- HTTP ---- */
+
+/* The audited state of a saved address: whose, its label and when — never the address. */
+static void state_row(struct jw *w, struct stmt *st)
+{
+	jw_obj(w);
+	jw_kint(w, "id", stmt_int(st, 0));
+	jw_kint(w, "customer_id", stmt_int(st, 1));
+	jw_kstr(w, "label", stmt_text(st, 2));
+	jw_ktime(w, "created_at", stmt_int(st, 3));
+	jw_obj_end(w);
+}
+
+static int address_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	struct stmt *st = store_sql(s, "SELECT id, customer_id, label, created_at FROM customer_addresses WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	return audit_row_state(st, state_row, sb);
+}
+
+void api_me_addresses_list(struct req *r)
+{
+	struct stmt *st = store_sql(r->store, "SELECT id, label, address_sealed, created_at FROM customer_addresses"
+					      " WHERE customer_id = $1 ORDER BY id DESC");
+	stmt_bind_int(st, 1, r->user.user_id);
+	int64_t total = 0;
+	struct stmt *count = store_sql(r->store, "SELECT count(*) FROM customer_addresses WHERE customer_id = $1");
+	stmt_bind_int(count, 1, r->user.user_id);
+	int rc = stmt_one_int(count, &total);
+	if (rc) {
+		stmt_done(st);
+		req_fail(r, rc);
+		return;
+	}
+	struct page pg = {1, ADDRESSES_MAX, 0};
+	req_reply_list(r, st, address_row, &pg, total);
+}
+
+int address_add(struct store *s, const struct actor *a, int64_t customer_id, const char *label, const char *address,
+		int64_t *id, struct fault *f)
+{
+	int64_t n = 0;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM customer_addresses WHERE customer_id = $1");
+	stmt_bind_int(st, 1, customer_id);
+	if ((rc = stmt_one_int(st, &n)) != AJ_OK)
+		goto fail;
+	if (n >= ADDRESSES_MAX) {
+		FAULT(f, "too_many_addresses", "address");
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	st = store_sql(s, "INSERT INTO customer_addresses (customer_id, label, address_sealed, created_at)"
+			  " VALUES ($1, $2, '', $3) RETURNING id");
+	stmt_bind_int(st, 1, customer_id);
+	stmt_bind_text(st, 2, label);
+	stmt_bind_int(st, 3, clock_now());
+	if ((rc = stmt_one_int(st, id)) != AJ_OK)
+		goto fail;
+	char *sealed = keys_seal_for(SEALED_CUSTOMER_ADDRESS, *id, address);
+	st = store_sql(s, "UPDATE customer_addresses SET address_sealed = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, *id);
+	stmt_bind_text(st, 2, sealed);
+	rc = stmt_exec(st);
+	free(sealed);
+	if (rc)
+		goto fail;
+	return audit_commit(s, a, "address.create", "customer_address", *id, address_state);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+void api_me_addresses_create(struct req *r)
+{
+	struct actor a = req_actor(r);
+	struct fault f = {0};
+	int64_t id = 0;
+	const char *label = req_blank(r, "label") ? NULL : req_str(r, "label");
+	int rc = address_add(r->store, &a, r->user.user_id, label, req_str(r, "address"), &id, &f);
+	if (rc) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	struct stmt *st = store_sql(r->store, "SELECT id, label, address_sealed, created_at FROM customer_addresses"
+					      " WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	struct jw *w = req_jw(r);
+	if (stmt_step(st) == STORE_ROW)
+		address_row(w, st);
+	stmt_done(st);
+	req_send(r, 201);
+}
+
+void api_me_addresses_delete(struct req *r)
+{
+	struct store *s = r->store;
+	struct actor a = req_actor(r);
+	int rc = store_begin(s);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	struct stmt *st = store_sql(s, "DELETE FROM customer_addresses WHERE id = $1 AND customer_id = $2");
+	stmt_bind_int(st, 1, r->id[0]);
+	stmt_bind_int(st, 2, r->user.user_id);
+	if ((rc = stmt_exec(st)) == AJ_OK && store_changes(s) == 0)
+		rc = AJ_ENOTFOUND;
+	if (rc == AJ_OK)
+		rc = audit_append(s, &a, "address.delete", "customer_address", r->id[0], NULL, 0);
+	if (rc == AJ_OK)
+		rc = store_commit(s);
+	if (rc) {
+		store_rollback(s);
+		req_fail(r, rc);
+		return;
+	}
+	req_send(r, 204);
+}
