@@ -79,6 +79,12 @@ export function values(key) {
   return v && typeof v === 'object' ? Object.values(v).filter((x) => typeof x === 'string') : [];
 }
 
+// The keys of a catalog object (e.g. every audit action the catalog names), in catalog order.
+export function keys(key) {
+  const v = lookup(key);
+  return v && typeof v === 'object' ? Object.keys(v) : [];
+}
+
 // The translation of key.code when the catalog has one, else the code as the server gave it.
 // Codes may contain dots (audit actions such as "user.create"), so the code indexes the object.
 export function label(prefix, code) {
