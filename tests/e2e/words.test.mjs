@@ -152,3 +152,36 @@ test('every key-shaped literal in web/js is in both catalogs', () => {
   }
   assert.deepEqual(missing, []);
 });
+
+// English counts agree with their nouns: "1 complaint", "2 complaints". A count placeholder followed
+// (within two words) by a plural noun must choose the noun with {n|one|other}. Ranges ({min} to
+// {max} …) and placeholders that are not counts are left out.
+test('English counts choose singular or plural', async () => {
+  const notCounts = new Set(['name', 'login', 'category', 'month', 'body', 'who', 'on', 'amount', 'ref', 'span', 'date',
+    'when', 'reason', 'at', 'by', 'party', 'old', 'serial', 'until', 'dim', 'to', 'from', 'since', 'id', 'company',
+    'district', 'trade', 'title', 'day', 'time', 'min', 'max', 'range', 'unit', 'role', 'customer', 'holder', 'due',
+    'pct', 'avg', 'booking', 'page', 'pages', 'label', 'value', 'what', 'where', 'item', 'status', 'kind', 'key']);
+  const bad = [];
+  const walk = (o, p) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (v && typeof v === 'object') { walk(v, p + k + '.'); continue; }
+      for (const m of v.matchAll(/\{(\w+)\} ((?:[a-z]+ ){0,1})([a-z]+s)\b/g)) {
+        if (notCounts.has(m[1]) || /^(is|was|has|its|this|as|us|plus)$/.test(m[3])) continue;
+        bad.push(`${p + k}: ${v}`);
+      }
+    }
+  };
+  walk(en, '');
+  assert.deepEqual(bad, []);
+
+  // and t() picks the word: the module run against the English catalog
+  globalThis.document = { documentElement: {} };
+  globalThis.fetch = async () => ({ ok: true, json: async () => en });
+  const i18n = await import('../../web/js/i18n.js');
+  await i18n.useLang('en');
+  assert.equal(i18n.t('public_worker.conduct_value', { upheld: 1, partly: 0, failed: 2 }),
+    '1 complaint upheld · 0 partly upheld · 2 spot checks failed');
+  assert.equal(i18n.t('rating.value', { avg: '4.5', n: 1 }), '★ 4.5 · 1 review');
+  assert.equal(i18n.t('rating.value', { avg: '4.5', n: 0 }), '★ 4.5 · 0 reviews');
+  assert.equal(i18n.t('time.seconds', { n: 1 }), '1 second');
+});
