@@ -185,3 +185,29 @@ test('English counts choose singular or plural', async () => {
   assert.equal(i18n.t('rating.value', { avg: '4.5', n: 0 }), '★ 4.5 · 0 reviews');
   assert.equal(i18n.t('time.seconds', { n: 1 }), '1 second');
 });
+
+// One rule for every share on screen: rounded half up to one decimal, the counts beside it.
+test('shares round half up to one decimal, with their counts', async () => {
+  const p = await import('../../web/js/percent.js');
+  assert.equal(p.percentNumber(7, 15), '46.7');
+  assert.equal(p.percentNumber(1, 8), '12.5');
+  assert.equal(p.percentNumber(2, 3), '66.7');
+  assert.equal(p.percentNumber(1, 3), '33.3');
+  assert.equal(p.percentNumber(1, 16), '6.3');    // 6.25: the half goes up
+  assert.equal(p.percentNumber(1, 2000), '0.1');  // 0.05
+  assert.equal(p.percentNumber(95, 100), '95.0'); // one decimal always
+  assert.equal(p.percentNumber(40, 41), '97.6');
+  assert.equal(p.percentNumber(0, 5), '0.0');
+  assert.equal(p.percentNumber(5, 5), '100.0');
+  assert.equal(p.percentNumber(0, 0), null);
+  assert.equal(p.share(7, 15), '46.7% (7/15)');
+  assert.equal(p.share(0, 0), null);
+  // nothing else in web/js makes a percentage of its own
+  const own = [];
+  for (const f of files(join(ROOT, 'web/js'), '.js')) {
+    if (f.endsWith('percent.js')) continue;
+    const src = readFileSync(f, 'utf8');
+    if (/\(\s*[\w.]+\s*\*\s*100{1,2}\s*\)\s*\/\s*[\w(]/.test(src)) own.push(f.slice(ROOT.length + 1));
+  }
+  assert.deepEqual(own, []);
+});

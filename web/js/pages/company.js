@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { loading, notice, table, section } from '../ui.js';
 import { facts } from './worker.js';
-import { fmtShare, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName, conductText, standards } from '../services.js';
+import { fmtShare, fmtTarget, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName, conductText, standards } from '../services.js';
 import { findingsText, spotText } from './complaint-figures.js';
 
 export function render(slot, ctx) {
@@ -55,7 +55,7 @@ export function render(slot, ctx) {
         h('span', { class: ['month-value', x.reviewed ? null : 'month-none'] }, x.reviewed ? fmtShare(x.satisfied, x.reviewed) : t('satisfaction.no_reviews')))))
           : h('p', { class: 'state state-empty' }, t('public_worker.no_satisfaction')),
         // what the red months fall short of
-        sat.length ? h('p', { class: 'muted month-legend' }, t('company.satisfaction_legend', { target })) : null)),
+        sat.length ? h('p', { class: 'muted month-legend' }, t('company.satisfaction_legend', { target: fmtTarget({ num: target, den: 100 }) })) : null)),
       section(t('company.complaints'),
         h('p', { class: 'muted' }, t('company.complaints_intro')),
         months.length ? table({

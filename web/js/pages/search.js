@@ -11,7 +11,7 @@ import { pageHead, loading, empty, notice, field, input, select, pager, showErro
 import { reference, levelName, tradeList, colour, LEVELS } from '../workforce.js';
 import {
   categories, catName, DISTRICTS, districtName, SORTS, windowIso, wallNow, dateOf, addDays, yuanToFen,
-  fmtPrice, rating, fmtShare, meets, wallParts, hoursBetween,
+  fmtPrice, rating, fmtShare, fmtTarget, meets, wallParts, hoursBetween,
 } from '../services.js';
 
 const PER_PAGE = 12;
@@ -205,7 +205,7 @@ export function render(slot, ctx) {
       h('p', { class: 'figures-label' }, t('search.figures', { month: s.month })),
       h('p', { class: ['figures-value', i.reviewed && !ok ? 'figures-below' : null, i.reviewed ? null : 'figures-none'] },
         i.reviewed ? fmtShare(i.satisfied, i.reviewed) : t('satisfaction.no_reviews')),
-      h('p', { class: 'muted' }, t('satisfaction.target', { pct: String(Math.round((target.num * 1000) / target.den) / 10) }), ' · ',
+      h('p', { class: 'muted' }, t('satisfaction.target', { pct: fmtTarget(target) }), ' · ',
         t('satisfaction.response', { rate: fmtShare(i.reviewed, i.completed) })),
       h('a', { href: '#/satisfaction' }, t('search.figures_link')));
     figures.hidden = false;
