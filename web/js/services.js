@@ -176,6 +176,13 @@ export function conductText(c) {
     : t('public_worker.conduct_none');
 }
 
+// A service item's title in the page's language: the English title where the company gave one,
+// the Chinese title otherwise.
+export function itemTitle(it) {
+  if (!it) return '';
+  return getLang() === 'en' && it.title_en ? it.title_en : (it.title || '');
+}
+
 // "96.0% (48/50)": the share rounded half up to one decimal with its counts (percent.js); "—" with
 // none. Whether a share meets its target is judged from the counts (meets), never from the rounding.
 export function fmtShare(part, whole) {

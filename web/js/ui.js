@@ -167,6 +167,15 @@ export function messages() {
   return el;
 }
 
+// A note for beside the button that saved ("已保存"): where the user is looking, not at the top of
+// a long page. Put it in the form's actions; show(text) says it, clear() takes it away.
+export function besideNote() {
+  const el = h('span', { class: 'beside-note', role: 'status', 'aria-live': 'polite' });
+  el.show = (text) => { el.textContent = text; };
+  el.clear = () => { el.textContent = ''; };
+  return el;
+}
+
 // A small status pill.
 export function badge(text, kind = 'neutral') {
   return h('span', { class: `badge badge-${kind}` }, text);

@@ -10,7 +10,7 @@ import { api, errorText } from './api.js';
 import { loading, notice, badge } from './ui.js';
 import { tradeList, tradeName, levelName, fmtDate } from './workforce.js';
 import { startPublic, bootFailed } from './public.js';
-import { fmtRating, fmtShare, meets, fmtPrice, catName, DIMENSIONS, conductText } from './services.js';
+import { fmtRating, fmtShare, itemTitle, meets, fmtPrice, catName, DIMENSIONS, conductText } from './services.js';
 
 const PUNCTUALITY_TARGET = { num: 98, den: 100 };
 
@@ -129,7 +129,7 @@ function pricesCard(w) {
     if (!items) items = (state.company.service_items || []).filter((x) => !x.category || (w.trades || []).includes(x.category.trade));
     items = items.filter((x) => x.active !== false);
     content = items.length ? h('ul', { class: 'public-prices' }, items.map((x) => h('li', { class: 'public-price', dataset: { item: x.id } },
-      h('span', { class: 'public-price-title' }, x.category ? `${catName(x.category)} · ` : '', x.title),
+      h('span', { class: 'public-price-title' }, x.category ? `${catName(x.category)} · ` : '', itemTitle(x)),
       h('span', { class: 'public-price-book' },
         h('strong', { class: 'price' }, fmtPrice(x.price_fen, x.unit)),
         h('a', { class: 'btn btn-primary book-link', href: `/#/book?${new URLSearchParams({ worker: w.id, item: x.id })}` }, t('search.book'))))))

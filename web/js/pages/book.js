@@ -11,7 +11,7 @@ import { levelName, tradeList } from '../workforce.js';
 import { facts } from './worker.js';
 import {
   windowIso, wallParts, hoursBetween, wallNow, dateOf, addDays, fmtPrice, catName, rating, failureText, fieldOf,
-  categories,
+  categories, itemTitle,
 } from '../services.js';
 
 const HOURS = ['1', '1.5', '2', '2.5', '3', '4', '5', '6', '8'];
@@ -69,7 +69,7 @@ export function render(slot, ctx) {
     const result = h('div', { class: 'book-result', 'aria-live': 'polite' });
     const priceSlot = h('strong', { class: 'price' }, fmtPrice(item.price_fen, item.unit));
     const cItem = offers.length > 1
-      ? select(offers.map((x) => ({ value: x.id, label: `${x.title} · ${fmtPrice(x.price_fen, x.unit)}` })), { name: 'service_item_id', value: String(item.id) })
+      ? select(offers.map((x) => ({ value: x.id, label: `${itemTitle(x)} · ${fmtPrice(x.price_fen, x.unit)}` })), { name: 'service_item_id', value: String(item.id) })
       : null;
     if (cItem) {
       cItem.addEventListener('change', () => {
@@ -121,7 +121,7 @@ export function render(slot, ctx) {
             h('h3', { class: 'result-name' }, w.masked_name),
             h('p', { class: 'result-company' }, w.company ? w.company.name : ''))),
         facts([
-          [t('book.service'), [cat ? `${catName(cat)} · ` : '', first.title]],
+          [t('book.service'), [cat ? `${catName(cat)} · ` : '', itemTitle(first)]],
           [t('book.price'), priceSlot],
           [t('workers.trades'), tradeList(w.trades)],
           [t('workers.level'), w.level ? levelName(w.level) : null],

@@ -11,7 +11,7 @@ import { pageHead, loading, empty, notice, field, input, select, pager, showErro
 import { reference, levelName, tradeList, colour, LEVELS } from '../workforce.js';
 import {
   categories, catName, DISTRICTS, districtName, SORTS, windowIso, wallNow, dateOf, addDays, yuanToFen,
-  fmtPrice, rating, fmtShare, fmtTarget, meets, wallParts, hoursBetween,
+  fmtPrice, rating, fmtShare, fmtTarget, itemTitle, meets, wallParts, hoursBetween,
 } from '../services.js';
 
 const PER_PAGE = 12;
@@ -188,7 +188,7 @@ export function render(slot, ctx) {
         h('dt', null, t('public_worker.rating')), h('dd', { class: 'result-rating' }, rating(it.rating))),
       h('p', { class: 'result-price' },
         h('strong', { class: 'price' }, fmtPrice(item.price_fen, item.unit)),
-        item.title ? h('span', { class: 'muted' }, ` · ${item.title}`) : null),
+        item.title ? h('span', { class: 'muted' }, ` · ${itemTitle(item)}`) : null),
       h('div', { class: 'result-actions' },
         h('a', { class: 'btn btn-secondary result-profile', href: `/workers/${w.id}` }, t('search.profile')),
         mayBook ? h('button', { type: 'button', class: 'btn btn-primary book-btn', onclick: book }, t('search.book')) : null));
