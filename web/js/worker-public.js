@@ -27,15 +27,27 @@ function fact(k, v, key) {
   return v === null || v === undefined || v === '' ? null : [h('dt', null, k), h('dd', { dataset: { fact: key } }, v)];
 }
 
+// The way back: to the page of this site the visitor came from (a search, a company), else to the
+// search. Another site's page is never "back" from here.
+function backLink() {
+  let from = null;
+  try {
+    const u = new URL(document.referrer);
+    if (u.origin === window.location.origin && u.pathname !== window.location.pathname) from = u.pathname + u.search + u.hash;
+  } catch { /* no referrer */ }
+  return h('p', { class: 'back' }, h('a', { href: from || '/#/', class: 'public-back' }, t(from ? 'public_worker.back' : 'public_worker.back_search')));
+}
+
 function view() {
-  if (!state.id) return [h('h1', { class: 'page-title', tabindex: '-1' }, t('public_worker.title')), notice('error', t('public_worker.not_found'))];
-  if (state.err) return [h('h1', { class: 'page-title', tabindex: '-1' }, t('public_worker.title')), notice('error', state.err)];
+  if (!state.id) return [backLink(), h('h1', { class: 'page-title', tabindex: '-1' }, t('public_worker.title')), notice('error', t('public_worker.not_found'))];
+  if (state.err) return [backLink(), h('h1', { class: 'page-title', tabindex: '-1' }, t('public_worker.title')), notice('error', state.err)];
   const w = state.w;
   if (!w) return [h('h1', { class: 'visually-hidden' }, t('public_worker.title')), loading()];
   const revoked = w.status === 'revoked';
   const tr = w.training || {};
   const certs = Array.isArray(w.certificates) ? w.certificates : [];
   return h('div', { class: 'public-worker', dataset: { worker: w.id, status: w.status } },
+    backLink(),
     h('section', { class: ['profile-head', revoked ? 'profile-revoked' : null] },
       h('span', { class: 'profile-avatar', 'aria-hidden': 'true' }, (w.masked_name || '?').slice(0, 1)),
       h('div', null,
@@ -157,7 +169,7 @@ async function moreReviews() {
 }
 
 async function main() {
-  redraw = await startPublic(view, 'public_worker.title');
+  redraw = await startPublic(view, 'public_worker.title', { site: true });
   if (!state.id) return;
   try {
     state.w = await api('GET', `/api/public/workers/${state.id}`);

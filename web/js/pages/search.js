@@ -135,6 +135,21 @@ export function render(slot, ctx) {
     return q;
   }
 
+  // Nothing found: which condition emptied it. The API counts, for each condition given, what
+  // dropping that one alone would find (relaxed); the page says so in words.
+  function emptied(r, { category, district, when }) {
+    const rel = r.relaxed || {};
+    const given = Object.keys(rel);
+    if (!given.length) return empty(t('search.empty'));
+    const lead = t(district ? 'search.none_in' : 'search.none', { category, district })
+      + (when ? ` (${when})` : '');
+    const hints = ['district', 'free', 'min_rating', 'level', 'price'].filter((k) => rel[k] > 0)
+      .map((k) => h('li', { class: 'relaxed-hint', dataset: { cond: k } }, t(`search.relaxed_${k}`, { n: rel[k] })));
+    return h('div', { class: 'state state-empty search-emptied' },
+      h('p', { class: 'emptied-lead' }, lead),
+      hints.length ? h('ul', { class: 'plain-list relaxed-hints' }, hints) : h('p', { class: 'muted' }, t('search.relaxed_none')));
+  }
+
   let seq = 0;
   async function load() {
     const mine = ++seq;
@@ -147,10 +162,13 @@ export function render(slot, ctx) {
       const r = await api('GET', '/api/public/search', { query: { ...q, page: state.page, per_page: PER_PAGE } });
       if (mine !== seq || !ctx.current()) return;
       const cat = (await categories().catch(() => [])).find((c) => c.code === state.category);
-      fill(summary, t(r.total === 1 ? 'search.found_one' : 'search.found', { n: r.total, category: cat ? catName(cat) : state.category }),
-        q.from ? ` · ${t('search.window', { date: state.date, time: state.time, hours: state.hours })}` : '');
+      const category = cat ? catName(cat) : state.category;
+      const district = q.district ? districtName(q.district) : '';
+      const when = q.from ? t('search.window', { date: state.date, time: state.time, hours: state.hours }) : '';
+      fill(summary, district ? t('search.found_in', { n: r.total, category, district })
+        : t(r.total === 1 ? 'search.found_one' : 'search.found', { n: r.total, category }), when ? ` · ${when}` : '');
       if (!r.items.length) {
-        fill(results, empty(q.from ? t('search.empty_window') : t('search.empty')));
+        fill(results, emptied(r, { category, district, when }));
         return;
       }
       fill(results,
