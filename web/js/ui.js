@@ -83,11 +83,13 @@ export function clearErrors(f) {
 export function showError(f, text, name) {
   let slot = null;
   let control = null;
+  let wrap = null;
   if (name) {
     for (const w of f.querySelectorAll('[data-field]')) {
       if (w.dataset.field === name && !w.hidden) {
         slot = w.querySelector('.field-error');
         control = w.querySelector('input, select, textarea');
+        wrap = w;
       }
     }
   }
@@ -97,13 +99,19 @@ export function showError(f, text, name) {
   if (control) {
     control.setAttribute('aria-invalid', 'true');
     control.focus();
-    // once the field is changed the complaint about it is stale: it goes, until the next submit
+    // once the field is changed the complaint about it is stale: it goes, until the next submit.
+    // Any control of the field counts (a star other than the first, a radio, a checkbox), so the
+    // field's wrapper listens, for typing and for picking alike.
     const fieldSlot = slot;
-    control.addEventListener('input', () => {
+    const stale = () => {
       fieldSlot.hidden = true;
       fieldSlot.textContent = '';
       control.removeAttribute('aria-invalid');
-    }, { once: true });
+      wrap.removeEventListener('input', stale);
+      wrap.removeEventListener('change', stale);
+    };
+    wrap.addEventListener('input', stale);
+    wrap.addEventListener('change', stale);
   }
 }
 
