@@ -25,7 +25,7 @@ export async function startPublic(view, titleKey, { site = false } = {}) {
   const draw = () => {
     document.title = `${t(titleKey)} · ${t('app.name')}`;
     fill(root, h('div', { class: 'public-page' },
-      h('header', { class: 'public-top' },
+      h('header', { class: ['public-top', site ? 'public-top-site' : null] },
         h('a', { class: 'brand', href: '/' },
           h('img', { class: 'brand-logo', src: '/favicon.svg', alt: '', width: '32', height: '32' }),
           h('span', { class: 'brand-text' },
