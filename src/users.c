@@ -477,6 +477,21 @@ void api_users_update(struct req *r)
 	stmt_bind_int(st, 2, scope);
 	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
 		goto fail;
+	/* a worker's login is named as their record (the identity-checked real name): one person, one
+	 * name; another name for the login alone is refused */
+	if (req_str(r, "name")) {
+		int64_t linked = 0;
+		st = store_sql(s, "SELECT count(*) FROM workers WHERE user_id = $1 AND name <> $2");
+		stmt_bind_int(st, 1, id);
+		stmt_bind_text(st, 2, req_str(r, "name"));
+		if ((rc = stmt_one_int(st, &linked)) != AJ_OK)
+			goto fail;
+		if (linked) {
+			store_rollback(s);
+			req_error(r, 422, "name_from_worker_record", "name");
+			return;
+		}
+	}
 	st = store_sql(s, "UPDATE users SET name = coalesce($2, name), status = coalesce($3, status), updated_at = $4"
 			  " WHERE id = $1");
 	stmt_bind_int(st, 1, id);

@@ -2,9 +2,9 @@
 // page, its scripts, styles and catalogs, and the association's public keys. Everything it handles
 // goes to the network first (a new release or a rotated key is seen at once) and falls back to the
 // copy kept here; every other request of the site passes through untouched.
-const CACHE = 'anjia-verify-v1';
+const CACHE = 'anjia-verify-v2';
 const SHELL = ['/verify.html', '/css/app.css', '/favicon.svg', '/js/verify.js', '/js/dom.js', '/js/i18n.js',
-  '/js/api.js', '/js/ui.js', '/js/workforce.js', '/js/public.js', '/i18n/zh-CN.json', '/i18n/en.json'];
+  '/js/api.js', '/js/ui.js', '/js/workforce.js', '/js/percent.js', '/js/public.js', '/i18n/zh-CN.json', '/i18n/en.json'];
 const KEYS = '/api/public/keys';
 
 self.addEventListener('install', (e) => {

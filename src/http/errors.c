@@ -96,6 +96,8 @@ static const struct {
 	{"duplicate_in_file", "同一身份证号在文件中出现了两次。", "The same ID number appears twice in the file."},
 	{"worker_not_found", "该家政服务员不是本企业的在职人员。", "This worker is not one of the company's current workers."},
 	{"worker_has_account", "该家政服务员已有登录账号。", "This worker already has a login."},
+	{"name_from_worker_record", "服务员账号的姓名取自其服务员档案，不能单独修改。",
+	 "A worker's login is named as their worker record; it cannot be renamed on its own."},
 	/* training */
 	{"code_taken", "该代码已被使用。", "This code is already taken."},
 	{"trade_required", "技能课程须指定工种。", "A skill course needs a trade."},

@@ -198,6 +198,7 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 	jw_kstr(w, "trade", stmt_text(st, 16));
 	jw_obj_end(w);
 	jw_ktime(w, "start", stmt_int(st, 17));
+	jw_ktime(w, "checkin_opens_at", stmt_int(st, 17) - CHECKIN_EARLIEST_SECS); /* the earliest check-in allowed */
 	jw_ktime(w, "end", stmt_int(st, 18));
 	/* the fee: the unit price times the quantity (hundredths of the unit) */
 	jw_kstr(w, "unit", stmt_text(st, 35));

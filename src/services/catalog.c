@@ -30,9 +30,10 @@ SCHEMA(price_guide_body, S_INT("category_id", F_REQ, 1, INT64_MAX), S_ENUM("unit
        S_INT("min_fen", F_REQ, 0, 100000000), S_INT("max_fen", F_REQ, 0, 100000000));
 SCHEMA(categories_query, S_ENUM("all", 0, truth), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 SCHEMA(service_item_body, S_INT("category_id", F_REQ, 1, INT64_MAX), S_STR("title", F_REQ, 2, 60),
-       S_ENUM("unit", F_REQ, units), S_INT("price_fen", F_REQ, 0, 100000000), S_TEXT("description", F_NULL, 1000));
+       S_ENUM("unit", F_REQ, units), S_INT("price_fen", F_REQ, 0, 100000000), S_TEXT("description", F_NULL, 1000),
+       S_STR("title_en", F_NULL, 2, 80));
 SCHEMA(service_item_patch_body, S_STR("title", 0, 2, 60), S_INT("price_fen", 0, 0, 100000000),
-       S_TEXT("description", F_NULL, 1000), S_BOOL("active", 0));
+       S_TEXT("description", F_NULL, 1000), S_BOOL("active", 0), S_STR("title_en", F_NULL, 2, 80));
 SCHEMA(service_items_query, S_INT("category_id", 0, 1, INT64_MAX), S_ENUM("active", 0, truth),
        S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 
@@ -420,7 +421,7 @@ void api_price_guides_set(struct req *r)
 
 #define ITEM_COLUMNS \
 	"si.id, o.id, o.name, c.id, c.code, c.name_zh, c.name_en, c.trade, si.title, si.unit, si.price_fen," \
-	" si.description, si.active, si.created_at, si.updated_at"
+	" si.description, si.active, si.created_at, si.updated_at, si.title_en"
 #define ITEM_FROM " FROM service_items si JOIN orgs o ON o.id = si.company_id JOIN categories c ON c.id = si.category_id"
 
 static void item_json(struct jw *w, struct stmt *st)
@@ -437,6 +438,7 @@ static void item_json(struct jw *w, struct stmt *st)
 	jw_kstr(w, "trade", stmt_text(st, 7));
 	jw_obj_end(w);
 	jw_kstr(w, "title", stmt_text(st, 8));
+	jw_kstr(w, "title_en", stmt_text(st, 15));
 	jw_kstr(w, "unit", stmt_text(st, 9));
 	jw_kint(w, "price_fen", stmt_int(st, 10));
 	jw_kstr(w, "description", stmt_text(st, 11));
@@ -498,7 +500,7 @@ int service_item_create(struct store *s, const struct actor *a, const struct ite
 	}
 	int64_t now = clock_now();
 	st = store_sql(s, "INSERT INTO service_items (company_id, category_id, title, unit, price_fen, description, active,"
-			  " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id");
+			  " created_at, updated_at, title_en) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8) RETURNING id");
 	stmt_bind_int(st, 1, in->company_id);
 	stmt_bind_int(st, 2, in->category_id);
 	stmt_bind_text(st, 3, in->title);
@@ -506,6 +508,7 @@ int service_item_create(struct store *s, const struct actor *a, const struct ite
 	stmt_bind_int(st, 5, in->price_fen);
 	stmt_bind_text(st, 6, in->description);
 	stmt_bind_int(st, 7, now);
+	stmt_bind_text(st, 8, in->title_en);
 	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
@@ -548,7 +551,7 @@ void api_service_items_create(struct req *r)
 		return;
 	}
 	struct item_in in = {company, req_int(r, "category_id", 0), req_str(r, "title"), req_str(r, "unit"),
-			     req_str(r, "description"), req_int(r, "price_fen", 0)};
+			     req_str(r, "description"), req_int(r, "price_fen", 0), req_str(r, "title_en")};
 	struct fault f = {0};
 	struct actor a = req_actor(r);
 	char detail[48] = "";
@@ -595,7 +598,8 @@ void api_service_items_update(struct req *r)
 	st = store_sql(s, "UPDATE service_items SET title = coalesce($2, title),"
 			  " price_fen = CASE WHEN $3 >= 0 THEN $3 ELSE price_fen END,"
 			  " description = CASE WHEN $4 = 1 THEN $5 ELSE description END,"
-			  " active = CASE WHEN $6 >= 0 THEN $6 ELSE active END, updated_at = $7 WHERE id = $1");
+			  " active = CASE WHEN $6 >= 0 THEN $6 ELSE active END, updated_at = $7,"
+			  " title_en = CASE WHEN $8 = 1 THEN $9 ELSE title_en END WHERE id = $1");
 	stmt_bind_int(st, 1, r->id[0]);
 	stmt_bind_text(st, 2, req_str(r, "title"));
 	stmt_bind_int(st, 3, req_has(r, "price_fen") ? req_int(r, "price_fen", 0) : -1);
@@ -603,6 +607,8 @@ void api_service_items_update(struct req *r)
 	stmt_bind_text(st, 5, req_str(r, "description"));
 	stmt_bind_int(st, 6, req_has(r, "active") ? req_bool(r, "active", 1) : -1);
 	stmt_bind_int(st, 7, clock_now());
+	stmt_bind_int(st, 8, req_has(r, "title_en"));
+	stmt_bind_text(st, 9, req_str(r, "title_en"));
 	if ((rc = stmt_exec(st)) != AJ_OK) {
 		store_rollback(s);
 		req_fail(r, rc);
@@ -646,7 +652,7 @@ void api_service_items_list(struct req *r)
 
 void service_item_brief_json(struct store *s, int64_t company_id, int64_t category_id, int64_t price, struct jw *w)
 {
-	struct stmt *st = store_sql(s, "SELECT id, title, unit, price_fen FROM service_items WHERE company_id = $1"
+	struct stmt *st = store_sql(s, "SELECT id, title, unit, price_fen, title_en FROM service_items WHERE company_id = $1"
 				       " AND category_id = $2 AND active = 1 AND price_fen = $3 ORDER BY id LIMIT 1");
 	stmt_bind_int(st, 1, company_id);
 	stmt_bind_int(st, 2, category_id);
@@ -656,6 +662,7 @@ void service_item_brief_json(struct store *s, int64_t company_id, int64_t catego
 		jw_obj(w);
 		jw_kint(w, "id", stmt_int(st, 0));
 		jw_kstr(w, "title", stmt_text(st, 1));
+		jw_kstr(w, "title_en", stmt_text(st, 4));
 		jw_kstr(w, "unit", stmt_text(st, 2));
 		jw_kint(w, "price_fen", stmt_int(st, 3));
 		jw_obj_end(w);

@@ -33,6 +33,7 @@ struct item_in {
 	int64_t company_id, category_id;
 	const char *title, *unit, *description;
 	int64_t price_fen;
+	const char *title_en; /* the English title, or NULL: the English pages then show title */
 };
 /* Publishes a service item. Refusals: price_outside_guide (detail "min-max"), no_price_guide,
  * category_inactive. detail has 48 bytes. */
@@ -43,7 +44,7 @@ int service_item_create(struct store *s, const struct actor *a, const struct ite
  * worker's trades. */
 void service_items_offered_json(struct store *s, int64_t company_id, int64_t worker_id, struct jw *w);
 
-/* Writes "service_item": {"id","title","unit","price_fen"} of company_id's active item in the
+/* Writes "service_item": {"id","title","title_en","unit","price_fen"} of company_id's active item in the
  * category at that price (the cheapest, as search found it), or null. */
 void service_item_brief_json(struct store *s, int64_t company_id, int64_t category_id, int64_t price, struct jw *w);
 

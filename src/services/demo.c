@@ -165,7 +165,12 @@ static int add_offers(struct store *s, const struct demo_world *dw, const struct
 					 : strcmp(dc->guide[g].unit, "visit") == 0 ? "次"
 					 : strcmp(dc->guide[g].unit, "day") == 0   ? "天"
 										   : "月");
-				struct item_in in = {dw->company_id[co], ids[c].id, title, dc->guide[g].unit, NULL, price};
+				/* the first three companies give each item an English title too; the others
+				 * leave it out, and the English pages show their Chinese titles */
+				char title_en[96];
+				snprintf(title_en, sizeof title_en, "%s (by the %s)", dc->en, dc->guide[g].unit);
+				struct item_in in = {dw->company_id[co], ids[c].id, title, dc->guide[g].unit, NULL, price,
+						     co < 3 ? title_en : NULL};
 				struct fault f = {0};
 				int64_t id;
 				int rc = service_item_create(s, &dw->company_actor[co], &in, &id, &f, detail);

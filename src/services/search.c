@@ -67,6 +67,42 @@ static void bind_filters(struct stmt *st, int64_t category, const char *trade, i
 	stmt_bind_int(st, 11, window);
 }
 
+/* An empty answer says which condition emptied it: for each condition the search was given (the
+ * district, being free in the window, the rating, the level, the price), how many would be found
+ * with that one dropped and the others kept — "relaxed": {"district": 12, "free": 3}. One count per
+ * condition given, and only when nothing was found. */
+static int relaxed_json(struct store *s, struct jw *w, int64_t category, const char *trade, int64_t from, int64_t to,
+			int64_t grace, const char *district, const char *level, int rating, int64_t pmin, int64_t pmax,
+			int window)
+{
+	const struct {
+		const char *key;
+		int given;
+	} conds[] = {
+		{"district", district != NULL}, {"free", window}, {"min_rating", rating > 0},
+		{"level", level != NULL}, {"price", pmin > 0 || pmax != INT64_MAX},
+	};
+	int64_t n[ARRAY_LEN(conds)];
+	for (size_t i = 0; i < ARRAY_LEN(conds); i++) {
+		n[i] = -1;
+		if (!conds[i].given)
+			continue;
+		struct stmt *st = store_sql(s, "SELECT count(*)" SEARCH_FROM);
+		bind_filters(st, category, trade, from, to, grace, i == 0 ? NULL : district, i == 3 ? NULL : level,
+			     i == 2 ? 0 : rating, i == 4 ? 0 : pmin, i == 4 ? INT64_MAX : pmax, i == 1 ? 0 : window);
+		int rc = stmt_one_int(st, &n[i]);
+		if (rc)
+			return rc;
+	}
+	jw_key(w, "relaxed");
+	jw_obj(w);
+	for (size_t i = 0; i < ARRAY_LEN(conds); i++)
+		if (n[i] >= 0)
+			jw_kint(w, conds[i].key, n[i]);
+	jw_obj_end(w);
+	return AJ_OK;
+}
+
 void api_public_search(struct req *r)
 {
 	const char *code = req_qstr(r, "category");
@@ -197,7 +233,21 @@ void api_public_search(struct req *r)
 		jw_kstr(w, "status", elig_status_name(res.status));
 		jw_obj_end(w);
 	}
-	req_list_end(r, &pg, total);
+	if (total == 0) {
+		/* the list's members, then what would be found with one condition fewer */
+		jw_arr_end(w);
+		jw_kint(w, "page", pg.page);
+		jw_kint(w, "per_page", pg.per_page);
+		jw_kint(w, "total", total);
+		if ((rc = relaxed_json(r->store, w, category, trade, from, to, grace, district, level, rating, pmin, pmax,
+				       window)) != AJ_OK) {
+			req_fail(r, rc);
+			return;
+		}
+		jw_obj_end(w);
+	} else {
+		req_list_end(r, &pg, total);
+	}
 	req_header_static(r, "Cache-Control", "public, max-age=30");
 	req_send(r, 200);
 }

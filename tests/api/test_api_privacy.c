@@ -751,6 +751,13 @@ static void test_own_account(void **state)
 	named = ok("GET", "/api/me", token, NULL, 200);
 	assert_string_equal(resp_str(named, "user.name"), real);
 	resp_free(named);
+	/* and keeps it: another name for the login alone is refused, nothing written; the same name passes */
+	status_is("PATCH", path_of("users", u, ""), admin, "{\"name\":\"张秀华\"}", 422, "name_from_worker_record");
+	named = ok("GET", "/api/me", token, NULL, 200);
+	assert_string_equal(resp_str(named, "user.name"), real);
+	resp_free(named);
+	snprintf(body, sizeof body, "{\"name\":\"%s\"}", real);
+	resp_free(ok("PATCH", path_of("users", u, ""), admin, body, 200));
 	/* the employer cannot reset it; the association can */
 	status_is("POST", path_of("users", u, "/reset"), co1, NULL, 403, "reset_by_association");
 	struct resp *r = ok("POST", path_of("users", u, "/reset"), admin, NULL, 200);

@@ -563,7 +563,7 @@ test('pass rates per quarter against the target; courses and sessions for the tr
   assert.equal(await sf.locator('[data-field=lapse_warning_days] .field-error').textContent(), 'Enter a whole number from 0 to 90.');
   await sf.locator('input[name=lapse_warning_days]').fill('45');
   await sf.locator('button[type=submit]').click();
-  await page.locator('.page-standards .notice-success').waitFor();
+  await sf.locator('.form-actions .beside-note', { hasText: 'saved' }).waitFor(); // beside the button that saved
   assert.equal((await call(srv.url, '/api/public/standards')).json.lapse_warning_days, 45);
   // a certificate policy: 24 months
   await page.locator('.policies-list tr[data-trade=cooking] button').click();

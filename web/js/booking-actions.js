@@ -3,7 +3,7 @@
 // ticked), check in and check out (every in-service item pass / fail / n.a.); the company's
 // assign (a worker who may serve the category's trade), confirm, cancel and no-show; the
 // customer's cancel and review. Used by the worker's jobs, the dispatch board and a booking's page.
-import { h, fill } from './dom.js';
+import { h, fill, uid } from './dom.js';
 import { t, label } from './i18n.js';
 import { api, errorText } from './api.js';
 import { form, field, select, clearErrors, showError, busy, button, loading, notice } from './ui.js';
@@ -96,10 +96,22 @@ export function confirmForm(b, { onDone, big = false }) {
 
 // The big check-in button; what the time was (on time / late) is said after.
 export function checkinForm(b, { onDone, big = false }) {
-  const f = form({ class: ['form', 'checkin-form', big ? 'form-big' : null], dataset: { booking: b.id } },
-    h('button', { type: 'submit', class: ['btn', 'btn-primary', 'checkin-btn', big ? 'btn-huge' : null] }, t('jobs.checkin')));
+  // before the server allows it (checkin_opens_at) the button is shown disabled, with when it opens
+  const opens = Date.parse(b.checkin_opens_at || '');
+  const early = !Number.isNaN(opens) && Date.now() < opens;
+  const when = early ? wallParts(b.checkin_opens_at) : null;
+  const note = h('p', { class: 'field-hint checkin-opens', id: uid('opens'), hidden: !early },
+    early ? t('jobs.checkin_opens', when) : '');
+  const btn = h('button', { type: 'submit', class: ['btn', 'btn-primary', 'checkin-btn', big ? 'btn-huge' : null],
+    disabled: early, 'aria-describedby': note.id }, t('jobs.checkin'));
+  const f = form({ class: ['form', 'checkin-form', big ? 'form-big' : null], dataset: { booking: b.id } }, btn, note);
+  if (early && opens - Date.now() < 86400000) {
+    // it opens while the page is open: the button becomes usable then
+    setTimeout(() => { btn.disabled = false; note.hidden = true; }, opens - Date.now());
+  }
   f.addEventListener('submit', (e) => {
     e.preventDefault();
+    if (btn.disabled) return;
     clearErrors(f);
     post(f, `/api/bookings/${b.id}/checkin`, undefined, onDone,
       (nb) => (nb && nb.late ? t('jobs.checked_in_late', { at: wallParts(nb.checked_in_at).time }) : t('jobs.checked_in_on_time', { at: wallParts(nb && nb.checked_in_at).time })));

@@ -62,11 +62,15 @@ function lookup(key) {
 }
 
 // The string at key with {name} placeholders filled from vars; the key itself when missing.
+// {name|one|other} is the word that agrees with the count vars.name: one for exactly 1, other
+// for any other count ("{n} {n|complaint|complaints}"); Chinese has no need of it.
 export function t(key, vars) {
   const v = lookup(key);
   if (typeof v !== 'string') return key;
   if (!vars) return v;
-  return v.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  return v.replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (m, name, one, other) =>
+    (name in vars ? (Number(vars[name]) === 1 ? one : other) : m))
+    .replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
 export function has(key) {
@@ -77,6 +81,12 @@ export function has(key) {
 export function values(key) {
   const v = lookup(key);
   return v && typeof v === 'object' ? Object.values(v).filter((x) => typeof x === 'string') : [];
+}
+
+// The keys of a catalog object (e.g. every audit action the catalog names), in catalog order.
+export function keys(key) {
+  const v = lookup(key);
+  return v && typeof v === 'object' ? Object.keys(v) : [];
 }
 
 // The translation of key.code when the catalog has one, else the code as the server gave it.

@@ -6,6 +6,7 @@ import { h, uid } from './dom.js';
 import { t, label, getLang } from './i18n.js';
 import { api, errorText } from './api.js';
 import { reasonList, PLATFORM_OFFSET } from './workforce.js';
+import { share, percentNumber } from './percent.js';
 
 export const UNITS = ['hour', 'visit', 'day', 'month'];
 export const PHASES = ['pre', 'in', 'post'];
@@ -180,12 +181,22 @@ export function conductText(c) {
     : t('public_worker.conduct_none');
 }
 
-// "96.0% (48/50)": cut (never rounded up) to one decimal, so a share under the target never reads
-// as the target; "—" with none.
+// A service item's title in the page's language: the English title where the company gave one,
+// the Chinese title otherwise.
+export function itemTitle(it) {
+  if (!it) return '';
+  return getLang() === 'en' && it.title_en ? it.title_en : (it.title || '');
+}
+
+// "96.0% (48/50)": the share rounded half up to one decimal with its counts (percent.js); "—" with
+// none. Whether a share meets its target is judged from the counts (meets), never from the rounding.
 export function fmtShare(part, whole) {
-  if (!whole) return t('common.none');
-  const tenths = Math.floor((part * 1000) / whole);
-  return `${Math.floor(tenths / 10)}.${tenths % 10}% (${part}/${whole})`;
+  return share(part, whole) ?? t('common.none');
+}
+// "95.0": a target {num, den} as the same one-decimal number, for "{pct}%" in the catalog.
+export function fmtTarget(target, fallback = { num: 95, den: 100 }) {
+  const x = target && target.den ? target : fallback;
+  return percentNumber(x.num, x.den);
 }
 export function meets(part, whole, target) {
   if (!whole) return true;

@@ -83,11 +83,13 @@ export function clearErrors(f) {
 export function showError(f, text, name) {
   let slot = null;
   let control = null;
+  let wrap = null;
   if (name) {
     for (const w of f.querySelectorAll('[data-field]')) {
       if (w.dataset.field === name && !w.hidden) {
         slot = w.querySelector('.field-error');
         control = w.querySelector('input, select, textarea');
+        wrap = w;
       }
     }
   }
@@ -97,13 +99,19 @@ export function showError(f, text, name) {
   if (control) {
     control.setAttribute('aria-invalid', 'true');
     control.focus();
-    // once the field is changed the complaint about it is stale: it goes, until the next submit
+    // once the field is changed the complaint about it is stale: it goes, until the next submit.
+    // Any control of the field counts (a star other than the first, a radio, a checkbox), so the
+    // field's wrapper listens, for typing and for picking alike.
     const fieldSlot = slot;
-    control.addEventListener('input', () => {
+    const stale = () => {
       fieldSlot.hidden = true;
       fieldSlot.textContent = '';
       control.removeAttribute('aria-invalid');
-    }, { once: true });
+      wrap.removeEventListener('input', stale);
+      wrap.removeEventListener('change', stale);
+    };
+    wrap.addEventListener('input', stale);
+    wrap.addEventListener('change', stale);
   }
 }
 
@@ -164,6 +172,15 @@ export function messages() {
   const el = h('div', { class: 'messages', 'aria-live': 'polite' });
   el.show = (kind, text) => fill(el, notice(kind, text));
   el.clear = () => fill(el);
+  return el;
+}
+
+// A note for beside the button that saved ("已保存"): where the user is looking, not at the top of
+// a long page. Put it in the form's actions; show(text) says it, clear() takes it away.
+export function besideNote() {
+  const el = h('span', { class: 'beside-note', role: 'status', 'aria-live': 'polite' });
+  el.show = (text) => { el.textContent = text; };
+  el.clear = () => { el.textContent = ''; };
   return el;
 }
 

@@ -10,7 +10,7 @@ import { api, errorText } from './api.js';
 import { loading, notice, badge } from './ui.js';
 import { tradeList, tradeName, levelName, fmtDate } from './workforce.js';
 import { startPublic, bootFailed } from './public.js';
-import { fmtRating, fmtShare, meets, fmtPrice, catName, DIMENSIONS, conductText } from './services.js';
+import { fmtRating, fmtShare, itemTitle, meets, fmtPrice, catName, DIMENSIONS, conductText } from './services.js';
 
 const PUNCTUALITY_TARGET = { num: 98, den: 100 };
 
@@ -27,15 +27,27 @@ function fact(k, v, key) {
   return v === null || v === undefined || v === '' ? null : [h('dt', null, k), h('dd', { dataset: { fact: key } }, v)];
 }
 
+// The way back: to the page of this site the visitor came from (a search, a company), else to the
+// search. Another site's page is never "back" from here.
+function backLink() {
+  let from = null;
+  try {
+    const u = new URL(document.referrer);
+    if (u.origin === window.location.origin && u.pathname !== window.location.pathname) from = u.pathname + u.search + u.hash;
+  } catch { /* no referrer */ }
+  return h('p', { class: 'back' }, h('a', { href: from || '/#/', class: 'public-back' }, t(from ? 'public_worker.back' : 'public_worker.back_search')));
+}
+
 function view() {
-  if (!state.id) return [h('h1', { class: 'page-title', tabindex: '-1' }, t('public_worker.title')), notice('error', t('public_worker.not_found'))];
-  if (state.err) return [h('h1', { class: 'page-title', tabindex: '-1' }, t('public_worker.title')), notice('error', state.err)];
+  if (!state.id) return [backLink(), h('h1', { class: 'page-title', tabindex: '-1' }, t('public_worker.title')), notice('error', t('public_worker.not_found'))];
+  if (state.err) return [backLink(), h('h1', { class: 'page-title', tabindex: '-1' }, t('public_worker.title')), notice('error', state.err)];
   const w = state.w;
   if (!w) return [h('h1', { class: 'visually-hidden' }, t('public_worker.title')), loading()];
   const revoked = w.status === 'revoked';
   const tr = w.training || {};
   const certs = Array.isArray(w.certificates) ? w.certificates : [];
   return h('div', { class: 'public-worker', dataset: { worker: w.id, status: w.status } },
+    backLink(),
     h('section', { class: ['profile-head', revoked ? 'profile-revoked' : null] },
       h('span', { class: 'profile-avatar', 'aria-hidden': 'true' }, (w.masked_name || '?').slice(0, 1)),
       h('div', null,
@@ -129,7 +141,7 @@ function pricesCard(w) {
     if (!items) items = (state.company.service_items || []).filter((x) => !x.category || (w.trades || []).includes(x.category.trade));
     items = items.filter((x) => x.active !== false);
     content = items.length ? h('ul', { class: 'public-prices' }, items.map((x) => h('li', { class: 'public-price', dataset: { item: x.id } },
-      h('span', { class: 'public-price-title' }, x.category ? `${catName(x.category)} · ` : '', x.title),
+      h('span', { class: 'public-price-title' }, x.category ? `${catName(x.category)} · ` : '', itemTitle(x)),
       h('span', { class: 'public-price-book' },
         h('strong', { class: 'price' }, fmtPrice(x.price_fen, x.unit)),
         h('a', { class: 'btn btn-primary book-link', href: `/#/book?${new URLSearchParams({ worker: w.id, item: x.id })}` }, t('search.book'))))))
@@ -157,7 +169,7 @@ async function moreReviews() {
 }
 
 async function main() {
-  redraw = await startPublic(view, 'public_worker.title');
+  redraw = await startPublic(view, 'public_worker.title', { site: true });
   if (!state.id) return;
   try {
     state.w = await api('GET', `/api/public/workers/${state.id}`);

@@ -4,6 +4,7 @@
 import { h, uid } from './dom.js';
 import { t, has, label, getLang } from './i18n.js';
 import { api } from './api.js';
+import { share } from './percent.js';
 
 // The contract's codes, in its order; the lists the server sends (GET /api/public/trades, levels)
 // are used where it answers, these where it does not.
@@ -86,13 +87,10 @@ export function isoToLocal(iso) {
   return m ? m[1] : '';
 }
 
-// "97.5% (39/40)": the share cut (never rounded up) to one decimal, so a rate under the target
-// never reads as the target; "—" when nobody was examined.
+// "97.5% (39/40)": the pass rate as every share is shown (percent.js); the "none examined" words
+// when nobody was examined. Whether it meets the target is judged from the counts (meetsTarget).
 export function fmtRate(passed, examined) {
-  if (!examined) return t('rates.none_examined');
-  const tenths = Math.floor((passed * 1000) / examined);
-  const pct = tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
-  return `${pct}% (${passed}/${examined})`;
+  return share(passed, examined) ?? t('rates.none_examined');
 }
 
 // Whether passed/examined reaches num/den, in integers.

@@ -1,19 +1,14 @@
 // pages/audit.js — #/audit (audit.read): checks the hash chain end to end and lists the newest
 // records, filtered by entity and action.
 import { h, fill } from '../dom.js';
-import { t, fmtTime, label } from '../i18n.js';
+import { t, fmtTime, label, keys } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { pageHead, loading, empty, table, pager, notice, button, field, input, section } from '../ui.js';
 
 const PER_PAGE = 20;
-// Suggestions for the filters; any other value is still accepted.
-const ENTITIES = ['session', 'org', 'user', 'worker', 'check', 'course', 'training_session', 'enrolment', 'certificate',
-  'cert_policy', 'standards'];
-const ACTIONS = ['session.create', 'session.end', 'org.create', 'org.update', 'user.create', 'user.update', 'user.password', 'user.rehash',
-  'worker.create', 'worker.link', 'worker.link_user', 'worker.update', 'worker.leave', 'worker.revoke', 'worker.suspend',
-  'worker.unsuspend', 'check.record', 'course.create', 'course.update', 'training_session.create', 'training_session.cancel',
-  'enrolment.create', 'enrolment.result', 'certificate.issue', 'certificate.renewed', 'certificate.revoke', 'cert_policy.update',
-  'standards.update'];
+// Suggestions for the filters: every entity and action the catalog names; any other value is still accepted.
+const ENTITIES = () => keys('audit.entities');
+const ACTIONS = () => keys('audit.actions');
 
 export function render(slot, ctx) {
   const state = { entity: '', action: '', page: 1 };
@@ -42,8 +37,8 @@ export function render(slot, ctx) {
   const filters = h('form', { class: 'filters', role: 'search', 'aria-label': t('common.filters') },
     field({ label: t('audit.entity'), control: entityIn }),
     field({ label: t('audit.action'), control: actionIn }),
-    h('datalist', { id: 'audit-entities' }, ENTITIES.map((v) => h('option', { value: v, label: label('audit.entities', v) }))),
-    h('datalist', { id: 'audit-actions' }, ACTIONS.map((v) => h('option', { value: v, label: label('audit.actions', v) }))),
+    h('datalist', { id: 'audit-entities' }, ENTITIES().map((v) => h('option', { value: v, label: label('audit.entities', v) }))),
+    h('datalist', { id: 'audit-actions' }, ACTIONS().map((v) => h('option', { value: v, label: label('audit.actions', v) }))),
     h('div', { class: 'filters-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.search')),
       button(t('common.reset'), { onClick: () => { filters.reset(); Object.assign(state, { entity: '', action: '', page: 1 }); load(); } })));

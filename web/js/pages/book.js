@@ -16,7 +16,7 @@ import { levelName, tradeList, checkbox } from '../workforce.js';
 import { facts } from './worker.js';
 import {
   windowIso, wallParts, hoursBetween, wallNow, dateOf, addDays, fmtPrice, fmtMoney, catName, rating, failureText,
-  fieldOf, categories, quantityText,
+  fieldOf, categories, quantityText, itemTitle,
 } from '../services.js';
 
 const HOURS = ['1', '1.5', '2', '2.5', '3', '3.5', '4', '5', '6', '7', '8', '10', '12'];
@@ -105,7 +105,7 @@ export function render(slot, ctx) {
     // the total, as the server quotes it for the window chosen
     const totalSlot = h('p', { class: 'book-total', 'aria-live': 'polite', dataset: { total: '' } });
     const cItem = offers.length > 1
-      ? select(offers.map((x) => ({ value: x.id, label: `${x.title} · ${fmtPrice(x.price_fen, x.unit)}` })), { name: 'service_item_id', value: String(item.id) })
+      ? select(offers.map((x) => ({ value: x.id, label: `${itemTitle(x)} · ${fmtPrice(x.price_fen, x.unit)}` })), { name: 'service_item_id', value: String(item.id) })
       : null;
     const fHours = field({ label: t('search.hours'), control: cHours, name: 'end' });
     const fDays = field({ label: t('fee.days'), control: cDays, name: 'days' });
@@ -204,7 +204,7 @@ export function render(slot, ctx) {
             h('h3', { class: 'result-name' }, w.masked_name),
             h('p', { class: 'result-company' }, w.company ? w.company.name : ''))),
         facts([
-          [t('book.service'), [cat ? `${catName(cat)} · ` : '', first.title]],
+          [t('book.service'), [cat ? `${catName(cat)} · ` : '', itemTitle(first)]],
           [t('book.price'), priceSlot],
           [t('workers.trades'), tradeList(w.trades)],
           [t('workers.level'), w.level ? levelName(w.level) : null],

@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { loading, notice, table, section } from '../ui.js';
 import { facts } from './worker.js';
-import { fmtShare, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName, conductText, standards } from '../services.js';
+import { fmtShare, fmtTarget, itemTitle, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName, conductText, standards } from '../services.js';
 import { findingsText, spotText } from './complaint-figures.js';
 
 export function render(slot, ctx) {
@@ -55,7 +55,7 @@ export function render(slot, ctx) {
         h('span', { class: ['month-value', x.reviewed ? null : 'month-none'] }, x.reviewed ? fmtShare(x.satisfied, x.reviewed) : t('satisfaction.no_reviews')))))
           : h('p', { class: 'state state-empty' }, t('public_worker.no_satisfaction')),
         // what the red months fall short of
-        sat.length ? h('p', { class: 'muted month-legend' }, t('company.satisfaction_legend', { target })) : null)),
+        sat.length ? h('p', { class: 'muted month-legend' }, t('company.satisfaction_legend', { target: fmtTarget({ num: target, den: 100 }) })) : null)),
       section(t('company.complaints'),
         h('p', { class: 'muted' }, t('company.complaints_intro')),
         months.length ? table({
@@ -75,7 +75,7 @@ export function render(slot, ctx) {
         }) : h('p', { class: 'state state-empty' }, t('company.no_complaints')),
         h('p', null, h('a', { href: '#/complaint-figures' }, t('company.all_figures')))),
       section(t('company.prices'), items.length ? h('ul', { class: 'public-prices' }, items.map((x) => h('li', { class: 'public-price', dataset: { item: x.id } },
-        h('span', { class: 'public-price-title' }, x.category ? `${catName(x.category)} · ` : '', x.title),
+        h('span', { class: 'public-price-title' }, x.category ? `${catName(x.category)} · ` : '', itemTitle(x)),
         h('span', { class: 'public-price-book' },
           h('strong', { class: 'price' }, fmtPrice(x.price_fen, x.unit)),
           x.category && x.category.code ? h('a', { class: 'btn btn-secondary', href: `#/search?category=${encodeURIComponent(x.category.code)}` }, t('company.find')) : null))))

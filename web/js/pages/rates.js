@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import { api, errorText, listAll } from '../api.js';
 import { pageHead, loading, empty, table, notice, field, select, section, badge } from '../ui.js';
 import { fmtRate, meetsTarget, quarterOf, today } from '../workforce.js';
+import { percentNumber } from '../percent.js';
 
 export function render(slot, ctx) {
   const assoc = Boolean(ctx.me.org && ctx.me.org.kind === 'association');
@@ -31,13 +32,12 @@ export function render(slot, ctx) {
       const r = await api('GET', '/api/training/pass-rates', { query: { quarter: qSel.value, company_id: cSel ? cSel.value : '' } });
       if (!ctx.current()) return;
       const target = r.target || { num: 98, den: 100 };
-      const pct = target.den ? (target.num * 100) / target.den : 98;
       const o = r.overall || { examined: 0, passed: 0 };
       const overallOk = meetsTarget(o.passed, o.examined, target);
       const overall = h('div', { class: ['rate-overall', o.examined && !overallOk ? 'rate-below' : null], dataset: { meets: String(overallOk) } },
         h('p', { class: 'rate-label' }, t('rates.overall', { quarter: r.quarter || qSel.value })),
         h('p', { class: 'rate-value' }, fmtRate(o.passed, o.examined)),
-        h('p', { class: 'rate-target' }, t('rates.target', { pct: String(Math.round(pct * 10) / 10) }), ' ', o.examined ? mark(overallOk) : null));
+        h('p', { class: 'rate-target' }, t('rates.target', { pct: percentNumber(target.num, target.den) ?? '98.0' }), ' ', o.examined ? mark(overallOk) : null));
       const courses = r.courses || [];
       fill(out, overall, courses.length ? table({
         caption: t('rates.per_course'),

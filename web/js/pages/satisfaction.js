@@ -7,9 +7,9 @@ import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { pageHead, loading, empty, notice, table, field, select, section, badge } from '../ui.js';
-import { fmtShare, meets, lastMonths } from '../services.js';
+import { fmtShare, fmtTarget, meets, lastMonths } from '../services.js';
 
-const pctOf = (target) => String(Math.round((target.num * 1000) / (target.den || 100)) / 10);
+const pctOf = (target) => fmtTarget(target);
 
 export function render(slot, ctx) {
   const months = lastMonths(12);

@@ -11,7 +11,7 @@ import { pageHead, loading, empty, notice, field, input, select, pager, showErro
 import { reference, levelName, tradeList, colour, LEVELS } from '../workforce.js';
 import {
   categories, catName, DISTRICTS, districtName, SORTS, windowIso, wallNow, dateOf, addDays, yuanToFen,
-  fmtPrice, rating, fmtShare, meets, wallParts, hoursBetween,
+  fmtPrice, rating, fmtShare, fmtTarget, itemTitle, meets, wallParts, hoursBetween,
 } from '../services.js';
 
 const PER_PAGE = 12;
@@ -135,6 +135,21 @@ export function render(slot, ctx) {
     return q;
   }
 
+  // Nothing found: which condition emptied it. The API counts, for each condition given, what
+  // dropping that one alone would find (relaxed); the page says so in words.
+  function emptied(r, { category, district, when }) {
+    const rel = r.relaxed || {};
+    const given = Object.keys(rel);
+    if (!given.length) return empty(t('search.empty'));
+    const lead = t(district ? 'search.none_in' : 'search.none', { category, district })
+      + (when ? ` (${when})` : '');
+    const hints = ['district', 'free', 'min_rating', 'level', 'price'].filter((k) => rel[k] > 0)
+      .map((k) => h('li', { class: 'relaxed-hint', dataset: { cond: k } }, t(`search.relaxed_${k}`, { n: rel[k] })));
+    return h('div', { class: 'state state-empty search-emptied' },
+      h('p', { class: 'emptied-lead' }, lead),
+      hints.length ? h('ul', { class: 'plain-list relaxed-hints' }, hints) : h('p', { class: 'muted' }, t('search.relaxed_none')));
+  }
+
   let seq = 0;
   async function load() {
     const mine = ++seq;
@@ -147,10 +162,13 @@ export function render(slot, ctx) {
       const r = await api('GET', '/api/public/search', { query: { ...q, page: state.page, per_page: PER_PAGE } });
       if (mine !== seq || !ctx.current()) return;
       const cat = (await categories().catch(() => [])).find((c) => c.code === state.category);
-      fill(summary, t(r.total === 1 ? 'search.found_one' : 'search.found', { n: r.total, category: cat ? catName(cat) : state.category }),
-        q.from ? ` · ${t('search.window', { date: state.date, time: state.time, hours: state.hours })}` : '');
+      const category = cat ? catName(cat) : state.category;
+      const district = q.district ? districtName(q.district) : '';
+      const when = q.from ? t('search.window', { date: state.date, time: state.time, hours: state.hours }) : '';
+      fill(summary, district ? t('search.found_in', { n: r.total, category, district })
+        : t(r.total === 1 ? 'search.found_one' : 'search.found', { n: r.total, category }), when ? ` · ${when}` : '');
       if (!r.items.length) {
-        fill(results, empty(q.from ? t('search.empty_window') : t('search.empty')));
+        fill(results, emptied(r, { category, district, when }));
         return;
       }
       fill(results,
@@ -188,7 +206,7 @@ export function render(slot, ctx) {
         h('dt', null, t('public_worker.rating')), h('dd', { class: 'result-rating' }, rating(it.rating))),
       h('p', { class: 'result-price' },
         h('strong', { class: 'price' }, fmtPrice(item.price_fen, item.unit)),
-        item.title ? h('span', { class: 'muted' }, ` · ${item.title}`) : null),
+        item.title ? h('span', { class: 'muted' }, ` · ${itemTitle(item)}`) : null),
       h('div', { class: 'result-actions' },
         h('a', { class: 'btn btn-secondary result-profile', href: `/workers/${w.id}` }, t('search.profile')),
         mayBook ? h('button', { type: 'button', class: 'btn btn-primary book-btn', onclick: book }, t('search.book')) : null));
@@ -205,7 +223,7 @@ export function render(slot, ctx) {
       h('p', { class: 'figures-label' }, t('search.figures', { month: s.month })),
       h('p', { class: ['figures-value', i.reviewed && !ok ? 'figures-below' : null, i.reviewed ? null : 'figures-none'] },
         i.reviewed ? fmtShare(i.satisfied, i.reviewed) : t('satisfaction.no_reviews')),
-      h('p', { class: 'muted' }, t('satisfaction.target', { pct: String(Math.round((target.num * 1000) / target.den) / 10) }), ' · ',
+      h('p', { class: 'muted' }, t('satisfaction.target', { pct: fmtTarget(target) }), ' · ',
         t('satisfaction.response', { rate: fmtShare(i.reviewed, i.completed) })),
       h('a', { href: '#/satisfaction' }, t('search.figures_link')));
     figures.hidden = false;

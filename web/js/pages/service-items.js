@@ -11,7 +11,7 @@ import {
   clearErrors, showError, busy, section, badge,
 } from '../ui.js';
 import {
-  categories, catName, fmtPrice, fmtRange, unitName, yuanToFen, fenToYuan, failureText, fieldOf,
+  categories, catName, itemTitle, fmtPrice, fmtRange, unitName, yuanToFen, fenToYuan, failureText, fieldOf,
 } from '../services.js';
 
 const PER_PAGE = 20;
@@ -42,6 +42,7 @@ export function render(slot, ctx) {
     const cCat = select([{ value: '', label: t('services.category_pick') }], { name: 'category_id' });
     const cUnit = select([{ value: '', label: t('services.unit_pick') }], { name: 'unit', disabled: true });
     const cTitle = input({ name: 'title', maxlength: '60' });
+    const cTitleEn = input({ name: 'title_en', maxlength: '80', lang: 'en' });
     const cPrice = input({ name: 'price_fen', inputmode: 'decimal', maxlength: '10' });
     const cDesc = h('textarea', { class: 'input', name: 'description', rows: '3', maxlength: '1000' });
     const guideHint = h('p', { class: 'field-hint guide-hint', 'aria-live': 'polite' });
@@ -66,6 +67,7 @@ export function render(slot, ctx) {
       field({ label: t('services.category'), control: cCat, name: 'category_id' }),
       unitField,
       field({ label: t('services.title'), control: cTitle, name: 'title', hint: t('services.title_hint') }),
+      field({ label: t('services.title_en'), control: cTitleEn, name: 'title_en', optional: true, hint: t('services.title_en_hint') }),
       priceField,
       field({ label: t('services.description'), control: cDesc, name: 'description', optional: true, wide: true }),
       h('div', { class: 'form-actions' },
@@ -78,6 +80,9 @@ export function render(slot, ctx) {
       if (!body.category_id) return showError(f, t('services.category_required'), 'category_id');
       if (!body.unit) return showError(f, t('services.unit_required'), 'unit');
       if (body.title.length < 2) return showError(f, t('services.title_short'), 'title');
+      const en = cTitleEn.value.trim();
+      if (en && en.length < 2) return showError(f, t('services.title_short'), 'title_en');
+      if (en) body.title_en = en;
       if (body.price_fen === null) return showError(f, t('services.price_invalid'), 'price_fen');
       if (cDesc.value.trim()) body.description = cDesc.value.trim();
       await busy(f, async () => {
@@ -112,12 +117,14 @@ export function render(slot, ctx) {
   // ---- editing a price (and title, description) ----
   function edit(it) {
     const cTitle = input({ name: 'title', maxlength: '60', value: it.title });
+    const cTitleEn = input({ name: 'title_en', maxlength: '80', lang: 'en', value: it.title_en || '' });
     const cPrice = input({ name: 'price_fen', inputmode: 'decimal', maxlength: '10', value: fenToYuan(it.price_fen) });
     const cDesc = h('textarea', { class: 'input', name: 'description', rows: '3', maxlength: '1000' });
     cDesc.value = it.description || '';
     const g = guideOf(it.category.id, it.unit);
     const f = form({ class: 'form form-grid service-edit-form', dataset: { item: it.id } },
       field({ label: t('services.title'), control: cTitle, name: 'title' }),
+      field({ label: t('services.title_en'), control: cTitleEn, name: 'title_en', optional: true, hint: t('services.title_en_hint') }),
       field({ label: t('services.price_yuan_per', { unit: unitName(it.unit) }), control: cPrice, name: 'price_fen',
         hint: g ? t('services.guide', { range: fmtRange(g.min_fen, g.max_fen), unit: unitName(g.unit) }) : null }),
       field({ label: t('services.description'), control: cDesc, name: 'description', optional: true, wide: true }),
@@ -132,6 +139,9 @@ export function render(slot, ctx) {
       if (price === null) return showError(f, t('services.price_invalid'), 'price_fen');
       if (price !== it.price_fen) body.price_fen = price;
       if (cTitle.value.trim() !== it.title) body.title = cTitle.value.trim();
+      const en = cTitleEn.value.trim();
+      if (en && en.length < 2) return showError(f, t('services.title_short'), 'title_en');
+      if (en !== (it.title_en || '')) body.title_en = en || null;
       if (cDesc.value.trim() !== (it.description || '')) body.description = cDesc.value.trim();
       if (!Object.keys(body).length) return showError(f, t('common.unchanged'));
       await busy(f, async () => {
@@ -173,7 +183,8 @@ export function render(slot, ctx) {
       if (!r.items.length) { fill(list, empty(company ? t('services.empty') : t('services.empty_all'))); return; }
       const columns = [
         { label: t('services.category'), cell: (it) => catName(it.category) },
-        { label: t('services.title'), cell: (it) => h('span', { class: 'strong' }, it.title) },
+        { label: t('services.title'), cell: (it) => h('span', null, h('span', { class: 'strong item-title' }, itemTitle(it)),
+          it.title_en && itemTitle(it) !== it.title ? h('span', { class: 'muted item-title-other' }, ` ${it.title}`) : null) },
       ];
       if (!company) columns.push({ label: t('services.company'), cell: (it) => (it.company ? it.company.name : t('common.none')) });
       columns.push(

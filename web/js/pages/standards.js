@@ -3,52 +3,50 @@
 // standard of the association (the workforce's, services', complaints', personal data's and the
 // audit chain's; standards.manage edits them), grouped, each with its range.
 import { h, fill } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import { api, errorText, listAll } from '../api.js';
 import {
   pageHead, loading, empty, table, messages, notice, button, field, input, form, clearErrors,
-  showError, busy, section,
+  showError, busy, section, besideNote,
 } from '../ui.js';
 import { tradeName, choices } from '../workforce.js';
 import { courseName } from './training.js';
 
-// The standards in groups, with their units; the ranges each may be set in come with the values.
+// The standards in groups. The page shows every standard the API lists (GET /api/public/standards
+// carries each key with its range): those named here in their group, any other in the last group.
+// A standard's label is the catalog's standards.<key> (the key itself when the catalog has none);
+// its unit comes from the key's ending.
 const GROUPS = [
-  { key: 'workforce', items: [
-    { key: 'health_valid_months', unit: 'months' },
-    { key: 'background_valid_months', unit: 'months' },
-    { key: 'refresher_grace_days', unit: 'days' },
-    { key: 'lapse_warning_days', unit: 'days' },
-    { key: 'training_pass_target', unit: 'percent' },
-  ] },
-  { key: 'services', items: [
-    { key: 'punctuality_tolerance_minutes', unit: 'minutes' },
-    { key: 'address_visible_hours', unit: 'hours' },
-    { key: 'satisfaction_target', unit: 'percent' },
-    { key: 'punctuality_target', unit: 'percent' },
-  ] },
-  { key: 'complaints', items: [
-    { key: 'complaint_feedback_hours', unit: 'hours' },
-    { key: 'complaint_resolve_days', unit: 'days' },
-    { key: 'complaint_reopen_days', unit: 'days' },
-    { key: 'claim_decision_days', unit: 'days' },
-    { key: 'claim_payment_days', unit: 'days' },
-    { key: 'rectification_days', unit: 'days' },
-    { key: 'spot_check_pass_score', unit: 'score' },
-  ] },
-  { key: 'privacy', items: [
-    { key: 'booking_contact_retention_days', unit: 'days' },
-    { key: 'complaint_contact_retention_days', unit: 'days' },
-    { key: 'session_detail_retention_days', unit: 'days' },
-    { key: 'data_request_days', unit: 'days' },
-    { key: 'registry_lookups_per_hour', unit: 'per_hour' },
-    { key: 'record_grant_max_days', unit: 'days' },
-  ] },
-  { key: 'audit', items: [
-    { key: 'audit_checkpoint_minutes', unit: 'minutes' },
-  ] },
+  { key: 'workforce', items: ['health_valid_months', 'background_valid_months', 'refresher_grace_days',
+    'lapse_warning_days', 'training_pass_target'] },
+  { key: 'services', items: ['punctuality_tolerance_minutes', 'address_visible_hours', 'satisfaction_target',
+    'punctuality_target'] },
+  { key: 'complaints', items: ['complaint_feedback_hours', 'complaint_resolve_days', 'complaint_reopen_days',
+    'claim_decision_days', 'claim_payment_days', 'rectification_days', 'spot_check_pass_score'] },
+  { key: 'privacy', items: ['booking_contact_retention_days', 'complaint_contact_retention_days',
+    'session_detail_retention_days', 'data_request_days', 'registry_lookups_per_hour', 'record_grant_max_days'] },
+  { key: 'audit', items: ['audit_checkpoint_minutes'] },
 ];
-const STANDARDS = GROUPS.flatMap((g) => g.items);
+const UNITS = [['_per_hour', 'per_hour'], ['_months', 'months'], ['_days', 'days'], ['_hours', 'hours'],
+  ['_minutes', 'minutes'], ['_target', 'percent'], ['_score', 'score']];
+
+// The unit of a standard from its key ("complaint_feedback_hours" → hours); null when none fits.
+export function standardUnit(key) {
+  const u = UNITS.find(([end]) => key.endsWith(end));
+  return u ? u[1] : null;
+}
+// The label of a standard: the catalog's words, or the key when the catalog has none.
+export function standardLabel(key) {
+  return has(`standards.${key}`) ? t(`standards.${key}`) : key;
+}
+// The groups holding every key the API lists, in the order above; unknown keys in "other".
+function grouped(keys) {
+  const known = new Set(GROUPS.flatMap((g) => g.items));
+  const out = GROUPS.map((g) => ({ key: g.key, items: g.items.filter((k) => keys.includes(k)) }));
+  const other = keys.filter((k) => !known.has(k));
+  if (other.length) out.push({ key: 'other', items: other });
+  return out.filter((g) => g.items.length);
+}
 
 export function render(slot, ctx) {
   const certManage = ctx.can('cert.manage');
@@ -150,36 +148,41 @@ export function render(slot, ctx) {
       const s = await api('GET', '/api/public/standards');
       if (!ctx.current()) return;
       const controls = {};
-      const groups = GROUPS.map((g) => h('fieldset', { class: 'field-wide standards-group', dataset: { group: g.key } },
+      const keys = Object.keys(s.limits || {});
+      const groups = grouped(keys).map((g) => h('fieldset', { class: 'field-wide standards-group', dataset: { group: g.key } },
         h('legend', { class: 'sub-title' }, t(`standards.group_${g.key}`)),
-        h('div', { class: 'form-grid' }, g.items.map((d) => {
-          const { min, max } = s.limits[d.key];
-          controls[d.key] = input({
+        h('div', { class: 'form-grid' }, g.items.map((key) => {
+          const { min, max } = s.limits[key];
+          const unit = standardUnit(key);
+          controls[key] = input({
             type: 'number', min: String(min), max: String(max), step: '1', inputmode: 'numeric',
-            value: s[d.key] === undefined ? '' : String(s[d.key]), readOnly: !stdManage,
+            value: s[key] === undefined ? '' : String(s[key]), readOnly: !stdManage,
           });
-          return field({ label: t(`standards.${d.key}`), control: controls[d.key], name: d.key, hint: t(`standards.unit_${d.unit}`, { min, max }) });
+          return field({ label: standardLabel(key), control: controls[key], name: key,
+            hint: unit ? t(`standards.unit_${unit}`, { min, max }) : t('standards.unit_none', { min, max }) });
         }))));
+      const note = besideNote();
       const sf = form({ class: 'form standards-form' }, ...groups,
-        stdManage ? h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.save'))) : null);
+        stdManage ? h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.save')), note) : null);
+      sf.addEventListener('input', () => note.clear());
       sf.addEventListener('submit', async (e) => {
         e.preventDefault();
         clearErrors(sf);
         if (!stdManage) return;
         const b = {};
-        for (const d of STANDARDS) {
-          const raw = controls[d.key].value;
+        for (const key of keys) {
+          const raw = controls[key].value;
           const v = Number(raw);
-          const { min, max } = s.limits[d.key];
-          if (raw === '' || !Number.isInteger(v) || v < min || v > max) return showError(sf, t('common.range', { min, max }), d.key);
-          if (v !== s[d.key]) b[d.key] = v;
+          const { min, max } = s.limits[key];
+          if (raw === '' || !Number.isInteger(v) || v < min || v > max) return showError(sf, t('common.range', { min, max }), key);
+          if (v !== s[key]) b[key] = v;
         }
         if (!Object.keys(b).length) return showError(sf, t('common.unchanged'));
         await busy(sf, async () => {
           try {
             const saved = await api('PATCH', '/api/standards', { body: b });
             Object.assign(s, saved);
-            msg.show('success', t('standards.saved'));
+            note.show(t('standards.saved'));
           } catch (err) {
             if (err.status !== 401) showError(sf, errorText(err), err.field);
           }

@@ -124,7 +124,7 @@ export function render(slot, ctx) {
         h('p', { class: 'page-intro' }, h('span', { class: 'mono' }, w.id_number_masked), ' · ',
           w.company ? w.company.name : t('worker.no_company'),
           w.status === 'revoked' ? [' · ', badge(label('person_statuses', 'revoked'), 'danger')] : null)),
-      h('a', { class: 'btn btn-secondary public-link', href: `/workers/${w.id}`, target: '_blank', rel: 'noopener' }, t('worker.public_profile'))));
+      h('a', { class: 'btn btn-secondary public-profile-link', href: `/workers/${w.id}`, target: '_blank', rel: 'noopener' }, t('worker.public_profile'))));
     const suspended = w.suspended_until && fmtDate(w.suspended_until) >= today();
     const rec = section(t('worker.record'), facts([
       [t('workers.name'), w.name, 'name'],
