@@ -49,7 +49,7 @@ SCHEMA(review_body, S_INT("overall", F_REQ, 1, 5), S_INT("punctuality", F_REQ, 1
 SCHEMA(quote_query, S_INT("service_item_id", F_REQ, 1, INT64_MAX), S_TIME("start", F_REQ), S_TIME("end", F_REQ));
 static const char *const booking_sorts[] = {"start", "-start", NULL};
 SCHEMA(bookings_query, S_ENUM("status", 0, statuses), S_DATE("day", 0), S_TIME("from", 0), S_TIME("to", 0),
-       S_ENUM("sort", 0, booking_sorts),
+       S_ENUM("sort", 0, booking_sorts), S_BOOL("unassigned", 0),
        S_INT("worker_id", 0, 1, INT64_MAX), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 
 #define MAX_BOOKING_SECS (31 * 86400)
@@ -1308,16 +1308,17 @@ void api_bookings_review(struct req *r)
 	reply_booking(r, r->id[0], 201, NULL);
 }
 
-/* Whose and which bookings a list shows (0 or NULL: any); $1 to $7 of LIST_WHERE. */
+/* Whose and which bookings a list shows (0 or NULL: any); $1 to $8 of LIST_WHERE. */
 struct list_filter {
 	int64_t customer, company, worker_user;
 	const char *status;
 	int64_t from, to, worker_id;
+	int unassigned;   /* only those waiting for a worker */
 };
 #define LIST_WHERE \
 	" WHERE ($1 = 0 OR b.customer_id = $1) AND ($2 = 0 OR b.company_id = $2) AND ($3 = 0 OR w.user_id = $3)" \
 	" AND ($4 = '' OR b.status = $4) AND ($5 = 0 OR b.start_at >= $5) AND ($6 = 0 OR b.start_at < $6)" \
-	" AND ($7 = 0 OR b.worker_id = $7)"
+	" AND ($7 = 0 OR b.worker_id = $7) AND ($8 = 0 OR (b.worker_id IS NULL AND b.status = 'requested'))"
 
 static void bind_list_filter(struct stmt *st, const struct list_filter *lf)
 {
@@ -1328,6 +1329,7 @@ static void bind_list_filter(struct stmt *st, const struct list_filter *lf)
 	stmt_bind_int(st, 5, lf->from);
 	stmt_bind_int(st, 6, lf->to);
 	stmt_bind_int(st, 7, lf->worker_id);
+	stmt_bind_int(st, 8, lf->unassigned);
 }
 
 void api_bookings_list(struct req *r)
@@ -1355,8 +1357,9 @@ void api_bookings_list(struct req *r)
 		req_error(r, 403, "forbidden", NULL);
 		return;
 	}
+	const char *unassigned = req_qstr(r, "unassigned");
 	struct list_filter lf = {customer, company, worker_user, req_qstr(r, "status"), from, to,
-				 req_qint(r, "worker_id", 0)};
+				 req_qint(r, "worker_id", 0), unassigned && strcmp(unassigned, "true") == 0};
 	int64_t total = 0;
 	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM bookings b LEFT JOIN workers w ON w.id = b.worker_id"
 					      LIST_WHERE);
@@ -1368,13 +1371,13 @@ void api_bookings_list(struct req *r)
 	}
 	st = store_sql(r->store,
 		"SELECT " BOOKING_COLUMNS BOOKING_FROM LIST_WHERE
-		" ORDER BY CASE WHEN $10 = 1 THEN -b.start_at ELSE b.start_at END, CASE WHEN $10 = 1 THEN -b.id ELSE b.id END"
-		" LIMIT $8 OFFSET $9");
+		" ORDER BY CASE WHEN $11 = 1 THEN -b.start_at ELSE b.start_at END, CASE WHEN $11 = 1 THEN -b.id ELSE b.id END"
+		" LIMIT $9 OFFSET $10");
 	bind_list_filter(st, &lf);
-	stmt_bind_int(st, 8, pg.per_page);
-	stmt_bind_int(st, 9, pg.offset);
+	stmt_bind_int(st, 9, pg.per_page);
+	stmt_bind_int(st, 10, pg.offset);
 	const char *sort = req_qstr(r, "sort");
-	stmt_bind_int(st, 10, sort && strcmp(sort, "-start") == 0);
+	stmt_bind_int(st, 11, sort && strcmp(sort, "-start") == 0);
 	int names = full_names(r);
 	req_reply_list(r, st, names == NAMES_WORKER ? list_row_worker : names ? list_row_full : list_row_masked, &pg,
 		       total);

@@ -150,3 +150,92 @@ void api_bookings_candidates(struct req *r)
 	jw_obj_end(w);
 	req_send(r, 200);
 }
+
+/* ---- the week: a line per worker ---- */
+
+SCHEMA(week_query, S_DATE("from", 0));
+
+/* The company's week from `from` (today when absent): for each day the bookings still waiting for a
+ * worker, and for each worker with a booking that week (cancelled and no-shows left out) their
+ * bookings, so a dispatcher sees who is full and who is free. */
+void api_dispatch_week(struct req *r)
+{
+	int64_t from = time_today();
+	if (req_qstr(r, "from"))
+		parse_date(req_qstr(r, "from"), &from);
+	int64_t company = r->user.org_id, lo = time_day_start(from), hi = time_day_start(from + 7);
+	struct jw *w = req_jw(r);
+	char date[11];
+	jw_obj(w);
+	time_format_date(from, date);
+	jw_kstr(w, "from", date);
+	jw_key(w, "days");
+	jw_arr(w);
+	for (int d = 0; d < 7; d++) {
+		int64_t n = 0;
+		struct stmt *st = store_sql(r->store, "SELECT count(*) FROM bookings WHERE company_id = $1 AND start_at >= $2"
+						      " AND start_at < $3 AND status = 'requested' AND worker_id IS NULL");
+		stmt_bind_int(st, 1, company);
+		stmt_bind_int(st, 2, time_day_start(from + d));
+		stmt_bind_int(st, 3, time_day_start(from + d + 1));
+		if (stmt_one_int(st, &n) != AJ_OK)
+			n = 0;
+		time_format_date(from + d, date);
+		jw_obj(w);
+		jw_kstr(w, "date", date);
+		jw_kint(w, "unassigned", n);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "workers");
+	jw_arr(w);
+	struct stmt *st = store_sql(r->store,
+		"SELECT w.id, w.name, w.level, b.id, b.start_at, b.end_at, b.status, c.code, c.name_zh, c.name_en"
+		" FROM bookings b JOIN workers w ON w.id = b.worker_id JOIN categories c ON c.id = b.category_id"
+		" WHERE b.company_id = $1 AND b.start_at >= $2 AND b.start_at < $3 AND b.status NOT IN ('cancelled', 'no_show')"
+		" ORDER BY w.name, w.id, b.start_at");
+	stmt_bind_int(st, 1, company);
+	stmt_bind_int(st, 2, lo);
+	stmt_bind_int(st, 3, hi);
+	int64_t current = 0;
+	int rc;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (stmt_int(st, 0) != current) {
+			if (current) {
+				jw_arr_end(w);
+				jw_obj_end(w);
+			}
+			current = stmt_int(st, 0);
+			jw_obj(w);
+			jw_kint(w, "id", current);
+			jw_kstr(w, "name", stmt_text(st, 1));
+			jw_kstr(w, "level", stmt_text(st, 2));
+			jw_key(w, "bookings");
+			jw_arr(w);
+		}
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 3));
+		jw_ktime(w, "start", stmt_int(st, 4));
+		jw_ktime(w, "end", stmt_int(st, 5));
+		jw_kstr(w, "status", stmt_text(st, 6));
+		jw_key(w, "category");
+		jw_obj(w);
+		jw_kstr(w, "code", stmt_text(st, 7));
+		jw_kstr(w, "name_zh", stmt_text(st, 8));
+		jw_kstr(w, "name_en", stmt_text(st, 9));
+		jw_obj_end(w);
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	if (current) {
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
+	req_send(r, 200);
+}

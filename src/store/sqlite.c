@@ -520,10 +520,16 @@ int store_migrate(struct store *s, int *applied)
 	if (rc != SQLITE_OK)
 		return map_rc(rc);
 	*applied = 0;
-	int have = store_schema_version(s);
+	/* every migration not yet recorded, in order: one merged in below the newest applied is not
+	 * skipped */
 	for (int i = 0; i < store_migration_count; i++) {
 		const struct migration *m = &store_migrations[i];
-		if (m->version <= have)
+		int64_t done = 0;
+		struct stmt *q = store_sql(s, "SELECT count(*) FROM schema_migrations WHERE version = $1");
+		stmt_bind_int(q, 1, m->version);
+		if ((rc = stmt_one_int(q, &done)) != AJ_OK)
+			return rc;
+		if (done)
 			continue;
 		char *err = NULL;
 		if ((rc = store_begin(s)) != AJ_OK)

@@ -468,6 +468,63 @@ static void test_candidates_and_reschedule(void **state)
 	resp_free(r);
 }
 
+/* The board's other views: what waits for a worker across days, and the week by worker. */
+static void test_unassigned_and_week(void **state)
+{
+	(void)state;
+	int64_t start = day_at(12, 9);
+	struct resp *r = ok("POST", "/api/bookings", cust, book_body(hour_item, start, start + 2 * 3600, 0), 201);
+	int64_t waiting = resp_int(r, "id");
+	resp_free(r);
+	r = ok("POST", "/api/bookings", cust, book_body(hour_item, start + 3 * 3600, start + 5 * 3600, w1), 201);
+	int64_t placed = resp_int(r, "id");
+	resp_free(r);
+	char path[128];
+	snprintf(path, sizeof path, "/api/bookings?unassigned=true&from=%s&per_page=100", qiso(start - 3600));
+	r = ok("GET", path, co1, NULL, 200);
+	int seen = 0;
+	json_t *items = json_object_get(r->json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *b = json_array_get(items, i);
+		assert_true(json_is_null(json_object_get(b, "worker")));
+		assert_string_equal(json_string_value(json_object_get(b, "status")), "requested");
+		assert_int_not_equal(json_integer_value(json_object_get(b, "id")), placed);
+		seen |= json_integer_value(json_object_get(b, "id")) == waiting;
+	}
+	assert_true(seen);
+	resp_free(r);
+	h_expect(call("GET", "/api/bookings?unassigned=maybe", co1, NULL), 400, "invalid_parameter");
+
+	char from[11];
+	time_format_date(time_today() + 12, from);
+	snprintf(path, sizeof path, "/api/dispatch/week?from=%s", from);
+	r = ok("GET", path, co1, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "days")), 7);
+	assert_true(json_integer_value(json_object_get(json_array_get(json_object_get(r->json, "days"), 0), "unassigned")) >= 1);
+	json_t *workers = json_object_get(r->json, "workers");
+	int found = 0;
+	for (size_t i = 0; i < json_array_size(workers); i++) {
+		json_t *w = json_array_get(workers, i);
+		json_t *bs = json_object_get(w, "bookings");
+		for (size_t k = 0; k < json_array_size(bs); k++)
+			if (json_integer_value(json_object_get(json_array_get(bs, k), "id")) == placed) {
+				found = 1;
+				assert_int_equal(json_integer_value(json_object_get(w, "id")), w1);
+			}
+	}
+	assert_true(found);
+	resp_free(r);
+	/* a company sees its own week only: company2's has none of company1's workers */
+	char co2[TOKEN_LEN];
+	h_login(&H, "company2", co2, NULL);
+	r = ok("GET", path, co2, NULL, 200);
+	workers = json_object_get(r->json, "workers");
+	for (size_t i = 0; i < json_array_size(workers); i++)
+		assert_int_not_equal(json_integer_value(json_object_get(json_array_get(workers, i), "id")), w1);
+	resp_free(r);
+	h_expect(call("GET", path, cust, NULL), 403, "forbidden");
+}
+
 static void test_scores_in_the_store(void **state)
 {
 	(void)state;
@@ -502,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_time_on_the_job),
 		cmocka_unit_test(test_month_by_request),
 		cmocka_unit_test(test_candidates_and_reschedule),
+		cmocka_unit_test(test_unassigned_and_week),
 		cmocka_unit_test(test_scores_in_the_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -268,6 +268,10 @@ test('a booking from the search to the review: customer, company and worker; the
   for (let i = 0; i < n; i += 1) await rows.nth(i).locator(`input[value=${i === n - 1 ? 'na' : 'pass'}]`).check();
   await rows.nth(n - 1).locator('.item-note').fill('客户家中无此项');
   await noOverflow(w.page);
+  // hours before the booked end: leaving needs its reason, asked before anything is sent
+  await out.locator('.checkout-form button[type=submit]').click();
+  await out.locator('.checkout-form .field-error', { hasText: '请写下提前结束的原因' }).waitFor();
+  await out.locator('.checkout-form input[name=reason]').fill('客户临时有事，提前结束');
   await out.locator('.checkout-form button[type=submit]').click();
   await w.page.locator('.page-jobs .messages .notice-success', { hasText: '已签退' }).waitFor();
   await w.page.locator(`.job-card[data-booking="${bookingId}"][data-status=completed]`).waitFor();
@@ -384,14 +388,16 @@ test('a worker who may not serve at the start cannot be assigned: the board says
   const row = page.locator(`.dispatch-row[data-booking="${b.json.id}"]`);
   await row.waitFor();
   assert.equal(await row.locator('.dispatch-unassigned').textContent(), 'Unassigned');
-  const sel = row.locator('select[name=worker_id]');
-  await row.locator('select[name=worker_id]:not([disabled])').waitFor();
-  // only workers who may serve the trade now are offered
-  const offered = await sel.locator('option[data-status]').evaluateAll((os) => os.map((o) => o.dataset.status));
-  assert.ok(offered.length > 0 && offered.every((s) => s === 'green' || s === 'yellow'), offered.join());
-  const pick = await sel.locator('option[data-status]').evaluateAll((os) => os.map((o) => Number(o.value)));
+  // the dispatcher's list: only workers who may serve the trade then and are free
+  await row.locator('button.disclose', { hasText: 'Assign' }).click();
+  const cands = row.locator('.assign-form .candidate');
+  await cands.first().waitFor();
+  const offered = await cands.evaluateAll((els) => els.map((e) => e.dataset.colour));
+  assert.ok(offered.length > 0 && offered.every((c) => c === 'green' || c === 'yellow'), offered.join());
+  const pick = await cands.evaluateAll((els) => els.map((e) => Number(e.dataset.worker)));
   const victim = pick.find((id) => id !== worker.id) || pick[0];
-  await sel.selectOption(String(victim));
+  const choose = (id) => row.locator(`.assign-form .candidate[data-worker="${id}"] input[type=radio]`).check();
+  await choose(victim);
   // meanwhile the association suspends that worker beyond the booking's start
   const until = iso(3 * 24 * 60).slice(0, 10);
   const s = await api(admin.token, `/api/workers/${victim}/suspension`, { method: 'POST', json: { until, reason: '投诉调查期间暂停上岗' } });
@@ -405,7 +411,7 @@ test('a worker who may not serve at the start cannot be assigned: the board says
   assert.equal((await api(admin.token, `/api/bookings/${b.json.id}`)).json.worker, null, 'nobody was assigned');
   // someone who may serve is assigned
   const other = pick.find((id) => id !== victim);
-  await sel.selectOption(String(other));
+  await choose(other);
   await row.locator('.assign-form button[type=submit]').click();
   await page.locator('.page-dispatch .messages .notice-success', { hasText: 'Assigned to' }).waitFor();
   await page.locator(`.dispatch-row[data-booking="${b.json.id}"] .dispatch-worker`).waitFor();

@@ -180,7 +180,7 @@ test('a customer starts at the search, sees no organisations, users or audit, an
   await page.locator('#nav a[href="#/home"]').click();
   assert.equal(await page.locator('.page-home').getAttribute('data-role'), 'customer');
   assert.equal(await page.locator('.page-home h1').textContent(), '客户工作台');
-  assert.deepEqual(await navTexts(page), ['首页', '找服务', '我的预约', '常用地址', '我的投诉', '消息通知', '我的会话', '账号安全', '我的数据',
+  assert.deepEqual(await navTexts(page), ['首页', '找服务', '我的预约', '常用地址', '服务请求', '我的投诉', '消息通知', '我的会话', '账号安全', '我的数据',
     '满意度', '投诉处理公示']);
   assert.equal(await page.locator('.topbar .user-org').count(), 0);
   for (const hash of ['orgs', 'users', 'audit', 'access-log', 'data-requests', 'transfers']) {
@@ -211,7 +211,7 @@ test('a worker has the everyday pages and their own record; a company admin also
   await signIn(c.page, 'company1');
   assert.equal(await c.page.locator('.page-home').getAttribute('data-role'), 'company_admin');
   assert.deepEqual(await navTexts(c.page), ['首页', '投诉处理', '消息通知', '服务抽查', '我的会话', '账号安全', '我的数据', '服务员',
-    '转入申请', '个人信息申请', '派单调度', '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '用户']);
+    '转入申请', '个人信息申请', '派单调度', '服务请求', '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '用户']);
   await c.page.locator('#nav a[href="#/users"]').click();
   await c.page.locator('.page-users table').waitFor();
   const orgs = new Set(await c.page.locator('.page-users tbody td:nth-child(4)').allTextContents());

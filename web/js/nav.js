@@ -15,8 +15,8 @@ export const PAGES = [
   { path: '/bookings', key: 'bookings', cap: 'booking.create' },
   { path: '/me/addresses', key: 'addresses', role: 'customer' },
   { path: '/bookings/:id', key: 'booking', menu: false, parent: bookingParent },
-  // month items are asked of the company: the customer's requests, the company's to answer
-  { path: '/requests', key: 'requests', role: ['customer', 'company_admin', 'company_staff'] },
+  // month items are asked of the company: the customer's requests here, the company's by its board
+  { path: '/requests', key: 'requests', role: 'customer' },
   { path: '/jobs', key: 'jobs', role: 'worker' },
   { path: '/complaints', key: 'my_complaints', role: 'customer' },
   { path: '/complaints', key: 'complaints', cap: 'complaint.handle' },
@@ -39,6 +39,7 @@ export const PAGES = [
   // who holds a person's record answers their corrections: the company, and the association
   { path: '/data-requests', key: 'data_requests', role: ['association_admin', 'company_admin', 'company_staff'] },
   { path: '/dispatch', key: 'dispatch', cap: 'booking.dispatch' },
+  { path: '/requests', key: 'requests', role: ['company_admin', 'company_staff'] },
   { path: '/services', key: 'services', cap: 'service.manage' },
   { path: '/training', key: 'training', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'] },
   { path: '/training/sessions/:id', key: 'session', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'], menu: false, parent: '/training' },

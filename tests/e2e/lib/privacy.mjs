@@ -50,6 +50,7 @@ export async function completedBooking(c, customerToken, worker, who = 'company1
   } }), 201, 'book');
   expect(await c.post(who, `/api/bookings/${b.id}/confirm`, { items: cat.items.pre.map((i) => ({ item_id: i.id, done: true })) }), 200, 'confirm');
   expect(await c.post(who, `/api/bookings/${b.id}/checkin`), 200, 'check in');
-  const done = expect(await c.post(who, `/api/bookings/${b.id}/checkout`, { items: cat.items.in.map((i) => ({ item_id: i.id, result: 'pass' })) }), 200, 'check out');
+  // checked out at once, hours before the booked end: a service cut short, with its reason
+  const done = expect(await c.post(who, `/api/bookings/${b.id}/checkout`, { items: cat.items.in.map((i) => ({ item_id: i.id, result: 'pass' })), reason: '客户临时有事，提前结束' }), 200, 'check out');
   return { ...done, address, contact_phone: contactPhone };
 }

@@ -15,7 +15,17 @@ import {
 import { assignForm, confirmForm, cancelForm, noShowForm, disclose, rescheduleForm } from '../booking-actions.js';
 import { punctuality } from './booking.js';
 
+// The three views of the board: a day's bookings, those waiting for a worker across the coming
+// days (GET /api/bookings?unassigned=true), and the week with a line per worker
+// (GET /api/dispatch/week).
+const VIEWS = ['day', 'unassigned', 'week'];
+
 export function render(slot, ctx) {
+  const view = VIEWS.includes(ctx.query.get('view')) ? ctx.query.get('view') : 'day';
+  const tabs = h('nav', { class: 'tabs dispatch-views', 'aria-label': t('dispatch.views') },
+    VIEWS.map((v) => h('a', { href: v === 'day' ? '#/dispatch' : `#/dispatch?view=${v}`, class: ['tab', v === view ? 'tab-current' : null], 'aria-current': v === view ? 'page' : null, dataset: { view: v } }, t(`dispatch.view_${v}`))));
+  if (view === 'unassigned') return unassignedView(slot, ctx, tabs);
+  if (view === 'week') return weekView(slot, ctx, tabs);
   // the day shown lives in the address (#/dispatch?day=…), so a redraw keeps it and the menu resets it
   const asked = ctx.query.get('day');
   let day = asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : today();
@@ -102,6 +112,70 @@ export function render(slot, ctx) {
   }
 
   fill(slot, h('section', { class: 'page page-dispatch' },
-    pageHead(t('nav.dispatch'), t('dispatch.intro')), picker, msg, counts, list));
+    pageHead(t('nav.dispatch'), t('dispatch.intro')), tabs, picker, msg, counts, list));
+  load();
+}
+
+// Every booking still waiting for a worker, from now on, soonest first, each assignable here.
+function unassignedView(slot, ctx, tabs) {
+  const msg = messages();
+  const list = h('div', { class: 'dispatch-list unassigned-list' }, loading());
+  async function load() {
+    fill(list, loading());
+    try {
+      const r = await api('GET', '/api/bookings', { query: { unassigned: 'true', from: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), per_page: 100 } });
+      if (!ctx.current()) return;
+      if (!r.items.length) return fill(list, h('p', { class: 'state state-empty' }, t('dispatch.none_unassigned')));
+      fill(list, h('p', { class: 'muted dispatch-counts' }, t('dispatch.unassigned_count', { n: r.total })),
+        h('ol', { class: 'dispatch-rows' }, r.items.map((b) => h('li', null,
+          h('article', { class: 'dispatch-row dispatch-requested', dataset: { booking: b.id } },
+            h('div', { class: 'dispatch-time' }, h('span', { class: 'job-clock' }, fmtAt(b.start)), h('span', { class: 'muted' }, fmtWindow(b.start, b.end, { withDate: false }))),
+            h('div', { class: 'dispatch-main' },
+              h('p', { class: 'dispatch-service' }, h('a', { href: `#/bookings/${b.id}`, class: 'strong booking-link' }, b.category ? catName(b.category) : `#${b.id}`),
+                b.service_item ? h('span', { class: 'muted' }, ` · ${b.service_item.title} · ${fmtMoney(b.price_fen)}`) : null),
+              h('p', { class: 'dispatch-people' }, t('dispatch.customer', { name: b.customer ? b.customer.name : '' }))),
+            h('div', { class: 'dispatch-actions' }, disclose(t('dispatch.assign'), () => assignForm(b, { onDone: (nb, text) => { msg.show('success', text); load(); } }), 'primary')))))));
+    } catch (err) {
+      if (err.status !== 401 && ctx.current()) fill(list, notice('error', errorText(err)));
+    }
+  }
+  fill(slot, h('section', { class: 'page page-dispatch page-dispatch-unassigned' },
+    pageHead(t('nav.dispatch'), t('dispatch.intro_unassigned')), tabs, msg, list));
+  load();
+}
+
+// The week from a day: a column per day (with how many wait for a worker), a line per worker with
+// their bookings that day, so who is full and who is free shows at a glance.
+function weekView(slot, ctx, tabs) {
+  const asked = ctx.query.get('from');
+  let from = asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : today();
+  const grid = h('div', { class: 'week-grid-wrap' }, loading());
+  const setFrom = (d) => { from = d; ctx.setQuery({ view: 'week', from: d === today() ? '' : d }); load(); };
+  const picker = h('div', { class: 'day-picker', role: 'group', 'aria-label': t('dispatch.week_of') },
+    button('‹', { onClick: () => setFrom(addDays(from, -7)), attrs: { class: 'btn btn-secondary week-prev', 'aria-label': t('dispatch.prev_week') } }),
+    button(t('jobs.today'), { onClick: () => setFrom(today()), attrs: { class: 'btn btn-secondary' } }),
+    button('›', { onClick: () => setFrom(addDays(from, 7)), attrs: { class: 'btn btn-secondary week-next', 'aria-label': t('dispatch.next_week') } }));
+  async function load() {
+    fill(grid, loading());
+    try {
+      const r = await api('GET', '/api/dispatch/week', { query: { from } });
+      if (!ctx.current()) return;
+      const head = h('tr', null, h('th', { scope: 'col' }, t('bookings.worker')), r.days.map((d) => h('th', { scope: 'col', dataset: { date: d.date } },
+        d.date.slice(5), d.unassigned ? h('a', { class: 'badge badge-warn week-unassigned', href: `#/dispatch?day=${d.date}` }, t('dispatch.n_unassigned', { n: d.unassigned })) : null)));
+      const rows = r.workers.map((w) => h('tr', { dataset: { worker: w.id } }, h('th', { scope: 'row' }, w.name),
+        r.days.map((d) => {
+          const jobs = w.bookings.filter((b) => wallParts(b.start).date === d.date);
+          return h('td', { class: jobs.length ? 'week-busy' : 'week-free' }, jobs.map((b) => h('a', { class: `week-job status-${b.status}`, href: `#/bookings/${b.id}`, title: catName(b.category) },
+            fmtWindow(b.start, b.end, { withDate: false }))));
+        })));
+      fill(grid, r.workers.length
+        ? h('table', { class: 'table week-grid' }, h('caption', null, t('dispatch.week_caption', { from: r.from, n: r.workers.length })), h('thead', null, head), h('tbody', null, rows))
+        : h('p', { class: 'state state-empty' }, t('dispatch.week_empty')));
+    } catch (err) {
+      if (err.status !== 401 && ctx.current()) fill(grid, notice('error', errorText(err)));
+    }
+  }
+  fill(slot, h('section', { class: 'page page-dispatch page-dispatch-week' },
+    pageHead(t('nav.dispatch'), t('dispatch.intro_week')), tabs, picker, grid));
   load();
 }
