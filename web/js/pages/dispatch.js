@@ -61,7 +61,8 @@ export function render(slot, ctx) {
         open: items.filter((b) => b.status === 'requested').length,
         late: late.length,
         short: items.filter((b) => b.left_early === true).length,
-        early: items.filter((b) => b.checked_in_at && Date.parse(b.checked_in_at) < Date.parse(b.start)).length,
+        // came more than the tolerance before the start: the service still counts from the start
+        early: items.filter((b) => b.checked_in_at && Date.parse(b.checked_in_at) < Date.parse(b.start) - tolerance * 60000).length,
       }));
       if (!items.length) {
         fill(list, h('p', { class: 'state state-empty' }, t('dispatch.empty', { day })));
@@ -129,7 +130,7 @@ function unassignedView(slot, ctx, tabs) {
       fill(list, h('p', { class: 'muted dispatch-counts' }, t('dispatch.unassigned_count', { n: r.total })),
         h('ol', { class: 'dispatch-rows' }, r.items.map((b) => h('li', null,
           h('article', { class: 'dispatch-row dispatch-requested', dataset: { booking: b.id } },
-            h('div', { class: 'dispatch-time' }, h('span', { class: 'job-clock' }, fmtAt(b.start)), h('span', { class: 'muted' }, fmtWindow(b.start, b.end, { withDate: false }))),
+            h('div', { class: 'dispatch-time' }, h('span', { class: 'muted' }, wallParts(b.start).date), h('span', { class: 'job-clock' }, wallParts(b.start).time), h('span', { class: 'muted' }, fmtWindow(b.start, b.end, { withDate: false }))),
             h('div', { class: 'dispatch-main' },
               h('p', { class: 'dispatch-service' }, h('a', { href: `#/bookings/${b.id}`, class: 'strong booking-link' }, b.category ? catName(b.category) : `#${b.id}`),
                 b.service_item ? h('span', { class: 'muted' }, ` · ${b.service_item.title} · ${fmtMoney(b.price_fen)}`) : null),
