@@ -554,7 +554,7 @@ int cmd_user(int argc, char **argv)
 	char hash[PASSWORD_HASH_LEN];
 	if (!s)
 		goto out;
-	struct user_in in = {lname, name ? name : lname, r, 0, hash, 0};
+	struct user_in in = {lname, name ? name : lname, r, 0, hash, 0, 0};
 	if (org && org_find(s, org, &in.org_id, NULL) != AJ_OK) {
 		fprintf(stderr, "anjia: no such organisation: %s\n", org);
 		goto out;

@@ -105,7 +105,7 @@ static int add_user(struct store *s, const struct actor *a, const char *login, c
 	int64_t id;
 	if (password_hash(password, hash) != 0)
 		return AJ_ESTORE;
-	struct user_in in = {login, name, role_parse(role), org >= 0 ? orgs[org].id : 0, hash, 0};
+	struct user_in in = {login, name, role_parse(role), org >= 0 ? orgs[org].id : 0, hash, 0, 0};
 	int rc = user_create(s, a, &in, &id, &f);
 	if (rc) {
 		fprintf(stderr, "demo: user %s: %s\n", login, f.code ? f.code : "store error");
@@ -154,7 +154,7 @@ static int demo_households(struct store *s, const struct demo_opts *o, uint64_t 
 		snprintf(login, sizeof login, "family%04d", k);
 		snprintf(name, sizeof name, "%s%s", pick(rng, demo_surnames, demo_surname_count),
 			 pick(rng, given, ARRAY_LEN(given)));
-		struct user_in in = {login, name, ROLE_CUSTOMER, 0, hash, 0};
+		struct user_in in = {login, name, ROLE_CUSTOMER, 0, hash, 0, 0};
 		struct fault f = {0};
 		int64_t id;
 		int rc = user_create(s, &a, &in, &id, &f);

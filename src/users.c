@@ -141,14 +141,15 @@ static int create(struct store *s, const struct actor *a, const struct user_in *
 	}
 	int64_t now = clock_now();
 	struct stmt *st = store_sql(s, "INSERT INTO users (org_id, role, login, name, pw_hash, status,"
-				       " created_at, updated_at, pw_changed_at)"
-				       " VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $6) RETURNING id");
+				       " created_at, updated_at, pw_changed_at, registered_by)"
+				       " VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $6, $7) RETURNING id");
 	stmt_bind_id(st, 1, in->org_id);
 	stmt_bind_text(st, 2, role_name(in->role));
 	stmt_bind_text(st, 3, in->login);
 	stmt_bind_text(st, 4, in->name);
 	stmt_bind_text(st, 5, in->pw_hash ? in->pw_hash : no_password);
 	stmt_bind_int(st, 6, now);
+	stmt_bind_id(st, 7, in->role == ROLE_CUSTOMER ? in->registered_by : 0);
 	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
 		store_rollback(s);
 		if (rc == AJ_ECONFLICT)

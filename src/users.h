@@ -18,6 +18,7 @@ struct user_in {
 	const char *pw_hash;   /* Argon2id hash (src/auth/password.h), or NULL: the person chooses it with
 	                        * the set-up code user_create writes to setup_code */
 	int64_t worker_id;     /* role worker: the worker record this login is theirs to, or 0 */
+	int64_t registered_by; /* role customer: the company that registered them when they phoned, or 0 */
 };
 
 /* 1 when login is of the allowed form (already lower-case). */

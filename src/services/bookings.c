@@ -31,6 +31,11 @@ static const char *const parties[] = {"worker", "customer", NULL};
 SCHEMA(booking_body, S_INT("service_item_id", F_REQ, 1, INT64_MAX), S_TIME("start", F_REQ), S_TIME("end", F_REQ),
        S_STR("address", F_REQ, 5, 200), S_STR("contact_phone", F_REQ, 11, 11), S_INT("worker_id", F_NULL, 1, INT64_MAX),
        S_TEXT("note", F_NULL, 500));
+static const char *const agreements[] = {"phone_call", "in_person", NULL};
+SCHEMA(dispatch_booking_body, S_INT("customer_id", F_REQ, 1, INT64_MAX), S_ENUM("agreement", F_REQ, agreements),
+       S_INT("service_item_id", F_REQ, 1, INT64_MAX), S_TIME("start", F_REQ), S_TIME("end", F_REQ),
+       S_STR("address", F_REQ, 5, 200), S_STR("contact_phone", F_REQ, 11, 11), S_INT("worker_id", F_NULL, 1, INT64_MAX),
+       S_TEXT("note", F_NULL, 500));
 SCHEMA(assign_body, S_INT("worker_id", F_REQ, 1, INT64_MAX));
 SCHEMA(reschedule_body, S_TIME("start", F_REQ), S_TIME("end", F_REQ), S_INT("worker_id", F_NULL, 1, INT64_MAX),
        S_STR("reason", F_REQ, 2, 200));
@@ -150,7 +155,7 @@ static int event(struct store *s, const struct actor *a, int64_t id, const char 
 	" coalesce(b.checked_out_at, 0), b.late, b.cancelled_by, b.cancel_reason, coalesce(b.cancelled_at, 0)," \
 	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed, coalesce(w.company_id, 0)," \
 	" coalesce(b.contact_destroyed_at, 0), b.unit, b.unit_price_fen, b.quantity_centi, b.left_early," \
-	" b.left_early_reason"
+	" b.left_early_reason, coalesce(b.agreement, 'online')"
 #define BOOKING_FROM \
 	" FROM bookings b JOIN users cu ON cu.id = b.customer_id JOIN orgs o ON o.id = b.company_id" \
 	" LEFT JOIN workers w ON w.id = b.worker_id JOIN service_items si ON si.id = b.service_item_id" \
@@ -223,6 +228,8 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 	else
 		jw_bool(w, (int)stmt_int(st, 38));
 	jw_kstr(w, "left_early_reason", stmt_text(st, 39));
+	/* online (the customer booked), or the phone call or visit a company booked them on */
+	jw_kstr(w, "agreement", stmt_text(st, 40));
 	jw_key(w, "served_minutes");
 	if (stmt_int(st, 24))
 		jw_int(w, fee_served_minutes(stmt_int(st, 17), stmt_int(st, 23), stmt_int(st, 24)));
@@ -420,8 +427,8 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	}
 	st = store_sql(s, "INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id,"
 			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at, unit, unit_price_fen,"
-			  " quantity_centi)"
-			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, 'requested', $11, $12, $13, $14, $15)"
+			  " quantity_centi, agreement)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, 'requested', $11, $12, $13, $14, $15, $16)"
 			  " RETURNING id");
 	stmt_bind_int(st, 1, in->customer_id);
 	stmt_bind_int(st, 2, company);
@@ -438,6 +445,7 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	stmt_bind_text(st, 13, unit);
 	stmt_bind_int(st, 14, price);
 	stmt_bind_int(st, 15, quantity);
+	stmt_bind_text(st, 16, in->agreement ? in->agreement : "online");
 	rc = stmt_one_int(st, id);
 	if (rc || (rc = seal_contact(s, *id, in->address, in->phone)) != AJ_OK ||
 	    (rc = event(s, a, *id, "create", NULL, "requested", NULL)) != AJ_OK) {
@@ -1134,29 +1142,71 @@ static void refusal(struct req *r, int rc, const struct fault *f, const struct e
 	}
 }
 
-void api_bookings_create(struct req *r)
+/* Books in as the caller (the customer, or the company for one who phoned), and answers with the
+ * booking and its opened contact. */
+static void create_and_reply(struct req *r, struct booking_in *in)
 {
-	struct booking_in in = {r->user.user_id, req_int(r, "service_item_id", 0), req_int(r, "worker_id", 0), 0, 0,
-				req_str(r, "address"), req_str(r, "contact_phone"), req_str(r, "note")};
-	if (!phone_valid(in.phone)) {
+	if (!phone_valid(in->phone)) {
 		req_error(r, 400, "invalid_phone", "contact_phone");
 		return;
 	}
-	time_parse_iso(req_str(r, "start"), &in.start);
-	time_parse_iso(req_str(r, "end"), &in.end);
+	time_parse_iso(req_str(r, "start"), &in->start);
+	time_parse_iso(req_str(r, "end"), &in->end);
 	struct fault f = {0};
 	struct elig_result res;
 	struct actor a = req_actor(r);
 	int64_t id;
-	int rc = booking_create(r->store, &a, &in, &id, &res, &f);
+	int rc = booking_create(r->store, &a, in, &id, &res, &f);
 	if (rc) {
 		refusal(r, rc, &f, &res);
 		return;
 	}
 	struct contact c;
-	str_copy(c.address, sizeof c.address, in.address);
-	str_copy(c.phone, sizeof c.phone, in.phone);
+	str_copy(c.address, sizeof c.address, in->address);
+	str_copy(c.phone, sizeof c.phone, in->phone);
 	reply_booking(r, id, 201, &c);
+}
+
+void api_bookings_create(struct req *r)
+{
+	struct booking_in in = {r->user.user_id, req_int(r, "service_item_id", 0), req_int(r, "worker_id", 0), 0, 0,
+				req_str(r, "address"), req_str(r, "contact_phone"), req_str(r, "note"), NULL};
+	create_and_reply(r, &in);
+}
+
+/* A company books for a customer who phoned or came in: one it has served or registered itself,
+ * one of its own items, and how the customer agreed, named on the booking. */
+void api_dispatch_bookings_create(struct req *r)
+{
+	int64_t customer = req_int(r, "customer_id", 0), item_company = 0, ours = 0;
+	struct stmt *st = store_sql(r->store, "SELECT company_id FROM service_items WHERE id = $1");
+	stmt_bind_int(st, 1, req_int(r, "service_item_id", 0));
+	int rc = stmt_one_int(st, &item_company);
+	if (rc == AJ_OK && item_company != r->user.org_id) {
+		req_error(r, 422, "item_not_ours", "service_item_id");
+		return;
+	}
+	if (rc) {
+		req_fault(r, rc, &(struct fault){"not_found", "service_item_id"});
+		return;
+	}
+	st = store_sql(r->store, "SELECT count(*) FROM users u WHERE u.id = $1 AND u.role = 'customer' AND u.status = 'active'"
+				 " AND (u.registered_by = $2 OR EXISTS (SELECT 1 FROM bookings b WHERE b.customer_id = u.id"
+				 " AND b.company_id = $2))");
+	stmt_bind_int(st, 1, customer);
+	stmt_bind_int(st, 2, r->user.org_id);
+	if ((rc = stmt_one_int(st, &ours)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	if (!ours) {
+		/* a customer the company has never served nor registered is not its to find */
+		req_error(r, 404, "not_found", "customer_id");
+		return;
+	}
+	struct booking_in in = {customer, req_int(r, "service_item_id", 0), req_int(r, "worker_id", 0), 0, 0,
+				req_str(r, "address"), req_str(r, "contact_phone"), req_str(r, "note"), req_str(r, "agreement")};
+	create_and_reply(r, &in);
 }
 
 /* What a window of an item would cost, before anything is booked: the same rule as the booking. */

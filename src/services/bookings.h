@@ -16,6 +16,7 @@ struct booking_in {
 	int64_t customer_id, service_item_id, worker_id; /* worker_id 0: the company assigns */
 	int64_t start, end;                              /* instants */
 	const char *address, *phone, *note; /* phone: the household's mobile number, NULL for none */
+	const char *agreement;   /* how the customer agreed: NULL (online, themselves), phone_call, in_person */
 };
 
 /* A booking's address and telephone, opened for those who may read them. */

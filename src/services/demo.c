@@ -304,7 +304,8 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 			if (pick >= 0 && c->linked[pick] && b->end > dw->now - 2 * 86400)
 				continue;
 			int64_t w = b->own_worker ? b->own_worker : pick >= 0 ? c->id[pick] : 0;
-			struct booking_in in = {dw->customer[b->customer].user_id, o->id, w, b->start, b->end, address, phone, NULL};
+			struct booking_in in = {dw->customer[b->customer].user_id, o->id, w, b->start, b->end, address, phone, NULL,
+						NULL};
 			f = (struct fault){0};
 			rc = booking_create(s, customer, &in, &b->id, &res, &f);
 			if (rc == AJ_OK || (rc != AJ_ERULE && rc != AJ_ECONFLICT) || !w)

@@ -1,14 +1,23 @@
-/* dispatch.c — what a dispatcher chooses from: for a booking, the company's workers who may serve
+/* dispatch.c — what a dispatcher works from: for a booking, the company's workers who may serve
  * its trade at its start and are free for its window, told apart by number, level, rating and the
- * day's load; searchable by name. Read only: the assignment itself re-checks both rules inside its
- * write (bookings.c). */
+ * day's load, searchable by name (read only: the assignment re-checks both rules inside its write,
+ * bookings.c); the week with a line per worker; and a customer on the telephone, found among the
+ * company's own customers by number or name, or registered with a set-up code. */
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "auth/keys.h"
+#include "auth/onetime.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "privacy/access.h"
+#include "privacy/sealed.h"
 #include "services/satisfaction.h"
 #include "store/store.h"
+#include "users.h"
+#include "util/phone.h"
 #include "util/timefmt.h"
 #include "workforce/eligibility.h"
 #include "workforce/trades.h"
@@ -238,4 +247,136 @@ void api_dispatch_week(struct req *r)
 		return;
 	}
 	req_send(r, 200);
+}
+
+/* ---- a customer on the telephone ---- */
+
+SCHEMA(dispatch_customers_query, S_STR("phone", 0, 11, 11), S_STR("q", 0, 1, 50));
+SCHEMA(dispatch_customer_body, S_STR("name", F_REQ, 1, 50), S_STR("contact_phone", F_REQ, 11, 11));
+
+/* the most of a company's customers one look-up weighs, and answers */
+#define CALLERS_WEIGHED 2000
+#define CALLERS_LISTED 10
+
+/* Whether booking id's sealed contact telephone is phone. */
+static int phone_is(int64_t id, const char *sealed, const char *phone)
+{
+	char plain[32];
+	int same = sealed && keys_unseal_for(SEALED_BOOKING_PHONE, id, sealed, plain, sizeof plain) == 0 &&
+		   strcmp(plain, phone) == 0;
+	sodium_memzero(plain, sizeof plain);
+	return same;
+}
+
+/* The company's own customers — those it has served or registered on the telephone — who booked
+ * with it from the number asked, or whose name holds q: never anyone else's. Each one found is in
+ * the access log. */
+void api_dispatch_customers_find(struct req *r)
+{
+	const char *phone = req_qstr(r, "phone"), *q = req_qstr(r, "q");
+	if (!phone && !q) {
+		req_error(r, 400, "missing_parameter", "phone");
+		return;
+	}
+	if (phone && !phone_valid(phone)) {
+		req_error(r, 400, "invalid_phone", "phone");
+		return;
+	}
+	int64_t company = r->user.org_id, found[CALLERS_LISTED];
+	int n = 0;
+	struct stmt *st;
+	if (phone) {
+		/* the company's own bookings' numbers, newest first, opened one by one */
+		st = store_sql(r->store, "SELECT id, customer_id, contact_phone_sealed FROM bookings WHERE company_id = $1"
+					 " AND contact_phone_sealed IS NOT NULL ORDER BY id DESC LIMIT $2");
+		stmt_bind_int(st, 1, company);
+		stmt_bind_int(st, 2, CALLERS_WEIGHED);
+		while (n < CALLERS_LISTED && stmt_step(st) == STORE_ROW) {
+			int64_t who = stmt_int(st, 1);
+			int seen = 0;
+			for (int i = 0; i < n && !seen; i++)
+				seen = found[i] == who;
+			if (!seen && phone_is(stmt_int(st, 0), stmt_text(st, 2), phone))
+				found[n++] = who;
+		}
+		stmt_done(st);
+	} else {
+		st = store_sql(r->store, "SELECT u.id FROM users u WHERE u.role = 'customer' AND u.status = 'active'"
+					 " AND instr(u.name, $2) > 0 AND (u.registered_by = $1 OR EXISTS (SELECT 1 FROM bookings b"
+					 " WHERE b.customer_id = u.id AND b.company_id = $1)) ORDER BY u.id LIMIT $3");
+		stmt_bind_int(st, 1, company);
+		stmt_bind_text(st, 2, q);
+		stmt_bind_int(st, 3, CALLERS_LISTED);
+		while (n < CALLERS_LISTED && stmt_step(st) == STORE_ROW)
+			found[n++] = stmt_int(st, 0);
+		stmt_done(st);
+	}
+	struct access_entry e[CALLERS_LISTED];
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "items");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		st = store_sql(r->store, "SELECT u.name, (SELECT count(*) FROM bookings b WHERE b.customer_id = u.id"
+					 " AND b.company_id = $2), (SELECT coalesce(max(b.start_at), 0) FROM bookings b"
+					 " WHERE b.customer_id = u.id AND b.company_id = $2) FROM users u WHERE u.id = $1");
+		stmt_bind_int(st, 1, found[i]);
+		stmt_bind_int(st, 2, company);
+		if (stmt_step(st) == STORE_ROW) {
+			jw_obj(w);
+			jw_kint(w, "id", found[i]);
+			jw_kstr(w, "name", stmt_text(st, 0));
+			jw_kint(w, "bookings_with_us", stmt_int(st, 1));
+			jw_ktime(w, "last_booking_at", stmt_int(st, 2));
+			jw_obj_end(w);
+		}
+		stmt_done(st);
+		e[i] = (struct access_entry){"customer", found[i], "contact_phone"};
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	if (n)
+		access_record_req(r, e, n, phone ? "dispatch_phone_lookup" : "dispatch_name_lookup");
+	req_send(r, 200);
+}
+
+/* Registers a customer who phoned and has no account: the company's to book for, with a set-up
+ * code (shown once) the dispatcher reads out, with which the customer chooses their password. */
+void api_dispatch_customers_create(struct req *r)
+{
+	const char *phone = req_str(r, "contact_phone");
+	if (!phone_valid(phone)) {
+		req_error(r, 400, "invalid_phone", "contact_phone");
+		return;
+	}
+	/* a login of its own: "c" and ten letters and digits, tried again on the rare clash */
+	char login[16], code[ONETIME_CODE_LEN];
+	int64_t id = 0, expires = 0;
+	struct actor a = req_actor(r);
+	struct fault f = {0};
+	int rc = AJ_ECONFLICT;
+	for (int tries = 0; tries < 5 && rc == AJ_ECONFLICT; tries++) {
+		static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+		login[0] = 'c';
+		for (int i = 1; i <= 10; i++)
+			login[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+		login[11] = '\0';
+		struct user_in in = {login, req_str(r, "name"), ROLE_CUSTOMER, 0, NULL, 0, r->user.org_id};
+		f = (struct fault){0};
+		rc = user_create_with_code(r->store, &a, &in, &id, code, &expires, &f);
+	}
+	if (rc) {
+		req_fault(r, rc, &f);
+		return;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kint(w, "id", id);
+	jw_kstr(w, "login", login);
+	jw_kstr(w, "name", req_str(r, "name"));
+	jw_kstr(w, "contact_phone", phone);
+	jw_kstr(w, "setup_code", code);
+	jw_ktime(w, "setup_expires_at", expires);
+	jw_obj_end(w);
+	req_send(r, 201);
 }

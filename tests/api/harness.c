@@ -261,7 +261,7 @@ static int64_t fixture_user(struct harness *h, const char *login, const char *ro
 	/* one hash serves every fixture user: the same password, and it keeps the tests quick */
 	if (!hash[0])
 		assert_int_equal(password_hash(H_PASSWORD, hash), 0);
-	struct user_in in = {login, login, role_parse(role), org, hash, 0};
+	struct user_in in = {login, login, role_parse(role), org, hash, 0, 0};
 	if (user_create(h->store, &a, &in, &id, &f) != 0)
 		fail_msg("fixture user %s: %s", login, f.code ? f.code : "?");
 	return id;

@@ -525,6 +525,94 @@ static void test_unassigned_and_week(void **state)
 	h_expect(call("GET", path, cust, NULL), 403, "forbidden");
 }
 
+/* A customer on the telephone: found among the company's own by number, or registered with a
+ * set-up code, then booked for with how they agreed; never another company's customer. */
+static void test_booking_for_a_caller(void **state)
+{
+	(void)state;
+	char co2[TOKEN_LEN], body[768], path[128];
+	h_login(&H, "company2", co2, NULL);
+	int64_t start = day_at(14, 9);
+	/* customer1 booked with company1 from 13905710088 */
+	resp_free(ok("POST", "/api/bookings", cust, book_body(hour_item, start, start + 2 * 3600, 0), 201));
+	struct resp *r = ok("GET", "/api/dispatch/customers?phone=13905710088", co1, NULL, 200);
+	int64_t customer1 = 0;
+	stmt_one_int(store_sql(H.store, "SELECT id FROM users WHERE login = 'customer1'"), &customer1);
+	json_t *items = json_object_get(r->json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), customer1);
+	resp_free(r);
+	/* the look-up is on the record */
+	int64_t logged = 0;
+	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM access_log WHERE via = 'dispatch_phone_lookup' AND subject_id = $1");
+	stmt_bind_int(st, 1, customer1);
+	assert_int_equal(stmt_one_int(st, &logged), 0);
+	assert_true(logged >= 1);
+	r = ok("GET", "/api/dispatch/customers?phone=13700009999", co1, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+	resp_free(r);
+	h_expect(call("GET", "/api/dispatch/customers?phone=1390571008x", co1, NULL), 400, "invalid_phone");
+	h_expect(call("GET", "/api/dispatch/customers", co1, NULL), 400, "missing_parameter");
+	h_expect(call("GET", "/api/dispatch/customers?phone=13905710088", cust, NULL), 403, "forbidden");
+
+	/* a new caller: registered with a set-up code, then booked for on the telephone */
+	refused("POST", "/api/dispatch/customers", co1, "{\"name\":\"王阿姨\",\"contact_phone\":\"1370000\"}", 400,
+		"too_short");
+	r = ok("POST", "/api/dispatch/customers", co1, "{\"name\":\"王阿姨\",\"contact_phone\":\"13700001111\"}", 201);
+	int64_t caller = resp_int(r, "id");
+	char login[32], code[32];
+	snprintf(login, sizeof login, "%s", resp_str(r, "login"));
+	snprintf(code, sizeof code, "%s", resp_str(r, "setup_code"));
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"customer_id\":%lld,\"agreement\":\"phone_call\",\"service_item_id\":%lld,"
+				    "\"start\":\"%s\",\"end\":\"%s\",\"address\":\"杭州市拱墅区湖墅南路 88 号 2 幢\","
+				    "\"contact_phone\":\"13700001111\"}", (long long)caller, (long long)hour_item, iso(start),
+		 iso(start + 3 * 3600));
+	refused("POST", "/api/dispatch/bookings", co2, body, 422, "item_not_ours");
+	r = ok("POST", "/api/dispatch/bookings", co1, body, 201);
+	int64_t id = resp_int(r, "id");
+	assert_int_equal(resp_int(r, "customer.id"), caller);
+	assert_string_equal(resp_str(r, "agreement"), "phone_call");
+	assert_int_equal(resp_int(r, "price_fen"), 3 * hour_price);
+	resp_free(r);
+	/* found by name now, by company1 only */
+	r = ok("GET", "/api/dispatch/customers?q=%E7%8E%8B%E9%98%BF%E5%A7%A8", co1, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+	resp_free(r);
+	r = ok("GET", "/api/dispatch/customers?q=%E7%8E%8B%E9%98%BF%E5%A7%A8", co2, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+	resp_free(r);
+	/* company2 may not book for a customer it never served or registered, whatever the item */
+	snprintf(body, sizeof body, "{\"customer_id\":%lld,\"agreement\":\"in_person\",\"service_item_id\":%lld,"
+				    "\"start\":\"%s\",\"end\":\"%s\",\"address\":\"杭州市拱墅区湖墅南路 88 号 2 幢\","
+				    "\"contact_phone\":\"13700001111\"}", (long long)caller, (long long)day_item, iso(start),
+		 iso(start + 3 * 3600));
+	int64_t day_company = 0;
+	st = store_sql(H.store, "SELECT company_id FROM service_items WHERE id = $1");
+	stmt_bind_int(st, 1, day_item);
+	stmt_one_int(st, &day_company);
+	if (day_company != co1_id) {
+		char other[TOKEN_LEN], olog[64] = "";
+		st = store_sql(H.store, "SELECT login FROM users WHERE org_id = $1 AND role = 'company_admin' ORDER BY id LIMIT 1");
+		stmt_bind_int(st, 1, day_company);
+		if (stmt_step(st) == STORE_ROW)
+			snprintf(olog, sizeof olog, "%s", stmt_text(st, 0));
+		stmt_done(st);
+		h_login(&H, olog, other, NULL);
+		refused("POST", "/api/dispatch/bookings", other, body, 404, "not_found");
+	}
+	refused("POST", "/api/dispatch/bookings", cust, body, 403, "forbidden");
+	/* the customer chooses a password with the code and finds the booking theirs */
+	snprintf(body, sizeof body, "{\"login\":\"%s\",\"code\":\"%s\",\"new_password\":\"%s\"}", login, code, H_PASSWORD);
+	resp_free(ok("POST", "/api/auth/password-code", NULL, body, 200));
+	char caller_token[TOKEN_LEN];
+	h_login(&H, login, caller_token, NULL);
+	snprintf(path, sizeof path, "/api/bookings/%lld", (long long)id);
+	r = ok("GET", path, caller_token, NULL, 200);
+	assert_string_equal(resp_str(r, "agreement"), "phone_call");
+	resp_free(r);
+}
+
 static void test_scores_in_the_store(void **state)
 {
 	(void)state;
@@ -560,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_month_by_request),
 		cmocka_unit_test(test_candidates_and_reschedule),
 		cmocka_unit_test(test_unassigned_and_week),
+		cmocka_unit_test(test_booking_for_a_caller),
 		cmocka_unit_test(test_scores_in_the_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

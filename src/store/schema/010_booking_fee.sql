@@ -73,6 +73,12 @@ INSERT INTO ratings (subject, subject_id, n, total)
 -- booking, no longer a step of its timeline each
 DELETE FROM booking_events WHERE action = 'address_view';
 
+-- a booking made for a customer who phoned or came in says so, and names who took it (the timeline's
+-- create step); a customer a company registered on the telephone is that company's to book for
+ALTER TABLE bookings ADD COLUMN agreement TEXT CHECK (agreement IN ('online', 'phone_call', 'in_person'));
+UPDATE bookings SET agreement = 'online';
+ALTER TABLE users ADD COLUMN registered_by INTEGER REFERENCES orgs (id);
+
 -- a month item (a 月嫂, a live-in carer) is a long-term placement, not hours: the family asks the
 -- company, with the start they want (or the due date), for how many months, what they need and a
 -- number to call; the company answers, accepting or declining, in words
