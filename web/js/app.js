@@ -48,6 +48,7 @@ import * as myData from './pages/my-data.js';
 import * as transfers from './pages/transfers.js';
 import * as dataRequests from './pages/data-requests.js';
 import * as accessLog from './pages/access-log.js';
+import * as track from './pages/track.js';
 
 const MODULES = {
   home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
@@ -55,15 +56,17 @@ const MODULES = {
   category, satisfaction, my_complaints: complaints, complaints, complaint_new: complaintNew, complaint,
   notifications, complaint_figures: complaintFigures, company, sampling, plan, inspections, inspection,
   set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
+  track,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
 const PUBLIC = {
   '/': search, '/search': search, '/satisfaction': satisfaction, '/complaint-figures': complaintFigures, '/signup': signup,
-  '/set-password': setPassword,
+  '/set-password': setPassword, '/track': track,
 };
 const PUBLIC_TITLES = {
   '/': 'nav.search', '/search': 'nav.search', '/satisfaction': 'nav.satisfaction',
   '/complaint-figures': 'nav.complaint_figures', '/signup': 'signup.title', '/set-password': 'setpw.title',
+  '/track': 'nav.track',
 };
 // Public pages of one record (a company's profile, a sampling plan), with the id as ctx.params.id.
 const PUBLIC_RECORDS = [
@@ -216,7 +219,8 @@ function buildPublic() {
   const links = h('nav', { class: 'public-links', 'aria-label': t('layout.public_nav') },
     h('a', { href: '#/', class: 'public-link', dataset: { page: 'search' } }, t('nav.search')),
     h('a', { href: '#/satisfaction', class: 'public-link', dataset: { page: 'satisfaction' } }, t('nav.satisfaction')),
-    h('a', { href: '#/complaint-figures', class: 'public-link', dataset: { page: 'complaint_figures' } }, t('nav.complaint_figures')));
+    h('a', { href: '#/complaint-figures', class: 'public-link', dataset: { page: 'complaint_figures' } }, t('nav.complaint_figures')),
+    h('a', { href: '#/track', class: 'public-link', dataset: { page: 'track' } }, t('nav.track')));
   const frame = h('div', { class: 'public-page public-site' },
     h('header', { class: 'public-top' },
       h('a', { class: 'brand', href: '#/' },
