@@ -7,6 +7,7 @@
 
 #include "anjia.h"
 #include "auth/checkpoints.h"
+#include "privacy/phone_index.h"
 #include "privacy/retention.h"
 #include "rights/claims.h"
 #include "rights/complaints.h"
@@ -46,6 +47,9 @@ int jobs_run(struct store *s, struct jobs_report *r)
 		rc = retention_run(s, clock_now(), &r->retention);
 	if (rc == AJ_OK)
 		rc = lapses_notify(s, clock_now(), &r->lapse_notices);
+	/* telephones written without their look-up hash since the last pass (a booking's contact) */
+	if (rc == AJ_OK)
+		rc = phone_index_catch_up(s);
 	/* signed even when a part above failed: the chain's protection does not wait for a fix */
 	int signed_rc = audit_checkpoint_due(s, &r->checkpoints_signed);
 	return rc ? rc : signed_rc;

@@ -371,7 +371,8 @@ int access_found_since(struct store *s, int64_t org_id, int64_t worker_id, int64
 
 /* ---- the association reads the log ---- */
 
-static const char *const whats[] = {"phone", "address", "contact_phone", "record", "full_record", "id_lookup", NULL};
+static const char *const whats[] = {"phone", "address", "contact_phone", "record", "full_record", "id_lookup",
+				    "phone_lookup", NULL};
 static const char *const subjects[] = {"worker", "customer", NULL};
 SCHEMA(access_query, S_ENUM("what", 0, whats), S_ENUM("subject", 0, subjects), S_INT("subject_id", 0, 1, INT64_MAX),
        S_INT("org_id", 0, 1, INT64_MAX), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));

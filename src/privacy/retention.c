@@ -20,7 +20,8 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 		return rc;
 	/* a booking ends when it is checked out, cancelled or missed — or, failing those, at its end */
 	struct stmt *st = store_sql(s,
-		"UPDATE bookings SET address_sealed = '', contact_phone_sealed = NULL, contact_destroyed_at = $1"
+		"UPDATE bookings SET address_sealed = '', contact_phone_sealed = NULL, contact_phone_hash = NULL,"
+		" contact_destroyed_at = $1"
 		" WHERE contact_destroyed_at IS NULL AND status IN ('completed', 'reviewed', 'cancelled', 'no_show')"
 		" AND coalesce(checked_out_at, cancelled_at, no_show_at, end_at) < $2"
 		" AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.booking_id = bookings.id AND i.status = 'assigned')");
@@ -29,7 +30,8 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		goto fail;
 	out->bookings = store_changes(s);
-	st = store_sql(s, "UPDATE complaints SET contact_phone_sealed = NULL, contact_name = NULL, contact_destroyed_at = $1"
+	st = store_sql(s, "UPDATE complaints SET contact_phone_sealed = NULL, contact_phone_hash = NULL, contact_name = NULL,"
+			  " contact_destroyed_at = $1"
 			  " WHERE contact_destroyed_at IS NULL AND (contact_phone_sealed IS NOT NULL OR contact_name IS NOT NULL)"
 			  " AND status = 'closed' AND closed_at < $2");
 	stmt_bind_int(st, 1, now);
@@ -43,6 +45,12 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		goto fail;
 	out->sessions = store_changes(s);
+	/* the public tracking page's look-ups, with the address each came from, as long as a session's */
+	st = store_sql(s, "DELETE FROM complaint_lookups WHERE at < $1");
+	stmt_bind_int(st, 1, now - (int64_t)sd.session_detail_retention_days * 86400);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	out->lookups = store_changes(s);
 	st = store_sql(s, "UPDATE worker_transfers SET phone_sealed = '' WHERE status = 'pending' AND expires_at <= $1"
 			  " AND phone_sealed <> ''");
 	stmt_bind_int(st, 1, now);
@@ -73,15 +81,17 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 	if (rc)
 		goto fail;
 	out->requests_late = n;
-	if (!out->bookings && !out->complaints && !out->sessions && !out->transfers && !out->requests_late) {
+	if (!out->bookings && !out->complaints && !out->sessions && !out->transfers && !out->lookups &&
+	    !out->requests_late) {
 		store_rollback(s);
 		return AJ_OK;
 	}
 	struct strbuf sb;
 	strbuf_init(&sb, 256);
 	strbuf_addf(&sb, "{\"bookings\":%lld,\"complaints\":%lld,\"sessions\":%lld,\"transfers\":%lld,"
-		    "\"requests_late\":%lld}", (long long)out->bookings, (long long)out->complaints,
-		    (long long)out->sessions, (long long)out->transfers, (long long)out->requests_late);
+		    "\"lookups\":%lld,\"requests_late\":%lld}", (long long)out->bookings, (long long)out->complaints,
+		    (long long)out->sessions, (long long)out->transfers, (long long)out->lookups,
+		    (long long)out->requests_late);
 	struct actor a = {0, 0, "jobs"};
 	rc = audit_append(s, &a, "retention.purge", "settings", 0, sb.buf, sb.len);
 	strbuf_free(&sb);

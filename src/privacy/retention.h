@@ -1,7 +1,8 @@
 /* retention.h — personal data kept only as long as the association's standards say, then destroyed
  * by the deadline job: a booking's address and telephone some days after it ended, a complaint
  * caller's telephone some days after it closed, the addresses and browsers of sessions after a month,
- * the phone of a transfer request nobody answered; and correction and erasure requests past their
+ * the phone of a transfer request nobody answered, the public tracking page's look-ups (with their
+ * addresses) after a month; and correction and erasure requests past their
  * deadline escalated to the association, once. */
 #ifndef RETENTION_H
 #define RETENTION_H
@@ -15,6 +16,7 @@ struct retention_report {
 	int64_t complaints;      /* complaints whose caller's telephone was destroyed */
 	int64_t sessions;        /* sessions whose address and browser were forgotten */
 	int64_t transfers;       /* expired transfer requests whose phone was destroyed */
+	int64_t lookups;         /* look-ups on the public tracking page forgotten */
 	int64_t requests_late;   /* data requests past their deadline, escalated */
 };
 

@@ -9,6 +9,7 @@
 
 #include "auth/audit.h"
 #include "auth/keys.h"
+#include "privacy/phone_index.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/phone.h"
@@ -124,6 +125,9 @@ int sealed_upgrade(struct store *s, const struct actor *a, struct sealed_report 
 		while (rc == AJ_OK && !done)
 			rc = pass(s, &fields[i], prefix, &after, &done, out);
 	}
+	/* the telephones a caller is found by get their look-up hash (migration 012 brings them) */
+	if (rc == AJ_OK)
+		rc = phone_index_fill(s, &out->hashed);
 	if (rc == AJ_OK) {
 		st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('sealed.kid', $1)"
 				  " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
@@ -139,8 +143,8 @@ int sealed_upgrade(struct store *s, const struct actor *a, struct sealed_report 
 			 (long long)out->unopenable);
 	struct strbuf sb;
 	strbuf_init(&sb, 256);
-	strbuf_addf(&sb, "{\"sealed\":%lld,\"unopenable\":%lld,\"seal_kid\":\"%s\"}", (long long)out->sealed,
-		    (long long)out->unopenable, keys_seal_kid());
+	strbuf_addf(&sb, "{\"sealed\":%lld,\"unopenable\":%lld,\"hashed\":%lld,\"seal_kid\":\"%s\"}",
+		    (long long)out->sealed, (long long)out->unopenable, (long long)out->hashed, keys_seal_kid());
 	/* a pass that found everything sealed already only notes that it looked */
 	rc = audit_append(s, a, out->sealed ? "keys.reseal" : "keys.seal_checked", "settings", 0, sb.buf, sb.len);
 	strbuf_free(&sb);

@@ -24,10 +24,12 @@ struct store;
 struct sealed_report {
 	int64_t sealed;      /* values sealed again (or, for a phone kept in clear before, sealed) */
 	int64_t unopenable;  /* values no key of the key file opens: left as they are */
+	int64_t hashed;      /* telephones given their look-up hash (privacy/phone_index.h) */
 };
 
 /* Seals again, in one transaction with its audit record, every sealed value not in today's format
- * under the current key, and seals any worker phone still in clear; then notes in the settings
+ * under the current key, seals any worker phone still in clear, and gives every sealed telephone a
+ * caller is found by its look-up hash (phone_index_fill); then notes in the settings
  * ('sealed.kid') that everything is sealed under that key, so that later calls read one row. A
  * migration that brings values to seal deletes that row. */
 int sealed_upgrade(struct store *s, const struct actor *a, struct sealed_report *out);

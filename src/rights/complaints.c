@@ -12,6 +12,7 @@
 #include "http/schema.h"
 #include "notify.h"
 #include "privacy/access.h"
+#include "privacy/phone_index.h"
 #include "privacy/sealed.h"
 #include "standards.h"
 #include "store/store.h"
@@ -46,8 +47,8 @@ SCHEMA(reason_body, S_STR("reason", F_REQ, 2, 200));
 SCHEMA(resolve_body, S_ENUM("finding", F_REQ, findings), S_TEXT("remedy", F_REQ, 2000));
 SCHEMA(accept_body, S_INT("rating", F_REQ, 1, 5), S_TEXT("comment", F_NULL, 500));
 SCHEMA(complaints_query, S_ENUM("status", 0, list_statuses), S_BOOL("escalated", 0),
-       S_INT("company_id", 0, 1, INT64_MAX), S_INT("booking_id", 0, 1, INT64_MAX), S_ENUM("sort", 0, list_sorts), S_INT("page", 0, 1, 1000000),
-       S_INT("per_page", 0, 1, 100));
+       S_INT("company_id", 0, 1, INT64_MAX), S_INT("booking_id", 0, 1, INT64_MAX), S_ENUM("sort", 0, list_sorts),
+       S_STR("q", 0, 1, 50), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 
 /* ---- the record and who has a part in it ---- */
 
@@ -415,6 +416,12 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 			goto fail;
 		}
 	}
+	/* a caller without an account is reached only on the number they leave: no number, no intake */
+	if (role != ROLE_CUSTOMER && !in->customer_id && !in->contact_phone) {
+		FAULT(f, "callback_phone_required", "contact_phone");
+		rc = AJ_EINVAL;
+		goto fail;
+	}
 	if (role != ROLE_CUSTOMER && in->customer_id) {
 		int64_t n = 0;
 		struct stmt *st = store_sql(s, "SELECT count(*) FROM users WHERE id = $1 AND role = 'customer'");
@@ -434,11 +441,14 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 	time_format_date(time_today(), day);
 	snprintf(tracking, sizeof tracking, "TS%.4s%.2s%.2s-%06lld", day, day + 5, day + 8, (long long)next);
 	char *phone = in->contact_phone ? keys_seal_for(SEALED_COMPLAINT_PHONE, next, in->contact_phone) : NULL;
+	char phone_hash[KEYS_HASH_LEN] = "";
+	if (in->contact_phone)
+		phone_index_hash(in->contact_phone, phone_hash);
 	struct stmt *st = store_sql(s,
 		"INSERT INTO complaints (id, tracking_no, customer_id, contact_name, contact_phone_sealed, channel, taken_by,"
 		" booking_id, company_id, worker_id, category, description, evidence, status, created_at, month,"
-		" feedback_due, resolve_due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received',"
-		" $14, $15, $16, $17)");
+		" feedback_due, resolve_due, contact_phone_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+		" $13, 'received', $14, $15, $16, $17, $18)");
 	stmt_bind_int(st, 1, next);
 	stmt_bind_text(st, 2, tracking);
 	stmt_bind_id(st, 3, in->customer_id);
@@ -456,6 +466,7 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 	stmt_bind_int(st, 15, time_month(now));
 	stmt_bind_int(st, 16, now + (int64_t)sd.complaint_feedback_hours * 3600);
 	stmt_bind_int(st, 17, now + (int64_t)sd.complaint_resolve_days * 86400);
+	stmt_bind_text(st, 18, phone ? phone_hash : NULL);
 	rc = stmt_exec(st);
 	free(phone);
 	if (rc)
@@ -902,6 +913,12 @@ void api_complaints_create(struct req *r)
 			req_error(r, 400, "missing_field", "contact_name");
 			return;
 		}
+		/* a caller without an account (none named, no booking of theirs) must leave a number to be
+		 * called back on: the answer and every question reach them there */
+		if (!in.customer_id && !in.booking_id && !in.contact_phone) {
+			req_error(r, 400, "callback_phone_required", "contact_phone");
+			return;
+		}
 		if (in.contact_phone && !phone_valid(in.contact_phone)) {
 			req_error(r, 400, "invalid_phone", "contact_phone");
 			return;
@@ -1045,16 +1062,46 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 }
 
 /* $1 customer (0: any), the companies $2…$5 (one, or all: the company index serves both),
- * $3 status ('' any, 'open'), $4 escalated only, $10 one booking's (0: any) */
+ * $3 status ('' any, 'open'), $4 escalated only, $10 one booking's (0: any), $11 a telephone's
+ * look-up hash (the caller's, or the booking's household's; '': any), $12 a LIKE pattern over the
+ * tracking number, the company's name and the caller's ('': any) */
 #define LIST_WHERE \
 	" WHERE ($1 = 0 OR c.customer_id = $1) AND c.company_id BETWEEN $2 AND $5" \
 	" AND ($3 = '' OR c.status = $3 OR ($3 = 'open' AND c.status IN ('received', 'in_progress', 'waiting_customer')))" \
-	" AND ($4 = 0 OR c.escalated_at IS NOT NULL) AND ($10 = 0 OR c.booking_id = $10)"
+	" AND ($4 = 0 OR c.escalated_at IS NOT NULL) AND ($10 = 0 OR c.booking_id = $10)" \
+	" AND ($11 = '' OR c.contact_phone_hash = $11" \
+	"   OR EXISTS (SELECT 1 FROM bookings x WHERE x.id = c.booking_id AND x.contact_phone_hash = $11))" \
+	" AND ($12 = '' OR c.tracking_no LIKE $12 ESCAPE '\\' OR c.contact_name LIKE $12 ESCAPE '\\'" \
+	"   OR EXISTS (SELECT 1 FROM orgs x WHERE x.id = c.company_id AND x.name LIKE $12 ESCAPE '\\')" \
+	"   OR EXISTS (SELECT 1 FROM users x WHERE x.id = c.customer_id AND x.name LIKE $12 ESCAPE '\\'))"
+
+/* What q asks for: a telephone (its look-up hash) or words (a LIKE pattern); both '' without q. */
+struct list_q {
+	char hash[KEYS_HASH_LEN];
+	char like[160];
+};
+
+static void list_q_of(const char *q, struct list_q *lq)
+{
+	char phone[12], words[160];
+	lq->hash[0] = lq->like[0] = '\0';
+	size_t n = q ? strlen(q) : 0;
+	text_trim(&q, &n);
+	if (!n || n >= sizeof words)
+		return;
+	memcpy(words, q, n);
+	words[n] = '\0';
+	if (phone_normalise(words, phone))
+		phone_index_hash(phone, lq->hash);
+	else
+		store_like_pattern(words, lq->like, sizeof lq->like);
+	sodium_memzero(phone, sizeof phone);
+}
 
 /* company is the caller's own (0: none), filter the one asked for (0: none), booking the one
  * booking's complaints (0: any). */
 static void bind_list(struct stmt *st, int64_t customer, int64_t company, const char *status, int escalated,
-		      int64_t filter, int64_t booking)
+		      int64_t filter, int64_t booking, const struct list_q *lq)
 {
 	int64_t lo = company ? company : filter, hi = lo ? lo : INT64_MAX;
 	if (company && filter && filter != company)
@@ -1065,6 +1112,8 @@ static void bind_list(struct stmt *st, int64_t customer, int64_t company, const 
 	stmt_bind_int(st, 4, escalated);
 	stmt_bind_int(st, 5, hi);
 	stmt_bind_int(st, 10, booking);
+	stmt_bind_text(st, 11, lq->hash);
+	stmt_bind_text(st, 12, lq->like);
 }
 
 void api_complaints_list(struct req *r)
@@ -1085,9 +1134,17 @@ void api_complaints_list(struct req *r)
 	const char *esc = req_qstr(r, "escalated");
 	int escalated = esc && (strcmp(esc, "true") == 0 || strcmp(esc, "1") == 0);
 	int64_t company_filter = req_qint(r, "company_id", 0), booking = req_qint(r, "booking_id", 0), total = 0;
+	struct list_q lq;
+	list_q_of(req_qstr(r, "q"), &lq);
+	int rc;
+	/* a search by telephone: what was written without its hash since is hashed first */
+	if (lq.hash[0] && (rc = phone_index_catch_up(r->store)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
 	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM complaints c" LIST_WHERE);
-	bind_list(st, customer, company, status, escalated, company_filter, booking);
-	int rc = stmt_one_int(st, &total);
+	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq);
+	rc = stmt_one_int(st, &total);
 	if (rc) {
 		req_fail(r, rc);
 		return;
@@ -1102,10 +1159,122 @@ void api_complaints_list(struct req *r)
 		"   ELSE (CASE WHEN c.first_feedback_at IS NULL THEN c.feedback_due ELSE c.resolve_due END)"
 		"     - coalesce(c.paused_at, $9) END, c.id DESC"
 		" LIMIT $6 OFFSET $7");
-	bind_list(st, customer, company, status, escalated, company_filter, booking);
+	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq);
 	stmt_bind_int(st, 6, pg.per_page);
 	stmt_bind_int(st, 7, pg.offset);
 	stmt_bind_int(st, 8, sort && strcmp(sort, "-created") == 0);
 	stmt_bind_int(st, 9, clock_now());
 	req_reply_list(r, st, full_names(r) ? row_full : row_masked, &pg, total);
+	if (!lq.hash[0])
+		return;
+	/* a look-up of people by telephone, found or not, is on the access log: whose complaints it
+	 * found (0: a caller without an account, or nobody) */
+	int64_t ids[COMPLAINT_LOOKUP_MAX];
+	int n = 0;
+	st = store_sql(r->store, "SELECT DISTINCT coalesce(c.customer_id, 0) FROM complaints c" LIST_WHERE
+				 " ORDER BY 1 LIMIT $6");
+	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq);
+	stmt_bind_int(st, 6, COMPLAINT_LOOKUP_MAX);
+	while (n < COMPLAINT_LOOKUP_MAX && stmt_step(st) == STORE_ROW)
+		ids[n++] = stmt_int(st, 0);
+	stmt_done(st);
+	complaint_log_phone_lookup(r, ids, n, "complaint_list");
+}
+
+void complaint_log_phone_lookup(struct req *r, const int64_t *customers, int n, const char *via)
+{
+	struct access_entry e[COMPLAINT_LOOKUP_MAX];
+	int k = 0;
+	for (int i = 0; i < n && k < COMPLAINT_LOOKUP_MAX; i++)
+		if (customers[i] != r->user.user_id)
+			e[k++] = (struct access_entry){"customer", customers[i], "phone_lookup"};
+	if (!k)
+		e[k++] = (struct access_entry){"customer", 0, "phone_lookup"};
+	access_record_req(r, e, k, via);
+}
+
+/* ---- what the service centre finds, and what the public tracking page shows ---- */
+
+#define FOUND_MAX 20
+
+int complaints_found_json(struct store *s, const char *hash, const char *like, struct jw *w)
+{
+	/* by telephone: the caller's number, the booking's household's, or any complaint of a customer
+	 * whose bookings carry it; by words: the tracking number, the caller's name or the customer's */
+	struct stmt *st = store_sql(s, "SELECT " COMPLAINT_COLUMNS COMPLAINT_FROM
+		" WHERE ($1 <> '' AND (c.contact_phone_hash = $1 OR b.contact_phone_hash = $1"
+		"   OR c.customer_id IN (SELECT x.customer_id FROM bookings x WHERE x.contact_phone_hash = $1)))"
+		" OR ($2 <> '' AND (c.tracking_no LIKE $2 ESCAPE '\\' OR c.contact_name LIKE $2 ESCAPE '\\'"
+		"   OR cu.name LIKE $2 ESCAPE '\\'))"
+		" ORDER BY c.id DESC LIMIT $3");
+	stmt_bind_text(st, 1, hash ? hash : "");
+	stmt_bind_text(st, 2, like ? like : "");
+	stmt_bind_int(st, 3, FOUND_MAX);
+	int rc;
+	jw_arr(w);
+	while ((rc = stmt_step(st)) == STORE_ROW)
+		row_full(w, st);
+	stmt_done(st);
+	jw_arr_end(w);
+	return rc < 0 ? rc : AJ_OK;
+}
+
+int complaint_public_json(struct store *s, int64_t id, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT " COMPLAINT_COLUMNS COMPLAINT_FROM " WHERE c.id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc != STORE_ROW) {
+		stmt_done(st);
+		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	}
+	/* the caller's own words and the clocks; never a person's name, a number, or what a handler wrote */
+	jw_obj(w);
+	jw_kstr(w, "tracking_no", stmt_text(st, 1));
+	jw_kstr(w, "status", stmt_text(st, 2));
+	jw_kstr(w, "category", stmt_text(st, 3));
+	jw_kstr(w, "description", stmt_text(st, 4));
+	jw_kstr(w, "channel", stmt_text(st, 6));
+	jw_kref(w, "company", st, 11, 12);
+	jw_kstr(w, "handler", stmt_text(st, 15));
+	jw_key(w, "responsible_duty");
+	if (stmt_is_null(st, 17))
+		jw_null(w);
+	else
+		jw_str(w, stmt_text(st, 17));
+	jw_ktime(w, "created_at", stmt_int(st, 18));
+	jw_ktime(w, "feedback_due", stmt_int(st, 19));
+	jw_ktime(w, "resolve_due", stmt_int(st, 20));
+	jw_ktime(w, "first_feedback_at", stmt_int(st, 21));
+	jw_ktime(w, "paused_at", stmt_int(st, 22));
+	jw_kbool(w, "feedback_breached", (int)stmt_int(st, 24));
+	jw_kbool(w, "resolve_breached", (int)stmt_int(st, 25));
+	kbool_or_null(w, "feedback_in_time", st, 38);
+	kbool_or_null(w, "resolved_in_time", st, 39);
+	jw_kbool(w, "escalated", stmt_int(st, 26) != 0);
+	clock_json(w, st);
+	jw_ktime(w, "resolved_at", stmt_int(st, 27));
+	jw_kstr(w, "finding", stmt_text(st, 28));
+	jw_ktime(w, "reopen_until", stmt_int(st, 30));
+	jw_ktime(w, "closed_at", stmt_int(st, 32));
+	jw_kstr(w, "closed_by", stmt_text(st, 33));
+	stmt_done(st);
+	/* the steps anyone may see: what happened and when, not who nor what they wrote */
+	st = store_sql(s, "SELECT at, action, from_status, to_status FROM complaint_events"
+			  " WHERE complaint_id = $1 AND internal = 0 ORDER BY id");
+	stmt_bind_int(st, 1, id);
+	jw_key(w, "steps");
+	jw_arr(w);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		jw_obj(w);
+		jw_ktime(w, "at", stmt_int(st, 0));
+		jw_kstr(w, "action", stmt_text(st, 1));
+		jw_kstr(w, "from", stmt_text(st, 2));
+		jw_kstr(w, "to", stmt_text(st, 3));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return rc < 0 ? rc : AJ_OK;
 }

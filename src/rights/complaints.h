@@ -79,6 +79,22 @@ struct move_in {
 int complaint_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum complaint_action act,
 		   const struct move_in *in, struct fault *f);
 
+/* A look-up of people by telephone (the queue's search, the service centre's) on the access log:
+ * one row per customer it found (customer ids; 0 stands for a caller without an account), or one
+ * for nobody. */
+#define COMPLAINT_LOOKUP_MAX 100
+struct req;
+void complaint_log_phone_lookup(struct req *r, const int64_t *customers, int n, const char *via);
+
+/* The service centre's search: up to 20 complaints, newest first, whose caller, booking household
+ * or customer's bookings have the telephone of look-up hash hash, or (like, a LIKE pattern) whose
+ * tracking number, caller's or customer's name matches; a JSON array with the members of the list. */
+int complaints_found_json(struct store *s, const char *hash, const char *like, struct jw *w);
+/* What the public tracking page shows of complaint id: status, category, the caller's own
+ * description, the company, the clocks and the steps (when, what, from and to which state) —
+ * never a person's name, a telephone or what a handler wrote. */
+int complaint_public_json(struct store *s, int64_t id, struct jw *w);
+
 /* The deadline job's part: breaches of the feedback and resolution clocks escalate; resolutions
  * whose reopening window passed close. One write; running it again changes nothing. */
 int complaints_deadlines(struct store *s, int *breached, int *closed);

@@ -883,6 +883,15 @@ static void reply_inspection(struct req *r, int64_t id, int status)
 	jw_obj(w);
 	inspection_fields(w, st, r->store);
 	stmt_done(st);
+	/* the pass mark a result recorded now is judged by (the mean of the scores, rounded down, at or
+	 * above it passes): the inspector's page previews the result with it before sending */
+	struct standards sd;
+	if ((rc = standards_get(r->store, &sd)) != AJ_OK) {
+		req_fail(r, rc);
+		return;
+	}
+	jw_kint(w, "pass_score", sd.spot_check_pass_score);
+	jw_kint(w, "rectification_days", sd.rectification_days);
 	jw_key(w, "scores");
 	jw_arr(w);
 	st = store_sql(r->store, "SELECT s.indicator_id, ci.code, ci.name_zh, ci.name_en, s.score, s.note"

@@ -269,10 +269,13 @@ static void test_intake(void **state)
 	assert_string_equal(resp_str(r, "contact_phone"), "13800138000");
 	resp_free(r);
 	refused("GET", path_of("complaints", phone, ""), co1, NULL, 404, "not_found");
-	/* an agent must say who complained, with a real number */
+	/* an agent must say who complained, with a real number to call back on */
 	snprintf(body, sizeof body, "{\"company_id\":%lld,\"category\":\"other\",\"description\":\"说明\"}",
 		 (long long)co2_id);
 	refused("POST", "/api/complaints", cs, body, 400, "missing_field");
+	snprintf(body, sizeof body, "{\"company_id\":%lld,\"category\":\"other\",\"description\":\"说明\","
+				    "\"contact_name\":\"王\"}", (long long)co2_id);
+	refused("POST", "/api/complaints", cs, body, 400, "callback_phone_required");
 	snprintf(body, sizeof body, "{\"company_id\":%lld,\"category\":\"other\",\"description\":\"说明\","
 				    "\"contact_name\":\"王\",\"contact_phone\":\"12345678901\"}", (long long)co2_id);
 	refused("POST", "/api/complaints", cs, body, 400, "invalid_phone");
@@ -676,7 +679,7 @@ static void test_daily_limit(void **state)
 	/* the service centre takes more for the same household, and the next day the customer may again */
 	char agent[320];
 	snprintf(agent, sizeof agent, "{\"company_id\":%lld,\"category\":\"other\",\"description\":\"电话补充\","
-				     "\"contact_name\":\"周女士\"}", (long long)co2_id);
+				     "\"contact_name\":\"周女士\",\"contact_phone\":\"13900001234\"}", (long long)co2_id);
 	resp_free(ok("POST", "/api/complaints", cs, agent, 201));
 	at(t0 + DAY + 1);
 	resp_free(ok("POST", "/api/complaints", cust2, body, 201));

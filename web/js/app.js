@@ -52,6 +52,7 @@ import * as requests from './pages/requests.js';
 import * as addresses from './pages/addresses.js';
 import * as customerReset from './pages/customer-reset.js';
 import * as forgotPassword from './pages/forgot-password.js';
+import * as track from './pages/track.js';
 
 const MODULES = {
   home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
@@ -61,16 +62,18 @@ const MODULES = {
   set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
   requests,
   addresses, customer_reset: customerReset,
+  track,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
 const PUBLIC = {
   '/': search, '/search': search, '/satisfaction': satisfaction, '/complaint-figures': complaintFigures, '/signup': signup,
-  '/set-password': setPassword, '/forgot-password': forgotPassword,
+  '/set-password': setPassword, '/forgot-password': forgotPassword, '/track': track,
 };
 const PUBLIC_TITLES = {
   '/': 'nav.search', '/search': 'nav.search', '/satisfaction': 'nav.satisfaction',
   '/complaint-figures': 'nav.complaint_figures', '/signup': 'signup.title', '/set-password': 'setpw.title',
   '/forgot-password': 'forgot.title',
+  '/track': 'nav.track',
 };
 // Public pages of one record (a company's profile, a sampling plan), with the id as ctx.params.id.
 const PUBLIC_RECORDS = [
@@ -226,7 +229,8 @@ function buildPublic() {
   const links = h('nav', { class: 'public-links', 'aria-label': t('layout.public_nav') },
     h('a', { href: '#/', class: 'public-link', dataset: { page: 'search' } }, t('nav.search')),
     h('a', { href: '#/satisfaction', class: 'public-link', dataset: { page: 'satisfaction' } }, t('nav.satisfaction')),
-    h('a', { href: '#/complaint-figures', class: 'public-link', dataset: { page: 'complaint_figures' } }, t('nav.complaint_figures')));
+    h('a', { href: '#/complaint-figures', class: 'public-link', dataset: { page: 'complaint_figures' } }, t('nav.complaint_figures')),
+    h('a', { href: '#/track', class: 'public-link', dataset: { page: 'track' } }, t('nav.track')));
   const frame = h('div', { class: 'public-page public-site' },
     h('header', { class: 'public-top' },
       h('a', { class: 'brand', href: '#/' },

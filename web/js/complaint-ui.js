@@ -1,7 +1,8 @@
 // complaint-ui.js — what the complaint pages share: the codes of the contract (categories, duties,
 // findings, payers, statuses), the running clock in words ("剩余 1 天 3 小时", paused, overdue in
-// red), status badges, evidence lists, the timeline of a complaint, and one small way to post a
-// move from a form and say what went wrong next to the field the server names.
+// red) counting down on the page, status badges, evidence lists, the timeline of a complaint, and
+// one small way to post a move from a form and say what went wrong next to the field the server
+// names.
 import { h } from './dom.js';
 import { t, label } from './i18n.js';
 import { api } from './api.js';
@@ -45,21 +46,77 @@ export function clockState(c) {
   return c.paused ? 'paused' : 'running';
 }
 
-// The running clock as a pill: which clock, and the time left, paused or overdue.
+// The time on a running clock: to the minute while there is an hour or more, to the second in the
+// last hour (so it is seen to tick), and the same once overdue.
+function liveSpan(seconds) {
+  const s = Math.floor(Math.abs(seconds));
+  if (s >= 3600) return spanText(seconds);
+  return t('clock.minutes_seconds', { m: Math.floor(s / 60), s: String(s % 60).padStart(2, '0') });
+}
+
+// What a clock says, seconds_left as of now.
+function clockText(state, left) {
+  if (state === 'breached') return left < 0 ? t('clock.overdue', { span: liveSpan(left) }) : t('clock.breached');
+  if (state === 'paused') return t('clock.paused', { span: spanText(left) });
+  return t('clock.left', { span: liveSpan(left) });
+}
+
+const warnMark = () => h('span', { class: 'clock-warn', 'aria-hidden': 'true' }, '⚠ ');
+
+// Every clock on the page that is not paused counts down from the moment its answer arrived (the
+// server's seconds_left, so a browser's wrong time of day does not matter), once a second, and
+// turns overdue when it passes zero, without the page being loaded again. A clock taken off the
+// page stops; the timer stops with the last one.
+let ticker = null;
+function tick() {
+  const now = Date.now();
+  const live = document.querySelectorAll('.clock[data-deadline]');
+  if (!live.length) {
+    clearInterval(ticker);
+    ticker = null;
+    return;
+  }
+  for (const el of live) {
+    const left = Math.round((Number(el.dataset.deadline) - now) / 1000);
+    const state = el.dataset.marked === 'true' || left < 0 ? 'breached' : 'running';
+    if (el.dataset.left === String(left) && el.dataset.state === state) continue;
+    el.dataset.left = String(left);
+    if (el.dataset.state !== state) {
+      el.dataset.state = state;
+      el.classList.remove('clock-running', 'clock-breached');
+      el.classList.add(`clock-${state}`);
+      const warn = el.querySelector('.clock-warn');
+      if (state === 'breached' && !warn) el.querySelector('.clock-text').prepend(warnMark());
+      if (state !== 'breached' && warn) warn.remove();
+    }
+    const text = el.querySelector('.clock-words');
+    if (text) text.textContent = clockText(state, left);
+  }
+}
+
+// The running clock as a pill: which clock, and the time left, paused or overdue; it ticks.
 // stacked: the clock's name on a line of its own (in lists).
 export function clockView(c, { withName = true, stacked = false } = {}) {
   if (!c) return h('span', { class: 'clock clock-none muted' }, t('common.none'));
   const state = clockState(c);
   const left = c.seconds_left;
-  let text;
-  if (state === 'breached') text = left < 0 ? t('clock.overdue', { span: spanText(left) }) : t('clock.breached');
-  else if (state === 'paused') text = t('clock.paused', { span: spanText(left) });
-  else text = t('clock.left', { span: spanText(left) });
   // while paused the deadline moves on by the time waited: no date is promised then
   const title = state === 'paused' ? t('clock.due_moves') : t('clock.due', { at: fmtAt(c.due) });
-  return h('span', { class: ['clock', `clock-${state}`, stacked ? 'clock-stacked' : null], dataset: { clock: c.name, state }, title },
-    withName ? h('span', { class: 'clock-name' }, stacked ? label('clock_names', c.name) : `${label('clock_names', c.name)}\u00a0·\u00a0`) : null,
-    h('span', { class: 'clock-text' }, state === 'breached' ? h('span', { 'aria-hidden': 'true' }, '⚠ ') : null, text));
+  const ticking = !c.paused && Number.isFinite(left);
+  const el = h('span', {
+    class: ['clock', `clock-${state}`, stacked ? 'clock-stacked' : null],
+    dataset: {
+      clock: c.name, state, left,
+      ...(ticking ? { deadline: Date.now() + left * 1000, marked: Boolean(c.breached) } : {}),
+    },
+    title,
+  },
+  withName ? h('span', { class: 'clock-name' }, stacked ? label('clock_names', c.name) : `${label('clock_names', c.name)}\u00a0·\u00a0`) : null,
+  h('span', { class: 'clock-text' },
+    state === 'breached' ? warnMark() : null,
+    h('span', { class: 'clock-words' }, clockText(state, left))));
+  if (ticking && !ticker) ticker = setInterval(tick, 1000);
+  return el;
 }
 
 // Evidence as typed (one per line, or separated by commas) → a list of at most EVIDENCE_MAX

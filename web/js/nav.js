@@ -46,6 +46,8 @@ export const PAGES = [
   { path: '/training/rates', key: 'rates', cap: 'training.report' },
   { path: '/satisfaction', key: 'satisfaction' },
   { path: '/complaint-figures', key: 'complaint_figures' },
+  // a complaint followed by its tracking number, as a caller without an account does
+  { path: '/track', key: 'track', menu: false },
   { path: '/companies/:id', key: 'company', menu: false },
   { path: '/sampling-plans/:id', key: 'plan', menu: false, parent: planParent },
   { path: '/standards', key: 'standards', cap: ['cert.manage', 'standards.manage'] },

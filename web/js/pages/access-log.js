@@ -8,7 +8,7 @@ import { pageHead, loading, empty, table, pager, notice, button, field, input, s
 import { viaText, whatText, outcomeText } from '../privacy.js';
 
 const PER_PAGE = 50;
-export const WHATS = ['phone', 'address', 'contact_phone', 'record', 'full_record', 'id_lookup'];
+export const WHATS = ['phone', 'address', 'contact_phone', 'record', 'full_record', 'id_lookup', 'phone_lookup'];
 
 export function render(slot, ctx) {
   const state = { what: ctx.query.get('what') || '', org_id: '', subject: '', subject_id: '', page: 1 };

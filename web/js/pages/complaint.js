@@ -3,7 +3,9 @@
 // status, tracking number and running clock; who answers for it; what it is about; the handler's
 // question with an answer box while it waits for the customer; the resolution with accept (a
 // rating) and reopen (until reopen_until); the timeline; the claims. Each party sees the moves
-// that are theirs — a company none of the handler's once the association has taken over.
+// that are theirs — a company none of the handler's once the association has taken over. Just
+// taken by the service centre (?filed=1), it opens with the tracking number in large type and what
+// to tell the caller: how to follow it on the public tracking page, and when to expect an answer.
 import { h, fill } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { api, errorText } from '../api.js';
@@ -61,6 +63,23 @@ export function render(slot, ctx) {
       return;
     }
     if (ctx.current()) draw(c);
+  }
+
+  // What the agent tells the caller before hanging up.
+  function filedBox(c) {
+    const track = `${window.location.origin}${window.location.pathname}#/track?no=${encodeURIComponent(c.tracking_no)}`;
+    const last4 = c.contact_phone ? c.contact_phone.slice(-4) : null;
+    return h('section', { class: 'panel filed-box', 'aria-labelledby': 'filed-title', role: 'status' },
+      h('h2', { class: 'panel-title', id: 'filed-title' }, t('filed.title')),
+      h('p', { class: 'filed-number' }, h('span', { class: 'filed-label' }, t('complaints.tracking_no')),
+        h('strong', { class: 'mono tracking-big' }, c.tracking_no)),
+      h('ol', { class: 'filed-steps' },
+        h('li', null, t('filed.say_number')),
+        last4 ? h('li', { class: 'filed-track' }, t('filed.track', { last4 }), ' ', h('a', { href: track, class: 'mono track-link' }, track))
+          : h('li', { class: 'filed-track' }, t('filed.track_account')),
+        h('li', null, t('filed.clocks', { feedback: fmtAt(c.feedback_due), resolve: fmtAt(c.resolve_due) }),
+          last4 ? ` ${t('filed.call_back', { last4 })}` : ''),
+        h('li', null, t('filed.call_again'))));
   }
 
   function draw(c) {
@@ -140,7 +159,9 @@ export function render(slot, ctx) {
         c.feedback_in_time === false ? badge(t('complaints.late'), 'danger') : badge(t('complaints.in_time'), 'ok')] : null, 'first_feedback'],
     ]);
 
+    const justFiled = ctx.query.get('filed') === '1' && (part === 'centre' || part === 'association') && c.channel !== 'web';
     fill(body,
+      justFiled ? filedBox(c) : null,
       c.clock ? clockBox : null,
       question,
       resolution,

@@ -1,13 +1,17 @@
 // pages/complaints.js — #/complaints: a customer's own complaints, newest first; for those who
 // handle them (the service centre, a company for its own, the association) the queue as the API
 // orders it — clocks run out first, then by the time left — with open / escalated / all views.
-// Each row: tracking number, category, company, status and the running clock.
+// Each row: tracking number, category, company, status and the running clock (it ticks). Those who
+// handle them search the queue by tracking number, telephone (the caller's or the household's),
+// a name or the company's name, and pick a company; the service centre's search also finds the
+// callers themselves (desk.js), to take a complaint for one of them.
 import { h, fill } from '../dom.js';
 import { t, label } from '../i18n.js';
-import { api, errorText } from '../api.js';
-import { pageHead, loading, notice, table, pager, field, select, badge } from '../ui.js';
+import { api, errorText, listAll } from '../api.js';
+import { pageHead, loading, notice, table, pager, field, select, badge, input, button } from '../ui.js';
 import { fmtAt } from '../services.js';
 import { complaintBadge, clockView, clockState, OPEN } from '../complaint-ui.js';
+import { callerSearch } from '../desk.js';
 
 const PER_PAGE = 20;
 const VIEWS = ['open', 'escalated', 'all'];
@@ -17,27 +21,74 @@ export function render(slot, ctx) {
   // a company's own queue needs no company column
   const ownCompany = ['company_admin', 'company_staff'].includes(ctx.me.user.role);
   const asked = ctx.query.get('view');
+  // the service centre and the association find callers too
+  const desk = ['cs_agent', 'association_admin'].includes(ctx.me.user.role);
   const state = {
     view: VIEWS.includes(asked) ? asked : (ctx.can('complaint.oversee') ? 'escalated' : 'open'),
+    q: (ctx.query.get('q') || '').trim(),
+    company: /^[1-9]\d{0,17}$/.test(ctx.query.get('company_id') || '') ? ctx.query.get('company_id') : '',
     page: 1,
   };
+  const setQuery = () => ctx.setQuery({ view: state.view, q: state.q, company_id: state.company });
   const list = h('div', { class: 'list complaints-list' }, loading());
   const cView = select(VIEWS.map((v) => ({ value: v, label: t(`complaints.view_${v}`) })), { name: 'view', value: state.view });
   cView.addEventListener('change', () => {
     state.view = cView.value;
     state.page = 1;
-    ctx.setQuery({ view: state.view });
+    setQuery();
     slot.querySelector('.page-complaints').dataset.view = state.view;
     load();
   });
-  const filters = customer ? null : h('div', { class: 'filters complaints-filters' },
-    field({ label: t('complaints.view'), control: cView }));
+  const cQ = input({ type: 'search', name: 'q', maxlength: '50', autocomplete: 'off', value: state.q, placeholder: t('queue.q_placeholder') });
+  const cCompany = customer || ownCompany || !ctx.can('org.read') ? null : select([{ value: '', label: t('common.all') }], { name: 'company_id' });
+  if (cCompany) {
+    listAll('/api/orgs', { kind: 'company' }).then((cos) => {
+      cCompany.append(...cos.map((o) => h('option', { value: String(o.id) }, o.name)));
+      cCompany.value = state.company;
+    }).catch(() => { /* "all" still works */ });
+    cCompany.addEventListener('change', () => {
+      state.company = cCompany.value;
+      state.page = 1;
+      setQuery();
+      load();
+    });
+  }
+  // the callers the search finds, for the service centre
+  const callers = desk ? h('div', { class: 'queue-callers' }) : null;
+  const filters = customer ? null : h('form', { class: 'filters complaints-filters', role: 'search', 'aria-label': t('common.filters') },
+    field({ label: t('complaints.view'), control: cView }),
+    cCompany ? field({ label: t('complaints.company'), control: cCompany }) : null,
+    field({ label: t('queue.q'), control: cQ, hint: t(desk ? 'queue.q_hint_desk' : 'queue.q_hint') }),
+    h('div', { class: 'filters-actions' },
+      h('button', { type: 'submit', class: 'btn btn-primary queue-search' }, t('common.search')),
+      button(t('common.reset'), { onClick: () => { cQ.value = ''; state.q = ''; state.page = 1; setQuery(); findCallers(); load(); } })));
+  if (filters) {
+    filters.addEventListener('submit', (e) => {
+      e.preventDefault();
+      state.q = cQ.value.trim();
+      state.page = 1;
+      setQuery();
+      findCallers();
+      load();
+    });
+  }
+
+  function findCallers() {
+    if (!callers) return;
+    if (!state.q) {
+      fill(callers);
+      return;
+    }
+    // the queue's own box asks; this only answers
+    fill(callers, callerSearch({ initial: state.q, intakeLinks: true, withBox: false }));
+  }
 
   function query() {
     if (customer) return { sort: '-created' };
-    if (state.view === 'open') return { status: 'open' };
-    if (state.view === 'escalated') return { escalated: 'true' };
-    return {};
+    const q = { q: state.q, company_id: state.company };
+    if (state.view === 'open') return { ...q, status: 'open' };
+    if (state.view === 'escalated') return { ...q, escalated: 'true' };
+    return q;
   }
 
   async function load() {
@@ -47,7 +98,7 @@ export function render(slot, ctx) {
       if (!ctx.current()) return;
       if (!r.items.length) {
         fill(list, h('div', { class: 'state state-empty state-column' },
-          h('p', null, customer ? t('complaints.empty_mine') : t(`complaints.empty_${state.view}`)),
+          h('p', null, customer ? t('complaints.empty_mine') : state.q || state.company ? t('queue.empty_search') : t(`complaints.empty_${state.view}`)),
           ctx.can('complaint.file') ? h('a', { class: 'btn btn-primary', href: '#/complaints/new' }, t('complaints.new')) : null));
         return;
       }
@@ -83,6 +134,7 @@ export function render(slot, ctx) {
     h('div', { class: 'page-head-row' },
       pageHead(title, t(customer ? 'complaints.intro_mine' : 'complaints.intro_queue')),
       ctx.can('complaint.file') ? h('a', { class: 'btn btn-primary complaint-new', href: '#/complaints/new' }, t(customer ? 'complaints.new' : 'complaints.intake')) : null),
-    filters, list));
+    filters, callers, list));
+  findCallers();
   load();
 }

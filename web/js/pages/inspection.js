@@ -3,13 +3,16 @@
 // plan it was drawn by; for the inspector a sample to score — each of the category's quality
 // indicators 0–100 with a note, a phone or home visit and when (the household's telephone and
 // address opened on request, each opening on the record), the findings; the result against
-// the pass mark; after a failure the rectification order and its deadline, which the company
-// answers and the inspector accepts or sends back with a note; the timeline.
+// the pass mark — previewed as the scores are typed (the mean rounded down against the pass mark
+// the server judges by, pass_score in the inspection's answer), and a result that would order a
+// rectification is sent only once the inspector confirms it; after a failure the rectification
+// order and its deadline, which the company answers and the inspector accepts or sends back with a
+// note; the timeline.
 import { h, fill } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { loading, notice, messages, section, badge, field, input, form, clearErrors, showError } from '../ui.js';
-import { fmtAt, radios, standards, wallNow } from '../services.js';
+import { fmtAt, radios, wallNow } from '../services.js';
 import { localToIso } from '../workforce.js';
 import { facts } from './worker.js';
 import { send } from '../complaint-ui.js';
@@ -37,9 +40,8 @@ export function render(slot, ctx) {
 
   async function load() {
     let x;
-    let std;
     try {
-      [x, std] = await Promise.all([api('GET', `/api/inspections/${id}`), standards()]);
+      x = await api('GET', `/api/inspections/${id}`);
     } catch (err) {
       if (err.status === 401 || !ctx.current()) return;
       fill(body, notice('error', err.status === 404 ? t('inspections.not_found') : errorText(err)));
@@ -47,10 +49,10 @@ export function render(slot, ctx) {
       return;
     }
     if (!ctx.current()) return;
-    pass = std.spot_check_pass_score ?? 80;
     draw(x);
   }
-  let pass = 80;
+  // the pass mark the server judges a result by (the standard, as the inspection's answer gives it)
+  let pass = null;
   // the household's contact, once the inspector has opened it on this page
   let opened = null;
 
@@ -91,22 +93,61 @@ export function render(slot, ctx) {
     const kind = radios({ legend: t('inspections.visit_kind'), name: 'visit_kind', value: 'phone', options: ['phone', 'home'].map((v) => ({ value: v, label: label('visit_kinds', v) })) });
     const at = input({ type: 'datetime-local', name: 'visited_at', value: nowLocal(), max: nowLocal() });
     const findings = h('textarea', { class: 'input', name: 'findings', rows: '4', maxlength: '4000' });
+    // the result as the server will compute it: every indicator scored, their mean rounded down,
+    // at or above the pass mark a pass
+    const valid = (v) => /^\d{1,3}$/.test(v) && Number(v) <= 100;
+    const computed = () => {
+      const vals = rows.map((r) => r.score.value.trim());
+      if (!vals.length || !vals.every(valid)) return null;
+      const mean = Math.floor(vals.reduce((a, v) => a + Number(v), 0) / vals.length);
+      return { mean, passed: mean >= x.pass_score };
+    };
+    const preview = h('p', { class: 'result-preview', 'aria-live': 'polite', dataset: { verdict: 'incomplete' } });
+    const showPreview = () => {
+      const c = computed();
+      preview.dataset.verdict = c ? (c.passed ? 'pass' : 'fail') : 'incomplete';
+      preview.dataset.score = c ? String(c.mean) : '';
+      if (!c) {
+        fill(preview, h('span', { class: 'muted' }, t('preview.incomplete', { n: rows.length })));
+        return;
+      }
+      fill(preview, t('preview.mean', { n: c.mean }), ' ',
+        badge(c.passed ? t('inspections.pass') : t('inspections.fail'), c.passed ? 'ok' : 'danger'),
+        h('span', { class: 'muted' }, ` ${t('inspections.pass_mark', { pass: x.pass_score })}`),
+        c.passed ? null : h('span', { class: 'preview-order' }, ` ${t('preview.order', { days: x.rectification_days })}`));
+    };
+    // a result that orders a rectification is sent only after the inspector confirms it
+    const confirm = h('div', { class: 'result-confirm notice notice-warning', role: 'alertdialog', 'aria-labelledby': `confirm-${x.id}`, hidden: true });
+    let confirmedFor = null;
     const f = form({ class: 'form result-form' },
       h('div', { class: 'field checklist', dataset: { field: 'scores' } },
-        h('p', { class: 'field-label' }, t('inspections.scores_title', { pass })),
+        h('p', { class: 'field-label' }, t('inspections.scores_title', { pass: x.pass_score })),
         inds.length ? h('div', { class: 'score-rows' }, rows.map((r) => r.el)) : h('p', { class: 'muted' }, t('errors.no_indicators')),
         h('p', { class: 'field-error', hidden: true })),
+      inds.length ? preview : null,
       kind,
       field({ label: t('inspections.visited_at'), control: at, name: 'visited_at' }),
       field({ label: t('inspections.findings'), control: findings, name: 'findings', wide: true }),
-      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary btn-big' }, t('inspections.result_submit'))));
+      confirm,
+      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary btn-big result-submit' }, t('inspections.result_submit'))));
+    for (const r of rows) {
+      r.score.addEventListener('input', () => {
+        showPreview();
+        // the scores changed: what was confirmed is not what would be sent
+        confirm.hidden = true;
+        confirmedFor = null;
+      });
+    }
+    showPreview();
+    const sendResult = (body) => send(f, `/api/inspections/${x.id}/result`, body,
+      (y) => done(y, t(y.status === 'passed' ? 'inspections.passed_done' : 'inspections.failed_done', { score: y.score })));
     f.addEventListener('submit', (e) => {
       e.preventDefault();
       clearErrors(f);
       const scores = [];
       for (const r of rows) {
         const v = r.score.value.trim();
-        if (!/^\d{1,3}$/.test(v) || Number(v) > 100) return showError(f, t('inspections.score_invalid', { name: indicatorName(r.i) }), `score-${r.i.id}`);
+        if (!valid(v)) return showError(f, t('inspections.score_invalid', { name: indicatorName(r.i) }), `score-${r.i.id}`);
         const o = { indicator_id: r.i.id, score: Number(v) };
         if (r.note.value.trim()) o.note = r.note.value.trim();
         scores.push(o);
@@ -114,8 +155,30 @@ export function render(slot, ctx) {
       const visited = localToIso(at.value);
       if (!visited) return showError(f, t('inspections.visited_required'), 'visited_at');
       if (!findings.value.trim()) return showError(f, t('inspections.findings_required'), 'findings');
-      send(f, `/api/inspections/${x.id}/result`, { visit_kind: kind.value(), visited_at: visited, scores, findings: findings.value.trim() },
-        (y) => done(y, t(y.status === 'passed' ? 'inspections.passed_done' : 'inspections.failed_done', { score: y.score })));
+      const b = { visit_kind: kind.value(), visited_at: visited, scores, findings: findings.value.trim() };
+      const c = computed();
+      const key = JSON.stringify(scores);
+      if (c && !c.passed && confirmedFor !== key) {
+        const yes = h('button', { type: 'button', class: 'btn btn-danger confirm-submit' }, t('preview.confirm'));
+        const back = h('button', { type: 'button', class: 'btn btn-secondary confirm-back' }, t('preview.back'));
+        fill(confirm,
+          h('p', { class: 'strong', id: `confirm-${x.id}` }, t('preview.confirm_title', { n: c.mean, pass: x.pass_score })),
+          h('p', null, t('preview.confirm_text', { days: x.rectification_days })),
+          h('div', { class: 'form-actions' }, yes, back));
+        confirm.hidden = false;
+        yes.addEventListener('click', () => {
+          confirmedFor = key;
+          confirm.hidden = true;
+          sendResult(b);
+        });
+        back.addEventListener('click', () => {
+          confirm.hidden = true;
+          rows[0].score.focus();
+        });
+        yes.focus();
+        return;
+      }
+      sendResult(b);
     });
     return f;
   }
@@ -156,6 +219,7 @@ export function render(slot, ctx) {
   }
 
   function draw(x) {
+    pass = x.pass_score;
     const page = slot.querySelector('.page-inspection');
     page.dataset.status = x.status;
     page.dataset.state = 'loaded';
