@@ -10,6 +10,7 @@
 #include "http/req.h"
 #include "http/schema.h"
 #include "privacy/access.h"
+#include "privacy/phone_index.h"
 #include "privacy/sealed.h"
 #include "services/booking_notices.h"
 #include "services/fee.h"
@@ -294,15 +295,21 @@ static int booking_state(struct store *s, int64_t id, struct strbuf *sb)
 	return audit_row_state(st, list_row_full, sb);
 }
 
-/* Seals booking id's address and telephone (phone may be NULL) for its row. */
+/* Seals booking id's address and telephone (phone may be NULL) for its row, the telephone's look-up
+ * hash beside it (privacy/phone_index.h). */
 static int seal_contact(struct store *s, int64_t id, const char *address, const char *phone)
 {
 	char *a = keys_seal_for(SEALED_BOOKING_ADDRESS, id, address);
 	char *p = phone ? keys_seal_for(SEALED_BOOKING_PHONE, id, phone) : NULL;
-	struct stmt *st = store_sql(s, "UPDATE bookings SET address_sealed = $2, contact_phone_sealed = $3 WHERE id = $1");
+	char hash[KEYS_HASH_LEN] = "";
+	if (phone)
+		phone_index_hash(phone, hash);
+	struct stmt *st = store_sql(s, "UPDATE bookings SET address_sealed = $2, contact_phone_sealed = $3,"
+				       " contact_phone_hash = $4 WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_text(st, 2, a);
 	stmt_bind_text(st, 3, p);
+	stmt_bind_text(st, 4, phone ? hash : NULL);
 	int rc = stmt_exec(st);
 	free(a);
 	free(p);

@@ -13,7 +13,7 @@
 #include "http/req.h"
 #include "http/schema.h"
 #include "privacy/access.h"
-#include "privacy/sealed.h"
+#include "privacy/phone_index.h"
 #include "services/satisfaction.h"
 #include "store/store.h"
 #include "users.h"
@@ -254,19 +254,8 @@ void api_dispatch_week(struct req *r)
 SCHEMA(dispatch_customers_query, S_STR("phone", 0, 11, 11), S_STR("q", 0, 1, 50));
 SCHEMA(dispatch_customer_body, S_STR("name", F_REQ, 1, 50), S_STR("contact_phone", F_REQ, 11, 11));
 
-/* the most of a company's customers one look-up weighs, and answers */
-#define CALLERS_WEIGHED 2000
+/* the most customers one look-up answers */
 #define CALLERS_LISTED 10
-
-/* Whether booking id's sealed contact telephone is phone. */
-static int phone_is(int64_t id, const char *sealed, const char *phone)
-{
-	char plain[32];
-	int same = sealed && keys_unseal_for(SEALED_BOOKING_PHONE, id, sealed, plain, sizeof plain) == 0 &&
-		   strcmp(plain, phone) == 0;
-	sodium_memzero(plain, sizeof plain);
-	return same;
-}
 
 /* The company's own customers — those it has served or registered on the telephone — who booked
  * with it from the number asked, or whose name holds q: never anyone else's. Each one found is in
@@ -286,19 +275,21 @@ void api_dispatch_customers_find(struct req *r)
 	int n = 0;
 	struct stmt *st;
 	if (phone) {
-		/* the company's own bookings' numbers, newest first, opened one by one */
-		st = store_sql(r->store, "SELECT id, customer_id, contact_phone_sealed FROM bookings WHERE company_id = $1"
-					 " AND contact_phone_sealed IS NOT NULL ORDER BY id DESC LIMIT $2");
-		stmt_bind_int(st, 1, company);
-		stmt_bind_int(st, 2, CALLERS_WEIGHED);
-		while (n < CALLERS_LISTED && stmt_step(st) == STORE_ROW) {
-			int64_t who = stmt_int(st, 1);
-			int seen = 0;
-			for (int i = 0; i < n && !seen; i++)
-				seen = found[i] == who;
-			if (!seen && phone_is(stmt_int(st, 0), stmt_text(st, 2), phone))
-				found[n++] = who;
+		/* the company's own bookings made from that number, by its look-up hash */
+		char hash[KEYS_HASH_LEN];
+		phone_index_hash(phone, hash);
+		int rc = phone_index_catch_up(r->store);
+		if (rc) {
+			req_fail(r, rc);
+			return;
 		}
+		st = store_sql(r->store, "SELECT customer_id, max(id) FROM bookings WHERE company_id = $1 AND contact_phone_hash = $2"
+					 " GROUP BY customer_id ORDER BY max(id) DESC LIMIT $3");
+		stmt_bind_int(st, 1, company);
+		stmt_bind_text(st, 2, hash);
+		stmt_bind_int(st, 3, CALLERS_LISTED);
+		while (n < CALLERS_LISTED && stmt_step(st) == STORE_ROW)
+			found[n++] = stmt_int(st, 0);
 		stmt_done(st);
 	} else {
 		st = store_sql(r->store, "SELECT u.id FROM users u WHERE u.role = 'customer' AND u.status = 'active'"
