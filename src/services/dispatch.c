@@ -251,7 +251,8 @@ void api_dispatch_week(struct req *r)
 
 /* ---- a customer on the telephone ---- */
 
-SCHEMA(dispatch_customers_query, S_STR("phone", 0, 11, 11), S_STR("q", 0, 1, 50));
+/* the number asked travels in the body, never in a URL or an access log line */
+SCHEMA(dispatch_customers_search, S_STR("phone", F_NULL, 11, 11), S_STR("q", F_NULL, 1, 50));
 SCHEMA(dispatch_customer_body, S_STR("name", F_REQ, 1, 50), S_STR("contact_phone", F_REQ, 11, 11));
 
 /* the most customers one look-up answers */
@@ -262,7 +263,7 @@ SCHEMA(dispatch_customer_body, S_STR("name", F_REQ, 1, 50), S_STR("contact_phone
  * the access log. */
 void api_dispatch_customers_find(struct req *r)
 {
-	const char *phone = req_qstr(r, "phone"), *q = req_qstr(r, "q");
+	const char *phone = req_str(r, "phone"), *q = req_str(r, "q");
 	if (!phone && !q) {
 		req_error(r, 400, "missing_parameter", "phone");
 		return;

@@ -535,7 +535,7 @@ static void test_booking_for_a_caller(void **state)
 	int64_t start = day_at(14, 9);
 	/* customer1 booked with company1 from 13905710088 */
 	resp_free(ok("POST", "/api/bookings", cust, book_body(hour_item, start, start + 2 * 3600, 0), 201));
-	struct resp *r = ok("GET", "/api/dispatch/customers?phone=13905710088", co1, NULL, 200);
+	struct resp *r = ok("POST", "/api/dispatch/customers/search", co1, "{\"phone\":\"13905710088\"}", 200);
 	int64_t customer1 = 0;
 	stmt_one_int(store_sql(H.store, "SELECT id FROM users WHERE login = 'customer1'"), &customer1);
 	json_t *items = json_object_get(r->json, "items");
@@ -548,12 +548,12 @@ static void test_booking_for_a_caller(void **state)
 	stmt_bind_int(st, 1, customer1);
 	assert_int_equal(stmt_one_int(st, &logged), 0);
 	assert_true(logged >= 1);
-	r = ok("GET", "/api/dispatch/customers?phone=13700009999", co1, NULL, 200);
+	r = ok("POST", "/api/dispatch/customers/search", co1, "{\"phone\":\"13700009999\"}", 200);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
 	resp_free(r);
-	h_expect(call("GET", "/api/dispatch/customers?phone=1390571008x", co1, NULL), 400, "invalid_phone");
-	h_expect(call("GET", "/api/dispatch/customers", co1, NULL), 400, "missing_parameter");
-	h_expect(call("GET", "/api/dispatch/customers?phone=13905710088", cust, NULL), 403, "forbidden");
+	h_expect(call("POST", "/api/dispatch/customers/search", co1, "{\"phone\":\"1390571008x\"}"), 400, "invalid_phone");
+	h_expect(call("POST", "/api/dispatch/customers/search", co1, "{}"), 400, "missing_parameter");
+	h_expect(call("POST", "/api/dispatch/customers/search", cust, "{\"phone\":\"13905710088\"}"), 403, "forbidden");
 
 	/* a new caller: registered with a set-up code, then booked for on the telephone */
 	refused("POST", "/api/dispatch/customers", co1, "{\"name\":\"王阿姨\",\"contact_phone\":\"1370000\"}", 400,
@@ -576,10 +576,10 @@ static void test_booking_for_a_caller(void **state)
 	assert_int_equal(resp_int(r, "price_fen"), 3 * hour_price);
 	resp_free(r);
 	/* found by name now, by company1 only */
-	r = ok("GET", "/api/dispatch/customers?q=%E7%8E%8B%E9%98%BF%E5%A7%A8", co1, NULL, 200);
+	r = ok("POST", "/api/dispatch/customers/search", co1, "{\"q\":\"王阿姨\"}", 200);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
 	resp_free(r);
-	r = ok("GET", "/api/dispatch/customers?q=%E7%8E%8B%E9%98%BF%E5%A7%A8", co2, NULL, 200);
+	r = ok("POST", "/api/dispatch/customers/search", co2, "{\"q\":\"王阿姨\"}", 200);
 	assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
 	resp_free(r);
 	/* company2 may not book for a customer it never served or registered, whatever the item */

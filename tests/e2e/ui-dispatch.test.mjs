@@ -125,3 +125,63 @@ test('a dispatcher assigns from the list of free workers who may serve; a busy o
   assert.deepEqual(await problems(), []);
   await page.context().close();
 });
+
+test('a dispatcher books for a customer who phones: found by number, or registered with a code to read out; then assigned from the list', async () => {
+  const { item } = await castFor(at(11, 9), at(11, 11));
+  // customer1 has booked with company1 from this number
+  const known = await api(cust, '/api/bookings', { method: 'POST', json: { ...booking(item, at(11, 15), at(11, 17)), contact_phone: '13905719999' } });
+  assert.equal(known.status, 201, known.text);
+  const { page, problems } = await openPage(browser);
+  await signInAt(srv.url, page, 'company1');
+  await page.goto(`${srv.url}/#/dispatch`);
+  await page.locator('.phone-booking-link').click();
+  const find = page.locator('.caller-find');
+  await find.locator('input[name=phone]').fill('13905719999');
+  await find.locator('button[type=submit]').click();
+  await page.locator(`.callers .caller[data-customer="${cust.user.id}"]`).waitFor();
+  // a number nobody of the company booked from: nobody, and the caller is registered
+  await find.locator('input[name=phone]').fill('13700002222');
+  await find.locator('button[type=submit]').click();
+  await page.locator('.caller-found .state-empty').waitFor();
+  const nf = page.locator('.caller-new');
+  await nf.locator('input[name=name]').fill('刘阿姨');
+  await nf.locator('button[type=submit]').click();
+  const code = page.locator('.setup-code .caller-code');
+  await code.waitFor();
+  const codeText = await code.textContent();
+  assert.match(codeText, /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+  const loginName = await page.locator('.setup-code .caller-login').textContent();
+  // the booking: three hours, the total quoted, agreed on the telephone
+  const bf = page.locator('.phone-book-form');
+  await bf.waitFor();
+  await bf.locator('select[name=service_item_id]').selectOption(String(item.id));
+  await bf.locator('input[name=start]').fill(at(11, 9).slice(0, 10));
+  await bf.locator('input[name=time]').fill('09:00');
+  await bf.locator('select[name=end]').selectOption('3');
+  await bf.locator('.book-total strong').filter({ hasText: yuan(3 * item.price_fen) }).waitFor();
+  assert.equal(await bf.locator('input[name=contact_phone]').inputValue(), '13700002222');
+  await bf.locator('textarea[name=address]').fill('杭州市拱墅区湖墅南路 88 号 2 幢 301');
+  await bf.locator('button[type=submit]').click();
+  await page.locator('.page-booking [data-fact=agreement]').filter({ hasText: '电话中同意' }).waitFor();
+  await page.locator('.page-booking [data-fact=customer]').filter({ hasText: '刘阿姨' }).waitFor();
+  const id = Number(/#\/bookings\/(\d+)/.exec(page.url())[1]);
+  const made = (await api(co, `/api/bookings/${id}`)).json;
+  assert.equal(made.agreement, 'phone_call');
+  assert.equal(made.price_fen, 3 * item.price_fen);
+  // assigned from those free who may serve
+  await page.getByRole('button', { name: '派单', exact: true }).click();
+  const first = page.locator('.assign-form .candidate').first();
+  await first.waitFor();
+  const pick = Number(await first.getAttribute('data-worker'));
+  await first.locator('input[type=radio]').check();
+  await page.locator('.assign-form button[type=submit]').click();
+  await page.locator('.page-booking .messages .notice-success').first().waitFor();
+  assert.equal((await api(co, `/api/bookings/${id}`)).json.worker.id, pick);
+  // the new customer signs in with the code and a password of their own, and finds it
+  const set = await call(srv.url, '/api/auth/password-code', { method: 'POST', json: { login: loginName, code: codeText, new_password: '湖墅南路的新家 2027' } });
+  assert.equal(set.status, 200, set.text);
+  const mine = await login(srv.url, loginName, '湖墅南路的新家 2027');
+  assert.equal((await api(mine, `/api/bookings/${id}`)).json.id, id);
+  assert.deepEqual(await problems(), []);
+  await page.context().close();
+});

@@ -49,6 +49,7 @@ import * as transfers from './pages/transfers.js';
 import * as dataRequests from './pages/data-requests.js';
 import * as accessLog from './pages/access-log.js';
 import * as requests from './pages/requests.js';
+import * as phoneBooking from './pages/phone-booking.js';
 import * as addresses from './pages/addresses.js';
 import * as customerReset from './pages/customer-reset.js';
 import * as forgotPassword from './pages/forgot-password.js';
@@ -60,7 +61,7 @@ const MODULES = {
   category, satisfaction, my_complaints: complaints, complaints, complaint_new: complaintNew, complaint,
   notifications, complaint_figures: complaintFigures, company, sampling, plan, inspections, inspection,
   set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
-  requests,
+  requests, phone_booking: phoneBooking,
   addresses, customer_reset: customerReset,
   track,
 };

@@ -1,5 +1,5 @@
 // desk.js — what the 24-hour service centre's pages share: the one search box for whatever a caller
-// says first (their mobile number, their name, or a tracking number: GET /api/desk/search), with the
+// says first (their mobile number, their name, or a tracking number: POST /api/desk/search), with the
 // customers it finds and their latest bookings to complain about, and the complaints; and the
 // worker picker, which finds a worker by name in the registry of the company the complaint is
 // about (GET /api/workers), so nobody types a worker's number.
@@ -63,7 +63,7 @@ export function callerSearch({ initial = '', onCustomer = null, onBooking = null
     fill(results, loading());
     box.dataset.state = 'searching';
     try {
-      const r = await api('GET', '/api/desk/search', { query: { q: asked } });
+      const r = await api('POST', '/api/desk/search', { body: { q: asked } });
       box.dataset.state = 'done';
       box.dataset.kind = r.kind;
       const complaints = withBox ? r.complaints : [];

@@ -39,6 +39,7 @@ export const PAGES = [
   // who holds a person's record answers their corrections: the company, and the association
   { path: '/data-requests', key: 'data_requests', role: ['association_admin', 'company_admin', 'company_staff'] },
   { path: '/dispatch', key: 'dispatch', cap: 'booking.dispatch' },
+  { path: '/dispatch/phone', key: 'phone_booking', cap: 'booking.dispatch', menu: false, parent: '/dispatch' },
   { path: '/requests', key: 'requests', role: ['company_admin', 'company_staff'] },
   { path: '/services', key: 'services', cap: 'service.manage' },
   { path: '/training', key: 'training', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'] },

@@ -114,6 +114,15 @@ export function windowIso(date, time, hours) {
   const end = new Date(start.getTime() + Math.round(hrs * 60) * 60000);
   return { from: wallIso(start), to: wallIso(end) };
 }
+// The window a form's controls describe for unit: by the day from the first day's start to the last
+// day's end; otherwise from the start for the hours chosen. { from, to } or null.
+export function bookingWindow(unit, { date, time, hours, days, dayEnd }) {
+  if (unit !== 'day') return windowIso(date, time, hours);
+  const first = windowIso(date, time, 1);
+  const last = windowIso(addDays(date, Number(days) - 1), dayEnd, 1);
+  if (!first || !last || Date.parse(last.from) <= Date.parse(first.from)) return null;
+  return { from: first.from, to: last.from };
+}
 // ISO with any offset → { date, time } on the platform's wall clock.
 export function wallParts(iso) {
   const ms = Date.parse(iso || '');

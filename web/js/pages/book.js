@@ -16,22 +16,12 @@ import { levelName, tradeList, checkbox } from '../workforce.js';
 import { facts } from './worker.js';
 import {
   windowIso, wallParts, hoursBetween, wallNow, dateOf, addDays, fmtPrice, fmtMoney, catName, rating, failureText,
-  fieldOf, categories, quantityText, itemTitle,
+  fieldOf, categories, quantityText, itemTitle, bookingWindow,
 } from '../services.js';
 
 const HOURS = ['1', '1.5', '2', '2.5', '3', '3.5', '4', '5', '6', '7', '8', '10', '12'];
 const DAYS = Array.from({ length: 31 }, (_, i) => String(i + 1));
 const MONTHS = Array.from({ length: 24 }, (_, i) => String(i + 1));
-
-// The window a form's controls describe for unit: by the day from the first day's start to the last
-// day's end; otherwise from the start for the hours chosen. { from, to } or null.
-function windowOf(unit, { date, time, hours, days, dayEnd }) {
-  if (unit !== 'day') return windowIso(date, time, hours);
-  const first = windowIso(date, time, 1);
-  const last = windowIso(addDays(date, Number(days) - 1), dayEnd, 1);
-  if (!first || !last || Date.parse(last.from) <= Date.parse(first.from)) return null;
-  return { from: first.from, to: last.from };
-}
 
 export function render(slot, ctx) {
   const q = ctx.query;
@@ -116,7 +106,7 @@ export function render(slot, ctx) {
     let asked = 0;
     async function quote() {
       const n = ++asked;
-      const win = windowOf(item.unit, controls());
+      const win = bookingWindow(item.unit, controls());
       if (!win || item.unit === 'month') {
         fill(totalSlot);
         totalSlot.dataset.total = '';
@@ -169,7 +159,7 @@ export function render(slot, ctx) {
       e.preventDefault();
       clearErrors(f);
       fill(result);
-      const win = windowOf(item.unit, controls());
+      const win = bookingWindow(item.unit, controls());
       if (!win) return showError(f, t('search.when_invalid'), 'start');
       const address = cAddress.value.trim();
       if (address.length < 5) return showError(f, t('book.address_short'), 'address');

@@ -95,6 +95,7 @@ export function render(slot, ctx) {
       [t('bookings.phone'), b.contact_phone ? h('a', { class: 'phone', href: `tel:${b.contact_phone}` }, b.contact_phone) : null, 'phone'],
       [t('bookings.note'), b.note || null, 'note'],
       [t('bookings.created'), fmtAt(b.created_at), 'created'],
+      [t('bookings.agreement'), b.agreement && b.agreement !== 'online' ? t(`phone.agreement_${b.agreement}`) : null, 'agreement'],
       [t('bookings.checked_in'), b.checked_in_at ? [fmtAt(b.checked_in_at), ' ', punctuality(b)] : (lateNow ? badge(t('dispatch.not_checked_in'), 'danger') : null), 'checked_in'],
       [t('bookings.checked_out'), b.checked_out_at ? [fmtAt(b.checked_out_at), ' ', b.left_early === true ? badge(t('dispatch.left_early'), 'danger') : null] : null, 'checked_out'],
       [t('bookings.served'), b.served_minutes !== null && b.served_minutes !== undefined ? t('bookings.served_minutes', { minutes: b.served_minutes }) : null, 'served'],

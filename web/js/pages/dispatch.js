@@ -23,7 +23,8 @@ const VIEWS = ['day', 'unassigned', 'week'];
 export function render(slot, ctx) {
   const view = VIEWS.includes(ctx.query.get('view')) ? ctx.query.get('view') : 'day';
   const tabs = h('nav', { class: 'tabs dispatch-views', 'aria-label': t('dispatch.views') },
-    VIEWS.map((v) => h('a', { href: v === 'day' ? '#/dispatch' : `#/dispatch?view=${v}`, class: ['tab', v === view ? 'tab-current' : null], 'aria-current': v === view ? 'page' : null, dataset: { view: v } }, t(`dispatch.view_${v}`))));
+    VIEWS.map((v) => h('a', { href: v === 'day' ? '#/dispatch' : `#/dispatch?view=${v}`, class: ['tab', v === view ? 'tab-current' : null], 'aria-current': v === view ? 'page' : null, dataset: { view: v } }, t(`dispatch.view_${v}`))),
+    h('a', { href: '#/dispatch/phone', class: 'btn btn-primary tab-action phone-booking-link' }, t('phone.open')));
   if (view === 'unassigned') return unassignedView(slot, ctx, tabs);
   if (view === 'week') return weekView(slot, ctx, tabs);
   // the day shown lives in the address (#/dispatch?day=…), so a redraw keeps it and the menu resets it
