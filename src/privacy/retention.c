@@ -51,6 +51,13 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		goto fail;
 	out->lookups = store_changes(s);
+	/* a request for a month item keeps its number to call as long as a booking keeps its own */
+	st = store_sql(s, "UPDATE service_requests SET contact_phone_sealed = NULL WHERE contact_phone_sealed IS NOT NULL"
+			  " AND status <> 'open' AND coalesce(answered_at, created_at) < $1");
+	stmt_bind_int(st, 1, now - (int64_t)sd.booking_contact_retention_days * 86400);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	out->service_requests = store_changes(s);
 	st = store_sql(s, "UPDATE worker_transfers SET phone_sealed = '' WHERE status = 'pending' AND expires_at <= $1"
 			  " AND phone_sealed <> ''");
 	stmt_bind_int(st, 1, now);
@@ -82,16 +89,16 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 		goto fail;
 	out->requests_late = n;
 	if (!out->bookings && !out->complaints && !out->sessions && !out->transfers && !out->lookups &&
-	    !out->requests_late) {
+	    !out->service_requests && !out->requests_late) {
 		store_rollback(s);
 		return AJ_OK;
 	}
 	struct strbuf sb;
 	strbuf_init(&sb, 256);
 	strbuf_addf(&sb, "{\"bookings\":%lld,\"complaints\":%lld,\"sessions\":%lld,\"transfers\":%lld,"
-		    "\"lookups\":%lld,\"requests_late\":%lld}", (long long)out->bookings, (long long)out->complaints,
-		    (long long)out->sessions, (long long)out->transfers, (long long)out->lookups,
-		    (long long)out->requests_late);
+		    "\"lookups\":%lld,\"service_requests\":%lld,\"requests_late\":%lld}", (long long)out->bookings,
+		    (long long)out->complaints, (long long)out->sessions, (long long)out->transfers, (long long)out->lookups,
+		    (long long)out->service_requests, (long long)out->requests_late);
 	struct actor a = {0, 0, "jobs"};
 	rc = audit_append(s, &a, "retention.purge", "settings", 0, sb.buf, sb.len);
 	strbuf_free(&sb);

@@ -17,6 +17,7 @@ struct retention_report {
 	int64_t sessions;        /* sessions whose address and browser were forgotten */
 	int64_t transfers;       /* expired transfer requests whose phone was destroyed */
 	int64_t lookups;         /* look-ups on the public tracking page forgotten */
+	int64_t service_requests; /* answered or withdrawn requests for month items whose number was destroyed */
 	int64_t requests_late;   /* data requests past their deadline, escalated */
 };
 

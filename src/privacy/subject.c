@@ -137,6 +137,36 @@ void access_views_json(struct store *s, const char *subject, int64_t id, int lim
 
 static void requests_json(struct store *s, int64_t user, struct jw *w);
 
+/* A customer's requests for month items, with the company's answers (the number to call is in the
+ * request itself, while it is kept). */
+static void service_requests_json(struct store *s, int64_t user, struct jw *w)
+{
+	struct stmt *st = store_sql(s, "SELECT q.id, q.status, o.name, si.title, q.wanted_from, q.due_date, q.months, q.needs,"
+				       " q.answer, coalesce(q.answered_at, 0), q.created_at FROM service_requests q"
+				       " JOIN orgs o ON o.id = q.company_id JOIN service_items si ON si.id = q.service_item_id"
+				       " WHERE q.customer_id = $1 ORDER BY q.id");
+	stmt_bind_int(st, 1, user);
+	jw_key(w, "service_requests");
+	jw_arr(w);
+	while (stmt_step(st) == STORE_ROW) {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 0));
+		jw_kstr(w, "status", stmt_text(st, 1));
+		jw_kstr(w, "company", stmt_text(st, 2));
+		jw_kstr(w, "service", stmt_text(st, 3));
+		jw_kstr(w, "wanted_from", stmt_text(st, 4));
+		jw_kstr(w, "due_date", stmt_text(st, 5));
+		jw_kint(w, "months", stmt_int(st, 6));
+		jw_kstr(w, "needs", stmt_text(st, 7));
+		jw_kstr(w, "answer", stmt_text(st, 8));
+		jw_ktime(w, "answered_at", stmt_int(st, 9));
+		jw_ktime(w, "created_at", stmt_int(st, 10));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+}
+
 /* A customer's own bookings, with their own address and telephone (until destroyed). */
 static void customer_bookings_json(struct store *s, int64_t user, struct jw *w)
 {
@@ -357,6 +387,7 @@ static void me_data_work(struct req *r, struct store *s)
 	if (r->user.role == ROLE_CUSTOMER) {
 		customer_bookings_json(s, user, w);
 		addresses_json(s, user, w);
+		service_requests_json(s, user, w);
 		customer_complaints_json(s, user, w);
 		jw_key(w, "viewed_by");
 		access_views_json(s, "customer", user, 1000, w);
@@ -732,6 +763,12 @@ static int erase_customer(struct store *s, const struct actor *a, int64_t user)
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		return rc;
 	st = store_sql(s, "UPDATE data_requests SET requested_text = $2 WHERE user_id = $1");
+	stmt_bind_int(st, 1, user);
+	stmt_bind_text(st, 2, erased_text);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	st = store_sql(s, "UPDATE service_requests SET needs = $2, answer = NULL, contact_phone_sealed = NULL,"
+			  " status = CASE WHEN status = 'open' THEN 'withdrawn' ELSE status END WHERE customer_id = $1");
 	stmt_bind_int(st, 1, user);
 	stmt_bind_text(st, 2, erased_text);
 	if ((rc = stmt_exec(st)) != AJ_OK)

@@ -4,6 +4,7 @@
  * itself. */
 #include "harness.h"
 
+#include "privacy/retention.h"
 #include "services/bookings.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
@@ -353,6 +354,25 @@ static void test_month_by_request(void **state)
 	int64_t notices = 0;
 	assert_int_equal(stmt_one_int(st, &notices), 0);
 	assert_int_equal(notices, 2);
+	/* in the customer's copy of their data */
+	r = ok("GET", "/api/me/data", cust, NULL, 200);
+	json_t *mine = json_object_get(r->json, "service_requests");
+	int listed = 0;
+	for (size_t i = 0; i < json_array_size(mine); i++)
+		listed |= json_integer_value(json_object_get(json_array_get(mine, i), "id")) == id;
+	assert_true(listed);
+	resp_free(r);
+	/* the number to call goes as a booking's does, the standard's days after the answer */
+	struct retention_report rr;
+	assert_int_equal(retention_run(H.store, clock_now() + 179 * 86400, &rr), 0);
+	assert_int_equal(rr.service_requests, 0);
+	assert_int_equal(retention_run(H.store, clock_now() + 181 * 86400, &rr), 0);
+	assert_true(rr.service_requests >= 1);
+	st = store_sql(H.store, "SELECT count(*) FROM service_requests WHERE id = $1 AND contact_phone_sealed IS NULL");
+	stmt_bind_int(st, 1, id);
+	int64_t gone = 0;
+	assert_int_equal(stmt_one_int(st, &gone), 0);
+	assert_int_equal(gone, 1);
 }
 
 /* Whether worker id is among a candidates answer's items. */
