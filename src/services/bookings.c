@@ -31,12 +31,12 @@ static const char *const parties[] = {"worker", "customer", NULL};
 
 SCHEMA(booking_body, S_INT("service_item_id", F_REQ, 1, INT64_MAX), S_TIME("start", F_REQ), S_TIME("end", F_REQ),
        S_STR("address", F_REQ, 5, 200), S_STR("contact_phone", F_REQ, 11, 11), S_INT("worker_id", F_NULL, 1, INT64_MAX),
-       S_TEXT("note", F_NULL, 500));
+       S_TEXT("note", F_NULL, 500), S_STR("district", F_NULL, 2, 20));
 static const char *const agreements[] = {"phone_call", "in_person", NULL};
 SCHEMA(dispatch_booking_body, S_INT("customer_id", F_REQ, 1, INT64_MAX), S_ENUM("agreement", F_REQ, agreements),
        S_INT("service_item_id", F_REQ, 1, INT64_MAX), S_TIME("start", F_REQ), S_TIME("end", F_REQ),
        S_STR("address", F_REQ, 5, 200), S_STR("contact_phone", F_REQ, 11, 11), S_INT("worker_id", F_NULL, 1, INT64_MAX),
-       S_TEXT("note", F_NULL, 500));
+       S_TEXT("note", F_NULL, 500), S_STR("district", F_NULL, 2, 20));
 SCHEMA(assign_body, S_INT("worker_id", F_REQ, 1, INT64_MAX));
 SCHEMA(reschedule_body, S_TIME("start", F_REQ), S_TIME("end", F_REQ), S_INT("worker_id", F_NULL, 1, INT64_MAX),
        S_STR("reason", F_REQ, 2, 200));
@@ -156,7 +156,7 @@ static int event(struct store *s, const struct actor *a, int64_t id, const char 
 	" coalesce(b.checked_out_at, 0), b.late, b.cancelled_by, b.cancel_reason, coalesce(b.cancelled_at, 0)," \
 	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed, coalesce(w.company_id, 0)," \
 	" coalesce(b.contact_destroyed_at, 0), b.unit, b.unit_price_fen, b.quantity_centi, b.left_early," \
-	" b.left_early_reason, coalesce(b.agreement, 'online')"
+	" b.left_early_reason, coalesce(b.agreement, 'online'), b.district"
 #define BOOKING_FROM \
 	" FROM bookings b JOIN users cu ON cu.id = b.customer_id JOIN orgs o ON o.id = b.company_id" \
 	" LEFT JOIN workers w ON w.id = b.worker_id JOIN service_items si ON si.id = b.service_item_id" \
@@ -231,6 +231,7 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 	jw_kstr(w, "left_early_reason", stmt_text(st, 39));
 	/* online (the customer booked), or the phone call or visit a company booked them on */
 	jw_kstr(w, "agreement", stmt_text(st, 40));
+	jw_kstr(w, "district", stmt_text(st, 41));
 	jw_key(w, "served_minutes");
 	if (stmt_int(st, 24))
 		jw_int(w, fee_served_minutes(stmt_int(st, 17), stmt_int(st, 23), stmt_int(st, 24)));
@@ -434,8 +435,8 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	}
 	st = store_sql(s, "INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id,"
 			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at, unit, unit_price_fen,"
-			  " quantity_centi, agreement)"
-			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, 'requested', $11, $12, $13, $14, $15, $16)"
+			  " quantity_centi, agreement, district)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, 'requested', $11, $12, $13, $14, $15, $16, $17)"
 			  " RETURNING id");
 	stmt_bind_int(st, 1, in->customer_id);
 	stmt_bind_int(st, 2, company);
@@ -453,6 +454,7 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	stmt_bind_int(st, 14, price);
 	stmt_bind_int(st, 15, quantity);
 	stmt_bind_text(st, 16, in->agreement ? in->agreement : "online");
+	stmt_bind_text(st, 17, in->district);
 	rc = stmt_one_int(st, id);
 	if (rc || (rc = seal_contact(s, *id, in->address, in->phone)) != AJ_OK ||
 	    (rc = event(s, a, *id, "create", NULL, "requested", NULL)) != AJ_OK) {
@@ -1177,7 +1179,8 @@ static void create_and_reply(struct req *r, struct booking_in *in)
 void api_bookings_create(struct req *r)
 {
 	struct booking_in in = {r->user.user_id, req_int(r, "service_item_id", 0), req_int(r, "worker_id", 0), 0, 0,
-				req_str(r, "address"), req_str(r, "contact_phone"), req_str(r, "note"), NULL};
+				req_str(r, "address"), req_str(r, "contact_phone"), req_str(r, "note"), NULL,
+				req_str(r, "district")};
 	create_and_reply(r, &in);
 }
 
@@ -1212,7 +1215,8 @@ void api_dispatch_bookings_create(struct req *r)
 		return;
 	}
 	struct booking_in in = {customer, req_int(r, "service_item_id", 0), req_int(r, "worker_id", 0), 0, 0,
-				req_str(r, "address"), req_str(r, "contact_phone"), req_str(r, "note"), req_str(r, "agreement")};
+				req_str(r, "address"), req_str(r, "contact_phone"), req_str(r, "note"), req_str(r, "agreement"),
+				req_str(r, "district")};
 	create_and_reply(r, &in);
 }
 

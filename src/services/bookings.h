@@ -17,6 +17,7 @@ struct booking_in {
 	int64_t start, end;                              /* instants */
 	const char *address, *phone, *note; /* phone: the household's mobile number, NULL for none */
 	const char *agreement;   /* how the customer agreed: NULL (online, themselves), phone_call, in_person */
+	const char *district;    /* the district served in (as the city's districts are spelt), or NULL */
 };
 
 /* A booking's address and telephone, opened for those who may read them. */

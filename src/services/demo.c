@@ -291,7 +291,10 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 	switch (e->type) {
 	case BE_CREATE: {
 		char address[128];
-		snprintf(address, sizeof address, "杭州市%s%lld号%lld幢%lld室", roads[demo_rand(rng, ARRAY_LEN(roads))],
+		/* each household lives in one district */
+		static const char *const districts[] = {"上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区"};
+		const char *district = districts[b->customer % (int)ARRAY_LEN(districts)];
+		snprintf(address, sizeof address, "杭州市%s%s%lld号%lld幢%lld室", district, roads[demo_rand(rng, ARRAY_LEN(roads))],
 			 (long long)(1 + demo_rand(rng, 400)), (long long)(1 + demo_rand(rng, 20)), (long long)(101 + demo_rand(rng, 2200)));
 		/* each household its own mobile number, the same on every booking it makes */
 		char phone[16];
@@ -305,7 +308,7 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 				continue;
 			int64_t w = b->own_worker ? b->own_worker : pick >= 0 ? c->id[pick] : 0;
 			struct booking_in in = {dw->customer[b->customer].user_id, o->id, w, b->start, b->end, address, phone, NULL,
-						NULL};
+						NULL, district};
 			f = (struct fault){0};
 			rc = booking_create(s, customer, &in, &b->id, &res, &f);
 			if (rc == AJ_OK || (rc != AJ_ERULE && rc != AJ_ECONFLICT) || !w)

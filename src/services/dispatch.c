@@ -31,6 +31,7 @@ SCHEMA(candidates_query, S_STR("q", 0, 1, 50));
 struct candidate {
 	int64_t id, day_jobs, day_minutes;
 	int status;
+	int near;   /* already serving in the booking's district that day */
 };
 
 static int by_load(const void *a, const void *b)
@@ -38,6 +39,8 @@ static int by_load(const void *a, const void *b)
 	const struct candidate *x = a, *y = b;
 	if (x->status != y->status)
 		return x->status - y->status;   /* green before yellow */
+	if (x->near != y->near)
+		return y->near - x->near;       /* then those already in the district that day */
 	if (x->day_minutes != y->day_minutes)
 		return x->day_minutes < y->day_minutes ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
@@ -46,18 +49,20 @@ static int by_load(const void *a, const void *b)
 void api_bookings_candidates(struct req *r)
 {
 	struct store *s = r->store;
-	struct stmt *st = store_sql(s, "SELECT company_id, trade, start_at, end_at, status FROM bookings WHERE id = $1");
+	struct stmt *st = store_sql(s, "SELECT company_id, trade, start_at, end_at, status, coalesce(district, '')"
+				       " FROM bookings WHERE id = $1");
 	stmt_bind_int(st, 1, r->id[0]);
 	int rc = stmt_step(st);
 	int64_t company = 0, start = 0, end = 0;
 	int trade = -1;
-	char status[16] = "";
+	char status[16] = "", district[64] = "";
 	if (rc == STORE_ROW) {
 		company = stmt_int(st, 0);
 		trade = trade_index(stmt_text(st, 1));
 		start = stmt_int(st, 2);
 		end = stmt_int(st, 3);
 		str_copy(status, sizeof status, stmt_text(st, 4));
+		str_copy(district, sizeof district, stmt_text(st, 5));
 	}
 	stmt_done(st);
 	/* a company sees its own bookings only; the association any */
@@ -80,7 +85,9 @@ void api_bookings_candidates(struct req *r)
 		" (SELECT coalesce(sum(d.end_at - d.start_at), 0) / 60 FROM bookings d WHERE d.worker_id = w.id"
 		"  AND d.id <> $5 AND d.start_at >= $6 AND d.start_at < $6 + 86400 AND d.status NOT IN ('cancelled', 'no_show')),"
 		" EXISTS (SELECT 1 FROM bookings x WHERE x.worker_id = w.id AND x.live = 1 AND x.start_at < $4"
-		"  AND x.end_at > $3 AND x.id <> $5)"
+		"  AND x.end_at > $3 AND x.id <> $5),"
+		" EXISTS (SELECT 1 FROM bookings d WHERE d.worker_id = w.id AND d.id <> $5 AND d.start_at >= $6"
+		"  AND d.start_at < $6 + 86400 AND d.status NOT IN ('cancelled', 'no_show') AND $9 <> '' AND d.district = $9)"
 		" FROM workers w JOIN worker_trades t ON t.worker_id = w.id AND t.trade = $2"
 		" WHERE w.company_id = $1 AND w.status = 'active' AND ($7 = '' OR instr(w.name, $7) > 0)"
 		" ORDER BY w.id LIMIT $8");
@@ -92,6 +99,7 @@ void api_bookings_candidates(struct req *r)
 	stmt_bind_int(st, 6, day);
 	stmt_bind_text(st, 7, q ? q : "");
 	stmt_bind_int(st, 8, CANDIDATES_WEIGHED);
+	stmt_bind_text(st, 9, district);
 	static _Thread_local struct candidate c[CANDIDATES_WEIGHED];
 	int n = 0, busy = 0, barred = 0;
 	while ((rc = stmt_step(st)) == STORE_ROW) {
@@ -99,7 +107,7 @@ void api_bookings_candidates(struct req *r)
 			busy++;
 			continue;
 		}
-		c[n++] = (struct candidate){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), 0};
+		c[n++] = (struct candidate){stmt_int(st, 0), stmt_int(st, 1), stmt_int(st, 2), 0, (int)stmt_int(st, 4)};
 	}
 	stmt_done(st);
 	if (rc < 0) {
@@ -126,6 +134,7 @@ void api_bookings_candidates(struct req *r)
 	jw_obj(w);
 	jw_kint(w, "booking_id", r->id[0]);
 	jw_kstr(w, "booking_status", status);
+	jw_kstr(w, "district", district[0] ? district : NULL);
 	jw_key(w, "items");
 	jw_arr(w);
 	for (int i = 0; i < kept && i < CANDIDATES_LISTED; i++) {
@@ -145,6 +154,20 @@ void api_bookings_candidates(struct req *r)
 		rating_json(s, "worker", c[i].id, w);
 		jw_kint(w, "day_jobs", c[i].day_jobs);
 		jw_kint(w, "day_minutes", c[i].day_minutes);
+		/* where their other jobs of the day are: the distance a dispatcher weighs, by district */
+		jw_kbool(w, "near", c[i].near);
+		jw_key(w, "day_districts");
+		jw_arr(w);
+		st = store_sql(s, "SELECT DISTINCT district FROM bookings WHERE worker_id = $1 AND id <> $2 AND start_at >= $3"
+				  " AND start_at < $3 + 86400 AND status NOT IN ('cancelled', 'no_show') AND district IS NOT NULL"
+				  " ORDER BY district");
+		stmt_bind_int(st, 1, c[i].id);
+		stmt_bind_int(st, 2, r->id[0]);
+		stmt_bind_int(st, 3, day);
+		while (stmt_step(st) == STORE_ROW)
+			jw_str(w, stmt_text(st, 0));
+		stmt_done(st);
+		jw_arr_end(w);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

@@ -426,7 +426,7 @@ static void test_candidates_and_reschedule(void **state)
 	assert_false(offered(r, w1));
 	assert_int_equal(resp_int(r, "left_out.busy"), busy0 + 1);
 	resp_free(r);
-	char q[200], enc[180] = "";
+	char q[320], enc[180] = "";
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		snprintf(enc + strlen(enc), sizeof enc - strlen(enc), "%%%02X", *p);
 	snprintf(q, sizeof q, "%s?q=%s", path, enc);
@@ -633,6 +633,56 @@ static void test_booking_for_a_caller(void **state)
 	resp_free(r);
 }
 
+/* The district a booking is served in: a worker already there that day comes first. */
+static void test_district(void **state)
+{
+	(void)state;
+	int64_t day = day_at(16, 0);
+	char body[768], path[96];
+	snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"start\":\"%s\",\"end\":\"%s\",\"address\":\"杭州市西湖区文三路 90 号\","
+				    "\"contact_phone\":\"13905710088\",\"worker_id\":%lld,\"district\":\"西湖区\"}",
+		 (long long)hour_item, iso(day + 9 * 3600), iso(day + 11 * 3600), (long long)w1);
+	struct resp *r = ok("POST", "/api/bookings", cust, body, 201);
+	assert_string_equal(resp_str(r, "district"), "西湖区");
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"start\":\"%s\",\"end\":\"%s\",\"address\":\"杭州市西湖区文二路 9 号\","
+				    "\"contact_phone\":\"13905710077\",\"district\":\"西湖区\"}",
+		 (long long)hour_item, iso(day + 14 * 3600), iso(day + 16 * 3600));
+	r = ok("POST", "/api/bookings", cust, body, 201);
+	int64_t id = resp_int(r, "id");
+	resp_free(r);
+	snprintf(path, sizeof path, "/api/bookings/%lld/candidates", (long long)id);
+	r = ok("GET", path, co1, NULL, 200);
+	assert_string_equal(resp_str(r, "district"), "西湖区");
+	json_t *items = json_object_get(r->json, "items");
+	int seen = 0, others_near = 0;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *c = json_array_get(items, i);
+		int near = json_is_true(json_object_get(c, "near"));
+		if (json_integer_value(json_object_get(c, "id")) == w1) {
+			seen = 1;
+			assert_true(near);
+			assert_string_equal(json_string_value(json_array_get(json_object_get(c, "day_districts"), 0)), "西湖区");
+			/* among the greens, those already in the district come first */
+			for (size_t k = 0; k < i; k++) {
+				json_t *before = json_array_get(items, k);
+				if (strcmp(json_string_value(json_object_get(before, "colour")),
+					   json_string_value(json_object_get(c, "colour"))) == 0)
+					assert_true(json_is_true(json_object_get(before, "near")));
+			}
+		} else {
+			others_near += near;
+		}
+	}
+	assert_true(seen);
+	(void)others_near;
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"service_item_id\":%lld,\"start\":\"%s\",\"end\":\"%s\",\"address\":\"杭州市西湖区文二路 9 号\","
+				    "\"contact_phone\":\"13905710077\",\"district\":\"西\"}",
+		 (long long)hour_item, iso(day + 17 * 3600), iso(day + 18 * 3600));
+	refused("POST", "/api/bookings", cust, body, 400, "too_short");
+}
+
 static void test_scores_in_the_store(void **state)
 {
 	(void)state;
@@ -669,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_candidates_and_reschedule),
 		cmocka_unit_test(test_unassigned_and_week),
 		cmocka_unit_test(test_booking_for_a_caller),
+		cmocka_unit_test(test_district),
 		cmocka_unit_test(test_scores_in_the_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -9,7 +9,7 @@ import { api, errorText } from './api.js';
 import { form, field, select, clearErrors, showError, busy, button, loading, notice } from './ui.js';
 import {
   itemText, failureText, fieldOf, RESULTS, DIMENSIONS, stars, radios, wallParts, fmtAt, standards, windowIso,
-  addDays, fmtMoney,
+  addDays, fmtMoney, districtName,
 } from './services.js';
 import { checkbox, levelName } from './workforce.js';
 
@@ -256,7 +256,9 @@ export function assignForm(b, { onDone }) {
           h('span', { class: 'candidate-name strong' }, w.name),
           h('span', { class: 'muted' }, ` · ${t('dispatch.number', { id: w.id })} · ${levelName(w.level)} · `,
             w.rating ? t('dispatch.rating', { avg: w.rating.average, n: w.rating.count }) : t('dispatch.no_rating'), ' · ',
-            w.day_jobs ? t('dispatch.load', { n: w.day_jobs, hours: Math.round(w.day_minutes / 6) / 10 }) : t('dispatch.free_day')),
+            w.day_jobs ? t('dispatch.load', { n: w.day_jobs, hours: Math.round(w.day_minutes / 6) / 10 }) : t('dispatch.free_day'),
+            w.day_districts && w.day_districts.length ? ` · ${t('dispatch.day_in', { districts: w.day_districts.map(districtName).join('、') })}` : ''),
+          w.near ? h('span', { class: 'badge badge-ok candidate-near' }, t('dispatch.near', { district: districtName(r.district) })) : null,
           w.colour === 'yellow' ? h('span', { class: 'badge badge-warn' }, label('colours', 'yellow')) : null))))
         : h('p', { class: 'state state-empty' }, q.value.trim() ? t('dispatch.nobody_named', { q: q.value.trim() }) : t('dispatch.nobody')));
       fill(leftOut, t('dispatch.left_out', { busy: r.left_out.busy, barred: r.left_out.not_eligible, more: r.left_out.not_listed }));

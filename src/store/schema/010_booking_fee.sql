@@ -79,6 +79,10 @@ ALTER TABLE bookings ADD COLUMN agreement TEXT CHECK (agreement IN ('online', 'p
 UPDATE bookings SET agreement = 'online';
 ALTER TABLE users ADD COLUMN registered_by INTEGER REFERENCES orgs (id);
 
+-- the district a booking is served in (the address stays sealed): a dispatcher sees which workers
+-- are already in that district that day
+ALTER TABLE bookings ADD COLUMN district TEXT;
+
 -- a month item (a 月嫂, a live-in carer) is a long-term placement, not hours: the family asks the
 -- company, with the start they want (or the due date), for how many months, what they need and a
 -- number to call; the company answers, accepting or declining, in words

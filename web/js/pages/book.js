@@ -16,7 +16,7 @@ import { levelName, tradeList, checkbox } from '../workforce.js';
 import { facts } from './worker.js';
 import {
   windowIso, wallParts, hoursBetween, wallNow, dateOf, addDays, fmtPrice, fmtMoney, catName, rating, failureText,
-  fieldOf, categories, quantityText, itemTitle, bookingWindow,
+  fieldOf, categories, quantityText, itemTitle, bookingWindow, DISTRICTS, districtName,
 } from '../services.js';
 
 const HOURS = ['1', '1.5', '2', '2.5', '3', '3.5', '4', '5', '6', '7', '8', '10', '12'];
@@ -76,6 +76,9 @@ export function render(slot, ctx) {
     const cDays = select(DAYS.map((x) => ({ value: x, label: t('fee.n_days', { n: x }) })), { name: 'days', value: '1' });
     const cDayEnd = input({ type: 'time', name: 'day_end', value: '18:00', step: '900', required: true });
     const cAddress = h('textarea', { class: 'input', name: 'address', rows: '3', maxlength: '200', autocomplete: 'street-address', required: true });
+    // the district served in, as the search asked it: the dispatcher sees who is nearby then
+    const cDistrict = select([{ value: '', label: t('book.district_pick') }, ...DISTRICTS.map(([zh]) => ({ value: zh, label: districtName(zh) }))],
+      { name: 'district', value: DISTRICTS.some(([zh]) => zh === q.get('district')) ? q.get('district') : '' });
     const cSaved = saved.length
       ? select([{ value: '', label: t('book.saved_none') }, ...saved.map((a) => ({ value: String(a.id), label: a.label ? `${a.label} · ${a.address}` : a.address }))],
         { name: 'saved_address', class: 'input saved-pick' })
@@ -149,6 +152,7 @@ export function render(slot, ctx) {
       fHours, fDays, fDayEnd,
       h('div', { class: 'field-wide' }, totalSlot),
       cSaved ? field({ label: t('book.saved'), control: cSaved, name: 'saved_address', wide: true }) : null,
+      field({ label: t('book.district'), control: cDistrict, name: 'district', hint: t('book.district_hint') }),
       field({ label: t('book.address'), control: cAddress, name: 'address', hint: t('book.address_hint'), wide: true }),
       cKeep ? h('div', { class: 'field field-wide' }, cKeep) : null,
       field({ label: t('book.phone'), control: cPhone, name: 'contact_phone', hint: t('book.phone_hint') }),
@@ -167,6 +171,7 @@ export function render(slot, ctx) {
       if (!/^1[3-9]\d{9}$/.test(phone)) return showError(f, t('book.phone_invalid'), 'contact_phone');
       const bodyOut = { service_item_id: item.id, worker_id: w.id, start: win.from, end: win.to, address, contact_phone: phone };
       if (cNote.value.trim()) bodyOut.note = cNote.value.trim();
+      if (cDistrict.value) bodyOut.district = cDistrict.value;
       await busy(f, async () => {
         try {
           const b = await api('POST', '/api/bookings', { body: bodyOut });

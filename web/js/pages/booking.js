@@ -15,7 +15,7 @@ import { complaintBadge } from '../complaint-ui.js';
 import { recordSection } from '../consent.js';
 import { facts } from './worker.js';
 import {
-  statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards, quantityText,
+  statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards, quantityText, districtName,
 } from '../services.js';
 import {
   confirmForm, checkinForm, checkoutForm, cancelForm, noShowForm, assignForm, reviewForm, disclose, rescheduleForm,
@@ -89,6 +89,7 @@ export function render(slot, ctx) {
       [t('bookings.price'), [fmtMoney(b.price_fen), b.unit && b.unit_price_fen !== undefined ? h('span', { class: 'muted' }, ' ', t('fee.breakdown', { price: fmtPrice(b.unit_price_fen, b.unit), quantity: quantityText(b.unit, b.quantity_centi) })) : null], 'price'],
       [t('bookings.worker'), b.worker ? (worker || customer ? maskedWorker(b.worker) : b.worker.name || maskedWorker(b.worker)) : h('span', { class: 'muted' }, t('bookings.unassigned')), 'worker'],
       [t('bookings.company'), b.company ? b.company.name : null, 'company'],
+      [t('book.district'), b.district ? districtName(b.district) : null, 'district'],
       [t('bookings.customer'), !customer && b.customer ? b.customer.name : null, 'customer'],
       [t('bookings.address'), destroyed ? h('span', { class: 'muted contact-destroyed' }, t('bookings.destroyed_short', { date: fmtAt(b.contact_destroyed_at) }))
         : typeof b.address === 'string' ? h('span', { class: 'address' }, b.address) : h('span', { class: 'muted' }, t('bookings.address_hidden')), 'address'],

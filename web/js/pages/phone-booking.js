@@ -10,7 +10,7 @@ import { api, errorText } from '../api.js';
 import { pageHead, loading, notice, field, input, select, form, clearErrors, showError, busy, section, button } from '../ui.js';
 import {
   wallNow, dateOf, addDays, fmtPrice, fmtMoney, fmtAt, quantityText, itemTitle, bookingWindow, failureText, fieldOf,
-  radios,
+  radios, DISTRICTS, districtName,
 } from '../services.js';
 
 const HOURS = ['1', '1.5', '2', '2.5', '3', '3.5', '4', '5', '6', '8'];
@@ -106,6 +106,7 @@ export function render(slot, ctx) {
     const cDays = select(DAYS.map((x) => ({ value: x, label: t('fee.n_days', { n: x }) })), { name: 'days', value: '1' });
     const cDayEnd = input({ type: 'time', name: 'day_end', value: '18:00', step: '900' });
     const cAddress = h('textarea', { class: 'input', name: 'address', rows: '2', maxlength: '200' });
+    const cDistrict = select([{ value: '', label: t('book.district_pick') }, ...DISTRICTS.map(([zh]) => ({ value: zh, label: districtName(zh) }))], { name: 'district' });
     const cPhone2 = input({ type: 'tel', name: 'contact_phone', inputmode: 'numeric', maxlength: '20', value: phone || '' });
     const cNote = h('textarea', { class: 'input', name: 'note', rows: '2', maxlength: '500' });
     const cAgree = radios({ legend: t('phone.agreement'), name: 'agreement', value: 'phone_call',
@@ -138,6 +139,7 @@ export function render(slot, ctx) {
       field({ label: t('search.start'), control: cTime, name: 'time' }),
       fHours, fDays, fDayEnd,
       h('div', { class: 'field-wide' }, total),
+      field({ label: t('book.district'), control: cDistrict, name: 'district' }),
       field({ label: t('book.address'), control: cAddress, name: 'address', wide: true }),
       field({ label: t('book.phone'), control: cPhone2, name: 'contact_phone' }),
       field({ label: t('book.note'), control: cNote, name: 'note', optional: true, wide: true }),
@@ -154,6 +156,7 @@ export function render(slot, ctx) {
       if (!/^1[3-9]\d{9}$/.test(p)) return showError(bf, t('book.phone_invalid'), 'contact_phone');
       const body = { customer_id: customer.id, agreement: cAgree.value() || 'phone_call', service_item_id: item.id, start: win.from, end: win.to, address, contact_phone: p };
       if (cNote.value.trim()) body.note = cNote.value.trim();
+      if (cDistrict.value) body.district = cDistrict.value;
       await busy(bf, async () => {
         try {
           const b = await api('POST', '/api/dispatch/bookings', { body });

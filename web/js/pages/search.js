@@ -187,6 +187,7 @@ export function render(slot, ctx) {
     const book = () => {
       const p = new URLSearchParams({ worker: w.id, item: item.id });
       if (q.from) { p.set('from', q.from); p.set('to', q.to); }
+      if (q.district) p.set('district', q.district);
       ctx.go(`/book?${p}`);
     };
     // signed in without booking.create (a company, the association): look, but not book
