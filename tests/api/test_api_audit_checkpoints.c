@@ -198,6 +198,8 @@ static void test_verify_reports_checkpoints(void **state)
 	assert_int_equal(stmt_one_int(store_sql(H.store, "SELECT record_id FROM audit_checkpoints"
 							 " ORDER BY id DESC LIMIT 1"), &record), 0);
 	struct resp *r = h_api(&H, "GET", "/api/audit/verify", admin, NULL);
+	if (!json_is_true(json_object_get(r->json, "ok")))
+		fprintf(stderr, "VERIFY %s\n", r->body);
 	assert_true(json_is_true(json_object_get(r->json, "ok")));
 	resp_free(r);
 
