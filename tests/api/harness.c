@@ -15,6 +15,7 @@
 #include "users.h"
 #include "util/clock.h"
 #include "util/digest.h"
+#include "util/timefmt.h"
 
 struct io {
 	const char *const *headers;
@@ -328,4 +329,41 @@ void h_close(struct harness *h)
 	snprintf(p, sizeof p, "%s/anjia.keys", h->dir);
 	unlink(p);
 	rmdir(h->dir);
+}
+
+struct resp *h_ok(struct harness *h, const char *method, const char *path, const char *token, const char *body,
+		  int status)
+{
+	struct resp *r = h_api(h, method, path, token, body);
+	if (r->status != status)
+		fail_msg("%s %s %s: expected %d, got %d %s", method, path, body ? body : "", status, r->status, r->body);
+	return r;
+}
+
+void h_refused(struct harness *h, int64_t (*sum)(void), const char *method, const char *path, const char *token,
+	       const char *body, int status, const char *code)
+{
+	int64_t before = h_writes(h), counted = sum ? sum() : 0;
+	struct resp *r = h_api(h, method, path, token, body);
+	if (r->status != status || strcmp(resp_code(r), code) != 0)
+		fail_msg("%s %s %s: expected %d %s, got %d %s", method, path, body ? body : "", status, code, r->status,
+			 r->body);
+	resp_free(r);
+	assert_int_equal(h_writes(h), before);
+	if (sum)
+		assert_int_equal(sum(), counted);
+}
+
+const char *h_iso(int64_t t)
+{
+	static char buf[4][TIME_ISO_LEN];
+	static int k;
+	char *b = buf[k++ % 4];
+	time_format_iso(t, b);
+	return b;
+}
+
+int64_t h_day_at(int days, int hour)
+{
+	return time_day_start(time_today() + days) + hour * 3600;
 }

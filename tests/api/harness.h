@@ -74,6 +74,17 @@ void h_login(struct harness *h, const char *login, char token[TOKEN_LEN], char c
 int64_t h_user_add(struct harness *h, const char *token, const char *body);
 /* A number that changes with every write: the audit head plus the rows of every table. */
 int64_t h_writes(struct harness *h);
+/* h_api that fails the test unless the answer's status is status; the caller frees it. */
+struct resp *h_ok(struct harness *h, const char *method, const char *path, const char *token, const char *body,
+		  int status);
+/* Asserts a refusal — status and error code — and that nothing was written: neither h_writes nor
+ * what sum() counts (NULL: h_writes alone) changed. */
+void h_refused(struct harness *h, int64_t (*sum)(void), const char *method, const char *path, const char *token,
+	       const char *body, int status, const char *code);
+/* Instant t as ISO 8601 with the platform's offset, in one of four rotating buffers. */
+const char *h_iso(int64_t t);
+/* The instant `days` from today at local hour `hour`. */
+int64_t h_day_at(int days, int hour);
 /* An integer at a JSON path like "user.id" in the response. */
 int64_t resp_int(const struct resp *r, const char *path);
 const char *resp_str(const struct resp *r, const char *path);

@@ -19,13 +19,9 @@ static struct resp *call(const char *method, const char *path, const char *token
 	return h_api(&H, method, path, token, body);
 }
 
-static struct resp *ok(const char *method, const char *path, const char *token, const char *body, int status)
-{
-	struct resp *r = call(method, path, token, body);
-	if (r->status != status)
-		fail_msg("%s %s %s: expected %d, got %d %s", method, path, body ? body : "", status, r->status, r->body);
-	return r;
-}
+#define ok(method, path, token, body, status) h_ok(&H, method, path, token, body, status)
+#define iso h_iso
+#define day_at h_day_at
 
 /* A sum that changes with any booking written or moved. */
 static int64_t bookings_sum(void)
@@ -40,14 +36,7 @@ static int64_t bookings_sum(void)
 static void refused(const char *method, const char *path, const char *token, const char *body, int status,
 		    const char *code)
 {
-	int64_t before = h_writes(&H), rows = bookings_sum();
-	struct resp *r = call(method, path, token, body);
-	if (r->status != status || strcmp(resp_code(r), code) != 0)
-		fail_msg("%s %s %s: expected %d %s, got %d %s", method, path, body ? body : "", status, code, r->status,
-			 r->body);
-	resp_free(r);
-	assert_int_equal(h_writes(&H), before);
-	assert_int_equal(bookings_sum(), rows);
+	h_refused(&H, bookings_sum, method, path, token, body, status, code);
 }
 
 static void at(int64_t t)
@@ -56,15 +45,6 @@ static void at(int64_t t)
 	h_login(&H, "company1", co1, NULL);
 	h_login(&H, "worker1", worker1, NULL);
 	h_login(&H, "customer1", cust, NULL);
-}
-
-static const char *iso(int64_t t)
-{
-	static char buf[4][TIME_ISO_LEN];
-	static int k;
-	char *b = buf[k++ % 4];
-	time_format_iso(t, b);
-	return b;
 }
 
 /* t as a query parameter: the offset's + escaped */
@@ -81,10 +61,6 @@ static const char *qiso(int64_t t)
 	return b;
 }
 
-static int64_t day_at(int days, int h)
-{
-	return time_day_start(time_today() + days) + h * 3600;
-}
 
 static const char *book_body(int64_t item, int64_t start, int64_t end, int64_t worker)
 {

@@ -19,13 +19,7 @@ static struct resp *call(const char *method, const char *path, const char *token
 	return h_api(&H, method, path, token, body);
 }
 
-static struct resp *ok(const char *method, const char *path, const char *token, const char *body, int status)
-{
-	struct resp *r = call(method, path, token, body);
-	if (r->status != status)
-		fail_msg("%s %s %s: expected %d, got %d %s", method, path, body ? body : "", status, r->status, r->body);
-	return r;
-}
+#define ok(method, path, token, body, status) h_ok(&H, method, path, token, body, status)
 
 static void done(const char *method, const char *path, const char *token, const char *body, int status)
 {
@@ -47,13 +41,7 @@ static int64_t written(void)
 static void refused(const char *method, const char *path, const char *token, const char *body, int status,
 		    const char *code)
 {
-	int64_t before = written();
-	struct resp *r = call(method, path, token, body);
-	if (r->status != status || strcmp(resp_code(r), code) != 0)
-		fail_msg("%s %s %s: expected %d %s, got %d %s", method, path, body ? body : "", status, code, r->status,
-			 r->body);
-	resp_free(r);
-	assert_int_equal(written(), before);
+	h_refused(&H, written, method, path, token, body, status, code);
 }
 
 static void at(int64_t t)
@@ -68,19 +56,9 @@ static void at(int64_t t)
 	h_login(&H, "cs1", cs, NULL);
 }
 
-static const char *iso(int64_t t)
-{
-	static char buf[4][TIME_ISO_LEN];
-	static int k;
-	char *b = buf[k++ % 4];
-	time_format_iso(t, b);
-	return b;
-}
+#define iso h_iso
 
-static int64_t day_at(int days, int h)
-{
-	return time_day_start(time_today() + days) + h * 3600;
-}
+#define day_at h_day_at
 
 static int setup(void **state)
 {
