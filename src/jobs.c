@@ -12,6 +12,7 @@
 #include "rights/claims.h"
 #include "rights/complaints.h"
 #include "rights/inspections.h"
+#include "services/bookings.h"
 #include "standards.h"
 #include "workforce/lapses.h"
 #include "store/store.h"
@@ -47,6 +48,8 @@ int jobs_run(struct store *s, struct jobs_report *r)
 		rc = retention_run(s, clock_now(), &r->retention);
 	if (rc == AJ_OK)
 		rc = lapses_notify(s, clock_now(), &r->lapse_notices);
+	if (rc == AJ_OK)
+		rc = bookings_expire(s, clock_now(), &r->bookings_expired);
 	/* telephones written without their look-up hash since the last pass (a booking's contact) */
 	if (rc == AJ_OK)
 		rc = phone_index_catch_up(s);

@@ -36,7 +36,9 @@
 	X(registry_lookups_per_hour, 10, 100000, 1000) \
 	X(record_grant_max_days, 1, 365, 90) \
 	X(audit_checkpoint_minutes, 5, 1440, 60) \
-	X(checkout_tolerance_minutes, 0, 120, 15)
+	X(checkout_tolerance_minutes, 0, 120, 15) \
+	X(live_named_bookings_max, 1, 50, 5) \
+	X(request_confirm_hours, 1, 720, 48)
 
 static const struct {
 	const char *key;

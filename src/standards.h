@@ -30,6 +30,8 @@ struct standards {
 	int record_grant_max_days;  /* the longest a worker's consent to show their full record lasts */
 	int audit_checkpoint_minutes; /* at least this long between two signed checkpoints of the audit chain */
 	int checkout_tolerance_minutes; /* a check-out earlier than the booked end less this needs a reason */
+	int live_named_bookings_max; /* a customer's unconfirmed requests naming a worker, at most, at once */
+	int request_confirm_hours;  /* a request not confirmed by then (or by its start) expires */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not

@@ -142,6 +142,8 @@ static const struct {
 	 "Monthly services are not booked by the hour: send the company a service request."},
 	{"not_by_request", "只有按月的服务需要提交服务请求，其他服务请直接预约。",
 	 "Only monthly services are requested; book the others directly."},
+	{"too_many_named_bookings", "您已有多个指定服务员的预约尚未完成，请先完成或取消其中一个再预约。",
+	 "You already hold the most bookings with a chosen worker at once; finish or cancel one first."},
 	{"item_not_ours", "只能用本企业的服务项目为客户预约。", "A company books only its own service items."},
 	{"missing_parameter", "请给出要查找的电话号码或姓名。", "Give the telephone number or the name to look for."},
 	{"left_early_reason_required", "未到预约结束时间提前签退，须说明原因。",

@@ -124,9 +124,10 @@ static void compose(const struct bn *b, const char *action, struct told *t)
 		snprintf(t->customer_en, sizeof t->customer_en, "The service of booking #%lld (%s) is complete. Please review it.",
 			 id, b->service_en);
 	} else if (strcmp(action, "cancel") == 0) {
-		const char *zh = strcmp(b->by, "customer") == 0 ? "您" : strcmp(b->by, "association") == 0 ? "行业协会" : "服务公司";
+		const char *zh = strcmp(b->by, "customer") == 0 ? "您" : strcmp(b->by, "association") == 0 ? "行业协会"
+				 : strcmp(b->by, "platform") == 0 ? "平台" : "服务公司";
 		const char *en = strcmp(b->by, "customer") == 0 ? "you" : strcmp(b->by, "association") == 0
-			? "the association" : "the company";
+			? "the association" : strcmp(b->by, "platform") == 0 ? "the platform" : "the company";
 		snprintf(t->customer_zh, sizeof t->customer_zh, "您的预约 #%lld（%s，%s）已由%s取消。原因：%s", id,
 			 b->service_zh, b->when, zh, b->reason);
 		snprintf(t->customer_en, sizeof t->customer_en, "Booking #%lld (%s, %s) was cancelled by %s. Reason: %s", id,

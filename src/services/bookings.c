@@ -375,6 +375,28 @@ static int quantity_of(const char *unit, int64_t start, int64_t end, int64_t *qu
 	return AJ_ERULE;
 }
 
+/* Refuses (too_many_named_bookings) a customer who already holds the standard's number of requests
+ * naming a worker that nobody has confirmed yet — each holds the worker's time. Inside the write. */
+static int holds_left(struct store *s, int64_t customer, struct fault *f)
+{
+	struct standards sd;
+	int64_t held = 0;
+	int rc = standards_get(s, &sd);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM bookings WHERE customer_id = $1 AND worker_id IS NOT NULL"
+				       " AND status = 'requested' AND start_at > $2");
+	stmt_bind_int(st, 1, customer);
+	stmt_bind_int(st, 2, clock_now());
+	if ((rc = stmt_one_int(st, &held)) != AJ_OK)
+		return rc;
+	if (held >= sd.live_named_bookings_max) {
+		FAULT(f, "too_many_named_bookings", "worker_id");
+		return AJ_ERULE;
+	}
+	return AJ_OK;
+}
+
 int booking_create(struct store *s, const struct actor *a, const struct booking_in *in, int64_t *id,
 		   struct elig_result *res, struct fault *f)
 {
@@ -425,6 +447,11 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 	}
 	if ((rc = quantity_of(unit, in->start, in->end, &quantity, f)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	/* a customer choosing a worker holds that worker's time: only so many at once */
+	if (in->worker_id && !in->agreement && (rc = holds_left(s, in->customer_id, f)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -773,6 +800,48 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 fail:
 	store_rollback(s);
 	return rc;
+}
+
+/* ---- requests nobody confirmed ---- */
+
+int bookings_expire(struct store *s, int64_t now, int *expired)
+{
+	struct standards sd;
+	int rc = standards_get(s, &sd);
+	*expired = 0;
+	if (rc)
+		return rc;
+	int64_t ids[200];
+	int n = 0;
+	struct stmt *st = store_sql(s, "SELECT id FROM bookings WHERE status = 'requested' AND (start_at <= $1"
+				       " OR created_at <= $2) ORDER BY id LIMIT 200");
+	stmt_bind_int(st, 1, now);
+	stmt_bind_int(st, 2, now - (int64_t)sd.request_confirm_hours * 3600);
+	while ((rc = stmt_step(st)) == STORE_ROW && n < 200)
+		ids[n++] = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		return rc;
+	struct actor a = {0, 0, "jobs"};
+	for (int i = 0; i < n; i++) {
+		if ((rc = store_begin(s)) != AJ_OK)
+			return rc;
+		st = store_sql(s, "UPDATE bookings SET status = 'cancelled', live = 0, cancelled_at = $2,"
+				  " cancelled_by = 'platform', cancel_reason = $3 WHERE id = $1 AND status = 'requested'");
+		stmt_bind_int(st, 1, ids[i]);
+		stmt_bind_int(st, 2, now);
+		stmt_bind_text(st, 3, "未在时限内确认，预约已失效");
+		if ((rc = stmt_exec(st)) != AJ_OK ||
+		    (rc = event(s, &a, ids[i], "expire", "requested", "cancelled", "未在时限内确认，预约已失效")) != AJ_OK ||
+		    (rc = booking_notice(s, ids[i], "cancel")) != AJ_OK) {
+			store_rollback(s);
+			return rc;
+		}
+		if ((rc = audit_commit(s, &a, "booking.expire", "booking", ids[i], booking_state)) != AJ_OK)
+			return rc;
+		(*expired)++;
+	}
+	return AJ_OK;
 }
 
 /* ---- reviews ---- */

@@ -53,6 +53,11 @@ int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t w
 int booking_reschedule(struct store *s, const struct actor *a, enum role role, int64_t id, int64_t start,
 		       int64_t end, int64_t worker_id, const char *reason, struct elig_result *res, struct fault *f);
 
+/* The deadline job's pass: every request not confirmed by its start, or request_confirm_hours after
+ * it was made, is cancelled by the platform (the worker's time freed, the parties told), each in its
+ * own transaction with its audit record; *expired counts them. */
+int bookings_expire(struct store *s, int64_t now, int *expired);
+
 enum booking_action { BA_CONFIRM, BA_CHECKIN, BA_CHECKOUT, BA_CANCEL, BA_NO_SHOW };
 
 /* One answer to a category item. */

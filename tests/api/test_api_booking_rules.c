@@ -102,6 +102,10 @@ static int setup(void **state)
 	w1 = resp_int(r, "id");
 	co1_id = resp_int(r, "company.id");
 	resp_free(r);
+	/* these tests book many workers for one customer: the hold limit has its own test */
+	char admin[TOKEN_LEN];
+	h_login(&H, "admin", admin, NULL);
+	resp_free(ok("PATCH", "/api/standards", admin, "{\"live_named_bookings_max\":50}", 200));
 	hour_item = item_of("hour", &hour_price, 1);
 	day_item = item_of("day", &day_price, 0);
 	month_item = item_of("month", NULL, 0);
@@ -659,6 +663,59 @@ static void test_district(void **state)
 	refused("POST", "/api/bookings", cust, body, 400, "too_short");
 }
 
+/* One account cannot hold the best workers: at most the standard's number of future bookings with
+ * a chosen worker at once; and a request nobody confirms expires, freeing the worker. */
+static void test_holds_and_expiry(void **state)
+{
+	(void)state;
+	char hold[TOKEN_LEN], admin[TOKEN_LEN];
+	h_login(&H, "customer3", hold, NULL);
+	h_login(&H, "admin", admin, NULL);
+	resp_free(ok("PATCH", "/api/standards", admin, "{\"live_named_bookings_max\":3}", 200));
+	int64_t held = 0;
+	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM bookings b JOIN users u ON u.id = b.customer_id"
+					     " WHERE u.login = 'customer3' AND b.worker_id IS NOT NULL"
+					     " AND b.status = 'requested' AND b.start_at > $1");
+	stmt_bind_int(st, 1, clock_now());
+	assert_int_equal(stmt_one_int(st, &held), 0);
+	int64_t last = 0;
+	for (int64_t i = held; i < 3; i++) {
+		int64_t start = day_at(20 + (int)i, 9);
+		struct resp *r = ok("POST", "/api/bookings", hold, book_body(hour_item, start, start + 2 * 3600, w1), 201);
+		last = resp_int(r, "id");
+		resp_free(r);
+	}
+	int64_t start = day_at(25, 9);
+	refused("POST", "/api/bookings", hold, book_body(hour_item, start, start + 2 * 3600, w1), 422,
+		"too_many_named_bookings");
+	/* leaving the worker to the company is still open */
+	resp_free(ok("POST", "/api/bookings", hold, book_body(hour_item, start, start + 2 * 3600, 0), 201));
+
+	/* nobody confirms the last: after the standard's hours it is cancelled by the platform */
+	int expired = 0;
+	assert_int_equal(bookings_expire(H.store, clock_now() + 47 * 3600, &expired), 0);
+	char path[64];
+	snprintf(path, sizeof path, "/api/bookings/%lld", (long long)last);
+	struct resp *r = ok("GET", path, hold, NULL, 200);
+	assert_string_equal(resp_str(r, "status"), "requested");
+	resp_free(r);
+	assert_int_equal(bookings_expire(H.store, clock_now() + 49 * 3600, &expired), 0);
+	assert_true(expired >= 1);
+	r = ok("GET", path, hold, NULL, 200);
+	assert_string_equal(resp_str(r, "status"), "cancelled");
+	assert_string_equal(resp_str(r, "cancelled.by"), "platform");
+	assert_non_null(strstr(r->body, "\"action\":\"expire\""));
+	resp_free(r);
+	st = store_sql(H.store, "SELECT live FROM bookings WHERE id = $1");
+	stmt_bind_int(st, 1, last);
+	int64_t live = 1;
+	assert_int_equal(stmt_one_int(st, &live), 0);
+	assert_int_equal(live, 0);
+	/* and a hold is free again */
+	resp_free(ok("POST", "/api/bookings", hold, book_body(hour_item, day_at(26, 9), day_at(26, 11), w1), 201));
+	resp_free(ok("PATCH", "/api/standards", admin, "{\"live_named_bookings_max\":50}", 200));
+}
+
 static void test_scores_in_the_store(void **state)
 {
 	(void)state;
@@ -696,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_unassigned_and_week),
 		cmocka_unit_test(test_booking_for_a_caller),
 		cmocka_unit_test(test_district),
+		cmocka_unit_test(test_holds_and_expiry),
 		cmocka_unit_test(test_scores_in_the_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
