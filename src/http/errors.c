@@ -144,6 +144,8 @@ static const struct {
 	 "Only monthly services are requested; book the others directly."},
 	{"too_many_named_bookings", "您已有多个指定服务员的预约尚未完成，请先完成或取消其中一个再预约。",
 	 "You already hold the most bookings with a chosen worker at once; finish or cancel one first."},
+	{"contact_not_opened", "回访须先打开该户的联系方式：没有联系过的住户不能记录抽查结果。",
+	 "A return visit starts with the household's contact opened: no result for a household nobody called."},
 	{"item_not_ours", "只能用本企业的服务项目为客户预约。", "A company books only its own service items."},
 	{"missing_parameter", "请给出要查找的电话号码或姓名。", "Give the telephone number or the name to look for."},
 	{"left_early_reason_required", "未到预约结束时间提前签退，须说明原因。",

@@ -17,6 +17,7 @@
 #include "rights/claims.h"
 #include "rights/complaints.h"
 #include "rights/inspections.h"
+#include "services/bookings.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -753,6 +754,10 @@ static int live_inspection(struct store *s, struct world *w, const struct cev *e
 		int64_t visited = clock_now() - hours(&r, 1, 4);
 		if (visited < x.start)
 			visited = clock_now();
+		/* the household is called first: its contact opened, as every result needs */
+		struct contact c;
+		if ((rc = inspection_contact(s, &inspector, ROLE_INSPECTOR, x.id, &c, &f)) != AJ_OK)
+			return rc;
 		return inspection_result(s, &inspector, ROLE_INSPECTOR, x.id, demo_rand(&r, 4) ? "phone" : "home", visited, sc,
 					 n, fail ? failed[demo_rand(&r, 2)] : passed[demo_rand(&r, 3)], &f);
 	}

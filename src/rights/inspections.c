@@ -82,7 +82,10 @@ static int part_of(enum role role, const struct actor *a, const struct insp *x)
 {
 	if (role == ROLE_INSPECTOR && x->inspector_id && a->user_id == x->inspector_id)
 		return P_INSPECTOR;
-	if ((role == ROLE_COMPANY_ADMIN || role == ROLE_COMPANY_STAFF) && a->org_id == x->company_id)
+	/* a spot check is blind to the company until its result is recorded: who was drawn, who will
+	 * call and whether they have called yet are not the company's to know before */
+	if ((role == ROLE_COMPANY_ADMIN || role == ROLE_COMPANY_STAFF) && a->org_id == x->company_id &&
+	    strcmp(x->status, "assigned") != 0)
 		return P_COMPANY;
 	if (role == ROLE_ASSOCIATION_ADMIN)
 		return P_ASSOCIATION;
@@ -494,12 +497,7 @@ int sampling_plan_create(struct store *s, const struct actor *a, const struct pl
 			break;
 		if (inspector && (rc = notify_assigned(s, inspector, iid, sampled[i].booking, in->month)) != AJ_OK)
 			break;
-		char zh[200], en[200];
-		snprintf(zh, sizeof zh, "贵公司的预约 #%lld 被抽中参加 %s 的第三方服务质量抽查（抽查 #%lld）。",
-			 (long long)sampled[i].booking, m, (long long)iid);
-		snprintf(en, sizeof en, "Your booking #%lld was drawn for the third-party spot check of %s (spot check #%lld).",
-			 (long long)sampled[i].booking, m, (long long)iid);
-		rc = notify(s, sampled[i].company, 0, "inspection_drawn", "inspection", iid, zh, en);
+		/* the company is not told: it hears of the spot check when its result is recorded */
 	}
 fail_free:
 	free(sampled);
@@ -619,6 +617,19 @@ int inspection_result(struct store *s, const struct actor *a, enum role role, in
 		rc = AJ_ERULE;
 		goto fail;
 	}
+	/* a return visit, by telephone or at home, starts with the household's contact opened: a result
+	 * for a household nobody called is not a spot check */
+	int64_t opened = 0;
+	struct stmt *q = store_sql(s, "SELECT count(*) FROM inspection_events WHERE inspection_id = $1"
+				      " AND action = 'contact_view'");
+	stmt_bind_int(q, 1, id);
+	if ((rc = stmt_one_int(q, &opened)) != AJ_OK)
+		goto fail;
+	if (!opened) {
+		FAULT(f, "contact_not_opened", "visited_at");
+		rc = AJ_ERULE;
+		goto fail;
+	}
 	if ((rc = check_scores(s, x.category_id, sc, n, &score, f)) != AJ_OK ||
 	    (rc = standards_get(s, &sd)) != AJ_OK)
 		goto fail;
@@ -662,6 +673,15 @@ int inspection_result(struct store *s, const struct actor *a, enum role role, in
 		    (x.worker_id &&
 		     (rc = conduct_record(s, "worker", x.worker_id, "spot_check_failed", "inspection", id, why)) != AJ_OK) ||
 		    (rc = notify(s, x.company_id, 0, "rectification_ordered", "inspection", id, zh, en)) != AJ_OK)
+			goto fail;
+	} else {
+		/* the company hears of a spot check once it is done */
+		char zh[200], en[200];
+		snprintf(zh, sizeof zh, "预约 #%lld 接受了第三方服务质量抽查（抽查 #%lld），得分 %d，合格。", (long long)x.booking_id,
+			 (long long)id, score);
+		snprintf(en, sizeof en, "Booking #%lld had a third-party spot check (#%lld): %d, passed.", (long long)x.booking_id,
+			 (long long)id, score);
+		if ((rc = notify(s, x.company_id, 0, "inspection_passed", "inspection", id, zh, en)) != AJ_OK)
 			goto fail;
 	}
 	return audit_commit(s, a, "inspection.result", "inspection", id, inspection_state);
@@ -1002,8 +1022,8 @@ struct list_filter {
 	int64_t plan, company_filter;
 };
 #define LIST_WHERE \
-	" WHERE ($1 = 0 OR i.inspector_id = $1) AND ($2 = 0 OR i.company_id = $2) AND ($3 = '' OR i.status = $3)" \
-	" AND ($4 = 0 OR i.plan_id = $4) AND ($5 = 0 OR i.company_id = $5)"
+	" WHERE ($1 = 0 OR i.inspector_id = $1) AND ($2 = 0 OR (i.company_id = $2 AND i.status <> 'assigned'))" \
+	" AND ($3 = '' OR i.status = $3) AND ($4 = 0 OR i.plan_id = $4) AND ($5 = 0 OR i.company_id = $5)"
 
 static void bind_list_filter(struct stmt *st, const struct list_filter *lf)
 {

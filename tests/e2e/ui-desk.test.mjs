@@ -235,6 +235,9 @@ test('the inspector previews the mean and the verdict by the server\'s pass mark
     await signIn(page, logins[x.inspector.id]);
     await page.goto(`${srv.url}/#/inspections/${x.id}`);
     await page.locator('.page-inspection[data-state=loaded][data-status=assigned]').waitFor();
+    // the household is called first: its contact opened on the page
+    await page.locator('.contact-open').click();
+    await page.locator('.contact-opened').waitFor();
     const rf = page.locator('.result-form');
     const preview = rf.locator('.result-preview');
     assert.equal(await preview.getAttribute('data-verdict'), 'incomplete');
