@@ -36,7 +36,11 @@
 	X(registry_lookups_per_hour, 10, 100000, 1000) \
 	X(record_grant_max_days, 1, 365, 90) \
 	X(audit_checkpoint_minutes, 5, 1440, 60) \
-	X(checkout_tolerance_minutes, 0, 120, 15)
+	X(checkout_tolerance_minutes, 0, 120, 15) \
+	X(hourly_from_hour, 0, 23, 7) \
+	X(hourly_until_hour, 1, 24, 21) \
+	X(day_start_from_hour, 0, 23, 6) \
+	X(day_start_until_hour, 1, 24, 10)
 
 static const struct {
 	const char *key;

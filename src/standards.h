@@ -30,6 +30,10 @@ struct standards {
 	int record_grant_max_days;  /* the longest a worker's consent to show their full record lasts */
 	int audit_checkpoint_minutes; /* at least this long between two signed checkpoints of the audit chain */
 	int checkout_tolerance_minutes; /* a check-out earlier than the booked end less this needs a reason */
+	int hourly_from_hour;       /* hourly and visit services start no earlier than this local hour */
+	int hourly_until_hour;      /* and end no later than this one, the same day */
+	int day_start_from_hour;    /* day services start at or after this local hour */
+	int day_start_until_hour;   /* and no later than this one */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not
