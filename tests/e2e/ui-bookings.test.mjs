@@ -21,6 +21,12 @@ before(async () => {
   srv = await startServer();
   browser = await launch();
   admin = await login(srv.url, 'admin');
+  // these journeys book "in 15 minutes" and "now", whatever the hour the machine runs them at: the
+  // association opens the service hours around the clock first (the hours themselves, and their
+  // refusals, are tested through the API)
+  const hours = await call(srv.url, '/api/standards', { token: admin.token, method: 'PATCH',
+    json: { hourly_from_hour: 0, hourly_until_hour: 24, day_start_from_hour: 0, day_start_until_hour: 24 } });
+  assert.equal(hours.status, 200, hours.text);
 });
 
 after(async () => {
