@@ -108,7 +108,7 @@ test('the catalogs name every code of services and bookings, in both languages',
   const en = JSON.parse(readFileSync(join(WEB, 'i18n/en.json'), 'utf8'));
   const codes = {
     booking_statuses: ['requested', 'confirmed', 'checked_in', 'completed', 'reviewed', 'cancelled', 'no_show'],
-    booking_actions: ['create', 'assign', 'confirm', 'checkin', 'checkout', 'cancel', 'no_show', 'review', 'address_view'],
+    booking_actions: ['create', 'assign', 'confirm', 'checkin', 'checkout', 'cancel', 'no_show', 'review', 'address_view', 'release'],
     units: ['hour', 'visit', 'day', 'month'],
     phases: ['pre', 'in', 'post'],
     check_answers: ['done', 'pass', 'fail', 'na', 'yes', 'no'],
