@@ -207,6 +207,16 @@ static const struct {
 	{"too_many_addresses", "最多可保存 10 个地址，请先删除不用的地址。", "You can keep at most 10 addresses; remove one you no longer use first."},
 	{"caller_not_confirmed", "姓名与预约编号或预约时留的手机号对不上，无法确认来电人是账号本人。", "The name does not match the booking number or the telephone booked with: the caller is not confirmed as the account's holder."},
 	{"too_many_unconfirmed", "未能确认的来电过多，请稍后再试。", "Too many callers could not be confirmed; try again later."},
+	{"outside_service_hours", "不在此类服务可预约的时段内：按小时或按次的服务须在当日 7:00–21:00 之间，按天的服务须在 6:00–10:00 之间开始（以协会标准为准）。",
+	 "Outside the hours this kind of service is booked in: hourly and visit services lie between 07:00 and 21:00 of one day, day services start between 06:00 and 10:00 (as the association's standards set them)."},
+	{"barred_checkout_reason_required", "该家政服务员已不能上岗服务，须由企业说明原因后结束本次服务。",
+	 "The worker may no longer serve: the company closes this service, with a reason."},
+	{"service_stopped", "本次服务因家政服务员不能上岗而由企业中止，不能评价；如有问题请投诉。",
+	 "This service was stopped by the company because the worker could no longer serve; it takes no review — complain if something went wrong."},
+	{"level_above_certificate", "技能等级不能高于本人有效证书的等级。",
+	 "The skill level cannot be above the level of the worker's valid certificate."},
+	{"experience_before_working_age", "从业起始日期不能早于本人年满 16 周岁之日，也不能晚于今天。",
+	 "Experience cannot start before the worker's sixteenth birthday, nor after today."},
 };
 
 const char *error_message(const char *code, int lang)

@@ -165,6 +165,15 @@ static void compose(const struct bn *b, const char *action, struct told *t)
 			 id, b->service_zh, b->when);
 		snprintf(t->customer_en, sizeof t->customer_en, "The worker of booking #%lld (%s, %s) cannot come; the company"
 			 " will find you another.", id, b->service_en, b->when);
+	} else if (strcmp(action, "release") == 0) {
+		snprintf(t->company_zh, sizeof t->company_zh, "预约 #%lld（%s，%s）的服务人员已不在本企业任职，预约已退回待派单。",
+			 id, b->service_zh, b->when);
+		snprintf(t->company_en, sizeof t->company_en, "The worker of booking #%lld (%s, %s) no longer works for the"
+			 " company; it is back with the unassigned bookings.", id, b->service_en, b->when);
+		snprintf(t->customer_zh, sizeof t->customer_zh, "您预约 #%lld（%s，%s）的服务人员无法前来，服务公司将为您另行安排。",
+			 id, b->service_zh, b->when);
+		snprintf(t->customer_en, sizeof t->customer_en, "The worker of booking #%lld (%s, %s) cannot come; the company"
+			 " will find you another.", id, b->service_en, b->when);
 	} else if (strcmp(action, "reschedule") == 0) {
 		snprintf(t->customer_zh, sizeof t->customer_zh, "您的预约 #%lld（%s）改为 %s 开始。", id, b->service_zh, b->when);
 		snprintf(t->customer_en, sizeof t->customer_en, "Booking #%lld (%s) now starts at %s.", id, b->service_en, b->when);

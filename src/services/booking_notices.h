@@ -10,7 +10,7 @@
 struct store;
 
 /* Leaves the notices of the step just taken on booking booking_id — action is its timeline word:
- * assign, confirm, checkin, checkout, cancel, no_show, decline, reschedule — inside the caller's
+ * assign, confirm, checkin, checkout, cancel, no_show, decline, reschedule, release — inside the caller's
  * write, after the booking row and its timeline event are written (who acted, and the reason, are
  * read from that event). An unknown action tells nobody. 0 or a negative error. */
 int booking_notice(struct store *s, int64_t booking_id, const char *action);

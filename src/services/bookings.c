@@ -156,7 +156,7 @@ static int event(struct store *s, const struct actor *a, int64_t id, const char 
 	" coalesce(b.checked_out_at, 0), b.late, b.cancelled_by, b.cancel_reason, coalesce(b.cancelled_at, 0)," \
 	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed, coalesce(w.company_id, 0)," \
 	" coalesce(b.contact_destroyed_at, 0), b.unit, b.unit_price_fen, b.quantity_centi, b.left_early," \
-	" b.left_early_reason, coalesce(b.agreement, 'online'), b.district"
+	" b.left_early_reason, coalesce(b.agreement, 'online'), b.district, b.barred_code, b.barred_reason"
 #define BOOKING_FROM \
 	" FROM bookings b JOIN users cu ON cu.id = b.customer_id JOIN orgs o ON o.id = b.company_id" \
 	" LEFT JOIN workers w ON w.id = b.worker_id JOIN service_items si ON si.id = b.service_item_id" \
@@ -232,6 +232,14 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 	/* online (the customer booked), or the phone call or visit a company booked them on */
 	jw_kstr(w, "agreement", stmt_text(st, 40));
 	jw_kstr(w, "district", stmt_text(st, 41));
+	if (stmt_text(st, 42)) {
+		/* the service its company closed while the worker could not serve */
+		jw_key(w, "barred");
+		jw_obj(w);
+		jw_kstr(w, "code", stmt_text(st, 42));
+		jw_kstr(w, "reason", stmt_text(st, 43));
+		jw_obj_end(w);
+	}
 	jw_key(w, "served_minutes");
 	if (stmt_int(st, 24))
 		jw_int(w, fee_served_minutes(stmt_int(st, 17), stmt_int(st, 23), stmt_int(st, 24)));
@@ -319,9 +327,10 @@ static int seal_contact(struct store *s, int64_t id, const char *address, const 
 
 /* ---- the two rules every placement obeys ---- */
 
-/* The worker may serve the trade at `at`, and has no other live booking overlapping [start, end).
- * Runs inside the write transaction, so no other write can slip between the check and the move. */
-static int placeable(struct store *s, int64_t worker_id, int64_t company_id, int trade, int64_t at, int64_t start,
+/* The worker may serve the trade over the whole window [start, end) — red at no instant of it —,
+ * and has no other live booking overlapping it. Runs inside the write transaction, so no other
+ * write can slip between the check and the move. */
+static int placeable(struct store *s, int64_t worker_id, int64_t company_id, int trade, int64_t start,
 		     int64_t end, int64_t self, struct elig_result *res, struct fault *f)
 {
 	int64_t company = 0, busy = 0;
@@ -334,7 +343,7 @@ static int placeable(struct store *s, int64_t worker_id, int64_t company_id, int
 	}
 	if (rc)
 		return rc;
-	if ((rc = elig_evaluate(s, worker_id, trade, at, ELIG_FOR_SERVICE, res)) != AJ_OK)
+	if ((rc = elig_evaluate_span(s, worker_id, trade, start, end, ELIG_FOR_SERVICE, res)) != AJ_OK)
 		return rc;
 	if (res->status == ELIG_RED) {
 		FAULT(f, "worker_not_eligible", "worker_id");
@@ -397,6 +406,22 @@ static int holds_left(struct store *s, int64_t customer, struct fault *f)
 	return AJ_OK;
 }
 
+/* The window [start, end) of unit lies within the hours of the day the standards allow it
+ * (hourly_from_hour … day_start_until_hour), or the refusal outside_service_hours. */
+static int in_service_hours(struct store *s, const char *unit, int64_t start, int64_t end, struct fault *f)
+{
+	struct standards sd;
+	int rc = standards_get(s, &sd);
+	if (rc)
+		return rc;
+	const struct fee_hours h = {sd.hourly_from_hour, sd.hourly_until_hour, sd.day_start_from_hour,
+				    sd.day_start_until_hour};
+	if (fee_in_service_hours(unit, start, end, &h))
+		return AJ_OK;
+	FAULT(f, "outside_service_hours", "start");
+	return AJ_ERULE;
+}
+
 int booking_create(struct store *s, const struct actor *a, const struct booking_in *in, int64_t *id,
 		   struct elig_result *res, struct fault *f)
 {
@@ -446,7 +471,8 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 			FAULT(f, "not_found", "service_item_id");
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 	}
-	if ((rc = quantity_of(unit, in->start, in->end, &quantity, f)) != AJ_OK) {
+	if ((rc = quantity_of(unit, in->start, in->end, &quantity, f)) != AJ_OK ||
+	    (rc = in_service_hours(s, unit, in->start, in->end, f)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -456,7 +482,7 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 		return rc;
 	}
 	if (in->worker_id &&
-	    (rc = placeable(s, in->worker_id, company, trade, in->start, in->start, in->end, 0, res, f)) != AJ_OK) {
+	    (rc = placeable(s, in->worker_id, company, trade, in->start, in->end, 0, res, f)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -512,7 +538,7 @@ int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t w
 		FAULT(f, "invalid_transition", "status");
 		return AJ_ECONFLICT;
 	}
-	if ((rc = placeable(s, worker_id, b.company_id, b.trade, b.start, b.start, b.end, id, res, f)) != AJ_OK) {
+	if ((rc = placeable(s, worker_id, b.company_id, b.trade, b.start, b.end, id, res, f)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -525,6 +551,42 @@ int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t w
 		return rc;
 	}
 	return audit_commit(s, a, "booking.assign", "booking", id, booking_state);
+}
+
+int bookings_release_worker(struct store *s, int64_t worker_id, int64_t company_id)
+{
+	const struct actor platform = {0, 0, "platform"};
+	int rc;
+	for (;;) {
+		/* a few at a time: each released one leaves the selection */
+		int64_t ids[64];
+		char was[64][16];
+		int n = 0;
+		struct stmt *st = store_sql(s, "SELECT id, status FROM bookings WHERE worker_id = $1 AND company_id = $2"
+					       " AND status IN ('requested', 'confirmed') AND end_at > $3 ORDER BY id LIMIT 64");
+		stmt_bind_int(st, 1, worker_id);
+		stmt_bind_int(st, 2, company_id);
+		stmt_bind_int(st, 3, clock_now());
+		while ((rc = stmt_step(st)) == STORE_ROW) {
+			ids[n] = stmt_int(st, 0);
+			str_copy(was[n], sizeof was[n], stmt_text(st, 1));
+			n++;
+		}
+		stmt_done(st);
+		if (rc < 0)
+			return rc;
+		if (!n)
+			return AJ_OK;
+		for (int i = 0; i < n; i++) {
+			st = store_sql(s, "UPDATE bookings SET worker_id = NULL, status = 'requested', live = 0,"
+					  " confirmed_at = NULL WHERE id = $1");
+			stmt_bind_int(st, 1, ids[i]);
+			if ((rc = stmt_exec(st)) != AJ_OK ||
+			    (rc = event(s, &platform, ids[i], "release", was[i], "requested", "worker_moved")) != AJ_OK ||
+			    (rc = booking_notice(s, ids[i], "release")) != AJ_OK)
+				return rc;
+		}
+	}
 }
 
 /* Moves a booking not yet under way to another window [start, end), and for its company to another
@@ -575,10 +637,11 @@ int booking_reschedule(struct store *s, const struct actor *a, enum role role, i
 		rc = rc < 0 ? rc : AJ_ENOTFOUND;
 		goto fail;
 	}
-	if ((rc = quantity_of(unit, start, end, &quantity, f)) != AJ_OK)
+	if ((rc = quantity_of(unit, start, end, &quantity, f)) != AJ_OK ||
+	    (rc = in_service_hours(s, unit, start, end, f)) != AJ_OK)
 		goto fail;
 	int64_t worker = worker_id ? worker_id : b.worker_id;
-	if (worker && (rc = placeable(s, worker, b.company_id, b.trade, start, start, end, id, res, f)) != AJ_OK)
+	if (worker && (rc = placeable(s, worker, b.company_id, b.trade, start, end, id, res, f)) != AJ_OK)
 		goto fail;
 	st = store_sql(s, "UPDATE bookings SET start_at = $2, end_at = $3, worker_id = $4, quantity_centi = $5,"
 			  " price_fen = $6, status = 'requested', live = CASE WHEN $4 IS NULL THEN 0 ELSE 1 END,"
@@ -665,7 +728,8 @@ struct move {
 	const char *to;
 	const char *phase;             /* the answers it records, or NULL */
 	int all;                       /* every item of the phase needed */
-	int gate;                      /* 1: "may serve now" at the start; 2: at this moment */
+	int gate;                      /* "may serve": 1 over the booked window; 2 from now to its end;
+					  3 now (a check-out: the company may still close it, marked) */
 };
 
 static const char *const from_requested[] = {"requested", NULL};
@@ -676,7 +740,7 @@ static const char *const from_cancellable[] = {"requested", "confirmed", NULL};
 static const struct move moves[] = {
 	[BA_CONFIRM] = {"confirm", P_COMPANY | P_WORKER, from_requested, "confirmed", "pre", 1, 1},
 	[BA_CHECKIN] = {"checkin", P_COMPANY | P_WORKER, from_confirmed, "checked_in", NULL, 0, 2},
-	[BA_CHECKOUT] = {"checkout", P_WORKER | P_COMPANY, from_checked_in, "completed", "in", 1, 0},
+	[BA_CHECKOUT] = {"checkout", P_WORKER | P_COMPANY, from_checked_in, "completed", "in", 1, 3},
 	[BA_CANCEL] = {"cancel", P_CUSTOMER | P_COMPANY | P_ASSOCIATION, from_cancellable, "cancelled", NULL, 0, 0},
 	[BA_NO_SHOW] = {"no_show", P_COMPANY | P_WORKER, from_confirmed, "no_show", NULL, 0, 0},
 };
@@ -712,8 +776,9 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
+	int part = 0;
 	if ((rc = load(s, id, &b)) != AJ_OK ||
-	    (rc = may_move(part_of(role, a, &b), m->allowed, &b, m->from, f)) != AJ_OK)
+	    (rc = may_move(part = part_of(role, a, &b), m->allowed, &b, m->from, f)) != AJ_OK)
 		goto fail;
 	int64_t now = clock_now();
 	if (act != BA_CANCEL && !b.worker_id) {
@@ -731,16 +796,42 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 		rc = AJ_ERULE;
 		goto fail;
 	}
+	/* the worker may serve, for the booking's company: over the booked window at confirmation,
+	 * from now to the end at check-in, now at check-out — where a worker barred while under way
+	 * cannot close the service; the company closes it with a reason, and the booking is marked */
+	const char *barred = NULL;
 	if (m->gate) {
-		if ((rc = elig_evaluate(s, b.worker_id, b.trade, m->gate == 1 ? b.start : now, ELIG_FOR_SERVICE, res)) != AJ_OK)
+		int64_t employer = 0;
+		struct stmt *st = store_sql(s, "SELECT coalesce(company_id, 0) FROM workers WHERE id = $1");
+		stmt_bind_int(st, 1, b.worker_id);
+		if ((rc = stmt_one_int(st, &employer)) != AJ_OK)
 			goto fail;
-		if (res->status == ELIG_RED) {
-			FAULT(f, "worker_not_eligible", "worker_id");
+		int64_t from = m->gate == 1 ? b.start : now, to = m->gate == 1 ? b.end : m->gate == 2 ? b.end : now;
+		if ((rc = elig_evaluate_span(s, b.worker_id, b.trade, from, to > from ? to : from, ELIG_FOR_SERVICE,
+					     res)) != AJ_OK)
+			goto fail;
+		const char *why = employer != b.company_id ? "worker_not_of_company"
+				: res->status == ELIG_RED ? "worker_not_eligible" : NULL;
+		if (why && m->gate == 3 && (part & P_COMPANY)) {
+			if (!reason) {
+				FAULT(f, "barred_checkout_reason_required", "reason");
+				rc = AJ_ERULE;
+				goto fail;
+			}
+			barred = "worker_not_of_company";
+			for (int i = 0; i < res->n && employer == b.company_id; i++)
+				if (res->r[i].red) {
+					barred = res->r[i].code;
+					break;
+				}
+		} else if (why) {
+			FAULT(f, why, "worker_id");
 			rc = AJ_ERULE;
 			goto fail;
 		}
 	}
-	if (m->phase && (rc = record_answers(s, a, &b, m->phase, ans, n, m->all, f)) != AJ_OK)
+	/* a service stopped short needs no full checklist: what was done is recorded */
+	if (m->phase && (rc = record_answers(s, a, &b, m->phase, ans, n, m->all && !barred, f)) != AJ_OK)
 		goto fail;
 	if ((rc = standards_get(s, &sd)) != AJ_OK)
 		goto fail;
@@ -769,7 +860,9 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 		" no_show_party = CASE WHEN $2 = 'no_show' THEN $8 ELSE no_show_party END,"
 		" no_show_reason = CASE WHEN $2 = 'no_show' THEN $7 ELSE no_show_reason END,"
 		" left_early = CASE WHEN $2 = 'completed' THEN $9 ELSE left_early END,"
-		" left_early_reason = CASE WHEN $2 = 'completed' AND $9 = 1 THEN $7 ELSE left_early_reason END"
+		" left_early_reason = CASE WHEN $2 = 'completed' AND $9 = 1 THEN $7 ELSE left_early_reason END,"
+		" barred_code = CASE WHEN $2 = 'completed' THEN $10 ELSE barred_code END,"
+		" barred_reason = CASE WHEN $2 = 'completed' AND $10 IS NOT NULL THEN $7 ELSE barred_reason END"
 		" WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_text(st, 2, m->to);
@@ -780,6 +873,7 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 	stmt_bind_text(st, 7, reason);
 	stmt_bind_text(st, 8, party);
 	stmt_bind_int(st, 9, left_early);
+	stmt_bind_text(st, 10, barred);
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, m->action, b.status, m->to, reason)) != AJ_OK)
 		goto fail;
 	if (act == BA_CHECKIN || act == BA_CHECKOUT) {
@@ -874,6 +968,18 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
 	}
 	if ((rc = may_move(part_of(role, a, &b), P_CUSTOMER, &b, from_completed, f)) != AJ_OK)
 		goto fail;
+	/* a service its company stopped because the worker could not serve is not rated: the
+	 * customer's recourse is a complaint */
+	int64_t stopped = 0;
+	struct stmt *bst = store_sql(s, "SELECT count(*) FROM bookings WHERE id = $1 AND barred_code IS NOT NULL");
+	stmt_bind_int(bst, 1, id);
+	if ((rc = stmt_one_int(bst, &stopped)) != AJ_OK)
+		goto fail;
+	if (stopped) {
+		FAULT(f, "service_stopped", "status");
+		rc = AJ_ERULE;
+		goto fail;
+	}
 	if (n && (rc = record_answers(s, a, &b, "post", ans, n, 0, f)) != AJ_OK)
 		goto fail;
 	int64_t now = clock_now();

@@ -47,6 +47,11 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t worker_id, int64_t company_scope,
 		   struct elig_result *res, struct fault *f);
 
+/* Releases worker_id's bookings with company_id that are requested or confirmed and not over yet,
+ * when the worker leaves that company: each back to the company's unassigned queue (requested, no
+ * worker), with a "release" timeline event and its notices, inside the caller's write. */
+int bookings_release_worker(struct store *s, int64_t worker_id, int64_t company_id);
+
 /* Moves a requested or confirmed booking to [start, end) (and, for its company, to worker_id; 0
  * keeps the worker): the rules of booking_create, then back to requested for the worker to confirm.
  * Refusals as booking_create, and forbidden (a customer naming a worker), invalid_transition. */

@@ -392,6 +392,12 @@ static void booking_times(uint64_t *rng, const char *unit, int64_t day, int64_t 
 		int hours = strcmp(unit, "visit") == 0 ? 3 : 2 + (int)demo_rand(rng, 3);
 		*start = time_day_start(day) + (8 + demo_rand(rng, 10)) * 3600 + (demo_rand(rng, 2) ? 1800 : 0);
 		*end = *start + hours * 3600;
+		/* within the service hours of the default standards: done by 21:00 */
+		int64_t latest = time_day_start(day) + 21 * 3600;
+		if (*end > latest) {
+			*start -= *end - latest;
+			*end = latest;
+		}
 	}
 }
 
@@ -461,13 +467,20 @@ static int plan_own(struct store *s, const struct demo_world *dw, struct bplan *
 	if (o < 0)
 		return AJ_OK;
 	int64_t now = dw->now, soon = now - now % 1800 + 3600;
+	/* within the hourly service hours of the default standards (07:00, a 3-hour job done by 21:00):
+	 * at night, the first job of the morning */
+	int64_t day0 = time_day_start(time_local_days(soon));
+	if (soon < day0 + 7 * 3600)
+		soon = day0 + 7 * 3600;
+	else if (soon + 3 * 3600 > day0 + 21 * 3600)
+		soon = time_day_start(time_local_days(soon) + 1) + 7 * 3600;
 	struct {
 		int64_t start, hours;
 		int events;   /* how far its life has got: 1 created, 2 confirmed, 4 completed */
 		int with_worker;
 	} own[] = {
 		{soon, 3, 2, 1},
-		{time_day_start(dw->today + 1) + 9 * 3600, 3, 1, 1},
+		{time_day_start(dw->today + 1) + 13 * 3600, 3, 1, 1},
 		{time_day_start(dw->today - 1) + 14 * 3600, 3, 4, 1},
 		{time_day_start(dw->today + 2) + 10 * 3600, 2, 1, 0},
 	};

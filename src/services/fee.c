@@ -46,6 +46,28 @@ int64_t fee_quantity(const char *unit, int64_t start, int64_t end, const char **
 	return 0;
 }
 
+/* Seconds since local midnight of instant t. */
+static int64_t local_secs(int64_t t)
+{
+	int64_t secs = (t + (int64_t)time_offset() * 60) % 86400;
+	return secs < 0 ? secs + 86400 : secs;
+}
+
+int fee_in_service_hours(const char *unit, int64_t start, int64_t end, const struct fee_hours *h)
+{
+	if (!unit || end <= start)
+		return 0;
+	int64_t from = local_secs(start);
+	if (strcmp(unit, "hour") == 0 || strcmp(unit, "visit") == 0) {
+		/* the end on the start's day: a window past midnight ends after any hour of that day */
+		int64_t to = from + (end - start);
+		return from >= (int64_t)h->hourly_from * 3600 && to <= (int64_t)h->hourly_until * 3600;
+	}
+	if (strcmp(unit, "day") == 0)
+		return from >= (int64_t)h->day_from * 3600 && from <= (int64_t)h->day_until * 3600;
+	return 1;
+}
+
 int64_t fee_total(int64_t unit_price_fen, int64_t quantity_centi)
 {
 	return (unit_price_fen * quantity_centi + 50) / 100;

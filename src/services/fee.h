@@ -17,6 +17,15 @@
  * "too_short", "too_long", "by_request" (a month item), "unit_unknown". */
 int64_t fee_quantity(const char *unit, int64_t start, int64_t end, const char **why);
 
+/* The hours of the day a unit may be booked in (the standards say which). */
+struct fee_hours {
+	int hourly_from, hourly_until;   /* hour and visit windows lie within [from:00, until:00] of one local day */
+	int day_from, day_until;         /* day windows start within [from:00, until:00] local */
+};
+
+/* 1 when the window [start, end) of unit lies within the hours h allow it; 0 otherwise. */
+int fee_in_service_hours(const char *unit, int64_t start, int64_t end, const struct fee_hours *h);
+
 /* unit_price_fen × quantity_centi / 100, rounded half up to the fen. */
 int64_t fee_total(int64_t unit_price_fen, int64_t quantity_centi);
 

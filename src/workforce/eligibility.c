@@ -166,6 +166,48 @@ void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struc
 		add(out, "training_failed", 1, -1);
 }
 
+/* Adds to out the red reasons of the judgement at instant t that out does not have yet. */
+static void add_red_at(const struct elig_facts *f, int trade, int64_t t, const struct standards *sd,
+		       enum elig_purpose purpose, struct elig_result *out)
+{
+	struct elig_result at;
+	elig_compute(f, trade, t, sd, purpose, &at);
+	for (int i = 0; i < at.n; i++) {
+		if (!at.r[i].red)
+			continue;
+		int have = 0;
+		for (int k = 0; k < out->n && !have; k++)
+			have = strcmp(out->r[k].code, at.r[i].code) == 0;
+		if (!have) {
+			struct elig_reason *r = add(out, at.r[i].code, 1, at.r[i].date);
+			memcpy(r->detail, at.r[i].detail, sizeof r->detail);
+		}
+	}
+}
+
+void elig_compute_span(const struct elig_facts *f, int trade, int64_t start, int64_t end,
+		       const struct standards *sd, enum elig_purpose purpose, struct elig_result *out)
+{
+	elig_compute(f, trade, start, sd, purpose, out);
+	if (end <= start + 1)
+		return;
+	/* what lapses inside the window */
+	const int64_t ends[] = {f->background_until, f->health_until, f->insurance_until, f->cert_until};
+	for (size_t i = 0; i < ARRAY_LEN(ends); i++)
+		if (ends[i] > start && ends[i] < end)
+			add_red_at(f, trade, ends[i], sd, purpose, out);
+	/* each quarter the window reaches: its start, and the end of its grace period */
+	int64_t grace = (int64_t)sd->refresher_grace_days * 86400;
+	for (int q = time_quarter(start); q <= time_quarter(end - 1); q++) {
+		const int64_t ts[] = {time_quarter_start(q), time_quarter_start(q) + grace};
+		for (size_t i = 0; i < ARRAY_LEN(ts); i++)
+			if (ts[i] > start && ts[i] < end)
+				add_red_at(f, trade, ts[i], sd, purpose, out);
+	}
+	/* and its last instant, whatever else changes */
+	add_red_at(f, trade, end - 1, sd, purpose, out);
+}
+
 int elig_window(const struct elig_facts *f, int trade, struct elig_window *w)
 {
 	unsigned bit = trade >= 0 ? 1u << trade : 0;
@@ -278,6 +320,19 @@ int elig_evaluate(struct store *s, int64_t worker_id, int trade, int64_t at, enu
 		rc = standards_get(s, &sd);
 	if (rc == AJ_OK)
 		elig_compute(&f, trade, at, &sd, purpose, out);
+	return rc;
+}
+
+int elig_evaluate_span(struct store *s, int64_t worker_id, int trade, int64_t start, int64_t end,
+		       enum elig_purpose purpose, struct elig_result *out)
+{
+	struct elig_facts f;
+	struct standards sd;
+	int rc = elig_load(s, worker_id, trade, &f);
+	if (rc == AJ_OK)
+		rc = standards_get(s, &sd);
+	if (rc == AJ_OK)
+		elig_compute_span(&f, trade, start, end, &sd, purpose, out);
 	return rc;
 }
 

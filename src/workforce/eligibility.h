@@ -61,6 +61,15 @@ int elig_refresher_owed(const struct elig_facts *f, int64_t at, const struct sta
 /* Judges facts f for trade (an index of trades[]) at instant at. */
 void elig_compute(const struct elig_facts *f, int trade, int64_t at, const struct standards *sd,
 		  enum elig_purpose purpose, struct elig_result *out);
+/* Judges facts f for trade over the whole window [start, end): the judgement at start, with every
+ * red reason of any instant inside the window added — the rule's facts only worsen at the instants
+ * something lapses (a check, the certificate) or a quarter's refresher falls due, so those are the
+ * instants judged. A window of no length is judged at start alone. */
+void elig_compute_span(const struct elig_facts *f, int trade, int64_t start, int64_t end,
+		       const struct standards *sd, enum elig_purpose purpose, struct elig_result *out);
+/* elig_load, the standards, elig_compute_span. */
+int elig_evaluate_span(struct store *s, int64_t worker_id, int trade, int64_t start, int64_t end,
+		       enum elig_purpose purpose, struct elig_result *out);
 /* When facts f let the worker serve trade: from `from` until the earlier of `until` and
  * `refresher_until` + the standard's grace period — the interval that runs furthest into the future
  * (from the quarter of their latest refresher on, or from their certificate while no refresher is

@@ -10,6 +10,7 @@
 #include "auth/keys.h"
 #include "notify.h"
 #include "privacy/sealed.h"
+#include "services/bookings.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -58,12 +59,22 @@ int employment_start(struct store *s, int64_t id, int64_t company, const char *t
 
 int employment_end(struct store *s, int64_t id, const char *today, const char *reason)
 {
-	struct stmt *st = store_sql(s, "UPDATE employments SET ended_on = $2, end_reason = $3"
+	/* the company the worker leaves keeps its bookings, not the worker: those still to come go
+	 * back to its queue */
+	int64_t company = 0;
+	struct stmt *st = store_sql(s, "SELECT coalesce(company_id, 0) FROM workers WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_one_int(st, &company);
+	if (rc == AJ_OK && company)
+		rc = bookings_release_worker(s, id, company);
+	if (rc)
+		return rc;
+	st = store_sql(s, "UPDATE employments SET ended_on = $2, end_reason = $3"
 				       " WHERE worker_id = $1 AND ended_on IS NULL");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_text(st, 2, today);
 	stmt_bind_text(st, 3, reason);
-	int rc = stmt_exec(st);
+	rc = stmt_exec(st);
 	if (rc)
 		return rc;
 	st = store_sql(s, "UPDATE workers SET company_id = NULL, employed_since = NULL, updated_at = $2 WHERE id = $1");

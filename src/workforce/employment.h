@@ -19,7 +19,8 @@ struct worker_details {
 
 /* Starts worker id's employment by company today (YYYY-MM-DD); the worker's login follows. */
 int employment_start(struct store *s, int64_t id, int64_t company, const char *today);
-/* Ends worker id's current employment today with reason. */
+/* Ends worker id's current employment today with reason; the company's bookings of the worker
+ * still to come go back to its queue (bookings_release_worker). */
 int employment_end(struct store *s, int64_t id, const char *today, const char *reason);
 /* Moves worker id to to_company with details, ending the employment they had (*from, 0 for none),
  * and tells that company. AJ_ENOTFOUND for no such active person; AJ_ECONFLICT when already there.

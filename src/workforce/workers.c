@@ -86,6 +86,68 @@ int worker_validate(const struct worker_in *in, struct fault *f)
 		FAULT(f, "invalid_date", "experience_since");
 		return AJ_EINVAL;
 	}
+	struct idcard born;
+	if (in->experience_since && idcard_parse(in->id_number, time_today(), &born) &&
+	    worker_experience_check(born.year, born.month, born.day, days, time_today()) != 0) {
+		FAULT(f, "experience_before_working_age", "experience_since");
+		return AJ_ERULE;
+	}
+	return AJ_OK;
+}
+
+int worker_experience_check(int by, int bm, int bd, int64_t since_days, int64_t today_days)
+{
+	if (since_days > today_days)
+		return -2;
+	/* the sixteenth birthday; one born on 29 February turns sixteen on 1 March */
+	int64_t y16 = by + WORKER_MIN_WORKING_AGE;
+	int leap = (y16 % 4 == 0 && y16 % 100 != 0) || y16 % 400 == 0;
+	int64_t from = bm == 2 && bd == 29 && !leap ? time_days_from_civil(y16, 3, 1)
+						      : time_days_from_civil(y16, (unsigned)bm, (unsigned)bd);
+	return since_days < from ? -1 : 0;
+}
+
+/* Whether worker id may have level (an index of levels[]): no higher than their highest valid
+ * certificate's, the entry level without one; experience since since_days (or -1) no earlier than
+ * their sixteenth birthday, read from the sealed ID number. 0, or the refusal in f. */
+static int worker_claims_ok(struct store *s, int64_t id, int level, int64_t since_days, struct fault *f)
+{
+	if (level > 0) {
+		int top = 0, rc;
+		char today[11];
+		time_format_date(time_today(), today);
+		struct stmt *st = store_sql(s, "SELECT level FROM certificates WHERE worker_id = $1 AND status = 'valid'"
+					       " AND valid_until >= $2");
+		stmt_bind_int(st, 1, id);
+		stmt_bind_text(st, 2, today);
+		while ((rc = stmt_step(st)) == STORE_ROW) {
+			int l = level_index(stmt_text(st, 0));
+			if (l > top)
+				top = l;
+		}
+		stmt_done(st);
+		if (rc < 0)
+			return rc;
+		if (level > top) {
+			FAULT(f, "level_above_certificate", "level");
+			return AJ_ERULE;
+		}
+	}
+	if (since_days >= 0) {
+		struct idcard card;
+		struct stmt *st = store_sql(s, "SELECT id_sealed FROM workers WHERE id = $1");
+		stmt_bind_int(st, 1, id);
+		int rc = stmt_step(st), ok = 0;
+		if (rc == STORE_ROW)
+			ok = worker_card(id, stmt_text(st, 0), &card) == 0;
+		stmt_done(st);
+		if (rc < 0)
+			return rc;
+		if (!ok || worker_experience_check(card.year, card.month, card.day, since_days, time_today()) != 0) {
+			FAULT(f, "experience_before_working_age", "experience_since");
+			return AJ_ERULE;
+		}
+	}
 	return AJ_OK;
 }
 
@@ -498,6 +560,17 @@ void api_workers_update(struct req *r)
 	int rc = store_begin(s);
 	if (rc) {
 		req_fail(r, rc);
+		return;
+	}
+	struct fault fl = {0};
+	rc = worker_claims_ok(s, id, req_str(r, "level") ? level_index(req_str(r, "level")) : -1,
+			      req_str(r, "experience_since") ? days : -1, &fl);
+	if (rc) {
+		store_rollback(s);
+		if (fl.code)
+			req_error(r, 422, fl.code, fl.field);
+		else
+			req_fail(r, rc);
 		return;
 	}
 	struct stmt *st = store_sql(s, "UPDATE workers SET level = coalesce($2, level),"

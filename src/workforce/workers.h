@@ -40,6 +40,12 @@ struct reg_result {
 
 /* Checks a registration's fields as the API and the import both must; 0, or AJ_EINVAL with *f. */
 int worker_validate(const struct worker_in *in, struct fault *f);
+
+/* The age from which work experience counts (the legal working age). */
+#define WORKER_MIN_WORKING_AGE 16
+/* Whether experience since day since_days may be claimed by someone born on (by, bm, bd) on day
+ * today_days: 0 yes, -1 before the working age, -2 in the future. */
+int worker_experience_check(int by, int bm, int bd, int64_t since_days, int64_t today_days);
 /* Registers a person for in->company_id; a person registered before is not moved but asked
  * (a transfer request), unless in->transfer_code is their own code. Refusals set *f:
  * invalid_id_number, invalid_phone, invalid_date, already_registered, person_revoked,

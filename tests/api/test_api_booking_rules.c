@@ -197,8 +197,8 @@ static void figures(int64_t *checked_in, int64_t *on_time, int month)
 static void test_time_on_the_job(void **state)
 {
 	(void)state;
-	/* a 02:30–05:30 job in three days */
-	int64_t start = day_at(3, 2) + 1800, end = start + 3 * 3600;
+	/* a 07:30–10:30 job in three days */
+	int64_t start = day_at(3, 7) + 1800, end = start + 3 * 3600;
 	struct resp *r = ok("POST", "/api/bookings", cust, book_body(hour_item, start, end, w1), 201);
 	int64_t id = resp_int(r, "id");
 	resp_free(r);
@@ -231,7 +231,7 @@ static void test_time_on_the_job(void **state)
 
 	/* a job done in full, the worker 20 minutes early: on time, served from the booked start */
 	at(0);
-	start = day_at(4, 2) + 1800;
+	start = day_at(4, 7) + 1800;
 	end = start + 3 * 3600;
 	r = ok("POST", "/api/bookings", cust, book_body(hour_item, start, end, w1), 201);
 	id = resp_int(r, "id");

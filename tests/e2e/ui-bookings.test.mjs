@@ -21,6 +21,12 @@ before(async () => {
   srv = await startServer();
   browser = await launch();
   admin = await login(srv.url, 'admin');
+  // these journeys book "in 15 minutes" and "now", whatever the hour the machine runs them at: the
+  // association opens the service hours around the clock first (the hours themselves, and their
+  // refusals, are tested through the API)
+  const hours = await call(srv.url, '/api/standards', { token: admin.token, method: 'PATCH',
+    json: { hourly_from_hour: 0, hourly_until_hour: 24, day_start_from_hour: 0, day_start_until_hour: 24 } });
+  assert.equal(hours.status, 200, hours.text);
 });
 
 after(async () => {
@@ -102,7 +108,7 @@ test('the catalogs name every code of services and bookings, in both languages',
   const en = JSON.parse(readFileSync(join(WEB, 'i18n/en.json'), 'utf8'));
   const codes = {
     booking_statuses: ['requested', 'confirmed', 'checked_in', 'completed', 'reviewed', 'cancelled', 'no_show'],
-    booking_actions: ['create', 'assign', 'confirm', 'checkin', 'checkout', 'cancel', 'no_show', 'review', 'address_view'],
+    booking_actions: ['create', 'assign', 'confirm', 'checkin', 'checkout', 'cancel', 'no_show', 'review', 'address_view', 'release'],
     units: ['hour', 'visit', 'day', 'month'],
     phases: ['pre', 'in', 'post'],
     check_answers: ['done', 'pass', 'fail', 'na', 'yes', 'no'],

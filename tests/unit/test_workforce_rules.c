@@ -459,12 +459,104 @@ static void test_window_is_the_rule(void **state)
 	}
 }
 
+/* Whether result r names code. */
+static int names(const struct elig_result *r, const char *code)
+{
+	for (int i = 0; i < r->n; i++)
+		if (strcmp(r->r[i].code, code) == 0)
+			return 1;
+	return 0;
+}
+
+/* "May serve" over a whole window: red when anything lapses or falls due inside it, and the
+ * span's judgement agrees with the rule at every hour of the window. */
+static void test_span(void **state)
+{
+	(void)state;
+	int64_t at;
+	assert_int_equal(time_parse_iso("2026-11-27T10:00:00+08:00", &at), 0);
+	struct elig_result r;
+	struct elig_facts f = good(at);
+	/* a 30-day booking, the certificate lapsing on its tenth day: green at the start, red over it */
+	f.cert_until = at + 9 * 86400;
+	elig_compute(&f, 0, at, &sd, ELIG_FOR_SERVICE, &r);
+	assert_int_not_equal(r.status, ELIG_RED);
+	elig_compute_span(&f, 0, at, at + 30 * 86400, &sd, ELIG_FOR_SERVICE, &r);
+	assert_int_equal(r.status, ELIG_RED);
+	assert_true(names(&r, "certificate_expired"));
+	/* a window that ends before the lapse is not touched by it */
+	elig_compute_span(&f, 0, at, at + 9 * 86400, &sd, ELIG_FOR_SERVICE, &r);
+	assert_int_not_equal(r.status, ELIG_RED);
+	/* the health examination, the insurance, the background check the same */
+	f = good(at);
+	f.health_until = at + 3600;
+	elig_compute_span(&f, 0, at, at + 7200, &sd, ELIG_FOR_SERVICE, &r);
+	assert_true(names(&r, "health_expired"));
+	f = good(at);
+	f.insurance_until = at + 86400;
+	elig_compute_span(&f, 0, at, at + 2 * 86400, &sd, ELIG_FOR_SERVICE, &r);
+	assert_true(names(&r, "insurance_expired"));
+	/* a window reaching past the next quarter's grace period without its refresher */
+	f = good(at);
+	int64_t next_q = time_quarter_start(time_quarter(at) + 1);
+	elig_compute_span(&f, 0, next_q + 5 * 86400, next_q + 35 * 86400, &sd, ELIG_FOR_SERVICE, &r);
+	assert_true(names(&r, "refresher_missing"));
+	/* a suspension that ends inside the window is red from its start */
+	f = good(at);
+	f.suspended_until = at + 3600;
+	elig_compute_span(&f, 0, at, at + 7200, &sd, ELIG_FOR_SERVICE, &r);
+	assert_true(names(&r, "worker_suspended"));
+
+	/* the span is red exactly when the rule is red at some hour inside it */
+	uint64_t seed = 7;
+	for (int round = 0; round < 3000; round++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		uint64_t x = seed >> 20;
+		f = good(at);
+		f.cert_until = at + (int64_t)(x % 40) * 86400 + 3600 * (int64_t)((x >> 8) % 24);
+		f.health_until = at + (int64_t)((x >> 12) % 60) * 86400;
+		f.insurance_until = at + (int64_t)((x >> 18) % 90) * 86400 + 1800;
+		f.refresher_q1 = time_quarter(at) - (int)((x >> 24) % 2);
+		int64_t start = at + (int64_t)((x >> 26) % 20) * 86400, end = start + 3600 * (int64_t)(1 + (x >> 31) % 700);
+		elig_compute_span(&f, 0, start, end, &sd, ELIG_FOR_SERVICE, &r);
+		int red = 0;
+		for (int64_t t = start; t < end && !red; t += 1800) {
+			struct elig_result one;
+			elig_compute(&f, 0, t, &sd, ELIG_FOR_SERVICE, &one);
+			red = one.status == ELIG_RED;
+		}
+		struct elig_result last;
+		elig_compute(&f, 0, end - 1, &sd, ELIG_FOR_SERVICE, &last);
+		red |= last.status == ELIG_RED;
+		if (red != (r.status == ELIG_RED))
+			fail_msg("round %d: the span says %d, the hours say %d", round, r.status == ELIG_RED, red);
+	}
+}
+
+/* Experience counts from the sixteenth birthday, and not from the future. */
+static void test_experience(void **state)
+{
+	(void)state;
+	int64_t today = time_days_from_civil(2026, 11, 27);
+	/* born in 1969: no experience from 1970 */
+	assert_int_equal(worker_experience_check(1969, 5, 1, time_days_from_civil(1970, 1, 1), today), -1);
+	assert_int_equal(worker_experience_check(1969, 5, 1, time_days_from_civil(1985, 4, 30), today), -1);
+	assert_int_equal(worker_experience_check(1969, 5, 1, time_days_from_civil(1985, 5, 1), today), 0);
+	assert_int_equal(worker_experience_check(1969, 5, 1, today, today), 0);
+	assert_int_equal(worker_experience_check(1969, 5, 1, today + 1, today), -2);
+	/* born on 29 February: sixteen on 1 March of a common year */
+	assert_int_equal(worker_experience_check(2000, 2, 29, time_days_from_civil(2016, 2, 29), today), 0);
+	assert_int_equal(worker_experience_check(2004, 2, 29, time_days_from_civil(2020, 2, 28), today), -1);
+	assert_int_equal(worker_experience_check(2003, 2, 28, time_days_from_civil(2019, 2, 28), today), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_idcard), cmocka_unit_test(test_no_rebuilding), cmocka_unit_test(test_names),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_rule), cmocka_unit_test(test_window_is_the_rule),
+		cmocka_unit_test(test_span), cmocka_unit_test(test_experience),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
