@@ -579,7 +579,15 @@ static void test_result(void **state)
 	char path[96];
 	snprintf(path, sizeof path, "/api/inspections/%lld/result", (long long)pass);
 	/* no result for a household nobody called: the contact is opened first */
-	refused("POST", path, ins1, result_body(pass, iso(now - 3600), 90, 90, 0, 0), 422, "contact_not_opened");
+	int64_t uncalled = 0;
+	struct stmt *u = store_sql(H.store, "SELECT i.id FROM inspections i WHERE i.inspector_id = $1 AND i.status = 'assigned'"
+					    " AND NOT EXISTS (SELECT 1 FROM inspection_events e WHERE e.inspection_id = i.id"
+					    " AND e.action = 'contact_view') ORDER BY i.id LIMIT 1");
+	stmt_bind_int(u, 1, ins1_id);
+	assert_int_equal(stmt_one_int(u, &uncalled), 0);
+	char upath[96];
+	snprintf(upath, sizeof upath, "/api/inspections/%lld/result", (long long)uncalled);
+	refused("POST", upath, ins1, result_body(uncalled, iso(clock_now()), 90, 90, 0, 0), 422, "contact_not_opened");
 	for (int k = 0; k < 2; k++) {
 		char cpath[96];
 		snprintf(cpath, sizeof cpath, "/api/inspections/%lld/contact", (long long)(k ? fail : pass));
