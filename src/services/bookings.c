@@ -476,13 +476,13 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 		store_rollback(s);
 		return rc;
 	}
-	/* a customer choosing a worker holds that worker's time: only so many at once */
-	if (in->worker_id && !in->agreement && (rc = holds_left(s, in->customer_id, f)) != AJ_OK) {
+	if (in->worker_id &&
+	    (rc = placeable(s, in->worker_id, company, trade, in->start, in->end, 0, res, f)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
-	if (in->worker_id &&
-	    (rc = placeable(s, in->worker_id, company, trade, in->start, in->end, 0, res, f)) != AJ_OK) {
+	/* a customer choosing a worker holds that worker's time: only so many at once */
+	if (in->worker_id && !in->agreement && (rc = holds_left(s, in->customer_id, f)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}

@@ -11,6 +11,11 @@ let srv, customer;
 before(async () => {
   srv = await startServer({ workers: 200 });
   customer = await login(srv.url, 'customer1');
+  // the overlap rule under test, not the service hours nor how many requests one customer may hold
+  const admin = await login(srv.url, 'admin');
+  const set = await call(srv.url, '/api/standards', { method: 'PATCH', token: admin.token,
+    json: { hourly_from_hour: 0, hourly_until_hour: 24, live_named_bookings_max: 50 } });
+  assert.equal(set.status, 200, set.text);
 });
 
 after(async () => {
