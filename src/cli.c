@@ -844,8 +844,9 @@ int cmd_jobs(int argc, char **argv)
 		fprintf(stderr, "anjia: the deadline job failed; nothing of the failed part was written\n");
 		return 1;
 	}
-	printf("complaint clocks breached: %d\ncomplaints closed: %d\nclaims overdue: %d\n"
-	       "rectifications overdue: %d\n", r.complaints_breached, r.complaints_closed, r.claims_breached,
+	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
+	       "customers reminded: %d\nclaims overdue: %d\nrectifications overdue: %d\n", r.complaints_breached,
+	       r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
 	       r.rectifications_overdue);
 	return 0;
 }

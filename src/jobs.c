@@ -39,7 +39,12 @@ static int audit_checkpoint_due(struct store *s, int *written)
 
 int jobs_run(struct store *s, struct jobs_report *r)
 {
-	int rc = complaints_deadlines(s, &r->complaints_breached, &r->complaints_closed);
+	struct complaints_job cj = {0};
+	int rc = complaints_deadlines(s, &cj);
+	r->complaints_breached = cj.breached;
+	r->complaints_closed = cj.closed;
+	r->complaints_resumed = cj.resumed;
+	r->complaints_reminded = cj.reminded;
 	if (rc == AJ_OK)
 		rc = claims_deadlines(s, &r->claims_breached);
 	if (rc == AJ_OK)
@@ -81,9 +86,11 @@ static void *jobs_main(void *arg)
 			log_info("retention: contact of %lld bookings and %lld complaints destroyed, %lld sessions'"
 				 " addresses forgotten", (long long)r.retention.bookings, (long long)r.retention.complaints,
 				 (long long)r.retention.sessions);
-		if (!rc && (r.complaints_breached || r.complaints_closed || r.claims_breached || r.rectifications_overdue))
-			log_info("deadline job: %d complaint clocks breached, %d complaints closed, %d claims overdue,"
-				 " %d rectifications overdue", r.complaints_breached, r.complaints_closed, r.claims_breached,
+		if (!rc && (r.complaints_breached || r.complaints_closed || r.claims_breached || r.rectifications_overdue ||
+			    r.complaints_resumed || r.complaints_reminded))
+			log_info("deadline job: %d complaint clocks breached, %d complaints closed, %d pauses ended,"
+				 " %d customers reminded, %d claims overdue, %d rectifications overdue", r.complaints_breached,
+				 r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
 				 r.rectifications_overdue);
 		if (r.checkpoints_signed)
 			log_info("deadline job: signed a checkpoint of the audit chain");

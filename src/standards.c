@@ -25,6 +25,9 @@
 	X(complaint_feedback_hours, 1, 720, 48) \
 	X(complaint_resolve_days, 1, 90, 7) \
 	X(complaint_reopen_days, 1, 90, 7) \
+	X(complaint_pause_max_hours, 1, 720, 72) \
+	X(complaint_pauses_max, 0, 10, 2) \
+	X(complaint_text_min, 1, 200, 10) \
 	X(claim_decision_days, 1, 90, 7) \
 	X(claim_payment_days, 1, 90, 15) \
 	X(rectification_days, 1, 90, 15) \

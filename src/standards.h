@@ -18,6 +18,9 @@ struct standards {
 	int complaint_feedback_hours; /* first feedback to the customer */
 	int complaint_resolve_days;
 	int complaint_reopen_days;  /* after a resolution, the customer may reopen */
+	int complaint_pause_max_hours; /* a question to the customer pauses the resolution clock at most so long */
+	int complaint_pauses_max;   /* and at most so many times per complaint */
+	int complaint_text_min;     /* the content a feedback, question or remedy needs (a Chinese character 2) */
 	int claim_decision_days;
 	int claim_payment_days;     /* after an approval */
 	int rectification_days;     /* after a failed spot check */

@@ -1,7 +1,12 @@
-/* figures.c — the public complaint-handling and spot-check figures. A complaint counts in the
- * month it was received; compensation in the month it was paid; a spot check in the month its result
- * was recorded. Feedback and resolution are "settled" once given or overdue, so a month still
- * running is not shown worse than it is. */
+/* figures.c — the public complaint-handling and spot-check figures, and the one place they are
+ * computed. A complaint counts in the month it was received; compensation in the month it was paid;
+ * a spot check in the month its result was recorded. Feedback and resolution are "settled" once
+ * given or overdue, so a month still running is not shown worse than it is — and a reopened
+ * complaint is unsettled again until its next resolution (a late one stays late), so a resolution
+ * the customer sent back does not count as resolved in time. Beside them, what a company's
+ * resolutions came to: reopened, closed by the customer or left to lapse; and the handling's
+ * ratings with how many customers were asked (every complaint resolved at least once) and how many
+ * answered. */
 #include "figures.h"
 
 #include <stdlib.h>
@@ -21,14 +26,15 @@ SCHEMA(complaint_figures_query, S_STR("month", 0, 7, 7), S_INT("company_id", 0, 
 
 enum {
 	F_RECEIVED, F_FEEDBACK_SETTLED, F_FEEDBACK_IN_TIME, F_RESOLVE_SETTLED, F_RESOLVED_IN_TIME, F_UPHELD,
-	F_PARTLY_UPHELD, F_NOT_UPHELD, F_ESCALATED, F_RATED, F_RATING_TOTAL, F_CLAIMS_PAID, F_PAID_FEN,
-	F_SPOT_CHECKS, F_SPOT_PASSED, F_SPOT_SCORE_TOTAL, F_COUNT
+	F_PARTLY_UPHELD, F_NOT_UPHELD, F_ESCALATED, F_REOPENED, F_ACCEPTED, F_LAPSED, F_RATING_ASKED, F_RATED,
+	F_RATING_TOTAL, F_CLAIMS_PAID, F_PAID_FEN, F_SPOT_CHECKS, F_SPOT_PASSED, F_SPOT_SCORE_TOTAL, F_COUNT
 };
 
 static const char *const names[F_COUNT] = {
 	"received", "feedback_settled", "feedback_in_time", "resolve_settled", "resolved_in_time", "upheld",
-	"partly_upheld", "not_upheld", "escalated", "rated", "rating_total", "claims_paid", "compensation_paid_fen",
-	"spot_checks", "spot_checks_passed", "spot_check_score_total",
+	"partly_upheld", "not_upheld", "escalated", "reopened", "accepted", "lapsed", "rating_asked", "rated",
+	"rating_total", "claims_paid", "compensation_paid_fen", "spot_checks", "spot_checks_passed",
+	"spot_check_score_total",
 };
 
 struct cell {
@@ -91,12 +97,16 @@ static int load(struct store *s, int64_t company, int from, int to, struct cells
 		"SELECT company_id, month, count(*),"
 		" sum(CASE WHEN first_feedback_at IS NOT NULL OR feedback_breached = 1 THEN 1 ELSE 0 END),"
 		" sum(coalesce(feedback_in_time, 0)),"
-		" sum(CASE WHEN first_resolved_at IS NOT NULL OR resolve_breached = 1 THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN resolved_in_time IS NOT NULL THEN 1 ELSE 0 END),"
 		" sum(coalesce(resolved_in_time, 0)),"
 		" sum(CASE WHEN finding = 'upheld' THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN finding = 'partly_upheld' THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN finding = 'not_upheld' THEN 1 ELSE 0 END),"
-		" sum(CASE WHEN escalated_at IS NOT NULL THEN 1 ELSE 0 END), count(rating), coalesce(sum(rating), 0)"
+		" sum(CASE WHEN escalated_at IS NOT NULL THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN reopened > 0 THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN closed_by = 'customer' THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN closed_by = 'lapse' THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN first_resolved_at IS NOT NULL THEN 1 ELSE 0 END), count(rating), coalesce(sum(rating), 0)"
 		" FROM complaints WHERE company_id BETWEEN $1 AND $4 AND month BETWEEN $2 AND $3 GROUP BY company_id, month"),
 		company, from, to, cs, F_RECEIVED, F_RATING_TOTAL - F_RECEIVED + 1);
 	if (rc == AJ_OK)
@@ -157,6 +167,9 @@ static void standards_part(struct req *r, struct jw *w)
 	jw_obj(w);
 	jw_kint(w, "complaint_feedback_hours", sd.complaint_feedback_hours);
 	jw_kint(w, "complaint_resolve_days", sd.complaint_resolve_days);
+	jw_kint(w, "complaint_reopen_days", sd.complaint_reopen_days);
+	jw_kint(w, "complaint_pause_max_hours", sd.complaint_pause_max_hours);
+	jw_kint(w, "complaint_pauses_max", sd.complaint_pauses_max);
 	jw_kint(w, "spot_check_pass_score", sd.spot_check_pass_score);
 	jw_obj_end(w);
 }

@@ -171,6 +171,8 @@ static const struct {
 	{"already_escalated", "此投诉已升级至协会。", "This complaint has already been escalated."},
 	{"already_taken_over", "协会已接管此投诉。", "The association has already taken over this complaint."},
 	{"reopen_window_closed", "已超过可要求重新处理的期限。", "The time to reopen this complaint has passed."},
+	{"too_little_content", "内容太少：反馈、问题和处理措施须写明具体情况（达到协会规定的字数，标点和空格不计）。", "Say more: a feedback, a question or a remedy needs real content (the association's minimum; punctuation and spaces do not count)."},
+	{"pause_limit_reached", "这件投诉的计时已暂停过规定的次数，不能再作为问题暂停；请直接反馈或作出处理结果。", "This complaint's clock has been paused as often as allowed; send feedback without pausing, or resolve it."},
 	{"too_many_complaints", "今天提交的投诉已达上限，如有紧急情况请致电客服中心。", "You have filed the most complaints allowed in a day; for anything urgent, call the service centre."},
 	{"callback_phone_required", "来电人没有账号时，须留下回电的手机号码：处理结果和问题都要打这个电话告知。", "A caller without an account must leave a mobile number to be called back on: the answer and any question reach them there."},
 	{"tracking_not_found", "没有找到与该受理编号和手机号后四位相符的投诉。", "No complaint matches this tracking number and these last four digits."},

@@ -295,13 +295,11 @@ int claims_deadlines(struct store *s, int *breached)
 	if (rc)
 		return rc;
 	for (int payment = 0; payment < 2 && rc == AJ_OK; payment++) {
-		/* not while the complaint waits for the customer: its clocks, the claims' too, stand still */
-		struct stmt *st = payment ? store_sql(s, "SELECT cl.id, cl.complaint_id FROM claims cl JOIN complaints c"
-							 " ON c.id = cl.complaint_id WHERE cl.status = 'approved' AND cl.payment_due < $1"
-							 " AND cl.payment_breached = 0 AND c.paused_at IS NULL ORDER BY cl.id LIMIT 1")
-					  : store_sql(s, "SELECT cl.id, cl.complaint_id FROM claims cl JOIN complaints c"
-							 " ON c.id = cl.complaint_id WHERE cl.status = 'claimed' AND cl.decision_due < $1"
-							 " AND cl.decision_breached = 0 AND c.paused_at IS NULL ORDER BY cl.id LIMIT 1");
+		/* a claim's deadlines never wait: not for a question the complaint's handler asked */
+		struct stmt *st = payment ? store_sql(s, "SELECT id, complaint_id FROM claims WHERE status = 'approved'"
+							 " AND payment_due < $1 AND payment_breached = 0 ORDER BY id LIMIT 1")
+					  : store_sql(s, "SELECT id, complaint_id FROM claims WHERE status = 'claimed'"
+							 " AND decision_due < $1 AND decision_breached = 0 ORDER BY id LIMIT 1");
 		for (;;) {
 			stmt_bind_int(st, 1, now);
 			int64_t id = 0, complaint = 0;

@@ -1,6 +1,8 @@
 /* complaints.c — taking complaints day and night, their two clocks, handling them, showing them.
  * Every move is checked against the complaint's state and the caller's part in it, and done in one
- * transaction with its timeline event and audit record. */
+ * transaction with its timeline event and audit record. The rules that keep the clocks honest — what
+ * a feedback must say, how long and how often a question may pause the resolution clock — are the
+ * association's standards, and hold here, in the write, for every caller (the API, the demo). */
 #include "complaints.h"
 
 #include <sodium.h>
@@ -46,6 +48,7 @@ SCHEMA(text_body, S_TEXT("text", F_REQ, 2000));
 SCHEMA(reason_body, S_STR("reason", F_REQ, 2, 200));
 SCHEMA(resolve_body, S_ENUM("finding", F_REQ, findings), S_TEXT("remedy", F_REQ, 2000));
 SCHEMA(accept_body, S_INT("rating", F_REQ, 1, 5), S_TEXT("comment", F_NULL, 500));
+SCHEMA(reopen_body, S_STR("reason", F_REQ, 2, 200), S_INT("rating", F_NULL, 1, 5));
 SCHEMA(complaints_query, S_ENUM("status", 0, list_statuses), S_BOOL("escalated", 0),
        S_INT("company_id", 0, 1, INT64_MAX), S_INT("booking_id", 0, 1, INT64_MAX), S_ENUM("sort", 0, list_sorts),
        S_STR("q", 0, 1, 50), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
@@ -57,7 +60,7 @@ int complaint_load(struct store *s, int64_t id, struct complaint *c)
 	struct stmt *st = store_sql(s, "SELECT id, coalesce(customer_id, 0), company_id, coalesce(worker_id, 0),"
 				       " coalesce(booking_id, 0), coalesce(taken_by, 0), coalesce(first_feedback_at, 0),"
 				       " coalesce(paused_at, 0), coalesce(reopen_until, 0), coalesce(escalated_at, 0), status,"
-				       " handler, tracking_no FROM complaints WHERE id = $1");
+				       " handler, tracking_no, coalesce(pause_until, 0), pauses FROM complaints WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -74,6 +77,8 @@ int complaint_load(struct store *s, int64_t id, struct complaint *c)
 		str_copy(c->status, sizeof c->status, stmt_text(st, 10));
 		str_copy(c->handler, sizeof c->handler, stmt_text(st, 11));
 		str_copy(c->tracking_no, sizeof c->tracking_no, stmt_text(st, 12));
+		c->pause_until = stmt_int(st, 13);
+		c->pauses = (int)stmt_int(st, 14);
 	}
 	stmt_done(st);
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
@@ -150,7 +155,11 @@ int complaint_escalate(struct store *s, const struct actor *a, const struct comp
 	" coalesce(c.paused_at, 0), c.paused_secs, c.feedback_breached, c.resolve_breached," \
 	" coalesce(c.escalated_at, 0), coalesce(c.resolved_at, 0), c.finding, c.remedy, coalesce(c.reopen_until, 0)," \
 	" c.reopened, coalesce(c.closed_at, 0), c.closed_by, c.rating, c.rating_comment, c.taken_by, ta.name," \
-	" c.feedback_in_time, c.resolved_in_time, coalesce(b.start_at, 0), si.title, " CLAIMS_OVERDUE
+	" c.feedback_in_time, c.resolved_in_time, coalesce(b.start_at, 0), si.title, " CLAIMS_OVERDUE "," \
+	" coalesce(c.pause_until, 0), c.pauses," \
+	" max(0, coalesce((SELECT x.value FROM standards x WHERE x.key = 'complaint_pauses_max'), 2) - c.pauses)"
+/* the column after COMPLAINT_COLUMNS */
+#define COMPLAINT_NCOLS 46
 #define COMPLAINT_FROM \
 	" FROM complaints c LEFT JOIN users cu ON cu.id = c.customer_id JOIN orgs o ON o.id = c.company_id" \
 	" LEFT JOIN workers w ON w.id = c.worker_id LEFT JOIN users ta ON ta.id = c.taken_by" \
@@ -165,8 +174,10 @@ static void kbool_or_null(struct jw *w, const char *key, struct stmt *st, int co
 		jw_bool(w, (int)stmt_int(st, col));
 }
 
-/* The clock that runs now: feedback until the first feedback, then resolution; frozen while the
- * complaint waits for the customer; none once resolved. */
+/* The clock that runs now: feedback until the first feedback, then resolution; none once
+ * resolved. A question stops the resolution clock only — the first feedback is owed whatever is
+ * asked — and only until its pause runs out (pause_until): past it the clock is shown running again
+ * from that moment, as the deadline job will write it. */
 static void clock_json(struct jw *w, struct stmt *st)
 {
 	const char *status = stmt_text(st, 2);
@@ -176,13 +187,19 @@ static void clock_json(struct jw *w, struct stmt *st)
 		return;
 	}
 	int feedback = stmt_int(st, 21) == 0;
-	int64_t due = stmt_int(st, feedback ? 19 : 20), paused = stmt_int(st, 22);
-	int64_t left = due - (paused ? paused : clock_now());
+	int64_t now = clock_now(), due = stmt_int(st, feedback ? 19 : 20);
+	int64_t paused = feedback ? 0 : stmt_int(st, 22), until = stmt_int(st, 43);
+	if (paused && until && until <= now) {
+		due += until - paused;
+		paused = 0;
+	}
+	int64_t left = due - (paused ? paused : now);
 	jw_obj(w);
 	jw_kstr(w, "name", feedback ? "feedback" : "resolve");
 	jw_ktime(w, "due", due);
 	jw_kint(w, "seconds_left", left);
 	jw_kbool(w, "paused", paused != 0);
+	jw_ktime(w, "paused_until", paused ? until : 0);
 	jw_kbool(w, "breached", (int)stmt_int(st, feedback ? 24 : 25));
 	jw_obj_end(w);
 }
@@ -228,7 +245,10 @@ static void complaint_fields(struct jw *w, struct stmt *st, int full)
 	jw_ktime(w, "resolve_due", stmt_int(st, 20));
 	jw_ktime(w, "first_feedback_at", stmt_int(st, 21));
 	jw_ktime(w, "paused_at", stmt_int(st, 22));
+	jw_ktime(w, "pause_until", stmt_int(st, 43));
 	jw_kint(w, "paused_seconds", stmt_int(st, 23));
+	jw_kint(w, "pauses", stmt_int(st, 44));
+	jw_kint(w, "pauses_left", stmt_int(st, 45));
 	jw_kbool(w, "feedback_breached", (int)stmt_int(st, 24));
 	jw_kbool(w, "resolve_breached", (int)stmt_int(st, 25));
 	kbool_or_null(w, "feedback_in_time", st, 38);
@@ -490,7 +510,6 @@ fail:
 static const char *const open_states[] = {"received", "in_progress", "waiting_customer", NULL};
 static const char *const not_closed[] = {"received", "in_progress", "waiting_customer", "resolved", NULL};
 static const char *const from_resolved[] = {"resolved", NULL};
-static const char *const from_handling[] = {"received", "in_progress", NULL};
 
 static const struct {
 	const char *action;
@@ -498,7 +517,8 @@ static const struct {
 	const char *const *from;
 } moves[] = {
 	[CA_RESPONSIBLE] = {"responsible", CP_COMPANY | CP_ASSOCIATION, not_closed},
-	[CA_FEEDBACK] = {"feedback", CP_COMPANY | CP_ASSOCIATION, from_handling},
+	/* a question (ask) only from received or in progress: apply() says so */
+	[CA_FEEDBACK] = {"feedback", CP_COMPANY | CP_ASSOCIATION, open_states},
 	[CA_ANSWER] = {"answer", CP_CUSTOMER | CP_AGENT, open_states},
 	[CA_NOTE] = {"note", CP_COMPANY | CP_AGENT | CP_ASSOCIATION, not_closed},
 	[CA_ESCALATE] = {"escalate", CP_AGENT | CP_ASSOCIATION, open_states},
@@ -516,28 +536,85 @@ static int in_states(const char *status, const char *const *from)
 	return 0;
 }
 
-/* Ends a pause: the time spent waiting for the customer moves both deadlines on, and those of its
- * open claims. */
+/* The code point of the UTF-8 sequence at *p, *p moved past it; a byte that starts none counts as
+ * U+FFFD. */
+static uint32_t utf8_next(const unsigned char **p)
+{
+	const unsigned char *q = *p;
+	uint32_t c = q[0];
+	int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+	if (n < 0) {
+		*p = q + 1;
+		return 0xFFFD;
+	}
+	c = n == 0 ? c : n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
+	for (int i = 1; i <= n; i++) {
+		if ((q[i] & 0xC0) != 0x80) {
+			*p = q + i;
+			return 0xFFFD;
+		}
+		c = c << 6 | (q[i] & 0x3F);
+	}
+	*p = q + n + 1;
+	return c;
+}
+
+/* What one character weighs as content: a letter or digit 1, a Chinese, Japanese or Korean
+ * character 2 (it carries about a word), spaces, punctuation, symbols, marks and emoji nothing. */
+static int char_weight(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	if (c < 0xC0 || c == 0xD7 || c == 0xF7)
+		return 0; /* controls, Latin-1 punctuation and symbols, × ÷ */
+	if (c >= 0x0300 && c < 0x0370)
+		return 0; /* combining marks */
+	if (c >= 0x2000 && c < 0x2E80)
+		return 0; /* punctuation, symbols, arrows, boxes, dingbats, invisible spaces */
+	if (c >= 0x3000 && c < 0x3040)
+		return 0; /* 。、「」 and the ideographic space */
+	if ((c >= 0x2E80 && c < 0x3000) || (c >= 0x3040 && c < 0xA000) || (c >= 0xAC00 && c < 0xD7B0) ||
+	    (c >= 0xF900 && c < 0xFB00) || (c >= 0x20000 && c < 0x40000))
+		return 2;
+	if (c >= 0xFF00 && c < 0xFFF0) /* full-width forms: only the letters and digits */
+		return (c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A);
+	if ((c >= 0xD800 && c < 0xF900) || (c >= 0xFE00 && c < 0xFE70) || c == 0xFEFF || (c >= 0xFFF0 && c < 0x10000))
+		return 0; /* surrogates, private use, variation selectors, CJK punctuation forms, specials */
+	if (c >= 0x1F000 && c < 0x20000)
+		return 0; /* emoji and pictographs */
+	return 1;         /* the letters of other scripts */
+}
+
+int complaint_text_substance(const char *text)
+{
+	int n = 0;
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	while (*p)
+		n += char_weight(utf8_next(&p));
+	return n;
+}
+
+/* Whether text says enough to count as a feedback, a question or a remedy. */
+static int says_enough(const struct standards *sd, const char *text)
+{
+	return complaint_text_substance(text) >= sd->complaint_text_min;
+}
+
+/* Ends a pause: the time waited for the customer moves the resolution deadline on — up to the
+ * pause's limit, never beyond, whenever the answer comes. The feedback deadline never waits, and
+ * neither do the claims'. */
 static int resume_clocks(struct store *s, const struct complaint *c, int64_t now)
 {
 	if (!c->paused_at)
 		return AJ_OK;
+	int64_t end = c->pause_until && c->pause_until < now ? c->pause_until : now;
+	if (end < c->paused_at)
+		end = c->paused_at;
 	struct stmt *st = store_sql(s, "UPDATE complaints SET paused_secs = paused_secs + ($2 - paused_at),"
-				       " feedback_due = CASE WHEN first_feedback_at IS NULL THEN feedback_due + ($2 - paused_at)"
-				       "   ELSE feedback_due END,"
-				       " resolve_due = resolve_due + ($2 - paused_at), paused_at = NULL WHERE id = $1");
+				       " resolve_due = resolve_due + ($2 - paused_at), paused_at = NULL, pause_until = NULL,"
+				       " pause_reminded = 0 WHERE id = $1");
 	stmt_bind_int(st, 1, c->id);
-	stmt_bind_int(st, 2, now);
-	int rc = stmt_exec(st);
-	if (rc)
-		return rc;
-	/* its claims' deadlines wait with it */
-	st = store_sql(s, "UPDATE claims SET"
-			  " decision_due = CASE WHEN status = 'claimed' THEN decision_due + $2 ELSE decision_due END,"
-			  " payment_due = CASE WHEN status = 'approved' THEN payment_due + $2 ELSE payment_due END"
-			  " WHERE complaint_id = $1 AND status IN ('claimed', 'approved')");
-	stmt_bind_int(st, 1, c->id);
-	stmt_bind_int(st, 2, now - c->paused_at);
+	stmt_bind_int(st, 2, end);
 	return stmt_exec(st);
 }
 
@@ -566,7 +643,7 @@ static int set_status(struct store *s, int64_t id, const char *to)
 static int tell(struct store *s, const struct complaint *c, int64_t org, int64_t user, const char *topic,
 		const char *zh, const char *en)
 {
-	char tzh[200], ten[200];
+	char tzh[240], ten[240];
 	snprintf(tzh, sizeof tzh, "投诉 %s：%s", c->tracking_no, zh);
 	snprintf(ten, sizeof ten, "Complaint %s: %s", c->tracking_no, en);
 	return notify(s, org, user, topic, "complaint", c->id, tzh, ten);
@@ -584,6 +661,54 @@ int complaint_tell_company(struct store *s, const struct complaint *c, const cha
 	return tell(s, c, c->company_id, 0, topic, zh, en);
 }
 
+int complaint_tell_caller(struct store *s, const struct complaint *c, const char *topic, const char *zh,
+			  const char *en, const char *centre_zh, const char *centre_en)
+{
+	if (c->customer_id)
+		return tell(s, c, 0, c->customer_id, topic, zh, en);
+	/* a caller without an account hears it by phone: the agent who took the call, while still on the
+	 * team, else the whole service centre (the association's people) */
+	int64_t agent = 0;
+	if (c->taken_by) {
+		struct stmt *st = store_sql(s, "SELECT count(*) FROM users WHERE id = $1 AND role = 'cs_agent'"
+					       " AND status = 'active'");
+		stmt_bind_int(st, 1, c->taken_by);
+		int rc = stmt_one_int(st, &agent);
+		if (rc)
+			return rc;
+	}
+	return agent ? tell(s, c, 0, c->taken_by, "complaint_call_back", centre_zh, centre_en)
+		     : tell(s, c, association_org(s), 0, "complaint_call_back", centre_zh, centre_en);
+}
+
+/* A question to the customer (from received or in progress): the resolution clock stops, for at
+ * most the standard's hours, at most the standard's number of times in the complaint's life; it is
+ * not the first feedback. */
+static int ask(struct store *s, const struct standards *sd, const struct complaint *c, int64_t now,
+	       const char **to, struct fault *f)
+{
+	if (c->pauses >= sd->complaint_pauses_max) {
+		FAULT(f, "pause_limit_reached", "ask");
+		return AJ_ERULE;
+	}
+	*to = "waiting_customer";
+	struct stmt *st = store_sql(s, "UPDATE complaints SET status = 'waiting_customer', paused_at = $2, pause_until = $3,"
+				       " pauses = pauses + 1, pause_reminded = 0 WHERE id = $1");
+	stmt_bind_int(st, 1, c->id);
+	stmt_bind_int(st, 2, now);
+	stmt_bind_int(st, 3, now + (int64_t)sd->complaint_pause_max_hours * 3600);
+	int rc = stmt_exec(st);
+	if (rc)
+		return rc;
+	char zh[200], en[200], czh[200], cen[200];
+	snprintf(zh, sizeof zh, "处理方有问题需要您答复，答复前处理时限暂停（最长 %d 小时）。", sd->complaint_pause_max_hours);
+	snprintf(en, sizeof en, "the handler asks you a question; the resolution clock waits for your answer (%d hours"
+				" at most).", sd->complaint_pause_max_hours);
+	snprintf(czh, sizeof czh, "处理方向来电人提问，请回电转达，并在 %d 小时内代为录入答复。", sd->complaint_pause_max_hours);
+	snprintf(cen, sizeof cen, "the handler asks the caller a question: call them back and enter their answer within"
+				  " %d hours.", sd->complaint_pause_max_hours);
+	return complaint_tell_caller(s, c, "complaint_question", zh, en, czh, cen);
+}
 
 /* The move's own writes; c->status is the state it starts from. *to is the state it ends in. */
 static int apply(struct store *s, const struct actor *a, int part, struct complaint *c, enum complaint_action act,
@@ -605,27 +730,33 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 		return stmt_exec(st);
 	}
 	case CA_FEEDBACK:
-		*to = in->ask ? "waiting_customer" : "in_progress";
+		if (in->ask && strcmp(c->status, "waiting_customer") == 0) {
+			FAULT(f, "invalid_transition", "status"); /* one question at a time */
+			return AJ_ECONFLICT;
+		}
+		if (!says_enough(&sd, in->text)) {
+			FAULT(f, "too_little_content", "text");
+			return AJ_ERULE;
+		}
+		if (in->ask)
+			return ask(s, &sd, c, now, to, f);
+		/* feedback while a question waits leaves it waiting */
+		if (strcmp(c->status, "received") == 0)
+			*to = "in_progress";
 		if ((rc = first_feedback(s, c, now)) != AJ_OK || (rc = set_status(s, c->id, *to)) != AJ_OK)
 			return rc;
-		if (in->ask) {
-			struct stmt *st = store_sql(s, "UPDATE complaints SET paused_at = $2 WHERE id = $1");
-			stmt_bind_int(st, 1, c->id);
-			stmt_bind_int(st, 2, now);
-			if ((rc = stmt_exec(st)) != AJ_OK)
-				return rc;
-		}
-		return complaint_tell_customer(s, c, in->ask ? "complaint_question" : "complaint_feedback",
-				   in->ask ? "处理方有问题需要您答复，答复前时限暂停。" : "处理方给出了反馈。",
-				   in->ask ? "the handler asks you a question; the clock waits for your answer."
-					   : "the handler sent you feedback.");
+		return complaint_tell_customer(s, c, "complaint_feedback", "处理方给出了反馈。", "the handler sent you feedback.");
 	case CA_ANSWER:
 		if (strcmp(c->status, "waiting_customer") != 0)
 			return AJ_OK;   /* more from the customer: no clock moves */
 		*to = "in_progress";
 		if ((rc = resume_clocks(s, c, now)) != AJ_OK || (rc = set_status(s, c->id, *to)) != AJ_OK)
 			return rc;
-		return complaint_tell_company(s, c, "complaint_answered", "客户已答复，时限恢复计时。", "the customer answered; the clock runs again.");
+		return part & CP_AGENT
+			       ? complaint_tell_company(s, c, "complaint_answered", "客服中心已代来电人答复，时限恢复计时。",
+							"the service centre answered for the caller; the clock runs again.")
+			       : complaint_tell_company(s, c, "complaint_answered", "客户已答复，时限恢复计时。",
+							"the customer answered; the clock runs again.");
 	case CA_NOTE:
 		return part & CP_AGENT ? complaint_tell_company(s, c, "complaint_chased", "客服中心催办，请尽快处理。",
 						    "the service centre chased it; please act on it.")
@@ -651,9 +782,15 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 		return complaint_tell_company(s, c, "complaint_taken_over", "协会已接管此投诉。", "the association took it over.");
 	}
 	case CA_RESOLVE: {
+		if (!says_enough(&sd, in->text)) {
+			FAULT(f, "too_little_content", "remedy");
+			return AJ_ERULE;
+		}
 		*to = "resolved";
 		if ((rc = resume_clocks(s, c, now)) != AJ_OK || (rc = first_feedback(s, c, now)) != AJ_OK)
 			return rc;
+		/* "resolved in time" is settled by this resolution unless it already is: late for good once
+		 * late; after a reopening, settled again against the deadline the reopening set */
 		struct stmt *st = store_sql(s,
 			"UPDATE complaints SET status = 'resolved', resolved_at = $2, finding = $3, remedy = $4,"
 			" reopen_until = $5, first_resolved_at = coalesce(first_resolved_at, $2),"
@@ -693,11 +830,19 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 			return AJ_ERULE;
 		}
 		*to = "in_progress";
+		/* the resolution did not resolve it: "resolved in time" is taken back (a late one stays
+		 * late) until the next resolution settles it; the customer may rate the handling so far,
+		 * which a later acceptance's rating replaces */
 		struct stmt *st = store_sql(s, "UPDATE complaints SET status = 'in_progress', reopened = reopened + 1,"
 					       " resolved_at = NULL, finding = NULL, reopen_until = NULL, resolve_due = $2,"
-					       " resolve_breached = 0 WHERE id = $1");
+					       " resolve_breached = 0,"
+					       " resolved_in_time = CASE WHEN resolved_in_time = 0 THEN 0 ELSE NULL END,"
+					       " rating = CASE WHEN $3 > 0 THEN $3 ELSE rating END,"
+					       " rating_comment = CASE WHEN $3 > 0 THEN $4 ELSE rating_comment END WHERE id = $1");
 		stmt_bind_int(st, 1, c->id);
 		stmt_bind_int(st, 2, now + (int64_t)sd.complaint_resolve_days * 86400);
+		stmt_bind_int(st, 3, in->rating);
+		stmt_bind_text(st, 4, in->text);
 		if ((rc = stmt_exec(st)) != AJ_OK)
 			return rc;
 		return complaint_tell_company(s, c, "complaint_reopened", "客户要求重新处理。", "the customer reopened it.");
@@ -745,17 +890,20 @@ int complaint_move(struct store *s, const struct actor *a, enum role role, int64
 	} else if (act == CA_RESOLVE) {
 		snprintf(note, sizeof note, "%s: %s", in->finding, in->text);
 		text = note;
-	} else if (act == CA_ACCEPT) {
+	} else if (act == CA_ACCEPT || (act == CA_REOPEN && in->rating)) {
 		snprintf(note, sizeof note, "%d/5%s%s", in->rating, in->text ? " " : "", in->text ? in->text : "");
 		text = note;
 	}
-	/* an answer to a question, or more said unasked (no clock moved): the timeline tells them apart */
+	/* an answer to a question, or more said unasked (no clock moved): the timeline tells them apart,
+	 * and says when the service centre wrote it for the caller */
+	int agent = part == CP_AGENT;
 	const char *action = act == CA_FEEDBACK && in->ask ? "ask"
-			     : act == CA_ANSWER && strcmp(from, "waiting_customer") != 0 ? "add_info"
-										 : moves[act].action;
+			     : act == CA_ANSWER && strcmp(from, "waiting_customer") != 0 ? (agent ? "add_info_for_caller" : "add_info")
+			     : act == CA_ANSWER && agent ? "answer_for_caller"
+							 : moves[act].action;
 	if ((rc = complaint_event(s, a, id, action, from, to, text, act == CA_NOTE)) != AJ_OK)
 		goto fail;
-	char audit_action[32];
+	char audit_action[40];
 	snprintf(audit_action, sizeof audit_action, "complaint.%s", action);
 	return audit_commit(s, a, audit_action, "complaint", id, complaint_state);
 fail:
@@ -773,8 +921,8 @@ static int breach(struct store *s, const struct actor *a, int64_t id, int feedba
 		return rc;
 	struct stmt *st = feedback ? store_sql(s, "UPDATE complaints SET feedback_breached = 1, feedback_in_time = 0"
 						  " WHERE id = $1")
-				   : store_sql(s, "UPDATE complaints SET resolve_breached = 1,"
-						  " resolved_in_time = coalesce(resolved_in_time, 0) WHERE id = $1");
+				   : store_sql(s, "UPDATE complaints SET resolve_breached = 1, resolved_in_time = 0"
+						  " WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	if ((rc = stmt_exec(st)) != AJ_OK ||
 	    (rc = complaint_event(s, a, id, feedback ? "feedback_breached" : "resolve_breached", c.status, c.status,
@@ -788,6 +936,66 @@ static int breach(struct store *s, const struct actor *a, int64_t id, int feedba
 		rc = audit_append_state(s, a, feedback ? "complaint.feedback_breached" : "complaint.resolve_breached",
 					"complaint", id, complaint_state);
 	return rc;
+}
+
+/* "YYYY-MM-DD HH:MM", local */
+static void local_minute(int64_t t, char out[24])
+{
+	int64_t day = time_local_days(t), secs = t - time_day_start(day);
+	char date[11];
+	time_format_date(day, date);
+	snprintf(out, 24, "%.10s %02u:%02u", date, (unsigned)(secs / 3600 % 24), (unsigned)(secs / 60 % 60));
+}
+
+/* Half the pause gone and no answer: the customer (or the service centre, who rings a caller
+ * without an account) is reminded, once a pause. */
+static int remind(struct store *s, const struct actor *a, int64_t id)
+{
+	struct complaint c;
+	int rc = complaint_load(s, id, &c);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "UPDATE complaints SET pause_reminded = 1 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	if ((rc = stmt_exec(st)) != AJ_OK ||
+	    (rc = complaint_event(s, a, id, "remind", c.status, c.status, NULL, 0)) != AJ_OK)
+		return rc;
+	char until[24], zh[200], en[200], czh[200], cen[200];
+	local_minute(c.pause_until, until);
+	snprintf(zh, sizeof zh, "处理方的问题仍在等您答复。请在 %s 前答复，之后处理时限恢复计时。", until);
+	snprintf(en, sizeof en, "the handler's question still waits for your answer. Please answer before %s; the"
+				" resolution clock runs again then.", until);
+	snprintf(czh, sizeof czh, "来电人尚未答复处理方的问题，请在 %s 前回电并代为录入答复。", until);
+	snprintf(cen, sizeof cen, "the caller has not answered the handler's question: call them back and enter their"
+				  " answer before %s.", until);
+	if ((rc = complaint_tell_caller(s, &c, "complaint_reminder", zh, en, czh, cen)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, a, "complaint.remind", "complaint", id, complaint_state);
+}
+
+/* A pause past its limit: the clock runs again from the limit — so it can breach and escalate as any
+ * other — and the complaint is back in progress; a late answer is more said, no clock moved. */
+static int pause_end(struct store *s, const struct actor *a, int64_t id)
+{
+	struct standards sd;
+	struct complaint c;
+	int rc = complaint_load(s, id, &c);
+	if (rc || (rc = standards_get(s, &sd)) != AJ_OK)
+		return rc;
+	if ((rc = resume_clocks(s, &c, c.pause_until)) != AJ_OK || (rc = set_status(s, id, "in_progress")) != AJ_OK ||
+	    (rc = complaint_event(s, a, id, "pause_expired", "waiting_customer", "in_progress", NULL, 0)) != AJ_OK)
+		return rc;
+	int64_t hours = (c.pause_until - c.paused_at) / 3600;
+	char zh[200], en[200];
+	snprintf(zh, sizeof zh, "客户 %lld 小时内未答复，处理时限已恢复计时。", (long long)hours);
+	snprintf(en, sizeof en, "no answer from the customer within %lld hours; the resolution clock runs again.",
+		 (long long)hours);
+	if ((rc = complaint_tell_company(s, &c, "complaint_pause_expired", zh, en)) != AJ_OK ||
+	    (rc = complaint_tell_customer(s, &c, "complaint_pause_expired", "答复期限已过，处理时限已恢复计时；您仍可补充说明。",
+					  "the time to answer has passed and the clock runs again; you can still add to it.")) !=
+		    AJ_OK)
+		return rc;
+	return audit_append_state(s, a, "complaint.pause_expired", "complaint", id, complaint_state);
 }
 
 static int lapse(struct store *s, const struct actor *a, int64_t id)
@@ -827,52 +1035,70 @@ static int collect(struct stmt *st, int64_t now, int64_t **ids, int *n)
 	return rc < 0 ? rc : AJ_OK;
 }
 
-int complaints_deadlines(struct store *s, int *breached, int *closed)
+enum { DJ_REMIND, DJ_RESUME, DJ_FEEDBACK, DJ_RESOLVE, DJ_LAPSE };
+
+/* One kind of what is due at now: its ids, and the write for each. */
+static int due_pass(struct store *s, const struct actor *a, int kind, int64_t now, int *count)
+{
+	struct stmt *st = NULL;
+	switch (kind) {
+	case DJ_REMIND: /* questions waiting past half their pause */
+		st = store_sql(s, "SELECT id FROM complaints WHERE paused_at IS NOT NULL AND status = 'waiting_customer'"
+				  " AND pause_reminded = 0 AND pause_until > $1 AND paused_at + (pause_until - paused_at) / 2 <= $1"
+				  " ORDER BY id");
+		break;
+	case DJ_RESUME: /* pauses past their limit, before the breaches: the clocks they free may have run out */
+		st = store_sql(s, "SELECT id FROM complaints WHERE paused_at IS NOT NULL AND status = 'waiting_customer'"
+				  " AND pause_until <= $1 ORDER BY id");
+		break;
+	case DJ_FEEDBACK: /* the first feedback is owed whatever was asked */
+		st = store_sql(s, "SELECT id FROM complaints WHERE status IN ('received', 'in_progress', 'waiting_customer')"
+				  " AND first_feedback_at IS NULL AND feedback_due < $1 AND feedback_breached = 0 ORDER BY id");
+		break;
+	case DJ_RESOLVE: /* the resolution clock, while not waiting for the customer */
+		st = store_sql(s, "SELECT id FROM complaints WHERE status IN ('received', 'in_progress')"
+				  " AND paused_at IS NULL AND resolve_due < $1 AND resolve_breached = 0 ORDER BY id");
+		break;
+	default: /* resolutions the customer let stand */
+		st = store_sql(s, "SELECT id FROM complaints WHERE status = 'resolved' AND reopen_until < $1 ORDER BY id");
+		break;
+	}
+	int64_t *ids = NULL;
+	int n = 0;
+	int rc = collect(st, now, &ids, &n);
+	for (int i = 0; i < n && rc == AJ_OK; i++)
+		rc = kind == DJ_REMIND	   ? remind(s, a, ids[i])
+		     : kind == DJ_RESUME   ? pause_end(s, a, ids[i])
+		     : kind == DJ_FEEDBACK ? breach(s, a, ids[i], 1)
+		     : kind == DJ_RESOLVE  ? breach(s, a, ids[i], 0)
+					   : lapse(s, a, ids[i]);
+	free(ids);
+	*count += n;
+	return rc;
+}
+
+int complaints_deadlines(struct store *s, struct complaints_job *out)
 {
 	struct actor a = {0, 0, "jobs"};
-	int64_t now = clock_now(), *ids = NULL;
-	int n = 0;
-	*breached = *closed = 0;
+	int64_t now = clock_now();
+	memset(out, 0, sizeof *out);
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
-	/* clocks that ran out while not waiting for the customer */
-	if ((rc = collect(store_sql(s, "SELECT id FROM complaints WHERE status IN ('received', 'in_progress')"
-				       " AND first_feedback_at IS NULL AND paused_at IS NULL AND feedback_due < $1"
-				       " AND feedback_breached = 0 ORDER BY id"), now, &ids, &n)) != AJ_OK)
-		goto fail;
-	for (int i = 0; i < n && rc == AJ_OK; i++)
-		rc = breach(s, &a, ids[i], 1);
-	*breached += n;
-	free(ids);
-	ids = NULL;
-	if (rc || (rc = collect(store_sql(s, "SELECT id FROM complaints WHERE status IN ('received', 'in_progress')"
-					     " AND paused_at IS NULL AND resolve_due < $1 AND resolve_breached = 0 ORDER BY id"),
-				now, &ids, &n)) != AJ_OK)
-		goto fail;
-	for (int i = 0; i < n && rc == AJ_OK; i++)
-		rc = breach(s, &a, ids[i], 0);
-	*breached += n;
-	free(ids);
-	ids = NULL;
-	/* resolutions the customer let stand */
-	if (rc || (rc = collect(store_sql(s, "SELECT id FROM complaints WHERE status = 'resolved' AND reopen_until < $1"
-					     " ORDER BY id"), now, &ids, &n)) != AJ_OK)
-		goto fail;
-	for (int i = 0; i < n && rc == AJ_OK; i++)
-		rc = lapse(s, &a, ids[i]);
-	*closed = n;
-	free(ids);
-	if (rc)
-		goto fail;
-	if (!*breached && !*closed) { /* nothing was due: no write, the public cache stays current */
+	if ((rc = due_pass(s, &a, DJ_REMIND, now, &out->reminded)) != AJ_OK ||
+	    (rc = due_pass(s, &a, DJ_RESUME, now, &out->resumed)) != AJ_OK ||
+	    (rc = due_pass(s, &a, DJ_FEEDBACK, now, &out->breached)) != AJ_OK ||
+	    (rc = due_pass(s, &a, DJ_RESOLVE, now, &out->breached)) != AJ_OK ||
+	    (rc = due_pass(s, &a, DJ_LAPSE, now, &out->closed)) != AJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	if (!out->breached && !out->closed && !out->resumed && !out->reminded) {
+		/* nothing was due: no write, the public cache stays current */
 		store_rollback(s);
 		return AJ_OK;
 	}
 	return store_commit(s);
-fail:
-	store_rollback(s);
-	return rc;
 }
 
 /* ---- HTTP ---- */
@@ -1035,8 +1261,8 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 	char phone[64] = "";
 	int shown = 0;
 	int64_t caller = stmt_int(st, 7);
-	if (!customer && !stmt_is_null(st, 43) &&
-	    keys_unseal_for(SEALED_COMPLAINT_PHONE, id, stmt_text(st, 43), phone, sizeof phone) == 0) {
+	if (!customer && !stmt_is_null(st, COMPLAINT_NCOLS) &&
+	    keys_unseal_for(SEALED_COMPLAINT_PHONE, id, stmt_text(st, COMPLAINT_NCOLS), phone, sizeof phone) == 0) {
 		jw_kstr(w, "contact_phone", phone);
 		shown = 1;
 	}
@@ -1156,8 +1382,8 @@ void api_complaints_list(struct req *r)
 		" ORDER BY CASE WHEN $8 = 1 THEN 0 WHEN " CLAIMS_OVERDUE " THEN 0 WHEN c.status IN ('resolved', 'closed') THEN 2"
 		"   WHEN c.feedback_breached = 1 OR c.resolve_breached = 1 THEN 0 ELSE 1 END,"
 		" CASE WHEN $8 = 1 THEN -c.created_at WHEN c.status IN ('resolved', 'closed') THEN -c.created_at"
-		"   ELSE (CASE WHEN c.first_feedback_at IS NULL THEN c.feedback_due ELSE c.resolve_due END)"
-		"     - coalesce(c.paused_at, $9) END, c.id DESC"
+		"   WHEN c.first_feedback_at IS NULL THEN c.feedback_due - $9"
+		"   ELSE c.resolve_due - coalesce(c.paused_at, $9) END, c.id DESC"
 		" LIMIT $6 OFFSET $7");
 	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq);
 	stmt_bind_int(st, 6, pg.per_page);
@@ -1247,6 +1473,7 @@ int complaint_public_json(struct store *s, int64_t id, struct jw *w)
 	jw_ktime(w, "resolve_due", stmt_int(st, 20));
 	jw_ktime(w, "first_feedback_at", stmt_int(st, 21));
 	jw_ktime(w, "paused_at", stmt_int(st, 22));
+	jw_ktime(w, "pause_until", stmt_int(st, 43));
 	jw_kbool(w, "feedback_breached", (int)stmt_int(st, 24));
 	jw_kbool(w, "resolve_breached", (int)stmt_int(st, 25));
 	kbool_or_null(w, "feedback_in_time", st, 38);

@@ -1,5 +1,6 @@
-/* complaints.h — complaints: intake from any channel, the feedback and resolution clocks (paused
- * only while the complaint waits for the customer), handling by the company or the association,
+/* complaints.h — complaints: intake from any channel, the feedback and resolution clocks (the
+ * resolution clock paused only while the complaint waits for the customer's answer to a question,
+ * for a limited time and a limited number of times), handling by the company or the association,
  * the customer's acceptance, reopening and rating. Claims (claims.c) live inside a complaint. */
 #ifndef COMPLAINTS_H
 #define COMPLAINTS_H
@@ -16,6 +17,8 @@ struct strbuf;
 struct complaint {
 	int64_t id, customer_id, company_id, worker_id, booking_id;
 	int64_t taken_by, first_feedback_at, paused_at, reopen_until, escalated_at;
+	int64_t pause_until;        /* while paused: when the pause ends by itself */
+	int pauses;                 /* how many times its clock was paused */
 	char status[20], handler[12], tracking_no[24];
 };
 
@@ -35,11 +38,15 @@ int complaint_event(struct store *s, const struct actor *a, int64_t id, const ch
 int complaint_escalate(struct store *s, const struct actor *a, const struct complaint *c, const char *topic,
 		       const char *why_zh, const char *why_en, const char *note);
 /* A notice about complaint c (its tracking number first) to its customer, when they have an
- * account, or to its company; inside the caller's write. */
+ * account, or to its company; inside the caller's write. complaint_tell_caller reaches the
+ * complainant either way: the customer's account, or — for a caller without one — the service
+ * centre (the agent who took the call, else the association's people), who rings them back. */
 int complaint_tell_customer(struct store *s, const struct complaint *c, const char *topic, const char *zh,
 			    const char *en);
 int complaint_tell_company(struct store *s, const struct complaint *c, const char *topic, const char *zh,
 			   const char *en);
+int complaint_tell_caller(struct store *s, const struct complaint *c, const char *topic, const char *zh,
+			  const char *en, const char *centre_zh, const char *centre_en);
 /* A claim as the API shows it, from a row of CLAIM_COLUMNS (claims.c writes the claims; a
  * complaint's view carries them). */
 #define CLAIM_COLUMNS \
@@ -67,12 +74,17 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 enum complaint_action { CA_RESPONSIBLE, CA_FEEDBACK, CA_ANSWER, CA_NOTE, CA_ESCALATE, CA_TAKEOVER, CA_RESOLVE,
 			CA_ACCEPT, CA_REOPEN };
 
-/* What a move carries: text is the feedback, answer, note, remedy, reason or comment. */
+/* What a move carries: text is the feedback, answer, note, remedy, reason or comment; rating the
+ * handling's, when accepting (required) or reopening (optional, 0: none). */
 struct move_in {
 	const char *text;       /* feedback, answer, note, remedy, reason or comment */
 	const char *person, *duty, *finding;
 	int ask, rating;
 };
+
+/* The content of text as the feedback standard counts it (complaint_text_min): a letter or digit
+ * counts 1, a Chinese (Japanese, Korean) character 2, spaces, punctuation and symbols nothing. */
+int complaint_text_substance(const char *text);
 
 /* One move by someone with a part in complaint id: 404 without a part, 403 for a part that may not
  * make it, 409 from a state it does not start from. */
@@ -95,8 +107,13 @@ int complaints_found_json(struct store *s, const char *hash, const char *like, s
  * never a person's name, a telephone or what a handler wrote. */
 int complaint_public_json(struct store *s, int64_t id, struct jw *w);
 
-/* The deadline job's part: breaches of the feedback and resolution clocks escalate; resolutions
- * whose reopening window passed close. One write; running it again changes nothing. */
-int complaints_deadlines(struct store *s, int *breached, int *closed);
+/* The deadline job's part: a question waiting past half its pause reminds the customer (or the
+ * service centre, for a caller without an account); a pause past its limit ends and the clock runs
+ * again; breaches of the feedback and resolution clocks escalate; resolutions whose reopening window
+ * passed close. One write; running it again changes nothing. */
+struct complaints_job {
+	int breached, closed, resumed, reminded;
+};
+int complaints_deadlines(struct store *s, struct complaints_job *out);
 
 #endif

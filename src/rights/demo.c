@@ -1,7 +1,8 @@
 /* demo.c — the demo's complaints, compensation claims and spot checks. Three months of
  * complaints from every channel are planned story by story, then lived through in time order with
- * the deadline job running twice a day, so breaches, escalations and lapsed resolutions are the
- * job's own work; claims run down to an advance payment (先行赔付) recovered and a payment overdue;
+ * the deadline job running twice a day, so breaches, escalations, reminders of a question waiting,
+ * pauses run out and lapsed resolutions are the job's own work; a question comes after the first
+ * feedback and is answered within its pause, or left unanswered until the job resumes the clock; claims run down to an advance payment (先行赔付) recovered and a payment overdue;
  * the association's sampling plans for the last two months are drawn and inspected, with failures
  * and their rectification orders. What is open at the present gives every queue something to show.
  * Everything goes through the functions the API uses, so every rule holds and the audit chain
@@ -67,7 +68,8 @@ static int64_t waking(int64_t t)
 enum story {
 	ST_QUICK,     /* feedback within hours, resolved within days, accepted with a rating */
 	ST_LAPSE,     /* resolved and never answered: the job closes it when the window passes */
-	ST_ASK,       /* a question to the customer pauses the clocks; answered days later */
+	ST_ASK,       /* feedback, then a question that pauses the resolution clock; answered within the pause */
+	ST_SILENT,    /* feedback, then a question never answered: reminded, the pause runs out, resolved, lapses */
 	ST_LATE,      /* no feedback in 48 hours: breached and escalated by the job, handled late */
 	ST_SLOW,      /* chased by the service centre, resolved after its 7 days: the job escalates */
 	ST_REOPEN,    /* resolved, reopened by the customer, resolved again */
@@ -75,7 +77,7 @@ enum story {
 	ST_TAKEOVER,  /* breached, taken over by the association, which pays in advance */
 	OP_RECEIVED,  /* open now: just received, the feedback clock running */
 	OP_PROGRESS,  /* open now: feedback given, being handled */
-	OP_WAITING,   /* open now: a question to the customer, the clocks paused */
+	OP_WAITING,   /* open now: feedback, then a question to the customer, the resolution clock paused */
 	OP_RESOLVED,  /* open now: resolved, for the customer to accept or reopen */
 	OP_BREACHED,  /* open now: no feedback in 48 hours, in the association's queue */
 	OP_TAKEN,     /* open now: breached, taken over, handled by the association */
@@ -270,8 +272,11 @@ static void plan_story(struct cplan *p, struct dcomplaint *c, int k, uint64_t *r
 		step(p, &t, office(t0 + hours(r, 2, 20)), E_FEEDBACK, k, 0);
 		break;
 	case ST_ASK:
+	case ST_SILENT:
 	case OP_WAITING:
-		step(p, &t, office(t0 + hours(r, 2, 20)), E_ASK, k, 0);
+		/* a question is not the first feedback: that comes first */
+		step(p, &t, office(t0 + hours(r, 1, 6)), E_FEEDBACK, k, 0);
+		step(p, &t, office(t + hours(r, 1, 6)), E_ASK, k, 0);
 		break;
 	case ST_LATE:
 		/* the job finds the breach at 8:00 or 20:00, before this */
@@ -295,10 +300,16 @@ static void plan_story(struct cplan *p, struct dcomplaint *c, int k, uint64_t *r
 			step(p, &t, waking(t + hours(r, 3, 60)), E_ACCEPT, k, rating_for(c->finding, r));
 		break;
 	case ST_ASK:
-		step(p, &t, waking(t + days(r, 2, 4)), E_ANSWER, k, 0);
+		/* within the pause's 72 hours, sometimes after the job's reminder at half of it */
+		step(p, &t, waking(t + hours(r, 6, 60)), E_ANSWER, k, 0);
 		step(p, &t, office(t + hours(r, 20, 60)), E_RESOLVE, k, c->finding);
 		if (demo_rand(r, 3))
 			step(p, &t, waking(t + hours(r, 3, 60)), E_ACCEPT, k, rating_for(c->finding, r));
+		break;
+	case ST_SILENT:
+		/* no answer: the job reminds the customer, then resumes the clock when the pause runs out (it runs
+		 * every 12 hours: the resolution comes after it has) */
+		step(p, &t, office(t + 72 * HOUR + hours(r, 13, 40)), E_RESOLVE, k, c->finding);
 		break;
 	case ST_LATE:
 		step(p, &t, office(t + days(r, 1, 2)), E_RESOLVE, k, c->finding);
@@ -312,7 +323,8 @@ static void plan_story(struct cplan *p, struct dcomplaint *c, int k, uint64_t *r
 		break;
 	case ST_REOPEN:
 		step(p, &t, office(t + days(r, 1, 3)), E_RESOLVE, k, 1 + (int)demo_rand(r, 2));
-		step(p, &t, waking(t + days(r, 1, 3)), E_REOPEN, k, 0);
+		/* reopened, now and then rating the handling so far */
+		step(p, &t, waking(t + days(r, 1, 3)), E_REOPEN, k, demo_rand(r, 2) ? 2 : 0);
 		step(p, &t, office(t + hours(r, 2, 20)), E_FEEDBACK, k, 0);
 		second = (int)demo_rand(r, 2);
 		step(p, &t, office(t + days(r, 2, 3)), E_RESOLVE, k, second);
@@ -558,6 +570,7 @@ static int live_complaint(struct store *s, struct world *w, const struct cev *e)
 		return complaint_move(s, by, by_role, c->id, CA_ACCEPT, &mv, &f);
 	case E_REOPEN:
 		mv.text = "对处理结果不认可，问题依然存在，要求重新处理。";
+		mv.rating = e->arg;
 		return complaint_move(s, by, by_role, c->id, CA_REOPEN, &mv, &f);
 	case E_DECIDE:
 		cl.amount = approved(c);
@@ -809,6 +822,7 @@ static const struct {
 	{ST_QUICK, 1, CH_WEB, CK_UNPAID, 3, 0},
 	{ST_LAPSE, 2, CH_WEB, CK_NONE, 2, 1},
 	{ST_LAPSE, -1, CH_WALK_IN, CK_NONE, 7, 2},
+	{ST_SILENT, -1, CH_WEB, CK_NONE, 0, 1},
 };
 
 /* When a story starts, before the present: open ones lately, the rest over the three months,
@@ -818,7 +832,7 @@ static int64_t start_of(int story, int claim, int64_t now, uint64_t *r)
 	switch (story) {
 	case OP_RECEIVED: return now - hours(r, 1, 20);
 	case OP_PROGRESS: return now - hours(r, 34, 100);
-	case OP_WAITING: return now - hours(r, 40, 110);
+	case OP_WAITING: return now - hours(r, 40, 60); /* asked within the pause's 72 hours */
 	case OP_RESOLVED: return now - hours(r, 100, 150);
 	case OP_BREACHED: return now - hours(r, 64, 100);
 	case OP_TAKEN: return now - hours(r, 100, 130);

@@ -117,6 +117,24 @@ static void test_queues(void **state)
 	assert_int_equal(count(store_sql(H.store, "SELECT count(DISTINCT finding) FROM complaints")), 3);
 	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE reopened > 0")) >= 1);
 	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE paused_secs > 86400")) >= 1);
+	/* the clocks' rules held for every story: no pause longer than its limit, none more often, no
+	 * question before the first feedback; a question left unanswered was reminded of and its pause
+	 * ended by the job; a caller without an account answered through the service centre */
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE paused_secs > pauses * 72 * 3600"
+						  " OR pauses > 2")), 0);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM complaint_events e JOIN complaints c"
+						  " ON c.id = e.complaint_id WHERE e.action = 'ask'"
+						  " AND (c.first_feedback_at IS NULL OR c.first_feedback_at > e.at)")), 0);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaint_events WHERE action = 'pause_expired'"
+					     " AND actor_label = 'jobs'")) >= 1);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaint_events WHERE action = 'remind'"
+					     " AND actor_label = 'jobs'")) >= 1);
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaint_events e JOIN complaints c"
+					     " ON c.id = e.complaint_id WHERE e.action = 'answer_for_caller'"
+					     " AND c.customer_id IS NULL")) >= 1);
+	/* the open questions are inside their pause, with a clock that will run again on its own */
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE status = 'waiting_customer'"
+						  " AND (pause_until IS NULL OR pause_until <= strftime('%s', 'now'))")), 0);
 	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE closed_by = 'lapse'")) >= 1);
 	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE closed_by = 'customer'"
 					     " AND rating BETWEEN 2 AND 5")) >= 5);
@@ -208,10 +226,12 @@ static void test_settled(void **state)
 	(void)state;
 	/* the demo ended with the job at the present: running it again finds nothing */
 	int64_t writes = h_writes(&H);
-	struct jobs_report jr = {-1, -1, -1, -1, {0}, -1, -1, -1};
+	struct jobs_report jr = {-1, -1, -1, -1, {0}, -1, -1, -1, -1, -1};
 	assert_int_equal(jobs_run(H.store, &jr), 0);
 	assert_int_equal(jr.complaints_breached, 0);
 	assert_int_equal(jr.complaints_closed, 0);
+	assert_int_equal(jr.complaints_resumed, 0);
+	assert_int_equal(jr.complaints_reminded, 0);
 	assert_int_equal(jr.claims_breached, 0);
 	assert_int_equal(jr.rectifications_overdue, 0);
 	/* the demo's last write is its signed checkpoint, so none is due either */

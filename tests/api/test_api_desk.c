@@ -350,11 +350,13 @@ static void test_tracking(void **state)
 	H.peer = "203.0.113.7";
 	char tracking[32];
 	int64_t id = take_call("周先生", "13757100246", tracking);
-	/* the company asks a question: the public page shows the step, not what was asked, nor who */
+	/* the company answers, then asks a question: the public page shows the steps, not what was
+	 * written or asked, nor who */
 	char path[96];
 	snprintf(path, sizeof path, "/api/complaints/%lld/responsible", (long long)id);
 	resp_free(ok("POST", path, co1, "{\"person\":\"赵经理\",\"duty\":\"complaints\"}", 200));
 	snprintf(path, sizeof path, "/api/complaints/%lld/feedback", (long long)id);
+	resp_free(ok("POST", path, co1, "{\"text\":\"已收到您的投诉，陈主管正在核实。\"}", 200));
 	resp_free(ok("POST", path, co1, "{\"text\":\"请问服务员是哪天上门的？我们的陈主管会回电。\",\"ask\":true}", 200));
 	snprintf(path, sizeof path, "/api/complaints/%lld/notes", (long long)id);
 	resp_free(ok("POST", path, cs, "{\"text\":\"内部：已催办企业\"}", 200));

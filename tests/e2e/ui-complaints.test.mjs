@@ -1,5 +1,6 @@
 // Browser tests of customer rights: a customer complains about one of their bookings and follows
-// it through the company's question, the answer, the resolution and their rating, and the public
+// it through the company's first feedback, its question (one without content refused beside the
+// field), the answer, the resolution and their rating, and the public
 // complaint figures then count it (in Chinese and English); the service centre takes a phone
 // complaint for a contact without an account and it sits where the queue puts it; another company
 // gets "not found"; a spot check from the plan to the verified rectification, and the public plan
@@ -50,7 +51,7 @@ async function disclose(page, text) {
   await page.locator('.complaint-actions button.disclose', { hasText: text }).click();
 }
 
-test('a complaint from a booking: the 48-hour clock, a question that pauses it, the answer, the resolution, the rating, the public figures', async () => {
+test('a complaint from a booking: the 48-hour clock, the first feedback, a question that pauses the resolution clock, the answer, the resolution, the rating, the public figures', async () => {
   const cust = await login(srv.url, 'customer1');
   const bookings = (await api(cust.token, '/api/bookings?sort=-start&per_page=20')).json.items;
   assert.ok(bookings.length, 'customer1 has bookings');
@@ -112,11 +113,24 @@ test('a complaint from a booking: the 48-hour clock, a question that pauses it, 
   await k.page.locator('.responsible-form select[name=duty]').selectOption('quality');
   await k.page.locator('.responsible-form button[type=submit]').click();
   await k.page.locator('.responsible-person', { hasText: '王经理 · 质量管理' }).waitFor();
+  // the first feedback: a question would not be one
+  await disclose(k.page, '反馈客户');
+  await k.page.locator('.feedback-form textarea[name=text]').fill('已收到您的投诉，王经理正在核实服务记录。');
+  await k.page.locator('.feedback-form button[type=submit]').click();
+  await k.page.locator('.page-complaint[data-status=in_progress]').waitFor();
+  assert.equal(await k.page.locator('.complaint-clock .clock').getAttribute('data-clock'), 'resolve');
   await disclose(k.page, '反馈客户');
   await k.page.locator('.feedback-form input[name=ask]').check();
+  // a question that says nothing is refused, beside the field
+  await k.page.locator('.feedback-form textarea[name=text]').fill('？');
+  await k.page.locator('.feedback-form button[type=submit]').click();
+  const tooLittle = k.page.locator('.feedback-form [data-field=text] .field-error:not([hidden]), .feedback-form .form-error:not([hidden])').first();
+  await tooLittle.waitFor();
+  assert.match(await tooLittle.textContent(), /内容太少/);
   await k.page.locator('.feedback-form textarea[name=text]').fill('请问是哪个房间没有打扫干净？方便的话请告知上门时间。');
   await k.page.locator('.feedback-form button[type=submit]').click();
   await k.page.locator('.page-complaint[data-status=waiting_customer]').waitFor();
+  assert.match(await k.page.locator('.complaint-clock .clock-dues').textContent(), /最迟 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 恢复计时/);
   assert.equal(await k.page.locator('.complaint-clock .clock').getAttribute('data-state'), 'paused');
   assert.match(await k.page.locator('.complaint-clock .clock').textContent(), /已暂停/);
 
@@ -175,7 +189,7 @@ test('a complaint from a booking: the 48-hour clock, a question that pauses it, 
   assert.equal(closed.rating, 4);
   assert.equal(closed.finding, 'upheld');
   assert.deepEqual(await c.problems(/status of 400/), []);
-  assert.deepEqual(await k.problems(), []);
+  assert.deepEqual(await k.problems(/status of 422/), [], 'only the question refused on purpose');
   await c.context.close();
   await k.context.close();
 
@@ -189,6 +203,12 @@ test('a complaint from a booking: the 48-hour clock, a question that pauses it, 
   await tr.waitFor();
   assert.equal(await tr.getAttribute('data-received'), String(co.received));
   assert.equal(await tr.getAttribute('data-upheld'), String(co.upheld));
+  // the rating beside how many were asked and how many rated; what the resolutions came to
+  assert.ok(co.rated >= 1 && co.rating_asked >= co.rated, JSON.stringify(co));
+  assert.equal(await tr.getAttribute('data-rated'), String(co.rated));
+  assert.equal(await tr.getAttribute('data-asked'), String(co.rating_asked));
+  assert.match(await tr.locator('.fig-rating').textContent(), new RegExp(`（${co.rated}/${co.rating_asked}）$`));
+  assert.equal(await tr.locator('.fig-outcomes').textContent(), `${co.accepted} · ${co.reopened} · ${co.lapsed}`);
   assert.equal(await tr.locator('.fig-received').textContent(), String(co.received));
   assert.match(await tr.locator('.fig-findings').textContent(), new RegExp(`^${co.upheld} · ${co.partly_upheld}$`));
   assert.match(await p.page.locator('.figures-targets').textContent(), /48 小时/);

@@ -1,8 +1,11 @@
 // complaint-actions.js — the moves on a complaint, each a small form that posts to the API and
 // calls onDone(complaint, text) with the complaint as it now stands: naming the responsible person,
-// feedback (optionally a question that waits for the customer and pauses the clock), the
-// customer's answer, an internal note, escalating, the association taking over, resolving,
-// accepting with a rating and reopening.
+// feedback (optionally a question that waits for the customer and pauses the resolution clock —
+// while the complaint has pauses left, and not while one question already waits), the customer's
+// answer, an internal note, escalating, the association taking over, resolving, accepting with a
+// rating and reopening (with a rating of the handling so far, if the customer likes). What a
+// feedback or a remedy must say is the server's rule (the association's standard): its refusal is
+// shown beside the field.
 import { h } from './dom.js';
 import { t, label } from './i18n.js';
 import { field, input, select, form, clearErrors, showError } from './ui.js';
@@ -48,12 +51,17 @@ export function responsibleForm(c, onDone) {
 }
 
 export function feedbackForm(c, onDone) {
-  const ask = checkbox(t('handle.ask'), { name: 'ask', class: 'ask-box' });
+  // a question pauses only from received or in progress, and only while pauses are left
+  const canAsk = c.status !== 'waiting_customer' && (c.pauses_left ?? 1) > 0;
+  const ask = canAsk ? checkbox(t('handle.ask'), { name: 'ask', class: 'ask-box' }) : null;
+  const extra = canAsk
+    ? h('div', { class: 'field field-wide' }, ask, h('p', { class: 'field-hint' }, t('handle.ask_hint', { n: c.pauses_left ?? 1 })))
+    : (c.status !== 'waiting_customer' ? h('p', { class: 'field-hint no-pauses' }, t('handle.no_pauses')) : null);
   return textForm({
     cls: 'feedback-form', name: 'text', fieldLabel: t('handle.feedback_text'), hint: t('handle.feedback_hint'),
     button: t('handle.feedback_submit'), path: `/api/complaints/${c.id}/feedback`,
-    extra: h('div', { class: 'field field-wide' }, ask, h('p', { class: 'field-hint' }, t('handle.ask_hint'))),
-    body: (text) => (ask.box.checked ? { text, ask: true } : { text }),
+    extra,
+    body: (text) => (ask && ask.box.checked ? { text, ask: true } : { text }),
     doneText: null,
     onDone: (x) => onDone(x, t(x.status === 'waiting_customer' ? 'handle.asked' : 'handle.feedback_done')),
   });
@@ -134,9 +142,10 @@ export function acceptForm(c, onDone) {
 }
 
 export function reopenForm(c, onDone) {
+  const rating = stars({ legend: t('reopen.rating'), name: 'rating' });
   return textForm({
     cls: 'reopen-form', name: 'reason', fieldLabel: t('reopen.reason'), single: true, min: 2, max: 200,
-    button: t('reopen.submit'), kind: 'danger', path: `/api/complaints/${c.id}/reopen`,
-    body: (reason) => ({ reason }), doneText: t('reopen.done'), onDone,
+    button: t('reopen.submit'), kind: 'danger', path: `/api/complaints/${c.id}/reopen`, extra: rating,
+    body: (reason) => (rating.value() ? { reason, rating: rating.value() } : { reason }), doneText: t('reopen.done'), onDone,
   });
 }

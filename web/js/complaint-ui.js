@@ -144,7 +144,7 @@ function noteText(e) {
   let m;
   if (e.action === 'responsible' && (m = /^(.*) \((\w+)\)$/.exec(n))) return `${m[1]} · ${label('duties', m[2])}`;
   if (e.action === 'resolve' && (m = /^(\w+): ([\s\S]*)$/.exec(n))) return `${label('findings', m[1])} · ${m[2]}`;
-  if (e.action === 'accept' && (m = /^([1-5])\/5 ?([\s\S]*)$/.exec(n))) return [t(m[1] === '1' ? 'accept.rated_one' : 'accept.rated', { n: m[1] }), m[2] ? ` · ${m[2]}` : ''].join('');
+  if ((e.action === 'accept' || e.action === 'reopen') && (m = /^([1-5])\/5 ?([\s\S]*)$/.exec(n))) return [t(m[1] === '1' ? 'accept.rated_one' : 'accept.rated', { n: m[1] }), m[2] ? ` · ${m[2]}` : ''].join('');
   if (/^claim_/.test(e.action) && (m = /^#(\d+) (\d+)(?: ([\s\S]*))?$/.exec(n))) {
     return [t('claims.event_note', { id: m[1], amount: fmtMoney(Number(m[2])) }), m[3] ? ` · ${m[3]}` : ''].join('');
   }

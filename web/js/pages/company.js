@@ -9,7 +9,7 @@ import { api, errorText } from '../api.js';
 import { loading, notice, table, section } from '../ui.js';
 import { facts } from './worker.js';
 import { fmtShare, fmtTarget, itemTitle, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName, conductText, standards } from '../services.js';
-import { findingsText, spotText } from './complaint-figures.js';
+import { findingsText, spotText, outcomesText, ratingText } from './complaint-figures.js';
 
 export function render(slot, ctx) {
   const id = Number(ctx.params.id);
@@ -67,6 +67,8 @@ export function render(slot, ctx) {
             { label: t('figures.resolved_in_time'), class: 'num nowrap', cell: (x) => fmtShare(x.resolved_in_time, x.resolve_settled) },
             { label: t('figures.findings'), class: 'num', cell: (x) => findingsText(x) },
             { label: t('figures.escalated'), class: 'num', cell: (x) => String(x.escalated) },
+            { label: t('figures.outcomes'), class: 'num nowrap', cell: (x) => outcomesText(x) },
+            { label: t('figures.rating'), class: 'num nowrap', cell: (x) => ratingText(x, true) },
             { label: t('figures.compensation'), class: 'num nowrap', cell: (x) => fmtMoney(x.compensation_paid_fen) },
             { label: t('figures.spot_checks'), class: 'num', cell: (x) => spotText(x) },
           ],

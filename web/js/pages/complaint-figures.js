@@ -2,7 +2,9 @@
 // handling (GET /api/public/complaint-figures?month=…), the industry first, then every company:
 // complaints received, the share first answered within the feedback time and the share resolved
 // in time (each of those whose time has come, with its counts), upheld and partly upheld,
-// escalated, compensation paid, spot checks done and passed — against the standards' hours. Below,
+// escalated, what the resolutions came to (accepted, reopened, closed unanswered), the handling's
+// rating with how many were asked and how many rated, compensation paid, spot checks done and
+// passed — against the standards' hours. Below,
 // the sampling plans the spot checks were drawn by, each leading to its page, where anyone can
 // recompute the draw.
 import { h, fill } from '../dom.js';
@@ -11,14 +13,23 @@ import { api, errorText } from '../api.js';
 import { pageHead, loading, empty, notice, table, field, select, section } from '../ui.js';
 import { fmtShare, fmtMoney, lastMonths } from '../services.js';
 
-// The figures' standards line: "首次反馈 48 小时内 · 处理完结 7 天内 · 抽查 80 分合格".
+// The figures' standards line: "首次反馈 48 小时内 · 处理完结 7 天内 · 提问最多暂停 72 小时、2 次 · 抽查 80 分合格".
 export function targets(sd) {
   const s = sd || {};
-  return t('figures.targets', { hours: s.complaint_feedback_hours ?? 48, days: s.complaint_resolve_days ?? 7, score: s.spot_check_pass_score ?? 80 });
+  return t('figures.targets', {
+    hours: s.complaint_feedback_hours ?? 48, days: s.complaint_resolve_days ?? 7, score: s.spot_check_pass_score ?? 80,
+    pause: s.complaint_pause_max_hours ?? 72, pauses: s.complaint_pauses_max ?? 2,
+  });
 }
 
 export const spotText = (x) => (x.spot_checks ? t('figures.spot_value', { passed: x.spot_checks_passed, done: x.spot_checks }) : t('common.none'));
 export const findingsText = (x) => t('figures.findings_value', { upheld: x.upheld, partly: x.partly_upheld });
+export const outcomesText = (x) => t('figures.outcomes_value', { accepted: x.accepted ?? 0, reopened: x.reopened ?? 0, lapsed: x.lapsed ?? 0 });
+// The mean rating beside how many customers were asked (resolved at least once) and how many rated;
+// short: "4.2（7/9）" for a table's cell.
+export const ratingText = (x, short = false) => (x.rating_asked ? t(short ? 'figures.rating_short' : 'figures.rating_value', {
+  avg: x.rated ? (x.rating_total / x.rated).toFixed(1) : t('common.none'), rated: x.rated ?? 0, asked: x.rating_asked,
+}) : t('common.none'));
 
 export function render(slot, ctx) {
   const months = lastMonths(12);
@@ -54,6 +65,8 @@ export function render(slot, ctx) {
           stat('resolved_in_time', fmtShare(i.resolved_in_time, i.resolve_settled)),
           stat('findings', findingsText(i)),
           stat('escalated', String(i.escalated ?? 0)),
+          stat('outcomes', outcomesText(i)),
+          stat('rating', ratingText(i)),
           stat('compensation', fmtMoney(i.compensation_paid_fen || 0), t((i.claims_paid ?? 0) === 1 ? 'figures.claims_paid_one' : 'figures.claims_paid', { n: i.claims_paid ?? 0 })),
           stat('spot_checks', spotText(i))),
         h('p', { class: 'figures-targets' }, targets(r.standards)));
@@ -67,11 +80,13 @@ export function render(slot, ctx) {
           { label: t('figures.resolved_in_time'), class: 'num nowrap fig-resolved', cell: (x) => fmtShare(x.resolved_in_time, x.resolve_settled) },
           { label: t('figures.findings'), class: 'num fig-findings', cell: (x) => findingsText(x) },
           { label: t('figures.escalated'), class: 'num fig-escalated', cell: (x) => String(x.escalated) },
+          { label: t('figures.outcomes'), class: 'num nowrap fig-outcomes', cell: (x) => outcomesText(x) },
+          { label: t('figures.rating'), class: 'num nowrap fig-rating', cell: (x) => ratingText(x, true) },
           { label: t('figures.compensation'), class: 'num nowrap fig-compensation', cell: (x) => fmtMoney(x.compensation_paid_fen) },
           { label: t('figures.spot_checks'), class: 'num fig-spot', cell: (x) => spotText(x) },
         ],
         rows,
-        rowAttrs: (x) => ({ dataset: { company: x.company.id, received: x.received, upheld: x.upheld } }),
+        rowAttrs: (x) => ({ dataset: { company: x.company.id, received: x.received, upheld: x.upheld, reopened: x.reopened, lapsed: x.lapsed, rated: x.rated, asked: x.rating_asked } }),
       }) : empty(t('figures.empty')), h('p', { class: 'muted public-note' }, t('figures.note')));
     } catch (err) {
       if (err.status !== 401 && ctx.current()) fill(out, notice('error', errorText(err)));

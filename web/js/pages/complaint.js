@@ -98,7 +98,7 @@ export function render(slot, ctx) {
     const clockBox = h('div', { class: 'complaint-clock' },
       h('p', { class: 'clock-line' }, clockView(c.clock)),
       h('p', { class: 'muted clock-dues' },
-        c.clock && c.clock.paused ? t('complaints.dues_paused')
+        c.clock && c.clock.paused ? t('complaints.dues_paused', { until: fmtAt(c.clock.paused_until || c.pause_until) })
           : t('complaints.dues', { feedback: fmtAt(c.feedback_due), resolve: fmtAt(c.resolve_due) }),
         c.paused_seconds >= 60 ? ` · ${t('complaints.paused_total', { span: spanText(c.paused_seconds) })}` : ''),
       h('p', { class: 'responsible' }, h('span', { class: 'muted' }, t('complaints.responsible_is')),
@@ -110,7 +110,8 @@ export function render(slot, ctx) {
     const question = c.status === 'waiting_customer' ? section(t('answer.title'),
       h('blockquote', { class: 'question' }, asked ? asked.note : ''),
       asked ? h('p', { class: 'muted' }, t('answer.asked_by', { who: asked.actor || '', at: fmtAt(asked.at) })) : null,
-      forCustomer ? answerForm(c, done, { centre: part === 'centre' }) : h('p', { class: 'muted' }, t('answer.waiting'))) : null;
+      forCustomer ? answerForm(c, done, { centre: part === 'centre' })
+        : h('p', { class: 'muted' }, t('answer.waiting', { until: fmtAt(c.pause_until) }))) : null;
 
     const reopenOpen = c.reopen_until && Date.parse(c.reopen_until) > Date.now();
     const resolution = c.finding ? section(t('resolution.title'),
@@ -130,7 +131,8 @@ export function render(slot, ctx) {
     const actions = [];
     if (part === 'company' && c.handler === 'association') actions.push(notice('info', t('handle.taken_over_note')));
     if (handles && !closed) actions.push(disclose(t('handle.responsible'), () => responsibleForm(c, done)));
-    if (handles && ['received', 'in_progress'].includes(c.status)) actions.push(disclose(t('handle.feedback'), () => feedbackForm(c, done), 'primary'));
+    // feedback is owed while a question waits too (a question is not the first feedback)
+    if (handles && open) actions.push(disclose(t('handle.feedback'), () => feedbackForm(c, done), 'primary'));
     if (handles && open) actions.push(disclose(t('handle.resolve'), () => resolveForm(c, done), 'primary'));
     // (a question waiting is answered in its own box above)
     if (part === 'centre' && open && c.status !== 'waiting_customer') actions.push(disclose(t('answer.for_customer'), () => answerForm(c, done, { more: true })));
