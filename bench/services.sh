@@ -80,6 +80,14 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$wport/api/health" >/dev/null
 token=$(curl -fs -X POST "http://127.0.0.1:$wport/api/auth/login" -H 'Content-Type: application/json' \
   -d '{"login":"customer1","password":"anjia-demo-2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 now=$(date +%s)
+# one customer books for 64 clients: the hold limit (unconfirmed requests naming a worker, a
+# standard) is lifted for the measurement, as an association could; the bookings fall inside the
+# service hours (07:00–17:00 starts, at most three hours long)
+admin=$(curl -fs -X POST "http://127.0.0.1:$wport/api/auth/login" -H 'Content-Type: application/json' \
+  -d '{"login":"admin","password":"anjia-demo-2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+curl -fs -X PATCH "http://127.0.0.1:$wport/api/standards" -H 'Content-Type: application/json' \
+  -H "Authorization: Bearer $admin" -d '{"live_named_bookings_max":100000}' > /dev/null
+day0=$(( (now + 8 * 3600) / 86400 * 86400 - 8 * 3600 + 86400 ))   # tomorrow's local midnight
 pairs=$(sqlite3 "$dir/write.db" "SELECT '{' || w.id || ',' || si.id || '},' FROM worker_windows ww
   JOIN workers w ON w.id = ww.worker_id JOIN categories c ON c.trade = ww.trade
   JOIN service_items si ON si.company_id = w.company_id AND si.category_id = c.id AND si.unit = 'hour'
@@ -88,14 +96,14 @@ pairs=$(sqlite3 "$dir/write.db" "SELECT '{' || w.id || ',' || si.id || '},' FROM
 [ -n "$pairs" ] || { echo "bench: no worker may serve throughout the coming four weeks" >&2; exit 1; }
 cat > "$dir/book.lua" <<LUA
 local pairs = {$pairs}
-local start = $now + 86400
+local day0 = $day0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
 math.randomseed(os.time())
 request = function()
   local p = pairs[math.random(#pairs)]
-  local s = start + math.random(0, 27 * 96) * 900
+  local s = day0 + math.random(0, 26) * 86400 + (7 * 4 + math.random(0, 40)) * 900
   local e = s + math.random(1, 3) * 3600
   local body = string.format('{"service_item_id":%d,"worker_id":%d,"start":"%s","end":"%s","address":"杭州市上城区解放路 88 号","contact_phone":"13905710088"}',
     p[2], p[1], os.date("!%Y-%m-%dT%H:%M:%SZ", s), os.date("!%Y-%m-%dT%H:%M:%SZ", e))

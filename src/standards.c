@@ -40,7 +40,7 @@
 	X(record_grant_max_days, 1, 365, 90) \
 	X(audit_checkpoint_minutes, 5, 1440, 60) \
 	X(checkout_tolerance_minutes, 0, 120, 15) \
-	X(live_named_bookings_max, 1, 50, 5) \
+	X(live_named_bookings_max, 1, 100000, 5) \
 	X(request_confirm_hours, 1, 720, 48) \
 	X(hourly_from_hour, 0, 23, 7) \
 	X(hourly_until_hour, 1, 24, 21) \
