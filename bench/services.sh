@@ -69,20 +69,24 @@ if command -v perf >/dev/null && perf record -o /dev/null true 2>/dev/null; then
   done
 fi
 
-# booking creation: 64 clients, each request a random worker who may serve throughout the coming
-# four weeks and a random window in them; committed bookings per second, then the database is asked
+# booking creation: 64 clients, each request a random household, a random worker who may serve
+# throughout the coming four weeks and a random window in them; committed bookings per second, then the database is asked
 # for overlaps
 cp "$large" "$dir/write.db"
 wport=$(freeport)
 ./anjia serve --db "$dir/write.db" --keys "$keys" --port "$wport" --access-log off > "$dir/w.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$wport/api/health" >/dev/null && break; sleep 0.1; done
-token=$(curl -fs -X POST "http://127.0.0.1:$wport/api/auth/login" -H 'Content-Type: application/json' \
-  -d '{"login":"customer1","password":"anjia-demo-2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+# 64 households book at once, each request from one of them picked at random; the hold limit
+# (unconfirmed requests naming a worker, a standard) is lifted for the measurement, as an
+# association could, since each household makes hundreds of requests in it; the bookings fall
+# inside the service hours (07:00–17:00 starts, at most three hours long)
+tokens=$(for n in $(seq 64); do
+  curl -fs -X POST "http://127.0.0.1:$wport/api/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"login\":\"customer$n\",\"password\":\"anjia-demo-2026\"}" \
+    | python3 -c 'import json,sys; print("\"" + json.load(sys.stdin)["token"] + "\",", end="")'
+done)
 now=$(date +%s)
-# one customer books for 64 clients: the hold limit (unconfirmed requests naming a worker, a
-# standard) is lifted for the measurement, as an association could; the bookings fall inside the
-# service hours (07:00–17:00 starts, at most three hours long)
 admin=$(curl -fs -X POST "http://127.0.0.1:$wport/api/auth/login" -H 'Content-Type: application/json' \
   -d '{"login":"admin","password":"anjia-demo-2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 curl -fs -X PATCH "http://127.0.0.1:$wport/api/standards" -H 'Content-Type: application/json' \
@@ -99,9 +103,10 @@ local pairs = {$pairs}
 local day0 = $day0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
+local tokens = {$tokens}
 math.randomseed(os.time())
 request = function()
+  wrk.headers["Authorization"] = "Bearer " .. tokens[math.random(#tokens)]
   local p = pairs[math.random(#pairs)]
   local s = day0 + math.random(0, 26) * 86400 + (7 * 4 + math.random(0, 40)) * 900
   local e = s + math.random(1, 3) * 3600

@@ -393,10 +393,12 @@ static int holds_left(struct store *s, int64_t customer, struct fault *f)
 	int rc = standards_get(s, &sd);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(s, "SELECT count(*) FROM bookings WHERE customer_id = $1 AND worker_id IS NOT NULL"
-				       " AND status = 'requested' AND start_at > $2");
+	/* counted no further than the limit: the answer is only "under it" or "at it" */
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE customer_id = $1"
+				       " AND worker_id IS NOT NULL AND status = 'requested' AND start_at > $2 LIMIT $3)");
 	stmt_bind_int(st, 1, customer);
 	stmt_bind_int(st, 2, clock_now());
+	stmt_bind_int(st, 3, sd.live_named_bookings_max);
 	if ((rc = stmt_one_int(st, &held)) != AJ_OK)
 		return rc;
 	if (held >= sd.live_named_bookings_max) {
