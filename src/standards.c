@@ -45,7 +45,10 @@
 	X(hourly_from_hour, 0, 23, 7) \
 	X(hourly_until_hour, 1, 24, 21) \
 	X(day_start_from_hour, 0, 23, 6) \
-	X(day_start_until_hour, 1, 24, 10)
+	X(day_start_until_hour, 1, 24, 10) \
+	X(checkin_early_minutes, 0, 180, 60) \
+	X(review_new_account_days, 0, 365, 7) \
+	X(review_quick_minutes, 0, 1440, 30)
 
 static const struct {
 	const char *key;

@@ -39,6 +39,9 @@ struct standards {
 	int hourly_until_hour;      /* and end no later than this one, the same day */
 	int day_start_from_hour;    /* day services start at or after this local hour */
 	int day_start_until_hour;   /* and no later than this one */
+	int checkin_early_minutes;  /* a check-in counts from the start less this; earlier is refused */
+	int review_new_account_days; /* a review's signal: the customer's account this new at booking */
+	int review_quick_minutes;   /* a review's signal: checked out this soon after booking or check-in */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not

@@ -42,6 +42,10 @@ SCHEMA(verify_body, S_BOOL("accepted", F_REQ), S_TEXT("note", F_NULL, 1000));
 #define ALGORITHM "rank = sha256(seed + ':' + booking_id), smallest first"
 #define SAMPLE_SIZE "max(min_per_company, ceil(population * share_percent / 100)), at most the population"
 #define MAX_SCORES 50
+/* The population is the month's completed services their customers confirmed (services/evidence.h)
+ * by the instant the plan was drawn ($n): the one condition the draw and the published population
+ * both add. */
+#define CONFIRMED_BY(n) " AND evidence = 'confirmed' AND evidence_at <= $" #n
 
 /* What a move needs to know of an inspection. */
 struct insp {
@@ -271,7 +275,8 @@ static int plan_json(struct store *s, int64_t id, int ids, struct jw *w)
 		if (ids) {
 			/* the population as the draw saw it: the month's completed services that existed then */
 			struct stmt *q = store_sql(s, "SELECT id FROM bookings WHERE company_id = $1 AND completed_month = $2"
-						      " AND status IN ('completed', 'reviewed') AND created_at <= $3 ORDER BY id");
+						      " AND status IN ('completed', 'reviewed') AND created_at <= $3" CONFIRMED_BY(3)
+						      " ORDER BY id");
 			stmt_bind_int(q, 1, company);
 			stmt_bind_int(q, 2, m);
 			stmt_bind_int(q, 3, created);
@@ -340,7 +345,8 @@ static int draw(struct store *s, int64_t plan, int month, int64_t before, const 
 	struct candidate *all = NULL, *out = NULL;
 	size_t n = 0, cap = 0, k = 0;
 	struct stmt *st = store_sql(s, "SELECT company_id, id FROM bookings WHERE completed_month = $1"
-				       " AND status IN ('completed', 'reviewed') AND created_at <= $2 ORDER BY company_id, id");
+				       " AND status IN ('completed', 'reviewed') AND created_at <= $2" CONFIRMED_BY(2)
+				       " ORDER BY company_id, id");
 	stmt_bind_int(st, 1, month);
 	stmt_bind_int(st, 2, before);
 	int rc;

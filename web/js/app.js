@@ -54,6 +54,7 @@ import * as addresses from './pages/addresses.js';
 import * as customerReset from './pages/customer-reset.js';
 import * as forgotPassword from './pages/forgot-password.js';
 import * as track from './pages/track.js';
+import * as reviews from './pages/reviews.js';
 
 const MODULES = {
   home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
@@ -63,7 +64,7 @@ const MODULES = {
   set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
   requests, phone_booking: phoneBooking,
   addresses, customer_reset: customerReset,
-  track,
+  track, reviews,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
 const PUBLIC = {
