@@ -107,17 +107,7 @@ static int setup(void **state)
 	(void)state;
 	h_open_demo(&H, 60);
 	at(0);
-	struct resp *r = ok("GET", "/api/me/worker", worker1, NULL, 200);
-	w1 = resp_int(r, "id");
-	co1_id = resp_int(r, "company.id");
-	resp_free(r);
-	struct stmt *st = store_sql(H.store,
-		"SELECT si.id FROM service_items si JOIN categories c ON c.id = si.category_id WHERE si.unit = 'hour'"
-		" AND si.active = 1 AND si.company_id = $1 AND c.trade IN (SELECT trade FROM worker_trades WHERE worker_id = $2)"
-		" ORDER BY si.id LIMIT 1");
-	stmt_bind_int(st, 1, co1_id);
-	stmt_bind_int(st, 2, w1);
-	assert_int_equal(stmt_one_int(st, &hour_item), 0);
+	h_hour_cast(&H, worker1, &w1, &co1_id, &hour_item);
 	return 0;
 }
 
