@@ -230,10 +230,15 @@ static void test_move_releases(void **state)
 	stmt_bind_int(st, 1, w1);
 	assert_int_equal(stmt_step(st), STORE_ROW);
 	assert_int_equal(sealed_worker_number(w1, stmt_text(st, 0), number), 0);
+	char above[512];
 	snprintf(body, sizeof body, "{\"name\":\"%s\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
 				    "\"trades\":[\"household\"],\"level\":\"junior\"}", stmt_text(st, 1), number);
+	snprintf(above, sizeof above, "{\"name\":\"%s\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
+				     "\"trades\":[\"household\"],\"level\":\"senior_technician\"}", stmt_text(st, 1), number);
 	stmt_done(st);
 	h_login(&H, "company2", co2, NULL);
+	/* nor may the new company state a level above the person's certificates */
+	refused("POST", "/api/workers", co2, above, 422, "level_above_certificate");
 	struct resp *r = ok("POST", "/api/workers", co2, body, 202);
 	int64_t transfer = resp_int(r, "id");
 	resp_free(r);

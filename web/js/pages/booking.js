@@ -14,6 +14,7 @@ import { loading, notice, messages, section, badge } from '../ui.js';
 import { complaintBadge } from '../complaint-ui.js';
 import { recordSection } from '../consent.js';
 import { facts } from './worker.js';
+import { reasonText } from '../workforce.js';
 import {
   statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards, quantityText, districtName,
 } from '../services.js';
@@ -108,6 +109,7 @@ export function render(slot, ctx) {
       [t('bookings.checked_out'), b.checked_out_at ? [fmtAt(b.checked_out_at), ' ', b.left_early === true ? badge(t('dispatch.left_early'), 'danger') : null] : null, 'checked_out'],
       [t('bookings.served'), b.served_minutes !== null && b.served_minutes !== undefined ? t('bookings.served_minutes', { minutes: b.served_minutes }) : null, 'served'],
       [t('jobs.early_reason'), b.left_early === true ? b.left_early_reason || t('bookings.reason_not_asked') : null, 'left_early_reason'],
+      [t('bookings.barred'), b.barred ? h('span', { class: 'barred' }, t('bookings.barred_text', { why: reasonText(b.barred.code), reason: b.barred.reason || '' })) : null, 'barred'],
       [t('bookings.contact_views'), b.contact_views && b.contact_views.count ? t('bookings.contact_views_text', { n: b.contact_views.count, at: fmtAt(b.contact_views.last_at) }) : null, 'contact_views'],
       [t('bookings.cancelled_at'), b.cancelled ? t('bookings.cancelled_by', { at: fmtAt(b.cancelled.at), by: actor(b.cancelled.by), reason: b.cancelled.reason || '' }) : null, 'cancelled'],
       [t('bookings.no_show_at'), b.no_show ? t('bookings.no_show_by', { at: fmtAt(b.no_show.at), party: label('no_show_parties', b.no_show.party), reason: b.no_show.reason || '' }) : null, 'no_show'],
