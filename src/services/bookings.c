@@ -16,6 +16,7 @@
 #include "services/booking_notices.h"
 #include "services/evidence.h"
 #include "services/fee.h"
+#include "services/no_show.h"
 #include "services/reviews.h"
 #include "services/satisfaction.h"
 #include "standards.h"
@@ -890,6 +891,8 @@ static int move_booking(struct store *s, const struct actor *a, enum role role, 
 	stmt_bind_text(st, 10, barred);
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, m->action, b.status, m->to, reason)) != AJ_OK)
 		goto fail;
+	if (act == BA_NO_SHOW && (rc = no_show_opened(s, id, party)) != AJ_OK)
+		goto fail;
 	/* the service's one-time code, from check-in to check-out; the code entered is the customer's
 	 * word that it happened. The month figures count a service once its customer has said so
 	 * (services/evidence.c), not at its check-in or check-out */
@@ -1300,6 +1303,7 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 	jw_obj(w);
 	booking_fields(w, st, names, c);
 	stmt_done(st);
+	no_show_json(r->store, id, w);
 	static const char *const phase_names[] = {"pre", "in", "post"};
 	jw_key(w, "checklist");
 	jw_obj(w);
@@ -1715,7 +1719,7 @@ fail:
 	req_fault(r, rc, &f);
 }
 
-/* ---- for the modules beside the lifecycle (services/evidence.c, services/reviews.c) ---- */
+/* ---- for the steps kept in files of their own (no_show.c, evidence.c, reviews.c) ---- */
 
 int booking_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
 		  const char *to, const char *note)

@@ -109,14 +109,15 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 /* Recomputes the running rating sums from the reviews not excluded. */
 int ratings_rebuild(struct store *s);
 
-/* For the modules beside the lifecycle: a timeline event of booking id, inside the caller's write;
- * the booking's audited state (for audit_commit); the booking as GET /api/bookings/{id} answers the
- * request's caller, without its address. */
-struct strbuf;
-struct req;
+/* A step on booking id's timeline, inside the caller's write: action, the status it moved from
+ * and to, and a note (NULL for none). */
 int booking_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
 		  const char *to, const char *note);
+struct strbuf;
+/* The booking's audited state, for audit_commit. */
 int booking_audit_state(struct store *s, int64_t id, struct strbuf *sb);
+struct req;
+/* Replies with booking id as its caller may see it, without its address and telephone. */
 void booking_reply(struct req *r, int64_t id, int status);
 
 #endif

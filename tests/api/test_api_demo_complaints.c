@@ -226,7 +226,7 @@ static void test_settled(void **state)
 	(void)state;
 	/* the demo ended with the job at the present: running it again finds nothing */
 	int64_t writes = h_writes(&H);
-	struct jobs_report jr = {-1, -1, -1, -1, {0}, -1, -1, -1, -1, -1};
+	struct jobs_report jr = {-1, -1, -1, -1, {0}, -1, -1, -1, -1, -1, -1};
 	assert_int_equal(jobs_run(H.store, &jr), 0);
 	assert_int_equal(jr.complaints_breached, 0);
 	assert_int_equal(jr.complaints_closed, 0);
@@ -238,6 +238,7 @@ static void test_settled(void **state)
 	assert_int_equal(jr.checkpoints_signed, 0);
 	assert_int_equal(jr.lapse_notices, 0);
 	assert_int_equal(jr.bookings_expired, 0);
+	assert_int_equal(jr.no_shows_to_check, 0);
 	assert_int_equal(h_writes(&H), writes);
 	/* and every write of the story is in the chain */
 	struct resp *r = ok("/api/audit/verify", admin);
