@@ -324,7 +324,7 @@ static int booking_state(struct store *s, int64_t id, struct strbuf *sb)
 }
 
 /* Seals booking id's address and telephone (phone may be NULL) for its row, the telephone's look-up
- * hash beside it (privacy/phone_index.h). */
+ * hash and the address's blind index beside them (privacy/phone_index.h, privacy/address_index.h). */
 static int seal_contact(struct store *s, int64_t id, const char *address, const char *phone)
 {
 	char *a = keys_seal_for(SEALED_BOOKING_ADDRESS, id, address);
