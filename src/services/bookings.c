@@ -1358,8 +1358,10 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 	char code[SERVICE_CODE_LEN];
 	if (r->user.role == ROLE_CUSTOMER && customer_id == r->user.user_id && evidence_code_show(r->store, id, code) == 0)
 		jw_kstr(w, "service_code", code);
-	/* the review, as the caller may see it (services/reviews.h) */
-	review_booking_json(r->store, id, r->user.role, w);
+	/* the review, as the caller may see it (services/reviews.h): not to the worker, who would learn
+	 * which household scored them how */
+	if (r->user.role != ROLE_WORKER)
+		review_booking_json(r->store, id, r->user.role, w);
 	jw_obj_end(w);
 	req_send(r, status);
 }
