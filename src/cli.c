@@ -802,7 +802,8 @@ int cmd_audit(int argc, char **argv)
 static const char jobs_usage[] =
 	"usage: anjia jobs run [--db PATH] [--keys FILE]\n"
 	"Runs the deadline job once: complaints and claims past a deadline are marked, escalated to the\n"
-	"association and notified; resolutions not reopened in time are closed; overdue rectification\n"
+	"association and notified; claim decisions nobody answered in time stand; resolutions not\n"
+	"reopened in time are closed; overdue rectification\n"
 	"orders are escalated; the audit chain's head is signed when a checkpoint is due (with the key\n"
 	"file FILE, default anjia.keys beside the database). Running it again changes nothing. `serve`\n"
 	"runs it every minute.\n";
@@ -845,9 +846,9 @@ int cmd_jobs(int argc, char **argv)
 		return 1;
 	}
 	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
-	       "customers reminded: %d\nclaims overdue: %d\nrectifications overdue: %d\n", r.complaints_breached,
-	       r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
-	       r.rectifications_overdue);
+	       "customers reminded: %d\nclaims overdue: %d\nclaim decisions standing unanswered: %d\n"
+	       "rectifications overdue: %d\n", r.complaints_breached, r.complaints_closed, r.complaints_resumed,
+	       r.complaints_reminded, r.claims_breached, r.claims_final, r.rectifications_overdue);
 	return 0;
 }
 
