@@ -847,8 +847,9 @@ int cmd_jobs(int argc, char **argv)
 	}
 	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
 	       "customers reminded: %d\nclaims overdue: %d\nclaim decisions standing unanswered: %d\n"
-	       "rectifications overdue: %d\n", r.complaints_breached, r.complaints_closed, r.complaints_resumed,
-	       r.complaints_reminded, r.claims_breached, r.claims_final, r.rectifications_overdue);
+	       "rectifications overdue: %d\nrequests expired: %d\nabsences to the service centre: %d\n",
+	       r.complaints_breached, r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
+	       r.claims_final, r.rectifications_overdue, r.bookings_expired, r.no_shows_to_check);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "rights/complaints.h"
 #include "rights/inspections.h"
 #include "services/bookings.h"
+#include "services/no_show.h"
 #include "standards.h"
 #include "workforce/lapses.h"
 #include "store/store.h"
@@ -55,6 +56,8 @@ int jobs_run(struct store *s, struct jobs_report *r)
 		rc = lapses_notify(s, clock_now(), &r->lapse_notices);
 	if (rc == AJ_OK)
 		rc = bookings_expire(s, clock_now(), &r->bookings_expired);
+	if (rc == AJ_OK)
+		rc = no_shows_due(s, clock_now(), &r->no_shows_to_check);
 	/* telephones written without their look-up hash since the last pass (a booking's contact) */
 	if (rc == AJ_OK)
 		rc = phone_index_catch_up(s);
@@ -92,6 +95,9 @@ static void *jobs_main(void *arg)
 				 " %d customers reminded, %d claims overdue, %d claim decisions standing unanswered,"
 				 " %d rectifications overdue", r.complaints_breached, r.complaints_closed, r.complaints_resumed,
 				 r.complaints_reminded, r.claims_breached, r.claims_final, r.rectifications_overdue);
+		if (!rc && (r.bookings_expired || r.no_shows_to_check))
+			log_info("deadline job: %d requests expired, %d absences to the service centre", r.bookings_expired,
+				 r.no_shows_to_check);
 		if (r.checkpoints_signed)
 			log_info("deadline job: signed a checkpoint of the audit chain");
 		pthread_mutex_lock(&j->mu);

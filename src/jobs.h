@@ -18,6 +18,7 @@ struct jobs_report {
 	int checkpoints_signed;    /* signed checkpoints of the audit chain written (0 or 1) */
 	int lapse_notices;         /* workers told that a certificate, check or refresher lapses soon */
 	int bookings_expired;      /* requests nobody confirmed in time, cancelled */
+	int no_shows_to_check;     /* households' absences unanswered in time, to the service centre */
 	int complaints_resumed;    /* pauses past their limit: the clock runs again */
 	int complaints_reminded;   /* questions waiting past half their pause: the customer reminded */
 	int claims_final;          /* claim decisions nobody answered in time: they stand */

@@ -44,6 +44,7 @@
 	X(checkout_tolerance_minutes, 0, 120, 15) \
 	X(live_named_bookings_max, 1, 100000, 5) \
 	X(request_confirm_hours, 1, 720, 48) \
+	X(no_show_answer_hours, 1, 720, 72) \
 	X(hourly_from_hour, 0, 23, 7) \
 	X(hourly_until_hour, 1, 24, 21) \
 	X(day_start_from_hour, 0, 23, 6) \

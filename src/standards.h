@@ -37,6 +37,7 @@ struct standards {
 	int checkout_tolerance_minutes; /* a check-out earlier than the booked end less this needs a reason */
 	int live_named_bookings_max; /* a customer's unconfirmed requests naming a worker, at most, at once */
 	int request_confirm_hours;  /* a request not confirmed by then (or by its start) expires */
+	int no_show_answer_hours;   /* a household's absence unanswered that long goes to the service centre */
 	int hourly_from_hour;       /* hourly and visit services start no earlier than this local hour */
 	int hourly_until_hour;      /* and end no later than this one, the same day */
 	int day_start_from_hour;    /* day services start at or after this local hour */

@@ -148,6 +148,8 @@ static const struct {
 	 "A return visit starts with the household's contact opened: no result for a household nobody called."},
 	{"item_not_ours", "只能用本企业的服务项目为客户预约。", "A company books only its own service items."},
 	{"missing_parameter", "请给出要查找的电话号码或姓名。", "Give the telephone number or the name to look for."},
+	{"no_show_reason_required", "说明服务已经进行或服务人员没有到，须写明经过。",
+	 "Saying the service took place, or that nobody came, needs an account of what happened."},
 	{"left_early_reason_required", "未到预约结束时间提前签退，须说明原因。",
 	 "Checking out before the booked end needs a reason."},
 	{"too_far_ahead", "最多可预约一年以内的服务。", "A booking can start at most a year ahead."},

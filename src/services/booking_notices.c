@@ -31,6 +31,13 @@ static void local_minute(int64_t t, char out[20])
 	snprintf(out, 20, "%s %02d:%02d", day, (int)(secs / 3600), (int)(secs / 60 % 60));
 }
 
+static void append(char *out, size_t n, const char *s)
+{
+	size_t l = strlen(out);
+	if (l < n)
+		str_copy(out + l, n - l, s);
+}
+
 static void copy_text(char *out, size_t n, const char *s)
 {
 	str_copy(out, n, s ? s : "");
@@ -152,10 +159,37 @@ static void compose(const struct bn *b, const char *action, struct told *t)
 		snprintf(t->customer_en, sizeof t->customer_en, worker_absent
 			 ? "Booking #%lld (%s, %s) is recorded as a no-show by the worker. Note: %s"
 			 : "Booking #%lld (%s, %s) is recorded as nobody at home. Note: %s", id, b->service_en, b->when, b->reason);
+		/* a household's absence stands only once the household says so, or the service centre finds it */
+		if (!worker_absent) {
+			append(t->customer_zh, sizeof t->customer_zh, "如果当时家中有人，或者服务人员根本没有来，请在预约页面说明，服务中心会核实。");
+			append(t->customer_en, sizeof t->customer_en, " If someone was at home, or nobody came, say so on the"
+				   " booking's page: the service centre will check.");
+		}
 		snprintf(t->company_zh, sizeof t->company_zh, "预约 #%lld（%s，%s）记为%s未到。说明：%s", id, b->service_zh,
 			 b->when, worker_absent ? "服务人员" : "客户", b->reason);
 		snprintf(t->company_en, sizeof t->company_en, "Booking #%lld (%s, %s) is recorded as a no-show by the %s. Note: %s",
 			 id, b->service_en, b->when, worker_absent ? "worker" : "customer", b->reason);
+	} else if (strcmp(action, "no_show_dispute") == 0) {
+		snprintf(t->company_zh, sizeof t->company_zh, "客户对预约 #%lld（%s，%s）“家中无人”的记录有异议，服务中心将核实。客户说明：%s",
+			 id, b->service_zh, b->when, b->reason);
+		snprintf(t->company_en, sizeof t->company_en, "The customer disputes that nobody was at home for booking #%lld"
+			 " (%s, %s); the service centre will check. The customer says: %s", id, b->service_en, b->when, b->reason);
+	} else if (strncmp(action, "no_show_", 8) == 0 && strcmp(action, "no_show_acknowledge") != 0 &&
+		   strcmp(action, "no_show_unanswered") != 0) {
+		/* the service centre's finding */
+		int upheld = strcmp(action, "no_show_upheld") == 0, served = strcmp(action, "no_show_served") == 0;
+		const char *zh = upheld ? "维持“家中无人”的记录" : served ? "认定服务已经进行，预约记为已完成"
+				 : "认定服务人员未到";
+		const char *en = upheld ? "the record that nobody was at home stands"
+				 : served ? "the service took place: the booking is completed" : "the worker did not come";
+		snprintf(t->customer_zh, sizeof t->customer_zh, "服务中心已核实预约 #%lld（%s，%s）：%s。说明：%s", id,
+			 b->service_zh, b->when, zh, b->reason);
+		snprintf(t->customer_en, sizeof t->customer_en, "The service centre checked booking #%lld (%s, %s): %s. Note: %s",
+			 id, b->service_en, b->when, en, b->reason);
+		snprintf(t->company_zh, sizeof t->company_zh, "服务中心已核实预约 #%lld（%s，%s）：%s。说明：%s", id,
+			 b->service_zh, b->when, zh, b->reason);
+		snprintf(t->company_en, sizeof t->company_en, "The service centre checked booking #%lld (%s, %s): %s. Note: %s",
+			 id, b->service_en, b->when, en, b->reason);
 	} else if (strcmp(action, "decline") == 0) {
 		snprintf(t->company_zh, sizeof t->company_zh, "服务人员 %s 谢绝了预约 #%lld（%s，%s）。原因：%s。预约已回到待派单。",
 			 b->actor_name, id, b->service_zh, b->when, b->reason);

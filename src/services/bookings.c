@@ -14,6 +14,7 @@
 #include "privacy/sealed.h"
 #include "services/booking_notices.h"
 #include "services/fee.h"
+#include "services/no_show.h"
 #include "services/satisfaction.h"
 #include "standards.h"
 #include "store/store.h"
@@ -878,6 +879,8 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 	stmt_bind_text(st, 10, barred);
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, m->action, b.status, m->to, reason)) != AJ_OK)
 		goto fail;
+	if (act == BA_NO_SHOW && (rc = no_show_opened(s, id, party)) != AJ_OK)
+		goto fail;
 	if (act == BA_CHECKIN || act == BA_CHECKOUT) {
 		int on_time = now <= b.start + (int64_t)sd.punctuality_tolerance_minutes * 60;
 		struct figures_delta d = {act == BA_CHECKOUT, 0, 0, act == BA_CHECKIN, act == BA_CHECKIN && on_time};
@@ -1261,6 +1264,7 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 	jw_obj(w);
 	booking_fields(w, st, names, c);
 	stmt_done(st);
+	no_show_json(r->store, id, w);
 	static const char *const phase_names[] = {"pre", "in", "post"};
 	jw_key(w, "checklist");
 	jw_obj(w);
@@ -1665,4 +1669,17 @@ void api_bookings_decline(struct req *r)
 fail:
 	store_rollback(s);
 	req_fault(r, rc, &f);
+}
+
+/* ---- for the steps kept in files of their own (no_show.c) ---- */
+
+int booking_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
+		  const char *to, const char *note)
+{
+	return event(s, a, id, action, from, to, note);
+}
+
+void booking_reply(struct req *r, int64_t id, int status)
+{
+	reply_booking(r, id, status, NULL);
 }

@@ -102,4 +102,12 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 /* Recomputes the running rating sums from the reviews. */
 int ratings_rebuild(struct store *s);
 
+/* A step on booking id's timeline, inside the caller's write: action, the status it moved from
+ * and to, and a note (NULL for none). */
+int booking_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
+		  const char *to, const char *note);
+struct req;
+/* Replies with booking id as its caller may see it, without its address and telephone. */
+void booking_reply(struct req *r, int64_t id, int status);
+
 #endif

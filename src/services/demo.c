@@ -13,6 +13,7 @@
 #include "anjia.h"
 #include "auth/keys.h"
 #include "services/bookings.h"
+#include "services/no_show.h"
 #include "services/catalog.h"
 #include "store/store.h"
 #include "users.h"
@@ -371,6 +372,19 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 	case BE_NO_SHOW:
 		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_NO_SHOW, NULL, 0, "客户家中无人，电话未接通",
 				  "customer", &res, &f);
+		/* the household answers within hours: most say so, one in four says the worker never came;
+		 * one in four does not answer, and the job passes theirs to the service centre */
+		if (rc == AJ_OK && !b->own_worker && b->id % 4 != 3) {
+			clock_set(e->at + 3 * 3600);
+			rc = b->id % 4 == 2 ? no_show_answer(s, customer, b->id, "worker_absent", "那天上午一直有人在家，没有人来过", &f)
+			     : no_show_answer(s, customer, b->id, "acknowledge", NULL, &f);
+		}
+		/* the service centre calls back within four days — what the last days left is still waiting */
+		if (rc == AJ_OK && !b->own_worker && b->id % 4 >= 2 && e->at + 4 * 86400 < dw->now) {
+			clock_set(e->at + 4 * 86400);
+			rc = b->id % 8 == 2 ? no_show_check(s, &dw->admin, b->id, "worker_absent", "回访客户并核对小区门岗记录，服务人员当天未到", &f)
+			     : no_show_check(s, &dw->admin, b->id, "upheld", "电话回访客户，确认当天家中无人", &f);
+		}
 		break;
 	}
 	/* the rules refusing is part of the story; anything else stops the load */
@@ -441,8 +455,9 @@ static void plan_life(struct bplan *p, uint64_t *rng, int k, int company)
 }
 
 /* The bookings the demo logins find when they sign in: worker1's job within the hour (confirmed,
- * ready to check in) and tomorrow's (to confirm), customer1's service of yesterday (to review), and
- * a request of customer1's for company1 to dispatch. */
+ * ready to check in) and tomorrow's (to confirm), customer1's service of yesterday (to review) and
+ * yesterday morning's, marked as nobody at home (to answer), and a request of customer1's for
+ * company1 to dispatch. */
 static int plan_own(struct store *s, const struct demo_world *dw, struct bplan *p, const struct offer *offers,
 		    int n_offers)
 {
@@ -476,27 +491,30 @@ static int plan_own(struct store *s, const struct demo_world *dw, struct bplan *
 		soon = time_day_start(time_local_days(soon) + 1) + 7 * 3600;
 	struct {
 		int64_t start, hours;
-		int events;   /* how far its life has got: 1 created, 2 confirmed, 4 completed */
+		int events;   /* how far its life has got: 1 created, 2 confirmed, 4 completed, 8 marked absent */
 		int with_worker;
 	} own[] = {
 		{soon, 3, 2, 1},
 		{time_day_start(dw->today + 1) + 13 * 3600, 3, 1, 1},
 		{time_day_start(dw->today - 1) + 14 * 3600, 3, 4, 1},
 		{time_day_start(dw->today + 2) + 10 * 3600, 2, 1, 0},
+		{time_day_start(dw->today - 1) + 9 * 3600, 2, 8, 1},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(own); i++) {
 		struct dbooking b = {o, 0, -2, own[i].start, own[i].start + own[i].hours * 3600, 0, 1,
 				     own[i].with_worker ? worker : 0, 0};
 		plan_booking(p, &b);
 		int k = (int)p->nb - 1;
-		int64_t created = own[i].events == 4 ? own[i].start - 2 * 86400 : now - 86400 + (int64_t)i * 600;
+		int64_t created = own[i].events >= 4 ? own[i].start - 2 * 86400 : now - 86400 + (int64_t)i * 600;
 		plan_event(p, created, k, BE_CREATE);
 		if (own[i].events >= 2)
 			plan_event(p, created + 3600, k, BE_CONFIRM);
-		if (own[i].events >= 4) {
+		if (own[i].events == 4) {
 			plan_event(p, b.start - 300, k, BE_CHECKIN);
 			plan_event(p, b.end + 300, k, BE_CHECKOUT);
 		}
+		if (own[i].events == 8)
+			plan_event(p, b.start + 3600, k, BE_NO_SHOW);
 	}
 	return AJ_OK;
 }

@@ -194,6 +194,9 @@ int worker_register(struct store *s, const struct actor *a, const struct worker_
 			return refuse(s, f, AJ_ERULE, "name_mismatch", "name");
 		if (company == in->company_id)
 			return refuse(s, f, AJ_ECONFLICT, "already_registered", "id_number");
+		/* the level the new company states is bounded by the person's certificates, as any change is */
+		if ((rc = worker_claims_ok(s, res->worker_id, in->level ? level_index(in->level) : -1, -1, f)) != AJ_OK)
+			goto fail;
 		struct worker_details d = {in->phone, in->level, in->photo_ref, in->experience_since, in->trades,
 					   in->n_trades};
 		if (!in->transfer_code) {

@@ -367,3 +367,18 @@ int64_t h_day_at(int days, int hour)
 {
 	return time_day_start(time_today() + days) + hour * 3600;
 }
+
+void h_hour_cast(struct harness *h, const char *worker_token, int64_t *worker, int64_t *company, int64_t *item)
+{
+	struct resp *r = h_ok(h, "GET", "/api/me/worker", worker_token, NULL, 200);
+	*worker = resp_int(r, "id");
+	*company = resp_int(r, "company.id");
+	resp_free(r);
+	struct stmt *st = store_sql(h->store,
+		"SELECT si.id FROM service_items si JOIN categories c ON c.id = si.category_id WHERE si.unit = 'hour'"
+		" AND si.active = 1 AND si.company_id = $1 AND c.trade IN (SELECT trade FROM worker_trades WHERE worker_id = $2)"
+		" ORDER BY si.id LIMIT 1");
+	stmt_bind_int(st, 1, *company);
+	stmt_bind_int(st, 2, *worker);
+	assert_int_equal(stmt_one_int(st, item), 0);
+}

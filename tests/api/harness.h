@@ -85,6 +85,9 @@ void h_refused(struct harness *h, int64_t (*sum)(void), const char *method, cons
 const char *h_iso(int64_t t);
 /* The instant `days` from today at local hour `hour`. */
 int64_t h_day_at(int days, int hour);
+/* The worker signed in with worker_token: their id, their company's, and the first active hourly
+ * item of that company in a trade the worker serves. */
+void h_hour_cast(struct harness *h, const char *worker_token, int64_t *worker, int64_t *company, int64_t *item);
 /* An integer at a JSON path like "user.id" in the response. */
 int64_t resp_int(const struct resp *r, const char *path);
 const char *resp_str(const struct resp *r, const char *path);

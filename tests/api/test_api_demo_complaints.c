@@ -290,6 +290,7 @@ static void test_settled(void **state)
 	assert_int_equal(jr.checkpoints_signed, 0);
 	assert_int_equal(jr.lapse_notices, 0);
 	assert_int_equal(jr.bookings_expired, 0);
+	assert_int_equal(jr.no_shows_to_check, 0);
 	assert_int_equal(h_writes(&H), writes);
 	/* and every write of the story is in the chain */
 	struct resp *r = ok("/api/audit/verify", admin);

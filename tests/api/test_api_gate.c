@@ -107,17 +107,7 @@ static int setup(void **state)
 	(void)state;
 	h_open_demo(&H, 60);
 	at(0);
-	struct resp *r = ok("GET", "/api/me/worker", worker1, NULL, 200);
-	w1 = resp_int(r, "id");
-	co1_id = resp_int(r, "company.id");
-	resp_free(r);
-	struct stmt *st = store_sql(H.store,
-		"SELECT si.id FROM service_items si JOIN categories c ON c.id = si.category_id WHERE si.unit = 'hour'"
-		" AND si.active = 1 AND si.company_id = $1 AND c.trade IN (SELECT trade FROM worker_trades WHERE worker_id = $2)"
-		" ORDER BY si.id LIMIT 1");
-	stmt_bind_int(st, 1, co1_id);
-	stmt_bind_int(st, 2, w1);
-	assert_int_equal(stmt_one_int(st, &hour_item), 0);
+	h_hour_cast(&H, worker1, &w1, &co1_id, &hour_item);
 	return 0;
 }
 
@@ -240,10 +230,15 @@ static void test_move_releases(void **state)
 	stmt_bind_int(st, 1, w1);
 	assert_int_equal(stmt_step(st), STORE_ROW);
 	assert_int_equal(sealed_worker_number(w1, stmt_text(st, 0), number), 0);
+	char above[512];
 	snprintf(body, sizeof body, "{\"name\":\"%s\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
 				    "\"trades\":[\"household\"],\"level\":\"junior\"}", stmt_text(st, 1), number);
+	snprintf(above, sizeof above, "{\"name\":\"%s\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
+				     "\"trades\":[\"household\"],\"level\":\"senior_technician\"}", stmt_text(st, 1), number);
 	stmt_done(st);
 	h_login(&H, "company2", co2, NULL);
+	/* nor may the new company state a level above the person's certificates */
+	refused("POST", "/api/workers", co2, above, 422, "level_above_certificate");
 	struct resp *r = ok("POST", "/api/workers", co2, body, 202);
 	int64_t transfer = resp_int(r, "id");
 	resp_free(r);

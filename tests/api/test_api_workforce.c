@@ -77,7 +77,7 @@ static int64_t register_worker(const char *token, const char *name, const char *
 {
 	char body[512];
 	snprintf(body, sizeof body, "{\"name\":\"%s\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
-				    "\"trades\":%s,\"level\":\"senior\"}", name, number, trades);
+				    "\"trades\":%s,\"level\":\"junior\"}", name, number, trades);
 	if (n_seen < 64)
 		str_copy(seen[n_seen++], 19, number);
 	struct resp *r = call("POST", "/api/workers", token, body);
@@ -104,7 +104,7 @@ static int64_t register_elsewhere(const char *token, const char *name, const cha
 {
 	char body[512];
 	snprintf(body, sizeof body, "{\"name\":\"%s\",\"id_number\":\"%s\",\"phone\":\"13912345678\","
-				    "\"trades\":[\"household\"],\"level\":\"senior\"}", name, number);
+				    "\"trades\":[\"household\"],\"level\":\"junior\"}", name, number);
 	struct resp *r = call("POST", "/api/workers", token, body);
 	if (r->status != 202)
 		fail_msg("register %s elsewhere: %d %s", name, r->status, r->body);

@@ -53,6 +53,7 @@ import * as requests from './pages/requests.js';
 import * as phoneBooking from './pages/phone-booking.js';
 import * as addresses from './pages/addresses.js';
 import * as customerReset from './pages/customer-reset.js';
+import * as noShows from './pages/no-shows.js';
 import * as forgotPassword from './pages/forgot-password.js';
 import * as track from './pages/track.js';
 
@@ -63,7 +64,7 @@ const MODULES = {
   notifications, complaint_figures: complaintFigures, company, sampling, plan, inspections, inspection,
   set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
   requests, phone_booking: phoneBooking,
-  addresses, customer_reset: customerReset,
+  addresses, customer_reset: customerReset, no_shows: noShows,
   track, claims, my_claims: claims,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).

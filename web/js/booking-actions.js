@@ -206,6 +206,36 @@ export function noShowForm(b, { onDone, parties = ['worker', 'customer'] }) {
     parties.length > 1 ? field({ label: t('bookings.no_show_party'), control: party, name: 'party' }) : null);
 }
 
+// The customer's answer to "nobody was at home": acknowledge it, or say what happened (the service
+// took place, or nobody came) for the service centre to check.
+export function noShowAnswerForm(b, { onDone }) {
+  const ack = h('button', { type: 'button', class: 'btn btn-secondary no-show-ack' }, t('no_show.acknowledge'));
+  const what = select(['served', 'worker_absent'].map((v) => ({ value: v, label: t(`no_show.answer_${v}`) })), { name: 'answer' });
+  const dispute = reasonForm('no-show-dispute-form', t('no_show.dispute_submit'),
+    (f, reason) => post(f, `/api/bookings/${b.id}/no-show/answer`, { answer: what.value, reason }, onDone, t('no_show.disputed')),
+    field({ label: t('no_show.what'), control: what, name: 'answer' }));
+  const top = h('div', { class: 'no-show-answer' }, h('p', null, t('no_show.ask')), ack, dispute);
+  ack.addEventListener('click', () => post(dispute, `/api/bookings/${b.id}/no-show/answer`, { answer: 'acknowledge' }, onDone, t('no_show.acknowledged')));
+  return top;
+}
+
+// The service centre's finding on a household's absence, after calling them.
+export function noShowCheckForm(b, { onDone }) {
+  const outcome = select(['upheld', 'served', 'worker_absent'].map((v) => ({ value: v, label: t(`no_show.outcome_${v}`) })), { name: 'outcome' });
+  const note = h('input', { type: 'text', class: 'input', name: 'note', maxlength: '200' });
+  const f = form({ class: ['form', 'form-inline', 'no-show-check-form'] },
+    field({ label: t('no_show.outcome'), control: outcome, name: 'outcome' }),
+    field({ label: t('no_show.note'), control: note, name: 'note' }),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('no_show.check_submit'))));
+  f.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearErrors(f);
+    if (note.value.trim().length < 2) return showError(f, t('common.reason_required'), 'note');
+    post(f, `/api/bookings/${b.id}/no-show/check`, { outcome: outcome.value, note: note.value.trim() }, onDone, t('no_show.checked'));
+  });
+  return f;
+}
+
 // The worker gives back a job offered to them, not yet confirmed, with the reason the company reads.
 export function declineForm(b, { onDone }) {
   return reasonForm('decline-form', t('jobs.decline_submit'),

@@ -21,6 +21,7 @@ export const PAGES = [
   { path: '/complaints', key: 'my_complaints', role: 'customer' },
   { path: '/complaints', key: 'complaints', cap: 'complaint.handle' },
   { path: '/customer-reset', key: 'customer_reset', cap: 'customer.reset' },
+  { path: '/no-shows', key: 'no_shows', cap: 'centre.check' },
   { path: '/complaints/new', key: 'complaint_new', cap: 'complaint.file', menu: false, parent: '/complaints' },
   { path: '/complaints/:id', key: 'complaint', cap: ['complaint.file', 'complaint.handle'], menu: false, parent: '/complaints' },
   // compensation: the association's queue of disputed claims; the claims naming a worker to pay

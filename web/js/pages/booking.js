@@ -14,12 +14,13 @@ import { loading, notice, messages, section, badge } from '../ui.js';
 import { complaintBadge } from '../complaint-ui.js';
 import { recordSection } from '../consent.js';
 import { facts } from './worker.js';
+import { reasonText } from '../workforce.js';
 import {
   statusBadge, catName, fmtWindow, fmtMoney, fmtPrice, fmtAt, maskedWorker, standards, quantityText, districtName,
 } from '../services.js';
 import {
   confirmForm, checkinForm, checkoutForm, cancelForm, noShowForm, assignForm, reviewForm, disclose, rescheduleForm,
-  checklistView, timelineView,
+  checklistView, timelineView, noShowAnswerForm, noShowCheckForm,
 } from '../booking-actions.js';
 
 export function render(slot, ctx) {
@@ -80,6 +81,13 @@ export function render(slot, ctx) {
       if (['requested', 'confirmed'].includes(b.status)) actions.push(disclose(t('bookings.cancel'), () => cancelForm(b, { onDone: done }), 'danger'));
       if (b.status === 'confirmed' && startPassed) actions.push(disclose(t('bookings.no_show'), () => noShowForm(b, { onDone: done })));
     }
+    // a household marked absent is asked; what it disputes or leaves unanswered, the centre checks
+    const q = b.no_show_question;
+    const asked = customer && q && q.state === 'pending'
+      ? section(t('no_show.question'), noShowAnswerForm(b, { onDone: done })) : null;
+    if (q && ctx.can('centre.check') && ['pending', 'to_check'].includes(q.state)) {
+      actions.push(disclose(t('no_show.check'), () => noShowCheckForm(b, { onDone: done }), 'primary'));
+    }
     const destroyed = Boolean(b.contact_destroyed_at);
     const tolerance = std.punctuality_tolerance_minutes ?? 15;
     const lateNow = b.status === 'confirmed' && Date.now() > Date.parse(b.start) + tolerance * 60000;
@@ -101,9 +109,13 @@ export function render(slot, ctx) {
       [t('bookings.checked_out'), b.checked_out_at ? [fmtAt(b.checked_out_at), ' ', b.left_early === true ? badge(t('dispatch.left_early'), 'danger') : null] : null, 'checked_out'],
       [t('bookings.served'), b.served_minutes !== null && b.served_minutes !== undefined ? t('bookings.served_minutes', { minutes: b.served_minutes }) : null, 'served'],
       [t('jobs.early_reason'), b.left_early === true ? b.left_early_reason || t('bookings.reason_not_asked') : null, 'left_early_reason'],
+      [t('bookings.barred'), b.barred ? h('span', { class: 'barred' }, t('bookings.barred_text', { why: reasonText(b.barred.code), reason: b.barred.reason || '' })) : null, 'barred'],
       [t('bookings.contact_views'), b.contact_views && b.contact_views.count ? t('bookings.contact_views_text', { n: b.contact_views.count, at: fmtAt(b.contact_views.last_at) }) : null, 'contact_views'],
       [t('bookings.cancelled_at'), b.cancelled ? t('bookings.cancelled_by', { at: fmtAt(b.cancelled.at), by: actor(b.cancelled.by), reason: b.cancelled.reason || '' }) : null, 'cancelled'],
       [t('bookings.no_show_at'), b.no_show ? t('bookings.no_show_by', { at: fmtAt(b.no_show.at), party: label('no_show_parties', b.no_show.party), reason: b.no_show.reason || '' }) : null, 'no_show'],
+      [t('no_show.state'), q ? [badge(t(`no_show.state_${q.state}`), q.state === 'overturned' ? 'danger' : q.state === 'to_check' || q.state === 'pending' ? 'warn' : 'muted'),
+        q.answer ? h('span', { class: 'muted' }, ' ', t(`no_show.answer_${q.answer}`), q.answer_reason ? ` · ${q.answer_reason}` : '') : null,
+        q.check_note ? h('span', { class: 'muted' }, ' · ', q.check_note) : null] : null, 'no_show_question'],
     ]);
     const review = customer && b.status === 'completed'
       ? section(t('review.title'), h('p', { class: 'muted' }, t('review.intro')), reviewForm(b, { onDone: done }))
@@ -123,6 +135,7 @@ export function render(slot, ctx) {
     if (gone) gone.classList.add('contact-destroyed-notice');
     fill(body,
       gone,
+      asked,
       actions.length ? section(t('bookings.actions'), h('div', { class: 'booking-actions' }, actions)) : null,
       review, reviewed, complaints,
       h('div', { class: 'columns' },

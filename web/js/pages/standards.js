@@ -19,7 +19,7 @@ import { courseName } from './training.js';
 const GROUPS = [
   { key: 'workforce', items: ['health_valid_months', 'background_valid_months', 'refresher_grace_days',
     'lapse_warning_days', 'training_pass_target'] },
-  { key: 'services', items: ['punctuality_tolerance_minutes', 'checkout_tolerance_minutes', 'live_named_bookings_max', 'request_confirm_hours', 'hourly_from_hour', 'hourly_until_hour', 'day_start_from_hour', 'day_start_until_hour', 'address_visible_hours', 'satisfaction_target',
+  { key: 'services', items: ['punctuality_tolerance_minutes', 'checkout_tolerance_minutes', 'live_named_bookings_max', 'request_confirm_hours', 'no_show_answer_hours', 'hourly_from_hour', 'hourly_until_hour', 'day_start_from_hour', 'day_start_until_hour', 'address_visible_hours', 'satisfaction_target',
     'punctuality_target'] },
   { key: 'complaints', items: ['complaint_feedback_hours', 'complaint_resolve_days', 'complaint_reopen_days',
     'complaint_pause_max_hours', 'complaint_pauses_max', 'complaint_text_min', 'claim_decision_days', 'claim_accept_days', 'claim_payment_days', 'claim_reference_min', 'rectification_days', 'spot_check_pass_score'] },
