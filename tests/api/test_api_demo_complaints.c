@@ -277,7 +277,7 @@ static void test_settled(void **state)
 	(void)state;
 	/* the demo ended with the job at the present: running it again finds nothing */
 	int64_t writes = h_writes(&H);
-	struct jobs_report jr = {-1, -1, -1, -1, {0}, -1, -1, -1, -1, -1, -1};
+	struct jobs_report jr = {-1, -1, -1, -1, {0}, -1, -1, -1, -1, -1, -1, -1};
 	assert_int_equal(jobs_run(H.store, &jr), 0);
 	assert_int_equal(jr.complaints_breached, 0);
 	assert_int_equal(jr.complaints_closed, 0);
