@@ -531,6 +531,9 @@ static int claim_accept(struct store *s, int part, const struct complaint *c, co
 			rc = tell_company(s, c, "claim_accepted", "服务人员接受了赔偿决定。", "the worker accepted the decision.");
 	} else {
 		rc = tell_company(s, c, "claim_accepted", "客户接受了赔偿决定。", "the customer accepted the decision.");
+		if (rc == AJ_OK && strcmp(cl->payer, "worker") == 0)
+			rc = tell_worker(s, c, worker, cl->id, "claim_accepted", "客户接受了赔偿决定。",
+					 "the customer accepted the decision.");
 	}
 	if (rc || !customer_done || !worker_done)
 		return rc;
@@ -715,7 +718,10 @@ static int claim_pay(struct store *s, const struct actor *a, const struct compla
 		snprintf(zh, sizeof zh, "协会已追回先行赔付款 %s 元（凭证 %s）。", amount, in->reference);
 		snprintf(en, sizeof en, "the association recovered %s yuan of its advance payment (reference %s).", amount,
 			 in->reference);
-		return tell_company(s, c, "claim_recovered", zh, en);
+		rc = tell_company(s, c, "claim_recovered", zh, en);
+		if (rc == AJ_OK && strcmp(cl->advanced_from, "worker") == 0)
+			rc = tell_worker(s, c, worker, cl->id, "claim_recovered", zh, en);
+		return rc;
 	}
 	/* confirmed at once: the association's own advance (it answers for it), and an insurer's or a
 	 * worker's payment with the settlement's number, vouched for by whoever gave it */
@@ -777,6 +783,9 @@ static int claim_receipt(struct store *s, enum claim_action act, const struct co
 		if ((rc = stmt_exec(st)) != AJ_OK)
 			return rc;
 		rc = tell_company(s, c, "claim_receipt", "客户确认已收到赔偿款。", "the customer confirmed receiving the compensation.");
+		if (rc == AJ_OK && strcmp(cl->payer, "worker") == 0)
+			rc = tell_worker(s, c, worker, cl->id, "claim_receipt", "客户确认已收到赔偿款。",
+					 "the customer confirmed receiving the compensation.");
 		if (rc == AJ_OK && (cl->receipt_disputed_at || strcmp(cl->payer, "advance") == 0))
 			rc = tell_association(s, c, "claim_receipt", "客户确认已收到赔偿款。",
 					      "the customer confirmed receiving the compensation.");
