@@ -845,9 +845,10 @@ int cmd_jobs(int argc, char **argv)
 		return 1;
 	}
 	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
-	       "customers reminded: %d\nclaims overdue: %d\nrectifications overdue: %d\n", r.complaints_breached,
+	       "customers reminded: %d\nclaims overdue: %d\nrectifications overdue: %d\n"
+	       "sampling plans made: %d\nsampling plans drawn: %d\n", r.complaints_breached,
 	       r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
-	       r.rectifications_overdue);
+	       r.rectifications_overdue, r.plans_committed, r.plans_drawn);
 	return 0;
 }
 
