@@ -847,9 +847,11 @@ int cmd_jobs(int argc, char **argv)
 	}
 	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
 	       "customers reminded: %d\nclaims overdue: %d\nclaim decisions standing unanswered: %d\n"
-	       "rectifications overdue: %d\nrequests expired: %d\nabsences to the service centre: %d\n",
+	       "rectifications overdue: %d\nrequests expired: %d\nabsences to the service centre: %d\n"
+	       "sampling plans made: %d\nsampling plans drawn: %d\n",
 	       r.complaints_breached, r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
-	       r.claims_final, r.rectifications_overdue, r.bookings_expired, r.no_shows_to_check);
+	       r.claims_final, r.rectifications_overdue, r.bookings_expired, r.no_shows_to_check, r.plans_committed,
+	       r.plans_drawn);
 	return 0;
 }
 

@@ -51,6 +51,8 @@ int jobs_run(struct store *s, struct jobs_report *r)
 	if (rc == AJ_OK)
 		rc = inspections_overdue(s, &r->rectifications_overdue);
 	if (rc == AJ_OK)
+		rc = sampling_plans_due(s, &r->plans_committed, &r->plans_drawn);
+	if (rc == AJ_OK)
 		rc = retention_run(s, clock_now(), &r->retention);
 	if (rc == AJ_OK)
 		rc = lapses_notify(s, clock_now(), &r->lapse_notices);
@@ -98,6 +100,8 @@ static void *jobs_main(void *arg)
 		if (!rc && (r.bookings_expired || r.no_shows_to_check))
 			log_info("deadline job: %d requests expired, %d absences to the service centre", r.bookings_expired,
 				 r.no_shows_to_check);
+		if (!rc && (r.plans_committed || r.plans_drawn))
+			log_info("deadline job: %d sampling plans made, %d drawn", r.plans_committed, r.plans_drawn);
 		if (r.checkpoints_signed)
 			log_info("deadline job: signed a checkpoint of the audit chain");
 		pthread_mutex_lock(&j->mu);

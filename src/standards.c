@@ -34,6 +34,9 @@
 	X(claim_reference_min, 4, 40, 8) \
 	X(rectification_days, 1, 90, 15) \
 	X(spot_check_pass_score, 1, 100, 80) \
+	X(spot_check_share_percent, 1, 100, 5) \
+	X(spot_check_min_per_company, 0, 50, 1) \
+	X(spot_check_draw_day, 1, 28, 3) \
 	X(booking_contact_retention_days, 1, 3650, 180) \
 	X(complaint_contact_retention_days, 1, 3650, 180) \
 	X(session_detail_retention_days, 1, 365, 30) \

@@ -27,6 +27,9 @@ struct standards {
 	int claim_reference_min;    /* letters and digits a payment's or a settlement's reference needs */
 	int rectification_days;     /* after a failed spot check */
 	int spot_check_pass_score;  /* 0..100 */
+	int spot_check_share_percent;   /* of each company's completed services a month's plan draws */
+	int spot_check_min_per_company; /* and at least so many (never more than it has) */
+	int spot_check_draw_day;    /* the day of the next month the job reveals the seed and draws */
 	int booking_contact_retention_days;   /* after a booking ends, its address and phone are destroyed */
 	int complaint_contact_retention_days; /* after a complaint closes, its caller's phone is destroyed */
 	int session_detail_retention_days;    /* a session's address and browser are kept this long */

@@ -22,6 +22,7 @@
 #include "rights/complaints.h"
 #include "rights/inspections.h"
 #include "services/bookings.h"
+#include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -662,7 +663,7 @@ static int live_complaint(struct store *s, struct world *w, const struct cev *e)
 
 /* ---- spot checks ---- */
 
-/* How many bookings a plan of month draws: as sampling_plan_create counts them. */
+/* How many bookings a plan of month draws: as the job's draw counts them. */
 static int plan_size(struct store *s, int month, int share, int min, int *n)
 {
 	struct stmt *st = store_sql(s, "SELECT count(*) FROM bookings WHERE completed_month = $1"
@@ -696,25 +697,47 @@ static void plan_failure(struct cplan *p, int plan, int k, int64_t at, int rejec
 	}
 }
 
-/* Two plans: the month before last, drawn on the 2nd of last month and inspected over the days
- * after, with a failure verified, one left overdue; and last month's, drawn this month and still
- * being inspected, with a fresh failure and one answered but rejected. share: percent drawn. */
+/* Two plans, made and drawn by the deadline job as it runs through the months: the sampling of
+ * the industry begins ('sampling.since') with the month before the last one drawn, so the job
+ * makes each plan at the first pass of its month and draws it at the first pass on the draw day
+ * of the next (last month's, when that day has come; else the two months before). The older is
+ * inspected over the days after its draw, with a failure verified, one left overdue; the newer is
+ * still being inspected, with a fresh failure and one answered but rejected. share: percent drawn,
+ * set as the standard before the first plan is made. */
 static int plan_spot_checks(struct store *s, struct world *w, struct cplan *p, int share, uint64_t *r)
 {
 	int64_t now = p->until;
 	int month = time_month(now), n[2];
 	int64_t created[2];
 	int rc;
-	w->plan_month[0] = month - 2;
-	w->plan_month[1] = month - 1;
-	created[0] = time_month_start(month - 1) + DAY + 10 * HOUR;
-	created[1] = time_month_start(month) + DAY + 10 * HOUR;
-	if (created[1] > now)
-		created[1] = time_month_start(month) + (now - time_month_start(month)) / 2;
+	struct standards sd;
+	if ((rc = standards_get(s, &sd)) != AJ_OK)
+		return rc;
+	int64_t last_draw = time_month_start(month) + (int64_t)(sd.spot_check_draw_day - 1) * DAY;
+	int last = now >= last_draw ? month - 1 : month - 2;
+	char since[8];
+	time_format_month(last - 1, since);
+	struct stmt *st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('sampling.since', $1)"
+				       " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	stmt_bind_text(st, 1, since);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	st = store_sql(s, "UPDATE standards SET value = $1 WHERE key = 'spot_check_share_percent'");
+	stmt_bind_int(st, 1, share);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
 	for (int i = 0; i < 2; i++) {
-		if ((rc = plan_size(s, w->plan_month[i], share, 1, &n[i])) != AJ_OK)
+		w->plan_month[i] = last - 1 + i;
+		/* the first of the job's passes (8:00 and 20:00) from the draw day on; the present's for last
+		 * month's when its day is today before eight */
+		int64_t day = time_month_start(w->plan_month[i] + 1) + (int64_t)(sd.spot_check_draw_day - 1) * DAY;
+		created[i] = day + 8 * HOUR;
+		if (created[i] > now)
+			created[i] = now;
+		if ((rc = plan_size(s, w->plan_month[i], share, sd.spot_check_min_per_company, &n[i])) != AJ_OK)
 			return rc;
-		add(p, created[i], E_PLAN, i, share);
+		/* its inspections are read just after the pass that drew it */
+		add(p, created[i] + 60, E_PLAN, i, share);
 	}
 	/* the rejected answer needs a week: in last month's plan when it is that old, else the other */
 	int reject_in_older = now - created[1] < 9 * DAY;
@@ -737,7 +760,7 @@ static int plan_spot_checks(struct store *s, struct world *w, struct cplan *p, i
 	if (left < w->n_inspectors)
 		left = w->n_inspectors;
 	int done = n[1] > left ? n[1] - left : 0;
-	int64_t from = created[1] + DAY, span = now - 3 * HOUR - from;
+	int64_t from = created[1] + 2 * HOUR, span = now - 3 * HOUR - from;
 	if (span <= 0)
 		done = 0;
 	for (int k = 0; k < done; k++) {
@@ -774,13 +797,13 @@ static int load_inspections(struct store *s, struct world *w, int i)
 
 /* An inspection: its id, inspector, company and the booking's start and category. */
 struct dinsp {
-	int64_t id, inspector, company, start, category;
+	int64_t id, inspector, company, start, category, body;
 };
 
 static int inspection_at(struct store *s, int64_t id, struct dinsp *x)
 {
-	struct stmt *st = store_sql(s, "SELECT i.id, coalesce(i.inspector_id, 0), i.company_id, b.start_at, b.category_id"
-				       " FROM inspections i JOIN bookings b ON b.id = i.booking_id WHERE i.id = $1");
+	struct stmt *st = store_sql(s, "SELECT i.id, coalesce(i.inspector_id, 0), i.company_id, b.start_at, b.category_id,"
+				       " i.inspection_org_id FROM inspections i JOIN bookings b ON b.id = i.booking_id WHERE i.id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -789,6 +812,7 @@ static int inspection_at(struct store *s, int64_t id, struct dinsp *x)
 		x->company = stmt_int(st, 2);
 		x->start = stmt_int(st, 3);
 		x->category = stmt_int(st, 4);
+		x->body = stmt_int(st, 5);
 	}
 	stmt_done(st);
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
@@ -806,16 +830,20 @@ static int live_inspection(struct store *s, struct world *w, const struct cev *e
 	char login[32];
 	int k = e->kind == E_RESULT ? e->arg / 2 : e->arg, rc;
 	if (e->kind == E_PLAN) {
-		struct plan_in in = {w->plan_month[e->subject], e->arg, 1, w->body};
-		rc = sampling_plan_create(s, &dw->admin, &in, &w->plan_id[e->subject], &f);
-		return rc ? rc : load_inspections(s, w, e->subject);
+		/* drawn by the deadline job's pass just before */
+		struct stmt *st = store_sql(s, "SELECT id FROM sampling_plans WHERE month = $1 AND commitment IS NOT NULL"
+					       " AND drawn_at IS NOT NULL");
+		stmt_bind_int(st, 1, w->plan_month[e->subject]);
+		if ((rc = stmt_one_int(st, &w->plan_id[e->subject])) != AJ_OK)
+			return rc;
+		return load_inspections(s, w, e->subject);
 	}
 	if (k >= w->n_insp[e->subject] || (rc = inspection_at(s, w->insp[e->subject][k], &x)) == AJ_ENOTFOUND)
 		return AJ_OK;
 	if (rc)
 		return rc;
 	login_of(s, x.inspector, login, sizeof login);
-	struct actor inspector = {x.inspector, w->body, login};
+	struct actor inspector = {x.inspector, x.body, login};
 	/* its scores and words: a stream of its own */
 	uint64_t r = w->rng ^ ((uint64_t)e->subject << 32 | (uint64_t)k);
 	switch (e->kind) {
@@ -833,13 +861,12 @@ static int live_inspection(struct store *s, struct world *w, const struct cev *e
 		stmt_done(st);
 		if (rc < 0)
 			return rc;
-		int64_t visited = clock_now() - hours(&r, 1, 4);
-		if (visited < x.start)
-			visited = clock_now();
-		/* the household is called first: its contact opened, as every result needs */
+		/* the household is called first: its contact opened, as every result needs, and the call
+		 * made with it */
 		struct contact c;
 		if ((rc = inspection_contact(s, &inspector, ROLE_INSPECTOR, x.id, &c, &f)) != AJ_OK)
 			return rc;
+		int64_t visited = clock_now();
 		return inspection_result(s, &inspector, ROLE_INSPECTOR, x.id, demo_rand(&r, 4) ? "phone" : "home", visited, sc,
 					 n, fail ? failed[demo_rand(&r, 2)] : passed[demo_rand(&r, 3)], &f);
 	}

@@ -5,6 +5,7 @@
 #include "harness.h"
 
 #include "jobs.h"
+#include "rights/inspections.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
 
@@ -242,16 +243,32 @@ static void test_claims(void **state)
 static void test_spot_checks(void **state)
 {
 	(void)state;
-	/* two plans, last month's and the one before, published */
+	/* the job's plans: one a month from the one before the last drawn, newest first; the two
+	 * oldest drawn with their seeds, which match the commitments published before; the later ones
+	 * committed, their seeds not yet out */
 	struct resp *r = ok("/api/public/sampling-plans", NULL);
-	assert_int_equal(resp_int(r, "total"), 2);
-	char last[8], before[8];
 	int month = time_month(clock_now());
-	time_format_month(month - 1, last);
-	time_format_month(month - 2, before);
+	int last = clock_now() >= time_month_start(month) + 2 * 86400 ? month - 1 : month - 2;
+	assert_int_equal(resp_int(r, "total"), month - last + 2);
 	json_t *items = json_object_get(r->json, "items");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "month")), last);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "month")), before);
+	for (int k = 0; k <= month - last + 1; k++) {
+		json_t *p = json_array_get(items, (size_t)k);
+		char m[8], commitment[65];
+		time_format_month(month - k, m);
+		assert_string_equal(json_string_value(json_object_get(p, "month")), m);
+		assert_string_equal(json_string_value(json_object_get(p, "made_by")), "job");
+		const char *seed = json_string_value(json_object_get(p, "seed"));
+		if (month - k >= last + 1) {
+			assert_string_equal(json_string_value(json_object_get(p, "status")), "committed");
+			assert_null(seed);
+			continue;
+		}
+		assert_string_equal(json_string_value(json_object_get(p, "status")), "drawn");
+		assert_non_null(seed);
+		sampling_commitment(seed, commitment);
+		assert_string_equal(json_string_value(json_object_get(p, "commitment")), commitment);
+		assert_true(json_integer_value(json_object_get(p, "drawn")) > 0);
+	}
 	resp_free(r);
 
 	/* inspector1 has samples to inspect; the results recorded are theirs and their colleagues' */
@@ -277,7 +294,10 @@ static void test_settled(void **state)
 	(void)state;
 	/* the demo ended with the job at the present: running it again finds nothing */
 	int64_t writes = h_writes(&H);
-	struct jobs_report jr = {-1, -1, -1, -1, {0}, -1, -1, -1, -1, -1, -1, -1};
+	/* every count set to -1 first, so that each one the job leaves alone shows */
+	struct jobs_report jr;
+	memset(&jr, 0xff, sizeof jr);
+	jr.retention = (struct retention_report){0};
 	assert_int_equal(jobs_run(H.store, &jr), 0);
 	assert_int_equal(jr.complaints_breached, 0);
 	assert_int_equal(jr.complaints_closed, 0);
@@ -291,6 +311,9 @@ static void test_settled(void **state)
 	assert_int_equal(jr.lapse_notices, 0);
 	assert_int_equal(jr.bookings_expired, 0);
 	assert_int_equal(jr.no_shows_to_check, 0);
+	/* this month's sampling plan is made, last month's drawn when its day has come */
+	assert_int_equal(jr.plans_committed, 0);
+	assert_int_equal(jr.plans_drawn, 0);
 	assert_int_equal(h_writes(&H), writes);
 	/* and every write of the story is in the chain */
 	struct resp *r = ok("/api/audit/verify", admin);
