@@ -845,9 +845,9 @@ int cmd_jobs(int argc, char **argv)
 		return 1;
 	}
 	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
-	       "customers reminded: %d\nclaims overdue: %d\nrectifications overdue: %d\n", r.complaints_breached,
-	       r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
-	       r.rectifications_overdue);
+	       "customers reminded: %d\nverifications overdue: %d\nclaims overdue: %d\nrectifications overdue: %d\n",
+	       r.complaints_breached, r.complaints_closed, r.complaints_resumed, r.complaints_reminded,
+	       r.complaints_verify_overdue, r.claims_breached, r.rectifications_overdue);
 	return 0;
 }
 

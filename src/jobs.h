@@ -20,6 +20,7 @@ struct jobs_report {
 	int bookings_expired;      /* requests nobody confirmed in time, cancelled */
 	int complaints_resumed;    /* pauses past their limit: the clock runs again */
 	int complaints_reminded;   /* questions waiting past half their pause: the customer reminded */
+	int complaints_verify_overdue; /* complaints without a booking the service centre did not verify in time */
 };
 
 /* One pass; 0 or a negative error (each part is its own transaction). */
