@@ -845,10 +845,11 @@ int cmd_jobs(int argc, char **argv)
 		return 1;
 	}
 	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
-	       "customers reminded: %d\nclaims overdue: %d\nrectifications overdue: %d\nrequests expired: %d\n"
-	       "absences to the service centre: %d\nsampling plans made: %d\nsampling plans drawn: %d\n",
-	       r.complaints_breached, r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
-	       r.rectifications_overdue, r.bookings_expired, r.no_shows_to_check, r.plans_committed, r.plans_drawn);
+	       "customers reminded: %d\nverifications overdue: %d\nclaims overdue: %d\nrectifications overdue: %d\n"
+	       "requests expired: %d\nabsences to the service centre: %d\nsampling plans made: %d\n"
+	       "sampling plans drawn: %d\n", r.complaints_breached, r.complaints_closed, r.complaints_resumed,
+	       r.complaints_reminded, r.complaints_verify_overdue, r.claims_breached, r.rectifications_overdue,
+	       r.bookings_expired, r.no_shows_to_check, r.plans_committed, r.plans_drawn);
 	return 0;
 }
 
