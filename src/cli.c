@@ -846,12 +846,12 @@ int cmd_jobs(int argc, char **argv)
 		return 1;
 	}
 	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
-	       "customers reminded: %d\nclaims overdue: %d\nclaim decisions standing unanswered: %d\n"
-	       "rectifications overdue: %d\nrequests expired: %d\nabsences to the service centre: %d\n"
-	       "sampling plans made: %d\nsampling plans drawn: %d\n",
-	       r.complaints_breached, r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
-	       r.claims_final, r.rectifications_overdue, r.bookings_expired, r.no_shows_to_check, r.plans_committed,
-	       r.plans_drawn);
+	       "customers reminded: %d\nverifications overdue: %d\nclaims overdue: %d\n"
+	       "claim decisions standing unanswered: %d\nrectifications overdue: %d\n"
+	       "requests expired: %d\nabsences to the service centre: %d\nsampling plans made: %d\n"
+	       "sampling plans drawn: %d\n", r.complaints_breached, r.complaints_closed, r.complaints_resumed,
+	       r.complaints_reminded, r.complaints_verify_overdue, r.claims_breached, r.claims_final,
+	       r.rectifications_overdue, r.bookings_expired, r.no_shows_to_check, r.plans_committed, r.plans_drawn);
 	return 0;
 }
 

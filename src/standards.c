@@ -51,7 +51,10 @@
 	X(hourly_from_hour, 0, 23, 7) \
 	X(hourly_until_hour, 1, 24, 21) \
 	X(day_start_from_hour, 0, 23, 6) \
-	X(day_start_until_hour, 1, 24, 10)
+	X(day_start_until_hour, 1, 24, 10) \
+	X(complaint_verify_hours, 1, 168, 24) \
+	X(unbooked_complaints_max, 1, 100, 3) \
+	X(unbooked_complaint_days, 1, 365, 30)
 
 static const struct {
 	const char *key;

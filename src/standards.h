@@ -45,6 +45,9 @@ struct standards {
 	int hourly_until_hour;      /* and end no later than this one, the same day */
 	int day_start_from_hour;    /* day services start at or after this local hour */
 	int day_start_until_hour;   /* and no later than this one */
+	int complaint_verify_hours; /* the service centre verifies a complaint without a booking within */
+	int unbooked_complaints_max; /* such complaints against one company per account, call-back number, address */
+	int unbooked_complaint_days; /* in this many days */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not

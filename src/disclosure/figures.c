@@ -9,7 +9,10 @@
  * the customer sent back does not count as resolved in time. Beside them, what a company's
  * resolutions came to: reopened, closed by the customer or left to lapse; and the handling's
  * ratings with how many customers were asked (every complaint resolved at least once) and how many
- * answered. */
+ * answered. A complaint without a booking of its customer's counts only once the service centre
+ * has verified it (in the month it was received); the industry's figures show apart how many of
+ * the month's wait for the centre, how many it let pass its deadline and how many it rejected —
+ * never per company, where a flood of unchecked accusations is what must not show. */
 #include "figures.h"
 
 #include <stdlib.h>
@@ -113,7 +116,8 @@ static int load(struct store *s, int64_t company, int from, int to, struct cells
 		" sum(CASE WHEN closed_by = 'customer' THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN closed_by = 'lapse' THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN first_resolved_at IS NOT NULL THEN 1 ELSE 0 END), count(rating), coalesce(sum(rating), 0)"
-		" FROM complaints WHERE company_id BETWEEN $1 AND $4 AND month BETWEEN $2 AND $3 GROUP BY company_id, month"),
+		" FROM complaints WHERE company_id BETWEEN $1 AND $4 AND month BETWEEN $2 AND $3"
+		" AND (verification IS NULL OR verification = 'verified') GROUP BY company_id, month"),
 		company, from, to, cs, F_RECEIVED, F_RATING_TOTAL - F_RECEIVED + 1);
 	if (rc == AJ_OK)
 		rc = add_rows(store_sql(s, "SELECT c.company_id, cl.paid_month,"
@@ -199,9 +203,27 @@ static void standards_part(struct req *r, struct jw *w)
 	jw_kint(w, "complaint_reopen_days", sd.complaint_reopen_days);
 	jw_kint(w, "complaint_pause_max_hours", sd.complaint_pause_max_hours);
 	jw_kint(w, "complaint_pauses_max", sd.complaint_pauses_max);
+	jw_kint(w, "complaint_verify_hours", sd.complaint_verify_hours);
 	jw_kint(w, "claim_accept_days", sd.claim_accept_days);
 	jw_kint(w, "spot_check_pass_score", sd.spot_check_pass_score);
 	jw_obj_end(w);
+}
+
+/* The month's complaints without a booking that count nowhere yet: waiting for the service centre,
+ * of those past its deadline, and rejected by it — the whole industry's, the centre's record. */
+static int unverified(struct store *s, int month, int64_t out[3])
+{
+	struct stmt *st = store_sql(s, "SELECT coalesce(sum(verification = 'pending'), 0),"
+				       " coalesce(sum(verification = 'pending' AND verify_breached = 1), 0),"
+				       " coalesce(sum(verification = 'rejected'), 0) FROM complaints"
+				       " WHERE month = $1 AND verification IS NOT NULL");
+	stmt_bind_int(st, 1, month);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		for (int k = 0; k < 3; k++)
+			out[k] = stmt_int(st, k);
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc < 0 ? rc : AJ_ESTORE;
 }
 
 /* One company's last twelve months, or every company's figures for one month with the industry's. */
@@ -258,9 +280,18 @@ void api_public_complaint_figures(struct req *r)
 	jw_obj(w);
 	jw_kstr(w, "month", name);
 	standards_part(r, w);
+	int64_t unchecked[3] = {0};
+	if ((rc = unverified(r->store, month, unchecked)) != AJ_OK) {
+		free(cs.c);
+		req_fail(r, rc);
+		return;
+	}
 	jw_key(w, "industry");
 	jw_obj(w);
 	values_json(w, industry);
+	jw_kint(w, "awaiting_verification", unchecked[0]);
+	jw_kint(w, "verification_overdue", unchecked[1]);
+	jw_kint(w, "verification_rejected", unchecked[2]);
 	jw_obj_end(w);
 	jw_key(w, "items");
 	jw_arr(w);

@@ -744,7 +744,8 @@ static int erase_customer(struct store *s, const struct actor *a, int64_t user)
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		return rc;
 	st = store_sql(s, "UPDATE complaints SET description = $2, contact_name = NULL, contact_phone_sealed = NULL,"
-			  " contact_phone_hash = NULL, rating_comment = NULL, contact_destroyed_at = coalesce(contact_destroyed_at, $3)"
+			  " contact_phone_hash = NULL, filed_from_hash = NULL, rating_comment = NULL,"
+			  " contact_destroyed_at = coalesce(contact_destroyed_at, $3)"
 			  " WHERE customer_id = $1");
 	stmt_bind_int(st, 1, user);
 	stmt_bind_text(st, 2, erased_text);

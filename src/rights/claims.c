@@ -995,6 +995,12 @@ int claim_write(struct store *s, const struct actor *a, enum role role, enum cla
 			rc = AJ_ECONFLICT;
 			goto fail;
 		}
+		/* a claim's deadlines run against the company at once: not on an accusation still to verify */
+		if (strcmp(c.verification, "pending") == 0) {
+			FAULT(f, "awaiting_verification", "verification");
+			rc = AJ_ECONFLICT;
+			goto fail;
+		}
 		rc = claim_file(s, a, &c, in, claim_id, f);
 	} else if ((rc = claim_allowed(act, part, &c, &cl, f)) == AJ_OK) {
 		*claim_id = cl.id;

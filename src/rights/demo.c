@@ -85,6 +85,8 @@ enum story {
 	OP_RESOLVED,  /* open now: resolved, for the customer to accept or reopen */
 	OP_BREACHED,  /* open now: no feedback in 48 hours, in the association's queue */
 	OP_TAKEN,     /* open now: breached, taken over, handled by the association */
+	OP_UNVERIFIED, /* open now: about no booking, waiting for the service centre to verify it */
+	ST_REJECTED,  /* about no booking: the service centre could not confirm it and rejected it */
 };
 
 enum channel {
@@ -93,6 +95,7 @@ enum channel {
 	CH_CONTACT,   /* the service centre by phone, for a caller without an account */
 	CH_WALK_IN,   /* the service centre, someone who came in, without an account */
 	CH_CUSTOMER1, /* customer1, on the web, about one of their services */
+	CH_UNBOOKED,  /* a customer on the web, about a worker but no booking of theirs */
 };
 
 /* CK_DISPUTED: decided low by the company, disputed, raised by the association and paid;
@@ -188,6 +191,16 @@ static const char *const duties[] = {"complaints", "quality", "service", "manage
 static const char *const people[] = {"王敏", "李建平", "陈晓丽", "赵国庆", "周海燕", "吴志刚"};
 static const char *const contacts[] = {"赵女士", "钱先生", "孙阿姨", "李女士", "周先生", "吴女士", "郑先生", "冯阿姨"};
 
+/* Complaints on the web about a worker of the company with no booking of the customer's. */
+static const struct {
+	int story, company, category;
+	const char *login;
+	const char *said;
+} unbooked[] = {
+	{OP_UNVERIFIED, 1, 3, "customer7", "上周私下请这位阿姨来家里打扫，她走后卧室抽屉里的金项链不见了，怀疑是她拿走的。"},
+	{ST_REJECTED, 4, 5, "customer8", "这位服务人员上门时态度恶劣，和我母亲吵了起来，还摔门离开。"},
+};
+
 /* One complaint as planned, and what living it through left. */
 struct dcomplaint {
 	int story, channel, claim;          /* enum story, enum channel, enum claim_kind */
@@ -206,9 +219,10 @@ struct dcomplaint {
 
 /* ---- the plan: events in time order ---- */
 
+/* E_CHECK: the service centre verifies (arg 1) or rejects (arg 0) a complaint without a booking */
 enum ev_kind { E_FILE, E_CLAIM, E_RESPONSIBLE, E_FEEDBACK, E_ASK, E_ANSWER, E_NOTE, E_ESCALATE, E_TAKEOVER,
 	       E_RESOLVE, E_ACCEPT, E_REOPEN, E_DECIDE, E_CLAIM_ACCEPT, E_WORKER_ACCEPT, E_CLAIM_DISPUTE, E_REVIEW,
-	       E_PAY, E_RECEIPT, E_RECOVER, E_PLAN, E_RESULT, E_RECTIFY, E_VERIFY, E_REJECT, E_JOBS };
+	       E_PAY, E_RECEIPT, E_RECOVER, E_CHECK, E_PLAN, E_RESULT, E_RECTIFY, E_VERIFY, E_REJECT, E_JOBS };
 
 struct cev {
 	int64_t at;
@@ -295,6 +309,15 @@ static void plan_story(struct cplan *p, struct dcomplaint *c, int k, uint64_t *r
 	int64_t t = c->t0, t0 = c->t0;
 	int second;
 	add(p, t, E_FILE, k, 0);
+	/* about no booking of its complainant's: the service centre rings them and checks first, within
+	 * the half hour (no draw, so the other stories' wording stays as it was) — or never, or rejects it */
+	if (!c->booking) {
+		if (c->story == OP_UNVERIFIED)
+			return;
+		step(p, &t, t0 + 20 * 60, E_CHECK, k, c->story != ST_REJECTED);
+		if (c->story == ST_REJECTED)
+			return;
+	}
 	if (c->claim != CK_NONE)
 		step(p, &t, waking(t0 + hours(r, 1, 6)), E_CLAIM, k, 0);
 	switch (c->story) {
@@ -512,7 +535,8 @@ static void choose_subject(struct store *s, struct world *w, struct dcomplaint *
 	/* drawn for everyone, so that what follows does not hang on which services were found */
 	c->contact = (int)demo_rand(r, ARRAY_LEN(contacts));
 	snprintf(c->phone, sizeof c->phone, "1%c%09lld", "35789"[demo_rand(r, 5)], (long long)demo_rand(r, 1000000000));
-	if (c->channel != CH_CONTACT && c->channel != CH_WALK_IN)
+	/* a number to call back on: a caller without an account's, and a customer's about no booking */
+	if (c->channel != CH_CONTACT && c->channel != CH_WALK_IN && c->channel != CH_UNBOOKED && c->booking)
 		c->phone[0] = '\0';
 	c->rng = demo_next(r);
 }
@@ -557,18 +581,25 @@ static int live_complaint(struct store *s, struct world *w, const struct cev *e)
 	switch (e->kind) {
 	case E_FILE: {
 		static const char *const evidence[] = {"[]", "[\"现场照片-1.jpg\"]", "[\"现场照片-1.jpg\",\"现场照片-2.jpg\"]"};
-		int web = c->channel == CH_WEB;
+		int web = c->channel == CH_WEB || c->channel == CH_UNBOOKED;
 		/* a complaint with a claim tells of the same loss */
 		const char *said = descriptions[c->category][demo_rand(&c->rng, 2)];
 		if (claims[c->claim].complaint)
 			said = claims[c->claim].complaint;
+		for (size_t i = 0; c->channel == CH_UNBOOKED && i < ARRAY_LEN(unbooked); i++)
+			if (unbooked[i].story == c->story)
+				said = unbooked[i].said;
 		struct complaint_in in = {c->booking, c->booking ? 0 : dw->company_id[c->company], c->worker,
 					  web ? c->customer : 0, category_codes[c->category], said,
 					  web ? "web" : c->channel == CH_WALK_IN ? "walk_in" : "phone",
 					  c->channel == CH_CONTACT || c->channel == CH_WALK_IN ? contacts[c->contact] : NULL,
-					  c->phone[0] ? c->phone : NULL, web ? evidence[demo_rand(&c->rng, 3)] : "[]"};
+					  c->phone[0] ? c->phone : NULL, web ? evidence[demo_rand(&c->rng, 3)] : "[]", NULL, 0};
 		return complaint_create(s, web ? &cust : &w->cs, web ? ROLE_CUSTOMER : ROLE_CS_AGENT, &in, &c->id, &f);
 	}
+	case E_CHECK:
+		mv.text = e->arg ? "已回电投诉人核实：服务的时间、地点和经过与其所述一致，确有其事，转企业处理。"
+				 : "三次回电均无人接听，所述服务在平台和企业均无记录，无法核实，不予受理；如有新的情况可再致电。";
+		return complaint_move(s, &w->cs, ROLE_CS_AGENT, c->id, e->arg ? CA_VERIFY : CA_REJECT, &mv, &f);
 	case E_CLAIM:
 		cl.amount = claims[c->claim].amount;
 		cl.text = claims[c->claim].description;
@@ -923,6 +954,30 @@ static const struct {
 	{ST_SILENT, -1, CH_WEB, CK_NONE, 0, 1},
 };
 
+/* Who makes complaint c of unbooked[] and whom it accuses: login's account, a worker of its company,
+ * a number to be called back on. */
+static int unbooked_subject(struct store *s, struct world *w, struct dcomplaint *c, const char *login, uint64_t *r)
+{
+	int64_t org = 0;
+	int rc = lookup_user(s, login, &c->customer, &org);
+	if (rc == AJ_ENOTFOUND) {
+		c->customer = 0; /* a demo without that household: the story is left out */
+		return AJ_OK;
+	}
+	if (rc)
+		return rc;
+	str_copy(c->login, sizeof c->login, login);
+	struct stmt *st = store_sql(s, "SELECT id FROM workers WHERE company_id = $1 ORDER BY id LIMIT 1 OFFSET $2");
+	stmt_bind_int(st, 1, w->dw->company_id[c->company]);
+	stmt_bind_int(st, 2, demo_rand(r, 10));
+	if (stmt_step(st) == STORE_ROW)
+		c->worker = stmt_int(st, 0);
+	stmt_done(st);
+	snprintf(c->phone, sizeof c->phone, "1%c%09lld", "35789"[demo_rand(r, 5)], (long long)demo_rand(r, 1000000000));
+	c->rng = demo_next(r);
+	return AJ_OK;
+}
+
 /* When a story starts, before the present: open ones lately, the rest over the three months,
  * the claims' in time for their payment or its deadline to pass. */
 static int64_t start_of(int story, int claim, int64_t now, uint64_t *r)
@@ -934,6 +989,7 @@ static int64_t start_of(int story, int claim, int64_t now, uint64_t *r)
 	case OP_RESOLVED: return now - hours(r, 100, 150);
 	case OP_BREACHED: return now - hours(r, 64, 100);
 	case OP_TAKEN: return now - hours(r, 100, 130);
+	case OP_UNVERIFIED: return now - hours(r, 2, 10); /* inside the centre's 24 hours */
 	case ST_TAKEOVER: return now - days(r, 45, 85);
 	default:
 		if (claim == CK_UNPAID)
@@ -988,7 +1044,7 @@ int demo_complaints(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	if (generic > 200)
 		generic = 200;
 	w.nc = (int)ARRAY_LEN(fixed) + generic;
-	w.c = xcalloc((size_t)w.nc, sizeof *w.c);
+	w.c = xcalloc((size_t)w.nc + ARRAY_LEN(unbooked), sizeof *w.c);
 	w.used = xcalloc((size_t)w.nc, sizeof *w.used);
 	int offset = (int)demo_rand(rng, 8);
 	for (int k = 0; k < w.nc; k++) {
@@ -1013,6 +1069,21 @@ int demo_complaints(struct store *s, const struct demo_world *dw, uint64_t *rng)
 		c->t0 = start_of(c->story, c->claim, now, rng);
 		choose_subject(s, &w, c, rng);
 		plan_story(&p, c, k, rng);
+	}
+	/* the accusations about a worker without a booking, on a stream of their own so that the stories
+	 * above stay as they were: one waiting for the service centre now, one it rejected */
+	uint64_t xr = w.rng ^ 0x9e3779b97f4a7c15ULL;
+	for (size_t i = 0; i < ARRAY_LEN(unbooked); i++) {
+		struct dcomplaint *c = &w.c[w.nc];
+		c->story = unbooked[i].story;
+		c->company = unbooked[i].company;
+		c->channel = CH_UNBOOKED;
+		c->category = unbooked[i].category;
+		c->t0 = start_of(c->story, CK_NONE, now, &xr);
+		if ((rc = unbooked_subject(s, &w, c, unbooked[i].login, &xr)) != AJ_OK)
+			goto out;
+		if (c->customer)
+			plan_story(&p, c, w.nc++, &xr);
 	}
 	/* a larger industry is sampled more thinly */
 	if ((rc = plan_spot_checks(s, &w, &p, dw->workers > 20000 ? 1 : 5, rng)) != AJ_OK)

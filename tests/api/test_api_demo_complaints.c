@@ -143,6 +143,45 @@ static void test_queues(void **state)
 						  " AND (rating < 2 OR rating IS NULL)")), 0);
 }
 
+/* The complaints about no booking: every one the service centre verified before anything else moved
+ * it, one still waiting for it (an accusation naming a worker, which the company does not see and the
+ * figures do not count), one it rejected with its reason. */
+static void test_verification(void **state)
+{
+	(void)state;
+	assert_true(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE verification = 'verified'")) >= 3);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE verification = 'pending'"
+						  " AND worker_id IS NOT NULL AND verify_breached = 0")), 1);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM complaints WHERE verification = 'rejected'"
+						  " AND status = 'closed' AND verify_note IS NOT NULL")), 1);
+	/* with a booking of the complainant's: none needed; without: verified before any handler's move */
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM complaints c WHERE c.verification IS NULL"
+						  " AND (c.booking_id IS NULL OR c.customer_id IS NOT (SELECT customer_id FROM bookings"
+						  " WHERE id = c.booking_id))")), 0);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM complaint_events e JOIN complaints c"
+						  " ON c.id = e.complaint_id WHERE c.verification IS NOT NULL"
+						  " AND e.action NOT IN ('file', 'verify', 'reject', 'note', 'add_info', 'add_info_for_caller')"
+						  " AND (c.verified_at IS NULL OR e.at < c.verified_at OR c.verification <> 'verified')")), 0);
+	/* the service centre's queue has the one waiting; the company it names does not */
+	struct resp *r = ok("/api/complaints?verification=pending", cs);
+	assert_int_equal(resp_int(r, "total"), 1);
+	json_t *c = json_array_get(json_object_get(r->json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "clock"), "name")), "verify");
+	int64_t company = json_integer_value(json_object_get(json_object_get(c, "company"), "id"));
+	int64_t id = json_integer_value(json_object_get(c, "id"));
+	resp_free(r);
+	char path[96];
+	snprintf(path, sizeof path, "/api/complaints?verification=pending&company_id=%lld", (long long)company);
+	assert_int_equal(total(path, admin), 1);
+	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE subject_kind = 'complaint' AND subject_id = $1"
+					     " AND org_id = $2");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, company);
+	assert_int_equal(count(st), 0);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM conduct_records WHERE source_kind = 'complaint'"
+						  " AND source_id IN (SELECT id FROM complaints WHERE verification IN ('pending', 'rejected'))")), 0);
+}
+
 static void test_claims(void **state)
 {
 	(void)state;
@@ -303,6 +342,7 @@ static void test_settled(void **state)
 	assert_int_equal(jr.complaints_closed, 0);
 	assert_int_equal(jr.complaints_resumed, 0);
 	assert_int_equal(jr.complaints_reminded, 0);
+	assert_int_equal(jr.complaints_verify_overdue, 0);
 	assert_int_equal(jr.claims_breached, 0);
 	assert_int_equal(jr.claims_final, 0);
 	assert_int_equal(jr.rectifications_overdue, 0);
@@ -326,6 +366,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queues),
+		cmocka_unit_test(test_verification),
 		cmocka_unit_test(test_claims),
 		cmocka_unit_test(test_spot_checks),
 		cmocka_unit_test(test_settled),

@@ -2,7 +2,9 @@
 // it through the company's first feedback, its question (one without content refused beside the
 // field), the answer, the resolution and their rating, and the public
 // complaint figures then count it (in Chinese and English); the service centre takes a phone
-// complaint for a contact without an account and it sits where the queue puts it; another company
+// complaint for a contact without an account and it sits where the queue puts it; a customer's
+// complaint about no booking waits for the centre's check, which rejects it from its queue with a
+// reason the customer reads; another company
 // gets "not found"; a spot check from the plan to the verified rectification, and the public plan
 // page recomputing the draw.
 // One demo server and one Chromium for the whole file; every test gets its own browser context.
@@ -283,6 +285,64 @@ test('the service centre takes a phone complaint for a contact without an accoun
   await context.close();
 });
 
+test('a complaint about no booking waits for the service centre: the customer leaves a number and sees it waiting, the centre rejects it from its queue, the customer reads why', async () => {
+  const cs = await login(srv.url, 'cs1');
+  const target = (await call(srv.url, '/api/public/complaint-figures')).json.items[3].company;
+  const reason = '回电核实：您说不出服务的日期，企业和平台都没有这次上门的记录，暂不受理；如有新的情况请再致电。';
+  const c = await open();
+  await signIn(c.page, 'customer2');
+  await c.page.goto(`${srv.url}/#/complaints/new`);
+  const f = c.page.locator('.complaint-form');
+  await f.waitFor();
+  await f.locator(`select[name=company_id] option[value="${target.id}"]`).waitFor({ state: 'attached' });
+  await f.locator('select[name=company_id]').selectOption(String(target.id));
+  await f.locator('select[name=category]').selectOption('attitude');
+  await f.locator('textarea[name=description]').fill('服务人员在小区里对我母亲出言不逊。');
+  // a number for the centre to call is asked for before anything is sent
+  await f.locator('button[type=submit]').click();
+  await f.locator('[data-field=contact_phone] .field-error').waitFor({ state: 'visible' });
+  await f.locator('input[name=contact_phone]').fill('139 0571 2233');
+  await f.locator('button[type=submit]').click();
+  await c.page.locator('.page-complaint[data-state=loaded][data-verification=pending]').waitFor();
+  const id = Number(await c.page.locator('.page-complaint').getAttribute('data-complaint'));
+  assert.match(await c.page.locator('.verification .notice-info').textContent(), /客服中心/);
+  assert.equal(await c.page.locator('.complaint-clock .clock').getAttribute('data-clock'), 'verify');
+  assert.equal(await c.page.locator('.claim-new, .claims-file').count(), 0, 'no claim before the check');
+  // the customer's list says it waits
+  await c.page.goto(`${srv.url}/#/complaints`);
+  await c.page.locator(`.complaints-list tr[data-complaint="${id}"][data-verification=pending] .verification-pending`).waitFor();
+
+  // the centre's queue of what waits for it, as the API lists it
+  const a = await open();
+  await signIn(a.page, 'cs1');
+  await a.page.goto(`${srv.url}/#/complaints?view=verify`);
+  await a.page.locator(`.complaints-list tr[data-complaint="${id}"][data-verification=pending]`).waitFor();
+  const want = (await api(cs.token, '/api/complaints?verification=pending&per_page=20')).json.items.map((x) => String(x.id));
+  const shown = await a.page.locator('.complaints-list tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.complaint));
+  assert.deepEqual(shown, want);
+  await a.page.locator(`.complaints-list tr[data-complaint="${id}"] a.complaint-link`).click();
+  await a.page.locator(`.page-complaint[data-complaint="${id}"][data-state=loaded][data-verification=pending]`).waitFor();
+  // nothing but the check: no escalation against a company that has not seen it
+  assert.equal(await a.page.locator('.complaint-actions .escalate-form, .complaint-actions button.disclose.btn-danger').count(), 0);
+  await a.page.locator('.verify-actions button.disclose', { hasText: '不予受理' }).click();
+  await a.page.locator('.reject-form textarea[name=reason]').fill(reason);
+  await a.page.locator('.reject-form button[type=submit]').click();
+  await a.page.locator('.page-complaint[data-verification=rejected][data-status=closed]').waitFor();
+  assert.deepEqual(await a.problems(), []);
+  await a.context.close();
+
+  // the customer reads why
+  await complaintPage(c.page, id, 'closed');
+  await c.page.locator('.page-complaint[data-verification=rejected] .reject-reason').waitFor();
+  assert.equal((await c.page.locator('.reject-reason').textContent()).trim(), reason);
+  assert.equal(await c.page.locator('.complaint-clock').count(), 0);
+  assert.deepEqual(await c.problems(/status of 400/), []);
+  await c.context.close();
+  // and the company never had it
+  const co = await login(srv.url, await adminOf(target.id));
+  assert.equal((await api(co.token, `/api/complaints/${id}`)).status, 404);
+});
+
 test('a compensation the company did not pay in time heads the queue; the association pays it in advance, then recovers it', async () => {
   const queue = (await api(admin.token, '/api/complaints?per_page=100')).json.items;
   const late = queue.find((c) => c.claims_overdue);
@@ -339,6 +399,10 @@ test('another company opening a complaint page gets "not found", as the API answ
   } });
   assert.equal(filed.status, 201, filed.text);
   const id = filed.json.id;
+  // about no booking: the company sees it once the service centre has verified it
+  assert.equal((await api(k1.token, `/api/complaints/${id}`)).status, 404);
+  const v = await api(cs.token, `/api/complaints/${id}/verify`, { method: 'POST', json: { note: '已回电来电人核实，情况属实。' } });
+  assert.equal(v.status, 200, v.text);
   assert.equal((await api(k1.token, `/api/complaints/${id}`)).status, 200);
   assert.equal((await api(k2.token, `/api/complaints/${id}`)).status, 404);
 

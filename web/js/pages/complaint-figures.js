@@ -82,7 +82,12 @@ export function render(slot, ctx) {
           stat('advanced', advancedText(i), i.claims_advanced ? t('figures.claims_paid', { n: i.claims_advanced }) : null),
           stat('disputed', disputedText(i), t('figures.disputed_sub')),
           stat('spot_checks', spotText(i))),
-        h('p', { class: 'figures-targets' }, targets(r.standards)));
+        h('p', { class: 'figures-targets' }, targets(r.standards)),
+        // what the service centre has still to check, for the whole industry only
+        h('p', { class: 'figures-unverified', dataset: { waiting: i.awaiting_verification ?? 0 } },
+          h('strong', null, t('figures.awaiting_verification')), ' ',
+          t('figures.awaiting_value', { n: i.awaiting_verification ?? 0, late: i.verification_overdue ?? 0, rejected: i.verification_rejected ?? 0 }),
+          h('span', { class: 'muted' }, ` · ${t('figures.awaiting_note')}`)));
       const rows = (r.items || []).slice().sort((a, b) => (b.received - a.received) || (a.company.id - b.company.id));
       fill(out, industry, rows.length ? table({
         caption: t('figures.per_company'),
