@@ -48,7 +48,7 @@ int jobs_run(struct store *s, struct jobs_report *r)
 	r->complaints_reminded = cj.reminded;
 	r->complaints_verify_overdue = cj.verify_overdue;
 	if (rc == AJ_OK)
-		rc = claims_deadlines(s, &r->claims_breached);
+		rc = claims_deadlines(s, &r->claims_breached, &r->claims_final);
 	if (rc == AJ_OK)
 		rc = inspections_overdue(s, &r->rectifications_overdue);
 	if (rc == AJ_OK)
@@ -93,11 +93,12 @@ static void *jobs_main(void *arg)
 				 " addresses forgotten", (long long)r.retention.bookings, (long long)r.retention.complaints,
 				 (long long)r.retention.sessions);
 		if (!rc && (r.complaints_breached || r.complaints_closed || r.claims_breached || r.rectifications_overdue ||
-			    r.complaints_resumed || r.complaints_reminded || r.complaints_verify_overdue))
+			    r.complaints_resumed || r.complaints_reminded || r.complaints_verify_overdue || r.claims_final))
 			log_info("deadline job: %d complaint clocks breached, %d complaints closed, %d pauses ended,"
-				 " %d customers reminded, %d verifications overdue, %d claims overdue, %d rectifications overdue",
+				 " %d customers reminded, %d verifications overdue, %d claims overdue,"
+				 " %d claim decisions standing unanswered, %d rectifications overdue",
 				 r.complaints_breached, r.complaints_closed, r.complaints_resumed, r.complaints_reminded,
-				 r.complaints_verify_overdue, r.claims_breached, r.rectifications_overdue);
+				 r.complaints_verify_overdue, r.claims_breached, r.claims_final, r.rectifications_overdue);
 		if (!rc && (r.bookings_expired || r.no_shows_to_check))
 			log_info("deadline job: %d requests expired, %d absences to the service centre", r.bookings_expired,
 				 r.no_shows_to_check);

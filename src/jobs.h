@@ -25,6 +25,7 @@ struct jobs_report {
 	int plans_committed;       /* the month's sampling plan made, its seed's commitment published (0 or 1) */
 	int plans_drawn;           /* sampling plans whose day came: seed revealed, samples drawn */
 	int complaints_verify_overdue; /* complaints without a booking the service centre did not verify in time */
+	int claims_final;          /* claim decisions nobody answered in time: they stand */
 };
 
 /* One pass; 0 or a negative error (each part is its own transaction). */

@@ -30,6 +30,8 @@
 	X(complaint_text_min, 1, 200, 10) \
 	X(claim_decision_days, 1, 90, 7) \
 	X(claim_payment_days, 1, 90, 15) \
+	X(claim_accept_days, 1, 90, 7) \
+	X(claim_reference_min, 4, 40, 8) \
 	X(rectification_days, 1, 90, 15) \
 	X(spot_check_pass_score, 1, 100, 80) \
 	X(spot_check_share_percent, 1, 100, 5) \

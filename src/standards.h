@@ -22,7 +22,9 @@ struct standards {
 	int complaint_pauses_max;   /* and at most so many times per complaint */
 	int complaint_text_min;     /* the content a feedback, question or remedy needs (a Chinese character 2) */
 	int claim_decision_days;
-	int claim_payment_days;     /* after an approval */
+	int claim_payment_days;     /* after a decision to pay became final */
+	int claim_accept_days;      /* a company's decision waits so long for the customer's answer */
+	int claim_reference_min;    /* letters and digits a payment's or a settlement's reference needs */
 	int rectification_days;     /* after a failed spot check */
 	int spot_check_pass_score;  /* 0..100 */
 	int spot_check_share_percent;   /* of each company's completed services a month's plan draws */

@@ -157,9 +157,11 @@ int complaint_escalate(struct store *s, const struct actor *a, const struct comp
 
 /* ---- JSON ---- */
 
-/* whether a claim of the complaint waits past its decision or payment deadline */
+/* whether a claim of the complaint waits past its decision or payment deadline (a payment recorded
+ * and confirmed by nobody still waits) */
 #define CLAIMS_OVERDUE \
-	"EXISTS (SELECT 1 FROM claims x WHERE x.complaint_id = c.id AND x.status IN ('claimed', 'approved')" \
+	"EXISTS (SELECT 1 FROM claims x WHERE x.complaint_id = c.id AND (x.status IN ('claimed', 'approved')" \
+	" OR (x.status = 'paid' AND x.paid_at IS NOT NULL AND x.confirmed_at IS NULL))" \
 	" AND (x.decision_breached = 1 OR x.payment_breached = 1))"
 #define COMPLAINT_COLUMNS \
 	"c.id, c.tracking_no, c.status, c.category, c.description, c.evidence, c.channel, c.customer_id, cu.name," \
@@ -336,48 +338,10 @@ static void row_masked(struct jw *w, struct stmt *st)
 	jw_obj_end(w);
 }
 
-static void kint_or_null(struct jw *w, const char *key, struct stmt *st, int col)
-{
-	jw_key(w, key);
-	if (stmt_is_null(st, col))
-		jw_null(w);
-	else
-		jw_int(w, stmt_int(st, col));
-}
-
-void claim_row_json(struct jw *w, struct stmt *st)
-{
-	jw_obj(w);
-	jw_kint(w, "id", stmt_int(st, 0));
-	jw_kint(w, "complaint_id", stmt_int(st, 1));
-	jw_kint(w, "amount_fen", stmt_int(st, 2));
-	jw_kstr(w, "description", stmt_text(st, 3));
-	jw_key(w, "evidence");
-	const char *ev = stmt_text(st, 4);
-	jw_raw(w, ev ? ev : "[]", ev ? strlen(ev) : 2);
-	jw_kstr(w, "status", stmt_text(st, 5));
-	jw_ktime(w, "created_at", stmt_int(st, 6));
-	jw_ktime(w, "decision_due", stmt_int(st, 7));
-	jw_ktime(w, "decided_at", stmt_int(st, 8));
-	kint_or_null(w, "approved_fen", st, 9);
-	jw_kstr(w, "decision_reason", stmt_text(st, 10));
-	jw_kstr(w, "payer", stmt_text(st, 11));
-	jw_ktime(w, "payment_due", stmt_int(st, 12));
-	jw_kstr(w, "paid_on", stmt_text(st, 13));
-	kint_or_null(w, "paid_fen", st, 14);
-	jw_kstr(w, "payment_ref", stmt_text(st, 15));
-	jw_kstr(w, "recovered_on", stmt_text(st, 16));
-	kint_or_null(w, "recovered_fen", st, 17);
-	jw_kstr(w, "recovery_ref", stmt_text(st, 18));
-	jw_kbool(w, "decision_breached", (int)stmt_int(st, 19));
-	jw_kbool(w, "payment_breached", (int)stmt_int(st, 20));
-	jw_obj_end(w);
-}
-
 /* The claims of complaint id, as a JSON array: part of the complaint's view. */
 static void claims_json(struct store *s, int64_t complaint_id, struct jw *w)
 {
-	struct stmt *st = store_sql(s, "SELECT " CLAIM_COLUMNS " FROM claims WHERE complaint_id = $1 ORDER BY id");
+	struct stmt *st = store_sql(s, "SELECT " CLAIM_COLUMNS " FROM claims WHERE claims.complaint_id = $1 ORDER BY claims.id");
 	stmt_bind_int(st, 1, complaint_id);
 	jw_arr(w);
 	while (stmt_step(st) == STORE_ROW)

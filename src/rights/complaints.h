@@ -51,12 +51,21 @@ int complaint_tell_company(struct store *s, const struct complaint *c, const cha
 			   const char *en);
 int complaint_tell_caller(struct store *s, const struct complaint *c, const char *topic, const char *zh,
 			  const char *en, const char *centre_zh, const char *centre_en);
-/* A claim as the API shows it, from a row of CLAIM_COLUMNS (claims.c writes the claims; a
- * complaint's view carries them). */
+/* A claim as the API shows it, from a row of CLAIM_COLUMNS selected FROM claims (claims.c writes
+ * the claims and their view; a complaint's view carries them). */
 #define CLAIM_COLUMNS \
-	"id, complaint_id, amount_fen, description, evidence, status, created_at, decision_due, coalesce(decided_at, 0)," \
-	" approved_fen, decision_reason, payer, coalesce(payment_due, 0), paid_on, paid_fen, payment_ref," \
-	" recovered_on, recovered_fen, recovery_ref, decision_breached, payment_breached"
+	"claims.id, claims.complaint_id, claims.amount_fen, claims.description, claims.evidence, claims.status," \
+	" claims.created_at, claims.decision_due, coalesce(claims.decided_at, 0), claims.approved_fen," \
+	" claims.decision_reason, claims.payer, coalesce(claims.payment_due, 0), claims.paid_on, claims.paid_fen," \
+	" claims.payment_ref, claims.recovered_on, claims.recovered_fen, claims.recovery_ref, claims.decision_breached," \
+	" claims.payment_breached, coalesce(claims.accept_until, 0), coalesce(claims.accepted_at, 0)," \
+	" coalesce(claims.worker_accepted_at, 0), coalesce(claims.final_at, 0), claims.final_by," \
+	" coalesce(claims.disputed_at, 0), claims.disputed_by, claims.dispute_reason, coalesce(claims.objected_at, 0)," \
+	" claims.objection_reason, coalesce(claims.reviewed_at, 0), claims.first_approved_fen, claims.first_payer," \
+	" claims.first_reason, coalesce(claims.paid_at, 0), claims.proof_ref, claims.proof_by," \
+	" (SELECT u.name FROM users u WHERE u.id = claims.proof_by), coalesce(claims.confirmed_at, 0)," \
+	" claims.confirmed_by, coalesce(claims.receipt_disputed_at, 0), claims.receipt_dispute_reason," \
+	" claims.advanced_from"
 struct jw;
 struct stmt;
 void claim_row_json(struct jw *w, struct stmt *st);

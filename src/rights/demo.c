@@ -2,7 +2,10 @@
  * complaints from every channel are planned story by story, then lived through in time order with
  * the deadline job running twice a day, so breaches, escalations, reminders of a question waiting,
  * pauses run out and lapsed resolutions are the job's own work; a question comes after the first
- * feedback and is answered within its pause, or left unanswered until the job resumes the clock; claims run down to an advance payment (先行赔付) recovered and a payment overdue;
+ * feedback and is answered within its pause, or left unanswered until the job resumes the clock;
+ * claims are accepted, left to stand or disputed (one decided again by the association, one still
+ * waiting for it), paid and confirmed, down to an advance payment (先行赔付) recovered and a
+ * payment overdue;
  * the association's sampling plans for the last two months are drawn and inspected, with failures
  * and their rectification orders. What is open at the present gives every queue something to show.
  * Everything goes through the functions the API uses, so every rule holds and the audit chain
@@ -95,17 +98,23 @@ enum channel {
 	CH_UNBOOKED,  /* a customer on the web, about a worker but no booking of theirs */
 };
 
-enum claim_kind { CK_NONE, CK_COMPANY, CK_WORKER, CK_INSURER, CK_REJECTED, CK_ADVANCE, CK_UNPAID, CK_PENDING };
+/* CK_DISPUTED: decided low by the company, disputed, raised by the association and paid;
+ * CK_DISPUTE_OPEN: rejected by the company and disputed lately, in the association's queue */
+enum claim_kind { CK_NONE, CK_COMPANY, CK_WORKER, CK_INSURER, CK_REJECTED, CK_ADVANCE, CK_UNPAID, CK_PENDING,
+		  CK_DISPUTED, CK_DISPUTE_OPEN };
 
 static const struct {
 	int64_t amount;
 	int approved_pct;       /* of the amount claimed */
 	const char *payer;
-	int pay_days;           /* after the decision; 0 never */
+	int pay_days;           /* after the decision stands; 0 never */
 	const char *description, *evidence, *reason;
 	const char *complaint;  /* what the complaint itself says of the loss */
+	const char *dispute;    /* the customer's reasons against the company's decision */
+	int review_pct;         /* the association's decision of the dispute, of the amount claimed */
+	const char *review;     /* and its reasons */
 } claims[] = {
-	[CK_NONE] = {0, 0, NULL, 0, NULL, NULL, NULL, NULL},
+	[CK_NONE] = {0, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL},
 	[CK_COMPANY] = {68000, 100, "company", 3, "打碎的青花瓷花瓶，购买价六百八十元，要求照价赔偿。",
 			"[\"花瓶碎片照片.jpg\",\"购买凭证.jpg\"]", "经核实系服务人员操作不慎所致，按购买价全额赔偿，由公司承担。",
 			"擦拭客厅时打碎了青花瓷花瓶，当时没有告知，事后才发现。"},
@@ -128,6 +137,17 @@ static const struct {
 		       "把羊绒大衣按普通衣物机洗，大衣缩水变形。"},
 	[CK_PENDING] = {30000, 0, NULL, 0, "阿姨擦窗时碰掉了阳台的绿植盆栽和花架，要求赔偿三百元。",
 			"[\"花架照片.jpg\"]", NULL, "阿姨擦窗时碰倒了阳台的花架，绿植盆栽摔碎了。"},
+	[CK_DISPUTED] = {260000, 10, "company", 3, "搬动洗衣机清洁时撞坏了控制面板，维修报价两千六百元。",
+			 "[\"洗衣机面板照片.jpg\",\"维修报价单.jpg\",\"购买发票.jpg\"]",
+			 "洗衣机已使用多年，损坏原因无法确定，仅按维修报价的一成给予补偿。",
+			 "阿姨搬动洗衣机清洁背面时撞坏了控制面板，洗衣机无法启动。",
+			 "洗衣机去年才买，发票在附件里；维修报价单写明是外力撞击所致，一成的补偿远远不够维修。", 80,
+			 "维修报价单和现场照片证实面板系外力撞击损坏，购买发票显示使用不到一年；考虑折旧，按维修报价的八成赔偿，由公司支付。"},
+	[CK_DISPUTE_OPEN] = {90000, 0, NULL, 0, "擦窗时拉坏了客厅的电动窗帘轨道，更换费用九百元。",
+			     "[\"窗帘轨道照片.jpg\",\"更换报价单.jpg\"]",
+			     "服务人员表示轨道此前已经松动，损坏与本次服务无关，不予赔偿。",
+			     "阿姨擦窗时用力拉扯窗帘，电动窗帘轨道脱落，电机也不转了。",
+			     "阿姨来之前窗帘每天都在用，是她拉扯之后才掉下来的，当时她自己也承认了，不能一分不赔。", 0, NULL},
 };
 
 static const char *const category_codes[8] = {"quality", "safety", "privacy", "property_damage", "punctuality",
@@ -201,8 +221,8 @@ struct dcomplaint {
 
 /* E_CHECK: the service centre verifies (arg 1) or rejects (arg 0) a complaint without a booking */
 enum ev_kind { E_FILE, E_CLAIM, E_RESPONSIBLE, E_FEEDBACK, E_ASK, E_ANSWER, E_NOTE, E_ESCALATE, E_TAKEOVER,
-	       E_RESOLVE, E_ACCEPT, E_REOPEN, E_DECIDE, E_PAY, E_RECOVER, E_CHECK, E_PLAN, E_RESULT, E_RECTIFY,
-	       E_VERIFY, E_REJECT, E_JOBS };
+	       E_RESOLVE, E_ACCEPT, E_REOPEN, E_DECIDE, E_CLAIM_ACCEPT, E_WORKER_ACCEPT, E_CLAIM_DISPUTE, E_REVIEW,
+	       E_PAY, E_RECEIPT, E_RECOVER, E_CHECK, E_PLAN, E_RESULT, E_RECTIFY, E_VERIFY, E_REJECT, E_JOBS };
 
 struct cev {
 	int64_t at;
@@ -252,16 +272,33 @@ static int rating_for(int finding, uint64_t *r)
 	return finding == 0 ? 4 + (int)demo_rand(r, 2) : finding == 1 ? 3 + (int)demo_rand(r, 2) : 2 + (int)demo_rand(r, 2);
 }
 
-/* The claim's decision after the resolution at t, its payment and, for an advance, its recovery. */
+/* The claim's decision after the resolution at t; the customer's answer to it (accepted, disputed
+ * and decided again by the association, or left to stand: the association's own stands at once);
+ * its payment, the customer's confirmation and, for an advance, its recovery. */
 static void plan_settlement(struct cplan *p, const struct dcomplaint *c, int k, int64_t t, uint64_t *r)
 {
 	if (c->claim == CK_NONE || c->claim == CK_PENDING)
 		return;
 	int64_t at = t;
 	step(p, &at, t + 600, E_DECIDE, k, 0);
+	if (claims[c->claim].dispute) {
+		step(p, &at, waking(at + hours(r, 5, 30)), E_CLAIM_DISPUTE, k, 0);
+		if (!claims[c->claim].review)
+			return;
+		step(p, &at, office(at + days(r, 1, 3)), E_REVIEW, k, 0);
+	} else if (c->claim != CK_REJECTED && c->claim != CK_ADVANCE) {
+		step(p, &at, waking(at + hours(r, 3, 30)), E_CLAIM_ACCEPT, k, 0);
+		/* a worker named to pay answers too, when they have an account to answer in */
+		if (c->claim == CK_WORKER)
+			step(p, &at, at + hours(r, 1, 10), E_WORKER_ACCEPT, k, 0);
+	}
 	if (!claims[c->claim].pay_days)
 		return;
 	step(p, &at, office(at + days(r, claims[c->claim].pay_days, claims[c->claim].pay_days + 1)), E_PAY, k, 0);
+	/* the company's own payment counts once the customer confirms it; an insurer's or a worker's
+	 * carries the settlement's number */
+	if (!strcmp(claims[c->claim].payer, "company"))
+		step(p, &at, waking(at + hours(r, 2, 30)), E_RECEIPT, k, 0);
 	if (c->claim == CK_ADVANCE)
 		step(p, &at, office(at + days(r, 15, 25)), E_RECOVER, k, 0);
 }
@@ -511,10 +548,11 @@ static int refusal(int rc)
 	return rc == AJ_ERULE || rc == AJ_ECONFLICT || rc == AJ_ENOTFOUND || rc == AJ_EDENIED || rc == AJ_EINVAL;
 }
 
-/* The approved amount of complaint c's claim. */
-static int64_t approved(const struct dcomplaint *c)
+/* The amount complaint c's claim was granted: by the handler, or — decided again — by the association. */
+static int64_t approved(const struct dcomplaint *c, int reviewed)
 {
-	return claims[c->claim].amount * claims[c->claim].approved_pct / 100 / 100 * 100;
+	int pct = reviewed ? claims[c->claim].review_pct : claims[c->claim].approved_pct;
+	return claims[c->claim].amount * pct / 100 / 100 * 100;
 }
 
 static void today_and_ref(const char *prefix, int64_t id, char day[11], char ref[32])
@@ -605,17 +643,48 @@ static int live_complaint(struct store *s, struct world *w, const struct cev *e)
 		mv.rating = e->arg;
 		return complaint_move(s, by, by_role, c->id, CA_REOPEN, &mv, &f);
 	case E_DECIDE:
-		cl.amount = approved(c);
+		cl.amount = approved(c, 0);
 		cl.text = claims[c->claim].reason;
 		cl.payer = claims[c->claim].payer;
 		return claim_write(s, handler, handler_role, CL_DECIDE, c->claim_id, &cl, &c->claim_id, &f);
+	case E_CLAIM_ACCEPT:
+		return claim_write(s, by, by_role, CL_ACCEPT, c->claim_id, &cl, &c->claim_id, &f);
+	case E_WORKER_ACCEPT: {
+		int64_t user = 0, org = 0;
+		char login[32];
+		struct stmt *st = store_sql(s, "SELECT coalesce(w.user_id, 0) FROM complaints c JOIN workers w ON w.id = c.worker_id"
+					       " WHERE c.id = $1");
+		stmt_bind_int(st, 1, c->id);
+		if (stmt_one_int(st, &user) != AJ_OK || !user)
+			return AJ_OK;
+		login_of(s, user, login, sizeof login);
+		if (lookup_user(s, login, &user, &org) != AJ_OK)
+			return AJ_OK;
+		struct actor worker = {user, org, login};
+		return claim_write(s, &worker, ROLE_WORKER, CL_ACCEPT, c->claim_id, &cl, &c->claim_id, &f);
+	}
+	case E_CLAIM_DISPUTE:
+		cl.text = claims[c->claim].dispute;
+		return claim_write(s, by, by_role, CL_DISPUTE, c->claim_id, &cl, &c->claim_id, &f);
+	case E_REVIEW:
+		cl.amount = approved(c, 1);
+		cl.text = claims[c->claim].review;
+		cl.payer = claims[c->claim].payer;
+		return claim_write(s, &dw->admin, ROLE_ASSOCIATION_ADMIN, CL_REVIEW, c->claim_id, &cl, &c->claim_id, &f);
+	case E_RECEIPT:
+		return claim_write(s, by, by_role, CL_RECEIPT, c->claim_id, &cl, &c->claim_id, &f);
 	case E_PAY:
 	case E_RECOVER: {
 		int advance = strcmp(claims[c->claim].payer, "advance") == 0;
+		char proof[32];
 		today_and_ref(e->kind == E_PAY ? "TR" : "RC", c->claim_id, day, ref);
-		cl.amount = approved(c);
+		/* an insurer's settlement, a worker's signed receipt: the payer's own number */
+		today_and_ref(strcmp(claims[c->claim].payer, "insurer") == 0 ? "LP" : "SR", c->claim_id, day, proof);
+		cl.amount = approved(c, claims[c->claim].review != NULL);
 		cl.date = day;
 		cl.reference = ref;
+		if (e->kind == E_PAY && (!strcmp(claims[c->claim].payer, "insurer") || !strcmp(claims[c->claim].payer, "worker")))
+			cl.proof = proof;
 		return claim_write(s, advance ? &dw->admin : handler, advance ? ROLE_ASSOCIATION_ADMIN : handler_role,
 				   e->kind == E_PAY ? CL_PAY : CL_RECOVER, c->claim_id, &cl, &c->claim_id, &f);
 	}
@@ -878,6 +947,8 @@ static const struct {
 	{ST_QUICK, 3, CH_WEB, CK_INSURER, 1, 1},
 	{ST_QUICK, 1, CH_WEB, CK_REJECTED, 6, 2},
 	{ST_QUICK, 1, CH_WEB, CK_UNPAID, 3, 0},
+	{ST_QUICK, 4, CH_WEB, CK_DISPUTED, 3, 1},
+	{ST_LAPSE, 2, CH_WEB, CK_DISPUTE_OPEN, 3, 2},
 	{ST_LAPSE, 2, CH_WEB, CK_NONE, 2, 1},
 	{ST_LAPSE, -1, CH_WALK_IN, CK_NONE, 7, 2},
 	{ST_SILENT, -1, CH_WEB, CK_NONE, 0, 1},
@@ -923,6 +994,9 @@ static int64_t start_of(int story, int claim, int64_t now, uint64_t *r)
 	default:
 		if (claim == CK_UNPAID)
 			return now - days(r, 25, 50);
+		/* disputed in the last days, waiting for the association */
+		if (claim == CK_DISPUTE_OPEN)
+			return now - days(r, 6, 8);
 		return now - days(r, 18, 90);
 	}
 }

@@ -644,7 +644,8 @@ static void test_claims_and_advance_payment(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(claims, 0), "status")), "recovered");
 	resp_free(r);
 
-	/* a company's own decision and payment; a company may not decide an advance */
+	/* a company's own decision and payment; a company may not decide an advance, nor name a worker
+	 * the complaint does not name, nor grant less than asked without its reasons */
 	int64_t other = file_about_co1("quality");
 	r = ok("POST", path_of("complaints", other, "/claims"), cust, "{\"amount_fen\":5000,\"description\":\"返工费\"}",
 	       201);
@@ -652,9 +653,18 @@ static void test_claims_and_advance_payment(void **state)
 	resp_free(r);
 	refused("POST", path_of("claims", c2, "/decision"), co1,
 		"{\"approved_fen\":5000,\"reason\":\"同意\",\"payer\":\"advance\"}", 422, "advance_by_association");
-	resp_free(ok("POST", path_of("claims", c2, "/decision"), co1, "{\"approved_fen\":3000,\"reason\":\"部分合理\",\"payer\":\"worker\"}",
-	   200));
-	/* the association steps in only for a payment that is overdue */
+	refused("POST", path_of("claims", c2, "/decision"), co1,
+		"{\"approved_fen\":3000,\"reason\":\"返工费用按实际发生的一半计算\",\"payer\":\"worker\"}", 422,
+		"payer_worker_unknown");
+	refused("POST", path_of("claims", c2, "/decision"), co1, "{\"approved_fen\":3000,\"reason\":\"部分合理\",\"payer\":\"company\"}",
+		422, "too_little_content");
+	r = ok("POST", path_of("claims", c2, "/decision"), co1,
+	       "{\"approved_fen\":3000,\"reason\":\"返工费用按实际发生的一半计算\",\"payer\":\"company\"}", 200);
+	assert_string_equal(resp_str(r, "decision_state"), "proposed");
+	resp_free(r);
+	/* the company pays what the customer accepted; the association steps in only for a payment that
+	 * is overdue */
+	resp_free(ok("POST", path_of("claims", c2, "/acceptance"), cust, NULL, 200));
 	refused("POST", path_of("claims", c2, "/advance"), admin, "{\"reason\":\"协会先行赔付\"}", 409, "payment_not_overdue");
 	/* its payment is overdue after fifteen days */
 	at(t0 + 7 * DAY + 16 * DAY);
@@ -674,6 +684,8 @@ static void test_claims_and_advance_payment(void **state)
 	refused("POST", path_of("claims", c2, "/advance"), admin, "{\"reason\":\"再次\"}", 409, "payment_not_overdue");
 	time_format_date(time_today(), today);
 	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":3000,\"reference\":\"WX-88\"}", today);
+	refused("POST", path_of("claims", c2, "/payment"), admin, body, 422, "weak_reference");
+	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":3000,\"reference\":\"WX-2026-8888\"}", today);
 	refused("POST", path_of("claims", c2, "/payment"), co1, body, 403, "forbidden");
 	r = ok("POST", path_of("claims", c2, "/payment"), admin, body, 200);
 	assert_string_equal(resp_str(r, "status"), "paid");

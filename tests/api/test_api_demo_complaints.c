@@ -1,6 +1,6 @@
 /* The demo's complaints, claims and spot checks as its logins find them: a queue for everyone who
  * handles complaints, each state and outcome at least once, the claims down to an advance payment
- * recovered and a payment overdue, two sampling plans with failures and rectification orders, the
+ * recovered and a payment overdue, one disputed and decided again and one in the association's queue, two sampling plans with failures and rectification orders, the
  * deadline job with nothing left to do right after loading, and the audit chain intact. */
 #include "harness.h"
 
@@ -185,31 +185,82 @@ static void test_verification(void **state)
 static void test_claims(void **state)
 {
 	(void)state;
+	/* each way a claim ends, once: accepted and paid by the company and confirmed by the customer; by
+	 * the worker and by the insurer, each with its settlement's number; rejected and left to stand;
+	 * advanced and recovered; accepted and overdue; still undecided; decided low, disputed and
+	 * raised by the association, then paid and confirmed; rejected, disputed and waiting for it */
 	static const char *const expect[] = {
-		"status = 'paid' AND payer = 'company' AND paid_fen = approved_fen",
-		"status = 'paid' AND payer = 'worker' AND approved_fen < amount_fen",
-		"status = 'paid' AND payer = 'insurer' AND approved_fen < amount_fen",
-		"status = 'rejected' AND approved_fen = 0",
-		"status = 'recovered' AND payer = 'advance' AND recovered_fen = paid_fen",
-		"status = 'approved' AND payment_breached = 1",
-		"status = 'claimed' AND decision_breached = 0",
+		"paid by the company, accepted and confirmed",
+		"paid by the worker, with proof",
+		"paid by the insurer, with proof",
+		"rejected, left to stand",
+		"advanced and recovered",
+		"accepted, payment overdue",
+		"undecided",
+		"disputed, decided again higher, paid and confirmed",
+		"disputed, waiting for the association",
 	};
 	int64_t n[ARRAY_LEN(expect)];
 	struct stmt *st = store_sql(H.store, "SELECT"
-		" sum(status = 'paid' AND payer = 'company' AND paid_fen = approved_fen),"
-		" sum(status = 'paid' AND payer = 'worker' AND approved_fen < amount_fen),"
-		" sum(status = 'paid' AND payer = 'insurer' AND approved_fen < amount_fen),"
-		" sum(status = 'rejected' AND approved_fen = 0),"
-		" sum(status = 'recovered' AND payer = 'advance' AND recovered_fen = paid_fen),"
-		" sum(status = 'approved' AND payment_breached = 1),"
-		" sum(status = 'claimed' AND decision_breached = 0) FROM claims");
+		" sum(status = 'paid' AND payer = 'company' AND paid_fen = approved_fen AND final_by = 'accepted'"
+		"     AND confirmed_by = 'customer' AND reviewed_at IS NULL),"
+		" sum(status = 'paid' AND payer = 'worker' AND approved_fen < amount_fen AND confirmed_by = 'proof'"
+		"     AND proof_ref IS NOT NULL AND proof_by IS NOT NULL),"
+		" sum(status = 'paid' AND payer = 'insurer' AND approved_fen < amount_fen AND confirmed_by = 'proof'"
+		"     AND proof_ref IS NOT NULL AND proof_by IS NOT NULL),"
+		" sum(status = 'rejected' AND approved_fen = 0 AND final_by = 'lapse'),"
+		" sum(status = 'recovered' AND payer = 'advance' AND recovered_fen = paid_fen AND final_by = 'association'),"
+		" sum(status = 'approved' AND payment_breached = 1 AND final_by = 'accepted'),"
+		" sum(status = 'claimed' AND decision_breached = 0),"
+		" sum(status = 'paid' AND disputed_by = 'customer' AND reviewed_at IS NOT NULL AND final_by = 'association'"
+		"     AND approved_fen > first_approved_fen AND confirmed_by = 'customer'),"
+		" sum(disputed_by = 'customer' AND final_at IS NULL AND disputed_month IS NOT NULL) FROM claims");
 	assert_int_equal(stmt_step(st), STORE_ROW);
 	for (size_t i = 0; i < ARRAY_LEN(expect); i++)
 		n[i] = stmt_int(st, (int)i);
 	stmt_done(st);
 	for (size_t i = 0; i < ARRAY_LEN(expect); i++)
 		if (n[i] != 1)
-			fail_msg("claims where %s: %lld", expect[i], (long long)n[i]);
+			fail_msg("claims %s: %lld", expect[i], (long long)n[i]);
+	/* no payment counts as paid on the payer's word alone */
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM claims WHERE status IN ('paid', 'recovered')"
+						  " AND confirmed_at IS NULL")), 0);
+	/* the association's queue holds the open dispute */
+	struct resp *r = ok("/api/claims?state=disputed", admin);
+	assert_int_equal(resp_int(r, "total"), 1);
+	json_t *item = json_array_get(json_object_get(r->json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(item, "decision_state")), "disputed");
+	assert_true(json_string_length(json_object_get(item, "dispute_reason")) > 0);
+	assert_true(json_string_length(json_object_get(json_object_get(item, "complaint"), "tracking_no")) > 0);
+	resp_free(r);
+	/* the public figures keep the association's advances apart and count the disputes */
+	int64_t want[4] = {0}, got[4] = {0};
+	for (int month = time_month(clock_now()) - 3; month <= time_month(clock_now()); month++) {
+		char path[80], name[8];
+		time_format_month(month, name);
+		snprintf(path, sizeof path, "/api/public/complaint-figures?month=%s", name);
+		r = ok(path, NULL);
+		json_t *ind = json_object_get(r->json, "industry");
+		got[0] += json_integer_value(json_object_get(ind, "compensation_paid_fen"));
+		got[1] += json_integer_value(json_object_get(ind, "compensation_advanced_fen"));
+		got[2] += json_integer_value(json_object_get(ind, "compensation_recovered_fen"));
+		got[3] += json_integer_value(json_object_get(ind, "claims_disputed"));
+		resp_free(r);
+		st = store_sql(H.store, "SELECT"
+			" (SELECT coalesce(sum(paid_fen), 0) FROM claims WHERE payer <> 'advance' AND confirmed_at IS NOT NULL"
+			"  AND paid_month = $1),"
+			" (SELECT coalesce(sum(paid_fen), 0) FROM claims WHERE payer = 'advance' AND paid_month = $1),"
+			" (SELECT coalesce(sum(amount_fen), 0) FROM claim_recoveries WHERE month = $1),"
+			" (SELECT count(*) FROM claims WHERE disputed_month = $1)");
+		stmt_bind_int(st, 1, month);
+		assert_int_equal(stmt_step(st), STORE_ROW);
+		for (int k = 0; k < 4; k++)
+			want[k] += stmt_int(st, k);
+		stmt_done(st);
+	}
+	for (int k = 0; k < 4; k++)
+		assert_int_equal(got[k], want[k]);
+	assert_true(want[1] > 0 && want[2] == want[1] && want[3] == 2);
 	/* the advance was decided and paid by the association, on a complaint it took over */
 	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM claims cl JOIN complaints c ON c.id = cl.complaint_id"
 						  " JOIN users u ON u.id = cl.paid_by WHERE cl.payer = 'advance'"
@@ -221,7 +272,7 @@ static void test_claims(void **state)
 	int64_t id = count(q);
 	char path[64];
 	snprintf(path, sizeof path, "/api/complaints/%lld", (long long)id);
-	struct resp *r = ok(path, cust);
+	r = ok(path, cust);
 	json_t *claims = json_object_get(r->json, "claims");
 	assert_int_equal(json_array_size(claims), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(claims, 0), "status")), "claimed");
@@ -293,6 +344,7 @@ static void test_settled(void **state)
 	assert_int_equal(jr.complaints_reminded, 0);
 	assert_int_equal(jr.complaints_verify_overdue, 0);
 	assert_int_equal(jr.claims_breached, 0);
+	assert_int_equal(jr.claims_final, 0);
 	assert_int_equal(jr.rectifications_overdue, 0);
 	/* the demo's last write is its signed checkpoint, so none is due either */
 	assert_int_equal(jr.checkpoints_signed, 0);

@@ -382,7 +382,8 @@ static void test_accused_worker(void **state)
 	/* the complainant may say more; the centre keeps its own notes, which chase nobody */
 	resp_free(ok("POST", path_of("complaints", id, "/answer"), cust, "{\"text\":\"项链是上周二不见的。\"}", 200));
 	resp_free(ok("POST", path_of("complaints", id, "/notes"), cs, "{\"text\":\"已拨打投诉人电话，无人接听，明天再打。\"}", 200));
-	assert_int_equal(col(id, "SELECT count(*) FROM outbox WHERE subject_id = $1 AND org_id IS NOT NULL"
+	assert_int_equal(col(id, "SELECT count(*) FROM outbox WHERE subject_kind = 'complaint' AND subject_id = $1"
+				 " AND org_id IS NOT NULL"
 				 " AND org_id <> (SELECT id FROM orgs WHERE kind = 'association')"), 0);
 	/* the worker's record holds nothing of it */
 	r = ok("GET", path, NULL, NULL, 200);

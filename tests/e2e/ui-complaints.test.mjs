@@ -359,11 +359,11 @@ test('a compensation the company did not pay in time heads the queue; the associ
   assert.match(await a.page.locator('.page-complaint .messages').textContent(), /先行赔付/);
   const paid = a.page.locator('.claim-card[data-payer=advance]');
   await paid.locator('button.disclose', { hasText: '记录支付' }).click();
-  await paid.locator('.claim-pay-form input[name=reference]').fill('ASSOC-ADV-01');
+  await paid.locator('.claim-pay-form input[name=reference]').fill('ASSOC-ADV-2026-01');
   await paid.locator('.claim-pay-form button[type=submit]').click();
   await a.page.locator('.claim-card[data-status=paid][data-payer=advance]').waitFor();
   await a.page.locator('.claim-card[data-status=paid] button.disclose', { hasText: '记录追偿' }).click();
-  await a.page.locator('.claim-recover-form input[name=reference]').fill('REC-ADV-01');
+  await a.page.locator('.claim-recover-form input[name=reference]').fill('REC-ADV-2026-01');
   await a.page.locator('.claim-recover-form button[type=submit]').click();
   await a.page.locator('.claim-card[data-status=recovered]').waitFor();
   await a.page.locator('.timeline-item[data-action=claim_advance]').waitFor();

@@ -2,7 +2,8 @@
 // own, anyone's for the service centre and the association; another's is "not found"). The
 // status, tracking number and running clock; who answers for it; what it is about; the handler's
 // question with an answer box while it waits for the customer; the resolution with accept (a
-// rating) and reopen (until reopen_until); the timeline; the claims. Each party sees the moves
+// rating) and reopen (until reopen_until); the timeline; the claims, with the customer's answer to
+// a decision and to a payment, and the association's decision of a disputed one. Each party sees the moves
 // that are theirs — a company none of the handler's once the association has taken over. A
 // complaint about no booking waits for the service centre's check first: the centre verifies it or
 // does not accept it (with the reason the complainant reads); until then nothing else moves it, and
@@ -207,6 +208,8 @@ export function render(slot, ctx) {
         decide: handles,
         pay: handles || part === 'company',
         association: part === 'association',
+        // who answers a decision and a payment: the customer, or the centre for a caller without an account
+        customer: part === 'customer' || (part === 'centre' && !c.customer),
       }, done));
   }
 

@@ -23,7 +23,7 @@ const GROUPS = [
     'punctuality_target'] },
   { key: 'complaints', items: ['complaint_feedback_hours', 'complaint_resolve_days', 'complaint_reopen_days',
     'complaint_pause_max_hours', 'complaint_pauses_max', 'complaint_text_min', 'complaint_verify_hours',
-    'unbooked_complaints_max', 'unbooked_complaint_days', 'claim_decision_days', 'claim_payment_days', 'rectification_days', 'spot_check_pass_score', 'spot_check_share_percent', 'spot_check_min_per_company', 'spot_check_draw_day'] },
+    'unbooked_complaints_max', 'unbooked_complaint_days', 'claim_decision_days', 'claim_accept_days', 'claim_payment_days', 'claim_reference_min', 'rectification_days', 'spot_check_pass_score', 'spot_check_share_percent', 'spot_check_min_per_company', 'spot_check_draw_day'] },
   { key: 'privacy', items: ['booking_contact_retention_days', 'complaint_contact_retention_days',
     'session_detail_retention_days', 'data_request_days', 'registry_lookups_per_hour', 'record_grant_max_days'] },
   { key: 'audit', items: ['audit_checkpoint_minutes'] },
