@@ -75,8 +75,9 @@ fi
 cp "$large" "$dir/write.db"
 # the copy gives 64 households customer1's password hash (Argon2id's string carries its salt): the
 # large demo gives only eight the demo password
+households=$(sqlite3 "$dir/write.db" "SELECT login FROM users WHERE role = 'customer' ORDER BY id LIMIT 64")
 sqlite3 "$dir/write.db" "UPDATE users SET pw_hash = (SELECT pw_hash FROM users WHERE login = 'customer1')
-  WHERE role = 'customer' AND login IN ($(seq -s, -f "'customer%g'" 64))"
+  WHERE id IN (SELECT id FROM users WHERE role = 'customer' ORDER BY id LIMIT 64)"
 wport=$(freeport)
 ./anjia serve --db "$dir/write.db" --keys "$keys" --port "$wport" --access-log off > "$dir/w.log" 2>&1 &
 pids+=($!)
@@ -85,9 +86,9 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$wport/api/health" >/dev/null
 # (unconfirmed requests naming a worker, a standard) is lifted for the measurement, as an
 # association could, since each household makes hundreds of requests in it; the bookings fall
 # inside the service hours (07:00–17:00 starts, at most three hours long)
-tokens=$(for n in $(seq 64); do
+tokens=$(for login in $households; do
   curl -fs -X POST "http://127.0.0.1:$wport/api/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"login\":\"customer$n\",\"password\":\"anjia-demo-2026\"}" \
+    -d "{\"login\":\"$login\",\"password\":\"anjia-demo-2026\"}" \
     | python3 -c 'import json,sys; print("\"" + json.load(sys.stdin)["token"] + "\",", end="")'
 done)
 now=$(date +%s)

@@ -802,7 +802,8 @@ int cmd_audit(int argc, char **argv)
 static const char jobs_usage[] =
 	"usage: anjia jobs run [--db PATH] [--keys FILE]\n"
 	"Runs the deadline job once: complaints and claims past a deadline are marked, escalated to the\n"
-	"association and notified; resolutions not reopened in time are closed; overdue rectification\n"
+	"association and notified; claim decisions nobody answered in time stand; resolutions not\n"
+	"reopened in time are closed; overdue rectification\n"
 	"orders are escalated; the audit chain's head is signed when a checkpoint is due (with the key\n"
 	"file FILE, default anjia.keys beside the database). Running it again changes nothing. `serve`\n"
 	"runs it every minute.\n";
@@ -845,10 +846,12 @@ int cmd_jobs(int argc, char **argv)
 		return 1;
 	}
 	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
-	       "customers reminded: %d\nclaims overdue: %d\nrectifications overdue: %d\nrequests expired: %d\n"
-	       "absences to the service centre: %d\n", r.complaints_breached, r.complaints_closed, r.complaints_resumed,
-	       r.complaints_reminded, r.claims_breached, r.rectifications_overdue, r.bookings_expired,
-	       r.no_shows_to_check);
+	       "customers reminded: %d\nverifications overdue: %d\nclaims overdue: %d\n"
+	       "claim decisions standing unanswered: %d\nrectifications overdue: %d\n"
+	       "requests expired: %d\nabsences to the service centre: %d\nsampling plans made: %d\n"
+	       "sampling plans drawn: %d\n", r.complaints_breached, r.complaints_closed, r.complaints_resumed,
+	       r.complaints_reminded, r.complaints_verify_overdue, r.claims_breached, r.claims_final,
+	       r.rectifications_overdue, r.bookings_expired, r.no_shows_to_check, r.plans_committed, r.plans_drawn);
 	return 0;
 }
 

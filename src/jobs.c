@@ -46,10 +46,13 @@ int jobs_run(struct store *s, struct jobs_report *r)
 	r->complaints_closed = cj.closed;
 	r->complaints_resumed = cj.resumed;
 	r->complaints_reminded = cj.reminded;
+	r->complaints_verify_overdue = cj.verify_overdue;
 	if (rc == AJ_OK)
-		rc = claims_deadlines(s, &r->claims_breached);
+		rc = claims_deadlines(s, &r->claims_breached, &r->claims_final);
 	if (rc == AJ_OK)
 		rc = inspections_overdue(s, &r->rectifications_overdue);
+	if (rc == AJ_OK)
+		rc = sampling_plans_due(s, &r->plans_committed, &r->plans_drawn);
 	if (rc == AJ_OK)
 		rc = retention_run(s, clock_now(), &r->retention);
 	if (rc == AJ_OK)
@@ -90,14 +93,17 @@ static void *jobs_main(void *arg)
 				 " addresses forgotten", (long long)r.retention.bookings, (long long)r.retention.complaints,
 				 (long long)r.retention.sessions);
 		if (!rc && (r.complaints_breached || r.complaints_closed || r.claims_breached || r.rectifications_overdue ||
-			    r.complaints_resumed || r.complaints_reminded))
+			    r.complaints_resumed || r.complaints_reminded || r.complaints_verify_overdue || r.claims_final))
 			log_info("deadline job: %d complaint clocks breached, %d complaints closed, %d pauses ended,"
-				 " %d customers reminded, %d claims overdue, %d rectifications overdue", r.complaints_breached,
-				 r.complaints_closed, r.complaints_resumed, r.complaints_reminded, r.claims_breached,
-				 r.rectifications_overdue);
+				 " %d customers reminded, %d verifications overdue, %d claims overdue,"
+				 " %d claim decisions standing unanswered, %d rectifications overdue",
+				 r.complaints_breached, r.complaints_closed, r.complaints_resumed, r.complaints_reminded,
+				 r.complaints_verify_overdue, r.claims_breached, r.claims_final, r.rectifications_overdue);
 		if (!rc && (r.bookings_expired || r.no_shows_to_check))
 			log_info("deadline job: %d requests expired, %d absences to the service centre", r.bookings_expired,
 				 r.no_shows_to_check);
+		if (!rc && (r.plans_committed || r.plans_drawn))
+			log_info("deadline job: %d sampling plans made, %d drawn", r.plans_committed, r.plans_drawn);
 		if (r.checkpoints_signed)
 			log_info("deadline job: signed a checkpoint of the audit chain");
 		pthread_mutex_lock(&j->mu);

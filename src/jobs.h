@@ -1,5 +1,6 @@
 /* jobs.h — the deadline job: finds complaints, claims and rectification orders past their deadline,
- * marks each breach once, escalates to the association and notifies; destroys personal data past
+ * marks each breach once, escalates to the association and notifies; makes each month's sampling
+ * plan and draws it on its day; destroys personal data past
  * its retention; and signs a checkpoint of the audit chain when one is due. It runs inside `serve`
  * every interval, and from cron as `anjia jobs run`; running it again changes nothing. */
 #ifndef JOBS_H
@@ -21,6 +22,10 @@ struct jobs_report {
 	int no_shows_to_check;     /* households' absences unanswered in time, to the service centre */
 	int complaints_resumed;    /* pauses past their limit: the clock runs again */
 	int complaints_reminded;   /* questions waiting past half their pause: the customer reminded */
+	int plans_committed;       /* the month's sampling plan made, its seed's commitment published (0 or 1) */
+	int plans_drawn;           /* sampling plans whose day came: seed revealed, samples drawn */
+	int complaints_verify_overdue; /* complaints without a booking the service centre did not verify in time */
+	int claims_final;          /* claim decisions nobody answered in time: they stand */
 };
 
 /* One pass; 0 or a negative error (each part is its own transaction). */

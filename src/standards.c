@@ -30,8 +30,13 @@
 	X(complaint_text_min, 1, 200, 10) \
 	X(claim_decision_days, 1, 90, 7) \
 	X(claim_payment_days, 1, 90, 15) \
+	X(claim_accept_days, 1, 90, 7) \
+	X(claim_reference_min, 4, 40, 8) \
 	X(rectification_days, 1, 90, 15) \
 	X(spot_check_pass_score, 1, 100, 80) \
+	X(spot_check_share_percent, 1, 100, 5) \
+	X(spot_check_min_per_company, 0, 50, 1) \
+	X(spot_check_draw_day, 1, 28, 3) \
 	X(booking_contact_retention_days, 1, 3650, 180) \
 	X(complaint_contact_retention_days, 1, 3650, 180) \
 	X(session_detail_retention_days, 1, 365, 30) \
@@ -47,6 +52,9 @@
 	X(hourly_until_hour, 1, 24, 21) \
 	X(day_start_from_hour, 0, 23, 6) \
 	X(day_start_until_hour, 1, 24, 10) \
+	X(complaint_verify_hours, 1, 168, 24) \
+	X(unbooked_complaints_max, 1, 100, 3) \
+	X(unbooked_complaint_days, 1, 365, 30) \
 	X(checkin_early_minutes, 0, 180, 60) \
 	X(review_new_account_days, 0, 365, 7) \
 	X(review_quick_minutes, 0, 1440, 30)

@@ -22,9 +22,14 @@ struct standards {
 	int complaint_pauses_max;   /* and at most so many times per complaint */
 	int complaint_text_min;     /* the content a feedback, question or remedy needs (a Chinese character 2) */
 	int claim_decision_days;
-	int claim_payment_days;     /* after an approval */
+	int claim_payment_days;     /* after a decision to pay became final */
+	int claim_accept_days;      /* a company's decision waits so long for the customer's answer */
+	int claim_reference_min;    /* letters and digits a payment's or a settlement's reference needs */
 	int rectification_days;     /* after a failed spot check */
 	int spot_check_pass_score;  /* 0..100 */
+	int spot_check_share_percent;   /* of each company's completed services a month's plan draws */
+	int spot_check_min_per_company; /* and at least so many (never more than it has) */
+	int spot_check_draw_day;    /* the day of the next month the job reveals the seed and draws */
 	int booking_contact_retention_days;   /* after a booking ends, its address and phone are destroyed */
 	int complaint_contact_retention_days; /* after a complaint closes, its caller's phone is destroyed */
 	int session_detail_retention_days;    /* a session's address and browser are kept this long */
@@ -40,6 +45,9 @@ struct standards {
 	int hourly_until_hour;      /* and end no later than this one, the same day */
 	int day_start_from_hour;    /* day services start at or after this local hour */
 	int day_start_until_hour;   /* and no later than this one */
+	int complaint_verify_hours; /* the service centre verifies a complaint without a booking within */
+	int unbooked_complaints_max; /* such complaints against one company per account, call-back number, address */
+	int unbooked_complaint_days; /* in this many days */
 	int checkin_early_minutes;  /* a check-in counts from the start less this; earlier is refused */
 	int review_new_account_days; /* a review's signal: the customer's account this new at booking */
 	int review_quick_minutes;   /* a review's signal: checked out this soon after booking or check-in */

@@ -1,12 +1,18 @@
 /* figures.c — the public complaint-handling and spot-check figures, and the one place they are
- * computed. A complaint counts in the month it was received; compensation in the month it was paid;
- * a spot check in the month its result was recorded. Feedback and resolution are "settled" once
+ * computed. A complaint counts in the month it was received; compensation in the month it was paid
+ * — the company's side (the company, its worker, its insurer) as paid only once confirmed by the
+ * customer or the payer's proof, else as recorded but unconfirmed, and the association's advances
+ * apart, with what it recovered in the month it came back; a disputed claim in the month of the
+ * dispute; a spot check in the month its result was recorded. Feedback and resolution are "settled" once
  * given or overdue, so a month still running is not shown worse than it is — and a reopened
  * complaint is unsettled again until its next resolution (a late one stays late), so a resolution
  * the customer sent back does not count as resolved in time. Beside them, what a company's
  * resolutions came to: reopened, closed by the customer or left to lapse; and the handling's
  * ratings with how many customers were asked (every complaint resolved at least once) and how many
- * answered. */
+ * answered. A complaint without a booking of its customer's counts only once the service centre
+ * has verified it (in the month it was received); the industry's figures show apart how many of
+ * the month's wait for the centre, how many it let pass its deadline and how many it rejected —
+ * never per company, where a flood of unchecked accusations is what must not show. */
 #include "figures.h"
 
 #include <stdlib.h>
@@ -27,14 +33,17 @@ SCHEMA(complaint_figures_query, S_STR("month", 0, 7, 7), S_INT("company_id", 0, 
 enum {
 	F_RECEIVED, F_FEEDBACK_SETTLED, F_FEEDBACK_IN_TIME, F_RESOLVE_SETTLED, F_RESOLVED_IN_TIME, F_UPHELD,
 	F_PARTLY_UPHELD, F_NOT_UPHELD, F_ESCALATED, F_REOPENED, F_ACCEPTED, F_LAPSED, F_RATING_ASKED, F_RATED,
-	F_RATING_TOTAL, F_CLAIMS_PAID, F_PAID_FEN, F_SPOT_CHECKS, F_SPOT_PASSED, F_SPOT_SCORE_TOTAL, F_COUNT
+	F_RATING_TOTAL, F_CLAIMS_PAID, F_PAID_FEN, F_CLAIMS_UNCONFIRMED, F_UNCONFIRMED_FEN, F_CLAIMS_ADVANCED,
+	F_ADVANCED_FEN, F_RECOVERED_FEN, F_CLAIMS_DISPUTED, F_DISPUTES_RAISED, F_SPOT_CHECKS, F_SPOT_PASSED,
+	F_SPOT_SCORE_TOTAL, F_COUNT
 };
 
 static const char *const names[F_COUNT] = {
 	"received", "feedback_settled", "feedback_in_time", "resolve_settled", "resolved_in_time", "upheld",
 	"partly_upheld", "not_upheld", "escalated", "reopened", "accepted", "lapsed", "rating_asked", "rated",
-	"rating_total", "claims_paid", "compensation_paid_fen", "spot_checks", "spot_checks_passed",
-	"spot_check_score_total",
+	"rating_total", "claims_paid", "compensation_paid_fen", "claims_unconfirmed", "compensation_unconfirmed_fen",
+	"claims_advanced", "compensation_advanced_fen", "compensation_recovered_fen", "claims_disputed",
+	"claims_raised_on_dispute", "spot_checks", "spot_checks_passed", "spot_check_score_total",
 };
 
 struct cell {
@@ -107,14 +116,38 @@ static int load(struct store *s, int64_t company, int from, int to, struct cells
 		" sum(CASE WHEN closed_by = 'customer' THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN closed_by = 'lapse' THEN 1 ELSE 0 END),"
 		" sum(CASE WHEN first_resolved_at IS NOT NULL THEN 1 ELSE 0 END), count(rating), coalesce(sum(rating), 0)"
-		" FROM complaints WHERE company_id BETWEEN $1 AND $4 AND month BETWEEN $2 AND $3 GROUP BY company_id, month"),
+		" FROM complaints WHERE company_id BETWEEN $1 AND $4 AND month BETWEEN $2 AND $3"
+		" AND (verification IS NULL OR verification = 'verified') GROUP BY company_id, month"),
 		company, from, to, cs, F_RECEIVED, F_RATING_TOTAL - F_RECEIVED + 1);
 	if (rc == AJ_OK)
-		rc = add_rows(store_sql(s, "SELECT c.company_id, cl.paid_month, count(*), coalesce(sum(cl.paid_fen), 0)"
+		rc = add_rows(store_sql(s, "SELECT c.company_id, cl.paid_month,"
+					   " sum(CASE WHEN cl.payer <> 'advance' AND cl.confirmed_at IS NOT NULL THEN 1 ELSE 0 END),"
+					   " sum(CASE WHEN cl.payer <> 'advance' AND cl.confirmed_at IS NOT NULL THEN cl.paid_fen ELSE 0 END),"
+					   " sum(CASE WHEN cl.payer <> 'advance' AND cl.confirmed_at IS NULL THEN 1 ELSE 0 END),"
+					   " sum(CASE WHEN cl.payer <> 'advance' AND cl.confirmed_at IS NULL THEN cl.paid_fen ELSE 0 END),"
+					   " sum(CASE WHEN cl.payer = 'advance' THEN 1 ELSE 0 END),"
+					   " sum(CASE WHEN cl.payer = 'advance' THEN cl.paid_fen ELSE 0 END)"
 					   " FROM claims cl JOIN complaints c ON c.id = cl.complaint_id"
 					   " WHERE c.company_id BETWEEN $1 AND $4 AND cl.paid_month BETWEEN $2 AND $3"
-					   " GROUP BY c.company_id, cl.paid_month"),
-			      company, from, to, cs, F_CLAIMS_PAID, 2);
+					   " AND cl.paid_fen IS NOT NULL GROUP BY c.company_id, cl.paid_month"),
+			      company, from, to, cs, F_CLAIMS_PAID, F_ADVANCED_FEN - F_CLAIMS_PAID + 1);
+	/* what the association got back of its advances, in the month each part came */
+	if (rc == AJ_OK)
+		rc = add_rows(store_sql(s, "SELECT c.company_id, r.month, sum(r.amount_fen) FROM claim_recoveries r"
+					   " JOIN claims cl ON cl.id = r.claim_id JOIN complaints c ON c.id = cl.complaint_id"
+					   " WHERE c.company_id BETWEEN $1 AND $4 AND r.month BETWEEN $2 AND $3"
+					   " GROUP BY c.company_id, r.month"),
+			      company, from, to, cs, F_RECOVERED_FEN, 1);
+	/* claims sent to the association, in the month of the dispute (or the worker's objection), and
+	 * those it then raised above the company's decision */
+	if (rc == AJ_OK)
+		rc = add_rows(store_sql(s, "SELECT c.company_id, cl.disputed_month, count(*),"
+					   " sum(CASE WHEN cl.reviewed_at IS NOT NULL AND cl.approved_fen > coalesce(cl.first_approved_fen, 0)"
+					   " THEN 1 ELSE 0 END)"
+					   " FROM claims cl JOIN complaints c ON c.id = cl.complaint_id"
+					   " WHERE c.company_id BETWEEN $1 AND $4 AND cl.disputed_month BETWEEN $2 AND $3"
+					   " GROUP BY c.company_id, cl.disputed_month"),
+			      company, from, to, cs, F_CLAIMS_DISPUTED, 2);
 	if (rc == AJ_OK)
 		rc = add_rows(store_sql(s, "SELECT company_id, month, count(*),"
 					   " sum(CASE WHEN status = 'passed' THEN 1 ELSE 0 END), coalesce(sum(score), 0)"
@@ -170,8 +203,27 @@ static void standards_part(struct req *r, struct jw *w)
 	jw_kint(w, "complaint_reopen_days", sd.complaint_reopen_days);
 	jw_kint(w, "complaint_pause_max_hours", sd.complaint_pause_max_hours);
 	jw_kint(w, "complaint_pauses_max", sd.complaint_pauses_max);
+	jw_kint(w, "complaint_verify_hours", sd.complaint_verify_hours);
+	jw_kint(w, "claim_accept_days", sd.claim_accept_days);
 	jw_kint(w, "spot_check_pass_score", sd.spot_check_pass_score);
 	jw_obj_end(w);
+}
+
+/* The month's complaints without a booking that count nowhere yet: waiting for the service centre,
+ * of those past its deadline, and rejected by it — the whole industry's, the centre's record. */
+static int unverified(struct store *s, int month, int64_t out[3])
+{
+	struct stmt *st = store_sql(s, "SELECT coalesce(sum(verification = 'pending'), 0),"
+				       " coalesce(sum(verification = 'pending' AND verify_breached = 1), 0),"
+				       " coalesce(sum(verification = 'rejected'), 0) FROM complaints"
+				       " WHERE month = $1 AND verification IS NOT NULL");
+	stmt_bind_int(st, 1, month);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		for (int k = 0; k < 3; k++)
+			out[k] = stmt_int(st, k);
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc < 0 ? rc : AJ_ESTORE;
 }
 
 /* One company's last twelve months, or every company's figures for one month with the industry's. */
@@ -228,9 +280,18 @@ void api_public_complaint_figures(struct req *r)
 	jw_obj(w);
 	jw_kstr(w, "month", name);
 	standards_part(r, w);
+	int64_t unchecked[3] = {0};
+	if ((rc = unverified(r->store, month, unchecked)) != AJ_OK) {
+		free(cs.c);
+		req_fail(r, rc);
+		return;
+	}
 	jw_key(w, "industry");
 	jw_obj(w);
 	values_json(w, industry);
+	jw_kint(w, "awaiting_verification", unchecked[0]);
+	jw_kint(w, "verification_overdue", unchecked[1]);
+	jw_kint(w, "verification_rejected", unchecked[2]);
 	jw_obj_end(w);
 	jw_key(w, "items");
 	jw_arr(w);

@@ -1,6 +1,7 @@
 /* figures.h — what the public sees of complaint handling and spot checks: per company and month,
- * counts only (complaints received, answered and resolved in time, findings, compensation paid,
- * spot checks and their results), never anything personal. */
+ * counts only (complaints received, answered and resolved in time, findings, compensation paid by
+ * the company's side and confirmed, recorded but unconfirmed, advanced and recovered by the
+ * association, claims disputed, spot checks and their results), never anything personal. */
 #ifndef DISCLOSURE_FIGURES_H
 #define DISCLOSURE_FIGURES_H
 

@@ -45,6 +45,13 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		goto fail;
 	out->sessions = store_changes(s);
+	/* the hash of the network address a complaint without a booking was filed from: kept for the
+	 * period its limit counts, no longer */
+	st = store_sql(s, "UPDATE complaints SET filed_from_hash = NULL WHERE filed_from_hash IS NOT NULL AND created_at <= $1");
+	stmt_bind_int(st, 1, now - (int64_t)sd.unbooked_complaint_days * 86400);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		goto fail;
+	out->complaint_addresses = store_changes(s);
 	/* the public tracking page's look-ups, with the address each came from, as long as a session's */
 	st = store_sql(s, "DELETE FROM complaint_lookups WHERE at < $1");
 	stmt_bind_int(st, 1, now - (int64_t)sd.session_detail_retention_days * 86400);
@@ -89,16 +96,17 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 		goto fail;
 	out->requests_late = n;
 	if (!out->bookings && !out->complaints && !out->sessions && !out->transfers && !out->lookups &&
-	    !out->service_requests && !out->requests_late) {
+	    !out->service_requests && !out->requests_late && !out->complaint_addresses) {
 		store_rollback(s);
 		return AJ_OK;
 	}
 	struct strbuf sb;
 	strbuf_init(&sb, 256);
 	strbuf_addf(&sb, "{\"bookings\":%lld,\"complaints\":%lld,\"sessions\":%lld,\"transfers\":%lld,"
-		    "\"lookups\":%lld,\"service_requests\":%lld,\"requests_late\":%lld}", (long long)out->bookings,
-		    (long long)out->complaints, (long long)out->sessions, (long long)out->transfers, (long long)out->lookups,
-		    (long long)out->service_requests, (long long)out->requests_late);
+		    "\"lookups\":%lld,\"service_requests\":%lld,\"requests_late\":%lld,\"complaint_addresses\":%lld}",
+		    (long long)out->bookings, (long long)out->complaints, (long long)out->sessions, (long long)out->transfers,
+		    (long long)out->lookups, (long long)out->service_requests, (long long)out->requests_late,
+		    (long long)out->complaint_addresses);
 	struct actor a = {0, 0, "jobs"};
 	rc = audit_append(s, &a, "retention.purge", "settings", 0, sb.buf, sb.len);
 	strbuf_free(&sb);

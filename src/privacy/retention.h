@@ -2,7 +2,8 @@
  * by the deadline job: a booking's address and telephone some days after it ended, a complaint
  * caller's telephone some days after it closed, the addresses and browsers of sessions after a month,
  * the phone of a transfer request nobody answered, the public tracking page's look-ups (with their
- * addresses) after a month; and correction and erasure requests past their
+ * addresses) after a month, the hash of the address a complaint without a booking was filed from
+ * after the period its limit counts; and correction and erasure requests past their
  * deadline escalated to the association, once. */
 #ifndef RETENTION_H
 #define RETENTION_H
@@ -19,6 +20,7 @@ struct retention_report {
 	int64_t lookups;         /* look-ups on the public tracking page forgotten */
 	int64_t service_requests; /* answered or withdrawn requests for month items whose number was destroyed */
 	int64_t requests_late;   /* data requests past their deadline, escalated */
+	int64_t complaint_addresses; /* complaints whose filing address's hash outlived its limit's period */
 };
 
 /* One pass at instant now, one transaction with its audit record; nothing due writes nothing. */

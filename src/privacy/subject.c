@@ -744,7 +744,8 @@ static int erase_customer(struct store *s, const struct actor *a, int64_t user)
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		return rc;
 	st = store_sql(s, "UPDATE complaints SET description = $2, contact_name = NULL, contact_phone_sealed = NULL,"
-			  " contact_phone_hash = NULL, rating_comment = NULL, contact_destroyed_at = coalesce(contact_destroyed_at, $3)"
+			  " contact_phone_hash = NULL, filed_from_hash = NULL, rating_comment = NULL,"
+			  " contact_destroyed_at = coalesce(contact_destroyed_at, $3)"
 			  " WHERE customer_id = $1");
 	stmt_bind_int(st, 1, user);
 	stmt_bind_text(st, 2, erased_text);
@@ -756,8 +757,10 @@ static int erase_customer(struct store *s, const struct actor *a, int64_t user)
 	stmt_bind_text(st, 2, erased_text);
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		return rc;
-	st = store_sql(s, "UPDATE claims SET description = $2, evidence = '[]' WHERE complaint_id IN"
-			  " (SELECT id FROM complaints WHERE customer_id = $1)");
+	st = store_sql(s, "UPDATE claims SET description = $2, evidence = '[]',"
+			  " dispute_reason = CASE WHEN dispute_reason IS NULL THEN NULL ELSE $2 END,"
+			  " receipt_dispute_reason = CASE WHEN receipt_dispute_reason IS NULL THEN NULL ELSE $2 END"
+			  " WHERE complaint_id IN (SELECT id FROM complaints WHERE customer_id = $1)");
 	stmt_bind_int(st, 1, user);
 	stmt_bind_text(st, 2, erased_text);
 	if ((rc = stmt_exec(st)) != AJ_OK)
@@ -818,7 +821,8 @@ static int erase_worker(struct store *s, const struct actor *a, int64_t worker, 
 }
 
 /* What keeps a customer's account open: a booking still live, a complaint still handled, a claim
- * not yet paid — the customer's own business, which erasure would cut off mid-way. */
+ * not yet paid or a decision still open to their answer — the customer's own business, which
+ * erasure would cut off mid-way. */
 static int open_matters(struct store *s, int64_t user, int64_t *bookings, int64_t *complaints)
 {
 	struct stmt *st = store_sql(s, "SELECT count(*) FROM bookings WHERE customer_id = $1"
@@ -829,7 +833,7 @@ static int open_matters(struct store *s, int64_t user, int64_t *bookings, int64_
 		return rc;
 	st = store_sql(s, "SELECT count(*) FROM complaints c WHERE c.customer_id = $1 AND (c.status IN ('received',"
 			  " 'in_progress', 'waiting_customer') OR EXISTS (SELECT 1 FROM claims x WHERE x.complaint_id = c.id"
-			  " AND x.status IN ('claimed', 'approved')))");
+			  " AND (x.status IN ('claimed', 'approved') OR x.final_at IS NULL)))");
 	stmt_bind_int(st, 1, user);
 	return stmt_one_int(st, complaints);
 }

@@ -31,6 +31,7 @@ static const char *const duties[] = {"complaints", "quality", "safety", "service
 static const char *const list_statuses[] = {"open", "received", "in_progress", "waiting_customer", "resolved",
 					    "closed", NULL};
 static const char *const list_sorts[] = {"due", "-created", NULL};
+static const char *const verifications[] = {"pending", "verified", "rejected", NULL};
 
 #define DESCRIPTION_MAX 2000
 #define EVIDENCE_MAX 10
@@ -49,7 +50,10 @@ SCHEMA(reason_body, S_STR("reason", F_REQ, 2, 200));
 SCHEMA(resolve_body, S_ENUM("finding", F_REQ, findings), S_TEXT("remedy", F_REQ, 2000));
 SCHEMA(accept_body, S_INT("rating", F_REQ, 1, 5), S_TEXT("comment", F_NULL, 500));
 SCHEMA(reopen_body, S_STR("reason", F_REQ, 2, 200), S_INT("rating", F_NULL, 1, 5));
+SCHEMA(complaint_verify_body, S_TEXT("note", F_REQ, 2000));
+SCHEMA(complaint_reject_body, S_TEXT("reason", F_REQ, 500));
 SCHEMA(complaints_query, S_ENUM("status", 0, list_statuses), S_BOOL("escalated", 0),
+       S_ENUM("verification", 0, verifications),
        S_INT("company_id", 0, 1, INT64_MAX), S_INT("booking_id", 0, 1, INT64_MAX), S_ENUM("sort", 0, list_sorts),
        S_STR("q", 0, 1, 50), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
 
@@ -60,7 +64,8 @@ int complaint_load(struct store *s, int64_t id, struct complaint *c)
 	struct stmt *st = store_sql(s, "SELECT id, coalesce(customer_id, 0), company_id, coalesce(worker_id, 0),"
 				       " coalesce(booking_id, 0), coalesce(taken_by, 0), coalesce(first_feedback_at, 0),"
 				       " coalesce(paused_at, 0), coalesce(reopen_until, 0), coalesce(escalated_at, 0), status,"
-				       " handler, tracking_no, coalesce(pause_until, 0), pauses FROM complaints WHERE id = $1");
+				       " handler, tracking_no, coalesce(pause_until, 0), pauses, coalesce(verification, '')"
+				       " FROM complaints WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -79,9 +84,15 @@ int complaint_load(struct store *s, int64_t id, struct complaint *c)
 		str_copy(c->tracking_no, sizeof c->tracking_no, stmt_text(st, 12));
 		c->pause_until = stmt_int(st, 13);
 		c->pauses = (int)stmt_int(st, 14);
+		str_copy(c->verification, sizeof c->verification, stmt_text(st, 15));
 	}
 	stmt_done(st);
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+}
+
+int complaint_unverified(const struct complaint *c)
+{
+	return strcmp(c->verification, "pending") == 0 || strcmp(c->verification, "rejected") == 0;
 }
 
 int complaint_part(enum role role, const struct actor *a, const struct complaint *c)
@@ -91,7 +102,9 @@ int complaint_part(enum role role, const struct actor *a, const struct complaint
 		return c->customer_id && a->user_id == c->customer_id ? CP_CUSTOMER : 0;
 	case ROLE_COMPANY_ADMIN:
 	case ROLE_COMPANY_STAFF:
-		return a->org_id == c->company_id ? CP_COMPANY : 0;
+		/* an accusation nobody has verified is not the company's to see: none of its clocks run,
+		 * and one the centre rejected never was one */
+		return a->org_id == c->company_id && !complaint_unverified(c) ? CP_COMPANY : 0;
 	case ROLE_CS_AGENT:
 		return CP_AGENT;
 	case ROLE_ASSOCIATION_ADMIN:
@@ -144,9 +157,11 @@ int complaint_escalate(struct store *s, const struct actor *a, const struct comp
 
 /* ---- JSON ---- */
 
-/* whether a claim of the complaint waits past its decision or payment deadline */
+/* whether a claim of the complaint waits past its decision or payment deadline (a payment recorded
+ * and confirmed by nobody still waits) */
 #define CLAIMS_OVERDUE \
-	"EXISTS (SELECT 1 FROM claims x WHERE x.complaint_id = c.id AND x.status IN ('claimed', 'approved')" \
+	"EXISTS (SELECT 1 FROM claims x WHERE x.complaint_id = c.id AND (x.status IN ('claimed', 'approved')" \
+	" OR (x.status = 'paid' AND x.paid_at IS NOT NULL AND x.confirmed_at IS NULL))" \
 	" AND (x.decision_breached = 1 OR x.payment_breached = 1))"
 #define COMPLAINT_COLUMNS \
 	"c.id, c.tracking_no, c.status, c.category, c.description, c.evidence, c.channel, c.customer_id, cu.name," \
@@ -157,13 +172,16 @@ int complaint_escalate(struct store *s, const struct actor *a, const struct comp
 	" c.reopened, coalesce(c.closed_at, 0), c.closed_by, c.rating, c.rating_comment, c.taken_by, ta.name," \
 	" c.feedback_in_time, c.resolved_in_time, coalesce(b.start_at, 0), si.title, " CLAIMS_OVERDUE "," \
 	" coalesce(c.pause_until, 0), c.pauses," \
-	" max(0, coalesce((SELECT x.value FROM standards x WHERE x.key = 'complaint_pauses_max'), 2) - c.pauses)"
+	" max(0, coalesce((SELECT x.value FROM standards x WHERE x.key = 'complaint_pauses_max'), 2) - c.pauses)," \
+	" c.verification, coalesce(c.verify_due, 0), coalesce(c.verified_at, 0), c.verify_note, c.verified_by, vu.name," \
+	" c.verify_breached"
 /* the column after COMPLAINT_COLUMNS */
-#define COMPLAINT_NCOLS 46
+#define COMPLAINT_NCOLS 53
 #define COMPLAINT_FROM \
 	" FROM complaints c LEFT JOIN users cu ON cu.id = c.customer_id JOIN orgs o ON o.id = c.company_id" \
 	" LEFT JOIN workers w ON w.id = c.worker_id LEFT JOIN users ta ON ta.id = c.taken_by" \
-	" LEFT JOIN bookings b ON b.id = c.booking_id LEFT JOIN service_items si ON si.id = b.service_item_id"
+	" LEFT JOIN bookings b ON b.id = c.booking_id LEFT JOIN service_items si ON si.id = b.service_item_id" \
+	" LEFT JOIN users vu ON vu.id = c.verified_by"
 
 static void kbool_or_null(struct jw *w, const char *key, struct stmt *st, int col)
 {
@@ -180,10 +198,23 @@ static void kbool_or_null(struct jw *w, const char *key, struct stmt *st, int co
  * from that moment, as the deadline job will write it. */
 static void clock_json(struct jw *w, struct stmt *st)
 {
-	const char *status = stmt_text(st, 2);
+	const char *status = stmt_text(st, 2), *verification = stmt_text(st, 46);
 	jw_key(w, "clock");
 	if (strcmp(status, "resolved") == 0 || strcmp(status, "closed") == 0) {
 		jw_null(w);
+		return;
+	}
+	if (verification && strcmp(verification, "pending") == 0) {
+		/* the service centre's clock: the company's have not started */
+		int64_t due = stmt_int(st, 47);
+		jw_obj(w);
+		jw_kstr(w, "name", "verify");
+		jw_ktime(w, "due", due);
+		jw_kint(w, "seconds_left", due - clock_now());
+		jw_kbool(w, "paused", 0);
+		jw_ktime(w, "paused_until", 0);
+		jw_kbool(w, "breached", (int)stmt_int(st, 52));
+		jw_obj_end(w);
 		return;
 	}
 	int feedback = stmt_int(st, 21) == 0;
@@ -201,6 +232,26 @@ static void clock_json(struct jw *w, struct stmt *st)
 	jw_kbool(w, "paused", paused != 0);
 	jw_ktime(w, "paused_until", paused ? until : 0);
 	jw_kbool(w, "breached", (int)stmt_int(st, feedback ? 24 : 25));
+	jw_obj_end(w);
+}
+
+/* Whether the complaint waits for, passed or failed the service centre's verification, when it
+ * needs one: its deadline, when and by whom it was settled, and what the centre found (or the
+ * reason for a rejection, which the complainant is told). */
+static void verification_json(struct jw *w, struct stmt *st)
+{
+	jw_key(w, "verification");
+	if (stmt_is_null(st, 46)) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	jw_kstr(w, "status", stmt_text(st, 46));
+	jw_ktime(w, "due", stmt_int(st, 47));
+	jw_kbool(w, "overdue", (int)stmt_int(st, 52));
+	jw_ktime(w, "at", stmt_int(st, 48));
+	jw_kref(w, "by", st, 50, 51);
+	jw_kstr(w, "note", stmt_text(st, 49));
 	jw_obj_end(w);
 }
 
@@ -270,6 +321,7 @@ static void complaint_fields(struct jw *w, struct stmt *st, int full)
 		jw_int(w, stmt_int(st, 34));
 	jw_kstr(w, "rating_comment", stmt_text(st, 35));
 	jw_kref(w, "taken_by", st, 36, 37);
+	verification_json(w, st);
 }
 
 static void row_full(struct jw *w, struct stmt *st)
@@ -286,48 +338,10 @@ static void row_masked(struct jw *w, struct stmt *st)
 	jw_obj_end(w);
 }
 
-static void kint_or_null(struct jw *w, const char *key, struct stmt *st, int col)
-{
-	jw_key(w, key);
-	if (stmt_is_null(st, col))
-		jw_null(w);
-	else
-		jw_int(w, stmt_int(st, col));
-}
-
-void claim_row_json(struct jw *w, struct stmt *st)
-{
-	jw_obj(w);
-	jw_kint(w, "id", stmt_int(st, 0));
-	jw_kint(w, "complaint_id", stmt_int(st, 1));
-	jw_kint(w, "amount_fen", stmt_int(st, 2));
-	jw_kstr(w, "description", stmt_text(st, 3));
-	jw_key(w, "evidence");
-	const char *ev = stmt_text(st, 4);
-	jw_raw(w, ev ? ev : "[]", ev ? strlen(ev) : 2);
-	jw_kstr(w, "status", stmt_text(st, 5));
-	jw_ktime(w, "created_at", stmt_int(st, 6));
-	jw_ktime(w, "decision_due", stmt_int(st, 7));
-	jw_ktime(w, "decided_at", stmt_int(st, 8));
-	kint_or_null(w, "approved_fen", st, 9);
-	jw_kstr(w, "decision_reason", stmt_text(st, 10));
-	jw_kstr(w, "payer", stmt_text(st, 11));
-	jw_ktime(w, "payment_due", stmt_int(st, 12));
-	jw_kstr(w, "paid_on", stmt_text(st, 13));
-	kint_or_null(w, "paid_fen", st, 14);
-	jw_kstr(w, "payment_ref", stmt_text(st, 15));
-	jw_kstr(w, "recovered_on", stmt_text(st, 16));
-	kint_or_null(w, "recovered_fen", st, 17);
-	jw_kstr(w, "recovery_ref", stmt_text(st, 18));
-	jw_kbool(w, "decision_breached", (int)stmt_int(st, 19));
-	jw_kbool(w, "payment_breached", (int)stmt_int(st, 20));
-	jw_obj_end(w);
-}
-
 /* The claims of complaint id, as a JSON array: part of the complaint's view. */
 static void claims_json(struct store *s, int64_t complaint_id, struct jw *w)
 {
-	struct stmt *st = store_sql(s, "SELECT " CLAIM_COLUMNS " FROM claims WHERE complaint_id = $1 ORDER BY id");
+	struct stmt *st = store_sql(s, "SELECT " CLAIM_COLUMNS " FROM claims WHERE claims.complaint_id = $1 ORDER BY claims.id");
 	stmt_bind_int(st, 1, complaint_id);
 	jw_arr(w);
 	while (stmt_step(st) == STORE_ROW)
@@ -345,11 +359,24 @@ int complaint_state(struct store *s, int64_t id, struct strbuf *sb)
 
 /* ---- intake ---- */
 
+/* The company hears of complaint id (tracking number tracking) and its first feedback's deadline:
+ * at intake, or — for one without a booking — at its verification. */
+static int tell_received(struct store *s, int64_t company, int64_t id, const char *tracking,
+			 const struct standards *sd)
+{
+	char zh[120], en[120];
+	snprintf(zh, sizeof zh, "新投诉 %s，请在 %d 小时内首次反馈。", tracking, sd->complaint_feedback_hours);
+	snprintf(en, sizeof en, "New complaint %s: first feedback due within %d hours.", tracking,
+		 sd->complaint_feedback_hours);
+	return notify(s, company, 0, "complaint_received", "complaint", id, zh, en);
+}
+
 
 /* Finds what the complaint is about: a booking (the customer's own, for a customer), else a
- * worker (and their current company), else a company. */
-static int subject(struct store *s, enum role role, struct complaint_in *in, struct fault *f)
+ * worker (and their current company), else a company. *booked: about a booking, by its customer. */
+static int subject(struct store *s, enum role role, struct complaint_in *in, int *booked, struct fault *f)
 {
+	*booked = 0;
 	if (in->booking_id) {
 		int64_t customer = 0, company = 0, worker = 0;
 		struct stmt *st = store_sql(s, "SELECT customer_id, company_id, coalesce(worker_id, 0) FROM bookings"
@@ -376,6 +403,7 @@ static int subject(struct store *s, enum role role, struct complaint_in *in, str
 			in->customer_id = customer;
 		in->company_id = company;
 		in->worker_id = worker;
+		*booked = in->customer_id == customer;
 		return AJ_OK;
 	}
 	if (in->worker_id) {
@@ -413,14 +441,68 @@ static int subject(struct store *s, enum role role, struct complaint_in *in, str
 	return rc;
 }
 
+/* How many complaints without a booking against company since `since` one key has (the account,
+ * the call-back number's hash or the network address's), and when the oldest of them came. */
+static int unbooked_count(struct store *s, int which, int64_t company, int64_t since, int64_t account,
+			  const char *hash, int64_t *n, int64_t *oldest)
+{
+	struct stmt *st = which == 0
+		? store_sql(s, "SELECT count(*), coalesce(min(created_at), 0) FROM complaints WHERE company_id = $1"
+			       " AND verification IS NOT NULL AND created_at > $2 AND customer_id = $3")
+		: which == 1
+		? store_sql(s, "SELECT count(*), coalesce(min(created_at), 0) FROM complaints WHERE company_id = $1"
+			       " AND verification IS NOT NULL AND created_at > $2 AND contact_phone_hash = $4")
+		: store_sql(s, "SELECT count(*), coalesce(min(created_at), 0) FROM complaints WHERE company_id = $1"
+			       " AND verification IS NOT NULL AND created_at > $2 AND filed_from_hash = $4");
+	stmt_bind_int(st, 1, company);
+	stmt_bind_int(st, 2, since);
+	if (which == 0)
+		stmt_bind_int(st, 3, account);
+	else
+		stmt_bind_text(st, 4, hash);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		*n = stmt_int(st, 0);
+		*oldest = stmt_int(st, 1);
+	}
+	stmt_done(st);
+	return rc == STORE_ROW ? AJ_OK : rc < 0 ? rc : AJ_ESTORE;
+}
+
+/* The limits on complaints without a booking against one company: per account, per call-back
+ * number and per network address, each unbooked_complaints_max in unbooked_complaint_days, every
+ * such complaint counted — verified, waiting or rejected. */
+static int unbooked_limits(struct store *s, const struct standards *sd, struct complaint_in *in,
+			   const char *phone_hash, const char *addr_hash, int64_t now, struct fault *f)
+{
+	static const char *const fields[] = {"account", "contact_phone", "address"};
+	int64_t period = (int64_t)sd->unbooked_complaint_days * 86400;
+	for (int which = 0; which < 3; which++) {
+		if ((which == 0 && !in->customer_id) || (which == 1 && !phone_hash[0]) || (which == 2 && !addr_hash[0]))
+			continue;
+		int64_t n = 0, oldest = 0;
+		int rc = unbooked_count(s, which, in->company_id, now - period, in->customer_id,
+					which == 1 ? phone_hash : addr_hash, &n, &oldest);
+		if (rc)
+			return rc;
+		if (n >= sd->unbooked_complaints_max) {
+			in->retry_after = oldest + period - now > 0 ? oldest + period - now : 1;
+			FAULT(f, "too_many_unbooked_complaints", fields[which]);
+			return AJ_ELIMIT;
+		}
+	}
+	return AJ_OK;
+}
+
 int complaint_create(struct store *s, const struct actor *a, enum role role, struct complaint_in *in,
 			    int64_t *id, struct fault *f)
 {
 	struct standards sd;
+	int booked = 0;
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
-	if ((rc = standards_get(s, &sd)) != AJ_OK || (rc = subject(s, role, in, f)) != AJ_OK)
+	if ((rc = standards_get(s, &sd)) != AJ_OK || (rc = subject(s, role, in, &booked, f)) != AJ_OK)
 		goto fail;
 	if (role == ROLE_CUSTOMER) {
 		int64_t today = 0;
@@ -436,8 +518,10 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 			goto fail;
 		}
 	}
-	/* a caller without an account is reached only on the number they leave: no number, no intake */
-	if (role != ROLE_CUSTOMER && !in->customer_id && !in->contact_phone) {
+	/* a caller without an account is reached only on the number they leave: no number, no intake;
+	 * and a customer on the web with no booking of theirs leaves one for the service centre to call
+	 * to verify it */
+	if (!in->contact_phone && ((role != ROLE_CUSTOMER && !in->customer_id) || (role == ROLE_CUSTOMER && !booked))) {
 		FAULT(f, "callback_phone_required", "contact_phone");
 		rc = AJ_EINVAL;
 		goto fail;
@@ -460,15 +544,28 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 	char day[11], tracking[24];
 	time_format_date(time_today(), day);
 	snprintf(tracking, sizeof tracking, "TS%.4s%.2s%.2s-%06lld", day, day + 5, day + 8, (long long)next);
-	char *phone = in->contact_phone ? keys_seal_for(SEALED_COMPLAINT_PHONE, next, in->contact_phone) : NULL;
-	char phone_hash[KEYS_HASH_LEN] = "";
+	char phone_hash[KEYS_HASH_LEN] = "", addr_hash[KEYS_HASH_LEN] = "";
 	if (in->contact_phone)
 		phone_index_hash(in->contact_phone, phone_hash);
+	/* not about a booking of its customer's: an accusation for the service centre to verify, and
+	 * counted against the limits (the network address only a customer's own: an agent's is the
+	 * centre's) */
+	if (!booked) {
+		if (role == ROLE_CUSTOMER && in->peer && in->peer[0]) {
+			char buf[96];
+			snprintf(buf, sizeof buf, "addr:%s", in->peer);
+			keys_lookup_hash(buf, addr_hash);
+		}
+		if ((rc = unbooked_limits(s, &sd, in, phone_hash, addr_hash, now, f)) != AJ_OK)
+			goto fail;
+	}
+	char *phone = in->contact_phone ? keys_seal_for(SEALED_COMPLAINT_PHONE, next, in->contact_phone) : NULL;
 	struct stmt *st = store_sql(s,
 		"INSERT INTO complaints (id, tracking_no, customer_id, contact_name, contact_phone_sealed, channel, taken_by,"
 		" booking_id, company_id, worker_id, category, description, evidence, status, created_at, month,"
-		" feedback_due, resolve_due, contact_phone_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-		" $13, 'received', $14, $15, $16, $17, $18)");
+		" feedback_due, resolve_due, contact_phone_hash, verification, verify_due, filed_from_hash)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $15, $16, $17, $18,"
+		" $19, $20, $21)");
 	stmt_bind_int(st, 1, next);
 	stmt_bind_text(st, 2, tracking);
 	stmt_bind_id(st, 3, in->customer_id);
@@ -487,17 +584,31 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 	stmt_bind_int(st, 16, now + (int64_t)sd.complaint_feedback_hours * 3600);
 	stmt_bind_int(st, 17, now + (int64_t)sd.complaint_resolve_days * 86400);
 	stmt_bind_text(st, 18, phone ? phone_hash : NULL);
+	stmt_bind_text(st, 19, booked ? NULL : "pending");
+	if (booked)
+		stmt_bind_null(st, 20);
+	else
+		stmt_bind_int(st, 20, now + (int64_t)sd.complaint_verify_hours * 3600);
+	stmt_bind_text(st, 21, addr_hash[0] ? addr_hash : NULL);
 	rc = stmt_exec(st);
 	free(phone);
 	if (rc)
 		goto fail;
 	*id = next;
-	char zh[120], en[120];
-	snprintf(zh, sizeof zh, "新投诉 %s，请在 %d 小时内首次反馈。", tracking, sd.complaint_feedback_hours);
-	snprintf(en, sizeof en, "New complaint %s: first feedback due within %d hours.", tracking,
-		 sd.complaint_feedback_hours);
-	if ((rc = complaint_event(s, a, next, "file", NULL, "received", in->channel, 0)) != AJ_OK ||
-	    (rc = notify(s, in->company_id, 0, "complaint_received", "complaint", next, zh, en)) != AJ_OK)
+	if ((rc = complaint_event(s, a, next, "file", NULL, "received", in->channel, 0)) != AJ_OK)
+		goto fail;
+	if (booked) {
+		rc = tell_received(s, in->company_id, next, tracking, &sd);
+	} else if (in->customer_id) {
+		char zh[240], en[240];
+		snprintf(zh, sizeof zh, "投诉 %s 没有对应的预约，客服中心将在 %d 小时内联系您核实，核实后再转企业处理。",
+			 tracking, sd.complaint_verify_hours);
+		snprintf(en, sizeof en, "Complaint %s is about no booking of yours: the service centre contacts you within"
+					" %d hours to verify it, and passes it to the company once verified.",
+			 tracking, sd.complaint_verify_hours);
+		rc = notify(s, 0, in->customer_id, "complaint_awaiting_verification", "complaint", next, zh, en);
+	}
+	if (rc)
 		goto fail;
 	return audit_commit(s, a, "complaint.file", "complaint", next, complaint_state);
 fail:
@@ -510,6 +621,7 @@ fail:
 static const char *const open_states[] = {"received", "in_progress", "waiting_customer", NULL};
 static const char *const not_closed[] = {"received", "in_progress", "waiting_customer", "resolved", NULL};
 static const char *const from_resolved[] = {"resolved", NULL};
+static const char *const from_received[] = {"received", NULL};
 
 static const struct {
 	const char *action;
@@ -526,6 +638,9 @@ static const struct {
 	[CA_RESOLVE] = {"resolve", CP_COMPANY | CP_ASSOCIATION, open_states},
 	[CA_ACCEPT] = {"accept", CP_CUSTOMER | CP_AGENT, from_resolved},
 	[CA_REOPEN] = {"reopen", CP_CUSTOMER | CP_AGENT, from_resolved},
+	/* the service centre's, and the association's behind it: while the verification waits */
+	[CA_VERIFY] = {"verify", CP_AGENT | CP_ASSOCIATION, from_received},
+	[CA_REJECT] = {"reject", CP_AGENT | CP_ASSOCIATION, from_received},
 };
 
 static int in_states(const char *status, const char *const *from)
@@ -710,6 +825,61 @@ static int ask(struct store *s, const struct standards *sd, const struct complai
 	return complaint_tell_caller(s, c, "complaint_question", zh, en, czh, cen);
 }
 
+/* The service centre reached the complainant and the account holds up: the accusation becomes a
+ * complaint against the company, whose clocks start now — the first feedback due in
+ * complaint_feedback_hours, the resolution in complaint_resolve_days, as if received now — and
+ * which hears of it now. */
+static int verify(struct store *s, const struct actor *a, const struct standards *sd, const struct complaint *c,
+		  int64_t now, const char *note, struct fault *f)
+{
+	if (!says_enough(sd, note)) {
+		FAULT(f, "too_little_content", "note");
+		return AJ_ERULE;
+	}
+	struct stmt *st = store_sql(s, "UPDATE complaints SET verification = 'verified', verified_at = $2, verified_by = $3,"
+				       " verify_note = $4, feedback_due = $5, resolve_due = $6 WHERE id = $1");
+	stmt_bind_int(st, 1, c->id);
+	stmt_bind_int(st, 2, now);
+	stmt_bind_id(st, 3, a->user_id);
+	stmt_bind_text(st, 4, note);
+	stmt_bind_int(st, 5, now + (int64_t)sd->complaint_feedback_hours * 3600);
+	stmt_bind_int(st, 6, now + (int64_t)sd->complaint_resolve_days * 86400);
+	int rc = stmt_exec(st);
+	if (rc || (rc = tell_received(s, c->company_id, c->id, c->tracking_no, sd)) != AJ_OK)
+		return rc;
+	return complaint_tell_customer(s, c, "complaint_verified", "客服中心已核实，投诉已转企业处理，处理时限从现在起算。",
+				       "the service centre verified it and passed it to the company; its clocks run from now.");
+}
+
+/* The account did not hold up (or the complainant could not be reached): closed, never the
+ * company's, with the reason the complainant is told — in their account, or by the service centre
+ * on the number they left. */
+static int reject(struct store *s, const struct actor *a, const struct standards *sd, const struct complaint *c,
+		  int64_t now, const char *reason, struct fault *f)
+{
+	if (!says_enough(sd, reason)) {
+		FAULT(f, "too_little_content", "reason");
+		return AJ_ERULE;
+	}
+	struct stmt *st = store_sql(s, "UPDATE complaints SET verification = 'rejected', verified_at = $2, verified_by = $3,"
+				       " verify_note = $4, status = 'closed', closed_at = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, c->id);
+	stmt_bind_int(st, 2, now);
+	stmt_bind_id(st, 3, a->user_id);
+	stmt_bind_text(st, 4, reason);
+	int rc = stmt_exec(st);
+	if (rc)
+		return rc;
+	/* the reason is on the complaint, for the complainant to read (a notice is one line); a caller
+	 * without an account hears it from the agent who took the call, unless that is who rejected it */
+	if (!c->customer_id && c->taken_by == a->user_id)
+		return AJ_OK;
+	return complaint_tell_caller(s, c, "complaint_rejected", "客服中心核实后未予受理，原因见投诉详情。",
+				     "the service centre did not accept it after checking; the reason is on the complaint.",
+				     "核实未通过：请回电来电人，告知投诉详情中记录的原因。",
+				     "not accepted after checking: call the caller back and tell them the reason on the complaint.");
+}
+
 /* The move's own writes; c->status is the state it starts from. *to is the state it ends in. */
 static int apply(struct store *s, const struct actor *a, int part, struct complaint *c, enum complaint_action act,
 		 const struct move_in *in, const char **to, struct fault *f)
@@ -758,9 +928,11 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 			       : complaint_tell_company(s, c, "complaint_answered", "客户已答复，时限恢复计时。",
 							"the customer answered; the clock runs again.");
 	case CA_NOTE:
-		return part & CP_AGENT ? complaint_tell_company(s, c, "complaint_chased", "客服中心催办，请尽快处理。",
-						    "the service centre chased it; please act on it.")
-				       : AJ_OK;
+		/* a note on one still to verify is the centre's own: the company has nothing to be chased for */
+		return part & CP_AGENT && !complaint_unverified(c)
+			       ? complaint_tell_company(s, c, "complaint_chased", "客服中心催办，请尽快处理。",
+							"the service centre chased it; please act on it.")
+			       : AJ_OK;
 	case CA_ESCALATE:
 		if (c->escalated_at) {
 			FAULT(f, "already_escalated", "status");
@@ -847,6 +1019,11 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 			return rc;
 		return complaint_tell_company(s, c, "complaint_reopened", "客户要求重新处理。", "the customer reopened it.");
 	}
+	case CA_VERIFY:
+		return verify(s, a, &sd, c, now, in->text, f);
+	case CA_REJECT:
+		*to = "closed";
+		return reject(s, a, &sd, c, now, in->text, f);
 	}
 	return AJ_EINVAL;
 }
@@ -870,6 +1047,19 @@ int complaint_move(struct store *s, const struct actor *a, enum role role, int64
 	if (!(part & allowed)) {
 		FAULT(f, part & CP_COMPANY && moves[act].allowed & CP_COMPANY ? "handled_by_association" : "forbidden", NULL);
 		rc = AJ_EDENIED;
+		goto fail;
+	}
+	/* an accusation waiting for the centre's verification moves by nothing else: no clock, no
+	 * escalation against the company, no finding, no record against the worker */
+	int pending = strcmp(c.verification, "pending") == 0;
+	if ((act == CA_VERIFY || act == CA_REJECT) && !pending) {
+		FAULT(f, "not_awaiting_verification", "verification");
+		rc = AJ_ECONFLICT;
+		goto fail;
+	}
+	if (pending && act != CA_VERIFY && act != CA_REJECT && act != CA_NOTE && act != CA_ANSWER) {
+		FAULT(f, "awaiting_verification", "verification");
+		rc = AJ_ECONFLICT;
 		goto fail;
 	}
 	if (!in_states(c.status, moves[act].from)) {
@@ -1035,7 +1225,29 @@ static int collect(struct stmt *st, int64_t now, int64_t **ids, int *n)
 	return rc < 0 ? rc : AJ_OK;
 }
 
-enum { DJ_REMIND, DJ_RESUME, DJ_FEEDBACK, DJ_RESOLVE, DJ_LAPSE };
+/* The service centre let a verification pass its deadline: marked once, and the association —
+ * who answers for the centre — told. Not an escalation against the company: its clocks have not
+ * started, and its figures know nothing of the complaint. */
+static int verify_late(struct store *s, const struct actor *a, int64_t id)
+{
+	struct complaint c;
+	int rc = complaint_load(s, id, &c);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "UPDATE complaints SET verify_breached = 1 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	if ((rc = stmt_exec(st)) != AJ_OK ||
+	    (rc = complaint_event(s, a, id, "verify_breached", c.status, c.status, NULL, 0)) != AJ_OK)
+		return rc;
+	char zh[160], en[160];
+	snprintf(zh, sizeof zh, "投诉 %s：客服中心未在时限内核实，请督办。", c.tracking_no);
+	snprintf(en, sizeof en, "Complaint %s: the service centre did not verify it in time; see to it.", c.tracking_no);
+	if ((rc = notify(s, association_org(s), 0, "complaint_verify_overdue", "complaint", id, zh, en)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, a, "complaint.verify_breached", "complaint", id, complaint_state);
+}
+
+enum { DJ_REMIND, DJ_RESUME, DJ_FEEDBACK, DJ_RESOLVE, DJ_LAPSE, DJ_VERIFY };
 
 /* One kind of what is due at now: its ids, and the write for each. */
 static int due_pass(struct store *s, const struct actor *a, int kind, int64_t now, int *count)
@@ -1051,13 +1263,19 @@ static int due_pass(struct store *s, const struct actor *a, int kind, int64_t no
 		st = store_sql(s, "SELECT id FROM complaints WHERE paused_at IS NOT NULL AND status = 'waiting_customer'"
 				  " AND pause_until <= $1 ORDER BY id");
 		break;
-	case DJ_FEEDBACK: /* the first feedback is owed whatever was asked */
+	case DJ_FEEDBACK: /* the first feedback is owed whatever was asked — once there is a complaint to answer */
 		st = store_sql(s, "SELECT id FROM complaints WHERE status IN ('received', 'in_progress', 'waiting_customer')"
-				  " AND first_feedback_at IS NULL AND feedback_due < $1 AND feedback_breached = 0 ORDER BY id");
+				  " AND first_feedback_at IS NULL AND feedback_due < $1 AND feedback_breached = 0"
+				  " AND (verification IS NULL OR verification = 'verified') ORDER BY id");
 		break;
 	case DJ_RESOLVE: /* the resolution clock, while not waiting for the customer */
 		st = store_sql(s, "SELECT id FROM complaints WHERE status IN ('received', 'in_progress')"
-				  " AND paused_at IS NULL AND resolve_due < $1 AND resolve_breached = 0 ORDER BY id");
+				  " AND paused_at IS NULL AND resolve_due < $1 AND resolve_breached = 0"
+				  " AND (verification IS NULL OR verification = 'verified') ORDER BY id");
+		break;
+	case DJ_VERIFY: /* the service centre's own deadline */
+		st = store_sql(s, "SELECT id FROM complaints WHERE verification = 'pending' AND verify_due < $1"
+				  " AND verify_breached = 0 ORDER BY id");
 		break;
 	default: /* resolutions the customer let stand */
 		st = store_sql(s, "SELECT id FROM complaints WHERE status = 'resolved' AND reopen_until < $1 ORDER BY id");
@@ -1071,6 +1289,7 @@ static int due_pass(struct store *s, const struct actor *a, int kind, int64_t no
 		     : kind == DJ_RESUME   ? pause_end(s, a, ids[i])
 		     : kind == DJ_FEEDBACK ? breach(s, a, ids[i], 1)
 		     : kind == DJ_RESOLVE  ? breach(s, a, ids[i], 0)
+		     : kind == DJ_VERIFY   ? verify_late(s, a, ids[i])
 					   : lapse(s, a, ids[i]);
 	free(ids);
 	*count += n;
@@ -1089,11 +1308,12 @@ int complaints_deadlines(struct store *s, struct complaints_job *out)
 	    (rc = due_pass(s, &a, DJ_RESUME, now, &out->resumed)) != AJ_OK ||
 	    (rc = due_pass(s, &a, DJ_FEEDBACK, now, &out->breached)) != AJ_OK ||
 	    (rc = due_pass(s, &a, DJ_RESOLVE, now, &out->breached)) != AJ_OK ||
-	    (rc = due_pass(s, &a, DJ_LAPSE, now, &out->closed)) != AJ_OK) {
+	    (rc = due_pass(s, &a, DJ_LAPSE, now, &out->closed)) != AJ_OK ||
+	    (rc = due_pass(s, &a, DJ_VERIFY, now, &out->verify_overdue)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
-	if (!out->breached && !out->closed && !out->resumed && !out->reminded) {
+	if (!out->breached && !out->closed && !out->resumed && !out->reminded && !out->verify_overdue) {
 		/* nothing was due: no write, the public cache stays current */
 		store_rollback(s);
 		return AJ_OK;
@@ -1115,7 +1335,8 @@ void api_complaints_create(struct req *r)
 	enum role role = r->user.role;
 	struct complaint_in in = {req_int(r, "booking_id", 0), req_int(r, "company_id", 0), req_int(r, "worker_id", 0),
 				  req_int(r, "customer_id", 0), req_str(r, "category"), req_str(r, "description"),
-				  req_str(r, "channel"), req_str(r, "contact_name"), req_str(r, "contact_phone"), NULL};
+				  req_str(r, "channel"), req_str(r, "contact_name"), req_str(r, "contact_phone"), NULL,
+				  r->peer, 0};
 	if (req_blank(r, "description")) {
 		req_error(r, 400, "too_short", "description");
 		return;
@@ -1123,10 +1344,15 @@ void api_complaints_create(struct req *r)
 	if (role == ROLE_CUSTOMER) {
 		/* a customer complains for themself, on the web */
 		const char *extra = in.customer_id ? "customer_id" : in.contact_name ? "contact_name"
-				    : in.contact_phone ? "contact_phone" : in.channel && strcmp(in.channel, "web") ? "channel"
-				    : NULL;
+				    : in.channel && strcmp(in.channel, "web") ? "channel" : NULL;
 		if (extra) {
 			req_error(r, 400, "agent_only", extra);
+			return;
+		}
+		/* about no booking of theirs, a number for the service centre to call to verify it: the
+		 * intake asks for it once it knows the subject */
+		if (in.contact_phone && !phone_valid(in.contact_phone)) {
+			req_error(r, 400, "invalid_phone", "contact_phone");
 			return;
 		}
 		in.customer_id = r->user.user_id;
@@ -1157,6 +1383,11 @@ void api_complaints_create(struct req *r)
 	int64_t id = 0;
 	int rc = complaint_create(r->store, &a, role, &in, &id, &f);
 	free(evidence);
+	if (rc == AJ_ELIMIT && in.retry_after > 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)in.retry_after);
+		req_header_out(r, "Retry-After", ra);
+	}
 	if (rc)
 		req_fault(r, rc, &f);
 	else
@@ -1166,8 +1397,8 @@ void api_complaints_create(struct req *r)
 static void move(struct req *r, enum complaint_action act)
 {
 	const char *key = act == CA_RESOLVE ? "remedy"
-			  : act == CA_ESCALATE || act == CA_TAKEOVER || act == CA_REOPEN ? "reason"
-			  : act == CA_ACCEPT ? "comment" : "text";
+			  : act == CA_ESCALATE || act == CA_TAKEOVER || act == CA_REOPEN || act == CA_REJECT ? "reason"
+			  : act == CA_ACCEPT ? "comment" : act == CA_VERIFY ? "note" : "text";
 	struct move_in in = {req_str(r, key), req_str(r, "person"), req_str(r, "duty"), req_str(r, "finding"),
 			     req_bool(r, "ask", 0), (int)req_int(r, "rating", 0)};
 	if (act != CA_ACCEPT && act != CA_RESPONSIBLE && req_blank(r, key)) {
@@ -1226,6 +1457,16 @@ void api_complaints_accept(struct req *r)
 void api_complaints_reopen(struct req *r)
 {
 	move(r, CA_REOPEN);
+}
+
+void api_complaints_verify(struct req *r)
+{
+	move(r, CA_VERIFY);
+}
+
+void api_complaints_reject(struct req *r)
+{
+	move(r, CA_REJECT);
 }
 
 void api_complaints_get(struct req *r)
@@ -1290,9 +1531,11 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 /* $1 customer (0: any), the companies $2…$5 (one, or all: the company index serves both),
  * $3 status ('' any, 'open'), $4 escalated only, $10 one booking's (0: any), $11 a telephone's
  * look-up hash (the caller's, or the booking's household's; '': any), $12 a LIKE pattern over the
- * tracking number, the company's name and the caller's ('': any) */
+ * tracking number, the company's name and the caller's ('': any), $13 a verification's state ('':
+ * any), $14 only what a company sees (no accusation still to verify, none rejected) */
 #define LIST_WHERE \
 	" WHERE ($1 = 0 OR c.customer_id = $1) AND c.company_id BETWEEN $2 AND $5" \
+	" AND ($13 = '' OR c.verification = $13) AND ($14 = 0 OR c.verification IS NULL OR c.verification = 'verified')" \
 	" AND ($3 = '' OR c.status = $3 OR ($3 = 'open' AND c.status IN ('received', 'in_progress', 'waiting_customer')))" \
 	" AND ($4 = 0 OR c.escalated_at IS NOT NULL) AND ($10 = 0 OR c.booking_id = $10)" \
 	" AND ($11 = '' OR c.contact_phone_hash = $11" \
@@ -1327,7 +1570,7 @@ static void list_q_of(const char *q, struct list_q *lq)
 /* company is the caller's own (0: none), filter the one asked for (0: none), booking the one
  * booking's complaints (0: any). */
 static void bind_list(struct stmt *st, int64_t customer, int64_t company, const char *status, int escalated,
-		      int64_t filter, int64_t booking, const struct list_q *lq)
+		      int64_t filter, int64_t booking, const struct list_q *lq, const char *verification)
 {
 	int64_t lo = company ? company : filter, hi = lo ? lo : INT64_MAX;
 	if (company && filter && filter != company)
@@ -1340,6 +1583,8 @@ static void bind_list(struct stmt *st, int64_t customer, int64_t company, const 
 	stmt_bind_int(st, 10, booking);
 	stmt_bind_text(st, 11, lq->hash);
 	stmt_bind_text(st, 12, lq->like);
+	stmt_bind_text(st, 13, verification ? verification : "");
+	stmt_bind_int(st, 14, company != 0);
 }
 
 void api_complaints_list(struct req *r)
@@ -1357,6 +1602,7 @@ void api_complaints_list(struct req *r)
 	}
 	struct page pg = req_page(r);
 	const char *status = req_qstr(r, "status"), *sort = req_qstr(r, "sort");
+	const char *verification = req_qstr(r, "verification");
 	const char *esc = req_qstr(r, "escalated");
 	int escalated = esc && (strcmp(esc, "true") == 0 || strcmp(esc, "1") == 0);
 	int64_t company_filter = req_qint(r, "company_id", 0), booking = req_qint(r, "booking_id", 0), total = 0;
@@ -1369,23 +1615,26 @@ void api_complaints_list(struct req *r)
 		return;
 	}
 	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM complaints c" LIST_WHERE);
-	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq);
+	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq, verification);
 	rc = stmt_one_int(st, &total);
 	if (rc) {
 		req_fail(r, rc);
 		return;
 	}
-	/* the queue: breached first (an open complaint past a deadline, or any with a claim past its own),
-	 * then by the time left on the running clock; newest first on request */
+	/* the queue: breached first (an open complaint past a deadline — the centre's verification's
+	 * among them — or any with a claim past its own), then by the time left on the running clock;
+	 * newest first on request */
 	st = store_sql(r->store,
 		"SELECT " COMPLAINT_COLUMNS COMPLAINT_FROM LIST_WHERE
 		" ORDER BY CASE WHEN $8 = 1 THEN 0 WHEN " CLAIMS_OVERDUE " THEN 0 WHEN c.status IN ('resolved', 'closed') THEN 2"
+		"   WHEN c.verification = 'pending' THEN CASE WHEN c.verify_breached = 1 THEN 0 ELSE 1 END"
 		"   WHEN c.feedback_breached = 1 OR c.resolve_breached = 1 THEN 0 ELSE 1 END,"
 		" CASE WHEN $8 = 1 THEN -c.created_at WHEN c.status IN ('resolved', 'closed') THEN -c.created_at"
+		"   WHEN c.verification = 'pending' THEN c.verify_due - $9"
 		"   WHEN c.first_feedback_at IS NULL THEN c.feedback_due - $9"
 		"   ELSE c.resolve_due - coalesce(c.paused_at, $9) END, c.id DESC"
 		" LIMIT $6 OFFSET $7");
-	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq);
+	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq, verification);
 	stmt_bind_int(st, 6, pg.per_page);
 	stmt_bind_int(st, 7, pg.offset);
 	stmt_bind_int(st, 8, sort && strcmp(sort, "-created") == 0);
@@ -1399,7 +1648,7 @@ void api_complaints_list(struct req *r)
 	int n = 0;
 	st = store_sql(r->store, "SELECT DISTINCT coalesce(c.customer_id, 0) FROM complaints c" LIST_WHERE
 				 " ORDER BY 1 LIMIT $6");
-	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq);
+	bind_list(st, customer, company, status, escalated, company_filter, booking, &lq, verification);
 	stmt_bind_int(st, 6, COMPLAINT_LOOKUP_MAX);
 	while (n < COMPLAINT_LOOKUP_MAX && stmt_step(st) == STORE_ROW)
 		ids[n++] = stmt_int(st, 0);
@@ -1485,6 +1734,20 @@ int complaint_public_json(struct store *s, int64_t id, struct jw *w)
 	jw_ktime(w, "reopen_until", stmt_int(st, 30));
 	jw_ktime(w, "closed_at", stmt_int(st, 32));
 	jw_kstr(w, "closed_by", stmt_text(st, 33));
+	/* whether the service centre still verifies it; a rejection's reason is written for the
+	 * complainant, the one handler's text this page shows */
+	jw_key(w, "verification");
+	if (stmt_is_null(st, 46)) {
+		jw_null(w);
+	} else {
+		int rejected = strcmp(stmt_text(st, 46), "rejected") == 0;
+		jw_obj(w);
+		jw_kstr(w, "status", stmt_text(st, 46));
+		jw_ktime(w, "due", stmt_int(st, 47));
+		jw_ktime(w, "at", stmt_int(st, 48));
+		jw_kstr(w, "reason", rejected ? stmt_text(st, 49) : NULL);
+		jw_obj_end(w);
+	}
 	stmt_done(st);
 	/* the steps anyone may see: what happened and when, not who nor what they wrote */
 	st = store_sql(s, "SELECT at, action, from_status, to_status FROM complaint_events"

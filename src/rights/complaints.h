@@ -20,7 +20,11 @@ struct complaint {
 	int64_t pause_until;        /* while paused: when the pause ends by itself */
 	int pauses;                 /* how many times its clock was paused */
 	char status[20], handler[12], tracking_no[24];
+	char verification[12];      /* "" (needs none), pending, verified or rejected */
 };
+
+/* Whether complaint c is an accusation the service centre has not verified (yet, or at all). */
+int complaint_unverified(const struct complaint *c);
 
 /* The parts someone can have in a complaint. */
 enum { CP_CUSTOMER = 1, CP_COMPANY = 2, CP_AGENT = 4, CP_ASSOCIATION = 8 };
@@ -47,12 +51,21 @@ int complaint_tell_company(struct store *s, const struct complaint *c, const cha
 			   const char *en);
 int complaint_tell_caller(struct store *s, const struct complaint *c, const char *topic, const char *zh,
 			  const char *en, const char *centre_zh, const char *centre_en);
-/* A claim as the API shows it, from a row of CLAIM_COLUMNS (claims.c writes the claims; a
- * complaint's view carries them). */
+/* A claim as the API shows it, from a row of CLAIM_COLUMNS selected FROM claims (claims.c writes
+ * the claims and their view; a complaint's view carries them). */
 #define CLAIM_COLUMNS \
-	"id, complaint_id, amount_fen, description, evidence, status, created_at, decision_due, coalesce(decided_at, 0)," \
-	" approved_fen, decision_reason, payer, coalesce(payment_due, 0), paid_on, paid_fen, payment_ref," \
-	" recovered_on, recovered_fen, recovery_ref, decision_breached, payment_breached"
+	"claims.id, claims.complaint_id, claims.amount_fen, claims.description, claims.evidence, claims.status," \
+	" claims.created_at, claims.decision_due, coalesce(claims.decided_at, 0), claims.approved_fen," \
+	" claims.decision_reason, claims.payer, coalesce(claims.payment_due, 0), claims.paid_on, claims.paid_fen," \
+	" claims.payment_ref, claims.recovered_on, claims.recovered_fen, claims.recovery_ref, claims.decision_breached," \
+	" claims.payment_breached, coalesce(claims.accept_until, 0), coalesce(claims.accepted_at, 0)," \
+	" coalesce(claims.worker_accepted_at, 0), coalesce(claims.final_at, 0), claims.final_by," \
+	" coalesce(claims.disputed_at, 0), claims.disputed_by, claims.dispute_reason, coalesce(claims.objected_at, 0)," \
+	" claims.objection_reason, coalesce(claims.reviewed_at, 0), claims.first_approved_fen, claims.first_payer," \
+	" claims.first_reason, coalesce(claims.paid_at, 0), claims.proof_ref, claims.proof_by," \
+	" (SELECT u.name FROM users u WHERE u.id = claims.proof_by), coalesce(claims.confirmed_at, 0)," \
+	" claims.confirmed_by, coalesce(claims.receipt_disputed_at, 0), claims.receipt_dispute_reason," \
+	" claims.advanced_from"
 struct jw;
 struct stmt;
 void claim_row_json(struct jw *w, struct stmt *st);
@@ -65,16 +78,25 @@ struct complaint_in {
 	int64_t booking_id, company_id, worker_id, customer_id;
 	const char *category, *description, *channel, *contact_name, *contact_phone;
 	const char *evidence;   /* a JSON array this program wrote */
+	const char *peer;       /* the network address a customer files it from (NULL: none counted) */
+	int64_t retry_after;    /* out: past a limit on complaints without a booking, seconds until the
+				 * oldest counted leaves its period */
 };
 /* Files a complaint (customer_id, for a customer, is themself): its tracking number and both
- * deadlines at once, the company notified. Refusals set *f. */
+ * deadlines at once, the company notified — unless it is not about a booking of its customer's:
+ * then it waits for the service centre's verification (complaint_verify_hours), unseen by the
+ * company, its clocks not running, and it is refused past unbooked_complaints_max such complaints
+ * against the company in unbooked_complaint_days from one account, call-back number or (for a
+ * customer on the web) network address (AJ_ELIMIT, too_many_unbooked_complaints, field account,
+ * contact_phone or address). Refusals set *f. */
 int complaint_create(struct store *s, const struct actor *a, enum role role, struct complaint_in *in,
 		     int64_t *id, struct fault *f);
 
 enum complaint_action { CA_RESPONSIBLE, CA_FEEDBACK, CA_ANSWER, CA_NOTE, CA_ESCALATE, CA_TAKEOVER, CA_RESOLVE,
-			CA_ACCEPT, CA_REOPEN };
+			CA_ACCEPT, CA_REOPEN, CA_VERIFY, CA_REJECT };
 
-/* What a move carries: text is the feedback, answer, note, remedy, reason or comment; rating the
+/* What a move carries: text is the feedback, answer, note, remedy, reason or comment (for
+ * CA_VERIFY what the service centre found, for CA_REJECT the reason the complainant is told); rating the
  * handling's, when accepting (required) or reopening (optional, 0: none). */
 struct move_in {
 	const char *text;       /* feedback, answer, note, remedy, reason or comment */
@@ -87,7 +109,10 @@ struct move_in {
 int complaint_text_substance(const char *text);
 
 /* One move by someone with a part in complaint id: 404 without a part, 403 for a part that may not
- * make it, 409 from a state it does not start from. */
+ * make it, 409 from a state it does not start from — and, while the complaint waits for its
+ * verification, for anything but a note, more said by the complainant, and the verification
+ * itself (CA_VERIFY: its clocks start and the company is told; CA_REJECT: closed, the complainant
+ * told why), which only the service centre and the association make. */
 int complaint_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum complaint_action act,
 		   const struct move_in *in, struct fault *f);
 
@@ -110,9 +135,11 @@ int complaint_public_json(struct store *s, int64_t id, struct jw *w);
 /* The deadline job's part: a question waiting past half its pause reminds the customer (or the
  * service centre, for a caller without an account); a pause past its limit ends and the clock runs
  * again; breaches of the feedback and resolution clocks escalate; resolutions whose reopening window
- * passed close. One write; running it again changes nothing. */
+ * passed close; a verification past its deadline is marked and the association told (never the
+ * company, whose clocks have not started). One write; running it again changes nothing. */
 struct complaints_job {
 	int breached, closed, resumed, reminded;
+	int verify_overdue;     /* complaints the service centre did not verify in time: the association told */
 };
 int complaints_deadlines(struct store *s, struct complaints_job *out);
 

@@ -2,7 +2,10 @@
  * complaints from every channel are planned story by story, then lived through in time order with
  * the deadline job running twice a day, so breaches, escalations, reminders of a question waiting,
  * pauses run out and lapsed resolutions are the job's own work; a question comes after the first
- * feedback and is answered within its pause, or left unanswered until the job resumes the clock; claims run down to an advance payment (先行赔付) recovered and a payment overdue;
+ * feedback and is answered within its pause, or left unanswered until the job resumes the clock;
+ * claims are accepted, left to stand or disputed (one decided again by the association, one still
+ * waiting for it), paid and confirmed, down to an advance payment (先行赔付) recovered and a
+ * payment overdue;
  * the association's sampling plans for the last two months are drawn and inspected, with failures
  * and their rectification orders. What is open at the present gives every queue something to show.
  * Everything goes through the functions the API uses, so every rule holds and the audit chain
@@ -19,6 +22,7 @@
 #include "rights/complaints.h"
 #include "rights/inspections.h"
 #include "services/bookings.h"
+#include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -81,6 +85,8 @@ enum story {
 	OP_RESOLVED,  /* open now: resolved, for the customer to accept or reopen */
 	OP_BREACHED,  /* open now: no feedback in 48 hours, in the association's queue */
 	OP_TAKEN,     /* open now: breached, taken over, handled by the association */
+	OP_UNVERIFIED, /* open now: about no booking, waiting for the service centre to verify it */
+	ST_REJECTED,  /* about no booking: the service centre could not confirm it and rejected it */
 };
 
 enum channel {
@@ -89,19 +95,26 @@ enum channel {
 	CH_CONTACT,   /* the service centre by phone, for a caller without an account */
 	CH_WALK_IN,   /* the service centre, someone who came in, without an account */
 	CH_CUSTOMER1, /* customer1, on the web, about one of their services */
+	CH_UNBOOKED,  /* a customer on the web, about a worker but no booking of theirs */
 };
 
-enum claim_kind { CK_NONE, CK_COMPANY, CK_WORKER, CK_INSURER, CK_REJECTED, CK_ADVANCE, CK_UNPAID, CK_PENDING };
+/* CK_DISPUTED: decided low by the company, disputed, raised by the association and paid;
+ * CK_DISPUTE_OPEN: rejected by the company and disputed lately, in the association's queue */
+enum claim_kind { CK_NONE, CK_COMPANY, CK_WORKER, CK_INSURER, CK_REJECTED, CK_ADVANCE, CK_UNPAID, CK_PENDING,
+		  CK_DISPUTED, CK_DISPUTE_OPEN };
 
 static const struct {
 	int64_t amount;
 	int approved_pct;       /* of the amount claimed */
 	const char *payer;
-	int pay_days;           /* after the decision; 0 never */
+	int pay_days;           /* after the decision stands; 0 never */
 	const char *description, *evidence, *reason;
 	const char *complaint;  /* what the complaint itself says of the loss */
+	const char *dispute;    /* the customer's reasons against the company's decision */
+	int review_pct;         /* the association's decision of the dispute, of the amount claimed */
+	const char *review;     /* and its reasons */
 } claims[] = {
-	[CK_NONE] = {0, 0, NULL, 0, NULL, NULL, NULL, NULL},
+	[CK_NONE] = {0, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL},
 	[CK_COMPANY] = {68000, 100, "company", 3, "打碎的青花瓷花瓶，购买价六百八十元，要求照价赔偿。",
 			"[\"花瓶碎片照片.jpg\",\"购买凭证.jpg\"]", "经核实系服务人员操作不慎所致，按购买价全额赔偿，由公司承担。",
 			"擦拭客厅时打碎了青花瓷花瓶，当时没有告知，事后才发现。"},
@@ -124,6 +137,17 @@ static const struct {
 		       "把羊绒大衣按普通衣物机洗，大衣缩水变形。"},
 	[CK_PENDING] = {30000, 0, NULL, 0, "阿姨擦窗时碰掉了阳台的绿植盆栽和花架，要求赔偿三百元。",
 			"[\"花架照片.jpg\"]", NULL, "阿姨擦窗时碰倒了阳台的花架，绿植盆栽摔碎了。"},
+	[CK_DISPUTED] = {260000, 10, "company", 3, "搬动洗衣机清洁时撞坏了控制面板，维修报价两千六百元。",
+			 "[\"洗衣机面板照片.jpg\",\"维修报价单.jpg\",\"购买发票.jpg\"]",
+			 "洗衣机已使用多年，损坏原因无法确定，仅按维修报价的一成给予补偿。",
+			 "阿姨搬动洗衣机清洁背面时撞坏了控制面板，洗衣机无法启动。",
+			 "洗衣机去年才买，发票在附件里；维修报价单写明是外力撞击所致，一成的补偿远远不够维修。", 80,
+			 "维修报价单和现场照片证实面板系外力撞击损坏，购买发票显示使用不到一年；考虑折旧，按维修报价的八成赔偿，由公司支付。"},
+	[CK_DISPUTE_OPEN] = {90000, 0, NULL, 0, "擦窗时拉坏了客厅的电动窗帘轨道，更换费用九百元。",
+			     "[\"窗帘轨道照片.jpg\",\"更换报价单.jpg\"]",
+			     "服务人员表示轨道此前已经松动，损坏与本次服务无关，不予赔偿。",
+			     "阿姨擦窗时用力拉扯窗帘，电动窗帘轨道脱落，电机也不转了。",
+			     "阿姨来之前窗帘每天都在用，是她拉扯之后才掉下来的，当时她自己也承认了，不能一分不赔。", 0, NULL},
 };
 
 static const char *const category_codes[8] = {"quality", "safety", "privacy", "property_damage", "punctuality",
@@ -167,6 +191,16 @@ static const char *const duties[] = {"complaints", "quality", "service", "manage
 static const char *const people[] = {"王敏", "李建平", "陈晓丽", "赵国庆", "周海燕", "吴志刚"};
 static const char *const contacts[] = {"赵女士", "钱先生", "孙阿姨", "李女士", "周先生", "吴女士", "郑先生", "冯阿姨"};
 
+/* Complaints on the web about a worker of the company with no booking of the customer's. */
+static const struct {
+	int story, company, category;
+	const char *login;
+	const char *said;
+} unbooked[] = {
+	{OP_UNVERIFIED, 1, 3, "customer7", "上周私下请这位阿姨来家里打扫，她走后卧室抽屉里的金项链不见了，怀疑是她拿走的。"},
+	{ST_REJECTED, 4, 5, "customer8", "这位服务人员上门时态度恶劣，和我母亲吵了起来，还摔门离开。"},
+};
+
 /* One complaint as planned, and what living it through left. */
 struct dcomplaint {
 	int story, channel, claim;          /* enum story, enum channel, enum claim_kind */
@@ -185,9 +219,10 @@ struct dcomplaint {
 
 /* ---- the plan: events in time order ---- */
 
+/* E_CHECK: the service centre verifies (arg 1) or rejects (arg 0) a complaint without a booking */
 enum ev_kind { E_FILE, E_CLAIM, E_RESPONSIBLE, E_FEEDBACK, E_ASK, E_ANSWER, E_NOTE, E_ESCALATE, E_TAKEOVER,
-	       E_RESOLVE, E_ACCEPT, E_REOPEN, E_DECIDE, E_PAY, E_RECOVER, E_PLAN, E_RESULT, E_RECTIFY, E_VERIFY,
-	       E_REJECT, E_JOBS };
+	       E_RESOLVE, E_ACCEPT, E_REOPEN, E_DECIDE, E_CLAIM_ACCEPT, E_WORKER_ACCEPT, E_CLAIM_DISPUTE, E_REVIEW,
+	       E_PAY, E_RECEIPT, E_RECOVER, E_CHECK, E_PLAN, E_RESULT, E_RECTIFY, E_VERIFY, E_REJECT, E_JOBS };
 
 struct cev {
 	int64_t at;
@@ -237,16 +272,33 @@ static int rating_for(int finding, uint64_t *r)
 	return finding == 0 ? 4 + (int)demo_rand(r, 2) : finding == 1 ? 3 + (int)demo_rand(r, 2) : 2 + (int)demo_rand(r, 2);
 }
 
-/* The claim's decision after the resolution at t, its payment and, for an advance, its recovery. */
+/* The claim's decision after the resolution at t; the customer's answer to it (accepted, disputed
+ * and decided again by the association, or left to stand: the association's own stands at once);
+ * its payment, the customer's confirmation and, for an advance, its recovery. */
 static void plan_settlement(struct cplan *p, const struct dcomplaint *c, int k, int64_t t, uint64_t *r)
 {
 	if (c->claim == CK_NONE || c->claim == CK_PENDING)
 		return;
 	int64_t at = t;
 	step(p, &at, t + 600, E_DECIDE, k, 0);
+	if (claims[c->claim].dispute) {
+		step(p, &at, waking(at + hours(r, 5, 30)), E_CLAIM_DISPUTE, k, 0);
+		if (!claims[c->claim].review)
+			return;
+		step(p, &at, office(at + days(r, 1, 3)), E_REVIEW, k, 0);
+	} else if (c->claim != CK_REJECTED && c->claim != CK_ADVANCE) {
+		step(p, &at, waking(at + hours(r, 3, 30)), E_CLAIM_ACCEPT, k, 0);
+		/* a worker named to pay answers too, when they have an account to answer in */
+		if (c->claim == CK_WORKER)
+			step(p, &at, at + hours(r, 1, 10), E_WORKER_ACCEPT, k, 0);
+	}
 	if (!claims[c->claim].pay_days)
 		return;
 	step(p, &at, office(at + days(r, claims[c->claim].pay_days, claims[c->claim].pay_days + 1)), E_PAY, k, 0);
+	/* the company's own payment counts once the customer confirms it; an insurer's or a worker's
+	 * carries the settlement's number */
+	if (!strcmp(claims[c->claim].payer, "company"))
+		step(p, &at, waking(at + hours(r, 2, 30)), E_RECEIPT, k, 0);
 	if (c->claim == CK_ADVANCE)
 		step(p, &at, office(at + days(r, 15, 25)), E_RECOVER, k, 0);
 }
@@ -257,6 +309,15 @@ static void plan_story(struct cplan *p, struct dcomplaint *c, int k, uint64_t *r
 	int64_t t = c->t0, t0 = c->t0;
 	int second;
 	add(p, t, E_FILE, k, 0);
+	/* about no booking of its complainant's: the service centre rings them and checks first, within
+	 * the half hour (no draw, so the other stories' wording stays as it was) — or never, or rejects it */
+	if (!c->booking) {
+		if (c->story == OP_UNVERIFIED)
+			return;
+		step(p, &t, t0 + 20 * 60, E_CHECK, k, c->story != ST_REJECTED);
+		if (c->story == ST_REJECTED)
+			return;
+	}
 	if (c->claim != CK_NONE)
 		step(p, &t, waking(t0 + hours(r, 1, 6)), E_CLAIM, k, 0);
 	switch (c->story) {
@@ -474,7 +535,8 @@ static void choose_subject(struct store *s, struct world *w, struct dcomplaint *
 	/* drawn for everyone, so that what follows does not hang on which services were found */
 	c->contact = (int)demo_rand(r, ARRAY_LEN(contacts));
 	snprintf(c->phone, sizeof c->phone, "1%c%09lld", "35789"[demo_rand(r, 5)], (long long)demo_rand(r, 1000000000));
-	if (c->channel != CH_CONTACT && c->channel != CH_WALK_IN)
+	/* a number to call back on: a caller without an account's, and a customer's about no booking */
+	if (c->channel != CH_CONTACT && c->channel != CH_WALK_IN && c->channel != CH_UNBOOKED && c->booking)
 		c->phone[0] = '\0';
 	c->rng = demo_next(r);
 }
@@ -486,10 +548,11 @@ static int refusal(int rc)
 	return rc == AJ_ERULE || rc == AJ_ECONFLICT || rc == AJ_ENOTFOUND || rc == AJ_EDENIED || rc == AJ_EINVAL;
 }
 
-/* The approved amount of complaint c's claim. */
-static int64_t approved(const struct dcomplaint *c)
+/* The amount complaint c's claim was granted: by the handler, or — decided again — by the association. */
+static int64_t approved(const struct dcomplaint *c, int reviewed)
 {
-	return claims[c->claim].amount * claims[c->claim].approved_pct / 100 / 100 * 100;
+	int pct = reviewed ? claims[c->claim].review_pct : claims[c->claim].approved_pct;
+	return claims[c->claim].amount * pct / 100 / 100 * 100;
 }
 
 static void today_and_ref(const char *prefix, int64_t id, char day[11], char ref[32])
@@ -518,18 +581,25 @@ static int live_complaint(struct store *s, struct world *w, const struct cev *e)
 	switch (e->kind) {
 	case E_FILE: {
 		static const char *const evidence[] = {"[]", "[\"现场照片-1.jpg\"]", "[\"现场照片-1.jpg\",\"现场照片-2.jpg\"]"};
-		int web = c->channel == CH_WEB;
+		int web = c->channel == CH_WEB || c->channel == CH_UNBOOKED;
 		/* a complaint with a claim tells of the same loss */
 		const char *said = descriptions[c->category][demo_rand(&c->rng, 2)];
 		if (claims[c->claim].complaint)
 			said = claims[c->claim].complaint;
+		for (size_t i = 0; c->channel == CH_UNBOOKED && i < ARRAY_LEN(unbooked); i++)
+			if (unbooked[i].story == c->story)
+				said = unbooked[i].said;
 		struct complaint_in in = {c->booking, c->booking ? 0 : dw->company_id[c->company], c->worker,
 					  web ? c->customer : 0, category_codes[c->category], said,
 					  web ? "web" : c->channel == CH_WALK_IN ? "walk_in" : "phone",
 					  c->channel == CH_CONTACT || c->channel == CH_WALK_IN ? contacts[c->contact] : NULL,
-					  c->phone[0] ? c->phone : NULL, web ? evidence[demo_rand(&c->rng, 3)] : "[]"};
+					  c->phone[0] ? c->phone : NULL, web ? evidence[demo_rand(&c->rng, 3)] : "[]", NULL, 0};
 		return complaint_create(s, web ? &cust : &w->cs, web ? ROLE_CUSTOMER : ROLE_CS_AGENT, &in, &c->id, &f);
 	}
+	case E_CHECK:
+		mv.text = e->arg ? "已回电投诉人核实：服务的时间、地点和经过与其所述一致，确有其事，转企业处理。"
+				 : "三次回电均无人接听，所述服务在平台和企业均无记录，无法核实，不予受理；如有新的情况可再致电。";
+		return complaint_move(s, &w->cs, ROLE_CS_AGENT, c->id, e->arg ? CA_VERIFY : CA_REJECT, &mv, &f);
 	case E_CLAIM:
 		cl.amount = claims[c->claim].amount;
 		cl.text = claims[c->claim].description;
@@ -573,17 +643,48 @@ static int live_complaint(struct store *s, struct world *w, const struct cev *e)
 		mv.rating = e->arg;
 		return complaint_move(s, by, by_role, c->id, CA_REOPEN, &mv, &f);
 	case E_DECIDE:
-		cl.amount = approved(c);
+		cl.amount = approved(c, 0);
 		cl.text = claims[c->claim].reason;
 		cl.payer = claims[c->claim].payer;
 		return claim_write(s, handler, handler_role, CL_DECIDE, c->claim_id, &cl, &c->claim_id, &f);
+	case E_CLAIM_ACCEPT:
+		return claim_write(s, by, by_role, CL_ACCEPT, c->claim_id, &cl, &c->claim_id, &f);
+	case E_WORKER_ACCEPT: {
+		int64_t user = 0, org = 0;
+		char login[32];
+		struct stmt *st = store_sql(s, "SELECT coalesce(w.user_id, 0) FROM complaints c JOIN workers w ON w.id = c.worker_id"
+					       " WHERE c.id = $1");
+		stmt_bind_int(st, 1, c->id);
+		if (stmt_one_int(st, &user) != AJ_OK || !user)
+			return AJ_OK;
+		login_of(s, user, login, sizeof login);
+		if (lookup_user(s, login, &user, &org) != AJ_OK)
+			return AJ_OK;
+		struct actor worker = {user, org, login};
+		return claim_write(s, &worker, ROLE_WORKER, CL_ACCEPT, c->claim_id, &cl, &c->claim_id, &f);
+	}
+	case E_CLAIM_DISPUTE:
+		cl.text = claims[c->claim].dispute;
+		return claim_write(s, by, by_role, CL_DISPUTE, c->claim_id, &cl, &c->claim_id, &f);
+	case E_REVIEW:
+		cl.amount = approved(c, 1);
+		cl.text = claims[c->claim].review;
+		cl.payer = claims[c->claim].payer;
+		return claim_write(s, &dw->admin, ROLE_ASSOCIATION_ADMIN, CL_REVIEW, c->claim_id, &cl, &c->claim_id, &f);
+	case E_RECEIPT:
+		return claim_write(s, by, by_role, CL_RECEIPT, c->claim_id, &cl, &c->claim_id, &f);
 	case E_PAY:
 	case E_RECOVER: {
 		int advance = strcmp(claims[c->claim].payer, "advance") == 0;
+		char proof[32];
 		today_and_ref(e->kind == E_PAY ? "TR" : "RC", c->claim_id, day, ref);
-		cl.amount = approved(c);
+		/* an insurer's settlement, a worker's signed receipt: the payer's own number */
+		today_and_ref(strcmp(claims[c->claim].payer, "insurer") == 0 ? "LP" : "SR", c->claim_id, day, proof);
+		cl.amount = approved(c, claims[c->claim].review != NULL);
 		cl.date = day;
 		cl.reference = ref;
+		if (e->kind == E_PAY && (!strcmp(claims[c->claim].payer, "insurer") || !strcmp(claims[c->claim].payer, "worker")))
+			cl.proof = proof;
 		return claim_write(s, advance ? &dw->admin : handler, advance ? ROLE_ASSOCIATION_ADMIN : handler_role,
 				   e->kind == E_PAY ? CL_PAY : CL_RECOVER, c->claim_id, &cl, &c->claim_id, &f);
 	}
@@ -593,8 +694,8 @@ static int live_complaint(struct store *s, struct world *w, const struct cev *e)
 
 /* ---- spot checks ---- */
 
-/* How many bookings a plan of month drawn at instant before draws: as sampling_plan_create counts
- * them — the services their customers confirmed by then. */
+/* How many bookings a plan of month drawn at instant before draws: as the job's draw counts them —
+ * the services their customers confirmed by then. */
 static int plan_size(struct store *s, int month, int64_t before, int share, int min, int *n)
 {
 	struct stmt *st = store_sql(s, "SELECT count(*) FROM bookings WHERE completed_month = $1"
@@ -630,25 +731,47 @@ static void plan_failure(struct cplan *p, int plan, int k, int64_t at, int rejec
 	}
 }
 
-/* Two plans: the month before last, drawn on the 2nd of last month and inspected over the days
- * after, with a failure verified, one left overdue; and last month's, drawn this month and still
- * being inspected, with a fresh failure and one answered but rejected. share: percent drawn. */
+/* Two plans, made and drawn by the deadline job as it runs through the months: the sampling of
+ * the industry begins ('sampling.since') with the month before the last one drawn, so the job
+ * makes each plan at the first pass of its month and draws it at the first pass on the draw day
+ * of the next (last month's, when that day has come; else the two months before). The older is
+ * inspected over the days after its draw, with a failure verified, one left overdue; the newer is
+ * still being inspected, with a fresh failure and one answered but rejected. share: percent drawn,
+ * set as the standard before the first plan is made. */
 static int plan_spot_checks(struct store *s, struct world *w, struct cplan *p, int share, uint64_t *r)
 {
 	int64_t now = p->until;
 	int month = time_month(now), n[2];
 	int64_t created[2];
 	int rc;
-	w->plan_month[0] = month - 2;
-	w->plan_month[1] = month - 1;
-	created[0] = time_month_start(month - 1) + DAY + 10 * HOUR;
-	created[1] = time_month_start(month) + DAY + 10 * HOUR;
-	if (created[1] > now)
-		created[1] = time_month_start(month) + (now - time_month_start(month)) / 2;
+	struct standards sd;
+	if ((rc = standards_get(s, &sd)) != AJ_OK)
+		return rc;
+	int64_t last_draw = time_month_start(month) + (int64_t)(sd.spot_check_draw_day - 1) * DAY;
+	int last = now >= last_draw ? month - 1 : month - 2;
+	char since[8];
+	time_format_month(last - 1, since);
+	struct stmt *st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('sampling.since', $1)"
+				       " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	stmt_bind_text(st, 1, since);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	st = store_sql(s, "UPDATE standards SET value = $1 WHERE key = 'spot_check_share_percent'");
+	stmt_bind_int(st, 1, share);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
 	for (int i = 0; i < 2; i++) {
-		if ((rc = plan_size(s, w->plan_month[i], created[i], share, 1, &n[i])) != AJ_OK)
+		w->plan_month[i] = last - 1 + i;
+		/* the first of the job's passes (8:00 and 20:00) from the draw day on; the present's for last
+		 * month's when its day is today before eight */
+		int64_t day = time_month_start(w->plan_month[i] + 1) + (int64_t)(sd.spot_check_draw_day - 1) * DAY;
+		created[i] = day + 8 * HOUR;
+		if (created[i] > now)
+			created[i] = now;
+		if ((rc = plan_size(s, w->plan_month[i], created[i], share, sd.spot_check_min_per_company, &n[i])) != AJ_OK)
 			return rc;
-		add(p, created[i], E_PLAN, i, share);
+		/* its inspections are read just after the pass that drew it */
+		add(p, created[i] + 60, E_PLAN, i, share);
 	}
 	/* the rejected answer needs a week: in last month's plan when it is that old, else the other */
 	int reject_in_older = now - created[1] < 9 * DAY;
@@ -671,7 +794,7 @@ static int plan_spot_checks(struct store *s, struct world *w, struct cplan *p, i
 	if (left < w->n_inspectors)
 		left = w->n_inspectors;
 	int done = n[1] > left ? n[1] - left : 0;
-	int64_t from = created[1] + DAY, span = now - 3 * HOUR - from;
+	int64_t from = created[1] + 2 * HOUR, span = now - 3 * HOUR - from;
 	if (span <= 0)
 		done = 0;
 	for (int k = 0; k < done; k++) {
@@ -708,13 +831,13 @@ static int load_inspections(struct store *s, struct world *w, int i)
 
 /* An inspection: its id, inspector, company and the booking's start and category. */
 struct dinsp {
-	int64_t id, inspector, company, start, category;
+	int64_t id, inspector, company, start, category, body;
 };
 
 static int inspection_at(struct store *s, int64_t id, struct dinsp *x)
 {
-	struct stmt *st = store_sql(s, "SELECT i.id, coalesce(i.inspector_id, 0), i.company_id, b.start_at, b.category_id"
-				       " FROM inspections i JOIN bookings b ON b.id = i.booking_id WHERE i.id = $1");
+	struct stmt *st = store_sql(s, "SELECT i.id, coalesce(i.inspector_id, 0), i.company_id, b.start_at, b.category_id,"
+				       " i.inspection_org_id FROM inspections i JOIN bookings b ON b.id = i.booking_id WHERE i.id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -723,6 +846,7 @@ static int inspection_at(struct store *s, int64_t id, struct dinsp *x)
 		x->company = stmt_int(st, 2);
 		x->start = stmt_int(st, 3);
 		x->category = stmt_int(st, 4);
+		x->body = stmt_int(st, 5);
 	}
 	stmt_done(st);
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
@@ -740,16 +864,20 @@ static int live_inspection(struct store *s, struct world *w, const struct cev *e
 	char login[32];
 	int k = e->kind == E_RESULT ? e->arg / 2 : e->arg, rc;
 	if (e->kind == E_PLAN) {
-		struct plan_in in = {w->plan_month[e->subject], e->arg, 1, w->body};
-		rc = sampling_plan_create(s, &dw->admin, &in, &w->plan_id[e->subject], &f);
-		return rc ? rc : load_inspections(s, w, e->subject);
+		/* drawn by the deadline job's pass just before */
+		struct stmt *st = store_sql(s, "SELECT id FROM sampling_plans WHERE month = $1 AND commitment IS NOT NULL"
+					       " AND drawn_at IS NOT NULL");
+		stmt_bind_int(st, 1, w->plan_month[e->subject]);
+		if ((rc = stmt_one_int(st, &w->plan_id[e->subject])) != AJ_OK)
+			return rc;
+		return load_inspections(s, w, e->subject);
 	}
 	if (k >= w->n_insp[e->subject] || (rc = inspection_at(s, w->insp[e->subject][k], &x)) == AJ_ENOTFOUND)
 		return AJ_OK;
 	if (rc)
 		return rc;
 	login_of(s, x.inspector, login, sizeof login);
-	struct actor inspector = {x.inspector, w->body, login};
+	struct actor inspector = {x.inspector, x.body, login};
 	/* its scores and words: a stream of its own */
 	uint64_t r = w->rng ^ ((uint64_t)e->subject << 32 | (uint64_t)k);
 	switch (e->kind) {
@@ -767,13 +895,12 @@ static int live_inspection(struct store *s, struct world *w, const struct cev *e
 		stmt_done(st);
 		if (rc < 0)
 			return rc;
-		int64_t visited = clock_now() - hours(&r, 1, 4);
-		if (visited < x.start)
-			visited = clock_now();
-		/* the household is called first: its contact opened, as every result needs */
+		/* the household is called first: its contact opened, as every result needs, and the call
+		 * made with it */
 		struct contact c;
 		if ((rc = inspection_contact(s, &inspector, ROLE_INSPECTOR, x.id, &c, &f)) != AJ_OK)
 			return rc;
+		int64_t visited = clock_now();
 		return inspection_result(s, &inspector, ROLE_INSPECTOR, x.id, demo_rand(&r, 4) ? "phone" : "home", visited, sc,
 					 n, fail ? failed[demo_rand(&r, 2)] : passed[demo_rand(&r, 3)], &f);
 	}
@@ -823,10 +950,36 @@ static const struct {
 	{ST_QUICK, 3, CH_WEB, CK_INSURER, 1, 1},
 	{ST_QUICK, 1, CH_WEB, CK_REJECTED, 6, 2},
 	{ST_QUICK, 1, CH_WEB, CK_UNPAID, 3, 0},
+	{ST_QUICK, 4, CH_WEB, CK_DISPUTED, 3, 1},
+	{ST_LAPSE, 2, CH_WEB, CK_DISPUTE_OPEN, 3, 2},
 	{ST_LAPSE, 2, CH_WEB, CK_NONE, 2, 1},
 	{ST_LAPSE, -1, CH_WALK_IN, CK_NONE, 7, 2},
 	{ST_SILENT, -1, CH_WEB, CK_NONE, 0, 1},
 };
+
+/* Who makes complaint c of unbooked[] and whom it accuses: login's account, a worker of its company,
+ * a number to be called back on. */
+static int unbooked_subject(struct store *s, struct world *w, struct dcomplaint *c, const char *login, uint64_t *r)
+{
+	int64_t org = 0;
+	int rc = lookup_user(s, login, &c->customer, &org);
+	if (rc == AJ_ENOTFOUND) {
+		c->customer = 0; /* a demo without that household: the story is left out */
+		return AJ_OK;
+	}
+	if (rc)
+		return rc;
+	str_copy(c->login, sizeof c->login, login);
+	struct stmt *st = store_sql(s, "SELECT id FROM workers WHERE company_id = $1 ORDER BY id LIMIT 1 OFFSET $2");
+	stmt_bind_int(st, 1, w->dw->company_id[c->company]);
+	stmt_bind_int(st, 2, demo_rand(r, 10));
+	if (stmt_step(st) == STORE_ROW)
+		c->worker = stmt_int(st, 0);
+	stmt_done(st);
+	snprintf(c->phone, sizeof c->phone, "1%c%09lld", "35789"[demo_rand(r, 5)], (long long)demo_rand(r, 1000000000));
+	c->rng = demo_next(r);
+	return AJ_OK;
+}
 
 /* When a story starts, before the present: open ones lately, the rest over the three months,
  * the claims' in time for their payment or its deadline to pass. */
@@ -839,10 +992,14 @@ static int64_t start_of(int story, int claim, int64_t now, uint64_t *r)
 	case OP_RESOLVED: return now - hours(r, 100, 150);
 	case OP_BREACHED: return now - hours(r, 64, 100);
 	case OP_TAKEN: return now - hours(r, 100, 130);
+	case OP_UNVERIFIED: return now - hours(r, 2, 10); /* inside the centre's 24 hours */
 	case ST_TAKEOVER: return now - days(r, 45, 85);
 	default:
 		if (claim == CK_UNPAID)
 			return now - days(r, 25, 50);
+		/* disputed in the last days, waiting for the association */
+		if (claim == CK_DISPUTE_OPEN)
+			return now - days(r, 6, 8);
 		return now - days(r, 18, 90);
 	}
 }
@@ -890,7 +1047,7 @@ int demo_complaints(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	if (generic > 200)
 		generic = 200;
 	w.nc = (int)ARRAY_LEN(fixed) + generic;
-	w.c = xcalloc((size_t)w.nc, sizeof *w.c);
+	w.c = xcalloc((size_t)w.nc + ARRAY_LEN(unbooked), sizeof *w.c);
 	w.used = xcalloc((size_t)w.nc, sizeof *w.used);
 	int offset = (int)demo_rand(rng, 8);
 	for (int k = 0; k < w.nc; k++) {
@@ -915,6 +1072,21 @@ int demo_complaints(struct store *s, const struct demo_world *dw, uint64_t *rng)
 		c->t0 = start_of(c->story, c->claim, now, rng);
 		choose_subject(s, &w, c, rng);
 		plan_story(&p, c, k, rng);
+	}
+	/* the accusations about a worker without a booking, on a stream of their own so that the stories
+	 * above stay as they were: one waiting for the service centre now, one it rejected */
+	uint64_t xr = w.rng ^ 0x9e3779b97f4a7c15ULL;
+	for (size_t i = 0; i < ARRAY_LEN(unbooked); i++) {
+		struct dcomplaint *c = &w.c[w.nc];
+		c->story = unbooked[i].story;
+		c->company = unbooked[i].company;
+		c->channel = CH_UNBOOKED;
+		c->category = unbooked[i].category;
+		c->t0 = start_of(c->story, CK_NONE, now, &xr);
+		if ((rc = unbooked_subject(s, &w, c, unbooked[i].login, &xr)) != AJ_OK)
+			goto out;
+		if (c->customer)
+			plan_story(&p, c, w.nc++, &xr);
 	}
 	/* a larger industry is sampled more thinly */
 	if ((rc = plan_spot_checks(s, &w, &p, dw->workers > 20000 ? 1 : 5, rng)) != AJ_OK)

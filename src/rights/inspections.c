@@ -1,6 +1,8 @@
-/* inspections.c — third-party spot checks. The association draws a plan from a seed it publishes
- * (each company's completed bookings of a month, ranked by a hash of the seed and the booking id),
- * the inspection body's inspectors score the sampled services on the category's quality indicators,
+/* inspections.c — third-party spot checks. The deadline job makes one plan a month for the whole
+ * industry with a secret seed whose commitment it publishes, and on a fixed day of the next month
+ * reveals the seed and draws from it (each company's completed bookings of the month, ranked by a
+ * hash of the seed and the booking id); the inspection bodies' inspectors score the sampled
+ * services on the category's quality indicators,
  * and a failed check becomes a rectification order with a deadline that the company answers and the
  * inspector verifies. Every move is one transaction with its timeline event and audit record. */
 #include "inspections.h"
@@ -26,11 +28,11 @@
 static const char *const statuses[] = {"assigned", "passed", "rectifying", "answered", "verified", NULL};
 static const char *const visit_kinds[] = {"phone", "home", NULL};
 
-SCHEMA(plan_body, S_STR("month", F_REQ, 7, 7), S_INT("share_percent", F_REQ, 1, 100),
-       S_INT("min_per_company", F_NULL, 0, 50), S_INT("inspection_org_id", F_REQ, 1, INT64_MAX));
 SCHEMA(inspections_query, S_ENUM("status", 0, statuses), S_INT("plan_id", 0, 1, INT64_MAX),
        S_INT("company_id", 0, 1, INT64_MAX), S_INT("page", 0, 1, 1000000), S_INT("per_page", 0, 1, 100));
-SCHEMA(inspection_assign_body, S_INT("inspector_id", F_REQ, 1, INT64_MAX));
+/* the reason says something: at least two characters */
+SCHEMA(inspection_assign_body, S_INT("inspector_id", F_REQ, 1, INT64_MAX),
+       {"reason", FT_TEXT, F_REQ, 2, 500, NULL, 0, NULL});
 SCHEMA(inspection_score_item, S_INT("indicator_id", F_REQ, 1, INT64_MAX), S_INT("score", F_REQ, 0, 100),
        S_STR("note", F_NULL, 0, 200));
 SCHEMA(inspection_result_body, S_ENUM("visit_kind", F_REQ, visit_kinds), S_TIME("visited_at", F_REQ),
@@ -39,13 +41,16 @@ SCHEMA(inspection_result_body, S_ENUM("visit_kind", F_REQ, visit_kinds), S_TIME(
 SCHEMA(rectification_body, {"text", FT_TEXT, F_REQ, 2, 4000, NULL, 0, NULL});
 SCHEMA(verify_body, S_BOOL("accepted", F_REQ), S_TEXT("note", F_NULL, 1000));
 
+/* The rules a plan publishes, so anyone can check the draw with a few lines of code. */
+#define COMMITMENT_RULE "commitment = sha256(seed), the seed being 32 lowercase hex characters; published when" \
+	" the plan is made, the seed at the draw"
+#define POPULATION_RULE "every company's services completed in the month (status completed or reviewed), as" \
+	" the draw read them, each company's listed with the plan"
 #define ALGORITHM "rank = sha256(seed + ':' + booking_id), smallest first"
 #define SAMPLE_SIZE "max(min_per_company, ceil(population * share_percent / 100)), at most the population"
+#define ASSIGNMENT_RULE "the samples of the whole plan in rank order go in turn to the inspection bodies with an" \
+	" active inspector (by id), and each body's in turn to its active inspectors (by id)"
 #define MAX_SCORES 50
-/* The population is the month's completed services their customers confirmed (services/evidence.h)
- * by the instant the plan was drawn ($n): the one condition the draw and the published population
- * both add. */
-#define CONFIRMED_BY(n) " AND evidence = 'confirmed' AND evidence_at <= $" #n
 
 /* What a move needs to know of an inspection. */
 struct insp {
@@ -136,7 +141,8 @@ static void format_day(int64_t t, char out[11])
 	" i.booking_id, b.start_at, b.end_at, c.id, c.code, c.name_zh, c.name_en, si.id, si.title, b.customer_id," \
 	" cu.name, i.score, i.visit_kind, coalesce(i.visited_at, 0), i.findings, coalesce(i.recorded_at, 0), i.month," \
 	" coalesce(i.rectify_due, 0), i.rectify_breached, i.answer, coalesce(i.answered_at, 0)," \
-	" coalesce(i.verified_at, 0), i.verify_note, i.inspection_org_id, io.name, i.rank"
+	" coalesce(i.verified_at, 0), i.verify_note, i.inspection_org_id, io.name, i.rank, i.reassigned," \
+	" (SELECT coalesce(min(e.at), 0) FROM inspection_events e WHERE e.inspection_id = i.id AND e.action = 'contact_view')"
 #define INSPECTION_FROM \
 	" FROM inspections i JOIN sampling_plans p ON p.id = i.plan_id JOIN orgs co ON co.id = i.company_id" \
 	" LEFT JOIN workers w ON w.id = i.worker_id LEFT JOIN users iu ON iu.id = i.inspector_id" \
@@ -206,6 +212,9 @@ static void inspection_fields(struct jw *w, struct stmt *st, struct store *detai
 	jw_ktime(w, "answered_at", stmt_int(st, 30));
 	jw_ktime(w, "verified_at", stmt_int(st, 31));
 	jw_kstr(w, "verify_note", stmt_text(st, 32));
+	/* whether the association may still move it: never once the household's contact is open */
+	jw_kint(w, "reassigned", stmt_int(st, 36));
+	jw_ktime(w, "contact_opened_at", stmt_int(st, 37));
 }
 
 /* An inspection as lists and the audit chain show it, with the worker's name in full or masked. */
@@ -227,16 +236,19 @@ static int inspection_state(struct store *s, int64_t id, struct strbuf *sb)
 /* Which lists of booking ids a plan's JSON carries. */
 enum { PJ_COUNTS = 0, PJ_IDS = 1 };
 
-/* Writes sampling plan id: its terms, seed and algorithm, and per company the population and the
- * draw (with ids set, every booking id of the population, ascending, and the sampled ones in rank
+/* Writes sampling plan id as published: its terms, the commitment, the seed once drawn (never
+ * before, to nobody: not the association, not the audit chain), the rules, the counts, the
+ * inspection bodies that carry it out, and per company the population and the draw (with ids set,
+ * every booking id of the population as the draw read it, ascending, and the sampled ones in rank
  * order). AJ_ENOTFOUND when there is no such plan. */
 static int plan_json(struct store *s, int64_t id, int ids, struct jw *w)
 {
-	struct stmt *st = store_sql(s, "SELECT p.id, p.month, p.share_percent, p.min_per_company, p.inspection_org_id,"
-				       " o.name, p.seed, p.created_at,"
+	struct stmt *st = store_sql(s, "SELECT p.id, p.month, p.share_percent, p.min_per_company, p.seed, p.commitment,"
+				       " p.created_at, coalesce(p.draw_at, 0), coalesce(p.drawn_at, 0),"
 				       " (SELECT coalesce(sum(population), 0) FROM sampling_populations WHERE plan_id = p.id),"
-				       " (SELECT coalesce(sum(drawn), 0) FROM sampling_populations WHERE plan_id = p.id)"
-				       " FROM sampling_plans p JOIN orgs o ON o.id = p.inspection_org_id WHERE p.id = $1");
+				       " (SELECT coalesce(sum(drawn), 0) FROM sampling_populations WHERE plan_id = p.id),"
+				       " (SELECT count(*) FROM inspections WHERE plan_id = p.id AND reassigned > 0)"
+				       " FROM sampling_plans p WHERE p.id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc != STORE_ROW) {
@@ -244,22 +256,45 @@ static int plan_json(struct store *s, int64_t id, int ids, struct jw *w)
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 	}
 	char month[8];
-	int m = (int)stmt_int(st, 1);
-	int64_t created = stmt_int(st, 7);
-	time_format_month(m, month);
+	int drawn = stmt_int(st, 8) != 0, by_job = !stmt_is_null(st, 5);
+	time_format_month((int)stmt_int(st, 1), month);
 	jw_obj(w);
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kstr(w, "month", month);
+	jw_kstr(w, "status", drawn ? "drawn" : "committed");
+	jw_kstr(w, "made_by", by_job ? "job" : "association");
 	jw_kint(w, "share_percent", stmt_int(st, 2));
 	jw_kint(w, "min_per_company", stmt_int(st, 3));
-	jw_kref(w, "inspection_body", st, 4, 5);
-	jw_kstr(w, "seed", stmt_text(st, 6));
-	jw_ktime(w, "created_at", created);
+	jw_kstr(w, "commitment", stmt_text(st, 5));
+	jw_kstr(w, "seed", drawn ? stmt_text(st, 4) : NULL);
+	jw_ktime(w, "created_at", stmt_int(st, 6));
+	jw_ktime(w, "draw_at", stmt_int(st, 7));
+	jw_ktime(w, "drawn_at", stmt_int(st, 8));
+	jw_kstr(w, "commitment_rule", by_job ? COMMITMENT_RULE : NULL);
+	jw_kstr(w, "population_rule", POPULATION_RULE);
 	jw_kstr(w, "algorithm", ALGORITHM);
 	jw_kstr(w, "sample_size", SAMPLE_SIZE);
-	jw_kint(w, "population", stmt_int(st, 8));
-	jw_kint(w, "drawn", stmt_int(st, 9));
+	jw_kstr(w, "assignment", ASSIGNMENT_RULE);
+	jw_kint(w, "population", stmt_int(st, 9));
+	jw_kint(w, "drawn", stmt_int(st, 10));
+	jw_kint(w, "reassigned", stmt_int(st, 11));
 	stmt_done(st);
+	jw_key(w, "inspection_bodies");
+	jw_arr(w);
+	st = store_sql(s, "SELECT o.id, o.name, count(*) FROM inspections i JOIN orgs o ON o.id = i.inspection_org_id"
+			  " WHERE i.plan_id = $1 GROUP BY o.id, o.name ORDER BY o.id");
+	stmt_bind_int(st, 1, id);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		jw_obj(w);
+		jw_kint(w, "id", stmt_int(st, 0));
+		jw_kstr(w, "name", stmt_text(st, 1));
+		jw_kint(w, "inspections", stmt_int(st, 2));
+		jw_obj_end(w);
+	}
+	stmt_done(st);
+	jw_arr_end(w);
+	if (rc < 0)
+		return rc;
 	jw_key(w, "companies");
 	jw_arr(w);
 	st = store_sql(s, "SELECT sp.company_id, o.name, sp.population, sp.drawn FROM sampling_populations sp"
@@ -273,13 +308,11 @@ static int plan_json(struct store *s, int64_t id, int ids, struct jw *w)
 		jw_kint(w, "population", stmt_int(st, 2));
 		jw_kint(w, "drawn", stmt_int(st, 3));
 		if (ids) {
-			/* the population as the draw saw it: the month's completed services that existed then */
-			struct stmt *q = store_sql(s, "SELECT id FROM bookings WHERE company_id = $1 AND completed_month = $2"
-						      " AND status IN ('completed', 'reviewed') AND created_at <= $3" CONFIRMED_BY(3)
-						      " ORDER BY id");
-			stmt_bind_int(q, 1, company);
-			stmt_bind_int(q, 2, m);
-			stmt_bind_int(q, 3, created);
+			/* the population as the draw read it */
+			struct stmt *q = store_sql(s, "SELECT booking_id FROM sampling_members WHERE plan_id = $1"
+						      " AND company_id = $2 ORDER BY booking_id");
+			stmt_bind_int(q, 1, id);
+			stmt_bind_int(q, 2, company);
 			jw_key(w, "population_ids");
 			jw_arr(w);
 			while ((inner = stmt_step(q)) == STORE_ROW)
@@ -309,7 +342,8 @@ static int plan_json(struct store *s, int64_t id, int ids, struct jw *w)
 	return rc < 0 ? rc : AJ_OK;
 }
 
-/* The audited state of a plan: its terms, seed and counts. The samples follow from them. */
+/* The audited state of a plan: its terms, commitment, counts, and its seed once drawn. The samples
+ * follow from them. */
 static int plan_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	struct jw w;
@@ -326,6 +360,26 @@ void sampling_rank(const char *seed, int64_t booking_id, char out[65])
 	sha256_hex(text, n > 0 && (size_t)n < sizeof text ? (size_t)n : strlen(text), out);
 }
 
+void sampling_commitment(const char *seed, char out[65])
+{
+	sha256_hex(seed, strlen(seed), out);
+}
+
+/* THE POPULATION of month's plan: which services a draw samples, in the order it reads them
+ * (company, then booking id). Its condition is written here and nowhere else — the draw reads
+ * it once and keeps what it read (sampling_members), which is all that is published after — so a
+ * further condition on which services count (one the customer confirmed, say) is added to this
+ * WHERE alone. Finish with stmt_done. */
+static struct stmt *population(struct store *s, int month)
+{
+	struct stmt *st = store_sql(s, "SELECT company_id, id FROM bookings"
+				       " WHERE completed_month = $1 AND status IN ('completed', 'reviewed')"
+				       " AND evidence = 'confirmed'" /* services their customers confirmed (services/evidence.h) */
+				       " ORDER BY company_id, id");
+	stmt_bind_int(st, 1, month);
+	return st;
+}
+
 struct candidate {
 	int64_t company, booking;
 	char rank[65];
@@ -338,17 +392,14 @@ static int by_rank(const void *pa, const void *pb)
 	return c ? c : (a->booking > b->booking) - (a->booking < b->booking);
 }
 
-/* Draws plan id inside the caller's transaction; fills *sampled (the caller frees) in rank order. */
-static int draw(struct store *s, int64_t plan, int month, int64_t before, const char *seed, int share, int min,
+/* Draws plan id of month from seed inside the caller's transaction: the population kept as read,
+ * each company's count and sample size, and *sampled (the caller frees) in rank order. */
+static int draw(struct store *s, int64_t plan, int month, const char *seed, int share, int min,
 		struct candidate **sampled, size_t *n_sampled)
 {
 	struct candidate *all = NULL, *out = NULL;
 	size_t n = 0, cap = 0, k = 0;
-	struct stmt *st = store_sql(s, "SELECT company_id, id FROM bookings WHERE completed_month = $1"
-				       " AND status IN ('completed', 'reviewed') AND created_at <= $2" CONFIRMED_BY(2)
-				       " ORDER BY company_id, id");
-	stmt_bind_int(st, 1, month);
-	stmt_bind_int(st, 2, before);
+	struct stmt *st = population(s, month);
 	int rc;
 	while ((rc = stmt_step(st)) == STORE_ROW) {
 		if (n == cap) {
@@ -364,6 +415,13 @@ static int draw(struct store *s, int64_t plan, int month, int64_t before, const 
 	if (rc < 0)
 		goto done;
 	rc = AJ_OK;
+	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
+		st = store_sql(s, "INSERT INTO sampling_members (plan_id, company_id, booking_id) VALUES ($1, $2, $3)");
+		stmt_bind_int(st, 1, plan);
+		stmt_bind_int(st, 2, all[i].company);
+		stmt_bind_int(st, 3, all[i].booking);
+		rc = stmt_exec(st);
+	}
 	out = xmalloc((n ? n : 1) * sizeof *out);
 	for (size_t lo = 0, hi; lo < n && rc == AJ_OK; lo = hi) {
 		for (hi = lo; hi < n && all[hi].company == all[lo].company; hi++)
@@ -419,6 +477,66 @@ static int inspectors_of(struct store *s, int64_t body, int64_t **ids, size_t *n
 	return rc < 0 ? rc : AJ_OK;
 }
 
+/* An inspection body taking samples in turn, with its inspectors in turn. */
+struct body {
+	int64_t id, *inspectors;
+	size_t n, next;
+};
+
+static void bodies_free(struct body *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(b[i].inspectors);
+	free(b);
+}
+
+/* The inspection bodies a draw deals its samples to, by id: those with an active inspector; when
+ * none has one, the first body alone (its samples wait for an inspector). *n is 0 when there is no
+ * inspection body at all. The caller frees with bodies_free. */
+static int bodies_of(struct store *s, struct body **out, size_t *n)
+{
+	struct body *b = NULL;
+	size_t cap = 0, k = 0;
+	int64_t first = 0;
+	struct stmt *st = store_sql(s, "SELECT id FROM orgs WHERE kind = 'inspection' ORDER BY id");
+	int rc;
+	int64_t ids[256];
+	size_t m = 0;
+	while ((rc = stmt_step(st)) == STORE_ROW && m < ARRAY_LEN(ids))
+		ids[m++] = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		return rc;
+	rc = AJ_OK;
+	for (size_t i = 0; i < m && rc == AJ_OK; i++) {
+		int64_t *insp = NULL;
+		size_t ni = 0;
+		if (!first)
+			first = ids[i];
+		if ((rc = inspectors_of(s, ids[i], &insp, &ni)) != AJ_OK || !ni) {
+			free(insp);
+			continue;
+		}
+		if (k == cap) {
+			cap = cap ? cap * 2 : 4;
+			b = xrealloc(b, cap * sizeof *b);
+		}
+		b[k++] = (struct body){ids[i], insp, ni, 0};
+	}
+	if (rc == AJ_OK && !k && first) {
+		b = xrealloc(b, sizeof *b);
+		b[k++] = (struct body){first, NULL, 0, 0};
+	}
+	if (rc) {
+		bodies_free(b, k);
+		b = NULL;
+		k = 0;
+	}
+	*out = b;
+	*n = k;
+	return rc;
+}
+
 static int notify_assigned(struct store *s, int64_t inspector, int64_t id, int64_t booking, int month)
 {
 	char m[8], zh[200], en[200];
@@ -430,118 +548,242 @@ static int notify_assigned(struct store *s, int64_t inspector, int64_t id, int64
 	return notify(s, 0, inspector, "inspection_assigned", "inspection", id, zh, en);
 }
 
-int sampling_plan_create(struct store *s, const struct actor *a, const struct plan_in *in, int64_t *id,
-			 struct fault *f)
+static const struct actor jobs_actor = {0, 0, "jobs"};
+
+/* Makes month's plan inside the caller's transaction: a fresh secret seed, its commitment, the
+ * share and minimum of the standards now, the draw on the standard's day of the next month. */
+static int plan_commit(struct store *s, int month, int64_t now)
 {
-	int64_t now = clock_now(), found = 0;
-	if (in->month >= time_month(now)) {
-		FAULT(f, "month_not_ended", "month");
-		return AJ_ERULE;
-	}
-	int rc = store_begin(s);
+	struct standards sd;
+	int rc = standards_get(s, &sd);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(s, "SELECT count(*) FROM orgs WHERE id = $1 AND kind = 'inspection'");
-	stmt_bind_int(st, 1, in->inspection_org_id);
-	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
-		goto fail;
-	if (!found) {
-		FAULT(f, "not_inspection_body", "inspection_org_id");
-		rc = AJ_ERULE;
-		goto fail;
-	}
-	st = store_sql(s, "SELECT count(*) FROM sampling_plans WHERE month = $1 AND inspection_org_id = $2");
-	stmt_bind_int(st, 1, in->month);
-	stmt_bind_int(st, 2, in->inspection_org_id);
-	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
-		goto fail;
-	if (found) {
-		FAULT(f, "plan_exists", "month");
-		rc = AJ_ECONFLICT;
-		goto fail;
-	}
 	unsigned char raw[16];
-	char seed[33];
+	char seed[33], commitment[65];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(seed, sizeof seed, raw, sizeof raw);
-	st = store_sql(s, "INSERT INTO sampling_plans (month, share_percent, min_per_company, inspection_org_id, seed,"
-			  " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
-	stmt_bind_int(st, 1, in->month);
-	stmt_bind_int(st, 2, in->share_percent);
-	stmt_bind_int(st, 3, in->min_per_company);
-	stmt_bind_int(st, 4, in->inspection_org_id);
-	stmt_bind_text(st, 5, seed);
-	stmt_bind_id(st, 6, a->user_id);
+	sampling_commitment(seed, commitment);
+	sodium_memzero(raw, sizeof raw);
+	int day = sd.spot_check_draw_day < 1 ? 1 : sd.spot_check_draw_day > 28 ? 28 : sd.spot_check_draw_day;
+	int64_t id = 0, draw_at = time_month_start(month + 1) + (int64_t)(day - 1) * 86400;
+	struct stmt *st = store_sql(s, "INSERT INTO sampling_plans (month, share_percent, min_per_company, seed, commitment,"
+				       " draw_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7) RETURNING id");
+	stmt_bind_int(st, 1, month);
+	stmt_bind_int(st, 2, sd.spot_check_share_percent);
+	stmt_bind_int(st, 3, sd.spot_check_min_per_company);
+	stmt_bind_text(st, 4, seed);
+	stmt_bind_text(st, 5, commitment);
+	stmt_bind_int(st, 6, draw_at);
 	stmt_bind_int(st, 7, now);
-	if ((rc = stmt_one_int(st, id)) != AJ_OK)
-		goto fail;
-	struct candidate *sampled = NULL;
-	int64_t *inspectors = NULL;
-	size_t n = 0, n_inspectors = 0;
-	if ((rc = draw(s, *id, in->month, now, seed, in->share_percent, in->min_per_company, &sampled, &n)) != AJ_OK ||
-	    (rc = inspectors_of(s, in->inspection_org_id, &inspectors, &n_inspectors)) != AJ_OK)
-		goto fail_free;
-	if (!n) {
-		/* a month without a completed service has nothing to check, and would only hold the month */
-		FAULT(f, "nothing_to_sample", "month");
-		rc = AJ_ERULE;
-		goto fail_free;
+	sodium_memzero(seed, sizeof seed);
+	if ((rc = stmt_one_int(st, &id)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, &jobs_actor, "sampling_plan.commit", "sampling_plan", id, plan_state);
+}
+
+/* Reveals and draws plan id inside the caller's transaction: the samples dealt to the inspection
+ * bodies in turn in rank order, and within each body to its active inspectors in turn; each
+ * inspector told, the companies not. *done is set once drawn: a platform without any inspection
+ * body has nobody to carry the checks, and the draw waits for one. */
+static int plan_draw(struct store *s, int64_t id, int64_t now, int *done)
+{
+	int month = 0, share = 0, min = 0;
+	char seed[40] = "";
+	*done = 0;
+	struct stmt *st = store_sql(s, "SELECT month, share_percent, min_per_company, seed FROM sampling_plans WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		month = (int)stmt_int(st, 0);
+		share = (int)stmt_int(st, 1);
+		min = (int)stmt_int(st, 2);
+		str_copy(seed, sizeof seed, stmt_text(st, 3));
 	}
-	char m[8];
-	time_format_month(in->month, m);
+	stmt_done(st);
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	struct body *b = NULL;
+	struct candidate *sampled = NULL;
+	size_t nb = 0, n = 0;
+	if ((rc = bodies_of(s, &b, &nb)) != AJ_OK || !nb)
+		goto out;
+	if ((rc = draw(s, id, month, seed, share, min, &sampled, &n)) != AJ_OK)
+		goto out;
 	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
-		int64_t inspector = n_inspectors ? inspectors[i % n_inspectors] : 0, iid = 0;
+		struct body *to = &b[i % nb];
+		int64_t inspector = to->n ? to->inspectors[to->next++ % to->n] : 0, iid = 0;
 		st = store_sql(s, "INSERT INTO inspections (plan_id, booking_id, company_id, worker_id, inspection_org_id,"
 				  " inspector_id, rank, status) SELECT $1, id, company_id, worker_id, $2, $3, $4, 'assigned'"
 				  " FROM bookings WHERE id = $5 RETURNING id");
-		stmt_bind_int(st, 1, *id);
-		stmt_bind_int(st, 2, in->inspection_org_id);
+		stmt_bind_int(st, 1, id);
+		stmt_bind_int(st, 2, to->id);
 		stmt_bind_id(st, 3, inspector);
 		stmt_bind_text(st, 4, sampled[i].rank);
 		stmt_bind_int(st, 5, sampled[i].booking);
-		if ((rc = stmt_one_int(st, &iid)) != AJ_OK || (rc = event(s, a, iid, "drawn", sampled[i].rank)) != AJ_OK)
+		if ((rc = stmt_one_int(st, &iid)) != AJ_OK || (rc = event(s, &jobs_actor, iid, "drawn", sampled[i].rank)) != AJ_OK)
 			break;
-		if (inspector && (rc = notify_assigned(s, inspector, iid, sampled[i].booking, in->month)) != AJ_OK)
+		if (inspector && (rc = notify_assigned(s, inspector, iid, sampled[i].booking, month)) != AJ_OK)
 			break;
 		/* the company is not told: it hears of the spot check when its result is recorded */
 	}
-fail_free:
+	if (rc)
+		goto out;
+	st = store_sql(s, "UPDATE sampling_plans SET drawn_at = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, now);
+	if ((rc = stmt_exec(st)) == AJ_OK &&
+	    (rc = audit_append_state(s, &jobs_actor, "sampling_plan.draw", "sampling_plan", id, plan_state)) == AJ_OK)
+		*done = 1;
+out:
+	sodium_memzero(seed, sizeof seed);
 	free(sampled);
-	free(inspectors);
+	bodies_free(b, nb);
+	return rc;
+}
+
+int sampling_plans_due(struct store *s, int *committed, int *drawn)
+{
+	int64_t now = clock_now(), found = 0, *due = NULL;
+	int month = time_month(now), since = 0, wrote = 0;
+	size_t n = 0, cap = 0;
+	*committed = *drawn = 0;
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	/* the month the industry's plans begin with: the first pass's, unless set before (the demo) */
+	struct stmt *st = store_sql(s, "SELECT value FROM settings WHERE key = 'sampling.since'");
+	char since_text[16] = "";
+	if ((rc = stmt_step(st)) == STORE_ROW)
+		str_copy(since_text, sizeof since_text, stmt_text(st, 0));
+	stmt_done(st);
+	if (rc < 0)
+		goto fail;
+	if (time_parse_month(since_text, &since) != 0) {
+		char m[8];
+		since = month;
+		time_format_month(month, m);
+		st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('sampling.since', $1)"
+				  " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+		stmt_bind_text(st, 1, m);
+		if ((rc = stmt_exec(st)) != AJ_OK)
+			goto fail;
+		wrote = 1;
+	}
+	/* this month's plan, committed at the month's first pass: never one for a month gone by */
+	st = store_sql(s, "SELECT count(*) FROM sampling_plans WHERE month = $1 AND commitment IS NOT NULL");
+	stmt_bind_int(st, 1, month);
+	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
+		goto fail;
+	if (month >= since && !found) {
+		if ((rc = plan_commit(s, month, now)) != AJ_OK)
+			goto fail;
+		*committed = 1;
+		wrote = 1;
+	}
+	/* every plan whose day has come, the oldest first */
+	st = store_sql(s, "SELECT id FROM sampling_plans WHERE drawn_at IS NULL AND draw_at <= $1 ORDER BY month");
+	stmt_bind_int(st, 1, now);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4;
+			due = xrealloc(due, cap * sizeof *due);
+		}
+		due[n++] = stmt_int(st, 0);
+	}
+	stmt_done(st);
+	if (rc < 0)
+		goto fail;
+	rc = AJ_OK;
+	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
+		int done = 0;
+		if ((rc = plan_draw(s, due[i], now, &done)) == AJ_OK && done) {
+			(*drawn)++;
+			wrote = 1;
+		}
+	}
+	free(due);
+	due = NULL;
 	if (rc)
 		goto fail;
-	return audit_commit(s, a, "sampling_plan.create", "sampling_plan", *id, plan_state);
+	if (!wrote) { /* nothing was due: no write, and the public answers' cache stays current */
+		store_rollback(s);
+		return AJ_OK;
+	}
+	if ((rc = store_commit(s)) == AJ_OK)
+		return AJ_OK;
+	*committed = *drawn = 0;
+	return rc;
 fail:
+	free(due);
 	store_rollback(s);
+	*committed = *drawn = 0;
 	return rc;
 }
 
 /* ---- moves ---- */
 
-int inspection_assign(struct store *s, const struct actor *a, int64_t id, int64_t inspector_id, struct fault *f)
+int inspection_assign(struct store *s, const struct actor *a, int64_t id, int64_t inspector_id, const char *reason,
+		      struct fault *f)
 {
 	struct insp x;
-	int64_t ok = 0;
+	int64_t body = 0, opened = 0, reassigned = 0, active = 0;
+	if (!reason || !*reason) {
+		FAULT(f, "reason_required", "reason");
+		return AJ_ERULE;
+	}
 	int rc = store_begin(s);
 	if (rc)
 		return rc;
 	if ((rc = load(s, id, &x)) != AJ_OK || (rc = is_state(&x, "assigned", f)) != AJ_OK)
 		goto fail;
-	struct stmt *st = store_sql(s, "SELECT count(*) FROM users WHERE id = $1 AND role = 'inspector' AND org_id = $2"
-				       " AND status = 'active'");
-	stmt_bind_int(st, 1, inspector_id);
-	stmt_bind_int(st, 2, x.body_id);
-	if ((rc = stmt_one_int(st, &ok)) != AJ_OK)
+	/* once the household's contact is open, the call is under way: the inspection stays with them */
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM inspection_events WHERE inspection_id = $1"
+				       " AND action = 'contact_view'");
+	stmt_bind_int(st, 1, id);
+	if ((rc = stmt_one_int(st, &opened)) != AJ_OK)
 		goto fail;
-	if (!ok) {
-		FAULT(f, "not_inspector", "inspector_id");
-		rc = AJ_ERULE;
+	if (opened) {
+		FAULT(f, "contact_opened", NULL);
+		rc = AJ_ECONFLICT;
 		goto fail;
 	}
-	st = store_sql(s, "UPDATE inspections SET inspector_id = $2 WHERE id = $1");
+	st = store_sql(s, "SELECT u.org_id FROM users u JOIN orgs o ON o.id = u.org_id AND o.kind = 'inspection'"
+			  " WHERE u.id = $1 AND u.role = 'inspector' AND u.status = 'active'");
+	stmt_bind_int(st, 1, inspector_id);
+	if ((rc = stmt_one_int(st, &body)) == AJ_ENOTFOUND) {
+		FAULT(f, "not_inspector", "inspector_id");
+		rc = AJ_ERULE;
+	}
+	if (rc)
+		goto fail;
+	if (inspector_id == x.inspector_id) {
+		FAULT(f, "already_assigned", "inspector_id");
+		rc = AJ_ECONFLICT;
+		goto fail;
+	}
+	/* once, unless the inspector it is with can no longer do it */
+	st = store_sql(s, "SELECT i.reassigned, (SELECT count(*) FROM users u WHERE u.id = i.inspector_id"
+			  " AND u.status = 'active') FROM inspections i WHERE i.id = $1");
+	stmt_bind_int(st, 1, id);
+	if ((rc = stmt_step(st)) == STORE_ROW) {
+		reassigned = stmt_int(st, 0);
+		active = stmt_int(st, 1);
+		rc = AJ_OK;
+	}
+	stmt_done(st);
+	if (rc)
+		goto fail;
+	if (reassigned && active) {
+		FAULT(f, "already_reassigned", NULL);
+		rc = AJ_ECONFLICT;
+		goto fail;
+	}
+	st = store_sql(s, "UPDATE inspections SET inspector_id = $2, inspection_org_id = $3, reassigned = reassigned + 1"
+			  " WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, inspector_id);
-	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "assign", NULL)) != AJ_OK ||
+	stmt_bind_int(st, 3, body);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "assign", reason)) != AJ_OK ||
 	    (rc = notify_assigned(s, inspector_id, id, x.booking_id, x.plan_month)) != AJ_OK)
 		goto fail;
 	return audit_commit(s, a, "inspection.assign", "inspection", id, inspection_state);
@@ -618,21 +860,24 @@ int inspection_result(struct store *s, const struct actor *a, enum role role, in
 	int rc = begin_own(s, a, role, id, "assigned", &x, f);
 	if (rc)
 		return rc;
-	if (visited_at > now || visited_at < x.start) {
-		FAULT(f, "invalid_visit_time", "visited_at");
-		rc = AJ_ERULE;
-		goto fail;
-	}
 	/* a return visit, by telephone or at home, starts with the household's contact opened: a result
 	 * for a household nobody called is not a spot check */
 	int64_t opened = 0;
-	struct stmt *q = store_sql(s, "SELECT count(*) FROM inspection_events WHERE inspection_id = $1"
+	struct stmt *q = store_sql(s, "SELECT coalesce(min(at), 0) FROM inspection_events WHERE inspection_id = $1"
 				      " AND action = 'contact_view'");
 	stmt_bind_int(q, 1, id);
 	if ((rc = stmt_one_int(q, &opened)) != AJ_OK)
 		goto fail;
 	if (!opened) {
 		FAULT(f, "contact_not_opened", "visited_at");
+		rc = AJ_ERULE;
+		goto fail;
+	}
+	/* the call or the visit has its time, and it was made with the contact in hand: not before the
+	 * minute the household's contact was first opened (a form gives minutes; nor the service's
+	 * start), not in the future */
+	if (visited_at > now || visited_at < opened - opened % 60 || visited_at < x.start) {
+		FAULT(f, "invalid_visit_time", "visited_at");
 		rc = AJ_ERULE;
 		goto fail;
 	}
@@ -1003,24 +1248,6 @@ void api_public_plans_get(struct req *r)
 	reply_plan(r, r->id[0], 200);
 }
 
-void api_plans_create(struct req *r)
-{
-	struct plan_in in = {0, (int)req_int(r, "share_percent", 0), (int)req_int(r, "min_per_company", 1),
-			     req_int(r, "inspection_org_id", 0)};
-	if (time_parse_month(req_str(r, "month"), &in.month) != 0) {
-		req_error(r, 400, "invalid_value", "month");
-		return;
-	}
-	struct fault f = {0};
-	struct actor a = req_actor(r);
-	int64_t id = 0;
-	int rc = sampling_plan_create(r->store, &a, &in, &id, &f);
-	if (rc)
-		req_fault(r, rc, &f);
-	else
-		reply_plan(r, id, 201);
-}
-
 /* Whose and which inspections a list shows (0 or NULL: any); $1 to $5 of LIST_WHERE. */
 struct list_filter {
 	int64_t inspector, company;
@@ -1105,7 +1332,7 @@ void api_inspections_assign(struct req *r)
 {
 	struct fault f = {0};
 	struct actor a = req_actor(r);
-	int rc = inspection_assign(r->store, &a, r->id[0], req_int(r, "inspector_id", 0), &f);
+	int rc = inspection_assign(r->store, &a, r->id[0], req_int(r, "inspector_id", 0), req_str(r, "reason"), &f);
 	if (rc)
 		req_fault(r, rc, &f);
 	else

@@ -1,5 +1,5 @@
-/* inspections.h — third-party spot checks: the association's sampling plans, drawn at once from a
- * published seed so anyone can recompute them; the inspections of the sampled bookings, their
+/* inspections.h — third-party spot checks: the monthly sampling plans the deadline job makes and
+ * draws from a seed committed beforehand, so nobody can draw again and anyone can recompute them; the inspections of the sampled bookings, their
  * results, the rectification orders of those that fail and their deadlines. */
 #ifndef INSPECTIONS_H
 #define INSPECTIONS_H
@@ -12,28 +12,31 @@
 struct store;
 struct contact;
 
-/* What the association asks of a plan. */
-struct plan_in {
-	int month;                 /* year*12 + month-1; must have ended */
-	int share_percent;         /* 1..100 of each company's population */
-	int min_per_company;       /* at least this many (never more than the population) */
-	int64_t inspection_org_id; /* the inspection body that carries it out */
-};
+/* The deadline job's part in the spot checks, in one write transaction: the plan of the current
+ * month is made at its first pass (from the month in the setting 'sampling.since', which the first
+ * pass sets to its own), with a fresh secret seed of 128 random bits, its commitment
+ * sha256(seed) published at once, the share and minimum per company of the standards then, and its
+ * draw on the standard's day of the next month; and every plan whose draw is due is revealed and
+ * drawn: for each company, the month's completed services ranked by sha256("<seed>:<booking id>"),
+ * the smallest first; one inspection per sample, dealt to the inspection bodies and their active
+ * inspectors in turn in rank order; the inspectors notified, never the companies. No plan is ever
+ * made for a month gone by, nor a second for a month. *committed and *drawn count the plans made
+ * and drawn; nothing is written when nothing is due. 0 or a negative error. */
+int sampling_plans_due(struct store *s, int *committed, int *drawn);
 
-/* Creates a plan with a fresh seed and draws it in the same transaction: for each company, the
- * bookings completed in the month (completed or reviewed) ranked by sha256("<seed>:<booking id>")
- * in lowercase hex, the smallest first; one inspection per sample, the body's inspectors assigned
- * round-robin in rank order; the inspectors and the companies notified. Refusals:
- * month_not_ended, not_inspection_body, nothing_to_sample (422), plan_exists (409). */
-int sampling_plan_create(struct store *s, const struct actor *a, const struct plan_in *in, int64_t *id,
-			 struct fault *f);
+/* The commitment to a seed: lowercase hex SHA-256 of its text (65 bytes). */
+void sampling_commitment(const char *seed, char out[65]);
 
 /* The rank of a booking in a draw: lowercase hex SHA-256 of "<seed>:<booking_id>" (65 bytes). */
 void sampling_rank(const char *seed, int64_t booking_id, char out[65]);
 
-/* Assigns inspector_id (an active inspector of the plan's inspection body) to an inspection still
- * 'assigned'. Refusals: not_inspector (422), invalid_transition (409); AJ_ENOTFOUND. */
-int inspection_assign(struct store *s, const struct actor *a, int64_t id, int64_t inspector_id, struct fault *f);
+/* The association gives an inspection still 'assigned', whose household's contact nobody has opened
+ * yet, to inspector_id (an active inspector of any inspection body, which then carries it), with
+ * its reason on the timeline: once per inspection, or again when the inspector it is with is no
+ * longer active. Refusals: reason_required, not_inspector (422), invalid_transition,
+ * contact_opened, already_assigned, already_reassigned (409); AJ_ENOTFOUND. */
+int inspection_assign(struct store *s, const struct actor *a, int64_t id, int64_t inspector_id, const char *reason,
+		      struct fault *f);
 
 /* One indicator's score in a result. */
 struct indicator_score {
@@ -45,7 +48,8 @@ struct indicator_score {
 /* The assigned inspector's result: every quality indicator of the booking's category scored once;
  * the score is their mean rounded down (79.5 fails a pass mark of 80). At or above the standard's pass mark the inspection is 'passed';
  * below it 'rectifying' with a deadline, a conduct record against the company (and the worker) and
- * a notice to the company. Refusals: invalid_visit_time, no_indicators, indicator_unknown,
+ * a notice to the company. visited_at is when the call or visit was made: not before the household's
+ * contact was first opened, not in the future. Refusals: contact_not_opened, invalid_visit_time, no_indicators, indicator_unknown,
  * scores_incomplete (422), invalid_transition (409); AJ_ENOTFOUND when it is not the caller's. */
 int inspection_result(struct store *s, const struct actor *a, enum role role, int64_t id, const char *visit_kind,
 		      int64_t visited_at, const struct indicator_score *sc, int n, const char *findings,

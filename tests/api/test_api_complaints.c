@@ -85,6 +85,9 @@ static int setup(void **state)
 	at(0);
 	co1_id = org_of(co1);
 	co2_id = org_of(co2);
+	/* these tests file many complaints without a booking against one company; the limit on them is
+	 * test_api_floods.c's */
+	resp_free(ok("PATCH", "/api/standards", admin, "{\"unbooked_complaints_max\":100}", 200));
 	return 0;
 }
 
@@ -106,15 +109,23 @@ static const char *path_of(const char *kind, int64_t id, const char *suffix)
 	return b;
 }
 
-/* Files a complaint about company1 as customer1; returns its id. */
+/* The service centre verifies complaint id (about no booking): its clocks start now. */
+static void verified(int64_t id)
+{
+	resp_free(ok("POST", path_of("complaints", id, "/verify"), cs, "{\"note\":\"已回电投诉人核实，情况属实。\"}", 200));
+}
+
+/* Files a complaint about company1 as customer1 (about no booking, so with a number to call), which
+ * the service centre verifies at once; returns its id. */
 static int64_t file_about_co1(const char *category)
 {
 	char body[256];
 	snprintf(body, sizeof body, "{\"company_id\":%lld,\"category\":\"%s\",\"description\":\"阿姨迟到一小时，"
-				    "也没有提前告知。\"}", (long long)co1_id, category);
+				    "也没有提前告知。\",\"contact_phone\":\"13912345678\"}", (long long)co1_id, category);
 	struct resp *r = ok("POST", "/api/complaints", cust, body, 201);
 	int64_t id = resp_int(r, "id");
 	resp_free(r);
+	verified(id);
 	return id;
 }
 
@@ -190,6 +201,8 @@ static void test_intake(void **state)
 	assert_string_equal(resp_str(r, "clock.name"), "feedback");
 	assert_int_equal(resp_int(r, "clock.seconds_left"), 48 * HOUR);
 	assert_int_equal(json_array_size(json_object_get(r->json, "evidence")), 2);
+	/* about a booking, by its customer: nothing to verify, the company's clocks run at once */
+	assert_true(json_is_null(json_object_get(r->json, "verification")));
 	resp_free(r);
 	assert_int_equal(col(id, "feedback_due") - col(id, "created_at"), 48 * HOUR);
 	assert_int_equal(col(id, "resolve_due") - col(id, "created_at"), 7 * DAY);
@@ -260,6 +273,9 @@ static void test_intake(void **state)
 	assert_true(json_is_null(json_object_get(r->json, "customer")));
 	assert_true(resp_int(r, "taken_by.id") > 0);
 	resp_free(r);
+	/* about no booking: the company sees it once the service centre has verified it */
+	refused("GET", path_of("complaints", phone, ""), co2, NULL, 404, "not_found");
+	verified(phone);
 	/* the number is sealed at rest */
 	int64_t plain = 0;
 	stmt_one_int(store_sql(H.store, "SELECT count(*) FROM complaints WHERE contact_phone_sealed LIKE '%13800138000%'"),
@@ -628,7 +644,8 @@ static void test_claims_and_advance_payment(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(claims, 0), "status")), "recovered");
 	resp_free(r);
 
-	/* a company's own decision and payment; a company may not decide an advance */
+	/* a company's own decision and payment; a company may not decide an advance, nor name a worker
+	 * the complaint does not name, nor grant less than asked without its reasons */
 	int64_t other = file_about_co1("quality");
 	r = ok("POST", path_of("complaints", other, "/claims"), cust, "{\"amount_fen\":5000,\"description\":\"返工费\"}",
 	       201);
@@ -636,9 +653,18 @@ static void test_claims_and_advance_payment(void **state)
 	resp_free(r);
 	refused("POST", path_of("claims", c2, "/decision"), co1,
 		"{\"approved_fen\":5000,\"reason\":\"同意\",\"payer\":\"advance\"}", 422, "advance_by_association");
-	resp_free(ok("POST", path_of("claims", c2, "/decision"), co1, "{\"approved_fen\":3000,\"reason\":\"部分合理\",\"payer\":\"worker\"}",
-	   200));
-	/* the association steps in only for a payment that is overdue */
+	refused("POST", path_of("claims", c2, "/decision"), co1,
+		"{\"approved_fen\":3000,\"reason\":\"返工费用按实际发生的一半计算\",\"payer\":\"worker\"}", 422,
+		"payer_worker_unknown");
+	refused("POST", path_of("claims", c2, "/decision"), co1, "{\"approved_fen\":3000,\"reason\":\"部分合理\",\"payer\":\"company\"}",
+		422, "too_little_content");
+	r = ok("POST", path_of("claims", c2, "/decision"), co1,
+	       "{\"approved_fen\":3000,\"reason\":\"返工费用按实际发生的一半计算\",\"payer\":\"company\"}", 200);
+	assert_string_equal(resp_str(r, "decision_state"), "proposed");
+	resp_free(r);
+	/* the company pays what the customer accepted; the association steps in only for a payment that
+	 * is overdue */
+	resp_free(ok("POST", path_of("claims", c2, "/acceptance"), cust, NULL, 200));
 	refused("POST", path_of("claims", c2, "/advance"), admin, "{\"reason\":\"协会先行赔付\"}", 409, "payment_not_overdue");
 	/* its payment is overdue after fifteen days */
 	at(t0 + 7 * DAY + 16 * DAY);
@@ -658,6 +684,8 @@ static void test_claims_and_advance_payment(void **state)
 	refused("POST", path_of("claims", c2, "/advance"), admin, "{\"reason\":\"再次\"}", 409, "payment_not_overdue");
 	time_format_date(time_today(), today);
 	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":3000,\"reference\":\"WX-88\"}", today);
+	refused("POST", path_of("claims", c2, "/payment"), admin, body, 422, "weak_reference");
+	snprintf(body, sizeof body, "{\"paid_on\":\"%s\",\"amount_fen\":3000,\"reference\":\"WX-2026-8888\"}", today);
 	refused("POST", path_of("claims", c2, "/payment"), co1, body, 403, "forbidden");
 	r = ok("POST", path_of("claims", c2, "/payment"), admin, body, 200);
 	assert_string_equal(resp_str(r, "status"), "paid");
@@ -676,8 +704,8 @@ static void test_daily_limit(void **state)
 	int64_t t0 = time_day_start(time_today() + 200) + 9 * HOUR;
 	at(t0);
 	char body[256];
-	snprintf(body, sizeof body, "{\"company_id\":%lld,\"category\":\"other\",\"description\":\"又一件投诉\"}",
-		 (long long)co2_id);
+	snprintf(body, sizeof body, "{\"company_id\":%lld,\"category\":\"other\",\"description\":\"又一件投诉\","
+				    "\"contact_phone\":\"13612345678\"}", (long long)co2_id);
 	for (int i = 0; i < 5; i++)
 		resp_free(ok("POST", "/api/complaints", cust2, body, 201));
 	refused("POST", "/api/complaints", cust2, body, 429, "too_many_complaints");
@@ -818,7 +846,8 @@ static void test_public_figures(void **state)
 			"SELECT count(*), coalesce(sum(CASE WHEN feedback_in_time = 1 THEN 1 ELSE 0 END), 0),"
 			" coalesce(sum(CASE WHEN finding = 'upheld' THEN 1 ELSE 0 END), 0),"
 			" coalesce(sum(CASE WHEN escalated_at IS NOT NULL THEN 1 ELSE 0 END), 0)"
-			" FROM complaints WHERE company_id = $1 AND month = $2");
+			" FROM complaints WHERE company_id = $1 AND month = $2"
+			" AND (verification IS NULL OR verification = 'verified')");
 		stmt_bind_int(st, 1, company);
 		stmt_bind_int(st, 2, time_month(clock_now()));
 		assert_int_equal(stmt_step(st), STORE_ROW);

@@ -542,9 +542,14 @@ describe('jobs run', () => {
       const cust = (await login(srv.url, 'customer1')).token;
       const company = sqlite(db, "SELECT id FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1").trim();
       const r = await call(srv.url, '/api/complaints', { method: 'POST', token: cust,
-        json: { company_id: Number(company), category: 'punctuality', description: '迟到两小时' } });
+        json: { company_id: Number(company), category: 'punctuality', description: '迟到两小时', contact_phone: '13905710066' } });
       assert.equal(r.status, 201, r.text);
       assert.equal(r.json.escalated_at, null);
+      // about no booking: the service centre verifies it first, and the company's clocks start then
+      const cs = (await login(srv.url, 'cs1')).token;
+      const v = await call(srv.url, `/api/complaints/${r.json.id}/verify`, { method: 'POST', token: cs,
+        json: { note: '已回电客户核实，情况属实。' } });
+      assert.equal(v.status, 200, v.text);
       // the deadline moved into the past behind the server's back
       sqlite(db, `UPDATE complaints SET feedback_due = ${Math.floor(Date.now() / 1000) - 60} WHERE id = ${r.json.id}`);
       let seen = null;

@@ -34,7 +34,7 @@ test('a company that knows a worker\'s ID number and name gets a request, not th
 
   // company2 registers the same person: a request waits for the worker; nothing moves
   const asked = expect(await c.post('company2', '/api/workers', {
-    name: w.name, id_number: w.id, phone: randomPhone(), trades: ['household', 'cleaning'], level: 'senior',
+    name: w.name, id_number: w.id, phone: randomPhone(), trades: ['household', 'cleaning'], level: 'junior',
   }), 202, 'register someone employed elsewhere');
   assert.equal(asked.status, 'pending');
   assert.equal(asked.worker.id, w.wid);
@@ -59,7 +59,7 @@ test('a company that knows a worker\'s ID number and name gets a request, not th
   assert.equal((await c.post('company2', `/api/transfers/${asked.id}/accept`, { note: '本人同意' })).status, 403);
   // asking again is refused while the request waits
   assert.equal((await c.post('company2', '/api/workers', {
-    name: w.name, id_number: w.id, phone: randomPhone(), trades: ['household'], level: 'senior',
+    name: w.name, id_number: w.id, phone: randomPhone(), trades: ['household'], level: 'junior',
   })).status, 409);
 
   // the worker sees the request in their own account and agrees

@@ -2,7 +2,9 @@
 // it through the company's first feedback, its question (one without content refused beside the
 // field), the answer, the resolution and their rating, and the public
 // complaint figures then count it (in Chinese and English); the service centre takes a phone
-// complaint for a contact without an account and it sits where the queue puts it; another company
+// complaint for a contact without an account and it sits where the queue puts it; a customer's
+// complaint about no booking waits for the centre's check, which rejects it from its queue with a
+// reason the customer reads; another company
 // gets "not found"; a spot check from the plan to the verified rectification, and the public plan
 // page recomputing the draw.
 // One demo server and one Chromium for the whole file; every test gets its own browser context.
@@ -283,6 +285,64 @@ test('the service centre takes a phone complaint for a contact without an accoun
   await context.close();
 });
 
+test('a complaint about no booking waits for the service centre: the customer leaves a number and sees it waiting, the centre rejects it from its queue, the customer reads why', async () => {
+  const cs = await login(srv.url, 'cs1');
+  const target = (await call(srv.url, '/api/public/complaint-figures')).json.items[3].company;
+  const reason = '回电核实：您说不出服务的日期，企业和平台都没有这次上门的记录，暂不受理；如有新的情况请再致电。';
+  const c = await open();
+  await signIn(c.page, 'customer2');
+  await c.page.goto(`${srv.url}/#/complaints/new`);
+  const f = c.page.locator('.complaint-form');
+  await f.waitFor();
+  await f.locator(`select[name=company_id] option[value="${target.id}"]`).waitFor({ state: 'attached' });
+  await f.locator('select[name=company_id]').selectOption(String(target.id));
+  await f.locator('select[name=category]').selectOption('attitude');
+  await f.locator('textarea[name=description]').fill('服务人员在小区里对我母亲出言不逊。');
+  // a number for the centre to call is asked for before anything is sent
+  await f.locator('button[type=submit]').click();
+  await f.locator('[data-field=contact_phone] .field-error').waitFor({ state: 'visible' });
+  await f.locator('input[name=contact_phone]').fill('139 0571 2233');
+  await f.locator('button[type=submit]').click();
+  await c.page.locator('.page-complaint[data-state=loaded][data-verification=pending]').waitFor();
+  const id = Number(await c.page.locator('.page-complaint').getAttribute('data-complaint'));
+  assert.match(await c.page.locator('.verification .notice-info').textContent(), /客服中心/);
+  assert.equal(await c.page.locator('.complaint-clock .clock').getAttribute('data-clock'), 'verify');
+  assert.equal(await c.page.locator('.claim-new, .claims-file').count(), 0, 'no claim before the check');
+  // the customer's list says it waits
+  await c.page.goto(`${srv.url}/#/complaints`);
+  await c.page.locator(`.complaints-list tr[data-complaint="${id}"][data-verification=pending] .verification-pending`).waitFor();
+
+  // the centre's queue of what waits for it, as the API lists it
+  const a = await open();
+  await signIn(a.page, 'cs1');
+  await a.page.goto(`${srv.url}/#/complaints?view=verify`);
+  await a.page.locator(`.complaints-list tr[data-complaint="${id}"][data-verification=pending]`).waitFor();
+  const want = (await api(cs.token, '/api/complaints?verification=pending&per_page=20')).json.items.map((x) => String(x.id));
+  const shown = await a.page.locator('.complaints-list tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.complaint));
+  assert.deepEqual(shown, want);
+  await a.page.locator(`.complaints-list tr[data-complaint="${id}"] a.complaint-link`).click();
+  await a.page.locator(`.page-complaint[data-complaint="${id}"][data-state=loaded][data-verification=pending]`).waitFor();
+  // nothing but the check: no escalation against a company that has not seen it
+  assert.equal(await a.page.locator('.complaint-actions .escalate-form, .complaint-actions button.disclose.btn-danger').count(), 0);
+  await a.page.locator('.verify-actions button.disclose', { hasText: '不予受理' }).click();
+  await a.page.locator('.reject-form textarea[name=reason]').fill(reason);
+  await a.page.locator('.reject-form button[type=submit]').click();
+  await a.page.locator('.page-complaint[data-verification=rejected][data-status=closed]').waitFor();
+  assert.deepEqual(await a.problems(), []);
+  await a.context.close();
+
+  // the customer reads why
+  await complaintPage(c.page, id, 'closed');
+  await c.page.locator('.page-complaint[data-verification=rejected] .reject-reason').waitFor();
+  assert.equal((await c.page.locator('.reject-reason').textContent()).trim(), reason);
+  assert.equal(await c.page.locator('.complaint-clock').count(), 0);
+  assert.deepEqual(await c.problems(/status of 400/), []);
+  await c.context.close();
+  // and the company never had it
+  const co = await login(srv.url, await adminOf(target.id));
+  assert.equal((await api(co.token, `/api/complaints/${id}`)).status, 404);
+});
+
 test('a compensation the company did not pay in time heads the queue; the association pays it in advance, then recovers it', async () => {
   const queue = (await api(admin.token, '/api/complaints?per_page=100')).json.items;
   const late = queue.find((c) => c.claims_overdue);
@@ -299,11 +359,11 @@ test('a compensation the company did not pay in time heads the queue; the associ
   assert.match(await a.page.locator('.page-complaint .messages').textContent(), /先行赔付/);
   const paid = a.page.locator('.claim-card[data-payer=advance]');
   await paid.locator('button.disclose', { hasText: '记录支付' }).click();
-  await paid.locator('.claim-pay-form input[name=reference]').fill('ASSOC-ADV-01');
+  await paid.locator('.claim-pay-form input[name=reference]').fill('ASSOC-ADV-2026-01');
   await paid.locator('.claim-pay-form button[type=submit]').click();
   await a.page.locator('.claim-card[data-status=paid][data-payer=advance]').waitFor();
   await a.page.locator('.claim-card[data-status=paid] button.disclose', { hasText: '记录追偿' }).click();
-  await a.page.locator('.claim-recover-form input[name=reference]').fill('REC-ADV-01');
+  await a.page.locator('.claim-recover-form input[name=reference]').fill('REC-ADV-2026-01');
   await a.page.locator('.claim-recover-form button[type=submit]').click();
   await a.page.locator('.claim-card[data-status=recovered]').waitFor();
   await a.page.locator('.timeline-item[data-action=claim_advance]').waitFor();
@@ -339,6 +399,10 @@ test('another company opening a complaint page gets "not found", as the API answ
   } });
   assert.equal(filed.status, 201, filed.text);
   const id = filed.json.id;
+  // about no booking: the company sees it once the service centre has verified it
+  assert.equal((await api(k1.token, `/api/complaints/${id}`)).status, 404);
+  const v = await api(cs.token, `/api/complaints/${id}/verify`, { method: 'POST', json: { note: '已回电来电人核实，情况属实。' } });
+  assert.equal(v.status, 200, v.text);
   assert.equal((await api(k1.token, `/api/complaints/${id}`)).status, 200);
   assert.equal((await api(k2.token, `/api/complaints/${id}`)).status, 404);
 
@@ -356,36 +420,31 @@ test('another company opening a complaint page gets "not found", as the API answ
   await context.close();
 });
 
-test('spot checks: the association draws a plan, the inspector scores only their samples, a failure is rectified and verified, the public page recomputes the draw', async () => {
-  const bodies = (await api(admin.token, '/api/orgs?kind=inspection&per_page=100')).json.items;
-  const body = bodies[0];
-  const planned = new Set((await call(srv.url, '/api/public/sampling-plans?per_page=100')).json.items
-    .filter((p) => p.inspection_body && p.inspection_body.id === body.id).map((p) => p.month));
-  // the latest month that has ended and has no plan of this body yet
-  const now = new Date(Date.now() + 8 * 3600 * 1000);
-  const months = [1, 2, 3, 4, 5].map((back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)))
-    .map((d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
-  const month = months.find((m) => !planned.has(m));
-  assert.ok(month, 'a month without a plan');
+test('spot checks: the job makes and draws the plans, the inspector scores only their samples, a failure is rectified and verified, the public page checks the seed and recomputes the draw', async () => {
+  // the job's plans: this month's committed (no seed yet), the latest drawn one with its samples
+  const plans = (await call(srv.url, '/api/public/sampling-plans?per_page=100')).json.items;
+  const latest = plans.find((p) => p.status === 'drawn');
+  assert.ok(latest, 'a drawn plan');
+  const committed = plans.find((p) => p.status === 'committed');
+  assert.ok(committed && committed.seed === null && /^[0-9a-f]{64}$/.test(committed.commitment), 'a committed plan, its seed not out');
+  const planId = latest.id;
 
-  // 1. the association makes the plan in the page
+  // 1. the association's page lists the job's plans, with nothing to draw by hand
   const a = await open();
   await signIn(a.page, 'admin');
   await a.page.locator('#nav a[href="#/sampling"]').click();
-  const f = a.page.locator('.plan-form');
-  await f.locator(`select[name=inspection_org_id] option[value="${body.id}"]`).waitFor({ state: 'attached' });
-  await f.locator('select[name=month]').selectOption(month);
-  await f.locator('select[name=inspection_org_id]').selectOption(String(body.id));
-  await f.locator('input[name=share_percent]').fill('10');
-  await f.locator('input[name=min_per_company]').fill('2');
-  await f.locator('button[type=submit]').click();
-  await a.page.locator('.page-sampling .notice-success').waitFor();
-  const planId = Number((await a.page.locator('.plan-detail .plan-public').getAttribute('href')).replace(/\D+/g, ''));
+  // wait for the rows read below, as the list draws them
+  await a.page.locator(`.plans-list tr[data-plan="${planId}"][data-status=drawn]`).waitFor();
+  await a.page.locator(`.plans-list tr[data-plan="${committed.id}"][data-status=committed]`).waitFor();
+  assert.equal(await a.page.locator('.plan-form').count(), 0, 'no form to make a plan');
+  assert.equal(await a.page.locator(`.plans-list tr[data-plan="${committed.id}"] .plan-draw`).count(), 0, 'a committed plan has no draw to show');
+  await a.page.locator(`.plans-list tr[data-plan="${planId}"] .plan-draw`).click();
+  await a.page.locator('.plan-detail .plan-public').waitFor();
   const plan = (await call(srv.url, `/api/public/sampling-plans/${planId}`)).json;
-  assert.equal(plan.month, month);
+  assert.equal(plan.month, latest.month);
   assert.ok(plan.drawn > 0, 'something was drawn');
+  await a.page.locator('.plan-detail tbody tr').nth(plan.companies.length - 1).waitFor();
   assert.equal(await a.page.locator('.plan-detail tbody tr').count(), plan.companies.length);
-  assert.equal(await a.page.locator(`.plans-list tr[data-plan="${planId}"]`).count(), 1);
   const all = (await api(admin.token, `/api/inspections?plan_id=${planId}&per_page=100`)).json.items;
   assert.equal(all.length, plan.drawn);
 
@@ -393,13 +452,14 @@ test('spot checks: the association draws a plan, the inspector scores only their
   const insp = await login(srv.url, 'inspector1');
   const theirs = all.filter((x) => x.inspector && x.inspector.id === insp.user.id);
   assert.ok(theirs.length >= 1, 'inspector1 has samples of the plan');
+  const sample = theirs.find((x) => x.status === 'assigned' && !x.contact_opened_at);
+  assert.ok(sample, 'inspector1 has a sample whose household nobody has called yet');
   const i = await open({ viewport: { width: 390, height: 844 } });
   await signIn(i.page, 'inspector1');
   await i.page.goto(`${srv.url}/#/inspections?plan_id=${planId}`);
-  await i.page.locator('.inspections-list tbody tr').first().waitFor();
+  await i.page.locator('.inspections-list tbody tr').nth(theirs.length - 1).waitFor();
   const shown = await i.page.locator('.inspections-list tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.dataset.inspection)));
   assert.deepEqual(shown.slice().sort((x, y) => x - y), theirs.map((x) => x.id).sort((x, y) => x - y));
-  const sample = theirs[0];
   await i.page.locator(`.inspections-list tr[data-inspection="${sample.id}"] a.inspection-link`).click();
   await i.page.locator(`.page-inspection[data-state=loaded][data-status=assigned]`).waitFor();
   // the household's telephone and address open on request for the return visit, and the opening is on the timeline
@@ -426,18 +486,31 @@ test('spot checks: the association draws a plan, the inspector scores only their
   const other = all.find((x) => !x.inspector || x.inspector.id !== insp.user.id);
   if (other) assert.equal((await api(insp.token, `/api/inspections/${other.id}`)).status, 404);
 
-  // 3. the association gives another waiting sample to another inspector
-  const waiting = all.find((x) => x.id !== sample.id && x.status === 'assigned');
+  // 3. the association gives another waiting sample, whose household nobody has called, to another
+  // inspector once, with a reason
+  const waiting = all.find((x) => x.id !== sample.id && x.status === 'assigned' && !x.contact_opened_at && !x.reassigned);
   if (waiting) {
-    const users = (await api(admin.token, `/api/users?role=inspector&org_id=${body.id}&per_page=100`)).json.items;
-    const to = users.find((u) => u.id !== (waiting.inspector && waiting.inspector.id));
+    const users = (await api(admin.token, `/api/users?role=inspector&org_id=${waiting.inspection_body.id}&per_page=100`)).json.items;
+    const to = users.find((u) => u.id !== (waiting.inspector && waiting.inspector.id) && u.status !== 'disabled');
     if (to) {
       await a.page.goto(`${srv.url}/#/inspections?plan_id=${planId}`);
-      const sel = a.page.locator(`.inspections-list tr[data-inspection="${waiting.id}"] select.reassign-select`);
+      const row = a.page.locator(`.inspections-list tr[data-inspection="${waiting.id}"]`);
+      const sel = row.locator('select.reassign-select');
       await sel.locator(`option[value="${to.id}"]`).waitFor({ state: 'attached' });
       await sel.selectOption(String(to.id));
+      // no reason, no move
+      await row.locator('.reassign-submit').click();
+      await row.locator('.reassign-said .badge-danger').waitFor();
+      await row.locator('input.reassign-reason').fill('原评估员与该企业有业务往来，回避。');
+      await row.locator('.reassign-submit').click();
       await a.page.locator('.page-inspections .notice-success').waitFor();
-      assert.equal((await api(admin.token, `/api/inspections/${waiting.id}`)).json.inspector.id, to.id);
+      // once moved, it is no longer offered
+      await row.locator('.reassign .badge-ok').waitFor();
+      assert.equal(await row.locator('select.reassign-select').count(), 0);
+      const moved = (await api(admin.token, `/api/inspections/${waiting.id}`)).json;
+      assert.equal(moved.inspector.id, to.id);
+      assert.equal(moved.timeline[moved.timeline.length - 1].note, '原评估员与该企业有业务往来，回避。');
+      assert.ok((await call(srv.url, `/api/public/sampling-plans/${planId}`)).json.reassigned >= 1);
     }
   }
 
@@ -465,15 +538,21 @@ test('spot checks: the association draws a plan, the inspector scores only their
   await i.page.locator('.page-inspection[data-status=verified]').waitFor();
   assert.equal((await api(insp.token, `/api/inspections/${sample.id}`)).json.status, 'verified');
 
-  // 6. anyone can recompute the draw: every company "matches"
+  // 6. anyone can check the seed against the commitment and recompute the draw: every company "matches"
   const p = await open();
   await p.page.goto(`${srv.url}/#/sampling-plans/${planId}`);
-  await p.page.locator('.page-plan tbody tr').first().waitFor();
-  await p.page.waitForFunction(() => ![...document.querySelectorAll('.recompute')].some((e) => e.dataset.state === 'pending'));
+  await p.page.locator('.page-plan tbody tr').nth(plan.companies.length - 1).waitFor();
+  await p.page.waitForFunction(() => ![...document.querySelectorAll('.recompute, .commitment-check')].some((e) => e.dataset.state === 'pending'));
   const states = await p.page.locator('.recompute').evaluateAll((els) => els.map((e) => e.dataset.state));
   assert.equal(states.length, plan.companies.length);
   assert.ok(states.every((s) => s === 'matches'), states.join(','));
+  assert.equal(await p.page.locator('.commitment-check').getAttribute('data-state'), 'matches');
   assert.match(await p.page.locator('.page-plan .seed').textContent(), new RegExp(plan.seed));
+  assert.match(await p.page.locator('.page-plan .commitment').textContent(), new RegExp(plan.commitment));
+  // a committed plan shows its commitment, and the seed only as to come
+  await p.page.goto(`${srv.url}/#/sampling-plans/${committed.id}`);
+  await p.page.locator(`.page-plan[data-plan="${committed.id}"] .commitment`, { hasText: committed.commitment }).waitFor();
+  assert.equal(await p.page.locator('.page-plan .seed').count(), 0);
   assert.deepEqual(await a.problems(), []);
   assert.deepEqual(await i.problems(), []);
   assert.deepEqual(await k.problems(), []);

@@ -1,7 +1,9 @@
 // Browser tests of the 24-hour service centre's day and the public tracking page: a caller without
 // an account phones cs1, who looks them up by the number (nobody has it), must take a call-back
 // number, finds the worker by name in the company's registry, files the complaint and reads the
-// tracking number out with what to do next; the caller, in a browser signed in as nobody, opens the
+// tracking number out with what to do next; about no booking, the complaint waits for the centre's
+// check — the company sees nothing of it — until cs1 verifies it on its page (a note without content
+// refused beside the field), when the company's clocks start; the caller, in a browser signed in as nobody, opens the
 // tracking page from the site's menu, reads the status and the feedback clock counting down, and a
 // wrong last four is refused; the clock turns overdue on the page when its time passes. The queue is
 // searched by tracking number, phone and company, and a customer found by name is taken straight
@@ -106,14 +108,40 @@ test('a caller without an account phones the centre: a call-back number, the wor
   assert.equal(made.company.id, co.id);
   assert.equal(made.worker.id, worker.id);
   assert.equal(made.channel, 'phone');
+
+  // 5. about no booking: the centre's check comes first; the company sees nothing of it yet
+  await page.locator('.page-complaint[data-verification=pending]').waitFor();
+  await page.locator('.complaint-clock .clock[data-clock=verify]').waitFor();
+  assert.match(await page.locator('.verification .notice-info').textContent(), /核实/);
+  const coLogin = (await api(admin.token, `/api/users?org_id=${co.id}&role=company_admin`)).json.items[0].login;
+  const company = await login(srv.url, coLogin);
+  assert.equal((await api(company.token, `/api/complaints/${id}`)).status, 404);
+  // cs1 rings the caller back and verifies it: a note that says nothing is refused beside the field
+  await page.locator('.verify-actions button.disclose', { hasText: '核实通过' }).click();
+  const vf = page.locator('.verify-form');
+  await vf.locator('textarea[name=note]').fill('属实');
+  await vf.locator('button[type=submit]').click();
+  await vf.locator('[data-field=note] .field-error').waitFor({ state: 'visible' });
+  await vf.locator('textarea[name=note]').fill('已回电吴女士，服务日期、上门的服务员与企业派单记录一致。');
+  await vf.locator('button[type=submit]').click();
+  await page.locator('.page-complaint[data-verification=verified] .verified-line').waitFor();
+  assert.match(await page.locator('.verified-line').textContent(), /核实通过/);
+  assert.match(await page.locator('.verify-note').textContent(), /派单记录一致/);
+  await page.locator('.complaint-clock .clock[data-clock=feedback]').waitFor();
+  await page.locator('.timeline-item[data-action=verify]').waitFor();
+  // now the company's, with its 48 hours from the verification
+  const seen = await api(company.token, `/api/complaints/${id}`);
+  assert.equal(seen.status, 200, seen.text);
+  assert.equal(seen.json.verification.status, 'verified');
+  assert.ok(seen.json.clock.name === 'feedback' && seen.json.clock.seconds_left > 47 * 3600, JSON.stringify(seen.json.clock));
   // the page's clock counts down without a reload
   const own = page.locator('.complaint-clock .clock');
   const left0 = Number(await own.getAttribute('data-left'));
   await page.waitForFunction((l) => Number(document.querySelector('.complaint-clock .clock').dataset.left) < l, left0);
-  assert.deepEqual(await problems(), []);
+  assert.deepEqual(await problems(/status of 422/), []);
   await context.close();
 
-  // 5. the caller, in a browser signed in as nobody: the tracking page from the site's menu
+  // 6. the caller, in a browser signed in as nobody: the tracking page from the site's menu
   const p = await open({ viewport: { width: 390, height: 844 } });
   await p.page.goto(`${srv.url}/#/`);
   await p.page.locator('.public-link[data-page=track]').click();
@@ -148,7 +176,7 @@ test('a caller without an account phones the centre: a call-back number, the wor
   assert.deepEqual(await p.problems(/status of 404/), []);
   await p.context.close();
 
-  // 6. two days on, in the caller's browser, the feedback clock turns overdue on the page as it stands
+  // 7. two days on, in the caller's browser, the feedback clock turns overdue on the page as it stands
   const q = await open();
   await q.page.clock.install();
   await q.page.goto(`${srv.url}/#/track?no=${tracking}`);

@@ -136,7 +136,7 @@ test('the association admin lands on their home with the full menu and their hea
   assert.match(await page.locator('.greeting').textContent(), /王建国/);
   assert.match(await page.locator('.greeting').textContent(), /杭州市家庭服务业协会/);
   assert.ok(await page.locator('.duties li').count() >= 3);
-  assert.deepEqual(await navTexts(page), ['首页', '投诉处理', '客户重置密码', '“家中无人”核实', '消息通知', '抽查计划', '服务抽查', '我的会话', '账号安全', '我的数据',
+  assert.deepEqual(await navTexts(page), ['首页', '投诉处理', '客户重置密码', '“家中无人”核实', '赔偿申请', '消息通知', '抽查计划', '服务抽查', '我的会话', '账号安全', '我的数据',
     '服务员', '转入申请', '个人信息申请', '服务项目', '服务评价', '培训', '培训通过率', '满意度', '投诉处理公示', '证书与标准', '服务分类', '机构',
     '用户', '审计', '访问记录']);
   assert.equal(await page.locator('.topbar .user-name').textContent(), '王建国');
@@ -203,7 +203,7 @@ test('a worker has the everyday pages and their own record; a company admin also
   await w.page.locator('#nav a[href="#/home"]').click();
   assert.equal(await w.page.locator('.page-home').getAttribute('data-role'), 'worker');
   assert.equal(await w.page.locator('.page-home h1').textContent(), '家政服务员工作台');
-  assert.deepEqual(await navTexts(w.page), ['首页', '今日服务', '消息通知', '我的会话', '账号安全', '我的数据', '我的档案', '满意度',
+  assert.deepEqual(await navTexts(w.page), ['首页', '今日服务', '我的赔偿', '消息通知', '我的会话', '账号安全', '我的数据', '我的档案', '满意度',
     '投诉处理公示']);
   await w.context.close();
 
@@ -246,7 +246,7 @@ test('English is chosen with the toggle, changes the texts and the API language,
   await page.locator('.topbar .lang-btn[lang=en]').click();
   await page.locator('.page-home h1', { hasText: 'workspace' }).waitFor();
   assert.equal(await page.locator('.page-home h1').textContent(), 'Association administrator workspace');
-  assert.deepEqual(await navTexts(page), ['Home', 'Complaints', 'Customer password reset', 'Households marked absent', 'Notifications', 'Sampling plans', 'Spot checks', 'My sessions',
+  assert.deepEqual(await navTexts(page), ['Home', 'Complaints', 'Customer password reset', 'Households marked absent', 'Compensation claims', 'Notifications', 'Sampling plans', 'Spot checks', 'My sessions',
     'Account', 'My data', 'Workers', 'Transfer requests', 'Personal data requests', 'Services & prices', 'Reviews', 'Training', 'Pass rates',
     'Satisfaction', 'Complaint figures', 'Certificates & standards', 'Service catalog', 'Organisations', 'Users', 'Audit', 'Access log']);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');

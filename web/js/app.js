@@ -39,6 +39,7 @@ import * as complaintNew from './pages/complaint-new.js';
 import * as complaint from './pages/complaint.js';
 import * as notifications from './pages/notifications.js';
 import * as complaintFigures from './pages/complaint-figures.js';
+import * as claims from './pages/claims.js';
 import * as company from './pages/company.js';
 import * as sampling from './pages/sampling.js';
 import * as plan from './pages/plan.js';
@@ -65,7 +66,7 @@ const MODULES = {
   set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
   requests, phone_booking: phoneBooking,
   addresses, customer_reset: customerReset, no_shows: noShows,
-  track, reviews,
+  track, claims, my_claims: claims, reviews,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
 const PUBLIC = {

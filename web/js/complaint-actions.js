@@ -3,7 +3,9 @@
 // feedback (optionally a question that waits for the customer and pauses the resolution clock —
 // while the complaint has pauses left, and not while one question already waits), the customer's
 // answer, an internal note, escalating, the association taking over, resolving, accepting with a
-// rating and reopening (with a rating of the handling so far, if the customer likes). What a
+// rating and reopening (with a rating of the handling so far, if the customer likes); and the
+// service centre's check of a complaint about no booking — verified with what it found, or not
+// accepted with the reason the complainant reads. What a
 // feedback or a remedy must say is the server's rule (the association's standard): its refusal is
 // shown beside the field.
 import { h } from './dom.js';
@@ -139,6 +141,26 @@ export function acceptForm(c, onDone) {
     send(f, `/api/complaints/${c.id}/accept`, body, (x) => onDone(x, t('accept.done')));
   });
   return f;
+}
+
+// The service centre reached the complainant and the account holds up: the company is told, and
+// its clocks start now.
+export function verifyForm(c, onDone) {
+  return textForm({
+    cls: 'verify-form', name: 'note', fieldLabel: t('verification.note'), hint: t('verification.note_hint'),
+    button: t('verification.verify_submit'), path: `/api/complaints/${c.id}/verify`,
+    body: (note) => ({ note }), doneText: t('verification.verified_done'), onDone,
+  });
+}
+
+// It does not hold up, or nobody could be reached: closed, never the company's; the reason is the
+// complainant's to read.
+export function rejectForm(c, onDone) {
+  return textForm({
+    cls: 'reject-form', name: 'reason', fieldLabel: t('verification.reason'), hint: t('verification.reason_hint'), max: 500,
+    button: t('verification.reject_submit'), kind: 'danger', path: `/api/complaints/${c.id}/reject`,
+    body: (reason) => ({ reason }), doneText: t('verification.rejected_done'), onDone,
+  });
 }
 
 export function reopenForm(c, onDone) {

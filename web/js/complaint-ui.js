@@ -23,6 +23,15 @@ export function complaintBadge(s) {
     label('complaint_statuses', s));
 }
 
+// Where a complaint about no booking stands with the service centre's check: waiting (late once its
+// deadline passed) or not accepted; nothing for one verified or needing none.
+export function verificationBadge(v) {
+  if (!v || v.status === 'verified') return null;
+  if (v.status === 'rejected') return badge(t('complaints.not_accepted'), 'muted');
+  return h('span', { class: `badge badge-${v.overdue ? 'danger' : 'warn'} verification-pending` },
+    t(v.overdue ? 'complaints.verify_late' : 'complaints.awaiting'));
+}
+
 const CLAIM_KIND = { claimed: 'warn', approved: 'brand', rejected: 'muted', paid: 'ok', recovered: 'ok' };
 export function claimBadge(s) {
   return h('span', { class: `badge badge-${CLAIM_KIND[s] || 'neutral'} claim-status`, dataset: { status: s } },

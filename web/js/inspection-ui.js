@@ -48,6 +48,9 @@ async function sha256Hex(text) {
   return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// The commitment a plan publishes before its draw: SHA-256 of the seed's text.
+export const commitmentOf = (seed) => sha256Hex(seed);
+
 // Whether this browser can recompute (WebCrypto needs a secure context: https or this machine).
 export const canRecompute = () => Boolean(globalThis.crypto && crypto.subtle && typeof crypto.subtle.digest === 'function');
 

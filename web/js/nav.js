@@ -24,6 +24,9 @@ export const PAGES = [
   { path: '/no-shows', key: 'no_shows', cap: 'centre.check' },
   { path: '/complaints/new', key: 'complaint_new', cap: 'complaint.file', menu: false, parent: '/complaints' },
   { path: '/complaints/:id', key: 'complaint', cap: ['complaint.file', 'complaint.handle'], menu: false, parent: '/complaints' },
+  // compensation: the association's queue of disputed claims; the claims naming a worker to pay
+  { path: '/claims', key: 'claims', cap: 'complaint.oversee' },
+  { path: '/me/claims', key: 'my_claims', role: 'worker' },
   // everyone is told things: a reset of their password, a transfer or a consent asked of a worker
   { path: '/notifications', key: 'notifications' },
   { path: '/sampling', key: 'sampling', cap: 'sampling.manage' },

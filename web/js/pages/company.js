@@ -2,14 +2,15 @@
 // /api/public/companies/{id}): where it is, how many of its workers may serve now, its rating,
 // its published prices, the last six months' satisfaction, and its complaint handling month by
 // month — received, answered within the feedback time, resolved in time, upheld, escalated,
-// compensation paid, spot checks — with the counts behind every share.
+// compensation paid by the company's side and confirmed, the association's advances apart, claims
+// disputed, spot checks — with the counts behind every share.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
 import { loading, notice, table, section } from '../ui.js';
 import { facts } from './worker.js';
-import { fmtShare, fmtTarget, itemTitle, fmtMoney, fmtPrice, fmtRating, meets, catName, districtName, conductText, standards } from '../services.js';
-import { findingsText, spotText, outcomesText, ratingText } from './complaint-figures.js';
+import { fmtShare, fmtTarget, itemTitle, fmtPrice, fmtRating, meets, catName, districtName, conductText, standards } from '../services.js';
+import { findingsText, spotText, outcomesText, ratingText, paidText, advancedText, disputedText } from './complaint-figures.js';
 
 export function render(slot, ctx) {
   const id = Number(ctx.params.id);
@@ -69,7 +70,9 @@ export function render(slot, ctx) {
             { label: t('figures.escalated'), class: 'num', cell: (x) => String(x.escalated) },
             { label: t('figures.outcomes'), class: 'num nowrap', cell: (x) => outcomesText(x) },
             { label: t('figures.rating'), class: 'num nowrap', cell: (x) => ratingText(x, true) },
-            { label: t('figures.compensation'), class: 'num nowrap', cell: (x) => fmtMoney(x.compensation_paid_fen) },
+            { label: t('figures.compensation'), class: 'num nowrap', cell: (x) => paidText(x) },
+            { label: t('figures.advanced'), class: 'num nowrap', cell: (x) => advancedText(x) },
+            { label: t('figures.disputed'), class: 'num nowrap', cell: (x) => disputedText(x) },
             { label: t('figures.spot_checks'), class: 'num', cell: (x) => spotText(x) },
           ],
           rows: months,

@@ -3,8 +3,9 @@
 // complaints received, the share first answered within the feedback time and the share resolved
 // in time (each of those whose time has come, with its counts), upheld and partly upheld,
 // escalated, what the resolutions came to (accepted, reopened, closed unanswered), the handling's
-// rating with how many were asked and how many rated, compensation paid, spot checks done and
-// passed — against the standards' hours. Below,
+// rating with how many were asked and how many rated, compensation paid by the company's side and
+// confirmed (recorded but unconfirmed apart), the association's advances apart with what it
+// recovered, claims disputed, spot checks done and passed — against the standards' hours. Below,
 // the sampling plans the spot checks were drawn by, each leading to its page, where anyone can
 // recompute the draw.
 import { h, fill } from '../dom.js';
@@ -22,6 +23,15 @@ export function targets(sd) {
   });
 }
 
+// Compensation: what the company's side paid and the customer (or the payer's proof) confirmed; what
+// it recorded that nobody confirmed; the association's own advances apart, with what it got back.
+export const paidText = (x) => fmtMoney(x.compensation_paid_fen || 0);
+export const unconfirmedText = (x) => (x.claims_unconfirmed ? fmtMoney(x.compensation_unconfirmed_fen || 0) : t('common.none'));
+export const advancedText = (x) => (x.claims_advanced || x.compensation_recovered_fen
+  ? t('figures.advanced_value', { advanced: fmtMoney(x.compensation_advanced_fen || 0), recovered: fmtMoney(x.compensation_recovered_fen || 0) })
+  : t('common.none'));
+// Claims disputed, and of them those the association raised above the company's decision.
+export const disputedText = (x) => (x.claims_disputed ? t('figures.disputed_value', { n: x.claims_disputed, raised: x.claims_raised_on_dispute ?? 0 }) : '0');
 export const spotText = (x) => (x.spot_checks ? t('figures.spot_value', { passed: x.spot_checks_passed, done: x.spot_checks }) : t('common.none'));
 export const findingsText = (x) => t('figures.findings_value', { upheld: x.upheld, partly: x.partly_upheld });
 export const outcomesText = (x) => t('figures.outcomes_value', { accepted: x.accepted ?? 0, reopened: x.reopened ?? 0, lapsed: x.lapsed ?? 0 });
@@ -67,9 +77,17 @@ export function render(slot, ctx) {
           stat('escalated', String(i.escalated ?? 0)),
           stat('outcomes', outcomesText(i)),
           stat('rating', ratingText(i)),
-          stat('compensation', fmtMoney(i.compensation_paid_fen || 0), t((i.claims_paid ?? 0) === 1 ? 'figures.claims_paid_one' : 'figures.claims_paid', { n: i.claims_paid ?? 0 })),
+          stat('compensation', paidText(i), t((i.claims_paid ?? 0) === 1 ? 'figures.claims_paid_one' : 'figures.claims_paid', { n: i.claims_paid ?? 0 })),
+          stat('unconfirmed', unconfirmedText(i), i.claims_unconfirmed ? t('figures.claims_paid', { n: i.claims_unconfirmed }) : null),
+          stat('advanced', advancedText(i), i.claims_advanced ? t('figures.claims_paid', { n: i.claims_advanced }) : null),
+          stat('disputed', disputedText(i), t('figures.disputed_sub')),
           stat('spot_checks', spotText(i))),
-        h('p', { class: 'figures-targets' }, targets(r.standards)));
+        h('p', { class: 'figures-targets' }, targets(r.standards)),
+        // what the service centre has still to check, for the whole industry only
+        h('p', { class: 'figures-unverified', dataset: { waiting: i.awaiting_verification ?? 0 } },
+          h('strong', null, t('figures.awaiting_verification')), ' ',
+          t('figures.awaiting_value', { n: i.awaiting_verification ?? 0, late: i.verification_overdue ?? 0, rejected: i.verification_rejected ?? 0 }),
+          h('span', { class: 'muted' }, ` · ${t('figures.awaiting_note')}`)));
       const rows = (r.items || []).slice().sort((a, b) => (b.received - a.received) || (a.company.id - b.company.id));
       fill(out, industry, rows.length ? table({
         caption: t('figures.per_company'),
@@ -82,11 +100,13 @@ export function render(slot, ctx) {
           { label: t('figures.escalated'), class: 'num fig-escalated', cell: (x) => String(x.escalated) },
           { label: t('figures.outcomes'), class: 'num nowrap fig-outcomes', cell: (x) => outcomesText(x) },
           { label: t('figures.rating'), class: 'num nowrap fig-rating', cell: (x) => ratingText(x, true) },
-          { label: t('figures.compensation'), class: 'num nowrap fig-compensation', cell: (x) => fmtMoney(x.compensation_paid_fen) },
+          { label: t('figures.compensation'), class: 'num nowrap fig-compensation', cell: (x) => paidText(x) },
+          { label: t('figures.advanced'), class: 'num nowrap fig-advanced', cell: (x) => advancedText(x) },
+          { label: t('figures.disputed'), class: 'num nowrap fig-disputed', cell: (x) => disputedText(x) },
           { label: t('figures.spot_checks'), class: 'num fig-spot', cell: (x) => spotText(x) },
         ],
         rows,
-        rowAttrs: (x) => ({ dataset: { company: x.company.id, received: x.received, upheld: x.upheld, reopened: x.reopened, lapsed: x.lapsed, rated: x.rated, asked: x.rating_asked } }),
+        rowAttrs: (x) => ({ dataset: { company: x.company.id, received: x.received, upheld: x.upheld, reopened: x.reopened, lapsed: x.lapsed, rated: x.rated, asked: x.rating_asked, paid: x.compensation_paid_fen, advanced: x.compensation_advanced_fen, disputed: x.claims_disputed } }),
       }) : empty(t('figures.empty')), h('p', { class: 'muted public-note' }, t('figures.note')));
     } catch (err) {
       if (err.status !== 401 && ctx.current()) fill(out, notice('error', errorText(err)));

@@ -1,6 +1,7 @@
 // pages/complaint-new.js — #/complaints/new (complaint.file). A customer complains about one of
 // their bookings (?booking_id=…, from the booking's page) or about a company and, if they know it,
-// one of its workers. The service centre takes a complaint by phone or in person for anyone: it
+// one of its workers — then with a mobile number, which the service centre calls to verify the
+// complaint before the company sees it. The service centre takes a complaint by phone or in person for anyone: it
 // first looks the caller up (mobile number, name or tracking number: desk.js) and picks the
 // customer and, when it is about one, their booking — whose company and worker follow; for a caller
 // without an account it writes down the name and the number to call back on, which is required; the
@@ -97,6 +98,8 @@ export function render(slot, ctx) {
     const cCompany = booking ? null : select([{ value: '', label: t('complaints.company_pick') },
       ...cos.map((c) => ({ value: String(c.id), label: c.name }))], { name: 'company_id' });
     const cWorker = booking ? null : input({ name: 'worker_id', inputmode: 'numeric', maxlength: '18' });
+    // about no booking of theirs: a number for the service centre to call to verify it
+    const cPhone = booking ? null : input({ name: 'contact_phone', type: 'tel', inputmode: 'tel', maxlength: '13', autocomplete: 'tel' });
 
     const f = form({ class: ['form', 'complaint-form'] },
       !booking ? h('p', { class: 'notice notice-info from-booking' }, t('complaints.from_booking'), ' ',
@@ -109,7 +112,8 @@ export function render(slot, ctx) {
       ])) : null,
       booking ? null : h('div', { class: 'form-grid form-part' },
         field({ label: t('complaints.company'), control: cCompany, name: 'company_id' }),
-        field({ label: t('complaints.worker_id'), control: cWorker, name: 'worker_id', optional: true, hint: t('complaints.worker_id_hint') })),
+        field({ label: t('complaints.worker_id'), control: cWorker, name: 'worker_id', optional: true, hint: t('complaints.worker_id_hint') }),
+        field({ label: t('complaints.your_phone'), control: cPhone, name: 'contact_phone', hint: t('complaints.your_phone_hint') })),
       ...fields,
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary btn-big' }, t('complaints.submit'))));
 
@@ -124,6 +128,12 @@ export function render(slot, ctx) {
         b.worker_id = idOf(cWorker.value);
       }
       if (!booking && !b.company_id && !b.worker_id) return showError(f, t('complaints.company_required'), 'company_id');
+      if (cPhone) {
+        const phone = cPhone.value.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
+        if (!phone) return showError(f, t('complaints.phone_required'), 'contact_phone');
+        if (!PHONE_RE.test(phone)) return showError(f, t('errors.invalid_phone'), 'contact_phone');
+        b.contact_phone = phone;
+      }
       if (!take(f, b)) return;
       await post(f, b, '');
     });

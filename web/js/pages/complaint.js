@@ -2,8 +2,12 @@
 // own, anyone's for the service centre and the association; another's is "not found"). The
 // status, tracking number and running clock; who answers for it; what it is about; the handler's
 // question with an answer box while it waits for the customer; the resolution with accept (a
-// rating) and reopen (until reopen_until); the timeline; the claims. Each party sees the moves
-// that are theirs — a company none of the handler's once the association has taken over. Just
+// rating) and reopen (until reopen_until); the timeline; the claims, with the customer's answer to
+// a decision and to a payment, and the association's decision of a disputed one. Each party sees the moves
+// that are theirs — a company none of the handler's once the association has taken over. A
+// complaint about no booking waits for the service centre's check first: the centre verifies it or
+// does not accept it (with the reason the complainant reads); until then nothing else moves it, and
+// the complainant sees that it waits and by when. Just
 // taken by the service centre (?filed=1), it opens with the tracking number in large type and what
 // to tell the caller: how to follow it on the public tracking page, and when to expect an answer.
 import { h, fill } from '../dom.js';
@@ -16,6 +20,7 @@ import { disclose } from '../booking-actions.js';
 import { complaintBadge, clockView, complaintTimeline, evidenceList, OPEN, spanText } from '../complaint-ui.js';
 import {
   responsibleForm, feedbackForm, answerForm, noteForm, escalateForm, takeoverForm, resolveForm, acceptForm, reopenForm,
+  verifyForm, rejectForm,
 } from '../complaint-actions.js';
 import { claimsSection } from '../complaint-claims.js';
 
@@ -87,15 +92,20 @@ export function render(slot, ctx) {
     page.dataset.status = c.status;
     page.dataset.handler = c.handler;
     page.dataset.state = 'loaded';
+    const v = c.verification;
+    const pending = Boolean(v && v.status === 'pending');
+    page.dataset.verification = v ? v.status : 'none';
     const open = OPEN.includes(c.status);
     const closed = c.status === 'closed';
-    const handles = part === 'association' || (part === 'company' && c.handler === 'company');
+    // nothing but the check moves a complaint still to verify
+    const handles = !pending && (part === 'association' || (part === 'company' && c.handler === 'company'));
     const forCustomer = part === 'customer' || part === 'centre';
+    const desk = part === 'centre' || part === 'association';
     fill(head, h('header', { class: 'page-head' },
       h('h1', { class: 'page-title', tabindex: '-1' }, t('complaints.title_no', { no: c.tracking_no }), ' ', complaintBadge(c.status)),
       h('p', { class: 'page-intro' }, label('complaint_categories', c.category), c.company ? ` · ${c.company.name}` : '')));
 
-    const clockBox = h('div', { class: 'complaint-clock' },
+    const clockBox = pending ? h('div', { class: 'complaint-clock' }, h('p', { class: 'clock-line' }, clockView(c.clock))) : h('div', { class: 'complaint-clock' },
       h('p', { class: 'clock-line' }, clockView(c.clock)),
       h('p', { class: 'muted clock-dues' },
         c.clock && c.clock.paused ? t('complaints.dues_paused', { until: fmtAt(c.clock.paused_until || c.pause_until) })
@@ -128,6 +138,24 @@ export function render(slot, ctx) {
         h('div', { class: 'accept-box' }, h('h3', { class: 'sub-title' }, t('accept.title')), acceptForm(c, done)),
         reopenOpen ? disclose(t('reopen.open'), () => reopenForm(c, done), 'danger') : h('p', { class: 'muted' }, t('reopen.closed'))) : null) : null;
 
+    // the service centre's check of a complaint about no booking: waiting (and what to do), verified
+    // (by whom, what was found), or not accepted (the reason, which the complainant reads)
+    const verification = !v ? null : section(t('verification.title'), h('div', { class: 'verification', dataset: { verification: v.status } },
+      pending ? [
+        notice('info', t(part === 'customer' ? 'verification.pending_customer' : 'verification.pending_centre', { due: fmtAt(v.due) })),
+        v.overdue && part !== 'customer' ? notice('warning', t('verification.overdue')) : null,
+        desk ? h('div', { class: 'booking-actions verify-actions' },
+          disclose(t('verification.verify_open'), () => verifyForm(c, done), 'primary'),
+          disclose(t('verification.reject_open'), () => rejectForm(c, done), 'danger')) : null,
+      ] : v.status === 'verified' ? [
+        h('p', { class: 'verified-line' }, badge(t('verification.verify_open'), 'ok'), ' ',
+          t('verification.verified', { at: fmtAt(v.at), who: v.by ? v.by.name : t('complaints.system') })),
+        v.note ? h('p', { class: 'verify-note' }, v.note) : null,
+      ] : [
+        h('p', { class: 'rejected-line' }, badge(t('complaints.not_accepted'), 'muted'), ' ', t('verification.rejected', { at: fmtAt(v.at) })),
+        h('blockquote', { class: 'reject-reason' }, v.note || ''),
+      ]));
+
     const actions = [];
     if (part === 'company' && c.handler === 'association') actions.push(notice('info', t('handle.taken_over_note')));
     if (handles && !closed) actions.push(disclose(t('handle.responsible'), () => responsibleForm(c, done)));
@@ -138,8 +166,8 @@ export function render(slot, ctx) {
     if (part === 'centre' && open && c.status !== 'waiting_customer') actions.push(disclose(t('answer.for_customer'), () => answerForm(c, done, { more: true })));
     if (part === 'customer' && open && c.status !== 'waiting_customer') actions.push(disclose(t('answer.more'), () => answerForm(c, done, { more: true })));
     if (part !== 'customer' && !closed) actions.push(disclose(t(part === 'centre' ? 'handle.chase' : 'handle.note'), () => noteForm(c, done, { centre: part === 'centre' })));
-    if ((part === 'centre' || part === 'association') && open && !c.escalated_at) actions.push(disclose(t('handle.escalate'), () => escalateForm(c, done), 'danger'));
-    if (part === 'association' && !closed && c.handler === 'company') actions.push(disclose(t('handle.takeover'), () => takeoverForm(c, done), 'danger'));
+    if (desk && open && !pending && !c.escalated_at) actions.push(disclose(t('handle.escalate'), () => escalateForm(c, done), 'danger'));
+    if (part === 'association' && !closed && !pending && c.handler === 'company') actions.push(disclose(t('handle.takeover'), () => takeoverForm(c, done), 'danger'));
 
     const record = facts([
       [t('complaints.tracking_no'), h('span', { class: 'mono tracking-no' }, c.tracking_no), 'tracking_no'],
@@ -165,6 +193,7 @@ export function render(slot, ctx) {
     fill(body,
       justFiled ? filedBox(c) : null,
       c.clock ? clockBox : null,
+      verification,
       question,
       resolution,
       actions.length ? section(t('handle.title'), h('div', { class: 'booking-actions complaint-actions' }, actions)) : null,
@@ -175,10 +204,12 @@ export function render(slot, ctx) {
           c.evidence && c.evidence.length ? [h('h3', { class: 'sub-title' }, t('complaints.evidence')), evidenceList(c.evidence)] : null),
         section(t('complaints.timeline'), complaintTimeline(c.timeline))),
       claimsSection(c, {
-        file: forCustomer,
+        file: forCustomer && !pending,
         decide: handles,
         pay: handles || part === 'company',
         association: part === 'association',
+        // who answers a decision and a payment: the customer, or the centre for a caller without an account
+        customer: part === 'customer' || (part === 'centre' && !c.customer),
       }, done));
   }
 

@@ -1,6 +1,7 @@
 // pages/complaints.js — #/complaints: a customer's own complaints, newest first; for those who
 // handle them (the service centre, a company for its own, the association) the queue as the API
-// orders it — clocks run out first, then by the time left — with open / escalated / all views.
+// orders it — clocks run out first, then by the time left — with open / escalated / all views,
+// and for the service centre and the association the complaints about no booking still to verify.
 // Each row: tracking number, category, company, status and the running clock (it ticks). Those who
 // handle them search the queue by tracking number, telephone (the caller's or the household's),
 // a name or the company's name, and pick a company; the service centre's search also finds the
@@ -10,11 +11,13 @@ import { t, label } from '../i18n.js';
 import { api, errorText, listAll } from '../api.js';
 import { pageHead, loading, notice, table, pager, field, select, badge, input, button } from '../ui.js';
 import { fmtAt } from '../services.js';
-import { complaintBadge, clockView, clockState, OPEN } from '../complaint-ui.js';
+import { complaintBadge, verificationBadge, clockView, clockState, OPEN } from '../complaint-ui.js';
 import { callerSearch } from '../desk.js';
 
 const PER_PAGE = 20;
 const VIEWS = ['open', 'escalated', 'all'];
+// the service centre's own: the complaints about no booking it has still to check
+const DESK_VIEWS = ['verify', ...VIEWS];
 
 export function render(slot, ctx) {
   const customer = ctx.me.user.role === 'customer';
@@ -23,15 +26,16 @@ export function render(slot, ctx) {
   const asked = ctx.query.get('view');
   // the service centre and the association find callers too
   const desk = ['cs_agent', 'association_admin'].includes(ctx.me.user.role);
+  const views = desk ? DESK_VIEWS : VIEWS;
   const state = {
-    view: VIEWS.includes(asked) ? asked : (ctx.can('complaint.oversee') ? 'escalated' : 'open'),
+    view: views.includes(asked) ? asked : (ctx.can('complaint.oversee') ? 'escalated' : 'open'),
     q: (ctx.query.get('q') || '').trim(),
     company: /^[1-9]\d{0,17}$/.test(ctx.query.get('company_id') || '') ? ctx.query.get('company_id') : '',
     page: 1,
   };
   const setQuery = () => ctx.setQuery({ view: state.view, q: state.q, company_id: state.company });
   const list = h('div', { class: 'list complaints-list' }, loading());
-  const cView = select(VIEWS.map((v) => ({ value: v, label: t(`complaints.view_${v}`) })), { name: 'view', value: state.view });
+  const cView = select(views.map((v) => ({ value: v, label: t(`complaints.view_${v}`) })), { name: 'view', value: state.view });
   cView.addEventListener('change', () => {
     state.view = cView.value;
     state.page = 1;
@@ -88,6 +92,7 @@ export function render(slot, ctx) {
     const q = { q: state.q, company_id: state.company };
     if (state.view === 'open') return { ...q, status: 'open' };
     if (state.view === 'escalated') return { ...q, escalated: 'true' };
+    if (state.view === 'verify') return { ...q, verification: 'pending' };
     return q;
   }
 
@@ -110,6 +115,7 @@ export function render(slot, ctx) {
           customer ? null : { label: t('complaints.who'), class: 'nowrap', cell: (c) => (c.customer ? c.customer.name : c.contact_name || t('common.none')) },
           ownCompany ? null : { label: t('complaints.company'), cell: (c) => [c.company ? c.company.name : '', c.handler === 'association' ? h('span', { class: 'muted' }, ` · ${t('complaints.by_association')}`) : null] },
           { label: t('complaints.status'), cell: (c) => h('span', { class: 'badges' }, complaintBadge(c.status),
+            verificationBadge(c.verification),
             c.feedback_breached || c.resolve_breached ? badge(t(c.feedback_breached && !c.resolve_breached ? 'complaints.late_feedback' : 'complaints.late'), 'danger') : null,
             c.claims_overdue && !customer ? badge(t('complaints.claim_late'), 'danger') : null,
             c.escalated_at && !customer ? h('span', { class: 'badge badge-danger escalated' }, t('complaints.escalated')) : null,
@@ -120,8 +126,8 @@ export function render(slot, ctx) {
         rows: r.items,
         rowAttrs: (c) => ({
           // red where the queue puts it first: any deadline missed (the clock running now may not be)
-          class: c.claims_overdue || (OPEN.includes(c.status) && (clockState(c.clock) === 'breached' || c.feedback_breached || c.resolve_breached)) ? 'row-below' : null,
-          dataset: { complaint: c.id, status: c.status, tracking: c.tracking_no },
+          class: c.claims_overdue || (OPEN.includes(c.status) && (clockState(c.clock) === 'breached' || c.feedback_breached || c.resolve_breached || (c.verification && c.verification.overdue && c.verification.status === 'pending'))) ? 'row-below' : null,
+          dataset: { complaint: c.id, status: c.status, tracking: c.tracking_no, verification: c.verification ? c.verification.status : 'none' },
         }),
       }), pager({ page: r.page, perPage: PER_PAGE, total: r.total, onPage: (p) => { state.page = p; load(); } }));
     } catch (err) {

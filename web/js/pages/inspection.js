@@ -55,6 +55,8 @@ export function render(slot, ctx) {
   let pass = null;
   // the household's contact, once the inspector has opened it on this page
   let opened = null;
+  // the result form's time of the call or visit: it cannot be before the contact was opened
+  let visitAt = null;
 
   function contactCell(x) {
     if (opened) {
@@ -68,6 +70,12 @@ export function render(slot, ctx) {
       b.disabled = true;
       try {
         opened = await api('POST', `/api/inspections/${id}/contact`);
+        // the call is made now, with the contact in hand: the form's time follows unless typed
+        if (visitAt) {
+          if (!visitAt.dataset.touched) visitAt.value = nowLocal();
+          visitAt.min = nowLocal();
+          visitAt.max = nowLocal();
+        }
         // shown in place, and the opening added to the timeline, so a half-filled result stays as typed
         const cell = b.closest('dd');
         if (cell) fill(cell, contactCell(x));
@@ -92,6 +100,8 @@ export function render(slot, ctx) {
     });
     const kind = radios({ legend: t('inspections.visit_kind'), name: 'visit_kind', value: 'phone', options: ['phone', 'home'].map((v) => ({ value: v, label: label('visit_kinds', v) })) });
     const at = input({ type: 'datetime-local', name: 'visited_at', value: nowLocal(), max: nowLocal() });
+    at.addEventListener('input', () => { at.dataset.touched = '1'; });
+    visitAt = at;
     const findings = h('textarea', { class: 'input', name: 'findings', rows: '4', maxlength: '4000' });
     // the result as the server will compute it: every indicator scored, their mean rounded down,
     // at or above the pass mark a pass

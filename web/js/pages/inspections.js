@@ -1,11 +1,12 @@
 // pages/inspections.js — #/inspections: the spot checks the one looking has a part in (GET
 // /api/inspections decides whose): an inspector their own samples, those to score or to verify
 // first; a company its own, rectification orders to answer first; the association every one,
-// by plan and status, with the inspector of a sample not yet scored reassignable.
+// by plan and status, with a sample whose household nobody has called yet reassignable once, with
+// a reason.
 import { h, fill } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { api, errorText, listAll } from '../api.js';
-import { pageHead, loading, notice, table, pager, field, select, messages, badge } from '../ui.js';
+import { pageHead, loading, notice, table, pager, field, select, input, messages, badge } from '../ui.js';
 import { fmtAt } from '../services.js';
 import { INSPECTION_STATUSES, inspectionBadge, bookingLine } from '../inspection-ui.js';
 
@@ -34,6 +35,8 @@ export function render(slot, ctx) {
     return bodies.get(bodyId);
   };
 
+  // a sample still waiting whose household nobody has called may be given to another inspector
+  // once, with a reason: the choice, the reason and the button; the answer beside them
   function reassign(x) {
     const sel = select([], { name: 'inspector_id', class: 'input reassign-select', 'aria-label': t('inspections.reassign_label', { id: x.id }) });
     sel.disabled = true;
@@ -42,17 +45,25 @@ export function render(slot, ctx) {
       if (x.inspector) sel.value = String(x.inspector.id);
       sel.disabled = false;
     });
+    const why = input({ name: 'reason', class: 'input reassign-reason', maxlength: '500', placeholder: t('inspections.reassign_reason'), 'aria-label': t('inspections.reassign_reason') });
+    const go = h('button', { type: 'button', class: 'btn btn-secondary reassign-submit' }, t('inspections.reassign'));
     // the answer beside the choice, where the eye is (the page's message may be far above)
     const said = h('span', { class: 'reassign-said', role: 'status' });
-    sel.addEventListener('change', async () => {
-      sel.disabled = true;
+    const box = h('span', { class: 'reassign' }, sel, ' ', why, ' ', go, ' ', said);
+    go.addEventListener('click', async () => {
       fill(said);
+      if (x.inspector && sel.value === String(x.inspector.id)) return fill(said, badge(t('inspections.reassign_choose'), 'warn'));
+      if (why.value.trim().length < 2) return fill(said, badge(t('inspections.reassign_reason_needed'), 'danger'));
+      sel.disabled = true;
+      go.disabled = true;
       try {
-        const y = await api('POST', `/api/inspections/${x.id}/assign`, { body: { inspector_id: Number(sel.value) } });
-        x.inspector = y.inspector;
+        const y = await api('POST', `/api/inspections/${x.id}/assign`, { body: { inspector_id: Number(sel.value), reason: why.value.trim() } });
+        Object.assign(x, y);
         const text = t('inspections.reassigned', { id: x.id, name: y.inspector ? y.inspector.name : '' });
         msg.show('success', text);
-        fill(said, badge(t('inspections.reassigned_short'), 'ok'));
+        // once moved it stays: the name, no more choice
+        fill(box, y.inspector ? y.inspector.name : t('common.none'), ' ', badge(t('inspections.reassigned_short'), 'ok'));
+        return null;
       } catch (err) {
         if (err.status !== 401) {
           msg.show('error', errorText(err));
@@ -61,9 +72,13 @@ export function render(slot, ctx) {
         if (x.inspector) sel.value = String(x.inspector.id);
       }
       sel.disabled = false;
+      go.disabled = false;
+      return null;
     });
-    return h('span', { class: 'reassign' }, sel, ' ', said);
+    return box;
   }
+
+  const movable = (x) => assoc && x.status === 'assigned' && !x.contact_opened_at && !x.reassigned;
 
   async function load() {
     fill(list, loading());
@@ -83,7 +98,7 @@ export function render(slot, ctx) {
           { label: t('plan.month'), class: 'nowrap', cell: (x) => x.plan.month },
           inspector || assoc ? { label: t('figures.company'), cell: (x) => x.company.name } : null,
           { label: t('inspections.booking'), cell: (x) => [h('span', { class: 'mono' }, `#${x.booking.id} `), bookingLine(x.booking)] },
-          inspector ? null : { label: t('inspections.inspector'), cell: (x) => (assoc && x.status === 'assigned' ? reassign(x) : x.inspector ? x.inspector.name : t('common.none')) },
+          inspector ? null : { label: t('inspections.inspector'), cell: (x) => (movable(x) ? reassign(x) : x.inspector ? x.inspector.name : t('common.none')) },
           { label: t('inspections.status'), cell: (x) => [inspectionBadge(x.status), x.rectify_breached ? [' ', badge(t('inspections.overdue'), 'danger')] : null] },
           { label: t('inspections.score'), class: 'num', cell: (x) => (x.score === null || x.score === undefined ? t('common.none') : String(x.score)) },
           { label: t('inspections.rectify_due'), class: 'nowrap', cell: (x) => (x.status === 'rectifying' && x.rectify_due ? fmtAt(x.rectify_due) : t('common.none')) },

@@ -23,6 +23,8 @@ export function subjectHref(n, me) {
   if (n.subject_kind === 'data_request') return n.topic === 'data_request_answered' ? '#/me/data' : '#/data-requests';
   if (n.subject_kind === 'user') return '#/account';
   if (n.subject_kind === 'worker') return role === 'worker' ? '#/me/worker' : null;
+  // a claim naming the worker to pay: theirs to answer in their claims
+  if (n.subject_kind === 'claim') return role === 'worker' ? '#/me/claims' : null;
   return null;
 }
 

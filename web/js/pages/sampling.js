@@ -1,19 +1,24 @@
-// pages/sampling.js — #/sampling (sampling.manage, the association): the sampling plans, newest
-// first (GET /api/public/sampling-plans), and a new plan for a month that has ended: the share of
-// each company's completed services to check, the minimum per company, the inspection body. The
-// server draws from a seed it publishes; the plan's draw per company (population, drawn, the
-// sampled bookings) shows here, with the public page that recomputes it.
+// pages/sampling.js — #/sampling (sampling.manage, the association): the monthly sampling plans the
+// deadline job makes and draws (GET /api/public/sampling-plans), newest first. Nobody makes or draws
+// one here: each month's plan is made at the month's start with its seed's commitment published,
+// and drawn on the standards' day of the next month from the seed it then reveals. A drawn plan's
+// draw per company (population, drawn, the sampled bookings) shows here, with the public page that
+// checks it. The share, minimum and draw day are standards (#/standards), for the plans to come.
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
-import { api, errorText, listAll } from '../api.js';
-import { pageHead, loading, notice, table, pager, field, input, select, form, clearErrors, showError, busy, showApiError, section, messages } from '../ui.js';
-import { lastMonths, fmtAt } from '../services.js';
+import { api, errorText } from '../api.js';
+import { pageHead, loading, notice, table, pager, section } from '../ui.js';
+import { fmtAt } from '../services.js';
 
 const PER_PAGE = 20;
 
+export function planStatus(p) {
+  return h('span', { class: `badge badge-${p.status === 'drawn' ? 'ok' : 'brand'} plan-status`, dataset: { status: p.status } },
+    t(`plan.status_${p.status}`));
+}
+
 export function render(slot, ctx) {
   let page = 1;
-  const msg = messages();
   const list = h('div', { class: 'plans-list' }, loading());
   const detail = h('div', { class: 'plan-detail' });
 
@@ -55,12 +60,6 @@ export function render(slot, ctx) {
     try {
       const r = await api('GET', '/api/public/sampling-plans', { query: { page, per_page: PER_PAGE } });
       if (!ctx.current()) return;
-      if (!touched) {
-        // offer the latest ended month the chosen body has no plan for yet
-        const planned = new Set(r.items.filter((p) => p.inspection_body && String(p.inspection_body.id) === cBody.value).map((p) => p.month));
-        const free = months.find((m) => !planned.has(m));
-        if (free) cMonth.value = free;
-      }
       if (!r.items.length) {
         fill(list, h('p', { class: 'state state-empty' }, t('sampling.empty')));
         return;
@@ -69,68 +68,26 @@ export function render(slot, ctx) {
         caption: t('sampling.plans'),
         columns: [
           { label: t('plan.month'), class: 'nowrap', cell: (p) => h('a', { href: `#/sampling-plans/${p.id}`, class: 'strong' }, p.month) },
-          { label: t('plan.body'), cell: (p) => (p.inspection_body ? p.inspection_body.name : '') },
+          { label: t('plan.status'), class: 'nowrap', cell: (p) => planStatus(p) },
           { label: t('plan.share'), class: 'nowrap', cell: (p) => t('plan.share_value', { pct: p.share_percent, min: p.min_per_company }) },
-          { label: t('plan.drawn'), class: 'num nowrap', cell: (p) => t('plan.drawn_value', { drawn: p.drawn, population: p.population }) },
-          { label: t('plan.created'), class: 'nowrap', cell: (p) => fmtAt(p.created_at) },
-          { label: t('common.actions'), class: 'actions', cell: (p) => h('button', { type: 'button', class: 'btn btn-secondary plan-draw', onclick: () => openDraw(p.id) }, t('sampling.show_draw')) },
+          { label: t('plan.drawn'), class: 'num nowrap', cell: (p) => (p.status === 'drawn' ? t('plan.drawn_value', { drawn: p.drawn, population: p.population }) : t('common.none')) },
+          { label: t('plan.reassigned'), class: 'num', cell: (p) => String(p.reassigned || 0) },
+          { label: t('plan.draw_at'), class: 'nowrap', cell: (p) => fmtAt(p.drawn_at || p.draw_at) },
+          { label: t('plan.commitment'), class: 'mono', cell: (p) => (p.commitment ? h('code', { class: 'commitment', title: p.commitment }, `${p.commitment.slice(0, 12)}…`) : t('common.none')) },
+          { label: t('common.actions'), class: 'actions', cell: (p) => (p.status === 'drawn' ? h('button', { type: 'button', class: 'btn btn-secondary plan-draw', onclick: () => openDraw(p.id) }, t('sampling.show_draw')) : null) },
         ],
         rows: r.items,
-        rowAttrs: (p) => ({ dataset: { plan: p.id, month: p.month } }),
+        rowAttrs: (p) => ({ dataset: { plan: p.id, month: p.month, status: p.status } }),
       }), r.total > PER_PAGE ? pager({ page: r.page, perPage: PER_PAGE, total: r.total, onPage: (n) => { page = n; load(); } }) : null);
     } catch (err) {
       if (err.status !== 401 && ctx.current()) fill(list, notice('error', errorText(err)));
     }
   }
 
-  // a month that has ended: last month first
-  const months = lastMonths(13).slice(1);
-  const cMonth = select(months.map((m) => ({ value: m, label: m })), { name: 'month' });
-  let touched = false; // the month was chosen by hand
-  cMonth.addEventListener('change', () => { touched = true; });
-  const cShare = input({ name: 'share_percent', type: 'number', min: '1', max: '100', value: '5', inputmode: 'numeric' });
-  const cMin = input({ name: 'min_per_company', type: 'number', min: '0', max: '50', value: '1', inputmode: 'numeric' });
-  const cBody = select([], { name: 'inspection_org_id' });
-  const f = form({ class: 'form form-grid plan-form' },
-    field({ label: t('plan.month'), control: cMonth, name: 'month', hint: t('sampling.month_hint') }),
-    field({ label: t('plan.body'), control: cBody, name: 'inspection_org_id' }),
-    field({ label: t('sampling.share_percent'), control: cShare, name: 'share_percent', hint: t('sampling.share_hint') }),
-    field({ label: t('sampling.min_per_company'), control: cMin, name: 'min_per_company', hint: t('sampling.min_hint') }),
-    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('sampling.create'))));
-  const bodiesLoaded = listAll('/api/orgs', { kind: 'inspection' }).then((bodies) => {
-    fill(cBody, bodies.map((b) => h('option', { value: String(b.id) }, b.name)));
-    if (!bodies.length) showError(f, t('sampling.no_bodies'), 'inspection_org_id');
-  }).catch((err) => showError(f, errorText(err), 'inspection_org_id'));
-  f.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(f);
-    const share = Number(cShare.value);
-    const min = Number(cMin.value);
-    if (!Number.isInteger(share) || share < 1 || share > 100) return showError(f, t('sampling.share_invalid'), 'share_percent');
-    if (!Number.isInteger(min) || min < 0 || min > 50) return showError(f, t('sampling.min_invalid'), 'min_per_company');
-    if (!cBody.value) return showError(f, t('sampling.no_bodies'), 'inspection_org_id');
-    await busy(f, async () => {
-      try {
-        const p = await api('POST', '/api/sampling-plans', { body: {
-          month: cMonth.value, share_percent: share, min_per_company: min, inspection_org_id: Number(cBody.value),
-        } });
-        msg.show('success', t('sampling.created', { month: p.month, drawn: p.drawn, population: p.population }));
-        showDraw(p);
-        page = 1;
-        // the next month without a plan is offered again
-        touched = false;
-        load();
-      } catch (err) {
-        if (err.status !== 401) showApiError(f, err);
-      }
-    });
-  });
-
   fill(slot, h('section', { class: 'page page-sampling' },
     pageHead(t('nav.sampling'), t('sampling.intro')),
-    msg,
-    section(t('sampling.new_title'), f),
+    h('p', { class: 'muted sampling-terms' }, t('sampling.terms_hint'), ' ', h('a', { href: '#/standards' }, t('sampling.terms_link'))),
     detail,
     section(t('sampling.plans'), list)));
-  bodiesLoaded.then(load);
+  load();
 }

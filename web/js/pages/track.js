@@ -3,7 +3,8 @@
 // they left (POST /api/public/complaints/track; never in the address). The answer: the status, the
 // two clocks — first feedback within the standard's hours, then the conclusion — counting down live,
 // the public steps (what happened when; never who, nor what anyone wrote) and the caller's own
-// words, with what to do next. A wrong number or last four is one "not found"; too many tries, a
+// words, with what to do next. A complaint about no booking waits for the service centre's check
+// first: its clock then, and the reason if the centre did not accept it. A wrong number or last four is one "not found"; too many tries, a
 // wait.
 import { h, fill, uid } from '../dom.js';
 import { t, label, fmtWait } from '../i18n.js';
@@ -37,6 +38,7 @@ function clockRow(c, name) {
 
 // What the caller can do now.
 function nextStep(c) {
+  if (c.verification && c.verification.status === 'pending') return t('track.next_verify');
   if (c.status === 'waiting_customer') return t('track.next_waiting');
   if (c.status === 'resolved') return c.reopen_until ? t('track.next_resolved', { at: fmtAt(c.reopen_until) }) : t('track.next_resolved_plain');
   if (c.status === 'closed') return t('track.next_closed');
@@ -44,12 +46,21 @@ function nextStep(c) {
 }
 
 function result(c) {
-  return h('div', { class: 'track-result', dataset: { status: c.status, tracking: c.tracking_no } },
+  const v = c.verification;
+  const pending = Boolean(v && v.status === 'pending');
+  const rejected = Boolean(v && v.status === 'rejected');
+  return h('div', { class: 'track-result', dataset: { status: c.status, tracking: c.tracking_no, verification: v ? v.status : 'none' } },
     section(t('track.result_title', { no: c.tracking_no }),
       h('p', { class: 'track-status' }, complaintBadge(c.status), ' ',
         label('complaint_categories', c.category), c.company ? ` · ${c.company.name}` : '',
         c.handler === 'association' ? [' ', badge(t('complaints.by_association'), 'brand')] : null),
-      h('dl', { class: 'track-clocks' }, clockRow(c, 'feedback'), clockRow(c, 'resolve')),
+      // the service centre's check first; not accepted, there are no clocks to show
+      pending ? h('dl', { class: 'track-clocks' }, h('div', { class: 'track-clock', dataset: { clock: 'verify', state: 'running' } },
+        h('dt', null, label('clock_names', 'verify')),
+        h('dd', null, clockView(c.clock, { withName: false }), ' ', h('span', { class: 'muted' }, t('clock.due', { at: fmtAt(v.due) })))))
+        : rejected ? [h('p', { class: 'track-rejected' }, badge(t('complaints.not_accepted'), 'muted'), ' ', t('track.not_accepted')),
+          h('blockquote', { class: 'reject-reason' }, v.reason || '')]
+          : h('dl', { class: 'track-clocks' }, clockRow(c, 'feedback'), clockRow(c, 'resolve')),
       c.finding ? h('p', { class: 'track-finding' }, h('span', { class: 'muted' }, t('track.finding')), ' ',
         badge(label('findings', c.finding), c.finding === 'not_upheld' ? 'muted' : 'warn')) : null,
       h('p', { class: 'notice notice-info track-next' }, nextStep(c))),
