@@ -93,6 +93,9 @@ static const struct demo_user fixed_users[] = {
 static struct actor admin_actor, trainer_actor, company_actor[ARRAY_LEN(orgs)];
 static int64_t worker_user[7]; /* worker1..worker6 */
 #define MAX_CUSTOMERS 20000
+/* the households have been customers since the platform opened (a review's signal "new account"
+ * is about accounts opened just before their booking): their accounts are dated then */
+#define CUSTOMERS_SINCE(today) (time_day_start((today) - 400) + 10 * 3600)
 static struct actor customer_actor[MAX_CUSTOMERS];
 static char customer_label[MAX_CUSTOMERS][16];
 static int n_customers;
@@ -106,7 +109,12 @@ static int add_user(struct store *s, const struct actor *a, const char *login, c
 	if (password_hash(password, hash) != 0)
 		return AJ_ESTORE;
 	struct user_in in = {login, name, role_parse(role), org >= 0 ? orgs[org].id : 0, hash, 0, 0};
+	int customer = strcmp(role, "customer") == 0;
+	if (customer)
+		clock_set(CUSTOMERS_SINCE(time_today()));
 	int rc = user_create(s, a, &in, &id, &f);
+	if (customer)
+		clock_set(0);
 	if (rc) {
 		fprintf(stderr, "demo: user %s: %s\n", login, f.code ? f.code : "store error");
 		return rc;
@@ -157,7 +165,9 @@ static int demo_households(struct store *s, const struct demo_opts *o, uint64_t 
 		struct user_in in = {login, name, ROLE_CUSTOMER, 0, hash, 0, 0};
 		struct fault f = {0};
 		int64_t id;
+		clock_set(CUSTOMERS_SINCE(time_today()));
 		int rc = user_create(s, &a, &in, &id, &f);
+		clock_set(0);
 		if (rc)
 			return rc;
 		str_copy(customer_label[n_customers], sizeof customer_label[0], login);

@@ -54,7 +54,10 @@
 	X(day_start_until_hour, 1, 24, 10) \
 	X(complaint_verify_hours, 1, 168, 24) \
 	X(unbooked_complaints_max, 1, 100, 3) \
-	X(unbooked_complaint_days, 1, 365, 30)
+	X(unbooked_complaint_days, 1, 365, 30) \
+	X(checkin_early_minutes, 0, 180, 60) \
+	X(review_new_account_days, 0, 365, 7) \
+	X(review_quick_minutes, 0, 1440, 30)
 
 static const struct {
 	const char *key;

@@ -48,6 +48,9 @@ struct standards {
 	int complaint_verify_hours; /* the service centre verifies a complaint without a booking within */
 	int unbooked_complaints_max; /* such complaints against one company per account, call-back number, address */
 	int unbooked_complaint_days; /* in this many days */
+	int checkin_early_minutes;  /* a check-in counts from the start less this; earlier is refused */
+	int review_new_account_days; /* a review's signal: the customer's account this new at booking */
+	int review_quick_minutes;   /* a review's signal: checked out this soon after booking or check-in */
 };
 
 /* The standards in force. Each thread keeps a copy for a few seconds, so the hot path does not

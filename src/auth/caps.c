@@ -20,10 +20,10 @@ static const struct {
 					    C(TRAINING_ENROL) | C(TRAINING_REPORT) | C(CERT_MANAGE) |
 					    C(CATALOG_MANAGE) | C(SERVICE_MANAGE) | C(COMPLAINT_FILE) |
 					    C(COMPLAINT_HANDLE) | C(COMPLAINT_OVERSEE) | C(SAMPLING_MANAGE) |
-					    C(CUSTOMER_RESET) | C(CENTRE_CHECK)},
+					    C(CUSTOMER_RESET) | C(CENTRE_CHECK) | C(REVIEW_OVERSEE)},
 	[ROLE_CS_AGENT] = {"cs_agent", "association",
 			   C(SIGNED_IN) | C(ORG_READ) | C(WORKER_READ) | C(COMPLAINT_FILE) | C(COMPLAINT_HANDLE) |
-				   C(CUSTOMER_RESET) | C(CENTRE_CHECK)},
+				   C(CUSTOMER_RESET) | C(CENTRE_CHECK) | C(BOOKING_FOLLOWUP)},
 	[ROLE_COMPANY_ADMIN] = {"company_admin", "company",
 				C(SIGNED_IN) | C(USER_READ) | C(USER_MANAGE) | C(WORKER_READ) |
 					C(WORKER_MANAGE) | C(CHECK_RECORD) | C(TRAINING_ENROL) |
@@ -67,6 +67,8 @@ static const char *const cap_names[CAP_COUNT] = {
 	[CAP_INSPECT] = "inspect",
 	[CAP_CUSTOMER_RESET] = "customer.reset",
 	[CAP_CENTRE_CHECK] = "centre.check",
+	[CAP_BOOKING_FOLLOWUP] = "booking.followup",
+	[CAP_REVIEW_OVERSEE] = "review.oversee",
 };
 
 caps_t role_caps(enum role r)

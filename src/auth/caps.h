@@ -45,6 +45,8 @@ enum cap {
 	CAP_INSPECT, /* carry out assigned spot checks */
 	CAP_CUSTOMER_RESET, /* give a customer who called a password reset code, once they are confirmed */
 	CAP_CENTRE_CHECK, /* the service centre's checks: a household marked absent, a complaint about no booking of its own */
+	CAP_BOOKING_FOLLOWUP, /* call a household back to confirm a service happened */
+	CAP_REVIEW_OVERSEE, /* see reviews with their signals, and exclude one with a reason */
 	CAP_COUNT
 };
 

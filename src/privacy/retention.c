@@ -21,7 +21,7 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 	/* a booking ends when it is checked out, cancelled or missed — or, failing those, at its end */
 	struct stmt *st = store_sql(s,
 		"UPDATE bookings SET address_sealed = '', contact_phone_sealed = NULL, contact_phone_hash = NULL,"
-		" contact_destroyed_at = $1"
+		" address_hash = NULL, service_code_sealed = NULL, contact_destroyed_at = $1"
 		" WHERE contact_destroyed_at IS NULL AND status IN ('completed', 'reviewed', 'cancelled', 'no_show')"
 		" AND coalesce(checked_out_at, cancelled_at, no_show_at, end_at) < $2"
 		" AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.booking_id = bookings.id AND i.status = 'assigned')");

@@ -9,6 +9,7 @@
 
 #include "auth/audit.h"
 #include "auth/keys.h"
+#include "privacy/address_index.h"
 #include "privacy/phone_index.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -35,6 +36,7 @@ FIELD(worker_id, "workers", "id_sealed")
 FIELD(worker_phone, "workers", "phone_sealed")
 FIELD(booking_address, "bookings", "address_sealed")
 FIELD(booking_phone, "bookings", "contact_phone_sealed")
+FIELD(booking_code, "bookings", "service_code_sealed")
 FIELD(complaint_phone, "complaints", "contact_phone_sealed")
 FIELD(transfer_phone, "worker_transfers", "phone_sealed")
 FIELD(request_phone, "service_requests", "contact_phone_sealed")
@@ -50,6 +52,7 @@ static const struct field {
 	{SEALED_WORKER_PHONE, worker_phone_next, worker_phone_set, 1},
 	{SEALED_BOOKING_ADDRESS, booking_address_next, booking_address_set, 0},
 	{SEALED_BOOKING_PHONE, booking_phone_next, booking_phone_set, 0},
+	{SEALED_BOOKING_CODE, booking_code_next, booking_code_set, 0},
 	{SEALED_COMPLAINT_PHONE, complaint_phone_next, complaint_phone_set, 0},
 	{SEALED_TRANSFER_PHONE, transfer_phone_next, transfer_phone_set, 0},
 	{SEALED_REQUEST_PHONE, request_phone_next, request_phone_set, 0},
@@ -128,6 +131,9 @@ int sealed_upgrade(struct store *s, const struct actor *a, struct sealed_report 
 	/* the telephones a caller is found by get their look-up hash (migration 012 brings them) */
 	if (rc == AJ_OK)
 		rc = phone_index_fill(s, &out->hashed);
+	/* and the addresses theirs (migration 019 brings them) */
+	if (rc == AJ_OK)
+		rc = address_index_fill(s, &out->hashed);
 	if (rc == AJ_OK) {
 		st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('sealed.kid', $1)"
 				  " ON CONFLICT (key) DO UPDATE SET value = excluded.value");

@@ -16,6 +16,7 @@ struct store;
 #define SEALED_WORKER_PHONE "workers.phone"
 #define SEALED_BOOKING_ADDRESS "bookings.address"
 #define SEALED_BOOKING_PHONE "bookings.contact_phone"
+#define SEALED_BOOKING_CODE "bookings.service_code"
 #define SEALED_COMPLAINT_PHONE "complaints.contact_phone"
 #define SEALED_TRANSFER_PHONE "worker_transfers.phone"
 #define SEALED_REQUEST_PHONE "service_requests.contact_phone"
@@ -24,7 +25,8 @@ struct store;
 struct sealed_report {
 	int64_t sealed;      /* values sealed again (or, for a phone kept in clear before, sealed) */
 	int64_t unopenable;  /* values no key of the key file opens: left as they are */
-	int64_t hashed;      /* telephones given their look-up hash (privacy/phone_index.h) */
+	int64_t hashed;      /* telephones and addresses given their look-up hash (privacy/phone_index.h,
+			      * privacy/address_index.h) */
 };
 
 /* Seals again, in one transaction with its audit record, every sealed value not in today's format

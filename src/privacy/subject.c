@@ -734,7 +734,7 @@ static int erase_customer(struct store *s, const struct actor *a, int64_t user)
 	if (rc)
 		return rc;
 	st = store_sql(s, "UPDATE bookings SET address_sealed = '', contact_phone_sealed = NULL, contact_phone_hash = NULL,"
-			  " note = NULL, contact_destroyed_at = coalesce(contact_destroyed_at, $2) WHERE customer_id = $1");
+			  " address_hash = NULL, service_code_sealed = NULL, note = NULL, contact_destroyed_at = coalesce(contact_destroyed_at, $2) WHERE customer_id = $1");
 	stmt_bind_int(st, 1, user);
 	stmt_bind_int(st, 2, now);
 	if ((rc = stmt_exec(st)) != AJ_OK)

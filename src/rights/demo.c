@@ -694,12 +694,15 @@ static int live_complaint(struct store *s, struct world *w, const struct cev *e)
 
 /* ---- spot checks ---- */
 
-/* How many bookings a plan of month draws: as the job's draw counts them. */
-static int plan_size(struct store *s, int month, int share, int min, int *n)
+/* How many bookings a plan of month drawn at instant before draws: as the job's draw counts them —
+ * the services their customers confirmed by then. */
+static int plan_size(struct store *s, int month, int64_t before, int share, int min, int *n)
 {
 	struct stmt *st = store_sql(s, "SELECT count(*) FROM bookings WHERE completed_month = $1"
-				       " AND status IN ('completed', 'reviewed') GROUP BY company_id");
+				       " AND status IN ('completed', 'reviewed') AND evidence = 'confirmed' AND evidence_at <= $2"
+				       " GROUP BY company_id");
 	stmt_bind_int(st, 1, month);
+	stmt_bind_int(st, 2, before);
 	int rc;
 	*n = 0;
 	while ((rc = stmt_step(st)) == STORE_ROW) {
@@ -765,7 +768,7 @@ static int plan_spot_checks(struct store *s, struct world *w, struct cplan *p, i
 		created[i] = day + 8 * HOUR;
 		if (created[i] > now)
 			created[i] = now;
-		if ((rc = plan_size(s, w->plan_month[i], share, sd.spot_check_min_per_company, &n[i])) != AJ_OK)
+		if ((rc = plan_size(s, w->plan_month[i], created[i], share, sd.spot_check_min_per_company, &n[i])) != AJ_OK)
 			return rc;
 		/* its inspections are read just after the pass that drew it */
 		add(p, created[i] + 60, E_PLAN, i, share);

@@ -374,6 +374,7 @@ static struct stmt *population(struct store *s, int month)
 {
 	struct stmt *st = store_sql(s, "SELECT company_id, id FROM bookings"
 				       " WHERE completed_month = $1 AND status IN ('completed', 'reviewed')"
+				       " AND evidence = 'confirmed'" /* services their customers confirmed (services/evidence.h) */
 				       " ORDER BY company_id, id");
 	stmt_bind_int(st, 1, month);
 	return st;

@@ -18,6 +18,7 @@ struct bn {
 	char status[16], service_zh[160], service_en[160], when[20];
 	char worker_masked[96], actor_name[96], actor_role[24], event[24];
 	char by[16], reason[410], party[16];
+	int confirmed;   /* the customer said the service happened (services/evidence.h) */
 };
 
 /* "2026-12-01 09:00" in the platform's zone. */
@@ -48,7 +49,7 @@ static int load(struct store *s, int64_t id, struct bn *b)
 	memset(b, 0, sizeof *b);
 	struct stmt *st = store_sql(s, "SELECT b.id, b.customer_id, b.company_id, coalesce(w.user_id, 0), w.name, b.status,"
 				       " c.name_zh, c.name_en, si.title, b.start_at, b.cancelled_by, b.cancel_reason,"
-				       " b.no_show_party, b.no_show_reason"
+				       " b.no_show_party, b.no_show_reason, coalesce(b.evidence, '') = 'confirmed'"
 				       " FROM bookings b JOIN categories c ON c.id = b.category_id"
 				       " JOIN service_items si ON si.id = b.service_item_id"
 				       " LEFT JOIN workers w ON w.id = b.worker_id WHERE b.id = $1");
@@ -70,6 +71,7 @@ static int load(struct store *s, int64_t id, struct bn *b)
 		copy_text(b->party, sizeof b->party, stmt_text(st, 12));
 		if (!b->reason[0])
 			copy_text(b->reason, sizeof b->reason, stmt_text(st, 13));
+		b->confirmed = (int)stmt_int(st, 14);
 	}
 	stmt_done(st);
 	if (rc != STORE_ROW)
@@ -126,10 +128,34 @@ static void compose(const struct bn *b, const char *action, struct told *t)
 		snprintf(t->customer_en, sizeof t->customer_en, "%s has checked in: the service of booking #%lld (%s) has begun.",
 			 b->worker_masked, id, b->service_en);
 	} else if (strcmp(action, "checkout") == 0) {
-		snprintf(t->customer_zh, sizeof t->customer_zh, "预约 #%lld（%s）的服务已完成。欢迎您评价这次服务。", id,
-			 b->service_zh);
-		snprintf(t->customer_en, sizeof t->customer_en, "The service of booking #%lld (%s) is complete. Please review it.",
-			 id, b->service_en);
+		/* a service the code did not confirm waits for the customer's word before its review */
+		if (b->confirmed) {
+			snprintf(t->customer_zh, sizeof t->customer_zh, "预约 #%lld（%s）的服务已完成。欢迎您评价这次服务。", id,
+				 b->service_zh);
+			snprintf(t->customer_en, sizeof t->customer_en, "The service of booking #%lld (%s) is complete. Please"
+				 " review it.", id, b->service_en);
+		} else {
+			snprintf(t->customer_zh, sizeof t->customer_zh, "预约 #%lld（%s）已签退。请确认服务是否已按记录完成，"
+				 "确认后即可评价。", id, b->service_zh);
+			snprintf(t->customer_en, sizeof t->customer_en, "Booking #%lld (%s) is checked out. Please confirm the"
+				 " service happened as recorded; then you can review it.", id, b->service_en);
+		}
+	} else if (strncmp(action, "deny_", 5) == 0) {
+		snprintf(t->company_zh, sizeof t->company_zh, "客户表示预约 #%lld（%s，%s）的服务未发生或与记录不符，"
+			 "该服务不计入满意度与准时率。客户说明：%s", id, b->service_zh, b->when, b->reason);
+		snprintf(t->company_en, sizeof t->company_en, "The customer says the service of booking #%lld (%s, %s) did"
+			 " not happen, or not as recorded; it does not count in satisfaction or punctuality. What they"
+			 " said: %s", id, b->service_en, b->when, b->reason);
+	} else if (strcmp(action, "review_exclude") == 0) {
+		snprintf(t->company_zh, sizeof t->company_zh, "行业协会已将预约 #%lld（%s，%s）的评价排除，不再计入评分与满意度。"
+			 "原因：%s", id, b->service_zh, b->when, b->reason);
+		snprintf(t->company_en, sizeof t->company_en, "The association excluded the review of booking #%lld (%s,"
+			 " %s): it no longer counts in ratings or satisfaction. Reason: %s", id, b->service_en, b->when,
+			 b->reason);
+		snprintf(t->customer_zh, sizeof t->customer_zh, "行业协会已将您对预约 #%lld（%s）的评价排除，不再计入评分。"
+			 "原因：%s", id, b->service_zh, b->reason);
+		snprintf(t->customer_en, sizeof t->customer_en, "The association excluded your review of booking #%lld"
+			 " (%s): it no longer counts in ratings. Reason: %s", id, b->service_en, b->reason);
 	} else if (strcmp(action, "cancel") == 0) {
 		const char *zh = strcmp(b->by, "customer") == 0 ? "您" : strcmp(b->by, "association") == 0 ? "行业协会"
 				 : strcmp(b->by, "platform") == 0 ? "平台" : "服务公司";

@@ -10,11 +10,14 @@
 #include "http/req.h"
 #include "http/schema.h"
 #include "privacy/access.h"
+#include "privacy/address_index.h"
 #include "privacy/phone_index.h"
 #include "privacy/sealed.h"
 #include "services/booking_notices.h"
+#include "services/evidence.h"
 #include "services/fee.h"
 #include "services/no_show.h"
+#include "services/reviews.h"
 #include "services/satisfaction.h"
 #include "standards.h"
 #include "store/store.h"
@@ -45,7 +48,8 @@ SCHEMA(confirm_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_BOOL("done", F_REQ
 SCHEMA(confirm_body, S_OBJS("items", F_REQ, 0, 50, &confirm_item));
 SCHEMA(checkout_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_ENUM("result", F_REQ, pass_fail),
        S_STR("note", F_NULL, 0, 200));
-SCHEMA(checkout_body, S_OBJS("items", F_REQ, 0, 100, &checkout_item), S_STR("reason", F_NULL, 2, 200));
+SCHEMA(checkout_body, S_OBJS("items", F_REQ, 0, 100, &checkout_item), S_STR("reason", F_NULL, 2, 200),
+       S_STR("code", F_NULL, 1, 20));
 SCHEMA(cancel_body, S_STR("reason", F_REQ, 2, 200));
 SCHEMA(no_show_body, S_ENUM("party", F_REQ, parties), S_STR("reason", F_REQ, 2, 200));
 SCHEMA(feedback_item, S_INT("item_id", F_REQ, 1, INT64_MAX), S_ENUM("answer", F_REQ, yes_no),
@@ -62,8 +66,6 @@ SCHEMA(bookings_query, S_ENUM("status", 0, statuses), S_DATE("day", 0), S_TIME("
 #define MAX_BOOKING_SECS (31 * 86400)
 /* how far ahead a booking may start: a year */
 #define MAX_AHEAD_SECS (366 * 86400)
-/* a worker checks in at the door: at most two hours before the start */
-#define CHECKIN_EARLIEST_SECS (2 * 3600)
 
 /* What a move needs to know of a booking. */
 struct booking {
@@ -157,7 +159,9 @@ static int event(struct store *s, const struct actor *a, int64_t id, const char 
 	" coalesce(b.checked_out_at, 0), b.late, b.cancelled_by, b.cancel_reason, coalesce(b.cancelled_at, 0)," \
 	" b.no_show_party, b.no_show_reason, coalesce(b.no_show_at, 0), b.address_sealed, coalesce(w.company_id, 0)," \
 	" coalesce(b.contact_destroyed_at, 0), b.unit, b.unit_price_fen, b.quantity_centi, b.left_early," \
-	" b.left_early_reason, coalesce(b.agreement, 'online'), b.district, b.barred_code, b.barred_reason"
+	" b.left_early_reason, coalesce(b.agreement, 'online'), b.district, b.barred_code, b.barred_reason," \
+	" b.start_at - 60 * coalesce((SELECT value FROM standards WHERE key = 'checkin_early_minutes'), 60)," \
+	" b.evidence, b.evidence_via, coalesce(b.evidence_at, 0), b.evidence_note, b.followup_unreachable"
 #define BOOKING_FROM \
 	" FROM bookings b JOIN users cu ON cu.id = b.customer_id JOIN orgs o ON o.id = b.company_id" \
 	" LEFT JOIN workers w ON w.id = b.worker_id JOIN service_items si ON si.id = b.service_item_id" \
@@ -205,7 +209,8 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 	jw_kstr(w, "trade", stmt_text(st, 16));
 	jw_obj_end(w);
 	jw_ktime(w, "start", stmt_int(st, 17));
-	jw_ktime(w, "checkin_opens_at", stmt_int(st, 17) - CHECKIN_EARLIEST_SECS); /* the earliest check-in allowed */
+	/* the earliest check-in allowed: the start less the standard checkin_early_minutes */
+	jw_ktime(w, "checkin_opens_at", stmt_int(st, 44));
 	jw_ktime(w, "end", stmt_int(st, 18));
 	/* the fee: the unit price times the quantity (hundredths of the unit) */
 	jw_kstr(w, "unit", stmt_text(st, 35));
@@ -266,6 +271,19 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 		jw_ktime(w, "at", stmt_int(st, 31));
 		jw_obj_end(w);
 	}
+	/* whether the customer said the service happened: how, when, in what words; null while nobody has */
+	jw_key(w, "evidence");
+	if (stmt_is_null(st, 45)) {
+		jw_null(w);
+	} else {
+		jw_obj(w);
+		jw_kstr(w, "status", stmt_text(st, 45));
+		jw_kstr(w, "via", stmt_text(st, 46));
+		jw_ktime(w, "at", stmt_int(st, 47));
+		jw_kstr(w, "note", stmt_text(st, 48));
+		jw_obj_end(w);
+	}
+	jw_kint(w, "followup_unreachable", stmt_int(st, 49));
 	/* the address and telephone are destroyed some time after the service (the retention standard) */
 	jw_ktime(w, "contact_destroyed_at", stmt_int(st, 34));
 	if (c) {
@@ -306,20 +324,22 @@ static int booking_state(struct store *s, int64_t id, struct strbuf *sb)
 }
 
 /* Seals booking id's address and telephone (phone may be NULL) for its row, the telephone's look-up
- * hash beside it (privacy/phone_index.h). */
+ * hash and the address's blind index beside them (privacy/phone_index.h, privacy/address_index.h). */
 static int seal_contact(struct store *s, int64_t id, const char *address, const char *phone)
 {
 	char *a = keys_seal_for(SEALED_BOOKING_ADDRESS, id, address);
 	char *p = phone ? keys_seal_for(SEALED_BOOKING_PHONE, id, phone) : NULL;
-	char hash[KEYS_HASH_LEN] = "";
+	char hash[KEYS_HASH_LEN] = "", where[KEYS_HASH_LEN];
 	if (phone)
 		phone_index_hash(phone, hash);
+	address_index_hash(address, where);
 	struct stmt *st = store_sql(s, "UPDATE bookings SET address_sealed = $2, contact_phone_sealed = $3,"
-				       " contact_phone_hash = $4 WHERE id = $1");
+				       " contact_phone_hash = $4, address_hash = $5 WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_text(st, 2, a);
 	stmt_bind_text(st, 3, p);
 	stmt_bind_text(st, 4, phone ? hash : NULL);
+	stmt_bind_text(st, 5, where);
 	int rc = stmt_exec(st);
 	free(a);
 	free(p);
@@ -748,28 +768,9 @@ static const struct move moves[] = {
 	[BA_NO_SHOW] = {"no_show", P_COMPANY | P_WORKER, from_confirmed, "no_show", NULL, 0, 0},
 };
 
-/* Takes back the "on time" a check-in of booking b counted, when it did. */
-static int not_on_time_after_all(struct store *s, const struct booking *b)
-{
-	struct stmt *st = store_sql(s, "SELECT coalesce(late, 1), coalesce(checkin_month, 0) FROM bookings WHERE id = $1");
-	stmt_bind_int(st, 1, b->id);
-	int rc = stmt_step(st);
-	int late = 1, month = 0;
-	if (rc == STORE_ROW) {
-		late = (int)stmt_int(st, 0);
-		month = (int)stmt_int(st, 1);
-	}
-	stmt_done(st);
-	if (rc != STORE_ROW)
-		return rc < 0 ? rc : AJ_ENOTFOUND;
-	if (late)
-		return AJ_OK;
-	struct figures_delta d = {0, 0, 0, 0, -1};
-	return figures_add(s, b->worker_id, b->company_id, month, &d);
-}
-
-int booking_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum booking_action act,
-			const struct answer *ans, int n, const char *reason, const char *party,
+/* booking_move, and at check-out the one-time code the customer's booking showed (NULL: none). */
+static int move_booking(struct store *s, const struct actor *a, enum role role, int64_t id, enum booking_action act,
+			const struct answer *ans, int n, const char *reason, const char *party, const char *code,
 			struct elig_result *res, struct fault *f)
 {
 	const struct move *m = &moves[act];
@@ -783,13 +784,16 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 	if ((rc = load(s, id, &b)) != AJ_OK ||
 	    (rc = may_move(part = part_of(role, a, &b), m->allowed, &b, m->from, f)) != AJ_OK)
 		goto fail;
+	if ((rc = standards_get(s, &sd)) != AJ_OK)
+		goto fail;
 	int64_t now = clock_now();
 	if (act != BA_CANCEL && !b.worker_id) {
 		FAULT(f, "no_worker", "worker_id");
 		rc = AJ_ERULE;
 		goto fail;
 	}
-	if (act == BA_CHECKIN && now < b.start - CHECKIN_EARLIEST_SECS) {
+	/* a check-in counts from the start less the standard's minutes: earlier is no service begun */
+	if (act == BA_CHECKIN && now < b.start - (int64_t)sd.checkin_early_minutes * 60) {
 		FAULT(f, "too_early", "status");
 		rc = AJ_ERULE;
 		goto fail;
@@ -797,6 +801,16 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 	if (act == BA_NO_SHOW && now < b.start) {
 		FAULT(f, "not_started", "status");
 		rc = AJ_ERULE;
+		goto fail;
+	}
+	/* the code the customer's booking shows, entered at check-out: a wrong one is refused, the try
+	 * counted against the code (and kept, though nothing else of the check-out is) */
+	if (act == BA_CHECKOUT && code && (rc = evidence_code_check(s, id, code, f)) != AJ_OK) {
+		if (rc == AJ_ERULE && f->code && strcmp(f->code, "service_code_wrong") == 0) {
+			store_keep_generation(s);
+			int c = store_commit(s);
+			return c ? c : AJ_ERULE;
+		}
 		goto fail;
 	}
 	/* the worker may serve, for the booking's company: over the booked window at confirmation,
@@ -835,8 +849,6 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 	}
 	/* a service stopped short needs no full checklist: what was done is recorded */
 	if (m->phase && (rc = record_answers(s, a, &b, m->phase, ans, n, m->all && !barred, f)) != AJ_OK)
-		goto fail;
-	if ((rc = standards_get(s, &sd)) != AJ_OK)
 		goto fail;
 	/* leaving before the booked end (less the tolerance) is said, with its reason, and marked */
 	int left_early = act == BA_CHECKOUT && fee_left_early(b.end, now, sd.checkout_tolerance_minutes);
@@ -881,15 +893,13 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 		goto fail;
 	if (act == BA_NO_SHOW && (rc = no_show_opened(s, id, party)) != AJ_OK)
 		goto fail;
-	if (act == BA_CHECKIN || act == BA_CHECKOUT) {
-		int on_time = now <= b.start + (int64_t)sd.punctuality_tolerance_minutes * 60;
-		struct figures_delta d = {act == BA_CHECKOUT, 0, 0, act == BA_CHECKIN, act == BA_CHECKIN && on_time};
-		if ((rc = figures_add(s, b.worker_id, b.company_id, time_month(now), &d)) != AJ_OK)
-			goto fail;
-	}
-	/* a service cut short was not on time, whenever the worker arrived: the check-in's month
-	 * counts it again */
-	if (left_early && (rc = not_on_time_after_all(s, &b)) != AJ_OK)
+	/* the service's one-time code, from check-in to check-out; the code entered is the customer's
+	 * word that it happened. The month figures count a service once its customer has said so
+	 * (services/evidence.c), not at its check-in or check-out */
+	if (act == BA_CHECKIN && (rc = evidence_code_issue(s, id)) != AJ_OK)
+		goto fail;
+	if (act == BA_CHECKOUT && ((rc = evidence_code_end(s, id)) != AJ_OK ||
+				   (code && (rc = evidence_record(s, a, id, EVIDENCE_CODE, 1, NULL, f)) != AJ_OK)))
 		goto fail;
 	if ((rc = booking_notice(s, id, m->action)) != AJ_OK)
 		goto fail;
@@ -899,6 +909,19 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 fail:
 	store_rollback(s);
 	return rc;
+}
+
+int booking_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum booking_action act,
+		 const struct answer *ans, int n, const char *reason, const char *party, struct elig_result *res,
+		 struct fault *f)
+{
+	return move_booking(s, a, role, id, act, ans, n, reason, party, NULL, res, f);
+}
+
+int booking_checkout(struct store *s, const struct actor *a, enum role role, int64_t id, const struct answer *ans,
+		     int n, const char *reason, const char *code, struct elig_result *res, struct fault *f)
+{
+	return move_booking(s, a, role, id, BA_CHECKOUT, ans, n, reason, NULL, code, res, f);
 }
 
 /* ---- requests nobody confirmed ---- */
@@ -985,6 +1008,17 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
 		rc = AJ_ERULE;
 		goto fail;
 	}
+	/* a review comes from a service its customer said happened (services/evidence.h) */
+	int64_t confirmed = 0;
+	bst = store_sql(s, "SELECT count(*) FROM bookings WHERE id = $1 AND evidence = 'confirmed'");
+	stmt_bind_int(bst, 1, id);
+	if ((rc = stmt_one_int(bst, &confirmed)) != AJ_OK)
+		goto fail;
+	if (!confirmed) {
+		FAULT(f, "service_not_confirmed", "status");
+		rc = AJ_ERULE;
+		goto fail;
+	}
 	if (n && (rc = record_answers(s, a, &b, "post", ans, n, 0, f)) != AJ_OK)
 		goto fail;
 	int64_t now = clock_now();
@@ -1001,7 +1035,7 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
 	stmt_bind_text(st, 10, comment);
 	stmt_bind_int(st, 11, scores[0] >= 4);
 	stmt_bind_int(st, 12, now);
-	if ((rc = stmt_exec(st)) != AJ_OK)
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = review_signals(s, id)) != AJ_OK)
 		goto fail;
 	int64_t month = 0;
 	st = store_sql(s, "SELECT completed_month FROM bookings WHERE id = $1");
@@ -1042,9 +1076,10 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	st = store_sql(s,
 		"INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id, start_at,"
 		" end_at, price_fen, address_sealed, status, live, created_at, confirmed_at, checked_in_at, late,"
-		" checked_out_at, checkin_month, completed_month, unit, unit_price_fen, quantity_centi, left_early)"
+		" checked_out_at, checkin_month, completed_month, unit, unit_price_fen, quantity_centi, left_early,"
+		" evidence, evidence_via, evidence_at)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 'reviewed', 0, $10, $11, $12, $13, $14, $15, $16,"
-		" $17, $18, $19, 0) RETURNING id");
+		" $17, $18, $19, 0, 'confirmed', 'code', $14) RETURNING id");
 	stmt_bind_int(st, 1, h->customer_id);
 	stmt_bind_int(st, 2, h->company_id);
 	stmt_bind_int(st, 3, h->service_item_id);
@@ -1079,7 +1114,7 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	stmt_bind_int(st, 11, h->scores[0] >= 4);
 	stmt_bind_int(st, 12, time_month(h->checked_out));
 	stmt_bind_int(st, 13, h->reviewed);
-	if ((rc = stmt_exec(st)) != AJ_OK)
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = review_signals(s, *id)) != AJ_OK)
 		goto fail;
 	struct figures_delta in = {0, 0, 0, 1, !h->late}, out = {1, 1, h->scores[0] >= 4, 0, 0};
 	if ((rc = event(s, a, *id, "record", NULL, "reviewed", NULL)) != AJ_OK ||
@@ -1099,9 +1134,9 @@ int ratings_rebuild(struct store *s)
 		return rc;
 	if ((rc = stmt_exec(store_sql(s, "DELETE FROM ratings"))) != AJ_OK ||
 	    (rc = stmt_exec(store_sql(s, "INSERT INTO ratings (subject, subject_id, n, total) SELECT 'worker', worker_id,"
-					 " count(*), sum(overall) FROM reviews GROUP BY worker_id"))) != AJ_OK ||
+					 " count(*), sum(overall) FROM reviews WHERE excluded_at IS NULL GROUP BY worker_id"))) != AJ_OK ||
 	    (rc = stmt_exec(store_sql(s, "INSERT INTO ratings (subject, subject_id, n, total) SELECT 'company', company_id,"
-					 " count(*), sum(overall) FROM reviews GROUP BY company_id"))) != AJ_OK) {
+					 " count(*), sum(overall) FROM reviews WHERE excluded_at IS NULL GROUP BY company_id"))) != AJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -1181,15 +1216,16 @@ static int open_contact(struct store *s, const struct actor *a, enum role role, 
 	if (rc)
 		return rc;
 	struct stmt *st = store_sql(s, "SELECT coalesce(b.confirmed_at, 0), coalesce(b.checked_out_at, 0),"
-					      " coalesce(w.company_id, 0) FROM bookings b"
+					      " coalesce(w.company_id, 0), b.evidence IS NULL FROM bookings b"
 					      " LEFT JOIN workers w ON w.id = b.worker_id WHERE b.id = $1");
 	stmt_bind_int(st, 1, b->id);
 	rc = stmt_step(st);
-	int64_t confirmed = 0, done = 0, employer = 0;
+	int64_t confirmed = 0, done = 0, employer = 0, unconfirmed = 0;
 	if (rc == STORE_ROW) {
 		confirmed = stmt_int(st, 0);
 		done = stmt_int(st, 1);
 		employer = stmt_int(st, 2);
+		unconfirmed = stmt_int(st, 3);
 	}
 	stmt_done(st);
 	if (rc != STORE_ROW)
@@ -1197,7 +1233,10 @@ static int open_contact(struct store *s, const struct actor *a, enum role role, 
 	/* a worker who has left the company no longer serves its households */
 	if ((part & P_WORKER) && employer != b->company_id)
 		part &= ~P_WORKER;
-	int allowed = (part & P_CUSTOMER) ||
+	/* the service centre, to call a household back on a service whose customer has not said whether
+	 * it happened (services/evidence.c) */
+	int follow_up = (part & P_VIEWER) && role == ROLE_CS_AGENT && unconfirmed && strcmp(b->status, "completed") == 0;
+	int allowed = (part & P_CUSTOMER) || follow_up ||
 		      ((part & (P_WORKER | P_COMPANY)) &&
 		       booking_contact_open_now(b->status, confirmed, done, clock_now(), sd.address_visible_hours));
 	if (!allowed)
@@ -1254,7 +1293,7 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
 		return;
 	}
-	int64_t category = stmt_int(st, 12);
+	int64_t category = stmt_int(st, 12), customer_id = stmt_int(st, 2);
 	int names = full_names(r);
 	/* a past employer's household is named masked, in the timeline as in the booking */
 	int past = names == NAMES_WORKER && stmt_int(st, 33) != stmt_int(st, 4);
@@ -1315,6 +1354,14 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 	}
 	stmt_done(st);
 	jw_obj_end(w);
+	/* the code the customer reads out to the worker at check-out, to their eyes alone */
+	char code[SERVICE_CODE_LEN];
+	if (r->user.role == ROLE_CUSTOMER && customer_id == r->user.user_id && evidence_code_show(r->store, id, code) == 0)
+		jw_kstr(w, "service_code", code);
+	/* the review, as the caller may see it (services/reviews.h): not to the worker, who would learn
+	 * which household scored them how */
+	if (r->user.role != ROLE_WORKER)
+		review_booking_json(r->store, id, r->user.role, w);
 	jw_obj_end(w);
 	req_send(r, status);
 }
@@ -1501,8 +1548,11 @@ static void move(struct req *r, enum booking_action act)
 	struct fault f = {0};
 	struct elig_result res;
 	struct actor a = req_actor(r);
-	int rc = booking_move(r->store, &a, r->user.role, r->id[0], act, ans, n, req_str(r, "reason"),
-			      req_str(r, "party"), &res, &f);
+	int rc = act == BA_CHECKOUT
+		? booking_checkout(r->store, &a, r->user.role, r->id[0], ans, n, req_str(r, "reason"), req_str(r, "code"),
+				   &res, &f)
+		: booking_move(r->store, &a, r->user.role, r->id[0], act, ans, n, req_str(r, "reason"),
+			       req_str(r, "party"), &res, &f);
 	if (rc)
 		refusal(r, rc, &f, &res);
 	else
@@ -1671,12 +1721,17 @@ fail:
 	req_fault(r, rc, &f);
 }
 
-/* ---- for the steps kept in files of their own (no_show.c) ---- */
+/* ---- for the steps kept in files of their own (no_show.c, evidence.c, reviews.c) ---- */
 
 int booking_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
 		  const char *to, const char *note)
 {
 	return event(s, a, id, action, from, to, note);
+}
+
+int booking_audit_state(struct store *s, int64_t id, struct strbuf *sb)
+{
+	return booking_state(s, id, sb);
 }
 
 void booking_reply(struct req *r, int64_t id, int status)

@@ -81,9 +81,16 @@ int booking_move(struct store *s, const struct actor *a, enum role role, int64_t
 		 const struct answer *ans, int n, const char *reason, const char *party, struct elig_result *res,
 		 struct fault *f);
 
-/* The booking's customer reviews it, once, when completed: scores overall, punctuality, skill,
+/* Checks booking id out as booking_move does, with code (NULL: none) the one-time code its customer's
+ * booking shows, which confirms the service happened (services/evidence.h). Refusals as
+ * booking_move, and service_code_wrong (the try counted), service_code_spent. */
+int booking_checkout(struct store *s, const struct actor *a, enum role role, int64_t id, const struct answer *ans,
+		     int n, const char *reason, const char *code, struct elig_result *res, struct fault *f);
+
+/* The booking's customer reviews it, once, when completed and confirmed: scores overall, punctuality, skill,
  * attitude, hygiene (1–5), the post-service feedback answers. The review counts in the month the
- * service was completed. Refusals: already_reviewed, invalid_transition, item_unknown. */
+ * service was completed; its signals are computed and kept with it (services/reviews.h). Refusals:
+ * already_reviewed, invalid_transition, service_stopped, service_not_confirmed, item_unknown. */
 int review_create(struct store *s, const struct actor *a, enum role role, int64_t id, const int scores[5],
 		  const char *comment, const struct answer *ans, int n, struct fault *f);
 
@@ -99,13 +106,16 @@ struct booking_history {
 	int scores[5];
 };
 int booking_history_add(struct store *s, const struct actor *a, const struct booking_history *h, int64_t *id);
-/* Recomputes the running rating sums from the reviews. */
+/* Recomputes the running rating sums from the reviews not excluded. */
 int ratings_rebuild(struct store *s);
 
 /* A step on booking id's timeline, inside the caller's write: action, the status it moved from
  * and to, and a note (NULL for none). */
 int booking_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
 		  const char *to, const char *note);
+struct strbuf;
+/* The booking's audited state, for audit_commit. */
+int booking_audit_state(struct store *s, int64_t id, struct strbuf *sb);
 struct req;
 /* Replies with booking id as its caller may see it, without its address and telephone. */
 void booking_reply(struct req *r, int64_t id, int status);

@@ -1,9 +1,11 @@
 /* demo.c — the demo's services: the association's categories with their process and price
  * guides, each company's offers, and six months of bookings lived through in time order — booked,
- * confirmed, checked in (a few late), checked out, reviewed (some companies below the 95% target),
- * with the odd cancellation and no-show — and the coming week's bookings, some still to dispatch.
- * Everything goes through the functions the API uses, so every rule holds and the audit chain
- * covers it. */
+ * confirmed, checked in (a few late), checked out, confirmed by the customer (most by the code the
+ * worker enters at check-out, some in the app, some on the service centre's call, a few never, one
+ * denied), reviewed (some companies below the 95% target), with the odd cancellation and no-show —
+ * the coming week's bookings, some still to dispatch, and one shill's review the association
+ * excluded. Everything goes through the functions the API uses, so every rule holds and the audit
+ * chain covers it. */
 #include "demo_world.h"
 
 #include <stdio.h>
@@ -15,6 +17,8 @@
 #include "services/bookings.h"
 #include "services/no_show.h"
 #include "services/catalog.h"
+#include "services/evidence.h"
+#include "services/reviews.h"
 #include "store/store.h"
 #include "users.h"
 #include "util/clock.h"
@@ -188,7 +192,11 @@ static int add_offers(struct store *s, const struct demo_world *dw, const struct
 
 /* ---- the bookings, planned and then lived through in time order ---- */
 
-enum { BE_CREATE, BE_CONFIRM, BE_CHECKIN, BE_CHECKOUT, BE_REVIEW, BE_CANCEL, BE_NO_SHOW };
+enum { BE_CREATE, BE_CONFIRM, BE_CHECKIN, BE_CHECKOUT, BE_EVIDENCE, BE_CALL, BE_REVIEW, BE_CANCEL, BE_NO_SHOW };
+
+/* How a service's customer says it happened: the code at check-out, in the app, on the service
+ * centre's call (after one that reached nobody), not at all, or no (in the app). */
+enum { EV_NONE, EV_CODE, EV_APP, EV_CALL, EV_UNREACHABLE, EV_DENY };
 
 struct bevent {
 	int64_t at;
@@ -204,6 +212,8 @@ struct dbooking {
 	int satisfied;
 	int64_t own_worker;            /* the demo logins' bookings: this worker, exactly */
 	int left_early;                /* checked out an hour or more before the end, with a reason */
+	int evidence;                  /* EV_… */
+	int calls;                     /* follow-up calls made */
 };
 
 struct bplan {
@@ -267,6 +277,9 @@ static void answers(const int64_t *items, int n, const char *answer, struct answ
 	for (int i = 0; i < n; i++)
 		out[i] = (struct answer){items[i], answer, NULL};
 }
+
+/* cs1, who makes the follow-up calls */
+static struct actor cs_actor = {0, 0, "cs1"};
 
 static const char *const roads[] = {"文三路", "庆春路", "解放路", "延安路", "莫干山路", "江南大道", "市心路",
 				    "文一西路", "凤起路", "钱江路"};
@@ -341,13 +354,28 @@ static int live_event(struct store *s, const struct demo_world *dw, const struct
 	case BE_CHECKIN:
 		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_CHECKIN, NULL, 0, NULL, NULL, &res, &f);
 		break;
-	case BE_CHECKOUT:
+	case BE_CHECKOUT: {
 		answers(cat->in, cat->nin, "pass", ans);
 		if (!b->satisfied && cat->nin > 1)
 			ans[1 + demo_rand(rng, cat->nin - 1)].answer = "fail";
-		rc = booking_move(s, company, ROLE_COMPANY_ADMIN, b->id, BA_CHECKOUT, ans, cat->nin,
-				  b->left_early ? "客户临时有事，提前结束服务" : NULL, NULL, &res, &f);
+		/* the customer reads out the code their booking shows, and the worker enters it */
+		char code[SERVICE_CODE_LEN];
+		int coded = b->evidence == EV_CODE && evidence_code_show(s, b->id, code) == 0;
+		rc = booking_checkout(s, company, ROLE_COMPANY_ADMIN, b->id, ans, cat->nin,
+				      b->left_early ? "客户临时有事，提前结束服务" : NULL, coded ? code : NULL, &res, &f);
 		break;
+	}
+	case BE_EVIDENCE:
+		rc = evidence_confirm(s, customer, b->id, b->evidence != EV_DENY,
+				      b->evidence == EV_DENY ? "服务人员只待了半小时，清单上的卫生间和厨房都没有做" : NULL, &f);
+		break;
+	case BE_CALL: {
+		/* the first call of EV_UNREACHABLE finds nobody at home */
+		int nobody = b->evidence == EV_UNREACHABLE && b->calls++ == 0;
+		rc = evidence_follow_up(s, &cs_actor, b->id, nobody ? "unreachable" : "confirmed",
+					nobody ? "无人接听" : "客户确认服务已按时完成", &f);
+		break;
+	}
 	case BE_REVIEW: {
 		static const char *const good[] = {"准时到达，做事细致，非常满意。", "很专业，下次还约她。",
 						   "态度好，干活利索。", "服务很规范，家里老人也满意。"};
@@ -447,11 +475,32 @@ static void plan_life(struct bplan *p, uint64_t *rng, int k, int company)
 	plan_event(p, in, k, BE_CHECKIN);
 	/* one service in fifty ends an hour or so early, the household's choice, said at check-out */
 	b->left_early = b->end - b->start >= 3 * 3600 && demo_rand(rng, 50) == 0;
-	plan_event(p, b->left_early ? b->end - 60 * (60 + demo_rand(rng, 30)) : b->end + 60 * demo_rand(rng, 15), k,
-		   BE_CHECKOUT);
+	int64_t out = b->left_early ? b->end - 60 * (60 + demo_rand(rng, 30)) : b->end + 60 * demo_rand(rng, 15);
+	plan_event(p, out, k, BE_CHECKOUT);
 	b->satisfied = demo_rand(rng, 1000) < companies[company].satisfied - (late ? 300 : 0);
-	if (demo_rand(rng, 100) < companies[company].reviewing)
-		plan_event(p, b->end + 3600 * (1 + demo_rand(rng, 48)), k, BE_REVIEW);
+	int64_t review = demo_rand(rng, 100) < companies[company].reviewing ? b->end + 3600 * (1 + demo_rand(rng, 48)) : 0;
+	/* the customer's word: seven in ten by the code at the door, the rest in the app or on the
+	 * service centre's call, before any review; a few never say, one in two hundred says no. Drawn
+	 * from a generator of its own, so that the rest of the demo is what it was before the rule */
+	uint64_t er = 0x5EED0E71DE1CEull ^ ((uint64_t)k * 0x100000001B3ull) ^ (uint64_t)b->start;
+	int way = (int)demo_rand(&er, 200);
+	b->evidence = way < 140 ? EV_CODE : way < 176 ? EV_APP : way < 188 ? EV_CALL : way < 194 ? EV_UNREACHABLE
+		    : way < 199 ? EV_NONE : EV_DENY;
+	int64_t gap = review ? review - 600 - out : 30 * 3600; /* the word comes before the review */
+	if (b->evidence == EV_APP || b->evidence == EV_DENY) {
+		int64_t said = 60 * (10 + demo_rand(&er, 170));
+		plan_event(p, out + (said < gap ? said : gap / 2), k, BE_EVIDENCE);
+	} else if (b->evidence == EV_CALL) {
+		int64_t said = 3600 * (18 + demo_rand(&er, 8));
+		plan_event(p, out + (said < gap ? said : gap / 2), k, BE_CALL);
+	} else if (b->evidence == EV_UNREACHABLE) {
+		/* nobody at home the first time */
+		plan_event(p, out + gap / 3, k, BE_CALL);
+		plan_event(p, out + 2 * gap / 3, k, BE_CALL);
+	}
+	/* a review of a service nobody confirmed, or that its customer denied, is refused */
+	if (review)
+		plan_event(p, review, k, BE_REVIEW);
 }
 
 /* The bookings the demo logins find when they sign in: worker1's job within the hour (confirmed,
@@ -502,7 +551,7 @@ static int plan_own(struct store *s, const struct demo_world *dw, struct bplan *
 	};
 	for (size_t i = 0; i < ARRAY_LEN(own); i++) {
 		struct dbooking b = {o, 0, -2, own[i].start, own[i].start + own[i].hours * 3600, 0, 1,
-				     own[i].with_worker ? worker : 0, 0};
+				     own[i].with_worker ? worker : 0, 0, EV_CODE, 0};
 		plan_booking(p, &b);
 		int k = (int)p->nb - 1;
 		int64_t created = own[i].events >= 4 ? own[i].start - 2 * 86400 : now - 86400 + (int64_t)i * 600;
@@ -590,15 +639,6 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 	if (!slots)
 		return AJ_OK;
 	struct busy_days busy = {xcalloc((size_t)max_worker + 1, sizeof *busy.bits), max_worker + 1};
-	char *addresses[64], *phones[64];
-	for (int i = 0; i < 64; i++) {
-		char address[128], phone[16];
-		snprintf(address, sizeof address, "杭州市%s%d号%d幢%d室", roads[i % ARRAY_LEN(roads)], 1 + i * 7, 1 + i % 20,
-			 101 + i * 31);
-		snprintf(phone, sizeof phone, "137%08d", 10000000 + i * 1048573 % 90000000);
-		addresses[i] = xstrdup(address);
-		phones[i] = xstrdup(phone);
-	}
 	int64_t first = dw->today - HISTORY_DAYS, grace = 15 * 86400;
 	int rc = AJ_OK;
 	/* passes until the count is reached: a worker's window or busy days can refuse a share */
@@ -635,16 +675,21 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 				if (tries == 8)
 					break;
 				struct booking_history h = {0};
-				h.customer_id = dw->customer[demo_rand(rng, dw->n_customers)].user_id;
+				/* each household its own address and telephone, on every booking it makes */
+				int household = (int)demo_rand(rng, dw->n_customers);
+				char address[128], phone[16];
+				snprintf(address, sizeof address, "杭州市%s%d号%d幢%d室", roads[household % ARRAY_LEN(roads)],
+					 1 + household % 997, 1 + household % 20, 101 + household % 2203);
+				snprintf(phone, sizeof phone, "137%08d", (int)((household * 7919LL + 2417) % 100000000));
+				h.customer_id = dw->customer[household].user_id;
 				h.company_id = dw->company_id[of->company];
 				h.service_item_id = of->id;
 				h.category_id = ids[of->category].id;
 				h.worker_id = worker;
 				h.price_fen = price;
 				h.trade = trade;
-				int household = (int)demo_rand(rng, 64);
-				h.address = addresses[household];
-				h.phone = phones[household];
+				h.address = address;
+				h.phone = phone;
 				history_times(rng, of->unit, first + day, half, &h.start, &h.end);
 				h.created = h.start - 3600 * (6 + demo_rand(rng, 72));
 				h.confirmed = h.created + 1800 + demo_rand(rng, 3600);
@@ -668,12 +713,85 @@ static int write_history(struct store *s, const struct demo_world *dw, const str
 	idle = written > before ? 0 : idle + 1;
 	}
 	clock_set(0);
-	for (int i = 0; i < 64; i++) {
-		free(addresses[i]);
-		free(phones[i]);
-	}
 	free(busy.bits);
 	return rc ? rc : ratings_rebuild(s);
+}
+
+/* A shill's review, and the association excluding it: nine days ago a new account booked one of
+ * company2's workers with the telephone and address of another household, the company confirmed,
+ * the worker checked in ten minutes before the start and out three minutes later "at the customer's
+ * wish", the shill said in the app it happened and left five stars; a day later the association,
+ * seeing the signals (new account, telephone and address shared, done within minutes), excluded
+ * the review with its reason. Nothing when no worker of company2 is free then. */
+static int live_shill(struct store *s, const struct demo_world *dw, const struct offer *offers, int n_offers,
+		      const struct category_ids *ids, struct candidates *cands)
+{
+	int o = -1;
+	for (int i = 0; i < n_offers && o < 0; i++)
+		if (offers[i].company == 1 && strcmp(offers[i].unit, "hour") == 0 && cands[i].n)
+			o = i;
+	if (o < 0 || dw->n_customers < 3)
+		return AJ_OK;
+	/* the other household's telephone and address: those of its latest booking */
+	int64_t theirs = 0;
+	struct stmt *st = store_sql(s, "SELECT coalesce(max(id), 0) FROM bookings WHERE customer_id = $1"
+				       " AND contact_destroyed_at IS NULL");
+	stmt_bind_int(st, 1, dw->customer[2].user_id);
+	int rc = stmt_one_int(st, &theirs);
+	struct contact c;
+	if (rc || !theirs || booking_contact(s, theirs, &c) != AJ_OK || !c.phone[0])
+		return rc;
+	int64_t day = time_day_start(dw->today - 9), start = day + 15 * 3600, end = start + 2 * 3600;
+	const struct offer *of = &offers[o];
+	const struct category_ids *cat = &ids[of->category];
+	struct answer ans[MAX_ITEMS];
+	struct elig_result res;
+	struct fault f = {0};
+	int64_t user = 0, id = 0;
+	/* signed up with the demo's password, as every demo login */
+	char hash[256] = "";
+	st = store_sql(s, "SELECT pw_hash FROM users WHERE id = $1");
+	stmt_bind_int(st, 1, dw->customer[0].user_id);
+	if (stmt_step(st) == STORE_ROW)
+		str_copy(hash, sizeof hash, stmt_text(st, 0));
+	stmt_done(st);
+	clock_set(day + 14 * 3600);
+	struct user_in in = {"xinke2026", "吴佳", ROLE_CUSTOMER, 0, hash, 0, 0};
+	if ((rc = user_create(s, &(struct actor){0, 0, "signup"}, &in, &user, &f)) != AJ_OK)
+		return rc == AJ_ECONFLICT ? AJ_OK : rc;
+	const struct actor shill = {user, 0, "xinke2026"};
+	clock_set(day + 14 * 3600 + 300);
+	for (int i = 0; i < cands[o].n && !id; i++) {
+		struct booking_in b = {user, of->id, cands[o].id[i], start, end, c.address, c.phone, NULL, NULL, "拱墅区"};
+		f = (struct fault){0};
+		rc = booking_create(s, &shill, &b, &id, &res, &f);
+		if (rc && rc != AJ_ERULE && rc != AJ_ECONFLICT)
+			return rc;
+	}
+	if (!id)
+		return AJ_OK;
+	const struct actor *company = &dw->company_actor[1];
+	static const int scores[5] = {5, 5, 5, 5, 5};
+	clock_set(day + 14 * 3600 + 600);
+	answers(cat->pre, cat->npre, "done", ans);
+	if ((rc = booking_move(s, company, ROLE_COMPANY_ADMIN, id, BA_CONFIRM, ans, cat->npre, NULL, NULL, &res, &f)) != AJ_OK)
+		return rc == AJ_ERULE ? AJ_OK : rc;
+	clock_set(start - 600);
+	if ((rc = booking_move(s, company, ROLE_COMPANY_ADMIN, id, BA_CHECKIN, NULL, 0, NULL, NULL, &res, &f)) != AJ_OK)
+		return rc == AJ_ERULE ? AJ_OK : rc;
+	clock_set(start - 420);
+	answers(cat->in, cat->nin, "pass", ans);
+	if ((rc = booking_checkout(s, company, ROLE_COMPANY_ADMIN, id, ans, cat->nin, "客户临时有事，提前结束服务", NULL,
+				   &res, &f)) != AJ_OK)
+		return rc == AJ_ERULE ? AJ_OK : rc;
+	clock_set(start - 240);
+	if ((rc = evidence_confirm(s, &shill, id, 1, NULL, &f)) != AJ_OK)
+		return rc;
+	clock_set(start + 60);
+	if ((rc = review_create(s, &shill, ROLE_CUSTOMER, id, scores, "非常专业，强烈推荐！", NULL, 0, &f)) != AJ_OK)
+		return rc;
+	clock_set(day + 86400 + 10 * 3600);
+	return review_exclude(s, &dw->admin, id, "新注册账号使用其他客户的手机号和地址，签到三分钟即签退，评价不予计入。", &f);
 }
 
 int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
@@ -683,6 +801,7 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	struct candidates cands[96];
 	struct bplan plan = {0};
 	int n_offers = 0, rc;
+	struct stmt *st_cs;
 	memset(ids, 0, sizeof ids);
 	memset(cands, 0, sizeof cands);
 
@@ -697,6 +816,14 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	if (rc)
 		goto out;
 
+	/* cs1, who makes the follow-up calls */
+	st_cs = store_sql(s, "SELECT id, coalesce(org_id, 0) FROM users WHERE login = 'cs1'");
+	if (stmt_step(st_cs) == STORE_ROW) {
+		cs_actor.user_id = stmt_int(st_cs, 0);
+		cs_actor.org_id = stmt_int(st_cs, 1);
+	}
+	stmt_done(st_cs);
+
 	if ((rc = store_begin(s)) != AJ_OK)
 		goto out;
 	if (dw->history > 0) {
@@ -707,6 +834,8 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 		qsort(plan.ev, plan.ne, sizeof *plan.ev, by_at);
 		for (size_t i = 0; i < plan.ne && rc == AJ_OK; i++)
 			rc = live_event(s, dw, &plan.ev[i], plan.b, offers, ids, cands, rng);
+		if (rc == AJ_OK)
+			rc = live_shill(s, dw, offers, n_offers, ids, cands);
 		goto end;
 	}
 	/* about five bookings per worker over six months, and the coming week's */
@@ -718,7 +847,8 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 			int o = (int)demo_rand(rng, n_offers);
 			if (strcmp(offers[o].unit, "month") == 0 || !cands[o].n)
 				continue;
-			struct dbooking b = {o, (int)demo_rand(rng, dw->n_customers), (int)demo_rand(rng, cands[o].n), 0, 0, 0, 1, 0, 0};
+			struct dbooking b = {o, (int)demo_rand(rng, dw->n_customers), (int)demo_rand(rng, cands[o].n), 0, 0, 0, 1, 0, 0,
+					     EV_NONE, 0};
 			if (demo_rand(rng, 4) == 0)
 				b.worker = -1;
 			booking_times(rng, offers[o].unit, day, &b.start, &b.end);
@@ -731,6 +861,8 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	qsort(plan.ev, plan.ne, sizeof *plan.ev, by_at);
 	for (size_t i = 0; i < plan.ne && rc == AJ_OK; i++)
 		rc = live_event(s, dw, &plan.ev[i], plan.b, offers, ids, cands, rng);
+	if (rc == AJ_OK)
+		rc = live_shill(s, dw, offers, n_offers, ids, cands);
 end:
 	if (rc == AJ_OK)
 		rc = store_commit(s);

@@ -10,7 +10,7 @@
 #include "http/schema.h"
 #include "services/booking_notices.h"
 #include "services/bookings.h"
-#include "services/satisfaction.h"
+#include "services/evidence.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -80,14 +80,16 @@ int no_show_opened(struct store *s, int64_t id, const char *party)
 	return stmt_exec(st);
 }
 
-/* One step of a question: the row written by st (already bound), its event, notices and audit
- * record, or all of it rolled back. */
+/* One step of a question: the row written by st (already bound), its event — and, with f, the
+ * household's word on the centre's call that the service happened (services/evidence.h) —, notices
+ * and audit record, or all of it rolled back. */
 static int step(struct store *s, const struct actor *a, int64_t id, struct stmt *st, const char *action,
-		const char *from, const char *to, const char *note)
+		const char *from, const char *to, const char *note, struct fault *f)
 {
 	char audit_action[40];
 	int rc;
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = booking_event(s, a, id, action, from, to, note)) != AJ_OK ||
+	    (f && (rc = evidence_record(s, a, id, EVIDENCE_CALL, 1, note, f)) != AJ_OK) ||
 	    (rc = booking_notice(s, id, action)) != AJ_OK) {
 		store_rollback(s);
 		return rc;
@@ -125,7 +127,7 @@ int no_show_answer(struct store *s, const struct actor *a, int64_t id, const cha
 	stmt_bind_text(st, 3, ack ? NULL : answer);
 	stmt_bind_text(st, 4, ack ? NULL : reason);
 	stmt_bind_int(st, 5, clock_now());
-	return step(s, a, id, st, ack ? "no_show_acknowledge" : "no_show_dispute", m.status, m.status, reason);
+	return step(s, a, id, st, ack ? "no_show_acknowledge" : "no_show_dispute", m.status, m.status, reason, NULL);
 }
 
 int no_show_check(struct store *s, const struct actor *a, int64_t id, const char *outcome, const char *note,
@@ -146,15 +148,10 @@ int no_show_check(struct store *s, const struct actor *a, int64_t id, const char
 	}
 	int64_t now = clock_now();
 	int served = strcmp(outcome, "served") == 0, upheld = strcmp(outcome, "upheld") == 0;
-	/* a service that took place is completed now, in this month's figures, for its review and
-	 * the spot checks; nobody checked in, so it counts towards no punctuality */
-	if (served) {
-		struct figures_delta d = {1, 0, 0, 0, 0};
-		if ((rc = figures_add(s, m.worker_id, m.company_id, time_month(now), &d)) != AJ_OK) {
-			store_rollback(s);
-			return rc;
-		}
-	}
+	/* a service that took place is completed now, for its review and the spot checks: the
+	 * household said so on the centre's call, which is its word that the service happened — it
+	 * counts from that word in this month's figures (services/evidence.c); nobody checked in, so it
+	 * counts towards no punctuality */
 	struct stmt *st = store_sql(s, "UPDATE bookings SET no_show_state = $2, no_show_checked_at = $3,"
 				       " no_show_check_note = $4,"
 				       " no_show_party = CASE WHEN $5 = 'worker_absent' THEN 'worker' ELSE no_show_party END,"
@@ -168,7 +165,7 @@ int no_show_check(struct store *s, const struct actor *a, int64_t id, const char
 	stmt_bind_text(st, 5, outcome);
 	stmt_bind_int(st, 6, time_month(now));
 	return step(s, a, id, st, upheld ? "no_show_upheld" : served ? "no_show_served" : "no_show_worker_absent",
-		    m.status, served ? "completed" : m.status, note);
+		    m.status, served ? "completed" : m.status, note, served ? f : NULL);
 }
 
 int no_shows_due(struct store *s, int64_t now, int *moved)
@@ -194,7 +191,7 @@ int no_shows_due(struct store *s, int64_t now, int *moved)
 			return rc;
 		st = store_sql(s, "UPDATE bookings SET no_show_state = 'to_check' WHERE id = $1 AND no_show_state = 'pending'");
 		stmt_bind_int(st, 1, ids[i]);
-		if ((rc = step(s, &a, ids[i], st, "no_show_unanswered", "no_show", "no_show", NULL)) != AJ_OK)
+		if ((rc = step(s, &a, ids[i], st, "no_show_unanswered", "no_show", "no_show", NULL, NULL)) != AJ_OK)
 			return rc;
 		(*moved)++;
 	}

@@ -1,6 +1,8 @@
 /* satisfaction.c — what customers said: ratings, the monthly satisfaction and response rates and
  * punctuality per worker, company and industry, against the association's targets. A month is the
- * month the service was completed (checked in, for punctuality), so reviewed ≤ completed. */
+ * month the service was completed (checked in, for punctuality), so reviewed ≤ completed. Only
+ * services their customers confirmed count (services/evidence.h), and no review the association
+ * excluded (services/reviews.h). */
 #include "satisfaction.h"
 
 #include <string.h>
@@ -205,7 +207,7 @@ void api_public_worker_reviews(struct req *r)
 	struct page pg = req_page(r);
 	int64_t total = 0, exists = 0;
 	struct stmt *st = store_sql(r->store, "SELECT count(*), (SELECT count(*) FROM workers WHERE id = $1)"
-					      " FROM reviews WHERE worker_id = $1");
+					      " FROM reviews WHERE worker_id = $1 AND excluded_at IS NULL");
 	stmt_bind_int(st, 1, r->id[0]);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -219,6 +221,7 @@ void api_public_worker_reviews(struct req *r)
 	}
 	st = store_sql(r->store, "SELECT v.month, v.overall, v.punctuality, v.skill, v.attitude, v.hygiene, v.comment,"
 				 " u.name FROM reviews v JOIN users u ON u.id = v.customer_id WHERE v.worker_id = $1"
+				 " AND v.excluded_at IS NULL"
 				 " ORDER BY v.created_at DESC, v.booking_id DESC LIMIT $2 OFFSET $3");
 	stmt_bind_int(st, 1, r->id[0]);
 	stmt_bind_int(st, 2, pg.per_page);

@@ -224,6 +224,12 @@ static void test_time_on_the_job(void **state)
 	/* served from the booked start: nothing */
 	assert_int_equal(resp_int(r, "served_minutes"), 0);
 	resp_free(r);
+	/* nothing counts before the customer says it happened */
+	figures(&in1, &ot1, time_month(clock_now()));
+	assert_int_equal(in1, in0);
+	assert_int_equal(ot1, ot0);
+	snprintf(path, sizeof path, "/api/bookings/%lld/confirm-service", (long long)id);
+	resp_free(ok("POST", path, cust, "{\"happened\":true}", 200));
 	/* checked in, but not on time: the month's punctuality counts it honestly */
 	figures(&in1, &ot1, time_month(clock_now()));
 	assert_int_equal(in1, in0 + 1);
@@ -242,10 +248,16 @@ static void test_time_on_the_job(void **state)
 	figures(&in0, &ot0, time_month(clock_now()));
 	snprintf(path, sizeof path, "/api/bookings/%lld/checkin", (long long)id);
 	resp_free(ok("POST", path, worker1, NULL, 200));
-	/* within the tolerance of the end: no reason needed */
+	/* within the tolerance of the end: no reason needed; the code the customer's booking shows says
+	 * the service happened */
 	at(end - 10 * 60);
+	snprintf(path, sizeof path, "/api/bookings/%lld", (long long)id);
+	r = ok("GET", path, cust, NULL, 200);
+	snprintf(body, sizeof body, ",\"code\":\"%s\"", resp_str(r, "service_code"));
+	resp_free(r);
 	snprintf(path, sizeof path, "/api/bookings/%lld/checkout", (long long)id);
-	r = ok("POST", path, worker1, answers(id, "in", "result", "\"pass\"", NULL), 200);
+	r = ok("POST", path, worker1, answers(id, "in", "result", "\"pass\"", body), 200);
+	assert_string_equal(resp_str(r, "evidence.via"), "code");
 	assert_false(json_is_true(json_object_get(r->json, "left_early")));
 	assert_int_equal(resp_int(r, "served_minutes"), 170);
 	resp_free(r);

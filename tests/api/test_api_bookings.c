@@ -456,6 +456,15 @@ static void test_lifecycle(void **state)
 	move(id, "checkout", worker1, "{\"items\":[{\"item_id\":1,\"result\":\"maybe\"}]}", 400, "invalid_value");
 	move(id, "checkout", worker1, answers(id, "in", "result", "\"pass\""), 200, NULL);
 
+	/* a review comes once the customer said the service happened: theirs alone to say, once */
+	move(id, "review", cust, "{\"overall\":5,\"punctuality\":5,\"skill\":5,\"attitude\":5,\"hygiene\":5}", 422,
+	     "service_not_confirmed");
+	move(id, "confirm-service", cust2, "{\"happened\":true}", 404, "not_found");
+	move(id, "confirm-service", co1, "{\"happened\":true}", 403, "forbidden");
+	move(id, "confirm-service", cust, "{\"happened\":false}", 422, "denial_reason_required");
+	move(id, "confirm-service", cust, "{\"happened\":true}", 200, NULL);
+	move(id, "confirm-service", cust, "{\"happened\":true}", 409, "evidence_recorded");
+
 	/* one review, by the customer */
 	st = store_sql(H.store, "SELECT n FROM ratings WHERE subject = 'worker' AND subject_id = $1");
 	stmt_bind_int(st, 1, w1);
@@ -597,15 +606,17 @@ static void test_lists_and_figures(void **state)
 		satisfied += sf;
 		completed += json_integer_value(json_object_get(c, "completed"));
 		assert_int_equal(json_is_true(json_object_get(c, "meets_target")), rv > 0 && sf * 100 >= 95 * rv);
-		/* the kept figures are what the records say */
+		/* the kept figures are what the records say: the services their customers confirmed, the
+		 * reviews not excluded */
 		int64_t co = json_integer_value(json_object_get(json_object_get(c, "company"), "id")), n[5];
 		struct stmt *st = store_sql(H.store,
-			"SELECT (SELECT count(*) FROM reviews WHERE company_id = $1 AND month = $2),"
-			" (SELECT count(*) FROM reviews WHERE company_id = $1 AND month = $2 AND satisfied = 1),"
-			" (SELECT count(*) FROM bookings WHERE company_id = $1 AND completed_month = $2),"
-			" (SELECT count(*) FROM bookings WHERE company_id = $1 AND checkin_month = $2),"
+			"SELECT (SELECT count(*) FROM reviews WHERE company_id = $1 AND month = $2 AND excluded_at IS NULL),"
+			" (SELECT count(*) FROM reviews WHERE company_id = $1 AND month = $2 AND satisfied = 1"
+			"  AND excluded_at IS NULL),"
+			" (SELECT count(*) FROM bookings WHERE company_id = $1 AND completed_month = $2 AND evidence = 'confirmed'),"
+			" (SELECT count(*) FROM bookings WHERE company_id = $1 AND checkin_month = $2 AND evidence = 'confirmed'),"
 			" (SELECT count(*) FROM bookings WHERE company_id = $1 AND checkin_month = $2 AND late = 0"
-			" AND left_early = 0)");
+			" AND left_early = 0 AND evidence = 'confirmed')");
 		stmt_bind_int(st, 1, co);
 		stmt_bind_int(st, 2, time_month(clock_now()));
 		assert_int_equal(stmt_step(st), STORE_ROW);

@@ -308,8 +308,9 @@ static void test_draw(void **state)
 	assert_null(strstr(r->body, "周婷"));
 	json_t *cos = json_object_get(r->json, "companies");
 	int64_t companies = 0, drawn = 0;
+	/* the population: the month's services their customers confirmed (docs/decisions.md) */
 	st = store_sql(H.store, "SELECT count(DISTINCT company_id) FROM bookings WHERE completed_month = $1"
-				" AND status IN ('completed', 'reviewed')");
+				" AND status IN ('completed', 'reviewed') AND evidence = 'confirmed'");
 	int month = 0;
 	assert_int_equal(time_parse_month(plan_month, &month), 0);
 	stmt_bind_int(st, 1, month);
@@ -320,7 +321,7 @@ static void test_draw(void **state)
 		json_t *c = json_array_get(cos, i);
 		int64_t co = json_integer_value(json_object_get(json_object_get(c, "company"), "id")), pop = 0;
 		st = store_sql(H.store, "SELECT count(*) FROM bookings WHERE company_id = $1 AND completed_month = $2"
-					" AND status IN ('completed', 'reviewed')");
+					" AND status IN ('completed', 'reviewed') AND evidence = 'confirmed'");
 		stmt_bind_int(st, 1, co);
 		stmt_bind_int(st, 2, month);
 		assert_int_equal(stmt_one_int(st, &pop), 0);

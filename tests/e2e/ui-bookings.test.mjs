@@ -1,6 +1,6 @@
 // Browser tests of services and bookings: the public search as the home page; a booking from the
-// search to the review as the customer, the company and the worker, the review then on the
-// worker's public profile; a price outside the association's guide refused on the services page;
+// search to the review as the customer, the company and the worker — the customer confirming in the
+// app that the service happened before reviewing it —, the review then on the worker's public profile; a price outside the association's guide refused on the services page;
 // a worker who may not serve refused on the dispatch board with the reasons; the catalog; a new
 // customer's account; satisfaction in public.
 // One demo server and one Chromium for the whole file; every test gets its own browser context.
@@ -69,7 +69,7 @@ async function cast(workerLogin = 'worker1') {
 
 // The first of worker1…worker6 (logins linked to records) whose company offers a service they may
 // serve and who is free both soon (a booking starting in 15 minutes, for two hours, so that check-in
-// — open from two hours before the start — can happen now) and for two hours tomorrow (the
+// — open from checkin_early_minutes (60) before the start — can happen now) and for two hours tomorrow (the
 // search's window): the demo gives the model workers bookings of their own.
 // Failing that, the demo's bookings in the way are cancelled by the company (set-up, not the test).
 async function freeCast() {
@@ -108,7 +108,8 @@ test('the catalogs name every code of services and bookings, in both languages',
   const en = JSON.parse(readFileSync(join(WEB, 'i18n/en.json'), 'utf8'));
   const codes = {
     booking_statuses: ['requested', 'confirmed', 'checked_in', 'completed', 'reviewed', 'cancelled', 'no_show'],
-    booking_actions: ['create', 'assign', 'confirm', 'checkin', 'checkout', 'cancel', 'no_show', 'review', 'address_view', 'release'],
+    booking_actions: ['create', 'assign', 'confirm', 'checkin', 'checkout', 'cancel', 'no_show', 'review', 'address_view', 'release',
+      'confirm_app', 'confirm_code', 'confirm_call', 'deny_app', 'deny_call', 'call_unreachable', 'review_exclude'],
     units: ['hour', 'visit', 'day', 'month'],
     phases: ['pre', 'in', 'post'],
     check_answers: ['done', 'pass', 'fail', 'na', 'yes', 'no'],
@@ -118,7 +119,8 @@ test('the catalogs name every code of services and bookings, in both languages',
       'worker_not_of_company', 'invalid_transition', 'checklist_incomplete', 'already_reviewed',
       'price_outside_guide', 'no_price_guide', 'category_inactive', 'indicator_unknown', 'invalid_range',
       'code_taken', 'login_taken', 'too_early', 'not_started', 'no_worker', 'period_too_long', 'too_far_ahead', 'item_unknown',
-      'indicator_not_allowed', 'too_many_signups'],
+      'indicator_not_allowed', 'too_many_signups', 'service_code_wrong', 'service_code_spent', 'evidence_recorded',
+      'denial_reason_required', 'service_not_confirmed', 'already_excluded'],
   };
   const missing = [];
   for (const [group, list] of Object.entries(codes)) {
@@ -200,7 +202,7 @@ test('a booking from the search to the review: customer, company and worker; the
   const dateErr = bf.locator('[data-field=start] .field-error');
   await dateErr.waitFor({ state: 'visible' });
   assert.equal(await dateErr.textContent(), '开始时间已过，请选择将来的时间。');
-  // check-in opens two hours before the start: book one that starts soon
+  // check-in opens an hour before the start: book one that starts soon
   const soon = wall(15);
   await bf.locator('input[name=start]').fill(soon.date);
   await bf.locator('input[name=time]').fill(soon.time);
@@ -291,18 +293,33 @@ test('a booking from the search to the review: customer, company and worker; the
   assert.match(await co.page.locator(`.dispatch-row[data-booking="${bookingId}"]`).textContent(), /准时/);
   await co.context.close();
 
-  // 5. the customer reviews it from "my bookings"
+  // 5. the customer says the service happened, then reviews it, from "my bookings"
   await c.page.locator('#nav a[href="#/bookings"]').click();
   await c.page.locator(`.bookings-list tr[data-booking="${bookingId}"]`).waitFor();
   assert.match(await c.page.locator(`.bookings-list tr[data-booking="${bookingId}"]`).textContent(), /已完成/);
   await c.page.locator(`.bookings-list tr[data-booking="${bookingId}"] a.booking-link`).click();
+  // no review before the customer's word: the question comes first
+  const ef = c.page.locator('.evidence-form');
+  await ef.waitFor();
+  assert.equal(await c.page.locator('.review-form').count(), 0, 'no review form before the service is confirmed');
+  assert.match(await c.page.locator('[data-fact=evidence]').textContent(), /等待客户确认/);
+  const counted = async () => {
+    const co1 = (await call(srv.url, `/api/public/workers/${worker.id}`)).json;
+    return co1.punctuality.reduce((n, m) => n + m.checked_in, 0);
+  };
+  const before = await counted();
+  await ef.locator('button.evidence-yes').click();
+  await c.page.locator('.page-booking .messages .notice-success', { hasText: '已确认' }).waitFor();
+  assert.match(await c.page.locator('[data-fact=evidence]').textContent(), /已确认（客户在应用中确认/);
+  // now the service counts in the worker's figures, and the review form is there
+  assert.equal(await counted(), before + 1);
   const rf = c.page.locator('.review-form');
   await rf.waitFor();
   // the checklists as the worker answered them, and the timeline
   assert.equal(await c.page.locator('.checklist-view[data-phase=in] .answer').count(), n);
   assert.equal(await c.page.locator('.checklist-view[data-phase=in] .answer[data-answer=na]').count(), 1);
   const actions = await c.page.locator('.timeline-item').evaluateAll((els) => els.map((e) => e.dataset.action));
-  for (const a of ['create', 'confirm', 'checkin', 'checkout']) assert.ok(actions.includes(a), `${a} in the timeline: ${actions}`);
+  for (const a of ['create', 'confirm', 'checkin', 'checkout', 'confirm_app']) assert.ok(actions.includes(a), `${a} in the timeline: ${actions}`);
   await rf.locator('button[type=submit]').click();
   await rf.locator('[data-field=overall] .field-error', { hasText: '请为“总体评价”打分' }).waitFor();
   const stars = { overall: 5, punctuality: 5, skill: 4, attitude: 5, hygiene: 4 };

@@ -233,12 +233,14 @@ test('a check-in not yet open is shown disabled, with when it opens', async () =
   const f = p.page.locator('.checkin-form');
   await f.waitFor();
   assert.equal(await f.locator('.checkin-btn').isDisabled(), true);
-  // the server's rule: two hours before the start, in the platform's zone
-  const opens = new Date((start - 2 * 3600 + 8 * 3600) * 1000).toISOString();
+  // the server's rule: the standard's checkin_early_minutes before the start, in the platform's zone
+  const early = (await call(srv.url, '/api/public/standards')).json.checkin_early_minutes;
+  assert.ok(Number.isInteger(early) && early > 0, 'checkin_early_minutes is a standard');
+  const opens = new Date((start - early * 60 + 8 * 3600) * 1000).toISOString();
   const want = zh.jobs.checkin_opens.replace('{date}', opens.slice(0, 10)).replace('{time}', opens.slice(11, 16));
   assert.equal(await f.locator('.checkin-opens').textContent(), want);
   const b = (await call(srv.url, `/api/bookings/${id}`, { token: (await login(srv.url, 'worker1')).token })).json;
-  assert.equal(Date.parse(b.checkin_opens_at) / 1000, start - 2 * 3600);
+  assert.equal(Date.parse(b.checkin_opens_at) / 1000, start - early * 60);
   await p.context.close();
 });
 

@@ -137,14 +137,14 @@ test('the association admin lands on their home with the full menu and their hea
   assert.match(await page.locator('.greeting').textContent(), /杭州市家庭服务业协会/);
   assert.ok(await page.locator('.duties li').count() >= 3);
   assert.deepEqual(await navTexts(page), ['首页', '投诉处理', '客户重置密码', '“家中无人”核实', '赔偿申请', '消息通知', '抽查计划', '服务抽查', '我的会话', '账号安全', '我的数据',
-    '服务员', '转入申请', '个人信息申请', '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '证书与标准', '服务分类', '机构',
+    '服务员', '转入申请', '个人信息申请', '服务项目', '服务评价', '培训', '培训通过率', '满意度', '投诉处理公示', '证书与标准', '服务分类', '机构',
     '用户', '审计', '访问记录']);
   assert.equal(await page.locator('.topbar .user-name').textContent(), '王建国');
   assert.equal(await page.locator('.topbar .user-role').textContent(), '行业协会管理员');
   assert.equal(await page.locator('.topbar .user-org').textContent(), '杭州市家庭服务业协会');
   assert.equal(await page.locator('.nav-link[aria-current=page]').textContent(), '首页');
   // quick links to the pages this role can use now
-  assert.equal(await page.locator('.quick-link').count(), 24);
+  assert.equal(await page.locator('.quick-link').count(), 25);
   // the API was asked in Chinese
   const me = requests.find((r) => r.url().endsWith('/api/me'));
   assert.equal(me.headers()['accept-language'], 'zh-CN');
@@ -211,7 +211,7 @@ test('a worker has the everyday pages and their own record; a company admin also
   await signIn(c.page, 'company1');
   assert.equal(await c.page.locator('.page-home').getAttribute('data-role'), 'company_admin');
   assert.deepEqual(await navTexts(c.page), ['首页', '投诉处理', '消息通知', '服务抽查', '我的会话', '账号安全', '我的数据', '服务员',
-    '转入申请', '个人信息申请', '派单调度', '服务请求', '服务项目', '培训', '培训通过率', '满意度', '投诉处理公示', '用户']);
+    '转入申请', '个人信息申请', '派单调度', '服务请求', '服务项目', '服务评价', '培训', '培训通过率', '满意度', '投诉处理公示', '用户']);
   await c.page.locator('#nav a[href="#/users"]').click();
   await c.page.locator('.page-users table').waitFor();
   const orgs = new Set(await c.page.locator('.page-users tbody td:nth-child(4)').allTextContents());
@@ -247,7 +247,7 @@ test('English is chosen with the toggle, changes the texts and the API language,
   await page.locator('.page-home h1', { hasText: 'workspace' }).waitFor();
   assert.equal(await page.locator('.page-home h1').textContent(), 'Association administrator workspace');
   assert.deepEqual(await navTexts(page), ['Home', 'Complaints', 'Customer password reset', 'Households marked absent', 'Compensation claims', 'Notifications', 'Sampling plans', 'Spot checks', 'My sessions',
-    'Account', 'My data', 'Workers', 'Transfer requests', 'Personal data requests', 'Services & prices', 'Training', 'Pass rates',
+    'Account', 'My data', 'Workers', 'Transfer requests', 'Personal data requests', 'Services & prices', 'Reviews', 'Training', 'Pass rates',
     'Satisfaction', 'Complaint figures', 'Certificates & standards', 'Service catalog', 'Organisations', 'Users', 'Audit', 'Access log']);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.locator('.topbar .user-role').textContent(), 'Association administrator');

@@ -1,6 +1,7 @@
 /* Validators at the edge: GB 32100 credit codes, ISO 8601 times. */
 #include "testutil.h"
 
+#include "privacy/address_index.h"
 #include "util/timefmt.h"
 #include "util/uscc.h"
 
@@ -98,12 +99,37 @@ static void test_valid_date(void **state)
 	assert_false(time_valid_date(0, 1, 1));
 }
 
+/* An address written one way, for its blind index: spaces, punctuation and the width of letters and
+ * digits say nothing of where someone lives. */
+static void test_address_normal(void **state)
+{
+	(void)state;
+	char a[256], b[256];
+	address_normal("杭州市上城区解放路 88 号 1 幢 101 室", a, sizeof a);
+	address_normal("杭州市上城区解放路８８号１幢１０１室", b, sizeof b);
+	assert_string_equal(a, "杭州市上城区解放路88号1幢101室");
+	assert_string_equal(a, b);
+	address_normal("  杭州市，西湖区。文三路-90号(A座)　3幢 ", a, sizeof a);
+	assert_string_equal(a, "杭州市西湖区文三路90号a座3幢");
+	/* different numbers stay apart */
+	address_normal("解放路88号", a, sizeof a);
+	address_normal("解放路89号", b, sizeof b);
+	assert_string_not_equal(a, b);
+	/* nothing left: empty; a small buffer is cut at a whole character */
+	address_normal(" ,.。 ", a, sizeof a);
+	assert_string_equal(a, "");
+	address_normal("解放路", a, 7);
+	assert_string_equal(a, "解放");
+	address_normal(NULL, a, sizeof a);
+	assert_string_equal(a, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uscc_known), cmocka_unit_test(test_uscc_bad),
 		cmocka_unit_test(test_time_parse), cmocka_unit_test(test_time_format),
-		cmocka_unit_test(test_valid_date),
+		cmocka_unit_test(test_valid_date), cmocka_unit_test(test_address_normal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

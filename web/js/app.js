@@ -56,6 +56,7 @@ import * as customerReset from './pages/customer-reset.js';
 import * as noShows from './pages/no-shows.js';
 import * as forgotPassword from './pages/forgot-password.js';
 import * as track from './pages/track.js';
+import * as reviews from './pages/reviews.js';
 
 const MODULES = {
   home, sessions, account, orgs, users, audit, workers, worker, training, session, rates, standards,
@@ -65,7 +66,7 @@ const MODULES = {
   set_password: setPassword, my_data: myData, transfers, data_requests: dataRequests, access_log: accessLog,
   requests, phone_booking: phoneBooking,
   addresses, customer_reset: customerReset, no_shows: noShows,
-  track, claims, my_claims: claims,
+  track, claims, my_claims: claims, reviews,
 };
 // What anyone may open without signing in, drawn in the public frame (brand, language, sign-in).
 const PUBLIC = {

@@ -120,7 +120,9 @@ export function checkinForm(b, { onDone, big = false }) {
 }
 
 // Every in-service item answered pass / fail / n.a. (a note where it failed), then checked out;
-// before the booked end less the association's tolerance, with the reason the service ends early.
+// before the booked end less the association's tolerance, with the reason the service ends early;
+// with the six digits the customer's booking shows, if they read them out (it confirms the
+// service happened; a wrong one is refused and counted).
 export function checkoutForm(b, { onDone, big = false }) {
   const f = form({ class: ['form', 'checkout-form', big ? 'form-big' : null], dataset: { booking: b.id } }, loading());
   Promise.all([phaseItems(b, 'in'), standards().catch(() => ({}))]).then(([items, sd]) => {
@@ -129,6 +131,8 @@ export function checkoutForm(b, { onDone, big = false }) {
     const reason = h('input', { type: 'text', class: 'input', name: 'reason', maxlength: '200' });
     const fReason = field({ label: t('jobs.early_reason'), control: reason, name: 'reason', hint: t('jobs.early_hint', { end: wallParts(b.end).time, minutes: tolerance }) });
     fReason.hidden = !early();
+    const code = h('input', { type: 'text', class: 'input service-code-input', name: 'code', maxlength: '9', inputmode: 'numeric', autocomplete: 'off' });
+    const fCode = field({ label: t('evidence.code_label'), control: code, name: 'code', optional: true, hint: t('evidence.code_hint') });
     const rows = items.map((i) => {
       const r = radios({
         legend: itemText(i), name: `item-${i.item_id}`, cls: 'in-item',
@@ -143,6 +147,7 @@ export function checkoutForm(b, { onDone, big = false }) {
         items.length ? h('div', { class: 'checklist-rows' }, rows.map((x) => x.el)) : h('p', { class: 'muted' }, t('jobs.no_items')),
         h('p', { class: 'field-error', hidden: true })),
       fReason,
+      fCode,
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: ['btn', 'btn-primary', big ? 'btn-big' : null] }, t('jobs.checkout'))));
     f.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -171,8 +176,18 @@ export function checkoutForm(b, { onDone, big = false }) {
         }),
       };
       if (!fReason.hidden && reason.value.trim()) bodyOut.reason = reason.value.trim();
+      const typed = code.value.replace(/[\s-]/g, '');
+      if (typed) {
+        if (!/^\d{6}$/.test(typed)) {
+          showError(f, t('evidence.code_six_digits'), 'code');
+          code.focus();
+          return;
+        }
+        bodyOut.code = typed;
+      }
       post(f, `/api/bookings/${b.id}/checkout`, bodyOut, onDone,
-        (nb) => (nb && nb.left_early ? t('jobs.checked_out_early', { minutes: nb.served_minutes ?? 0 }) : t('jobs.checked_out')));
+        (nb) => [nb && nb.left_early ? t('jobs.checked_out_early', { minutes: nb.served_minutes ?? 0 }) : t('jobs.checked_out'),
+          nb && nb.evidence && nb.evidence.via === 'code' ? t('evidence.code_accepted') : ''].filter(Boolean).join(' '));
     });
   }).catch((err) => fill(f, notice('error', errorText(err))));
   return f;
@@ -345,6 +360,92 @@ export function rescheduleForm(b, { onDone, company = false }) {
       (nb) => t('reschedule.done', { when: fmtAt(nb.start), fee: fmtMoney(nb.price_fen) }));
   });
   return f;
+}
+
+// ---- evidence that the service happened ----
+
+// The customer, after check-out: it happened (one button), or it did not / not as recorded, with
+// what happened (POST /api/bookings/{id}/confirm-service).
+export function evidenceForm(b, { onDone }) {
+  const yes = h('button', { type: 'submit', class: 'btn btn-primary evidence-yes' }, t('evidence.yes'));
+  const fYes = form({ class: 'form form-inline evidence-form', dataset: { booking: b.id } },
+    h('div', { class: 'form-actions' }, yes));
+  fYes.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearErrors(fYes);
+    post(fYes, `/api/bookings/${b.id}/confirm-service`, { happened: true }, onDone, t('evidence.confirmed_done'));
+  });
+  const deny = () => reasonForm('evidence-deny-form', t('evidence.no_submit'),
+    (f, reason) => post(f, `/api/bookings/${b.id}/confirm-service`, { happened: false, reason }, onDone, t('evidence.denied_done')),
+    h('p', { class: 'muted' }, t('evidence.no_hint')));
+  return h('div', { class: 'evidence-actions' }, fYes, disclose(t('evidence.no'), deny, 'danger'));
+}
+
+// The service centre's follow-up call: the household confirmed, denied (with what they said) or
+// could not be reached (POST /api/bookings/{id}/follow-up).
+export function followUpForm(b, { onDone }) {
+  const outcome = radios({
+    legend: t('evidence.call_outcome'), name: 'outcome', cls: 'followup-outcome',
+    options: ['confirmed', 'denied', 'unreachable'].map((x) => ({ value: x, label: t(`evidence.outcome_${x}`) })),
+  });
+  const note = h('input', { type: 'text', class: 'input', name: 'note', maxlength: '200' });
+  const f = form({ class: 'form followup-form', dataset: { booking: b.id } },
+    outcome,
+    field({ label: t('evidence.call_note'), control: note, name: 'note', optional: true, hint: t('evidence.call_note_hint') }),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('evidence.call_submit'))));
+  f.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearErrors(f);
+    const o = outcome.value();
+    if (!o) return showError(f, t('evidence.call_pick'), 'outcome');
+    const text = note.value.trim();
+    if (o === 'denied' && text.length < 2) return showError(f, t('evidence.call_denied_note'), 'note');
+    if (text && text.length < 2) return showError(f, t('common.reason_required'), 'note');
+    const body = { outcome: o };
+    if (text) body.note = text;
+    post(f, `/api/bookings/${b.id}/follow-up`, body, onDone, t(`evidence.call_done_${o}`));
+  });
+  return f;
+}
+
+// How the customer's word on the service stands, in words.
+export function evidenceText(b) {
+  const e = b.evidence;
+  if (!e) {
+    if (!['completed', 'reviewed'].includes(b.status)) return null;
+    return b.followup_unreachable ? t('evidence.pending_unreachable', { n: b.followup_unreachable }) : t('evidence.pending');
+  }
+  const how = t(`evidence.via_${e.via}`);
+  return e.status === 'confirmed'
+    ? t('evidence.is_confirmed', { how, at: fmtAt(e.at) })
+    : t('evidence.is_denied', { how, at: fmtAt(e.at), reason: e.note || '' });
+}
+
+// A booking's review: the stars, the words, whether the association excluded it and why; the
+// signals for the association.
+export const SIGNALS = ['new_account', 'shared_phone', 'shared_address', 'quick', 'linked'];
+export function signalBadges(signals) {
+  const on = SIGNALS.filter((k) => signals && signals[k]);
+  if (!on.length) return h('span', { class: 'muted signals-none' }, t('reviews.no_signals'));
+  return h('span', { class: 'signals' }, on.map((k) => h('span', { class: 'badge badge-warn signal', dataset: { signal: k } }, t(`reviews.signal_${k}`))));
+}
+export function reviewView(v) {
+  if (!v) return null;
+  return h('div', { class: ['review-view', v.excluded ? 'review-excluded' : null] },
+    h('p', { class: 'review-head' },
+      h('span', { class: 'review-score', role: 'img', 'aria-label': t('review.n_stars', { n: v.overall }) }, '★'.repeat(v.overall),
+        h('span', { class: 'star-off', 'aria-hidden': 'true' }, '★'.repeat(Math.max(0, 5 - v.overall)))),
+      h('span', { class: 'muted' }, ` ${fmtAt(v.created_at)}`)),
+    v.comment ? h('p', { class: 'review-comment' }, v.comment) : null,
+    v.excluded ? notice('warning', t('reviews.excluded_because', { at: fmtAt(v.excluded.at), reason: v.excluded.reason || '' })) : null,
+    v.signals ? h('p', { class: 'review-signals' }, h('span', { class: 'field-label' }, t('reviews.signals'), ' '), signalBadges(v.signals)) : null);
+}
+
+// The association takes a review out of what counts, with the reason the company reads.
+export function excludeForm(bookingId, { onDone }) {
+  return reasonForm('exclude-form', t('reviews.exclude_submit'),
+    (f, reason) => post(f, `/api/reviews/${bookingId}/exclude`, { reason }, onDone, t('reviews.excluded_done')),
+    h('p', { class: 'muted' }, t('reviews.exclude_hint')));
 }
 
 // ---- the customer ----

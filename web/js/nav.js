@@ -46,6 +46,8 @@ export const PAGES = [
   { path: '/dispatch/phone', key: 'phone_booking', cap: 'booking.dispatch', menu: false, parent: '/dispatch' },
   { path: '/requests', key: 'requests', role: ['company_admin', 'company_staff'] },
   { path: '/services', key: 'services', cap: 'service.manage' },
+  // reviews that count: the association with their signals, a company its own and what was excluded
+  { path: '/reviews', key: 'reviews', cap: ['review.oversee', 'booking.dispatch'] },
   { path: '/training', key: 'training', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'] },
   { path: '/training/sessions/:id', key: 'session', cap: ['training.define', 'training.run', 'training.enrol', 'training.report'], menu: false, parent: '/training' },
   { path: '/training/rates', key: 'rates', cap: 'training.report' },

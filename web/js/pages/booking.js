@@ -1,10 +1,13 @@
 // pages/booking.js — #/bookings/ID (signed in; the API decides whose): one booking. Its status,
 // service, time, worker, company, price, the address (only where the API gives it), the
 // checklists as answered, the timeline; and what the one looking may do now: the customer cancels
-// (with a reason) or, once completed, reviews (five stars in five ways, a comment, the category's
-// feedback questions), and may complain about it at any time (#/complaints/new?booking_id=…); the
-// assigned worker confirms, checks in and out; the company assigns, confirms, cancels or records
-// a no-show. Those who see complaints see the ones filed about this booking, each a link. The
+// (with a reason), sees the service's code from check-in (to read out at check-out), once checked
+// out says whether the service happened (or that it did not, with what happened), then reviews
+// (five stars in five ways, a comment, the category's feedback questions), and may complain about
+// it at any time (#/complaints/new?booking_id=…); the assigned worker confirms, checks in and out
+// (with the customer's code); the company assigns, confirms, cancels or records a no-show; the
+// service centre records its follow-up call; the association sees the review's signals and may
+// exclude it with a reason, which everyone who sees the booking then reads. Those who see complaints see the ones filed about this booking, each a link. The
 // customer sees the worker's full record while the worker allows it, or may ask to see it. Once the
 // retention standard destroyed the address and telephone, everyone is told so, with the date.
 import { h, fill } from '../dom.js';
@@ -20,7 +23,8 @@ import {
 } from '../services.js';
 import {
   confirmForm, checkinForm, checkoutForm, cancelForm, noShowForm, assignForm, reviewForm, disclose, rescheduleForm,
-  checklistView, timelineView, noShowAnswerForm, noShowCheckForm,
+  checklistView, timelineView, noShowAnswerForm, noShowCheckForm, evidenceForm, followUpForm, evidenceText, reviewView,
+  excludeForm,
 } from '../booking-actions.js';
 
 export function render(slot, ctx) {
@@ -88,6 +92,10 @@ export function render(slot, ctx) {
     if (q && ctx.can('centre.check') && ['pending', 'to_check'].includes(q.state)) {
       actions.push(disclose(t('no_show.check'), () => noShowCheckForm(b, { onDone: done }), 'primary'));
     }
+    // the service centre calls back a household that has not said whether the service happened
+    if (ctx.can('booking.followup') && b.status === 'completed' && !b.evidence) {
+      actions.push(disclose(t('evidence.call_open'), () => followUpForm(b, { onDone: done }), 'primary'));
+    }
     const destroyed = Boolean(b.contact_destroyed_at);
     const tolerance = std.punctuality_tolerance_minutes ?? 15;
     const lateNow = b.status === 'confirmed' && Date.now() > Date.parse(b.start) + tolerance * 60000;
@@ -108,6 +116,7 @@ export function render(slot, ctx) {
       [t('bookings.checked_in'), b.checked_in_at ? [fmtAt(b.checked_in_at), ' ', punctuality(b)] : (lateNow ? badge(t('dispatch.not_checked_in'), 'danger') : null), 'checked_in'],
       [t('bookings.checked_out'), b.checked_out_at ? [fmtAt(b.checked_out_at), ' ', b.left_early === true ? badge(t('dispatch.left_early'), 'danger') : null] : null, 'checked_out'],
       [t('bookings.served'), b.served_minutes !== null && b.served_minutes !== undefined ? t('bookings.served_minutes', { minutes: b.served_minutes }) : null, 'served'],
+      [t('evidence.label'), evidenceText(b), 'evidence'],
       [t('jobs.early_reason'), b.left_early === true ? b.left_early_reason || t('bookings.reason_not_asked') : null, 'left_early_reason'],
       [t('bookings.barred'), b.barred ? h('span', { class: 'barred' }, t('bookings.barred_text', { why: reasonText(b.barred.code), reason: b.barred.reason || '' })) : null, 'barred'],
       [t('bookings.contact_views'), b.contact_views && b.contact_views.count ? t('bookings.contact_views_text', { n: b.contact_views.count, at: fmtAt(b.contact_views.last_at) }) : null, 'contact_views'],
@@ -117,10 +126,24 @@ export function render(slot, ctx) {
         q.answer ? h('span', { class: 'muted' }, ' ', t(`no_show.answer_${q.answer}`), q.answer_reason ? ` · ${q.answer_reason}` : '') : null,
         q.check_note ? h('span', { class: 'muted' }, ' · ', q.check_note) : null] : null, 'no_show_question'],
     ]);
-    const review = customer && b.status === 'completed'
+    const confirmed = b.evidence && b.evidence.status === 'confirmed';
+    // the code the customer reads out to the worker at check-out
+    const code = customer && b.status === 'checked_in' && b.service_code
+      ? section(t('evidence.code_title'), h('p', { class: 'service-code', 'aria-label': t('evidence.code_aria', { code: b.service_code.split('').join(' ') }) },
+        `${b.service_code.slice(0, 3)} ${b.service_code.slice(3)}`), h('p', { class: 'muted' }, t('evidence.code_intro')))
+      : null;
+    const evidence = customer && b.status === 'completed' && !b.evidence
+      ? section(t('evidence.title'), h('p', { class: 'muted' }, t('evidence.intro')), evidenceForm(b, { onDone: done }))
+      : null;
+    const review = customer && b.status === 'completed' && confirmed
       ? section(t('review.title'), h('p', { class: 'muted' }, t('review.intro')), reviewForm(b, { onDone: done }))
       : null;
-    const reviewed = b.status === 'reviewed' ? notice('success', t('review.thanks')) : null;
+    const reviewed = customer && b.status === 'reviewed' && !(b.review && b.review.excluded) ? notice('success', t('review.thanks')) : null;
+    // the review as this viewer sees it: the association with its signals, and the way to exclude it
+    const theReview = b.review
+      ? section(t('reviews.one_title'), reviewView(b.review),
+        ctx.can('review.oversee') && !b.review.excluded ? disclose(t('reviews.exclude'), () => excludeForm(b.id, { onDone: done }), 'danger') : null)
+      : null;
     // the complaints about this booking, for those who see complaints (filled in when they come)
     const complaints = h('div', { class: 'booking-complaints' });
     if (role === 'customer' || ctx.can('complaint.handle')) {
@@ -137,7 +160,7 @@ export function render(slot, ctx) {
       gone,
       asked,
       actions.length ? section(t('bookings.actions'), h('div', { class: 'booking-actions' }, actions)) : null,
-      review, reviewed, complaints,
+      code, evidence, review, reviewed, theReview, complaints,
       h('div', { class: 'columns' },
         section(t('bookings.record'), record),
         section(t('timeline.title'), timelineView(b))),

@@ -47,8 +47,9 @@ export function render(slot, ctx) {
           { label: t('bookings.worker'), cell: (b) => (b.worker ? maskedWorker(b.worker) : h('span', { class: 'muted' }, t('bookings.unassigned'))) },
           { label: t('bookings.company'), cell: (b) => (b.company ? b.company.name : t('common.none')) },
           { label: t('bookings.price'), class: 'num nowrap', cell: (b) => fmtMoney(b.price_fen) },
-          { label: t('bookings.status'), cell: (b) => [statusBadge(b.status), b.status === 'completed'
-            ? [' ', h('a', { href: `#/bookings/${b.id}`, class: 'review-link' }, t('bookings.to_review'))] : null] },
+          // a completed service: to confirm (it happened) first, then to review; nothing once denied
+          { label: t('bookings.status'), cell: (b) => [statusBadge(b.status), b.status === 'completed' && !(b.evidence && b.evidence.status === 'denied')
+            ? [' ', h('a', { href: `#/bookings/${b.id}`, class: b.evidence ? 'review-link' : 'review-link confirm-link' }, t(b.evidence ? 'bookings.to_review' : 'bookings.to_confirm'))] : null] },
         ],
         rows: r.items,
         rowAttrs: (b) => ({ dataset: { booking: b.id, status: b.status } }),

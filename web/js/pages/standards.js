@@ -19,7 +19,8 @@ import { courseName } from './training.js';
 const GROUPS = [
   { key: 'workforce', items: ['health_valid_months', 'background_valid_months', 'refresher_grace_days',
     'lapse_warning_days', 'training_pass_target'] },
-  { key: 'services', items: ['punctuality_tolerance_minutes', 'checkout_tolerance_minutes', 'live_named_bookings_max', 'request_confirm_hours', 'no_show_answer_hours', 'hourly_from_hour', 'hourly_until_hour', 'day_start_from_hour', 'day_start_until_hour', 'address_visible_hours', 'satisfaction_target',
+  { key: 'services', items: ['punctuality_tolerance_minutes', 'checkout_tolerance_minutes', 'checkin_early_minutes',
+    'review_new_account_days', 'review_quick_minutes', 'live_named_bookings_max', 'request_confirm_hours', 'no_show_answer_hours', 'hourly_from_hour', 'hourly_until_hour', 'day_start_from_hour', 'day_start_until_hour', 'address_visible_hours', 'satisfaction_target',
     'punctuality_target'] },
   { key: 'complaints', items: ['complaint_feedback_hours', 'complaint_resolve_days', 'complaint_reopen_days',
     'complaint_pause_max_hours', 'complaint_pauses_max', 'complaint_text_min', 'complaint_verify_hours',
