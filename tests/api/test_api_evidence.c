@@ -220,7 +220,7 @@ static void test_shill_reviews(void **state)
 	H.peer = "198.51.100.77";
 	for (int i = 0; i < SHILLS; i++) {
 		char body[200], login[32];
-		snprintf(login, sizeof login, "helper.%d", i);
+		snprintf(login, sizeof login, "shill.%d", i);
 		snprintf(body, sizeof body, "{\"login\":\"%s\",\"name\":\"张%c\",\"password\":\"%s\"}", login, 'A' + i,
 			 H_PASSWORD);
 		struct resp *r = ok("POST", "/api/public/customers", NULL, body, 201);
@@ -262,7 +262,7 @@ static void test_shill_reviews(void **state)
 		resp_free(r);
 		/* five stars: not before the customer said it happened */
 		char login[32];
-		snprintf(login, sizeof login, "helper.%d", i);
+		snprintf(login, sizeof login, "shill.%d", i);
 		h_login(&H, login, tokens[i], NULL);
 		refused("POST", path_of(ids[i], "review"), tokens[i],
 			"{\"overall\":5,\"punctuality\":5,\"skill\":5,\"attitude\":5,\"hygiene\":5}", 422, "service_not_confirmed");
@@ -283,7 +283,7 @@ static void test_shill_reviews(void **state)
 	at(t);
 	for (int i = 0; i < SHILLS; i++) {
 		char login[32];
-		snprintf(login, sizeof login, "helper.%d", i);
+		snprintf(login, sizeof login, "shill.%d", i);
 		h_login(&H, login, tokens[i], NULL);
 		struct resp *r = ok("POST", path_of(ids[i], "confirm-service"), tokens[i], "{\"happened\":true}", 200);
 		assert_string_equal(resp_str(r, "evidence.status"), "confirmed");
