@@ -78,9 +78,7 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 	st = store_sql(s, "SELECT id FROM data_requests WHERE status = 'open' AND breached = 0 AND due_at < $1"
 			  " ORDER BY id LIMIT 256");
 	stmt_bind_int(st, 1, now);
-	while ((rc = stmt_step(st)) == STORE_ROW && n < 256)
-		ids[n++] = stmt_int(st, 0);
-	stmt_done(st);
+	rc = stmt_ints(st, ids, 256, &n);
 	if (rc < 0)
 		goto fail;
 	rc = AJ_OK;

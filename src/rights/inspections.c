@@ -1212,9 +1212,7 @@ void api_public_plans_list(struct req *r)
 					      " LIMIT $1 OFFSET $2");
 	stmt_bind_int(st, 1, pg.per_page);
 	stmt_bind_int(st, 2, pg.offset);
-	while ((rc = stmt_step(st)) == STORE_ROW && n < 100)
-		ids[n++] = stmt_int(st, 0);
-	stmt_done(st);
+	rc = stmt_ints(st, ids, 100, &n);
 	if (rc < 0) {
 		req_fail(r, rc);
 		return;

@@ -939,9 +939,7 @@ int bookings_expire(struct store *s, int64_t now, int *expired)
 				       " OR created_at <= $2) ORDER BY id LIMIT 200");
 	stmt_bind_int(st, 1, now);
 	stmt_bind_int(st, 2, now - (int64_t)sd.request_confirm_hours * 3600);
-	while ((rc = stmt_step(st)) == STORE_ROW && n < 200)
-		ids[n++] = stmt_int(st, 0);
-	stmt_done(st);
+	rc = stmt_ints(st, ids, 200, &n);
 	if (rc < 0)
 		return rc;
 	struct actor a = {0, 0, "jobs"};

@@ -293,9 +293,7 @@ void api_public_categories(struct req *r)
 	stmt_bind_int(st, 3, pg.offset);
 	int64_t ids[100];
 	int n = 0;
-	while ((rc = stmt_step(st)) == STORE_ROW && n < 100)
-		ids[n++] = stmt_int(st, 0);
-	stmt_done(st);
+	rc = stmt_ints(st, ids, 100, &n);
 	if (rc < 0) {
 		req_fail(r, rc);
 		return;

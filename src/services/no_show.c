@@ -180,9 +180,7 @@ int no_shows_due(struct store *s, int64_t now, int *moved)
 	struct stmt *st = store_sql(s, "SELECT id FROM bookings WHERE no_show_state = 'pending' AND no_show_at <= $1"
 				       " ORDER BY no_show_at, id LIMIT 200");
 	stmt_bind_int(st, 1, now - (int64_t)sd.no_show_answer_hours * 3600);
-	while ((rc = stmt_step(st)) == STORE_ROW && n < 200)
-		ids[n++] = stmt_int(st, 0);
-	stmt_done(st);
+	rc = stmt_ints(st, ids, 200, &n);
 	if (rc < 0)
 		return rc;
 	struct actor a = {0, 0, "jobs"};

@@ -366,6 +366,16 @@ int stmt_one_int(struct stmt *st, int64_t *out)
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 }
 
+int stmt_ints(struct stmt *st, int64_t *out, int max, int *n)
+{
+	int rc = STORE_DONE;
+	*n = 0;
+	while (*n < max && (rc = stmt_step(st)) == STORE_ROW)
+		out[(*n)++] = stmt_int(st, 0);
+	stmt_done(st);
+	return rc < 0 ? rc : AJ_OK;
+}
+
 /* A begin inside a transaction opens a savepoint, so a function that writes in a transaction of
  * its own can also be one step of a larger one (an import, the demo loader). */
 int store_begin(struct store *s)

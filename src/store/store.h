@@ -80,6 +80,9 @@ int stmt_exec(struct stmt *st);
 int64_t store_changes(struct store *s);
 /* Runs a single-row, single-integer query; AJ_ENOTFOUND when there is no row. */
 int stmt_one_int(struct stmt *st, int64_t *out);
+/* Reads the first column of at most max rows into out, *n of them, and finishes st; 0 or a
+ * negative error. */
+int stmt_ints(struct stmt *st, int64_t *out, int max, int *n);
 
 /* Writes "%q%" into out with %, _ and \ in q escaped, for "LIKE $n ESCAPE '\'"; an empty
  * string when q is NULL (so "$n = ''" tests for no filter). */
