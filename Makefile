@@ -1,7 +1,7 @@
 # Anjia — build, run and test. `make run` and `make test` do all the set-up on a fresh Debian machine.
 
 CC       ?= cc
-PKGS     := libevent libevent_pthreads sqlite3 libsodium jansson libqrencode libzip libxml-2.0
+PKGS     := libevent libevent_pthreads sqlite3 libpq libsodium jansson libqrencode libzip libxml-2.0
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 CPPFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -23,7 +23,7 @@ API      := $(patsubst tests/api/%.c,%,$(sort $(wildcard tests/api/test_*.c)))
 rel_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/gen/schema.o
 san_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/gen/schema.o
 
-.PHONY: all run test test-unit test-api test-san test-e2e test-scan deps lint bench clean
+.PHONY: all run test test-unit test-api test-san test-e2e test-scan test-postgresql test-pg deps lint bench clean
 
 all: anjia
 
@@ -64,26 +64,28 @@ build/san/anjia: src/main.c build/san/libanjia.a
 
 # tests: cmocka unit tests per module; API tests through the router on a temporary database
 TEST_LIBS := $(LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
-build/rel/tests/%: tests/unit/%.c build/rel/libanjia.a tests/unit/testutil.h
+build/rel/tests/%: tests/unit/%.c build/rel/libanjia.a tests/unit/testutil.h tests/testdb.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itests $< build/rel/libanjia.a $(TEST_LIBS) -o $@
-build/san/tests/%: tests/unit/%.c build/san/libanjia.a tests/unit/testutil.h
+build/san/tests/%: tests/unit/%.c build/san/libanjia.a tests/unit/testutil.h tests/testdb.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARN) -Itests $< build/san/libanjia.a $(TEST_LIBS) -o $@
-build/rel/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h build/rel/libanjia.a
+build/rel/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h tests/testdb.h build/rel/libanjia.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itests $< tests/api/harness.c build/rel/libanjia.a $(TEST_LIBS) -o $@
-build/san/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h build/san/libanjia.a
+build/san/api/%: tests/api/%.c tests/api/harness.c tests/api/harness.h tests/testdb.h build/san/libanjia.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARN) -Itests $< tests/api/harness.c build/san/libanjia.a $(TEST_LIBS) -o $@
 
+# TEST_PG: the URL of a PostgreSQL server the tests may create databases on; empty runs them on SQLite
+TEST_PG  ?=
 test-unit: $(addprefix build/rel/tests/,$(UNIT))
-	@for t in $^; do echo "== $$t"; $$t || exit 1; done
+	@for t in $^; do echo "== $$t$(if $(TEST_PG), (postgresql))"; ANJIA_TEST_PG='$(TEST_PG)' $$t || exit 1; done
 test-api: $(addprefix build/rel/api/,$(API))
-	@for t in $^; do echo "== $$t"; $$t || exit 1; done
+	@for t in $^; do echo "== $$t$(if $(TEST_PG), (postgresql))"; ANJIA_TEST_PG='$(TEST_PG)' $$t || exit 1; done
 test-san: $(addprefix build/san/tests/,$(UNIT)) $(addprefix build/san/api/,$(API)) build/san/anjia anjia
 	@for t in $(filter build/san/tests/% build/san/api/%,$^); do echo "== $$t (asan+ubsan)"; \
-	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $$t || exit 1; done
+	  ANJIA_TEST_PG= ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $$t || exit 1; done
 	@echo "== the concurrent booking test and the sweep of every route against build/san/anjia (asan+ubsan)"
 	cd tests/e2e && ANJIA_SERVER_BIN=$(CURDIR)/build/san/anjia ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 node --test bookings-race.test.mjs routes-sweep.test.mjs
@@ -98,6 +100,8 @@ test-scan: anjia
 lint:
 	tools/lint
 
+# every suite on SQLite, then again on PostgreSQL: on the server TEST_PG names, or on a private one
+# started for the run (scripts/pg.sh, which .ci/run also uses) and removed after it
 test: deps
 	$(MAKE) lint anjia
 	$(MAKE) test-unit
@@ -105,6 +109,22 @@ test: deps
 	$(MAKE) test-san
 	$(MAKE) test-e2e
 	$(MAKE) test-scan
+	$(MAKE) test-postgresql
+
+test-postgresql: anjia
+	@if [ -n "$(TEST_PG)" ]; then $(MAKE) test-pg TEST_PG='$(TEST_PG)'; \
+	elif [ -n "$$ANJIA_PG" ]; then $(MAKE) test-pg TEST_PG="$$ANJIA_PG"; \
+	else scripts/pg.sh run sh -c '$(MAKE) test-pg TEST_PG="$$ANJIA_PG"'; fi
+
+# the run's directory (ANJIA_TEST_RUN) keeps what its tests share: the demo of each size, loaded
+# once into a template database and copied for each test file
+test-pg:
+	@test -n "$(TEST_PG)" || { echo "test-pg: TEST_PG names no PostgreSQL server"; exit 1; }
+	@run=$$(mktemp -d /tmp/anjia-run-XXXXXX); rc=0; \
+	ANJIA_TEST_RUN=$$run $(MAKE) test-unit test-api TEST_PG='$(TEST_PG)' || rc=$$?; \
+	[ $$rc != 0 ] || (cd tests/e2e && ANJIA_TEST_PG='$(TEST_PG)' ANJIA_TEST_RUN=$$run \
+	  node --test --test-concurrency=1 bookings-race.test.mjs routes-sweep.test.mjs) || rc=$$?; \
+	ANJIA_TEST_PG='$(TEST_PG)' ANJIA_TEST_RUN=$$run scripts/pg.sh forget; rm -rf $$run; exit $$rc
 
 run: deps
 	$(MAKE) anjia

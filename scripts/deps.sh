@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # bench: wrk, nginx, curl
 debs=(gcc make pkg-config ca-certificates curl
       libevent-dev libsqlite3-dev libsodium-dev libjansson-dev libqrencode-dev libcmocka-dev
-      libcrack2-dev cracklib-runtime libzip-dev libxml2-dev
+      libcrack2-dev cracklib-runtime libzip-dev libxml2-dev libpq-dev postgresql
       sqlite3 chromium fonts-wqy-microhei stress-ng wrk nginx-light python3)
 
 missing=()

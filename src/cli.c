@@ -70,29 +70,31 @@ static struct store *open_db(const char *path, int create)
 	struct store *s = NULL;
 	struct stat st;
 	int applied = 0;
-	if (!create && stat(path, &st) != 0) {
-		fprintf(stderr, "anjia: no database at %s\n", path);
+	char name[512];
+	store_name(path, name, sizeof name);
+	if (!create && !store_is_server(path) && stat(path, &st) != 0) {
+		fprintf(stderr, "anjia: no database at %s\n", name);
 		return NULL;
 	}
 	if (digest_init() != 0) {
 		fprintf(stderr, "anjia: libsodium cannot start\n");
 		return NULL;
 	}
-	if (make_parent(path) != 0) {
-		fprintf(stderr, "anjia: cannot create the directory of %s: %s\n", path, strerror(errno));
+	if (!store_is_server(path) && make_parent(path) != 0) {
+		fprintf(stderr, "anjia: cannot create the directory of %s: %s\n", name, strerror(errno));
 		return NULL;
 	}
 	if (store_open(path, &s) != AJ_OK) {
-		fprintf(stderr, "anjia: cannot open the database %s\n", path);
+		fprintf(stderr, "anjia: cannot open the database %s\n", name);
 		return NULL;
 	}
 	if (store_migrate(s, &applied) != AJ_OK) {
-		fprintf(stderr, "anjia: cannot migrate the database %s\n", path);
+		fprintf(stderr, "anjia: cannot migrate the database %s\n", name);
 		store_close(s);
 		return NULL;
 	}
 	if (applied)
-		log_info("database %s migrated to version %d", path, store_schema_version(s));
+		log_info("database %s migrated to version %d", name, store_schema_version(s));
 	return s;
 }
 
@@ -384,7 +386,8 @@ int cmd_migrate(int argc, char **argv)
 	struct store *s = open_db(db, DB_MAY_CREATE);
 	if (!s)
 		return 1;
-	printf("%s: schema version %d\n", db, store_schema_version(s));
+	char name[512];
+	printf("%s: schema version %d\n", store_name(db, name, sizeof name), store_schema_version(s));
 	store_close(s);
 	return 0;
 }
@@ -459,8 +462,10 @@ int cmd_demo(int argc, char **argv)
 	}
 	int rc = demo_load(s, &o);
 	store_close(s);
+	char name[512];
 	if (rc == AJ_ECONFLICT)
-		fprintf(stderr, "anjia: %s already holds data; the demo loads only into an empty database\n", db);
+		fprintf(stderr, "anjia: %s already holds data; the demo loads only into an empty database\n",
+			store_name(db, name, sizeof name));
 	return rc == AJ_OK ? 0 : 1;
 usage:
 	fputs(demo_usage, stderr);
@@ -882,6 +887,11 @@ int cmd_backup(int argc, char **argv)
 		return 2;
 	}
 	struct stat st;
+	if (store_is_server(db)) {
+		fprintf(stderr, "anjia: a PostgreSQL database is backed up with PostgreSQL's own tools (pg_basebackup"
+				" and its archived log, or pg_dump): see docs/operations.md\n");
+		return 1;
+	}
 	if (stat(db, &st) != 0) {
 		fprintf(stderr, "anjia: no database at %s\n", db);
 		return 1;

@@ -185,8 +185,8 @@ void api_notifications_seen(struct req *r)
 {
 	int rc = store_begin(r->store);
 	if (rc == AJ_OK) {
-		struct stmt *st = store_sql(r->store, "UPDATE users SET notices_seen_id = max(notices_seen_id,"
-						      " min($2, (SELECT coalesce(max(id), 0) FROM outbox))) WHERE id = $1");
+		struct stmt *st = store_sql(r->store, "UPDATE users SET notices_seen_id = greatest(notices_seen_id,"
+						      " least($2, (SELECT coalesce(max(id), 0) FROM outbox))) WHERE id = $1");
 		stmt_bind_int(st, 1, r->user.user_id);
 		stmt_bind_int(st, 2, req_int(r, "up_to", 0));
 		if ((rc = stmt_exec(st)) == AJ_OK)

@@ -210,7 +210,7 @@ void api_orgs_list(struct req *r)
 	store_like_pattern(q, like, sizeof like);
 	int64_t total = 0;
 	struct stmt *st = store_sql(r->store, "SELECT count(*) FROM orgs WHERE ($1 = '' OR kind = $1)"
-					      " AND ($2 = '' OR name LIKE $2 ESCAPE '\\' OR uscc LIKE $2 ESCAPE '\\')");
+					      " AND ($2 = '' OR lower(name) LIKE $2 ESCAPE '\\' OR lower(uscc) LIKE $2 ESCAPE '\\')");
 	stmt_bind_text(st, 1, kind ? kind : "");
 	stmt_bind_text(st, 2, like);
 	int rc = stmt_one_int(st, &total);
@@ -219,7 +219,7 @@ void api_orgs_list(struct req *r)
 		return;
 	}
 	st = store_sql(r->store, "SELECT " ORG_COLUMNS " FROM orgs WHERE ($1 = '' OR kind = $1)"
-				 " AND ($2 = '' OR name LIKE $2 ESCAPE '\\' OR uscc LIKE $2 ESCAPE '\\')"
+				 " AND ($2 = '' OR lower(name) LIKE $2 ESCAPE '\\' OR lower(uscc) LIKE $2 ESCAPE '\\')"
 				 " ORDER BY id LIMIT $3 OFFSET $4");
 	stmt_bind_text(st, 1, kind ? kind : "");
 	stmt_bind_text(st, 2, like);

@@ -270,7 +270,7 @@ void api_users_list(struct req *r)
 	struct stmt *st = store_sql(r->store,
 		"SELECT count(*) FROM users u WHERE ($1 = 0 OR u.org_id = $1) AND ($2 = 0 OR u.org_id = $2)"
 		" AND ($3 = '' OR u.role = $3) AND ($4 = '' OR u.status = $4)"
-		" AND ($5 = '' OR u.login LIKE $5 ESCAPE '\\' OR u.name LIKE $5 ESCAPE '\\')");
+		" AND ($5 = '' OR lower(u.login) LIKE $5 ESCAPE '\\' OR lower(u.name) LIKE $5 ESCAPE '\\')");
 	stmt_bind_int(st, 1, scope);
 	stmt_bind_int(st, 2, org);
 	stmt_bind_text(st, 3, role ? role : "");
@@ -285,7 +285,7 @@ void api_users_list(struct req *r)
 		"SELECT " USER_COLUMNS USER_FROM
 		" WHERE ($1 = 0 OR u.org_id = $1) AND ($2 = 0 OR u.org_id = $2)"
 		" AND ($3 = '' OR u.role = $3) AND ($4 = '' OR u.status = $4)"
-		" AND ($5 = '' OR u.login LIKE $5 ESCAPE '\\' OR u.name LIKE $5 ESCAPE '\\')"
+		" AND ($5 = '' OR lower(u.login) LIKE $5 ESCAPE '\\' OR lower(u.name) LIKE $5 ESCAPE '\\')"
 		" ORDER BY u.id LIMIT $6 OFFSET $7");
 	stmt_bind_int(st, 1, scope);
 	stmt_bind_int(st, 2, org);

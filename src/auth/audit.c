@@ -37,8 +37,12 @@ int audit_append(struct store *s, const struct actor *a, const char *action, con
 		 int64_t entity_id, const char *state, size_t state_len)
 {
 	char digest[SHA256_HEX_LEN], prev[SHA256_HEX_LEN], hash[SHA256_HEX_LEN];
+	/* one writer at a time extends the chain: the head read here is the one replaced below */
+	int rc = store_lock(s, STORE_LOCK_AUDIT, 0);
+	if (rc)
+		return rc;
 	struct stmt *st = store_sql(s, "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
-	int rc = stmt_step(st);
+	rc = stmt_step(st);
 	if (rc != STORE_ROW) {
 		stmt_done(st);
 		return rc < 0 ? rc : AJ_ESTORE;

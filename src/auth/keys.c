@@ -44,7 +44,7 @@ static const char seal_prefix[] = "s2.";
 
 void keys_default_path(const char *db_path, char *out, size_t n)
 {
-	const char *slash = strrchr(db_path, '/');
+	const char *slash = store_is_server(db_path) ? NULL : strrchr(db_path, '/');
 	if (slash)
 		snprintf(out, n, "%.*s/anjia.keys", (int)(slash - db_path), db_path);
 	else

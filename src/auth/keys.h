@@ -18,7 +18,8 @@ struct store;
  * create is set; then binds them to the database s (fingerprint check, or recording it the first
  * time). On failure prints why and returns a negative error. */
 int keys_open(const char *path, int create, struct store *s);
-/* The default key file for a database: anjia.keys beside it. */
+/* The default key file for a database: anjia.keys beside its file, or in the working directory for a
+ * database server (every node of one platform reads the same key file: docs/operations.md). */
 void keys_default_path(const char *db_path, char *out, size_t n);
 /* 1 once keys_open has succeeded in this process. */
 int keys_ready(void);

@@ -213,9 +213,9 @@ static void standards_part(struct req *r, struct jw *w)
  * of those past its deadline, and rejected by it — the whole industry's, the centre's record. */
 static int unverified(struct store *s, int month, int64_t out[3])
 {
-	struct stmt *st = store_sql(s, "SELECT coalesce(sum(verification = 'pending'), 0),"
-				       " coalesce(sum(verification = 'pending' AND verify_breached = 1), 0),"
-				       " coalesce(sum(verification = 'rejected'), 0) FROM complaints"
+	struct stmt *st = store_sql(s, "SELECT count(*) FILTER (WHERE verification = 'pending'),"
+				       " count(*) FILTER (WHERE verification = 'pending' AND verify_breached = 1),"
+				       " count(*) FILTER (WHERE verification = 'rejected') FROM complaints"
 				       " WHERE month = $1 AND verification IS NOT NULL");
 	stmt_bind_int(st, 1, month);
 	int rc = stmt_step(st);

@@ -158,7 +158,7 @@ int consent_request(struct store *s, const struct actor *a, int64_t booking, int
 	stmt_bind_int(st, 3, booking);
 	stmt_bind_int(st, 4, clock_now());
 	rc = stmt_one_int(st, id);
-	int64_t user = worker_user(s, worker);
+	int64_t user = rc == AJ_OK ? worker_user(s, worker) : 0;
 	if (rc == AJ_OK && user)
 		rc = notify(s, 0, user, "record_requested", "record_request", *id,
 			    "一位客户请求查看您的完整档案（核查、培训、证书、从业经历）。是否同意、同意多久由您决定。",

@@ -38,7 +38,7 @@ void phone_index_hash(const char *phone, char out[KEYS_HASH_LEN])
 	static struct stmt *name##_waiting(struct store *s)                                                  \
 	{                                                                                                    \
 		return store_sql(s, "SELECT count(*) FROM (SELECT 1 FROM " table " WHERE contact_phone_hash IS NULL" \
-				    " AND contact_phone_sealed IS NOT NULL LIMIT 1)");                                 \
+				    " AND contact_phone_sealed IS NOT NULL LIMIT 1) AS x");                                 \
 	}
 
 FIELD(complaint, "complaints")

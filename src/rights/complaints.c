@@ -172,7 +172,7 @@ int complaint_escalate(struct store *s, const struct actor *a, const struct comp
 	" c.reopened, coalesce(c.closed_at, 0), c.closed_by, c.rating, c.rating_comment, c.taken_by, ta.name," \
 	" c.feedback_in_time, c.resolved_in_time, coalesce(b.start_at, 0), si.title, " CLAIMS_OVERDUE "," \
 	" coalesce(c.pause_until, 0), c.pauses," \
-	" max(0, coalesce((SELECT x.value FROM standards x WHERE x.key = 'complaint_pauses_max'), 2) - c.pauses)," \
+	" greatest(0, coalesce((SELECT x.value FROM standards x WHERE x.key = 'complaint_pauses_max'), 2) - c.pauses)," \
 	" c.verification, coalesce(c.verify_due, 0), coalesce(c.verified_at, 0), c.verify_note, c.verified_by, vu.name," \
 	" c.verify_breached"
 /* the column after COMPLAINT_COLUMNS */
@@ -1540,9 +1540,9 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 	" AND ($4 = 0 OR c.escalated_at IS NOT NULL) AND ($10 = 0 OR c.booking_id = $10)" \
 	" AND ($11 = '' OR c.contact_phone_hash = $11" \
 	"   OR EXISTS (SELECT 1 FROM bookings x WHERE x.id = c.booking_id AND x.contact_phone_hash = $11))" \
-	" AND ($12 = '' OR c.tracking_no LIKE $12 ESCAPE '\\' OR c.contact_name LIKE $12 ESCAPE '\\'" \
-	"   OR EXISTS (SELECT 1 FROM orgs x WHERE x.id = c.company_id AND x.name LIKE $12 ESCAPE '\\')" \
-	"   OR EXISTS (SELECT 1 FROM users x WHERE x.id = c.customer_id AND x.name LIKE $12 ESCAPE '\\'))"
+	" AND ($12 = '' OR lower(c.tracking_no) LIKE $12 ESCAPE '\\' OR lower(c.contact_name) LIKE $12 ESCAPE '\\'" \
+	"   OR EXISTS (SELECT 1 FROM orgs x WHERE x.id = c.company_id AND lower(x.name) LIKE $12 ESCAPE '\\')" \
+	"   OR EXISTS (SELECT 1 FROM users x WHERE x.id = c.customer_id AND lower(x.name) LIKE $12 ESCAPE '\\'))"
 
 /* What q asks for: a telephone (its look-up hash) or words (a LIKE pattern); both '' without q. */
 struct list_q {
@@ -1679,8 +1679,8 @@ int complaints_found_json(struct store *s, const char *hash, const char *like, s
 	struct stmt *st = store_sql(s, "SELECT " COMPLAINT_COLUMNS COMPLAINT_FROM
 		" WHERE ($1 <> '' AND (c.contact_phone_hash = $1 OR b.contact_phone_hash = $1"
 		"   OR c.customer_id IN (SELECT x.customer_id FROM bookings x WHERE x.contact_phone_hash = $1)))"
-		" OR ($2 <> '' AND (c.tracking_no LIKE $2 ESCAPE '\\' OR c.contact_name LIKE $2 ESCAPE '\\'"
-		"   OR cu.name LIKE $2 ESCAPE '\\'))"
+		" OR ($2 <> '' AND (lower(c.tracking_no) LIKE $2 ESCAPE '\\' OR lower(c.contact_name) LIKE $2 ESCAPE '\\'"
+		"   OR lower(cu.name) LIKE $2 ESCAPE '\\'))"
 		" ORDER BY c.id DESC LIMIT $3");
 	stmt_bind_text(st, 1, hash ? hash : "");
 	stmt_bind_text(st, 2, like ? like : "");

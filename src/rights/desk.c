@@ -76,7 +76,7 @@ static int customers_json(struct store *s, enum kind kind, const char *hash, con
 			       "  SELECT customer_id FROM complaints WHERE contact_phone_hash = $1 AND customer_id IS NOT NULL)"
 			       " ORDER BY id LIMIT $2")
 		: store_sql(s, "SELECT id, name FROM users WHERE role = 'customer' AND erased_at IS NULL"
-			       " AND name LIKE $1 ESCAPE '\\' ORDER BY id LIMIT $2");
+			       " AND lower(name) LIKE $1 ESCAPE '\\' ORDER BY id LIMIT $2");
 	stmt_bind_text(st, 1, kind == K_PHONE ? hash : like);
 	stmt_bind_int(st, 2, CUSTOMERS_MAX);
 	char names[CUSTOMERS_MAX][160];

@@ -349,15 +349,18 @@ static int seal_contact(struct store *s, int64_t id, const char *address, const 
 /* ---- the two rules every placement obeys ---- */
 
 /* The worker may serve the trade over the whole window [start, end) — red at no instant of it —,
- * and has no other live booking overlapping it. Runs inside the write transaction, so no other
- * write can slip between the check and the move. */
+ * and has no other live booking overlapping it. Runs inside the write transaction holding the
+ * worker's lock, so no other write can slip between the check and the move. */
 static int placeable(struct store *s, int64_t worker_id, int64_t company_id, int trade, int64_t start,
 		     int64_t end, int64_t self, struct elig_result *res, struct fault *f)
 {
 	int64_t company = 0, busy = 0;
+	int rc = store_lock(s, STORE_LOCK_WORKER, worker_id);
+	if (rc)
+		return rc;
 	struct stmt *st = store_sql(s, "SELECT coalesce(company_id, 0) FROM workers WHERE id = $1");
 	stmt_bind_int(st, 1, worker_id);
-	int rc = stmt_one_int(st, &company);
+	rc = stmt_one_int(st, &company);
 	if (rc == AJ_ENOTFOUND || (rc == AJ_OK && company != company_id)) {
 		FAULT(f, "worker_not_of_company", "worker_id");
 		return AJ_ERULE;
@@ -416,7 +419,7 @@ static int holds_left(struct store *s, int64_t customer, struct fault *f)
 		return rc;
 	/* counted no further than the limit: the answer is only "under it" or "at it" */
 	struct stmt *st = store_sql(s, "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE customer_id = $1"
-				       " AND worker_id IS NOT NULL AND status = 'requested' AND start_at > $2 LIMIT $3)");
+				       " AND worker_id IS NOT NULL AND status = 'requested' AND start_at > $2 LIMIT $3) AS x");
 	stmt_bind_int(st, 1, customer);
 	stmt_bind_int(st, 2, clock_now());
 	stmt_bind_int(st, 3, sd.live_named_bookings_max);

@@ -89,7 +89,7 @@ void api_bookings_candidates(struct req *r)
 		" EXISTS (SELECT 1 FROM bookings d WHERE d.worker_id = w.id AND d.id <> $5 AND d.start_at >= $6"
 		"  AND d.start_at < $6 + 86400 AND d.status NOT IN ('cancelled', 'no_show') AND $9 <> '' AND d.district = $9)"
 		" FROM workers w JOIN worker_trades t ON t.worker_id = w.id AND t.trade = $2"
-		" WHERE w.company_id = $1 AND w.status = 'active' AND ($7 = '' OR instr(w.name, $7) > 0)"
+		" WHERE w.company_id = $1 AND w.status = 'active' AND ($7 = '' OR strpos(w.name, $7) > 0)"
 		" ORDER BY w.id LIMIT $8");
 	stmt_bind_int(st, 1, company);
 	stmt_bind_text(st, 2, trades[trade].code);
@@ -317,7 +317,7 @@ void api_dispatch_customers_find(struct req *r)
 		stmt_done(st);
 	} else {
 		st = store_sql(r->store, "SELECT u.id FROM users u WHERE u.role = 'customer' AND u.status = 'active'"
-					 " AND instr(u.name, $2) > 0 AND (u.registered_by = $1 OR EXISTS (SELECT 1 FROM bookings b"
+					 " AND strpos(u.name, $2) > 0 AND (u.registered_by = $1 OR EXISTS (SELECT 1 FROM bookings b"
 					 " WHERE b.customer_id = u.id AND b.company_id = $1)) ORDER BY u.id LIMIT $3");
 		stmt_bind_int(st, 1, company);
 		stmt_bind_text(st, 2, q);

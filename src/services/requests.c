@@ -133,7 +133,7 @@ void api_service_requests_create(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	struct stmt *st = store_sql(s, "SELECT si.company_id, si.unit, si.active AND c.active, si.title FROM service_items si"
+	struct stmt *st = store_sql(s, "SELECT si.company_id, si.unit, si.active = 1 AND c.active = 1, si.title FROM service_items si"
 				       " JOIN categories c ON c.id = si.category_id WHERE si.id = $1");
 	stmt_bind_int(st, 1, req_int(r, "service_item_id", 0));
 	rc = stmt_step(st);

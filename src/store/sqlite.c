@@ -1,11 +1,9 @@
-/* sqlite.c — the store on SQLite (WAL). Each connection keeps its prepared statements in a
- * small table keyed by the SQL literal's address, so a hot query is prepared once per thread. */
-#include "store.h"
+/* sqlite.c — the store's engine on SQLite (WAL): one file, one writer at a time. */
+#include "engine.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,40 +15,32 @@
 #include "../util/log.h"
 #include "../util/strbuf.h"
 
-#define STMT_MAX_PARAMS 32
-#define CACHE_SLOTS 512 /* a power of two, well above the number of statements in the program */
-
 /* Writers of one process queue on this lock before SQLite's own: waiting here is a handover, where
  * SQLite's busy handler would sleep and poll, which under many concurrent writers costs more time
  * than the transactions themselves. Other processes still meet SQLite's lock and busy timeout. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
-/* committed write transactions of this process, for caches of what the store says */
-static _Atomic uint64_t generation;
 
-uint64_t store_generation(void)
+struct lite_stmt {
+	struct stmt base;
+	sqlite3_stmt *st;
+	unsigned char map[STMT_MAX_PARAMS + 1]; /* $n -> SQLite parameter index */
+};
+
+struct lite_store {
+	struct store base;
+	sqlite3 *db;
+};
+
+static const struct engine lite;
+
+static sqlite3 *db_of(struct store *s)
 {
-	return atomic_load(&generation);
+	return ((struct lite_store *)s)->db;
 }
 
-struct stmt {
-	sqlite3_stmt *st;
-	const char *sql;              /* the literal, also the cache key */
-	unsigned char map[STMT_MAX_PARAMS + 1]; /* $n -> SQLite parameter index */
-	int busy;                     /* stepped and not yet finished */
-};
-
-struct store {
-	sqlite3 *db;
-	int in_tx;      /* transaction depth: 1 the outer BEGIN IMMEDIATE, more are savepoints */
-	int quiet;      /* the open transaction changes nothing a public answer shows */
-	int reading;    /* read transactions open (store_read_begin), the outer one real */
-	struct stmt *cache[CACHE_SLOTS];
-};
-
-const char *store_kind(const struct store *s)
+static sqlite3_stmt *st_of(struct stmt *st)
 {
-	(void)s;
-	return "sqlite";
+	return ((struct lite_stmt *)st)->st;
 }
 
 static int map_rc(int rc)
@@ -123,25 +113,84 @@ static void configure(void)
 	sqlite3_initialize();
 }
 
-int store_open(const char *path, struct store **out)
+/* SQL functions PostgreSQL has and SQLite lacks, so the SQL both run can use them: greatest and
+ * least (of integers, NULLs ignored as PostgreSQL does), strpos (the 1-based position of a
+ * substring in characters, 0 when absent). */
+static void fn_extreme(sqlite3_context *cx, int argc, sqlite3_value **argv, int sign)
+{
+	int have = 0;
+	sqlite3_int64 best = 0;
+	for (int i = 0; i < argc; i++) {
+		if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+			continue;
+		sqlite3_int64 v = sqlite3_value_int64(argv[i]);
+		if (!have || (sign > 0 ? v > best : v < best))
+			best = v;
+		have = 1;
+	}
+	if (have)
+		sqlite3_result_int64(cx, best);
+	else
+		sqlite3_result_null(cx);
+}
+
+static void fn_greatest(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	fn_extreme(cx, argc, argv, 1);
+}
+
+static void fn_least(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	fn_extreme(cx, argc, argv, -1);
+}
+
+static void fn_strpos(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *h = (const char *)sqlite3_value_text(argv[0]);
+	const char *n = (const char *)sqlite3_value_text(argv[1]);
+	if (!h || !n) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	const char *at = strstr(h, n);
+	sqlite3_int64 pos = 0;
+	if (at) {
+		pos = 1;
+		for (const char *p = h; p < at; p++)
+			if (((unsigned char)*p & 0xc0) != 0x80) /* UTF-8 characters, not bytes */
+				pos++;
+	}
+	sqlite3_result_int64(cx, pos);
+}
+
+int sqlite_open(const char *path, struct store **out)
 {
 	pthread_once(&configured, configure);
-	struct store *s = xcalloc(1, sizeof *s);
+	struct lite_store *ls = xcalloc(1, sizeof *ls);
+	ls->base.eng = &lite;
 	make_db_private(path);
-	int rc = sqlite3_open_v2(path, &s->db,
+	int rc = sqlite3_open_v2(path, &ls->db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		log_error("store: cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "?");
-		sqlite3_close(s->db);
-		free(s);
+		log_error("store: cannot open %s: %s", path, ls->db ? sqlite3_errmsg(ls->db) : "?");
+		sqlite3_close(ls->db);
+		free(ls);
 		return AJ_ESTORE;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 5000);
-	rc = sqlite3_exec(s->db,
+	sqlite3_extended_result_codes(ls->db, 1);
+	sqlite3_busy_timeout(ls->db, 5000);
+	int det = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+	sqlite3_create_function(ls->db, "greatest", -1, det, NULL, fn_greatest, NULL, NULL);
+	sqlite3_create_function(ls->db, "least", -1, det, NULL, fn_least, NULL, NULL);
+	sqlite3_create_function(ls->db, "strpos", 2, det, NULL, fn_strpos, NULL, NULL);
+	rc = sqlite3_exec(ls->db,
 			  "PRAGMA journal_mode=WAL;"
 			  "PRAGMA synchronous=NORMAL;"
 			  "PRAGMA foreign_keys=ON;"
+			  /* LIKE tells case apart, as on PostgreSQL: a search for either case says
+			   * lower(column) LIKE the lower-case pattern store_like_pattern makes */
+			  "PRAGMA case_sensitive_like=ON;"
 			  /* what is deleted or replaced is overwritten, not left readable in free pages:
 			   * an erased account's address, a value sealed again under a new key */
 			  "PRAGMA secure_delete=ON;"
@@ -151,38 +200,23 @@ int store_open(const char *path, struct store **out)
 			  "PRAGMA cache_size=-65536;",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		log_error("store: cannot configure %s: %s", path, sqlite3_errmsg(s->db));
-		sqlite3_close(s->db);
-		free(s);
+		log_error("store: cannot configure %s: %s", path, sqlite3_errmsg(ls->db));
+		sqlite3_close(ls->db);
+		free(ls);
 		return map_rc(rc) == AJ_EBUSY ? AJ_EBUSY : AJ_ESTORE;
 	}
-	*out = s;
+	*out = &ls->base;
 	return AJ_OK;
 }
 
-void store_close(struct store *s)
+static void lite_close(struct store *s)
 {
-	if (!s)
-		return;
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		struct stmt *st = s->cache[i];
-		if (!st)
-			continue;
-		if (st->busy)
-			log_warn("store: statement left unfinished: %.80s", st->sql);
-		sqlite3_finalize(st->st);
-		free(st);
-	}
-	if (s->in_tx) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		pthread_mutex_unlock(&write_lock);
-	}
-	sqlite3_close(s->db);
+	sqlite3_close(db_of(s));
 	free(s);
 }
 
 /* Parses the "$n" names SQLite reports into the placeholder map. */
-static int build_map(struct stmt *st)
+static int build_map(struct lite_stmt *st)
 {
 	int n = sqlite3_bind_parameter_count(st->st);
 	for (int i = 1; i <= n; i++) {
@@ -196,34 +230,13 @@ static int build_map(struct stmt *st)
 	return 0;
 }
 
-struct stmt *store_prepare_(struct store *s, const char *sql)
+static struct stmt *lite_prepare(struct store *s, const char *sql)
 {
-	uintptr_t h = ((uintptr_t)sql >> 3) * 2654435761u;
-	unsigned slot = (unsigned)(h & (CACHE_SLOTS - 1));
-	for (unsigned probe = 0; probe < CACHE_SLOTS; probe++) {
-		struct stmt *st = s->cache[slot];
-		if (!st)
-			break;
-		if (st->sql == sql) {
-			if (st->busy) {
-				log_error("store: statement reused before it was finished: %.80s", sql);
-				sqlite3_reset(st->st);
-				sqlite3_clear_bindings(st->st);
-				st->busy = 0;
-			}
-			return st;
-		}
-		slot = (slot + 1) & (CACHE_SLOTS - 1);
-	}
-	if (s->cache[slot]) {
-		log_error("store: statement cache full");
-		return NULL;
-	}
-	struct stmt *st = xcalloc(1, sizeof *st);
+	struct lite_stmt *st = xcalloc(1, sizeof *st);
 	const char *tail = NULL;
-	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->st, &tail);
+	int rc = sqlite3_prepare_v3(db_of(s), sql, -1, SQLITE_PREPARE_PERSISTENT, &st->st, &tail);
 	if (rc != SQLITE_OK) {
-		log_error("store: cannot prepare (%s): %.120s", sqlite3_errmsg(s->db), sql);
+		log_error("store: cannot prepare (%s): %.120s", sqlite3_errmsg(db_of(s)), sql);
 		free(st);
 		return NULL;
 	}
@@ -241,331 +254,179 @@ struct stmt *store_prepare_(struct store *s, const char *sql)
 		free(st);
 		return NULL;
 	}
-	st->sql = sql;
-	s->cache[slot] = st;
-	return st;
+	return &st->base;
 }
 
-static int idx(struct stmt *st, int n)
+static void lite_finalize(struct stmt *st)
 {
-	return n >= 1 && n <= STMT_MAX_PARAMS ? st->map[n] : 0;
+	sqlite3_finalize(st_of(st));
+	free(st);
 }
 
-void stmt_bind_int(struct stmt *st, int n, int64_t v)
+static void lite_bind(struct stmt *base, int n, enum bind_kind k, int64_t i, const void *v, size_t len)
 {
-	if (st && idx(st, n))
-		sqlite3_bind_int64(st->st, idx(st, n), v);
-}
-
-void stmt_bind_textn(struct stmt *st, int n, const char *v, size_t len)
-{
-	if (!st || !idx(st, n))
+	struct lite_stmt *st = (struct lite_stmt *)base;
+	int at = st->map[n];
+	if (!at)
 		return;
-	if (!v)
-		sqlite3_bind_null(st->st, idx(st, n));
-	else
-		sqlite3_bind_text64(st->st, idx(st, n), v, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+	switch (k) {
+	case BIND_NULL:
+	case BIND_NULL_INT: sqlite3_bind_null(st->st, at); break;
+	case BIND_INT: sqlite3_bind_int64(st->st, at, i); break;
+	case BIND_TEXT: sqlite3_bind_text64(st->st, at, v, len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+	case BIND_BLOB: sqlite3_bind_blob64(st->st, at, v, len, SQLITE_TRANSIENT); break;
+	}
 }
 
-void stmt_bind_text(struct stmt *st, int n, const char *v)
+static int lite_step(struct stmt *st)
 {
-	stmt_bind_textn(st, n, v, v ? strlen(v) : 0);
-}
-
-void stmt_bind_blob(struct stmt *st, int n, const void *v, size_t len)
-{
-	if (st && idx(st, n))
-		sqlite3_bind_blob64(st->st, idx(st, n), v, len, SQLITE_TRANSIENT);
-}
-
-void stmt_bind_null(struct stmt *st, int n)
-{
-	if (st && idx(st, n))
-		sqlite3_bind_null(st->st, idx(st, n));
-}
-
-void stmt_bind_id(struct stmt *st, int n, int64_t v)
-{
-	if (v)
-		stmt_bind_int(st, n, v);
-	else
-		stmt_bind_null(st, n);
-}
-
-int stmt_step(struct stmt *st)
-{
-	if (!st)
-		return AJ_ESTORE;
-	st->busy = 1;
-	int rc = sqlite3_step(st->st);
+	int rc = sqlite3_step(st_of(st));
 	if (rc == SQLITE_ROW)
 		return STORE_ROW;
 	if (rc == SQLITE_DONE)
 		return STORE_DONE;
-	int e = map_rc(sqlite3_extended_errcode(sqlite3_db_handle(st->st)));
+	int e = map_rc(sqlite3_extended_errcode(sqlite3_db_handle(st_of(st))));
 	if (e == AJ_ESTORE)
-		log_error("store: step failed (%s): %.80s", sqlite3_errmsg(sqlite3_db_handle(st->st)),
+		log_error("store: step failed (%s): %.80s", sqlite3_errmsg(sqlite3_db_handle(st_of(st))),
 			  st->sql);
 	return e == AJ_OK ? AJ_ESTORE : e;
 }
 
-int64_t stmt_int(struct stmt *st, int col)
+static int64_t lite_int(struct stmt *st, int col)
 {
-	return st ? sqlite3_column_int64(st->st, col) : 0;
+	return sqlite3_column_int64(st_of(st), col);
 }
 
-const char *stmt_text(struct stmt *st, int col)
+static const char *lite_text(struct stmt *st, int col)
 {
-	return st ? (const char *)sqlite3_column_text(st->st, col) : NULL;
+	return (const char *)sqlite3_column_text(st_of(st), col);
 }
 
-const void *stmt_blob(struct stmt *st, int col)
+static const void *lite_blob(struct stmt *st, int col)
 {
-	return st ? sqlite3_column_blob(st->st, col) : NULL;
+	return sqlite3_column_blob(st_of(st), col);
 }
 
-size_t stmt_bytes(struct stmt *st, int col)
+static size_t lite_bytes(struct stmt *st, int col)
 {
-	return st ? (size_t)sqlite3_column_bytes(st->st, col) : 0;
+	return (size_t)sqlite3_column_bytes(st_of(st), col);
 }
 
-int stmt_is_null(struct stmt *st, int col)
+static int lite_null(struct stmt *st, int col)
 {
-	return !st || sqlite3_column_type(st->st, col) == SQLITE_NULL;
+	return sqlite3_column_type(st_of(st), col) == SQLITE_NULL;
 }
 
-void stmt_done(struct stmt *st)
+static void lite_reset(struct stmt *st)
 {
-	if (!st)
-		return;
-	sqlite3_reset(st->st);
-	sqlite3_clear_bindings(st->st);
-	st->busy = 0;
+	sqlite3_reset(st_of(st));
+	sqlite3_clear_bindings(st_of(st));
 }
 
-int stmt_exec(struct stmt *st)
+static int64_t lite_changes(struct store *s)
 {
-	int rc;
-	while ((rc = stmt_step(st)) == STORE_ROW)
-		;
-	stmt_done(st);
-	return rc;
+	return sqlite3_changes64(db_of(s));
 }
 
-int64_t store_changes(struct store *s)
+static int run(struct store *s, const char *sql)
 {
-	return sqlite3_changes64(s->db);
+	int rc = sqlite3_exec(db_of(s), sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? AJ_OK : map_rc(rc) == AJ_OK ? AJ_ESTORE : map_rc(rc);
 }
 
-int stmt_one_int(struct stmt *st, int64_t *out)
+/* BEGIN IMMEDIATE, so writers queue at the start, never midway. */
+static int lite_tx(struct store *s, enum tx_op op)
 {
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW)
-		*out = stmt_int(st, 0);
-	stmt_done(st);
-	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-}
-
-int stmt_ints(struct stmt *st, int64_t *out, int max, int *n)
-{
-	int rc = STORE_DONE;
-	*n = 0;
-	while (*n < max && (rc = stmt_step(st)) == STORE_ROW)
-		out[(*n)++] = stmt_int(st, 0);
-	stmt_done(st);
-	return rc < 0 ? rc : AJ_OK;
-}
-
-/* A begin inside a transaction opens a savepoint, so a function that writes in a transaction of
- * its own can also be one step of a larger one (an import, the demo loader). */
-int store_begin(struct store *s)
-{
-	int rc;
-	if (s->reading)
-		return AJ_EINVAL; /* a read transaction cannot become a write one without waiting */
-	if (s->in_tx) {
-		rc = stmt_exec(store_sql(s, "SAVEPOINT nested"));
-		if (rc == AJ_OK)
-			s->in_tx++;
+	int rc = AJ_OK;
+	sqlite3 *db = db_of(s);
+	switch (op) {
+	case TX_BEGIN:
+		pthread_mutex_lock(&write_lock);
+		if ((rc = run(s, "BEGIN IMMEDIATE")) != AJ_OK)
+			pthread_mutex_unlock(&write_lock);
 		return rc;
-	}
-	pthread_mutex_lock(&write_lock);
-	rc = stmt_exec(store_sql(s, "BEGIN IMMEDIATE"));
-	s->quiet = 0;
-	if (rc == AJ_OK)
-		s->in_tx = 1;
-	else
+	case TX_COMMIT:
+		if ((rc = run(s, "COMMIT")) == AJ_OK)
+			pthread_mutex_unlock(&write_lock);
+		return rc; /* on failure store.c rolls back, which unlocks */
+	case TX_ROLLBACK:
+		if (sqlite3_get_autocommit(db) == 0)
+			run(s, "ROLLBACK");
 		pthread_mutex_unlock(&write_lock);
-	return rc;
-}
-
-int store_commit(struct store *s)
-{
-	int rc;
-	if (s->in_tx > 1) {
-		rc = stmt_exec(store_sql(s, "RELEASE nested"));
-		if (rc != AJ_OK) {
-			store_rollback(s);
-			return rc;
-		}
-		s->in_tx--;
+		return AJ_OK;
+	case TX_SAVEPOINT: return run(s, "SAVEPOINT nested");
+	case TX_RELEASE: return run(s, "RELEASE nested");
+	case TX_ROLLBACK_TO:
+		run(s, "ROLLBACK TO nested");
+		run(s, "RELEASE nested");
+		return AJ_OK;
+	case TX_READ_BEGIN: return run(s, "BEGIN DEFERRED");
+	case TX_READ_END:
+		if (sqlite3_get_autocommit(db) == 0)
+			run(s, "COMMIT");
 		return AJ_OK;
 	}
-	rc = stmt_exec(store_sql(s, "COMMIT"));
-	if (rc != AJ_OK) {
-		store_rollback(s);
-		return rc;
+	return AJ_EINVAL;
+}
+
+static int lite_script(struct store *s, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(db_of(s), sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_error("store: %s", err ? err : "?");
+		sqlite3_free(err);
+		return AJ_ESTORE;
 	}
-	s->in_tx = 0;
-	if (!s->quiet)
-		atomic_fetch_add(&generation, 1);
-	s->quiet = 0;
-	pthread_mutex_unlock(&write_lock);
 	return AJ_OK;
 }
 
-void store_rollback(struct store *s)
+static int lite_has_table(struct store *s, const char *name)
 {
-	if (!s->in_tx)
-		return;
-	if (s->in_tx > 1) {
-		stmt_exec(store_sql(s, "ROLLBACK TO nested"));
-		stmt_exec(store_sql(s, "RELEASE nested"));
-		s->in_tx--;
-		return;
-	}
-	if (sqlite3_get_autocommit(s->db) == 0)
-		stmt_exec(store_sql(s, "ROLLBACK"));
-	s->in_tx = 0;
-	pthread_mutex_unlock(&write_lock);
+	int64_t n = 0;
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1");
+	stmt_bind_text(st, 1, name);
+	int rc = stmt_one_int(st, &n);
+	return rc != AJ_OK ? rc : n > 0;
 }
 
-int store_checkpoint(struct store *s)
+/* Copies the write-ahead log into the database and empties it. */
+static int lite_checkpoint(struct store *s)
 {
-	if (s->in_tx)
-		return AJ_EINVAL;
-	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	int rc = sqlite3_wal_checkpoint_v2(db_of(s), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	return rc == SQLITE_OK ? AJ_OK : map_rc(rc) == AJ_EBUSY ? AJ_EBUSY : AJ_ESTORE;
 }
 
-void store_keep_generation(struct store *s)
+/* One writer at a time already: every lock is held. */
+static int lite_lock(struct store *s, int what, int64_t id)
 {
-	if (s->in_tx)
-		s->quiet = 1;
-}
-
-int store_in_tx(const struct store *s)
-{
-	return s->in_tx > 0;
-}
-
-int store_read_begin(struct store *s)
-{
-	if (s->in_tx)
-		return AJ_OK;
-	if (s->reading) {
-		s->reading++;
-		return AJ_OK;
-	}
-	int rc = stmt_exec(store_sql(s, "BEGIN DEFERRED"));
-	if (rc == AJ_OK)
-		s->reading = 1;
-	return rc;
-}
-
-void store_read_end(struct store *s)
-{
-	if (!s->reading || --s->reading > 0)
-		return;
-	if (sqlite3_get_autocommit(s->db) == 0)
-		stmt_exec(store_sql(s, "COMMIT"));
-}
-
-void store_like_pattern(const char *q, char *out, size_t n)
-{
-	size_t k = 0;
-	if (n == 0)
-		return;
-	out[0] = '\0';
-	if (!q || n < 3)
-		return;
-	out[k++] = '%';
-	for (; *q && k + 3 < n; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			out[k++] = '\\';
-		out[k++] = *q;
-	}
-	out[k++] = '%';
-	out[k] = '\0';
-}
-
-/* ---- migrations ---- */
-
-struct migration {
-	int version;
-	const char *name;
-	const char *sql;
-};
-/* generated at build time from src/store/schema/NNN_*.sql */
-extern const struct migration store_migrations[];
-extern const int store_migration_count;
-
-int store_schema_version(struct store *s)
-{
-	int64_t v = 0;
-	struct stmt *st = store_sql(s, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'");
-	if (stmt_one_int(st, &v) || v == 0)
-		return 0;
-	if (stmt_one_int(store_sql(s, "SELECT coalesce(max(version), 0) FROM schema_migrations"), &v))
-		return 0;
-	return (int)v;
-}
-
-int store_migrate(struct store *s, int *applied)
-{
-	int rc = sqlite3_exec(s->db,
-			      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-			      NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return map_rc(rc);
-	*applied = 0;
-	/* every migration not yet recorded, in order: one merged in below the newest applied is not
-	 * skipped */
-	for (int i = 0; i < store_migration_count; i++) {
-		const struct migration *m = &store_migrations[i];
-		int64_t done = 0;
-		struct stmt *q = store_sql(s, "SELECT count(*) FROM schema_migrations WHERE version = $1");
-		stmt_bind_int(q, 1, m->version);
-		if ((rc = stmt_one_int(q, &done)) != AJ_OK)
-			return rc;
-		if (done)
-			continue;
-		char *err = NULL;
-		if ((rc = store_begin(s)) != AJ_OK)
-			return rc;
-		if (sqlite3_exec(s->db, m->sql, NULL, NULL, &err) != SQLITE_OK) {
-			log_error("store: migration %s failed: %s", m->name, err ? err : "?");
-			sqlite3_free(err);
-			store_rollback(s);
-			return AJ_ESTORE;
-		}
-		struct stmt *st = store_sql(s, "INSERT INTO schema_migrations (version, name, applied_at)"
-					       " VALUES ($1, $2, CAST(strftime('%s','now') AS INTEGER))");
-		stmt_bind_int(st, 1, m->version);
-		stmt_bind_text(st, 2, m->name);
-		if ((rc = stmt_exec(st)) != AJ_OK || (rc = store_commit(s)) != AJ_OK) {
-			store_rollback(s);
-			return rc;
-		}
-		(*applied)++;
-	}
+	(void)s, (void)what, (void)id;
 	return AJ_OK;
 }
 
+static const struct engine lite = {
+	.kind = "sqlite",
+	.close = lite_close,
+	.prepare = lite_prepare,
+	.finalize = lite_finalize,
+	.bind = lite_bind,
+	.step = lite_step,
+	.col_int = lite_int,
+	.col_text = lite_text,
+	.col_blob = lite_blob,
+	.col_bytes = lite_bytes,
+	.col_null = lite_null,
+	.reset = lite_reset,
+	.changes = lite_changes,
+	.tx = lite_tx,
+	.script = lite_script,
+	.has_table = lite_has_table,
+	.checkpoint = lite_checkpoint,
+	.lock = lite_lock,
+};
+
 /* ---- backup ---- */
 
-int store_backup(const char *src_path, const char *dst_path)
+int sqlite_backup(const char *src_path, const char *dst_path)
 {
 	sqlite3 *src = NULL, *dst = NULL;
 	char tmp[4096];

@@ -1,4 +1,5 @@
-/* store.h — the one narrow API every module uses to reach the database.
+/* store.h — the one narrow API every module uses to reach the database, on SQLite (a file path)
+ * or PostgreSQL (a postgresql:// or postgres:// URL); nothing above src/store/ knows which.
  * SQL is written once, in the module that owns the table, as a string literal in the subset
  * SQLite and PostgreSQL both run, with $1, $2 … placeholders; values are only ever bound.
  * A connection belongs to one thread (one per event loop, one per worker thread). */
@@ -13,11 +14,17 @@ struct stmt;
 
 enum { STORE_DONE = 0, STORE_ROW = 1 };
 
-/* Opens (creating if need be) the database at path; *out is freed with store_close. */
+/* Opens the database at path: a SQLite file (created if need be) or a PostgreSQL URL; *out is
+ * freed with store_close. */
 int store_open(const char *path, struct store **out);
 /* Closes, reporting statements left unfinished. NULL is ignored. */
 void store_close(struct store *s);
-/* "sqlite" */
+/* 1 when path names a database server (a URL) rather than a file: files that belong beside the
+ * database (the key file) then go in the working directory unless named. */
+int store_is_server(const char *path);
+/* path as logs and messages may show it: a URL without its password. Returns out. */
+const char *store_name(const char *path, char *out, size_t n);
+/* "sqlite" or "postgresql" */
 const char *store_kind(const struct store *s);
 
 /* Applies every migration not yet applied, each in its own transaction; *applied counts them. */
@@ -42,6 +49,19 @@ int store_checkpoint(struct store *s);
  * what), so its commit leaves store_generation — and the public answers kept — as they are. */
 void store_keep_generation(struct store *s);
 int store_in_tx(const struct store *s);
+
+/* What a lock serialises: decisions read then written that two transactions must not make at
+ * once on PostgreSQL, where writers run side by side. */
+enum store_lock {
+	STORE_LOCK_MIGRATIONS = 1, /* applying the schema (id 0) */
+	STORE_LOCK_WORKER,         /* a worker's hours: a booking's overlap check and its insert */
+	STORE_LOCK_AUDIT,          /* the audit chain's head (id 0) */
+	STORE_LOCK_JOBS,           /* one deadline job at a time across nodes (id 0) */
+};
+/* Inside a write transaction: waits until no other transaction holds the lock on (what, id), and
+ * holds it until commit or rollback. SQLite's writers already run one at a time: there it returns
+ * at once. */
+int store_lock(struct store *s, enum store_lock what, int64_t id);
 /* Reads of several statements that must see one moment of the database (a chain and its head,
  * while the server appends): a read transaction, which takes no lock and waits for no writer; no
  * write may begin on s before store_read_end. Inside a write transaction both do nothing. */
@@ -84,7 +104,7 @@ int stmt_one_int(struct stmt *st, int64_t *out);
  * negative error. */
 int stmt_ints(struct stmt *st, int64_t *out, int max, int *n);
 
-/* Writes "%q%" into out with %, _ and \ in q escaped, for "LIKE $n ESCAPE '\'"; an empty
+/* Writes "%q%" into out, lower case, with %, _ and \ in q escaped, for "lower(column) LIKE $n ESCAPE '\'"; an empty
  * string when q is NULL (so "$n = ''" tests for no filter). */
 void store_like_pattern(const char *q, char *out, size_t n);
 

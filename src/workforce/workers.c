@@ -469,7 +469,7 @@ void api_workers_list(struct req *r)
 	int rc;
 	if (!judged) {
 		st = store_sql(r->store,
-			"SELECT count(*) FROM workers w WHERE ($1 = 0 OR w.company_id = $1) AND ($2 = '' OR w.name LIKE $2 ESCAPE '\\')"
+			"SELECT count(*) FROM workers w WHERE ($1 = 0 OR w.company_id = $1) AND ($2 = '' OR lower(w.name) LIKE $2 ESCAPE '\\')"
 			" AND ($3 = '' OR EXISTS (SELECT 1 FROM worker_trades t WHERE t.worker_id = w.id AND t.trade = $3))"
 			" AND ($4 = 0 OR w.user_id = $4)");
 		stmt_bind_int(st, 1, self ? 0 : company);
@@ -482,7 +482,7 @@ void api_workers_list(struct req *r)
 		}
 	}
 	st = store_sql(r->store,
-		"SELECT w.id FROM workers w WHERE ($1 = 0 OR w.company_id = $1) AND ($2 = '' OR w.name LIKE $2 ESCAPE '\\')"
+		"SELECT w.id FROM workers w WHERE ($1 = 0 OR w.company_id = $1) AND ($2 = '' OR lower(w.name) LIKE $2 ESCAPE '\\')"
 		" AND ($3 = '' OR EXISTS (SELECT 1 FROM worker_trades t WHERE t.worker_id = w.id AND t.trade = $3))"
 		" AND ($4 = 0 OR w.user_id = $4) ORDER BY w.id LIMIT $5 OFFSET $6");
 	stmt_bind_int(st, 1, self ? 0 : company);

@@ -1,6 +1,7 @@
 /* harness.c — the in-process transport for API tests. */
 #include "harness.h"
 
+#include <fcntl.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -268,8 +269,24 @@ static int64_t fixture_user(struct harness *h, const char *login, const char *ro
 	return id;
 }
 
-/* The empty platform: a migrated database, its key file, the pool, the web files. */
-static void h_open_empty(struct harness *h)
+/* Copies the key file from to to, readable by its owner only. */
+static void copy_keys(const char *from, const char *to)
+{
+	char buf[4096];
+	FILE *in = fopen(from, "rb");
+	int fd = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_non_null(in);
+	assert_true(fd >= 0);
+	size_t n = fread(buf, 1, sizeof buf, in);
+	assert_true(n > 0 && n < sizeof buf);
+	assert_int_equal(write(fd, buf, n), (ssize_t)n);
+	fclose(in);
+	close(fd);
+}
+
+/* The platform: a migrated database (a copy of template with its key file keys when given), its
+ * key file, the pool, the web files. */
+static void h_open_from(struct harness *h, const char *template, const char *keys_of_template)
 {
 	int applied;
 	memset(h, 0, sizeof *h);
@@ -277,11 +294,13 @@ static void h_open_empty(struct harness *h)
 	clock_set(0);
 	snprintf(h->dir, sizeof h->dir, "/tmp/anjia-api-XXXXXX");
 	assert_non_null(mkdtemp(h->dir));
-	snprintf(h->db, sizeof h->db, "%s/api.db", h->dir);
+	testdb_create(h->db, sizeof h->db, h->dir, "api.db", template);
 	assert_int_equal(store_open(h->db, &h->store), 0);
 	assert_int_equal(store_migrate(h->store, &applied), 0);
 	char keys[160];
 	snprintf(keys, sizeof keys, "%s/anjia.keys", h->dir);
+	if (keys_of_template)
+		copy_keys(keys_of_template, keys);
 	assert_int_equal(keys_open(keys, 1, h->store), 0);
 	h->app.db_path = h->db;
 	h->app.pool = pool_new(0, 0, h->db);
@@ -289,10 +308,34 @@ static void h_open_empty(struct harness *h)
 	assert_non_null(h->app.web);
 }
 
+static void h_open_empty(struct harness *h)
+{
+	h_open_from(h, NULL, NULL);
+}
+
+/* On PostgreSQL the demo of each size is loaded once per test run (testdb_shared) and copied. */
 void h_open_demo(struct harness *h, int workers)
 {
-	h_open_empty(h);
 	struct demo_opts o = {H_PASSWORD, 7, 1, workers, 0};
+	char what[32], tpl[96], keys[512];
+	int loaded = 0;
+	snprintf(what, sizeof what, "demo%d", workers);
+	if (testdb_shared(what, tpl, sizeof tpl, keys, sizeof keys, &loaded)) {
+		if (!loaded) {
+			char url[256];
+			struct store *s;
+			clock_set(0);
+			testdb_copy(url, sizeof url, tpl, NULL);
+			assert_int_equal(store_open(url, &s), 0);
+			assert_int_equal(keys_open(keys, 1, s), 0);
+			assert_int_equal(demo_load(s, &o), 0);
+			store_close(s);
+		}
+		h_open_from(h, tpl, keys);
+		clock_set(0);
+		return;
+	}
+	h_open_empty(h);
 	assert_int_equal(demo_load(h->store, &o), 0);
 	clock_set(0);
 }
@@ -321,11 +364,7 @@ void h_close(struct harness *h)
 	store_close(h->store);
 	pool_free(h->app.pool);
 	web_free(h->app.web);
-	static const char *const suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", h->db, suffix[i]);
-		unlink(p);
-	}
+	testdb_drop(h->db);
 	snprintf(p, sizeof p, "%s/anjia.keys", h->dir);
 	unlink(p);
 	rmdir(h->dir);

@@ -18,12 +18,13 @@
 #include "app.h"
 #include "auth/session.h"
 #include "store/store.h"
+#include "testdb.h"
 
 #define H_PASSWORD "correct horse battery staple"
 
 struct harness {
 	char dir[64];
-	char db[128];
+	char db[256];
 	struct store *store;
 	struct app app;
 	const char *peer;    /* the client address of the next requests (default 127.0.0.1) */

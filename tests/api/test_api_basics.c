@@ -28,7 +28,7 @@ static void test_health(void **state)
 	struct resp *r = h_api(&H, "GET", "/api/health", NULL, NULL);
 	assert_int_equal(r->status, 200);
 	assert_string_equal(resp_str(r, "status"), "ok");
-	assert_string_equal(resp_str(r, "store"), "sqlite");
+	assert_string_equal(resp_str(r, "store"), testdb_kind());
 	assert_non_null(resp_str(r, "version"));
 	assert_string_equal(r->content_type, "application/json; charset=utf-8");
 	assert_non_null(strstr(resp_header(r, "Content-Security-Policy"), "frame-ancestors 'none'"));

@@ -158,22 +158,22 @@ static int64_t count(struct stmt *st)
 	"  AND coalesce(left_early, 0) = 0 THEN 1 ELSE 0 END FROM bookings WHERE evidence = 'confirmed'" \
 	" UNION ALL SELECT 'worker', worker_id, month, 0, 1, satisfied, 0, 0 FROM reviews WHERE excluded_at IS NULL" \
 	" UNION ALL SELECT 'company', company_id, month, 0, 1, satisfied, 0, 0 FROM reviews WHERE excluded_at IS NULL" \
-	") GROUP BY subject, subject_id, month"
+	") AS f GROUP BY subject, subject_id, month"
 #define FIGURES_KEPT \
 	"SELECT subject, subject_id, month, completed, reviewed, satisfied, checked_in, on_time FROM monthly_figures" \
 	" WHERE completed + reviewed + satisfied + checked_in + on_time > 0"
 #define RATINGS_WANT \
 	"SELECT * FROM (SELECT 'worker', worker_id, count(*), sum(overall) FROM reviews WHERE excluded_at IS NULL" \
 	" GROUP BY worker_id UNION ALL SELECT 'company', company_id, count(*), sum(overall) FROM reviews" \
-	" WHERE excluded_at IS NULL GROUP BY company_id)"
+	" WHERE excluded_at IS NULL GROUP BY company_id) AS r"
 #define RATINGS_KEPT "SELECT subject, subject_id, n, total FROM ratings WHERE n > 0"
 
 static void figures_exact(void)
 {
-	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM (" FIGURES_WANT " EXCEPT " FIGURES_KEPT ")")), 0);
-	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM (" FIGURES_KEPT " EXCEPT " FIGURES_WANT ")")), 0);
-	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM (" RATINGS_WANT " EXCEPT " RATINGS_KEPT ")")), 0);
-	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM (" RATINGS_KEPT " EXCEPT " RATINGS_WANT ")")), 0);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM (" FIGURES_WANT " EXCEPT " FIGURES_KEPT ") AS d")), 0);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM (" FIGURES_KEPT " EXCEPT " FIGURES_WANT ") AS d")), 0);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM (" RATINGS_WANT " EXCEPT " RATINGS_KEPT ") AS d")), 0);
+	assert_int_equal(count(store_sql(H.store, "SELECT count(*) FROM (" RATINGS_KEPT " EXCEPT " RATINGS_WANT ") AS d")), 0);
 }
 
 static int setup(void **state)
@@ -444,8 +444,8 @@ static void test_service_code(void **state)
 		resp_free(r);
 	}
 	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM bookings WHERE id = $1 AND service_code_hash IS NOT NULL"
-					     " AND service_code_sealed LIKE 's2.%' AND instr(service_code_hash, $2) = 0"
-					     " AND instr(service_code_sealed, $2) = 0");
+					     " AND service_code_sealed LIKE 's2.%' AND strpos(service_code_hash, $2) = 0"
+					     " AND strpos(service_code_sealed, $2) = 0");
 	stmt_bind_int(st, 1, id);
 	stmt_bind_text(st, 2, code);
 	assert_int_equal(count(st), 1);

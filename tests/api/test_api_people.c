@@ -243,7 +243,7 @@ static int file_holds(const char *path, const char *needle)
 static void test_addresses(void **state)
 {
 	(void)state;
-	char body[512], path[96], wal[160];
+	char body[512], path[96], wal[300];
 	snprintf(body, sizeof body, "{\"label\":\"家\",\"address\":\"%s\"}", home_address);
 	refused("POST", "/api/me/addresses", worker1, body, 403, "forbidden");
 	refused("POST", "/api/me/addresses", cust, "{\"address\":\"短\"}", 400, "too_short");
@@ -353,7 +353,7 @@ static void test_step_notices(void **state)
 	resp_free(r);
 	int64_t n = 0;
 	struct stmt *st = store_sql(H.store, "SELECT count(*) FROM outbox WHERE subject_id = $1 AND subject_kind = 'booking'"
-					     " AND (text_en NOT LIKE '%booking #%' OR text_zh NOT LIKE '%预约 #%')");
+					     " AND (lower(text_en) NOT LIKE '%booking #%' OR text_zh NOT LIKE '%预约 #%')");
 	stmt_bind_int(st, 1, id);
 	assert_int_equal(stmt_one_int(st, &n), 0);
 	assert_int_equal(n, 0);

@@ -1,6 +1,8 @@
 /* The workforce through the API: the registry and its one-person rule, checks, training, the
  * "may serve now" gate, certificates and their credentials, the CSV import; and that no resident
  * ID number ever leaves the server in clear. */
+#include <time.h>
+
 #include "harness.h"
 
 #include "auth/keys.h"
@@ -171,7 +173,8 @@ static void test_registry(void **state)
 	int64_t n = -1;
 	assert_int_equal(stmt_one_int(st, &n), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(COUNT("SELECT count(*) FROM pragma_table_info('workers') WHERE name LIKE '%birth%'"), 0);
+	/* the column is gone: a statement naming it cannot be run on either engine */
+	assert_true(stmt_exec(store_sql(H.store, "SELECT birth_date FROM workers")) < 0);
 
 	/* one person, one record — and a registration by another company moves nothing */
 	refused("POST", "/api/workers", co1,
@@ -253,8 +256,11 @@ static void test_lookup_limit(void **state)
 {
 	(void)state;
 	h_expect(call("PATCH", "/api/standards", admin, "{\"registry_lookups_per_hour\":10}"), 200, NULL);
-	int64_t used = COUNT("SELECT count(*) FROM access_log WHERE what = 'id_lookup' AND actor_org_id = 3"
-			     " AND at > strftime('%s','now') - 3600");
+	struct stmt *lookups = store_sql(H.store, "SELECT count(*) FROM access_log WHERE what = 'id_lookup'"
+						 " AND actor_org_id = 3 AND at > $1 - 3600");
+	stmt_bind_int(lookups, 1, (int64_t)time(NULL));
+	int64_t used = -1;
+	assert_int_equal(stmt_one_int(lookups, &used), 0);
 	char body[512];
 	struct resp *r = NULL;
 	for (int i = 0; i < 12; i++) {

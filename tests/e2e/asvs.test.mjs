@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, serveOn, login, anjia, ROOT, DEMO_PASSWORD } from './lib/server.mjs';
-import { call, assertError, raw, portOf, sqlite } from './lib/http.mjs';
+import { call, assertError, raw, portOf, dbSql } from './lib/http.mjs';
 import { launch, openPage, signInAt } from './lib/browser.mjs';
 
 let srv, base, admin;
@@ -45,7 +45,7 @@ describe('V2 authentication', () => {
 
   test('2.1.10: no rotation and no history: a password two years old still signs in, and one may go back to an earlier password', async () => {
     const c = await login(base, 'customer4');
-    sqlite(srv.db, `UPDATE users SET pw_changed_at = pw_changed_at - 2 * 365 * 86400 WHERE id = ${c.user.id}`);
+    dbSql(srv.db, `UPDATE users SET pw_changed_at = pw_changed_at - 2 * 365 * 86400 WHERE id = ${c.user.id}`);
     assert.equal((await signIn('customer4', DEMO_PASSWORD)).status, 200);
     const change = (from, to) => call(base, '/api/me/password', { method: 'POST', token: c.token, json: { current_password: from, new_password: to } });
     assert.equal((await change(DEMO_PASSWORD, 'a second passphrase for now')).status, 200);
@@ -57,10 +57,10 @@ describe('V2 authentication', () => {
     const made = await call(base, '/api/users', { method: 'POST', token: admin.token, json: { login: 'asvs.setup', name: '林晓梅', role: 'customer' } });
     assert.equal(made.status, 201, made.text);
     const id = made.json.user.id;
-    const life = (purpose) => Number(sqlite(srv.db, `SELECT expires_at - created_at FROM onetime_codes WHERE user_id = ${id} AND purpose = '${purpose}' AND used_at IS NULL`).trim());
+    const life = (purpose) => Number(dbSql(srv.db, `SELECT expires_at - created_at FROM onetime_codes WHERE user_id = ${id} AND purpose = '${purpose}' AND used_at IS NULL`).trim());
     assert.equal(life('setup'), 72 * 3600);
     // the code's time runs out (as the store keeps it); the code then opens nothing
-    sqlite(srv.db, `UPDATE onetime_codes SET expires_at = created_at - 1 WHERE user_id = ${id} AND purpose = 'setup'`);
+    dbSql(srv.db, `UPDATE onetime_codes SET expires_at = created_at - 1 WHERE user_id = ${id} AND purpose = 'setup'`);
     const late = await call(base, '/api/auth/password-code', { method: 'POST', json: { login: 'asvs.setup', code: made.json.setup_code, new_password: 'chosen far too late' } });
     assertError(late, 400, 'invalid_code', 'code');
     assertError(await signIn('asvs.setup', 'chosen far too late'), 401, 'invalid_credentials');
@@ -76,7 +76,7 @@ describe('V2 authentication', () => {
     try {
       const db = join(dir, 'anjia.db');
       assert.equal(anjia(['migrate', '--db', db]).status, 0);
-      assert.equal(sqlite(db, 'SELECT count(*) FROM users').trim(), '0');
+      assert.equal(dbSql(db, 'SELECT count(*) FROM users').trim(), '0');
       const fresh = await serveOn(db);
       try {
         for (const who of ['admin', 'root', 'sa', 'anjia']) {
@@ -112,13 +112,13 @@ describe('V7 logging', () => {
     secrets.push('the quiet one chose this', admin.token, admin.csrf);
     const logs = accessLog() + srv.stderr();
     // the chain keeps a digest of each state, and in clear only who, what and which record
-    const inChain = (s) => Number(sqlite(srv.db, `SELECT count(*) FROM audit_log WHERE instr(actor_label || ' ' || action || ' ' || entity, '${s}') > 0`).trim());
+    const inChain = (s) => Number(dbSql(srv.db, `SELECT count(*) FROM audit_log WHERE instr(actor_label || ' ' || action || ' ' || entity, '${s}') > 0`).trim());
     for (const s of secrets) {
       assert.ok(!logs.includes(s), `the logs hold ${s}`);
       assert.equal(inChain(s), 0, `the audit chain holds ${s}`);
     }
     // and a session is kept by its hash alone
-    assert.equal(sqlite(srv.db, `SELECT count(*) FROM sessions WHERE token_hash = '${c.token}'`).trim(), '0');
+    assert.equal(dbSql(srv.db, `SELECT count(*) FROM sessions WHERE token_hash = '${c.token}'`).trim(), '0');
   });
 
   test('7.1.4, 7.2.2: a refused request is in the access log with when, from where, what and who', async () => {

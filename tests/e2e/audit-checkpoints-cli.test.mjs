@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { serveOn, anjia, DEMO_PASSWORD } from './lib/server.mjs';
-import { call, sqlite } from './lib/http.mjs';
+import { call, dbSql } from './lib/http.mjs';
 
 let dir, D, PAGE, ITEMS, PUBLIC_KEY;
 let items = [];   // every checkpoint the server published, newest first
@@ -49,7 +49,7 @@ let n = 0;
 // A consistent single-file copy of the demo database beside its key file.
 function copy() {
   const p = join(dir, `copy-${++n}.db`);
-  sqlite(D, `.backup '${p}'`);
+  dbSql(D, `.backup '${p}'`);
   return p;
 }
 
@@ -94,7 +94,7 @@ function rewriteAndRechain(db, id) {
   }
   sql.push(`UPDATE audit_head SET last_hash = '${prev}' WHERE id = 1;`, 'COMMIT;');
   const file = save(`rechain-${++n}.sql`, sql.join('\n'));
-  sqlite(db, `.read '${file}'`);
+  dbSql(db, `.read '${file}'`);
 }
 
 // A checkpoint in the middle of the published ones, and a record it covers that the one before it
@@ -131,7 +131,7 @@ describe('published checkpoints', () => {
       assert.ok(!crypto.verify(null, Buffer.from(message({ ...c, record_id: c.record_id + 1 })), key, sig));
     }
     // the newest covers the chain as the demo left it: its own record is the chain's last
-    const head = Number(sqlite(D, 'SELECT last_id FROM audit_head').trim());
+    const head = Number(dbSql(D, 'SELECT last_id FROM audit_head').trim());
     assert.equal(items[0].record_id + 1, head);
   });
 });
@@ -172,7 +172,7 @@ describe('anjia audit verify --checkpoints', () => {
     const { cp, record } = target();
     const db = copy();
     rewriteAndRechain(db, record);
-    sqlite(db, 'DELETE FROM audit_checkpoints');
+    dbSql(db, 'DELETE FROM audit_checkpoints');
     const plain = verify(db);
     assert.equal(plain.status, 0, plain.stdout);
     assert.match(plain.stdout, /^audit chain intact/);
@@ -195,7 +195,7 @@ describe('anjia audit verify --checkpoints', () => {
     const { cp, record } = target();
     const db = copy();
     rewriteAndRechain(db, record);
-    const now = sqlite(db, `SELECT hash FROM audit_log WHERE id = ${cp.record_id}`).trim();
+    const now = dbSql(db, `SELECT hash FROM audit_log WHERE id = ${cp.record_id}`).trim();
     const suited = items.map((c) => (c.id === cp.id ? { ...c, hash: now } : c));
     r = verify(db, '--checkpoints', save('suited.json', suited));
     assert.equal(r.status, 1, r.stdout);
@@ -224,7 +224,7 @@ describe('anjia audit verify --checkpoints', () => {
     const elsewhere = join(dir, 'elsewhere');
     mkdirSync(elsewhere);
     const db = join(elsewhere, 'copy.db');
-    sqlite(D, `.backup '${db}'`);
+    dbSql(D, `.backup '${db}'`);
     const r = verify(db, '--checkpoints', ITEMS);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--public-key/);
@@ -238,18 +238,18 @@ describe('anjia audit verify --checkpoints', () => {
 describe('anjia jobs run', () => {
   test('signs a checkpoint when one is due, and nothing when nothing moved', () => {
     const db = copy();
-    const count = () => Number(sqlite(db, 'SELECT count(*) FROM audit_checkpoints').trim());
+    const count = () => Number(dbSql(db, 'SELECT count(*) FROM audit_checkpoints').trim());
     const before = count();
     // the demo's last write is its checkpoint: nothing is due
     assert.equal(anjia(['jobs', 'run', '--db', db]).status, 0);
     assert.equal(count(), before);
     // with none left (deleted behind the platform's back), the next pass signs the head at once
-    sqlite(db, 'DELETE FROM audit_checkpoints');
-    const head = Number(sqlite(db, 'SELECT last_id FROM audit_head').trim());
+    dbSql(db, 'DELETE FROM audit_checkpoints');
+    const head = Number(dbSql(db, 'SELECT last_id FROM audit_head').trim());
     const r = anjia(['jobs', 'run', '--db', db]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(count(), 1);
-    assert.equal(Number(sqlite(db, 'SELECT record_id FROM audit_checkpoints').trim()), head);
+    assert.equal(Number(dbSql(db, 'SELECT record_id FROM audit_checkpoints').trim()), head);
     assert.equal(anjia(['jobs', 'run', '--db', db]).status, 0);
     assert.equal(count(), 1);
     const v = verify(db);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, serveOn, login, anjia, ANJIA, ROOT, DEMO_PASSWORD } from './lib/server.mjs';
-import { call, sqlite } from './lib/http.mjs';
+import { call, dbSql } from './lib/http.mjs';
 
 const COMMANDS = ['serve', 'migrate', 'demo', 'user', 'org', 'audit', 'backup', 'jobs', 'version', 'help'];
 
@@ -26,7 +26,7 @@ let n = 0;
 function demoCopy() {
   const p = join(dir, `copy-${++n}.db`);
   // sqlite3's .backup gives a consistent single-file copy whatever the journal state
-  sqlite(demoDb, `.backup '${p}'`);
+  dbSql(demoDb, `.backup '${p}'`);
   return p;
 }
 
@@ -169,7 +169,7 @@ describe('migrate and demo', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /schema version \d+/);
     assert.ok(existsSync(db));
-    const tables = sqlite(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;").split('\n');
+    const tables = dbSql(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;").split('\n');
     for (const t of ['audit_head', 'audit_log', 'login_failures', 'orgs', 'sessions', 'users']) assert.ok(tables.includes(t), t);
     // again: nothing to do, same version
     const again = anjia(['migrate', '--db', db]);
@@ -182,23 +182,23 @@ describe('migrate and demo', () => {
     const db = join(dir, 'twice.db');
     const r = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD, '--workers', '30']);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(Number(sqlite(db, 'SELECT count(*) FROM orgs;').trim()), 9);
-    assert.equal(Number(sqlite(db, "SELECT count(*) FROM orgs WHERE kind = 'company';").trim()), 6);
-    const users = Number(sqlite(db, 'SELECT count(*) FROM users;').trim());
+    assert.equal(Number(dbSql(db, 'SELECT count(*) FROM orgs;').trim()), 9);
+    assert.equal(Number(dbSql(db, "SELECT count(*) FROM orgs WHERE kind = 'company';").trim()), 6);
+    const users = Number(dbSql(db, 'SELECT count(*) FROM users;').trim());
     assert.ok(users >= 37, `${users} users`);
-    assert.equal(Number(sqlite(db, 'SELECT count(*) FROM workers;').trim()), 30);
+    assert.equal(Number(dbSql(db, 'SELECT count(*) FROM workers;').trim()), 30);
     const count = verifyCount(db);
-    assert.equal(Number(sqlite(db, "SELECT count(*) FROM audit_log WHERE action = 'org.create';").trim()), 9,
+    assert.equal(Number(dbSql(db, "SELECT count(*) FROM audit_log WHERE action = 'org.create';").trim()), 9,
       'one audit record per organisation');
-    assert.equal(Number(sqlite(db, "SELECT count(*) FROM audit_log WHERE action = 'user.create';").trim()), users,
+    assert.equal(Number(dbSql(db, "SELECT count(*) FROM audit_log WHERE action = 'user.create';").trim()), users,
       'one audit record per user');
-    assert.equal(Number(sqlite(db, "SELECT count(*) FROM audit_log WHERE action = 'worker.create';").trim()), 30,
+    assert.equal(Number(dbSql(db, "SELECT count(*) FROM audit_log WHERE action = 'worker.create';").trim()), 30,
       'one audit record per worker registered');
     const again = anjia(['demo', '--db', db, '--password', DEMO_PASSWORD]);
     assert.notEqual(again.status, 0);
     assert.match(again.stderr, /already holds data/);
     assert.equal(verifyCount(db), count);
-    assert.equal(Number(sqlite(db, 'SELECT count(*) FROM users;').trim()), users);
+    assert.equal(Number(dbSql(db, 'SELECT count(*) FROM users;').trim()), users);
   });
 
   test('a demo password shorter than 12 characters exits 2 and creates nothing', () => {
@@ -217,7 +217,7 @@ describe('migrate and demo', () => {
     assert.equal(anjia(['demo', '--db', b, '--password', DEMO_PASSWORD, '--seed', '7', '--workers', '40']).status, 0);
     const q = 'SELECT login, name, role FROM users ORDER BY id; SELECT name, uscc FROM orgs ORDER BY id;' +
       ' SELECT name, id_hash, level FROM workers ORDER BY id;';
-    assert.equal(sqlite(a, q), sqlite(b, q));
+    assert.equal(dbSql(a, q), dbSql(b, q));
   });
 });
 
@@ -227,7 +227,7 @@ describe('user add', () => {
   test('a company_staff user added by org name, and a worker by org id, can sign in through a server', async () => {
     const db = demoCopy();
     const pw = tmpFile('pw-ok', 'newbie-password-2026\n');
-    const company = sqlite(db, "SELECT id, name FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1;").trim().split('|');
+    const company = dbSql(db, "SELECT id, name FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1;").trim().split('|');
     const before = verifyCount(db);
     const r = anjia(['user', 'add', '--db', db, '--org', company[1], '--role', 'company_staff', '--login', 'newbie', '--password-file', pw, '--name', '新人']);
     assert.equal(r.status, 0, r.stderr);
@@ -267,9 +267,9 @@ describe('user add', () => {
     const short = tmpFile('pw-short', 'short\n');
     const empty = tmpFile('pw-empty', '\n');
     const ctrl = tmpFile('pw-ctrl', 'bad\u0007password-with-bell\n');
-    const company = sqlite(db, "SELECT name FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1;").trim();
+    const company = dbSql(db, "SELECT name FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1;").trim();
     const before = verifyCount(db);
-    const users = sqlite(db, 'SELECT count(*) FROM users;');
+    const users = dbSql(db, 'SELECT count(*) FROM users;');
     const cases = [
       [['--org', company, '--role', 'trainer', '--login', 'wrongkind', '--password-file', good], /role_org_mismatch/],
       [['--org', company, '--role', 'customer', '--login', 'custwithorg', '--password-file', good], /role_org_mismatch/],
@@ -294,7 +294,7 @@ describe('user add', () => {
       assert.match(r.stderr, msg, args.join(' '));
     }
     assert.equal(verifyCount(db), before);
-    assert.equal(sqlite(db, 'SELECT count(*) FROM users;'), users);
+    assert.equal(dbSql(db, 'SELECT count(*) FROM users;'), users);
   });
 });
 
@@ -304,7 +304,7 @@ describe('org add', () => {
   test('an invalid credit code, a company without one, a duplicate → non-zero, nothing written', () => {
     const db = demoCopy();
     const before = verifyCount(db);
-    const real = sqlite(db, "SELECT uscc FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1;").trim();
+    const real = dbSql(db, "SELECT uscc FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1;").trim();
     const wrongCheck = real.slice(0, 17) + (real[17] === '0' ? '1' : '0');
     const cases = [
       [['--kind', 'company', '--name', '坏代码公司', '--uscc', wrongCheck], /invalid_uscc/],
@@ -321,7 +321,7 @@ describe('org add', () => {
       assert.match(r.stderr, msg, args.join(' '));
     }
     assert.equal(verifyCount(db), before);
-    assert.equal(Number(sqlite(db, 'SELECT count(*) FROM orgs;').trim()), 9);
+    assert.equal(Number(dbSql(db, 'SELECT count(*) FROM orgs;').trim()), 9);
   });
 
   test('a valid code (lower case accepted) registers a company with one audit record', () => {
@@ -331,7 +331,7 @@ describe('org add', () => {
     const r = anjia(['org', 'add', '--db', db, '--kind', 'company', '--name', '杭州新开家政有限公司', '--uscc', code.toLowerCase(), '--district', '西湖区']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /registered \(id \d+\)/);
-    assert.equal(sqlite(db, "SELECT uscc, district FROM orgs WHERE name = '杭州新开家政有限公司';").trim(), `${code}|西湖区`);
+    assert.equal(dbSql(db, "SELECT uscc, district FROM orgs WHERE name = '杭州新开家政有限公司';").trim(), `${code}|西湖区`);
     assert.equal(verifyCount(db), before + 1);
     const t = anjia(['org', 'add', '--db', db, '--kind', 'training', '--name', '第二培训学校']);
     assert.equal(t.status, 0, t.stderr);
@@ -346,8 +346,8 @@ describe('audit verify and tampering', () => {
     const db = demoCopy();
     const r = anjia(['audit', 'verify', '--db', db]);
     assert.equal(r.status, 0);
-    const rows = Number(sqlite(db, 'SELECT count(*) FROM audit_log;').trim());
-    const signed = Number(sqlite(db, 'SELECT count(*) FROM audit_checkpoints;').trim());
+    const rows = Number(dbSql(db, 'SELECT count(*) FROM audit_log;').trim());
+    const signed = Number(dbSql(db, 'SELECT count(*) FROM audit_checkpoints;').trim());
     assert.ok(signed >= 1, 'the demo leaves signed checkpoints');
     assert.equal(r.stdout.trim(), `audit chain intact: ${rows} records\n`
       + `stored checkpoints: ${signed}, each matching the chain and signed by the association's key`);
@@ -355,14 +355,14 @@ describe('audit verify and tampering', () => {
 
   test('an altered record is found and named', () => {
     const db = demoCopy();
-    sqlite(db, "UPDATE audit_log SET action = 'user.delete' WHERE id = 5;");
+    dbSql(db, "UPDATE audit_log SET action = 'user.delete' WHERE id = 5;");
     const r = anjia(['audit', 'verify', '--db', db]);
     assert.equal(r.status, 1, r.stdout);
     assert.match(r.stdout, /broken at record 5\b/);
     // other columns too
     for (const [col, val] of [['actor_label', "'someone'"], ['at', 'at + 1'], ['entity_id', 'entity_id + 1'], ['entity', "'widget'"], ['digest', `'${'e'.repeat(64)}'`]]) {
       const d = demoCopy();
-      sqlite(d, `UPDATE audit_log SET ${col} = ${val} WHERE id = 7;`);
+      dbSql(d, `UPDATE audit_log SET ${col} = ${val} WHERE id = 7;`);
       const v = anjia(['audit', 'verify', '--db', d]);
       assert.equal(v.status, 1, `${col}: ${v.stdout}`);
       assert.match(v.stdout, /broken at record 7\b/, col);
@@ -371,7 +371,7 @@ describe('audit verify and tampering', () => {
 
   test('a changed stored hash is found', () => {
     const db = demoCopy();
-    sqlite(db, "UPDATE audit_log SET hash = 'ffff' || substr(hash, 5) WHERE id = 10;");
+    dbSql(db, "UPDATE audit_log SET hash = 'ffff' || substr(hash, 5) WHERE id = 10;");
     const r = anjia(['audit', 'verify', '--db', db]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /broken at record 10\b/);
@@ -379,7 +379,7 @@ describe('audit verify and tampering', () => {
 
   test('a deleted middle record is found: the next one is named', () => {
     const db = demoCopy();
-    sqlite(db, 'DELETE FROM audit_log WHERE id = 5;');
+    dbSql(db, 'DELETE FROM audit_log WHERE id = 5;');
     const r = anjia(['audit', 'verify', '--db', db]);
     assert.equal(r.status, 1, r.stdout);
     assert.match(r.stdout, /broken at record 6\b/);
@@ -387,14 +387,14 @@ describe('audit verify and tampering', () => {
 
   test('a deleted last record is found through the head', () => {
     const db = demoCopy();
-    const last = Number(sqlite(db, 'SELECT max(id) FROM audit_log;').trim());
-    sqlite(db, `DELETE FROM audit_log WHERE id = ${last};`);
+    const last = Number(dbSql(db, 'SELECT max(id) FROM audit_log;').trim());
+    dbSql(db, `DELETE FROM audit_log WHERE id = ${last};`);
     const r = anjia(['audit', 'verify', '--db', db]);
     assert.equal(r.status, 1, r.stdout);
     assert.match(r.stdout, new RegExp(`broken at record ${last}\\b`));
     // and the head rewound along with it is found too (the last record no longer matches it)
     const d2 = demoCopy();
-    sqlite(d2, `DELETE FROM audit_log WHERE id = ${last}; UPDATE audit_head SET last_id = ${last - 1};`);
+    dbSql(d2, `DELETE FROM audit_log WHERE id = ${last}; UPDATE audit_head SET last_id = ${last - 1};`);
     const r2 = anjia(['audit', 'verify', '--db', d2]);
     assert.equal(r2.status, 1, r2.stdout);
   });
@@ -409,7 +409,7 @@ describe('audit verify and tampering', () => {
       assert.equal(ok.json.first_bad, null);
       assert.equal(ok.json.reason, null);
       assert.ok(ok.json.entries >= 47);
-      sqlite(s.db, "UPDATE audit_log SET actor_label = 'nobody' WHERE id = 5;");
+      dbSql(s.db, "UPDATE audit_log SET actor_label = 'nobody' WHERE id = 5;");
       const bad = await call(s.url, '/api/audit/verify', { token: a.token });
       assert.equal(bad.status, 200);
       assert.equal(bad.json.ok, false);
@@ -446,7 +446,7 @@ describe('backup', () => {
     assert.match(r.stdout, /backed up to/);
     assert.equal(verifyCount(to), verifyCount(db));
     const q = 'SELECT id, login, pw_hash FROM users ORDER BY id;';
-    assert.equal(sqlite(to, q), sqlite(db, q));
+    assert.equal(dbSql(to, q), dbSql(db, q));
     assert.ok(statSync(to).size > 0);
   });
 
@@ -518,15 +518,15 @@ describe('jobs run', () => {
     jobs(db); // whatever the demo left due by now
     // a complaint filed three days ago, never answered
     const now = Math.floor(Date.now() / 1000);
-    const company = sqlite(db, "SELECT id FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1").trim();
-    sqlite(db, `INSERT INTO complaints (tracking_no, channel, company_id, category, description, status, created_at,
+    const company = dbSql(db, "SELECT id FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1").trim();
+    dbSql(db, `INSERT INTO complaints (tracking_no, channel, company_id, category, description, status, created_at,
       month, feedback_due, resolve_due, contact_name) VALUES ('TS-CLI-1', 'phone', ${company}, 'quality', '未反馈',
       'received', ${now - 3 * 86400}, 0, ${now - 86400}, ${now + 4 * 86400}, '测试')`);
     const before = verifyCount(db);
     const first = jobs(db);
     assert.equal(first.breached, 1);
-    assert.equal(sqlite(db, "SELECT feedback_breached, escalated_at IS NOT NULL FROM complaints WHERE tracking_no = 'TS-CLI-1'").trim(), '1|1');
-    assert.equal(Number(sqlite(db, "SELECT count(*) FROM outbox WHERE topic = 'complaint_escalated' AND subject_id = (SELECT id FROM complaints WHERE tracking_no = 'TS-CLI-1')").trim()), 2);
+    assert.equal(dbSql(db, "SELECT feedback_breached, escalated_at IS NOT NULL FROM complaints WHERE tracking_no = 'TS-CLI-1'").trim(), '1|1');
+    assert.equal(Number(dbSql(db, "SELECT count(*) FROM outbox WHERE topic = 'complaint_escalated' AND subject_id = (SELECT id FROM complaints WHERE tracking_no = 'TS-CLI-1')").trim()), 2);
     const after = verifyCount(db);
     assert.ok(after > before, 'the breach is in the audit chain');
     const second = jobs(db);
@@ -540,7 +540,7 @@ describe('jobs run', () => {
     const srv = await serveOn(db, { args: ['--jobs-interval', '1'] });
     try {
       const cust = (await login(srv.url, 'customer1')).token;
-      const company = sqlite(db, "SELECT id FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1").trim();
+      const company = dbSql(db, "SELECT id FROM orgs WHERE kind = 'company' ORDER BY id LIMIT 1").trim();
       const r = await call(srv.url, '/api/complaints', { method: 'POST', token: cust,
         json: { company_id: Number(company), category: 'punctuality', description: '迟到两小时', contact_phone: '13905710066' } });
       assert.equal(r.status, 201, r.text);
@@ -551,7 +551,7 @@ describe('jobs run', () => {
         json: { note: '已回电客户核实，情况属实。' } });
       assert.equal(v.status, 200, v.text);
       // the deadline moved into the past behind the server's back
-      sqlite(db, `UPDATE complaints SET feedback_due = ${Math.floor(Date.now() / 1000) - 60} WHERE id = ${r.json.id}`);
+      dbSql(db, `UPDATE complaints SET feedback_due = ${Math.floor(Date.now() / 1000) - 60} WHERE id = ${r.json.id}`);
       let seen = null;
       for (let i = 0; i < 50 && !seen; i++) {
         await new Promise((res) => setTimeout(res, 100));
@@ -561,7 +561,7 @@ describe('jobs run', () => {
       assert.ok(seen, 'escalated by the server within five seconds');
       assert.ok(seen.escalated_at);
       await new Promise((res) => setTimeout(res, 2500)); // two more passes
-      const breaches = Number(sqlite(db, `SELECT count(*) FROM complaint_events WHERE complaint_id = ${r.json.id} AND action = 'feedback_breached'`).trim());
+      const breaches = Number(dbSql(db, `SELECT count(*) FROM complaint_events WHERE complaint_id = ${r.json.id} AND action = 'feedback_breached'`).trim());
       assert.equal(breaches, 1);
     } finally {
       await srv.stop();

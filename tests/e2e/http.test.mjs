@@ -10,9 +10,9 @@ import { join, extname, relative } from 'node:path';
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { promisify } from 'node:util';
-import { startServer, login, anjia, ANJIA, ROOT, DEMO_PASSWORD } from './lib/server.mjs';
+import { startServer, login, anjia, ANJIA, ROOT, DEMO_PASSWORD, engine } from './lib/server.mjs';
 import {
-  call, assertError, auditCount, raw, rawRequest, portOf, sqlite, median, prng, sleep, connect,
+  call, assertError, auditCount, raw, rawRequest, portOf, dbSql, median, prng, sleep, connect,
 } from './lib/http.mjs';
 
 const execFileP = promisify(execFile);
@@ -56,7 +56,7 @@ describe('health and security headers', () => {
     assert.match(r.headers.get('content-type'), /^application\/json/);
     for (const k of ['status', 'store', 'version']) assert.ok(k in r.json, k);
     assert.equal(r.json.status, 'ok');
-    assert.equal(r.json.store, 'sqlite');
+    assert.equal(r.json.store, engine);
     const v = anjia(['version']).stdout.trim().split(' ')[1];
     assert.equal(r.json.version, v);
   });
@@ -1404,12 +1404,12 @@ describe('the process', () => {
       assert.ok(m, v.stdout);
       const n = Number(m[1]);
       assert.ok(n >= 46 + 5, `the copy holds the demo and the first writes (${n})`);
-      assert.equal(sqlite(to, 'PRAGMA integrity_check;').trim(), 'ok');
-      assert.equal(Number(sqlite(to, "SELECT count(*) FROM orgs WHERE kind = 'company';").trim()), 6);
-      assert.equal(sqlite(to, "SELECT name FROM orgs WHERE kind = 'association';").trim(), '杭州市家庭服务业协会');
+      assert.equal(dbSql(to, 'PRAGMA integrity_check;').trim(), 'ok');
+      assert.equal(Number(dbSql(to, "SELECT count(*) FROM orgs WHERE kind = 'company';").trim()), 6);
+      assert.equal(dbSql(to, "SELECT name FROM orgs WHERE kind = 'association';").trim(), '杭州市家庭服务业协会');
       // every org in the copy has its audit record: nothing half-copied
-      const orgs = Number(sqlite(to, 'SELECT count(*) FROM orgs;').trim());
-      const orgAudits = Number(sqlite(to, "SELECT count(*) FROM audit_log WHERE action = 'org.create';").trim());
+      const orgs = Number(dbSql(to, 'SELECT count(*) FROM orgs;').trim());
+      const orgAudits = Number(dbSql(to, "SELECT count(*) FROM audit_log WHERE action = 'org.create';").trim());
       assert.equal(orgAudits, orgs);
       // and the live server's chain is intact
       const live = await call(s.url, '/api/audit/verify', { token: t });

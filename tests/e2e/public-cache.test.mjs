@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, DEMO_PASSWORD } from './lib/server.mjs';
-import { call, sqlite } from './lib/http.mjs';
+import { call, dbSql } from './lib/http.mjs';
 
 let srv, company;
 
@@ -60,7 +60,7 @@ test('a browser that only keeps its device cookie is still anyone: the kept answ
     // process), so only a kept answer can still say the old name
     const first = await call(s.url, path);
     assert.equal(first.status, 200);
-    sqlite(s.db, `UPDATE orgs SET name = name || '（已更名）' WHERE id = ${org}`);
+    dbSql(s.db, `UPDATE orgs SET name = name || '（已更名）' WHERE id = ${org}`);
     const asDevice = await call(s.url, path, { cookie: deviceCookie });
     assert.equal(asDevice.text, first.text, 'the device cookie makes nobody known: the kept answer');
     const asSession = await call(s.url, path, { cookie: c.cookie });

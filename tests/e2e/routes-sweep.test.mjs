@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, login, anjia, ROOT } from './lib/server.mjs';
-import { call, prng, sqlite } from './lib/http.mjs';
+import { call, prng, dbSql, tableNames } from './lib/http.mjs';
 
 // The routes: [method, pattern, body schema, query schema] for each ROUTE row.
 function routes() {
@@ -221,7 +221,7 @@ describe('every route under generated input', () => {
     assert.deepEqual(failures, [], `status counts ${JSON.stringify([...statuses])}`);
     assert.equal(srv.proc.exitCode, null, 'the server is still running');
     assert.equal((await call(srv.url, '/api/health')).status, 200);
-    const v = anjia(['audit', 'verify', '--db', srv.db]);
+    const v = anjia(['audit', 'verify', '--db', srv.db, '--keys', srv.keys]);
     assert.equal(v.status, 0, v.stdout + v.stderr);
     return statuses;
   }
@@ -234,12 +234,12 @@ describe('every route under generated input', () => {
   let rowsSql = null;
   const tableRows = () => {
     if (!rowsSql) {
-      const tables = sqlite(srv.db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('login_failures', 'access_log', 'complaint_lookups')").trim().split('\n');
+      const tables = tableNames(srv.db).filter((t) => !['login_failures', 'access_log', 'complaint_lookups'].includes(t));
       rowsSql = 'SELECT ' + tables.map((t) => t === 'audit_log'
         ? "(SELECT count(*) FROM audit_log WHERE action NOT IN ('registry.lookup', 'personal_data.read'))"
         : `(SELECT count(*) FROM "${t}")`).join(' || \',\' || ');
     }
-    return sqlite(srv.db, rowsSql).trim();
+    return dbSql(srv.db, rowsSql).trim();
   };
 
   test('6,000 requests over the whole map, 8 at a time, as each role and as nobody: never a 5xx, always the envelope', async () => {

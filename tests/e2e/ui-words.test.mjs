@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { launch, openPage, signInAt } from './lib/browser.mjs';
 import { startServer, login, anjia, ROOT } from './lib/server.mjs';
-import { call, sqlite } from './lib/http.mjs';
+import { call, dbSql } from './lib/http.mjs';
 
 const zh = JSON.parse(readFileSync(join(ROOT, 'web/i18n/zh-CN.json'), 'utf8'));
 const en = JSON.parse(readFileSync(join(ROOT, 'web/i18n/en.json'), 'utf8'));
@@ -32,7 +32,7 @@ after(async () => {
 
 const open = (opts) => openPage(browser, opts);
 const signIn = (page, who) => signInAt(srv.url, page, who);
-const q = (sql) => sqlite(srv.db, sql).trim();
+const q = (sql) => dbSql(srv.db, sql).trim();
 const now = () => Math.floor(Date.now() / 1000);
 
 test('a worker login is named as its record, and the migration names the logins linked before', async () => {
@@ -43,13 +43,13 @@ test('a worker login is named as its record, and the migration names the logins 
   const dir = mkdtempSync(join(tmpdir(), 'anjia-words-'));
   try {
     const db = join(dir, 'old.db');
-    sqlite(srv.db, `VACUUM INTO '${db}'`);
-    sqlite(db, "UPDATE users SET name = '张秀华' WHERE login = 'worker1';"
+    dbSql(srv.db, `VACUUM INTO '${db}'`);
+    dbSql(db, "UPDATE users SET name = '张秀华' WHERE login = 'worker1';"
       + ' ALTER TABLE service_items DROP COLUMN title_en; DELETE FROM schema_migrations WHERE version = 13;');
-    assert.equal(sqlite(db, "SELECT name FROM users WHERE login = 'worker1'").trim(), '张秀华');
+    assert.equal(dbSql(db, "SELECT name FROM users WHERE login = 'worker1'").trim(), '张秀华');
     const r = anjia(['migrate', '--db', db]);
     assert.equal(r.status, 0, r.stderr);
-    const [login, record] = sqlite(db, "SELECT u.name, w.name FROM users u JOIN workers w ON w.user_id = u.id WHERE u.login = 'worker1'").trim().split('|');
+    const [login, record] = dbSql(db, "SELECT u.name, w.name FROM users u JOIN workers w ON w.user_id = u.id WHERE u.login = 'worker1'").trim().split('|');
     assert.equal(login, record);
     assert.notEqual(login, '张秀华');
   } finally {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { serveOn, login, anjia as anjiaSync, ANJIA, ROOT, DEMO_PASSWORD } from './lib/server.mjs';
-import { call, sqlite } from './lib/http.mjs';
+import { call, dbSql } from './lib/http.mjs';
 import { randomId, randomName, randomPhone, maskId, csv, ZH_HEADER, bjDate, parseToken, flipChar } from './lib/workforce.mjs';
 
 let dir, D, KEYS;
@@ -23,7 +23,7 @@ before(() => {
   KEYS = join(dir, 'anjia.keys');
   const r = anjiaSync(['demo', '--db', D, '--password', DEMO_PASSWORD, '--workers', '50']);
   assert.equal(r.status, 0, r.stderr);
-  const orgs = sqlite(D, "SELECT id, kind, name FROM orgs ORDER BY id").trim().split('\n').map((l) => l.split('|'));
+  const orgs = dbSql(D, "SELECT id, kind, name FROM orgs ORDER BY id").trim().split('\n').map((l) => l.split('|'));
   const companies = orgs.filter((o) => o[1] === 'company');
   CO1 = { id: Number(companies[0][0]), name: companies[0][2] };
   CO2 = { id: Number(companies[1][0]), name: companies[1][2] };
@@ -43,7 +43,7 @@ function file(text) {
   writeFileSync(p, text);
   return p;
 }
-const workerCount = () => Number(sqlite(D, 'SELECT count(*) FROM workers').trim());
+const workerCount = () => Number(dbSql(D, 'SELECT count(*) FROM workers').trim());
 function auditRecords(db = D) {
   const r = anjia(['audit', 'verify', '--db', db]);
   assert.equal(r.status, 0, `audit verify: ${r.stdout}${r.stderr}`);
@@ -230,8 +230,8 @@ describe('anjia import workers', () => {
     const pid = rowsByName([p.name])[0].id;
     assert.equal(rowsByName([p.name])[0].company_id, CO2.id, 'moved only with the worker\'s own confirmation');
     assert.equal(workerCount(), before + 1);
-    assert.equal(sqlite(D, `SELECT status, to_company_id FROM worker_transfers WHERE worker_id = ${pid}`).trim(), `pending|${CO1.id}`);
-    const emp = sqlite(D, `SELECT company_id, ended_on IS NOT NULL FROM employments WHERE worker_id = ${pid} ORDER BY id`).trim();
+    assert.equal(dbSql(D, `SELECT status, to_company_id FROM worker_transfers WHERE worker_id = ${pid}`).trim(), `pending|${CO1.id}`);
+    const emp = dbSql(D, `SELECT company_id, ended_on IS NOT NULL FROM employments WHERE worker_id = ${pid} ORDER BY id`).trim();
     assert.equal(emp, `${CO2.id}|0`);
   });
 
@@ -266,7 +266,7 @@ describe('anjia verify', () => {
   let revoked; // { serial, token } revoked through the API
   before(async () => {
     const today = bjDate();
-    const row = sqlite(D, `SELECT serial, token FROM certificates WHERE status = 'valid' AND valid_until >= '${today}' ORDER BY id LIMIT 2`).trim().split('\n').map((l) => l.split('|'));
+    const row = dbSql(D, `SELECT serial, token FROM certificates WHERE status = 'valid' AND valid_until >= '${today}' ORDER BY id LIMIT 2`).trim().split('\n').map((l) => l.split('|'));
     assert.equal(row.length, 2, 'the demo has valid certificates');
     genuine = { serial: row[0][0], token: row[0][1] };
     // a server on the same database: its public key, and a certificate revoked through the API
@@ -276,7 +276,7 @@ describe('anjia verify', () => {
       assert.equal(k.status, 200);
       publicKey = k.json.items[0].public_key;
       const { token } = await login(srv.url, 'admin');
-      const id = Number(sqlite(D, `SELECT id FROM certificates WHERE serial = '${row[1][0]}'`).trim());
+      const id = Number(dbSql(D, `SELECT id FROM certificates WHERE serial = '${row[1][0]}'`).trim());
       const r = await call(srv.url, `/api/certificates/${id}/revoke`, { method: 'POST', token, json: { reason: '违规被吊销' } });
       assert.equal(r.status, 200, r.text);
       revoked = { serial: row[1][0], token: row[1][1] };
@@ -315,7 +315,7 @@ describe('anjia verify', () => {
     const sig = anjia(['verify', '--keys', KEYS, revoked.token]);
     assert.equal(sig.status, 0, sig.stdout + sig.stderr);
     // a renewed one is no longer current either
-    const renewed = sqlite(D, "SELECT token FROM certificates WHERE status = 'renewed' LIMIT 1").trim();
+    const renewed = dbSql(D, "SELECT token FROM certificates WHERE status = 'renewed' LIMIT 1").trim();
     if (renewed) assert.equal(anjia(['verify', '--db', D, renewed]).status, 3);
   });
 
@@ -347,7 +347,7 @@ describe('the keys and the database belong together', () => {
   const serve = (keys) => anjia(['serve', '--db', D, '--port', '0', '--web', join(ROOT, 'web'), '--access-log', 'off', '--keys', keys], { timeout: 8000 });
 
   test('anjia serve with another key file fails instead of sealing with new keys', () => {
-    const fp0 = sqlite(D, "SELECT value FROM settings WHERE key = 'keys.fingerprint'").trim();
+    const fp0 = dbSql(D, "SELECT value FROM settings WHERE key = 'keys.fingerprint'").trim();
     const audit0 = auditRecords();
     const other = otherKeyFile(join(dir, 'other.keys'));
     const r = serve(other);
@@ -366,10 +366,10 @@ describe('the keys and the database belong together', () => {
     const imp = anjia(['import', 'workers', '--db', D, '--keys', other, '--company', CO1.name, file(csv(ZH_HEADER, [[p.name, p.id, p.phone, 'household', 'junior']]))]);
     assert.notEqual(imp.status, 0);
     assert.equal(workerCount(), before);
-    assert.equal(sqlite(D, "SELECT value FROM settings WHERE key = 'keys.fingerprint'").trim(), fp0, 'the database still names its own keys');
+    assert.equal(dbSql(D, "SELECT value FROM settings WHERE key = 'keys.fingerprint'").trim(), fp0, 'the database still names its own keys');
     assert.equal(auditRecords(), audit0);
     // and verify with the other key file calls a genuine token invalid
-    const token = sqlite(D, "SELECT token FROM certificates WHERE status = 'valid' LIMIT 1").trim();
+    const token = dbSql(D, "SELECT token FROM certificates WHERE status = 'valid' LIMIT 1").trim();
     assert.equal(anjia(['verify', '--keys', other, token]).status, 1);
   });
 
@@ -378,8 +378,8 @@ describe('the keys and the database belong together', () => {
     const out = join(dir, 'backup.db');
     const r = anjia(['backup', '--db', D, '--to', out]);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(Number(sqlite(out, 'SELECT count(*) FROM workers').trim()), workerCount(), 'a whole copy');
-    const masked = sqlite(out, 'SELECT id_masked FROM workers').trim().split('\n');
+    assert.equal(Number(dbSql(out, 'SELECT count(*) FROM workers').trim()), workerCount(), 'a whole copy');
+    const masked = dbSql(out, 'SELECT id_masked FROM workers').trim().split('\n');
     const leaks = [];
     for (const id of IMPORTED) {
       leaks.push(...inFiles([out, ...dbFiles()], id));
@@ -398,7 +398,7 @@ describe('anjia keys rotate', () => {
   test('a new sealing key: every sealed value sealed again under it, the old key kept to open older backups', async () => {
     const before = join(dir, 'before-rotation.db');
     assert.equal(anjia(['backup', '--db', D, '--to', before]).status, 0);
-    const kidOf = (db) => sqlite(db, "SELECT DISTINCT substr(id_sealed, 4, 8) FROM workers UNION SELECT DISTINCT substr(address_sealed, 4, 8) FROM bookings WHERE address_sealed <> ''").trim().split('\n');
+    const kidOf = (db) => dbSql(db, "SELECT DISTINCT substr(id_sealed, 4, 8) FROM workers UNION SELECT DISTINCT substr(address_sealed, 4, 8) FROM bookings WHERE address_sealed <> ''").trim().split('\n');
     const old = kidOf(D);
     assert.equal(old.length, 1, `one key seals everything: ${old}`);
     const r = anjia(['keys', 'rotate', '--db', D]);
@@ -410,7 +410,7 @@ describe('anjia keys rotate', () => {
     assert.equal(statSync(KEYS).mode & 0o777, 0o600);
     assert.match(readFileSync(KEYS, 'utf8'), /^seal-retired [0-9a-f]{64}$/m);
     // the rotation is one audited write, and the chain holds
-    assert.equal(sqlite(D, "SELECT count(*) FROM audit_log WHERE action = 'keys.reseal'").trim(), '1');
+    assert.equal(dbSql(D, "SELECT count(*) FROM audit_log WHERE action = 'keys.reseal'").trim(), '1');
     auditRecords();
     // a server on the rotated database opens what it sealed: a company sees its workers' phones
     const srv = await serveOn(D);

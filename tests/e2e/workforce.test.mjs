@@ -5,7 +5,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
-import { call, assertError, auditCount, changeRecords, sqlite } from './lib/http.mjs';
+import { call, assertError, auditCount, changeRecords, dbSql } from './lib/http.mjs';
 import {
   client, expect, randomId, idNumber, maskId, randomPhone, randomName, bjDate, addDays,
   addMonths, bjNoon, isoIn, age, quarterOf, registerWorker, recordChecks, courses, trainingOrg, createSession,
@@ -1000,7 +1000,7 @@ describe('certificates and credentials', () => {
 
   test('a demo certificate whose worker earned too few credits → 422 credits_insufficient "have/need"', async () => {
     // the store's own figures: credits passed within each valid certificate's validity (Beijing days)
-    const rows = sqlite(srv.db, `SELECT c.id, c.serial, p.renewal_credits, (SELECT coalesce(sum(e.credits), 0) FROM enrolments e
+    const rows = dbSql(srv.db, `SELECT c.id, c.serial, p.renewal_credits, (SELECT coalesce(sum(e.credits), 0) FROM enrolments e
       WHERE e.worker_id = c.worker_id AND e.passed = 1 AND e.recorded_at >= c.issued_at
       AND e.recorded_at < strftime('%s', c.valid_until, '+1 day') - 28800) AS have,
       (SELECT coalesce(sum(e.credits), 0) FROM enrolments e

@@ -14,12 +14,14 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "testdb.h"
 #include "util/digest.h"
 
-/* A fresh migrated database in a temporary directory; removed by tmpdb_close. */
+/* A fresh migrated database (a file in a temporary directory, or a database on the PostgreSQL server
+ * ANJIA_TEST_PG names); removed by tmpdb_close. */
 struct tmpdb {
 	char dir[64];
-	char path[128];
+	char path[256];
 	struct store *s;
 };
 
@@ -29,22 +31,17 @@ static inline void tmpdb_open(struct tmpdb *t)
 	assert_int_equal(digest_init(), 0);
 	snprintf(t->dir, sizeof t->dir, "/tmp/anjia-test-XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
-	snprintf(t->path, sizeof t->path, "%s/t.db", t->dir);
+	int migrated = testdb_create(t->path, sizeof t->path, t->dir, "t.db", NULL);
 	assert_int_equal(store_open(t->path, &t->s), 0);
 	assert_int_equal(store_migrate(t->s, &applied), 0);
-	assert_true(applied >= 1);
+	assert_true(migrated || applied >= 1);
 }
 
 static inline void tmpdb_close(struct tmpdb *t)
 {
-	char p[160];
 	store_close(t->s);
 	t->s = NULL;
-	static const char *const suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", t->path, suffix[i]);
-		unlink(p);
-	}
+	testdb_drop(t->path);
 	rmdir(t->dir);
 }
 

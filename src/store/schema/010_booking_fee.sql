@@ -14,8 +14,8 @@ ALTER TABLE bookings ADD COLUMN left_early_reason TEXT;
 UPDATE bookings SET unit = (SELECT si.unit FROM service_items si WHERE si.id = bookings.service_item_id),
   unit_price_fen = price_fen;
 UPDATE bookings SET quantity_centi = CASE unit
-    WHEN 'hour' THEN max(100, (end_at - start_at + 900) / 1800 * 50)
-    WHEN 'day' THEN max(1, (end_at - start_at + 86399) / 86400) * 100
+    WHEN 'hour' THEN greatest(100, (end_at - start_at + 900) / 1800 * 50)
+    WHEN 'day' THEN greatest(1, (end_at - start_at + 86399) / 86400) * 100
     ELSE 100 END;
 UPDATE bookings SET price_fen = (unit_price_fen * quantity_centi + 50) / 100;
 -- services checked out before the end less the tolerance: marked (their reason was never asked), and
@@ -54,9 +54,9 @@ CREATE TABLE reviews_checked (
 );
 INSERT INTO reviews_checked (booking_id, customer_id, worker_id, company_id, overall, punctuality, skill,
     attitude, hygiene, comment, satisfied, month, created_at)
-  SELECT booking_id, customer_id, worker_id, company_id, min(5, max(1, overall)), min(5, max(1, punctuality)),
-    min(5, max(1, skill)), min(5, max(1, attitude)), min(5, max(1, hygiene)), comment,
-    CASE WHEN min(5, max(1, overall)) >= 4 THEN 1 ELSE 0 END, month, created_at FROM reviews;
+  SELECT booking_id, customer_id, worker_id, company_id, least(5, greatest(1, overall)), least(5, greatest(1, punctuality)),
+    least(5, greatest(1, skill)), least(5, greatest(1, attitude)), least(5, greatest(1, hygiene)), comment,
+    CASE WHEN least(5, greatest(1, overall)) >= 4 THEN 1 ELSE 0 END, month, created_at FROM reviews;
 DROP TABLE reviews;
 ALTER TABLE reviews_checked RENAME TO reviews;
 CREATE INDEX reviews_worker ON reviews (worker_id, created_at);

@@ -75,4 +75,4 @@ SELECT subject, subject_id, month, sum(completed), sum(reviewed), sum(satisfied)
     CASE WHEN late = 0 AND coalesce(left_early, 0) = 0 THEN 1 ELSE 0 END FROM bookings WHERE evidence = 'confirmed'
   UNION ALL SELECT 'worker', worker_id, month, 0, 1, satisfied, 0, 0 FROM reviews
   UNION ALL SELECT 'company', company_id, month, 0, 1, satisfied, 0, 0 FROM reviews
-) GROUP BY subject, subject_id, month;
+) AS f GROUP BY subject, subject_id, month;

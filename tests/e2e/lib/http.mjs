@@ -50,7 +50,7 @@ export async function auditCount(base, token) {
 // The audit records of changes: every record but the trace of reads of personal data and of
 // look-ups of people by ID number, which a refused request leaves too (that is their purpose).
 export function changeRecords(db) {
-  return Number(sqlite(db, "SELECT count(*) FROM audit_log WHERE action NOT IN ('registry.lookup', 'personal_data.read')").trim());
+  return Number(dbSql(db, "SELECT count(*) FROM audit_log WHERE action NOT IN ('registry.lookup', 'personal_data.read')").trim());
 }
 
 // One request over a fresh TCP connection; data is a string or Buffer written as is.
@@ -134,9 +134,19 @@ export function portOf(url) {
   return Number(new URL(url).port);
 }
 
-// Runs the sqlite3 command-line shell on db; returns stdout.
-export function sqlite(db, sql) {
+// Runs sql on the test's database, a SQLite file (with the sqlite3 shell) or a PostgreSQL URL (with
+// psql); returns what it printed, a row a line, columns separated by |.
+export function dbSql(db, sql) {
+  if (/^postgres(ql)?:\/\//.test(db)) return execFileSync('psql', [db, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
   return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' });
+}
+
+// The names of the database's tables.
+export function tableNames(db) {
+  const q = /^postgres(ql)?:\/\//.test(db)
+    ? 'SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1'
+    : "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1";
+  return dbSql(db, q).trim().split('\n');
 }
 
 export function median(xs) {

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, login, ROOT } from '../lib/server.mjs';
-import { call, sqlite } from '../lib/http.mjs';
+import { call, dbSql } from '../lib/http.mjs';
 
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECKS = '10X98765432';
@@ -141,7 +141,7 @@ describe('privacy scan', () => {
     const as = (who, path, opts = {}) => call(srv.url, path, { token: tokens[who], ...opts });
     // the day's work, so that personal data has gone through every path
     const me = (await as('worker1', '/api/me/worker')).json;
-    const item = Number(sqlite(srv.db, `SELECT si.id FROM service_items si JOIN categories c ON c.id = si.category_id
+    const item = Number(dbSql(srv.db, `SELECT si.id FROM service_items si JOIN categories c ON c.id = si.category_id
       JOIN worker_trades t ON t.trade = c.trade AND t.worker_id = ${me.id}
       WHERE si.company_id = ${me.company.id} AND si.unit IN ('hour', 'visit') AND si.active = 1 ORDER BY si.id LIMIT 1`).trim());
     const start = new Date(Date.now() + 9 * 86400000); start.setUTCHours(2, 0, 0, 0);
@@ -167,10 +167,10 @@ describe('privacy scan', () => {
     // every GET of the map, as every role, with ids that exist
     const routes = [...readFileSync(join(ROOT, 'src/http/routes.def'), 'utf8')
       .matchAll(/^ROUTE\(M_GET,\s*"([^"]+)"/gm)].map((m) => m[1]);
-    const idsOf = (table) => sqlite(srv.db, `SELECT id FROM ${table} ORDER BY id DESC LIMIT 8`).trim().split('\n').filter(Boolean);
+    const idsOf = (table) => dbSql(srv.db, `SELECT id FROM ${table} ORDER BY id DESC LIMIT 8`).trim().split('\n').filter(Boolean);
     const ids = { workers: idsOf('workers'), bookings: idsOf('bookings'), complaints: idsOf('complaints'), users: idsOf('users'),
       orgs: idsOf('orgs'), certificates: idsOf('certificates'), inspections: idsOf('inspections'), 'training-sessions': idsOf('training_sessions'),
-      'sampling-plans': idsOf('sampling_plans'), companies: sqlite(srv.db, "SELECT id FROM orgs WHERE kind = 'company'").trim().split('\n'),
+      'sampling-plans': idsOf('sampling_plans'), companies: dbSql(srv.db, "SELECT id FROM orgs WHERE kind = 'company'").trim().split('\n'),
       categories: idsOf('categories'), transfers: idsOf('worker_transfers') };
     ids.workers.push(String(me.id));
     const expand = (pattern) => {
@@ -182,8 +182,8 @@ describe('privacy scan', () => {
     const paths = routes.flatMap(expand).flatMap((p) => (/\/api\/(public\/)?[a-z-]+$/.test(p) && !/\/verify$/.test(p) ? [p, `${p}${p.includes('?') ? '&' : '?'}per_page=100`] : [p]));
     // the public answers: as nobody, with more of the worker profiles and the searches
     const publicPaths = [...paths.filter((p) => p.startsWith('/api/public/')),
-      ...sqlite(srv.db, 'SELECT id FROM workers ORDER BY id LIMIT 150').trim().split('\n').map((id) => `/api/public/workers/${id}`),
-      ...sqlite(srv.db, 'SELECT code FROM categories').trim().split('\n').map((code) => `/api/public/search?category=${code}&per_page=100`)];
+      ...dbSql(srv.db, 'SELECT id FROM workers ORDER BY id LIMIT 150').trim().split('\n').map((id) => `/api/public/workers/${id}`),
+      ...dbSql(srv.db, 'SELECT code FROM categories').trim().split('\n').map((code) => `/api/public/search?category=${code}&per_page=100`)];
     for (const p of publicPaths) {
       const r = await call(srv.url, p);
       publicAnswers.push({ path: p, text: r.text, status: r.status });
@@ -204,13 +204,13 @@ describe('privacy scan', () => {
     const sealed = /(_sealed|_hash|^hash|^prev_hash|^digest|^csrf|^token|^seed|^rank)$/;
     // places that are organisations', not a person's: where a training institution holds its classes
     const organisations = new Set(['training_sessions.location']);
-    const tables = sqlite(srv.db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").trim().split('\n');
+    const tables = dbSql(srv.db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").trim().split('\n');
     const found = [];
     let cells = 0;
     for (const t of tables) {
-      const cols = sqlite(srv.db, `SELECT name FROM pragma_table_info('${t}') WHERE type = 'TEXT' OR type = ''`).trim().split('\n').filter(Boolean);
+      const cols = dbSql(srv.db, `SELECT name FROM pragma_table_info('${t}') WHERE type = 'TEXT' OR type = ''`).trim().split('\n').filter(Boolean);
       for (const col of cols.filter((x) => !sealed.test(x) && !organisations.has(`${t}.${x}`))) {
-        const values = sqlite(srv.db, `SELECT "${col}" FROM "${t}" WHERE "${col}" IS NOT NULL AND "${col}" <> ''`);
+        const values = dbSql(srv.db, `SELECT "${col}" FROM "${t}" WHERE "${col}" IS NOT NULL AND "${col}" <> ''`);
         cells += values.split('\n').length;
         found.push(...findings(`${t}.${col}`, values).slice(0, 3));
       }
@@ -219,7 +219,7 @@ describe('privacy scan', () => {
     assert.deepEqual(found, []);
     // and the day's own values are in the database, only sealed
     for (const plain of ['13905710088', '13857100077', '文三路 90 号', FRESH_ID]) {
-      const hit = sqlite(srv.db, `SELECT count(*) FROM bookings WHERE address_sealed LIKE '%${plain}%' OR contact_phone_sealed LIKE '%${plain}%'`).trim();
+      const hit = dbSql(srv.db, `SELECT count(*) FROM bookings WHERE address_sealed LIKE '%${plain}%' OR contact_phone_sealed LIKE '%${plain}%'`).trim();
       assert.equal(hit, '0');
     }
   });
