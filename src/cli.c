@@ -850,6 +850,10 @@ int cmd_jobs(int argc, char **argv)
 		fprintf(stderr, "anjia: the deadline job failed; nothing of the failed part was written\n");
 		return 1;
 	}
+	if (r.elsewhere) {
+		printf("another node is running the deadline job now: this run did nothing\n");
+		return 0;
+	}
 	printf("complaint clocks breached: %d\ncomplaints closed: %d\ncomplaint pauses ended: %d\n"
 	       "customers reminded: %d\nverifications overdue: %d\nclaims overdue: %d\n"
 	       "claim decisions standing unanswered: %d\nrectifications overdue: %d\n"

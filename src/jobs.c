@@ -38,7 +38,23 @@ static int audit_checkpoint_due(struct store *s, int *written)
 	return checkpoint_sign(s, &a, (int64_t)minutes * 60, written);
 }
 
+static int run_passes(struct store *s, struct jobs_report *r);
+
 int jobs_run(struct store *s, struct jobs_report *r)
+{
+	/* every node runs the job on its timer; the one that holds the lock does the work */
+	int rc = store_hold(s, STORE_LOCK_JOBS);
+	r->elsewhere = rc == AJ_EBUSY;
+	if (rc == AJ_EBUSY)
+		return AJ_OK;
+	if (rc)
+		return rc;
+	rc = run_passes(s, r);
+	store_release(s, STORE_LOCK_JOBS);
+	return rc;
+}
+
+static int run_passes(struct store *s, struct jobs_report *r)
 {
 	struct complaints_job cj = {0};
 	int rc = complaints_deadlines(s, &cj);

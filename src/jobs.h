@@ -26,9 +26,10 @@ struct jobs_report {
 	int plans_drawn;           /* sampling plans whose day came: seed revealed, samples drawn */
 	int complaints_verify_overdue; /* complaints without a booking the service centre did not verify in time */
 	int claims_final;          /* claim decisions nobody answered in time: they stand */
+	int elsewhere;             /* another node was running the job: this pass did nothing */
 };
 
-/* One pass; 0 or a negative error (each part is its own transaction). */
+/* One pass, on one node at a time; 0 or a negative error (each part is its own transaction). */
 int jobs_run(struct store *s, struct jobs_report *r);
 
 /* The pass inside the server: a thread with its own connection, every interval_secs. */

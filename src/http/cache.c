@@ -68,7 +68,9 @@ int cache_lookup(struct req *r)
 	if (!eligible(r))
 		return 0;
 	struct slot *sl = &slots[hash(r->path, r->query, r->lang)];
-	if (!sl->key || !same_key(sl->key, r) || sl->generation != store_generation() || now_usec() >= sl->expires_us)
+	/* read before the answer is made: a write committed while it is made leaves it stale */
+	r->cache_generation = store_generation(r->store);
+	if (!sl->key || !same_key(sl->key, r) || sl->generation != r->cache_generation || now_usec() >= sl->expires_us)
 		return 0;
 	strbuf_reset(&r->out);
 	strbuf_add(&r->out, sl->body, sl->len);
@@ -98,7 +100,7 @@ void cache_store(struct req *r)
 	memcpy(sl->body, r->out.buf, r->out.len);
 	sl->len = r->out.len;
 	sl->cache_control = cc;
-	sl->generation = store_generation();
+	sl->generation = r->cache_generation;
 	sl->expires_us = now_usec() + (int64_t)r->app->public_cache_ms * 1000;
 }
 

@@ -86,6 +86,7 @@ struct req {
 	struct jw jw;
 	int replied;
 	int deferred;
+	uint64_t cache_generation;     /* the store's generation before the answer was made (cache.c) */
 
 	/* ---- deferred work ---- */
 	void (*work_fn)(struct req *r, struct store *s);

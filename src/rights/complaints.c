@@ -539,7 +539,7 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 		}
 	}
 	int64_t now = clock_now(), next = 0;
-	if ((rc = stmt_one_int(store_sql(s, "SELECT coalesce(max(id), 0) + 1 FROM complaints"), &next)) != AJ_OK)
+	if ((rc = store_next_id(s, "complaints", &next)) != AJ_OK)
 		goto fail;
 	char day[11], tracking[24];
 	time_format_date(time_today(), day);

@@ -51,6 +51,15 @@ struct engine {
 	int (*checkpoint)(struct store *s);
 	/* a lock held to the end of the open transaction (store_lock) */
 	int (*lock)(struct store *s, int what, int64_t id);
+	/* take (on = 1, AJ_EBUSY when another connection has it) or give back (on = 0) a lock the
+	 * connection holds across transactions (store_hold) */
+	int (*hold)(struct store *s, int what, int on);
+	/* the generation every node shares, when the engine keeps one (NULL: this process's count) */
+	uint64_t (*generation)(struct store *s);
+	/* after a commit that moves the generation */
+	void (*committed)(struct store *s);
+	/* in store_migrate's first transaction: what the engine itself keeps in the database */
+	int (*own_schema)(struct store *s);
 };
 
 /* The part of every connection store.c owns; each engine's connection begins with it. */

@@ -37,6 +37,7 @@ int store_migrate(struct store *s, int *applied)
 	    (rc == 0 && (rc = s->eng->script(s, "CREATE TABLE schema_migrations ("
 					    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
 					    " applied_at INTEGER NOT NULL)")) != AJ_OK) ||
+	    (s->eng->own_schema && (rc = s->eng->own_schema(s)) != AJ_OK) ||
 	    (rc = store_commit(s)) != AJ_OK) {
 		store_rollback(s);
 		return rc < 0 ? rc : AJ_ESTORE;

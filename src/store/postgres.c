@@ -464,12 +464,50 @@ static int pg_checkpoint(struct store *s)
 	return AJ_OK;
 }
 
+/* One 64-bit advisory lock key: what in the top 16 bits, the id (below 2^48) beneath. */
+static int64_t lock_key(int what, int64_t id)
+{
+	return (int64_t)((uint64_t)what << 48 | ((uint64_t)id & 0xffffffffffffULL));
+}
+
 static int pg_lock(struct store *s, int what, int64_t id)
 {
-	/* one 64-bit key: what in the top 16 bits, the id (below 2^48) beneath */
 	struct stmt *st = store_sql(s, "SELECT pg_advisory_xact_lock($1)");
-	stmt_bind_int(st, 1, (int64_t)((uint64_t)what << 48 | ((uint64_t)id & 0xffffffffffffULL)));
+	stmt_bind_int(st, 1, lock_key(what, id));
 	return stmt_exec(st);
+}
+
+static int pg_hold(struct store *s, int what, int on)
+{
+	int64_t got = 0;
+	struct stmt *st = on ? store_sql(s, "SELECT pg_try_advisory_lock($1)") : store_sql(s, "SELECT pg_advisory_unlock($1)");
+	stmt_bind_int(st, 1, lock_key(what, 0));
+	int rc = stmt_one_int(st, &got);
+	return rc ? rc : on && !got ? AJ_EBUSY : AJ_OK;
+}
+
+/* The generation is a sequence: moved after each commit, outside any transaction, and never
+ * waited for; a node reading it before it makes an answer it keeps sees every write committed
+ * before. */
+static int pg_own_schema(struct store *s)
+{
+	return run(s, "CREATE SEQUENCE IF NOT EXISTS anjia_generation");
+}
+
+static uint64_t pg_generation(struct store *s)
+{
+	int64_t g = 0;
+	if (s->in_tx || s->reading ||
+	    stmt_one_int(store_sql(s, "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM anjia_generation"),
+			 &g) != AJ_OK)
+		return UINT64_MAX;
+	return (uint64_t)g;
+}
+
+static void pg_committed(struct store *s)
+{
+	int64_t g = 0;
+	stmt_one_int(store_sql(s, "SELECT nextval('anjia_generation')"), &g);
 }
 
 static const struct engine pg = {
@@ -491,4 +529,8 @@ static const struct engine pg = {
 	.has_table = pg_has_table,
 	.checkpoint = pg_checkpoint,
 	.lock = pg_lock,
+	.hold = pg_hold,
+	.generation = pg_generation,
+	.committed = pg_committed,
+	.own_schema = pg_own_schema,
 };

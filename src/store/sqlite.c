@@ -403,6 +403,12 @@ static int lite_lock(struct store *s, int what, int64_t id)
 	return AJ_OK;
 }
 
+static int lite_hold(struct store *s, int what, int on)
+{
+	(void)s, (void)what, (void)on;
+	return AJ_OK;
+}
+
 static const struct engine lite = {
 	.kind = "sqlite",
 	.close = lite_close,
@@ -422,6 +428,7 @@ static const struct engine lite = {
 	.has_table = lite_has_table,
 	.checkpoint = lite_checkpoint,
 	.lock = lite_lock,
+	.hold = lite_hold,
 };
 
 /* ---- backup ---- */

@@ -14,9 +14,9 @@
 /* committed write transactions of this process, for caches of what the store says */
 static _Atomic uint64_t generation;
 
-uint64_t store_generation(void)
+uint64_t store_generation(struct store *s)
 {
-	return atomic_load(&generation);
+	return s->eng->generation ? s->eng->generation(s) : atomic_load(&generation);
 }
 
 int store_is_server(const char *path)
@@ -244,6 +244,16 @@ int stmt_exec(struct stmt *st)
 	return rc;
 }
 
+int store_next_id(struct store *s, const char *table, int64_t *id)
+{
+	if (!s->in_tx)
+		return AJ_EINVAL;
+	struct stmt *st = store_sql(s, "UPDATE row_ids SET last = last + 1 WHERE name = $1 RETURNING last");
+	stmt_bind_text(st, 1, table);
+	int rc = stmt_one_int(st, id);
+	return rc == AJ_ENOTFOUND ? AJ_EINVAL : rc;
+}
+
 int64_t store_changes(struct store *s)
 {
 	return s->eng->changes(s);
@@ -306,8 +316,11 @@ int store_commit(struct store *s)
 		return rc;
 	}
 	s->in_tx = 0;
-	if (!s->quiet)
+	if (!s->quiet) {
 		atomic_fetch_add(&generation, 1);
+		if (s->eng->committed)
+			s->eng->committed(s);
+	}
 	s->quiet = 0;
 	return AJ_OK;
 }
@@ -362,6 +375,18 @@ int store_lock(struct store *s, enum store_lock what, int64_t id)
 	if (!s->in_tx)
 		return AJ_EINVAL;
 	return s->eng->lock(s, (int)what, id);
+}
+
+int store_hold(struct store *s, enum store_lock what)
+{
+	if (s->in_tx || s->reading)
+		return AJ_EINVAL;
+	return s->eng->hold(s, (int)what, 1);
+}
+
+void store_release(struct store *s, enum store_lock what)
+{
+	s->eng->hold(s, (int)what, 0);
 }
 
 int store_checkpoint(struct store *s)

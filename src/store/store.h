@@ -36,9 +36,10 @@ int store_schema_version(struct store *s);
  * open transaction, begin/commit/rollback work on a savepoint: the inner work can be undone alone,
  * and nothing is durable before the outer commit. */
 int store_begin(struct store *s);
-/* How many write transactions this process has committed: a cache of anything read from the store
- * is current while this has not moved. */
-uint64_t store_generation(void);
+/* A count of the write transactions committed: a cache of anything read from the store is current
+ * while it has not moved. On SQLite this process's (one process serves a database); on PostgreSQL
+ * every node's, read from the database (UINT64_MAX, matching nothing kept, when it cannot be). */
+uint64_t store_generation(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 /* Copies the write-ahead log into the database and empties it, so that the page images it held
@@ -62,6 +63,11 @@ enum store_lock {
  * holds it until commit or rollback. SQLite's writers already run one at a time: there it returns
  * at once. */
 int store_lock(struct store *s, enum store_lock what, int64_t id);
+/* Outside a transaction: holds the lock on (what, 0) for this connection, across transactions,
+ * until store_release, or returns AJ_EBUSY at once when another connection (another node) holds
+ * it. For work one node at a time does whole (the deadline job); on SQLite it is always taken. */
+int store_hold(struct store *s, enum store_lock what);
+void store_release(struct store *s, enum store_lock what);
 /* Reads of several statements that must see one moment of the database (a chain and its head,
  * while the server appends): a read transaction, which takes no lock and waits for no writer; no
  * write may begin on s before store_read_end. Inside a write transaction both do nothing. */
@@ -96,6 +102,10 @@ int stmt_is_null(struct stmt *st, int col);
 void stmt_done(struct stmt *st);
 /* Steps to the end and finishes; 0 or a negative anjia_err. */
 int stmt_exec(struct stmt *st);
+/* Inside a write transaction: the next id of a table whose rows need their id before they are
+ * written ("complaints", "certificates": the counters of row_ids), taken for this transaction
+ * alone. */
+int store_next_id(struct store *s, const char *table, int64_t *id);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
 int64_t store_changes(struct store *s);
 /* Runs a single-row, single-integer query; AJ_ENOTFOUND when there is no row. */

@@ -244,7 +244,7 @@ static int insert_cert(struct store *s, const struct actor *a, int64_t worker_id
 	stmt_bind_text(st, 1, trades[trade].code);
 	int rc = stmt_one_int(st, &months);
 	if (rc == AJ_OK)
-		rc = stmt_one_int(store_sql(s, "SELECT coalesce(max(id), 0) + 1 FROM certificates"), &next);
+		rc = store_next_id(s, "certificates", &next);
 	if (rc)
 		return rc;
 	char serial[24], from[11], until[11], name[96], masked[96] = "";
@@ -262,8 +262,8 @@ static int insert_cert(struct store *s, const struct actor *a, int64_t worker_id
 	stmt_done(st);
 	char *token = make_token(serial, masked, trades[trade].code, level, from, until);
 	st = store_sql(s, "INSERT INTO certificates (serial, worker_id, trade, level, valid_from, valid_until, status,"
-			  " renewed_from, issued_by, issued_at, token) VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8,"
-			  " $9, $10) RETURNING id");
+			  " renewed_from, issued_by, issued_at, token, id) VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8,"
+			  " $9, $10, $11) RETURNING id");
 	stmt_bind_text(st, 1, serial);
 	stmt_bind_int(st, 2, worker_id);
 	stmt_bind_text(st, 3, trades[trade].code);
@@ -274,6 +274,7 @@ static int insert_cert(struct store *s, const struct actor *a, int64_t worker_id
 	stmt_bind_id(st, 8, a->user_id);
 	stmt_bind_int(st, 9, clock_now());
 	stmt_bind_text(st, 10, token);
+	stmt_bind_int(st, 11, next);
 	rc = stmt_one_int(st, id);
 	free(token);
 	return rc;
