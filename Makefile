@@ -123,7 +123,7 @@ test-pg:
 	@run=$$(mktemp -d /tmp/anjia-run-XXXXXX); rc=0; \
 	ANJIA_TEST_RUN=$$run $(MAKE) test-unit test-api TEST_PG='$(TEST_PG)' || rc=$$?; \
 	[ $$rc != 0 ] || (cd tests/e2e && ANJIA_TEST_PG='$(TEST_PG)' ANJIA_TEST_RUN=$$run \
-	  node --test --test-concurrency=1 bookings-race.test.mjs routes-sweep.test.mjs nodes.test.mjs) || rc=$$?; \
+	  node --test --test-concurrency=1 bookings-race.test.mjs routes-sweep.test.mjs nodes.test.mjs migrate-data.test.mjs) || rc=$$?; \
 	ANJIA_TEST_PG='$(TEST_PG)' ANJIA_TEST_RUN=$$run scripts/pg.sh forget; rm -rf $$run; exit $$rc
 
 run: deps

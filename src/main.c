@@ -33,6 +33,7 @@ static const struct {
 	{"org", cmd_org, "org add: register an organisation"},
 	{"audit", cmd_audit, "audit verify: check the hash-chained audit log"},
 	{"backup", cmd_backup, "copy the database while it is in use"},
+	{"migrate-data", cmd_migrate_data, "move a platform from its SQLite file to PostgreSQL"},
 	{"jobs", cmd_jobs, "jobs run: the deadline job (complaint clocks, claims, rectifications)"},
 	{"import", cmd_import, "import workers: register workers from a CSV file"},
 	{"verify", cmd_verify, "check a worker's credential token"},

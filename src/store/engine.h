@@ -60,6 +60,13 @@ struct engine {
 	void (*committed)(struct store *s);
 	/* in store_migrate's first transaction: what the engine itself keeps in the database */
 	int (*own_schema)(struct store *s);
+	/* rows written in bulk by the statement copy ("COPY table (columns) FROM STDIN", made by
+	 * copy.c): each row a line of COPY's text form; copy_end finishes (ok 0 abandons) and, when
+	 * table's id is an identity column, moves its counter to last_id. NULL where the engine takes
+	 * no bulk copy (SQLite: a copy comes from it, not to it). */
+	int (*copy_begin)(struct store *s, const char *copy);
+	int (*copy_row)(struct store *s, const char *line, size_t len);
+	int (*copy_end)(struct store *s, const char *table, int ok, int64_t last_id);
 };
 
 /* The part of every connection store.c owns; each engine's connection begins with it. */

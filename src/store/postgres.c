@@ -510,6 +510,48 @@ static void pg_committed(struct store *s)
 	stmt_one_int(store_sql(s, "SELECT nextval('anjia_generation')"), &g);
 }
 
+static int pg_copy_begin(struct store *s, const char *copy)
+{
+	PGresult *res = PQexec(conn_of(s), copy);
+	int ok = PQresultStatus(res) == PGRES_COPY_IN;
+	if (!ok)
+		log_error("store: %s: %s", copy, PQresultErrorMessage(res));
+	PQclear(res);
+	return ok ? AJ_OK : AJ_ESTORE;
+}
+
+static int pg_copy_row(struct store *s, const char *line, size_t len)
+{
+	return PQputCopyData(conn_of(s), line, (int)len) == 1 ? AJ_OK : AJ_ESTORE;
+}
+
+static int pg_copy_end(struct store *s, const char *table, int ok, int64_t last_id)
+{
+	PGconn *c = conn_of(s);
+	int rc = PQputCopyEnd(c, ok ? NULL : "abandoned") == 1 ? AJ_OK : AJ_ESTORE;
+	PGresult *res;
+	while ((res = PQgetResult(c)) != NULL) {
+		if (rc == AJ_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
+			log_error("store: copying %s: %s", table, PQresultErrorMessage(res));
+			rc = AJ_ESTORE;
+		}
+		PQclear(res);
+	}
+	if (rc != AJ_OK || !ok)
+		return rc;
+	/* an identity id goes on after the highest copied */
+	int64_t identity = 0;
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()"
+				       " AND table_name = $1 AND column_name = 'id' AND is_identity = 'YES'");
+	stmt_bind_text(st, 1, table);
+	if ((rc = stmt_one_int(st, &identity)) != AJ_OK || !identity)
+		return rc;
+	st = store_sql(s, "SELECT setval(pg_get_serial_sequence($1, 'id'), $2)");
+	stmt_bind_text(st, 1, table);
+	stmt_bind_int(st, 2, last_id > 0 ? last_id : 1);
+	return stmt_exec(st);
+}
+
 static const struct engine pg = {
 	.kind = "postgresql",
 	.close = pg_close,
@@ -533,4 +575,7 @@ static const struct engine pg = {
 	.generation = pg_generation,
 	.committed = pg_committed,
 	.own_schema = pg_own_schema,
+	.copy_begin = pg_copy_begin,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
 };

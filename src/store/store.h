@@ -118,6 +118,16 @@ int stmt_ints(struct stmt *st, int64_t *out, int max, int *n);
  * string when q is NULL (so "$n = ''" tests for no filter). */
 void store_like_pattern(const char *q, char *out, size_t n);
 
+/* What store_copy moved. */
+struct store_copy_report {
+	int tables;
+	int64_t rows;
+};
+/* Copies every row of src (a SQLite database) into dst (a PostgreSQL one, migrated to the same
+ * version), as one moment of src saw them, in one transaction of dst that first empties its tables;
+ * checks each table's rows on both sides. Nothing is written to dst unless all of it is. */
+int store_copy(struct store *src, struct store *dst, struct store_copy_report *rep);
+
 /* A consistent copy of the database at src_path into dst_path, taken while others write. */
 int store_backup(const char *src_path, const char *dst_path);
 

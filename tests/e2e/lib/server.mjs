@@ -71,14 +71,14 @@ function psql(sql) {
 let made = 0;
 // A new database: a file in dir on SQLite, a database on the server on PostgreSQL (a copy of
 // template when given). Returns its path or URL.
-function newDatabase(dir, template = null) {
+export function newDatabase(dir, template = null) {
   if (!PG) return join(dir, 'anjia.db');
   const name = `anjia_e2e_${process.pid}_${++made}`;
   psql(`CREATE DATABASE ${name}` + (template ? ` TEMPLATE ${template} STRATEGY FILE_COPY` : ''));
   return pgUrl(name);
 }
 
-function dropDatabase(db) {
+export function dropDatabase(db) {
   if (PG) psql(`DROP DATABASE IF EXISTS ${new URL(db).pathname.slice(1)} WITH (FORCE)`);
 }
 
