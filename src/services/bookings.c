@@ -448,33 +448,38 @@ static int in_service_hours(struct store *s, const char *unit, int64_t start, in
 	return AJ_ERULE;
 }
 
-int booking_create(struct store *s, const struct actor *a, const struct booking_in *in, int64_t *id,
-		   struct elig_result *res, struct fault *f)
+/* A placement's inputs and outputs, for the write's body (store_write may run it more than once). */
+struct placing {
+	const struct actor *a;
+	const struct booking_in *in;
+	int64_t id, worker_id, company_scope, start, end;
+	enum role role;
+	const char *reason;
+	int64_t *out_id;
+	struct elig_result *res;
+	struct fault *f;
+};
+
+/* A try's outputs start afresh. */
+static void placing_reset(struct placing *p)
 {
-	res->n = 0;
-	if (in->end <= in->start) {
-		FAULT(f, "invalid_period", "end");
-		return AJ_ERULE;
-	}
-	if (in->end - in->start > MAX_BOOKING_SECS) {
-		FAULT(f, "period_too_long", "end");
-		return AJ_ERULE;
-	}
-	if (in->start < clock_now()) {
-		FAULT(f, "start_in_past", "start");
-		return AJ_ERULE;
-	}
-	if (in->start > clock_now() + MAX_AHEAD_SECS) {
-		FAULT(f, "too_far_ahead", "start");
-		return AJ_ERULE;
-	}
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	p->res->n = 0;
+	*p->f = (struct fault){0};
+}
+
+static int create_write(struct store *s, void *arg)
+{
+	struct placing *p = arg;
+	const struct actor *a = p->a;
+	const struct booking_in *in = p->in;
+	int64_t *id = p->out_id;
+	struct elig_result *res = p->res;
+	struct fault *f = p->f;
+	placing_reset(p);
 	struct stmt *st = store_sql(s, "SELECT si.company_id, si.category_id, c.trade, si.price_fen, si.active, c.active,"
 				       " si.unit FROM service_items si JOIN categories c ON c.id = si.category_id WHERE si.id = $1");
 	stmt_bind_int(st, 1, in->service_item_id);
-	rc = stmt_step(st);
+	int rc = stmt_step(st);
 	int64_t company = 0, category = 0, price = 0, quantity = 0;
 	int trade = -1, active = 0;
 	char unit[8] = "";
@@ -488,7 +493,6 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	}
 	stmt_done(st);
 	if (rc != STORE_ROW || !active) {
-		store_rollback(s);
 		if (rc == STORE_ROW) {
 			FAULT(f, "item_inactive", "service_item_id");
 			return AJ_ERULE;
@@ -498,20 +502,14 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 	}
 	if ((rc = quantity_of(unit, in->start, in->end, &quantity, f)) != AJ_OK ||
-	    (rc = in_service_hours(s, unit, in->start, in->end, f)) != AJ_OK) {
-		store_rollback(s);
+	    (rc = in_service_hours(s, unit, in->start, in->end, f)) != AJ_OK)
 		return rc;
-	}
 	if (in->worker_id &&
-	    (rc = placeable(s, in->worker_id, company, trade, in->start, in->end, 0, res, f)) != AJ_OK) {
-		store_rollback(s);
+	    (rc = placeable(s, in->worker_id, company, trade, in->start, in->end, 0, res, f)) != AJ_OK)
 		return rc;
-	}
 	/* a customer choosing a worker holds that worker's time: only so many at once */
-	if (in->worker_id && !in->agreement && (rc = holds_left(s, in->customer_id, f)) != AJ_OK) {
-		store_rollback(s);
+	if (in->worker_id && !in->agreement && (rc = holds_left(s, in->customer_id, f)) != AJ_OK)
 		return rc;
-	}
 	st = store_sql(s, "INSERT INTO bookings (customer_id, company_id, service_item_id, category_id, trade, worker_id,"
 			  " start_at, end_at, price_fen, address_sealed, note, status, live, created_at, unit, unit_price_fen,"
 			  " quantity_centi, agreement, district)"
@@ -536,47 +534,65 @@ int booking_create(struct store *s, const struct actor *a, const struct booking_
 	stmt_bind_text(st, 17, in->district);
 	rc = stmt_one_int(st, id);
 	if (rc || (rc = seal_contact(s, *id, in->address, in->phone)) != AJ_OK ||
-	    (rc = event(s, a, *id, "create", NULL, "requested", NULL)) != AJ_OK) {
-		store_rollback(s);
+	    (rc = event(s, a, *id, "create", NULL, "requested", NULL)) != AJ_OK ||
+	    (in->worker_id && (rc = booking_notice(s, *id, "assign")) != AJ_OK))
 		return rc;
+	return audit_append_state(s, a, "booking.create", "booking", *id, booking_state);
+}
+
+int booking_create(struct store *s, const struct actor *a, const struct booking_in *in, int64_t *id,
+		   struct elig_result *res, struct fault *f)
+{
+	res->n = 0;
+	if (in->end <= in->start) {
+		FAULT(f, "invalid_period", "end");
+		return AJ_ERULE;
 	}
-	if (in->worker_id && (rc = booking_notice(s, *id, "assign")) != AJ_OK) {
-		store_rollback(s);
+	if (in->end - in->start > MAX_BOOKING_SECS) {
+		FAULT(f, "period_too_long", "end");
+		return AJ_ERULE;
+	}
+	if (in->start < clock_now()) {
+		FAULT(f, "start_in_past", "start");
+		return AJ_ERULE;
+	}
+	if (in->start > clock_now() + MAX_AHEAD_SECS) {
+		FAULT(f, "too_far_ahead", "start");
+		return AJ_ERULE;
+	}
+	struct placing p = {.a = a, .in = in, .out_id = id, .res = res, .f = f};
+	return store_write(s, create_write, &p);
+}
+
+static int assign_write(struct store *s, void *arg)
+{
+	struct placing *p = arg;
+	struct booking b;
+	placing_reset(p);
+	int rc = load(s, p->id, &b);
+	if (rc || (p->company_scope && b.company_id != p->company_scope))
+		return rc ? rc : AJ_ENOTFOUND;
+	if (strcmp(b.status, "requested") != 0) {
+		FAULT(p->f, "invalid_transition", "status");
+		return AJ_ECONFLICT;
+	}
+	if ((rc = placeable(s, p->worker_id, b.company_id, b.trade, b.start, b.end, p->id, p->res, p->f)) != AJ_OK)
 		return rc;
-	}
-	return audit_commit(s, a, "booking.create", "booking", *id, booking_state);
+	struct stmt *st = store_sql(s, "UPDATE bookings SET worker_id = $2, live = 1 WHERE id = $1");
+	stmt_bind_int(st, 1, p->id);
+	stmt_bind_int(st, 2, p->worker_id);
+	if ((rc = stmt_exec(st)) != AJ_OK ||
+	    (rc = event(s, p->a, p->id, "assign", "requested", "requested", NULL)) != AJ_OK ||
+	    (rc = booking_notice(s, p->id, "assign")) != AJ_OK)
+		return rc;
+	return audit_append_state(s, p->a, "booking.assign", "booking", p->id, booking_state);
 }
 
 int booking_assign(struct store *s, const struct actor *a, int64_t id, int64_t worker_id, int64_t company_scope,
 		   struct elig_result *res, struct fault *f)
 {
-	struct booking b;
-	res->n = 0;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if ((rc = load(s, id, &b)) != AJ_OK || (company_scope && b.company_id != company_scope)) {
-		store_rollback(s);
-		return rc ? rc : AJ_ENOTFOUND;
-	}
-	if (strcmp(b.status, "requested") != 0) {
-		store_rollback(s);
-		FAULT(f, "invalid_transition", "status");
-		return AJ_ECONFLICT;
-	}
-	if ((rc = placeable(s, worker_id, b.company_id, b.trade, b.start, b.end, id, res, f)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	struct stmt *st = store_sql(s, "UPDATE bookings SET worker_id = $2, live = 1 WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, worker_id);
-	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "assign", "requested", "requested", NULL)) != AJ_OK ||
-	    (rc = booking_notice(s, id, "assign")) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, "booking.assign", "booking", id, booking_state);
+	struct placing p = {.a = a, .id = id, .worker_id = worker_id, .company_scope = company_scope, .res = res, .f = f};
+	return store_write(s, assign_write, &p);
 }
 
 int bookings_release_worker(struct store *s, int64_t worker_id, int64_t company_id)
@@ -620,28 +636,19 @@ int bookings_release_worker(struct store *s, int64_t worker_id, int64_t company_
  * quantity (the fee follows), not in the past, the worker of the company, may serve then and free.
  * A confirmed booking goes back to requested: the worker confirms the new time. The customer moves
  * their own booking's time, never its worker; the other side is told (booking_notice). */
-int booking_reschedule(struct store *s, const struct actor *a, enum role role, int64_t id, int64_t start,
-		       int64_t end, int64_t worker_id, const char *reason, struct elig_result *res, struct fault *f)
+static int reschedule_write(struct store *s, void *arg)
 {
 	static const char *const from[] = {"requested", "confirmed", NULL};
+	struct placing *p = arg;
+	const struct actor *a = p->a;
+	enum role role = p->role;
+	int64_t id = p->id, start = p->start, end = p->end, worker_id = p->worker_id;
+	const char *reason = p->reason;
+	struct elig_result *res = p->res;
+	struct fault *f = p->f;
 	struct booking b;
-	res->n = 0;
-	if (end <= start) {
-		FAULT(f, "invalid_period", "end");
-		return AJ_ERULE;
-	}
-	if (start < clock_now()) {
-		FAULT(f, "start_in_past", "start");
-		return AJ_ERULE;
-	}
-	if (start > clock_now() + MAX_AHEAD_SECS) {
-		FAULT(f, "too_far_ahead", "start");
-		return AJ_ERULE;
-	}
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	int part = 0;
+	placing_reset(p);
+	int part = 0, rc;
 	if ((rc = load(s, id, &b)) != AJ_OK ||
 	    (rc = may_move(part = part_of(role, a, &b), P_CUSTOMER | P_COMPANY | P_ASSOCIATION, &b, from, f)) != AJ_OK)
 		goto fail;
@@ -684,10 +691,31 @@ int booking_reschedule(struct store *s, const struct actor *a, enum role role, i
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "reschedule", b.status, "requested", note)) != AJ_OK ||
 	    (rc = booking_notice(s, id, "reschedule")) != AJ_OK)
 		goto fail;
-	return audit_commit(s, a, "booking.reschedule", "booking", id, booking_state);
+	return audit_append_state(s, a, "booking.reschedule", "booking", id, booking_state);
 fail:
-	store_rollback(s);
 	return rc;
+}
+
+
+int booking_reschedule(struct store *s, const struct actor *a, enum role role, int64_t id, int64_t start,
+		       int64_t end, int64_t worker_id, const char *reason, struct elig_result *res, struct fault *f)
+{
+	res->n = 0;
+	if (end <= start) {
+		FAULT(f, "invalid_period", "end");
+		return AJ_ERULE;
+	}
+	if (start < clock_now()) {
+		FAULT(f, "start_in_past", "start");
+		return AJ_ERULE;
+	}
+	if (start > clock_now() + MAX_AHEAD_SECS) {
+		FAULT(f, "too_far_ahead", "start");
+		return AJ_ERULE;
+	}
+	struct placing p = {.a = a, .role = role, .id = id, .start = start, .end = end, .worker_id = worker_id,
+			    .reason = reason, .res = res, .f = f};
+	return store_write(s, reschedule_write, &p);
 }
 
 /* Records the answers of one phase: every active item of the phase answered (when all is set),

@@ -75,6 +75,7 @@ struct store {
 	int in_tx;   /* transaction depth: 1 the outer write transaction, more are savepoints */
 	int quiet;   /* the open transaction changes nothing a public answer shows */
 	int reading; /* read transactions open (store_read_begin), the outer one real */
+	int retry;   /* set by the engine: the open transaction met a conflict that another try may not */
 	struct stmt *cache[STORE_CACHE_SLOTS];
 };
 

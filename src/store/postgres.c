@@ -76,7 +76,10 @@ static int result_rc(struct store *s, PGresult *res, const char *what)
 	ExecStatusType t = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK)
 		return AJ_OK;
-	int e = map_state(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	int e = map_state(state);
+	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+		s->retry = 1; /* the transaction lost to another: the whole of it may be tried again */
 	if (e == AJ_ESTORE)
 		log_error("store: %s: %s", what,
 			  res ? PQresultErrorMessage(res) : PQerrorMessage(conn_of(s)));

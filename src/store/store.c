@@ -280,6 +280,25 @@ int stmt_ints(struct stmt *st, int64_t *out, int max, int *n)
 
 /* ---- transactions ---- */
 
+int store_write(struct store *s, int (*body)(struct store *s, void *arg), void *arg)
+{
+	int outer = !s->in_tx, rc = AJ_EBUSY;
+	for (int attempt = 0; attempt < (outer ? STORE_WRITE_TRIES : 1); attempt++) {
+		s->retry = 0;
+		if ((rc = store_begin(s)) != AJ_OK)
+			return rc;
+		rc = body(s, arg);
+		if (rc == AJ_OK)
+			rc = store_commit(s); /* rolls back itself when it fails */
+		else
+			store_rollback(s);
+		if (rc != AJ_EBUSY || !s->retry)
+			return rc;
+		log_warn("store: a write met a conflict (serialisation or deadlock); trying it again (%d)", attempt + 1);
+	}
+	return rc;
+}
+
 /* A begin inside a transaction opens a savepoint, so a function that writes in a transaction of
  * its own can also be one step of a larger one (an import, the demo loader). */
 int store_begin(struct store *s)
@@ -379,8 +398,6 @@ int store_lock(struct store *s, enum store_lock what, int64_t id)
 
 int store_hold(struct store *s, enum store_lock what)
 {
-	if (s->in_tx || s->reading)
-		return AJ_EINVAL;
 	return s->eng->hold(s, (int)what, 1);
 }
 

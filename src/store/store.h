@@ -32,9 +32,18 @@ int store_migrate(struct store *s, int *applied);
 /* The newest schema version applied (0 for an empty database). */
 int store_schema_version(struct store *s);
 
+/* The one way a write runs: begin, body(s, arg) — its checks, its changes and its audit record —,
+ * then commit; or, when body returns an error, roll back all of it and return that error. On
+ * PostgreSQL a serialisation failure or deadlock met inside body rolls back and runs body again from
+ * the start (up to STORE_WRITE_TRIES times), so body sets every output it has afresh and does
+ * nothing outside the transaction. Inside an open transaction body runs in a savepoint, once. */
+#define STORE_WRITE_TRIES 5
+int store_write(struct store *s, int (*body)(struct store *s, void *arg), void *arg);
+
 /* A write transaction: BEGIN IMMEDIATE, so writers queue at the start, never midway. Inside an
  * open transaction, begin/commit/rollback work on a savepoint: the inner work can be undone alone,
- * and nothing is durable before the outer commit. */
+ * and nothing is durable before the outer commit. store_write is the way a write runs; these are
+ * its parts, for the writes not yet moved onto it. */
 int store_begin(struct store *s);
 /* A count of the write transactions committed: a cache of anything read from the store is current
  * while it has not moved. On SQLite this process's (one process serves a database); on PostgreSQL
@@ -63,9 +72,10 @@ enum store_lock {
  * holds it until commit or rollback. SQLite's writers already run one at a time: there it returns
  * at once. */
 int store_lock(struct store *s, enum store_lock what, int64_t id);
-/* Outside a transaction: holds the lock on (what, 0) for this connection, across transactions,
- * until store_release, or returns AJ_EBUSY at once when another connection (another node) holds
- * it. For work one node at a time does whole (the deadline job); on SQLite it is always taken. */
+/* Holds the lock on (what, 0) for this connection, across transactions (whether one is open or
+ * not), until store_release, or returns AJ_EBUSY at once when another connection (another node)
+ * holds it. For work one node at a time does whole (the deadline job); on SQLite it is always
+ * taken. */
 int store_hold(struct store *s, enum store_lock what);
 void store_release(struct store *s, enum store_lock what);
 /* Reads of several statements that must see one moment of the database (a chain and its head,

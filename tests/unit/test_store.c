@@ -171,11 +171,56 @@ static void test_lock(void **state)
 	TEST_EXEC(db.s, "DELETE FROM orgs");
 }
 
+/* A write whose first try loses to another transaction (PostgreSQL's serialisation failure, raised
+ * here by a function of the test's) is tried again from the start: what the lost try wrote is gone,
+ * what the second wrote is kept. */
+struct tries {
+	int n;
+};
+
+static int conflicted_body(struct store *s, void *arg)
+{
+	struct tries *t = arg;
+	t->n++;
+	int rc = stmt_exec(store_sql(s, "INSERT INTO orgs (kind, name, created_at, updated_at) VALUES ('training', 'retried', 0, 0)"));
+	if (rc == AJ_OK && t->n == 1 && testdb_server())
+		rc = stmt_exec(store_sql(s, "SELECT anjia_test_conflict()"));
+	return rc;
+}
+
+static int refused_body(struct store *s, void *arg)
+{
+	struct tries *t = arg;
+	t->n++;
+	int rc = stmt_exec(store_sql(s, "INSERT INTO orgs (kind, name, created_at, updated_at) VALUES ('training', 'refused', 0, 0)"));
+	return rc ? rc : AJ_ERULE;
+}
+
+static void test_write(void **state)
+{
+	(void)state;
+	struct tries t = {0};
+	if (testdb_server())
+		testdb_sql(db.path, "CREATE FUNCTION anjia_test_conflict() RETURNS integer LANGUAGE plpgsql AS"
+				    " $$ BEGIN RAISE SQLSTATE '40001'; END $$");
+	assert_int_equal(store_write(db.s, conflicted_body, &t), 0);
+	assert_int_equal(t.n, testdb_server() ? 2 : 1);
+	assert_int_equal(test_count(store_sql(db.s, "SELECT count(*) FROM orgs WHERE name = 'retried'")), 1);
+	/* a refusal is not tried again, and leaves nothing */
+	t.n = 0;
+	assert_int_equal(store_write(db.s, refused_body, &t), AJ_ERULE);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(test_count(store_sql(db.s, "SELECT count(*) FROM orgs WHERE name = 'refused'")), 0);
+	assert_false(store_in_tx(db.s));
+	TEST_EXEC(db.s, "DELETE FROM orgs");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kind),      cmocka_unit_test(test_functions), cmocka_unit_test(test_like),
 		cmocka_unit_test(test_values),    cmocka_unit_test(test_savepoints), cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_write),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
