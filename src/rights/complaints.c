@@ -494,14 +494,29 @@ static int unbooked_limits(struct store *s, const struct standards *sd, struct c
 	return AJ_OK;
 }
 
-int complaint_create(struct store *s, const struct actor *a, enum role role, struct complaint_in *in,
-			    int64_t *id, struct fault *f)
+/* A filing's or a move's inputs and outputs, for the write's body (store_write may run it more than
+ * once: it sets its outputs afresh). */
+struct filing {
+	const struct actor *a;
+	enum role role;
+	struct complaint_in *in;
+	int64_t id, *out_id;
+	enum complaint_action act;
+	const struct move_in *move;
+	struct fault *f;
+};
+
+static int create_write(struct store *s, void *arg)
 {
+	struct filing *fl = arg;
+	const struct actor *a = fl->a;
+	enum role role = fl->role;
+	struct complaint_in *in = fl->in;
+	int64_t *id = fl->out_id;
+	struct fault *f = fl->f;
 	struct standards sd;
-	int booked = 0;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	int booked = 0, rc;
+	*f = (struct fault){0};
 	if ((rc = standards_get(s, &sd)) != AJ_OK || (rc = subject(s, role, in, &booked, f)) != AJ_OK)
 		goto fail;
 	if (role == ROLE_CUSTOMER) {
@@ -610,10 +625,16 @@ int complaint_create(struct store *s, const struct actor *a, enum role role, str
 	}
 	if (rc)
 		goto fail;
-	return audit_commit(s, a, "complaint.file", "complaint", next, complaint_state);
+	return audit_append_state(s, a, "complaint.file", "complaint", next, complaint_state);
 fail:
-	store_rollback(s);
 	return rc;
+}
+
+int complaint_create(struct store *s, const struct actor *a, enum role role, struct complaint_in *in,
+			    int64_t *id, struct fault *f)
+{
+	struct filing fl = {.a = a, .role = role, .in = in, .out_id = id, .f = f};
+	return store_write(s, create_write, &fl);
 }
 
 /* ---- moves ---- */
@@ -1028,13 +1049,18 @@ static int apply(struct store *s, const struct actor *a, int part, struct compla
 	return AJ_EINVAL;
 }
 
-int complaint_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum complaint_action act,
-			  const struct move_in *in, struct fault *f)
+static int move_write(struct store *s, void *arg)
 {
+	struct filing *fl = arg;
+	const struct actor *a = fl->a;
+	enum role role = fl->role;
+	int64_t id = fl->id;
+	enum complaint_action act = fl->act;
+	const struct move_in *in = fl->move;
+	struct fault *f = fl->f;
 	struct complaint c;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	int rc;
+	*f = (struct fault){0};
 	if ((rc = complaint_load(s, id, &c)) != AJ_OK)
 		goto fail;
 	int part = complaint_part(role, a, &c), allowed = moves[act].allowed;
@@ -1095,10 +1121,16 @@ int complaint_move(struct store *s, const struct actor *a, enum role role, int64
 		goto fail;
 	char audit_action[40];
 	snprintf(audit_action, sizeof audit_action, "complaint.%s", action);
-	return audit_commit(s, a, audit_action, "complaint", id, complaint_state);
+	return audit_append_state(s, a, audit_action, "complaint", id, complaint_state);
 fail:
-	store_rollback(s);
 	return rc;
+}
+
+int complaint_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum complaint_action act,
+			  const struct move_in *in, struct fault *f)
+{
+	struct filing fl = {.a = a, .role = role, .id = id, .act = act, .move = in, .f = f};
+	return store_write(s, move_write, &fl);
 }
 
 /* ---- the deadline job's part ---- */
