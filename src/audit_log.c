@@ -3,6 +3,7 @@
 #include "auth/audit.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "rows.h"
 #include "store/store.h"
 
 SCHEMA(audit_query, S_STR("entity", 0, 1, 40), S_INT("entity_id", 0, 1, INT64_MAX),
@@ -46,7 +47,7 @@ void api_audit_list(struct req *r)
 	stmt_bind_text(st, 3, action ? action : "");
 	stmt_bind_int(st, 4, pg.per_page);
 	stmt_bind_int(st, 5, pg.offset);
-	req_reply_list(r, st, audit_row_json, &pg, total);
+	rows_reply_list(r, st, audit_row_json, &pg, total);
 }
 
 /* The whole chain is read, so it runs on the pool. */

@@ -4,6 +4,7 @@
 #include "anjia.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "rows.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -145,7 +146,7 @@ void api_notifications_list(struct req *r)
 	stmt_bind_int(st, 2, org);
 	stmt_bind_int(st, 3, pg.per_page);
 	stmt_bind_int(st, 4, pg.offset);
-	req_reply_list(r, st, r->lang == LANG_EN ? notice_row_en : notice_row_zh, &pg, total);
+	rows_reply_list(r, st, r->lang == LANG_EN ? notice_row_en : notice_row_zh, &pg, total);
 }
 
 /* How many of the caller's notices are newer than the newest they have seen. */

@@ -7,6 +7,7 @@
 #include "auth/audit.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "rows.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/uscc.h"
@@ -225,7 +226,7 @@ void api_orgs_list(struct req *r)
 	stmt_bind_text(st, 2, like);
 	stmt_bind_int(st, 3, pg.per_page);
 	stmt_bind_int(st, 4, pg.offset);
-	req_reply_list(r, st, org_json, &pg, total);
+	rows_reply_list(r, st, org_json, &pg, total);
 }
 
 void api_orgs_get(struct req *r)

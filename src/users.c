@@ -17,6 +17,7 @@
 #include "notify.h"
 #include "privacy/sealed.h"
 #include "privacy/access.h"
+#include "rows.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "workforce/worker_json.h"
@@ -294,7 +295,7 @@ void api_users_list(struct req *r)
 	stmt_bind_text(st, 5, like);
 	stmt_bind_int(st, 6, pg.per_page);
 	stmt_bind_int(st, 7, pg.offset);
-	req_reply_list(r, st, user_json, &pg, total);
+	rows_reply_list(r, st, user_json, &pg, total);
 }
 
 void api_users_get(struct req *r)

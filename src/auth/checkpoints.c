@@ -10,6 +10,7 @@
 
 #include "../anjia.h"
 #include "../http/req.h"
+#include "../rows.h"
 #include "../store/store.h"
 #include "../util/clock.h"
 #include "../util/json_out.h"
@@ -281,7 +282,7 @@ void api_public_audit_checkpoints(struct req *r)
 					      " FROM audit_checkpoints ORDER BY id DESC LIMIT $1 OFFSET $2");
 	stmt_bind_int(st, 1, pg.per_page);
 	stmt_bind_int(st, 2, pg.offset);
-	/* written out here rather than by req_reply_list, so a failure is never marked public */
+	/* written out here rather than by rows_reply_list, so a failure is never marked public */
 	struct jw *w = req_list_begin(r);
 	while ((rc = stmt_step(st)) == STORE_ROW)
 		checkpoint_row_json(w, st);

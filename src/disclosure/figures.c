@@ -254,7 +254,7 @@ void api_public_complaint_figures(struct req *r)
 			return;
 		}
 		jw_obj(w);
-		jw_kref(w, "company", st, 0, 1);
+		jw_kref(w, "company", stmt_int(st, 0), stmt_text(st, 1));
 		stmt_done(st);
 		standards_part(r, w);
 		jw_key(w, "months");
@@ -300,7 +300,7 @@ void api_public_complaint_figures(struct req *r)
 		static const int64_t zero[F_COUNT];
 		const struct cell *c = find(&cs, stmt_int(st, 0), month);
 		jw_obj(w);
-		jw_kref(w, "company", st, 0, 1);
+		jw_kref(w, "company", stmt_int(st, 0), stmt_text(st, 1));
 		values_json(w, c ? c->v : zero);
 		jw_obj_end(w);
 	}

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "../app.h"
-#include "../store/store.h"
 #include "errors.h"
 #include "pool.h"
 #include "router.h"
@@ -316,58 +315,3 @@ void req_list_end(struct req *r, const struct page *pg, int64_t total)
 	jw_obj_end(w);
 }
 
-void req_reply_list(struct req *r, struct stmt *st, void (*row)(struct jw *w, struct stmt *st),
-		    const struct page *pg, int64_t total)
-{
-	int rc;
-	struct jw *w = req_list_begin(r);
-	while ((rc = stmt_step(st)) == STORE_ROW)
-		row(w, st);
-	stmt_done(st);
-	if (rc < 0) {
-		req_fail(r, rc);
-		return;
-	}
-	req_list_end(r, pg, total);
-	req_send(r, 200);
-}
-
-void jw_ktimeline(struct jw *w, const char *key, struct stmt *st, void (*mask)(const char *name, char *out, size_t n))
-{
-	jw_key(w, key);
-	jw_arr(w);
-	while (stmt_step(st) == STORE_ROW) {
-		jw_obj(w);
-		jw_ktime(w, "at", stmt_int(st, 0));
-		const char *role = stmt_text(st, 2);
-		if (mask && role && strcmp(role, "worker") == 0 && !stmt_is_null(st, 1)) {
-			char masked[96];
-			mask(stmt_text(st, 1), masked, sizeof masked);
-			jw_kstr(w, "actor", masked);
-		} else {
-			jw_kstr(w, "actor", stmt_text(st, 1));
-		}
-		jw_kstr(w, "actor_role", stmt_text(st, 2));
-		jw_kstr(w, "action", stmt_text(st, 3));
-		jw_kstr(w, "from", stmt_text(st, 4));
-		jw_kstr(w, "to", stmt_text(st, 5));
-		jw_kstr(w, "note", stmt_text(st, 6));
-		jw_kbool(w, "internal", (int)stmt_int(st, 7));
-		jw_obj_end(w);
-	}
-	stmt_done(st);
-	jw_arr_end(w);
-}
-
-void jw_kref(struct jw *w, const char *key, struct stmt *st, int id_col, int name_col)
-{
-	jw_key(w, key);
-	if (stmt_is_null(st, id_col)) {
-		jw_null(w);
-		return;
-	}
-	jw_obj(w);
-	jw_kint(w, "id", stmt_int(st, id_col));
-	jw_kstr(w, "name", stmt_text(st, name_col));
-	jw_obj_end(w);
-}

@@ -133,18 +133,6 @@ struct page req_page(struct req *r);
 struct jw *req_list_begin(struct req *r);
 void req_list_end(struct req *r, const struct page *pg, int64_t total);
 
-struct stmt;
-/* Writes key: {"id","name"} from two columns of the current row, or null when the id is NULL. */
-void jw_kref(struct jw *w, const char *key, struct stmt *st, int id_col, int name_col);
-/* "key": the events statement st finds (columns at, actor, actor's role, action, from, to, note,
- * internal), oldest first; finishes st. With mask, a worker acting is named as mask writes them
- * (for viewers who see workers' names masked). */
-void jw_ktimeline(struct jw *w, const char *key, struct stmt *st, void (*mask)(const char *name, char *out, size_t n));
-/* Answers a list: {"items":[row(w, st) for each row of st],"page",…,"total"} and finishes st;
- * a store failure midway answers 503 instead. */
-void req_reply_list(struct req *r, struct stmt *st, void (*row)(struct jw *w, struct stmt *st),
-		    const struct page *pg, int64_t total);
-
 /* Declared query parameters, already checked by the router. */
 const char *req_qstr(struct req *r, const char *name);
 int64_t req_qint(struct req *r, const char *name, int64_t dflt);

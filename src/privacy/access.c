@@ -13,6 +13,7 @@
 #include "auth/audit.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "rows.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -400,7 +401,7 @@ static void access_row(struct jw *w, struct stmt *st)
 	jw_kid(w, "id", stmt_int(st, 2));
 	jw_kstr(w, "login", stmt_text(st, 3));
 	jw_obj_end(w);
-	jw_kref(w, "org", st, 4, 5);
+	jw_kref(w, "org", stmt_int(st, 4), stmt_text(st, 5));
 	jw_kstr(w, "subject", stmt_text(st, 6));
 	jw_kint(w, "subject_id", stmt_int(st, 7));
 	jw_kstr(w, "what", stmt_text(st, 8));
@@ -428,5 +429,5 @@ void api_access_log(struct req *r)
 	bind_filter(r, st);
 	stmt_bind_int(st, 5, pg.per_page);
 	stmt_bind_int(st, 6, pg.offset);
-	req_reply_list(r, st, access_row, &pg, total);
+	rows_reply_list(r, st, access_row, &pg, total);
 }

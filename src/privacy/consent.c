@@ -10,6 +10,7 @@
 #include "http/schema.h"
 #include "notify.h"
 #include "privacy/access.h"
+#include "rows.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -72,7 +73,7 @@ static void grant_json(struct jw *w, struct stmt *st)
 	jw_obj(w);
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kint(w, "worker_id", stmt_int(st, 1));
-	jw_kref(w, "customer", st, 2, 3);
+	jw_kref(w, "customer", stmt_int(st, 2), stmt_text(st, 3));
 	jw_kstr(w, "scope", stmt_is_null(st, 4) ? "customer" : "booking");
 	jw_kid(w, "booking_id", stmt_int(st, 4));
 	jw_ktime(w, "granted_at", stmt_int(st, 5));
@@ -99,7 +100,7 @@ static void request_json(struct jw *w, struct stmt *st)
 	jw_obj(w);
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kint(w, "worker_id", stmt_int(st, 1));
-	jw_kref(w, "customer", st, 2, 3);
+	jw_kref(w, "customer", stmt_int(st, 2), stmt_text(st, 3));
 	jw_kint(w, "booking_id", stmt_int(st, 4));
 	jw_ktime(w, "requested_at", stmt_int(st, 5));
 	jw_ktime(w, "answered_at", stmt_int(st, 6));
@@ -211,7 +212,7 @@ void api_me_grants_list(struct req *r)
 	stmt_bind_int(st, 1, worker);
 	stmt_bind_int(st, 2, pg.per_page);
 	stmt_bind_int(st, 3, pg.offset);
-	req_reply_list(r, st, grant_json, &pg, total);
+	rows_reply_list(r, st, grant_json, &pg, total);
 }
 
 void api_me_record_requests(struct req *r)
@@ -235,7 +236,7 @@ void api_me_record_requests(struct req *r)
 	stmt_bind_int(st, 1, worker);
 	stmt_bind_int(st, 2, pg.per_page);
 	stmt_bind_int(st, 3, pg.offset);
-	req_reply_list(r, st, request_json, &pg, total);
+	rows_reply_list(r, st, request_json, &pg, total);
 }
 
 /* Closes the open request about booking (if any) with answer, inside the caller's write. */
@@ -386,7 +387,7 @@ void api_me_record_requests_decline(struct req *r)
 static void employment_row(struct jw *w, struct stmt *st)
 {
 	jw_obj(w);
-	jw_kref(w, "company", st, 0, 1);
+	jw_kref(w, "company", stmt_int(st, 0), stmt_text(st, 1));
 	jw_kstr(w, "started_on", stmt_text(st, 2));
 	jw_kstr(w, "ended_on", stmt_text(st, 3));
 	jw_obj_end(w);

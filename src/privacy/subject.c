@@ -19,10 +19,12 @@
 #include "notify.h"
 #include "privacy/access.h"
 #include "privacy/sealed.h"
+#include "rows.h"
 #include "services/addresses.h"
 #include "services/bookings.h"
 #include "standards.h"
 #include "store/store.h"
+#include "timeline.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
@@ -425,10 +427,10 @@ static void request_row(struct jw *w, struct stmt *st)
 	jw_obj(w);
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kstr(w, "kind", stmt_text(st, 1));
-	jw_kref(w, "person", st, 2, 3);
+	jw_kref(w, "person", stmt_int(st, 2), stmt_text(st, 3));
 	jw_kstr(w, "subject", stmt_text(st, 4));
 	jw_kint(w, "subject_id", stmt_int(st, 5));
-	jw_kref(w, "holder", st, 6, 7);
+	jw_kref(w, "holder", stmt_int(st, 6), stmt_text(st, 7));
 	jw_kstr(w, "field", stmt_text(st, 8));
 	jw_kstr(w, "requested_text", stmt_text(st, 9));
 	jw_ktime(w, "created_at", stmt_int(st, 10));
@@ -570,7 +572,7 @@ void api_me_data_requests_list(struct req *r)
 	stmt_bind_int(st, 1, r->user.user_id);
 	stmt_bind_int(st, 2, pg.per_page);
 	stmt_bind_int(st, 3, pg.offset);
-	req_reply_list(r, st, request_row, &pg, total);
+	rows_reply_list(r, st, request_row, &pg, total);
 }
 
 /* The holder whose queue the caller reads: their company, or everyone's for the association. */
@@ -617,7 +619,7 @@ void api_data_requests_list(struct req *r)
 	stmt_bind_text(st, 3, kind ? kind : "");
 	stmt_bind_int(st, 4, pg.per_page);
 	stmt_bind_int(st, 5, pg.offset);
-	req_reply_list(r, st, request_row, &pg, total);
+	rows_reply_list(r, st, request_row, &pg, total);
 }
 
 static int erase_worker(struct store *s, const struct actor *a, int64_t worker, int64_t user);
@@ -752,10 +754,7 @@ static int erase_customer(struct store *s, const struct actor *a, int64_t user)
 	stmt_bind_int(st, 3, now);
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		return rc;
-	st = store_sql(s, "UPDATE complaint_events SET note = $2 WHERE actor_id = $1 AND note IS NOT NULL");
-	stmt_bind_int(st, 1, user);
-	stmt_bind_text(st, 2, erased_text);
-	if ((rc = stmt_exec(st)) != AJ_OK)
+	if ((rc = timeline_erase_notes(s, user, erased_text)) != AJ_OK)
 		return rc;
 	st = store_sql(s, "UPDATE claims SET description = $2, evidence = '[]',"
 			  " dispute_reason = CASE WHEN dispute_reason IS NULL THEN NULL ELSE $2 END,"

@@ -17,6 +17,7 @@
 #include "http/schema.h"
 #include "notify.h"
 #include "rights/complaints.h"
+#include "rows.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -176,7 +177,7 @@ static void claim_fields(struct jw *w, struct stmt *st)
 							 : "unconfirmed");
 	jw_ktime(w, "paid_at", stmt_int(st, 35));
 	jw_kstr(w, "proof_ref", stmt_text(st, 36));
-	jw_kref(w, "proof_by", st, 37, 38);
+	jw_kref(w, "proof_by", stmt_int(st, 37), stmt_text(st, 38));
 	jw_ktime(w, "confirmed_at", stmt_int(st, 39));
 	jw_kstr(w, "confirmed_by", stmt_text(st, 40));
 	jw_ktime(w, "receipt_disputed_at", stmt_int(st, 41));
@@ -1283,7 +1284,7 @@ static void list_row(struct jw *w, struct stmt *st, int full)
 	jw_kstr(w, "status", stmt_text(st, 45));
 	jw_kstr(w, "category", stmt_text(st, 46));
 	jw_obj_end(w);
-	jw_kref(w, "company", st, 47, 48);
+	jw_kref(w, "company", stmt_int(st, 47), stmt_text(st, 48));
 	jw_kworker(w, "worker", st, 49, 50, full);
 	jw_obj_end(w);
 }
@@ -1336,5 +1337,5 @@ void api_claims_list(struct req *r)
 	bind_list(st, customer, company, worker, state);
 	stmt_bind_int(st, 5, pg.per_page);
 	stmt_bind_int(st, 6, pg.offset);
-	req_reply_list(r, st, r->user.role == ROLE_CUSTOMER ? list_row_masked : list_row_full, &pg, total);
+	rows_reply_list(r, st, r->user.role == ROLE_CUSTOMER ? list_row_masked : list_row_full, &pg, total);
 }

@@ -16,8 +16,10 @@
 #include "privacy/access.h"
 #include "privacy/phone_index.h"
 #include "privacy/sealed.h"
+#include "rows.h"
 #include "standards.h"
 #include "store/store.h"
+#include "timeline.h"
 #include "util/clock.h"
 #include "util/phone.h"
 #include "util/timefmt.h"
@@ -122,18 +124,7 @@ int complaint_handlers(const struct complaint *c)
 int complaint_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
 		    const char *to, const char *note, int internal)
 {
-	struct stmt *st = store_sql(s, "INSERT INTO complaint_events (complaint_id, at, actor_id, actor_label, action,"
-				       " from_status, to_status, note, internal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, clock_now());
-	stmt_bind_id(st, 3, a->user_id);
-	stmt_bind_text(st, 4, a->label ? a->label : "");
-	stmt_bind_text(st, 5, action);
-	stmt_bind_text(st, 6, from);
-	stmt_bind_text(st, 7, to);
-	stmt_bind_text(st, 8, note);
-	stmt_bind_int(st, 9, internal);
-	return stmt_exec(st);
+	return timeline_add(s, TIMELINE_COMPLAINT, id, a, action, from, to, note, internal);
 }
 
 int complaint_escalate(struct store *s, const struct actor *a, const struct complaint *c, const char *topic,
@@ -250,7 +241,7 @@ static void verification_json(struct jw *w, struct stmt *st)
 	jw_ktime(w, "due", stmt_int(st, 47));
 	jw_kbool(w, "overdue", (int)stmt_int(st, 52));
 	jw_ktime(w, "at", stmt_int(st, 48));
-	jw_kref(w, "by", st, 50, 51);
+	jw_kref(w, "by", stmt_int(st, 50), stmt_text(st, 51));
 	jw_kstr(w, "note", stmt_text(st, 49));
 	jw_obj_end(w);
 }
@@ -267,7 +258,7 @@ static void complaint_fields(struct jw *w, struct stmt *st, int full)
 	const char *ev = stmt_text(st, 5);
 	jw_raw(w, ev ? ev : "[]", ev ? strlen(ev) : 2);
 	jw_kstr(w, "channel", stmt_text(st, 6));
-	jw_kref(w, "customer", st, 7, 8);
+	jw_kref(w, "customer", stmt_int(st, 7), stmt_text(st, 8));
 	jw_kstr(w, "contact_name", stmt_text(st, 9));
 	jw_key(w, "booking");
 	if (stmt_is_null(st, 10)) {
@@ -279,7 +270,7 @@ static void complaint_fields(struct jw *w, struct stmt *st, int full)
 		jw_kstr(w, "title", stmt_text(st, 41));
 		jw_obj_end(w);
 	}
-	jw_kref(w, "company", st, 11, 12);
+	jw_kref(w, "company", stmt_int(st, 11), stmt_text(st, 12));
 	jw_kworker(w, "worker", st, 13, 14, full);
 	jw_kstr(w, "handler", stmt_text(st, 15));
 	jw_key(w, "responsible");
@@ -320,7 +311,7 @@ static void complaint_fields(struct jw *w, struct stmt *st, int full)
 	else
 		jw_int(w, stmt_int(st, 34));
 	jw_kstr(w, "rating_comment", stmt_text(st, 35));
-	jw_kref(w, "taken_by", st, 36, 37);
+	jw_kref(w, "taken_by", stmt_int(st, 36), stmt_text(st, 37));
 	verification_json(w, st);
 }
 
@@ -1541,12 +1532,11 @@ static void reply_complaint(struct req *r, int64_t id, int status)
 	}
 	sodium_memzero(phone, sizeof phone);
 	stmt_done(st);
-	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), u.role, e.action, e.from_status,"
-				 " e.to_status, e.note, e.internal FROM complaint_events e LEFT JOIN users u ON u.id = e.actor_id"
-				 " WHERE e.complaint_id = $1 AND ($2 = 0 OR e.internal = 0) ORDER BY e.id");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, customer);
-	jw_ktimeline(w, "timeline", st, full_names(r) ? NULL : worker_mask_name);
+	struct timeline_view tv = {.hide_internal = customer, .mask = full_names(r) ? NULL : worker_mask_name};
+	if ((rc = timeline_json(r->store, w, "timeline", TIMELINE_COMPLAINT, id, &tv)) < 0) {
+		req_fail(r, rc);
+		return;
+	}
 	jw_key(w, "claims");
 	claims_json(r->store, id, w);
 	jw_obj_end(w);
@@ -1671,7 +1661,7 @@ void api_complaints_list(struct req *r)
 	stmt_bind_int(st, 7, pg.offset);
 	stmt_bind_int(st, 8, sort && strcmp(sort, "-created") == 0);
 	stmt_bind_int(st, 9, clock_now());
-	req_reply_list(r, st, full_names(r) ? row_full : row_masked, &pg, total);
+	rows_reply_list(r, st, full_names(r) ? row_full : row_masked, &pg, total);
 	if (!lq.hash[0])
 		return;
 	/* a look-up of people by telephone, found or not, is on the access log: whose complaints it
@@ -1742,7 +1732,7 @@ int complaint_public_json(struct store *s, int64_t id, struct jw *w)
 	jw_kstr(w, "category", stmt_text(st, 3));
 	jw_kstr(w, "description", stmt_text(st, 4));
 	jw_kstr(w, "channel", stmt_text(st, 6));
-	jw_kref(w, "company", st, 11, 12);
+	jw_kref(w, "company", stmt_int(st, 11), stmt_text(st, 12));
 	jw_kstr(w, "handler", stmt_text(st, 15));
 	jw_key(w, "responsible_duty");
 	if (stmt_is_null(st, 17))
@@ -1782,21 +1772,7 @@ int complaint_public_json(struct store *s, int64_t id, struct jw *w)
 	}
 	stmt_done(st);
 	/* the steps anyone may see: what happened and when, not who nor what they wrote */
-	st = store_sql(s, "SELECT at, action, from_status, to_status FROM complaint_events"
-			  " WHERE complaint_id = $1 AND internal = 0 ORDER BY id");
-	stmt_bind_int(st, 1, id);
-	jw_key(w, "steps");
-	jw_arr(w);
-	while ((rc = stmt_step(st)) == STORE_ROW) {
-		jw_obj(w);
-		jw_ktime(w, "at", stmt_int(st, 0));
-		jw_kstr(w, "action", stmt_text(st, 1));
-		jw_kstr(w, "from", stmt_text(st, 2));
-		jw_kstr(w, "to", stmt_text(st, 3));
-		jw_obj_end(w);
-	}
-	stmt_done(st);
-	jw_arr_end(w);
+	rc = timeline_public_json(s, w, "steps", id);
 	jw_obj_end(w);
 	return rc < 0 ? rc : AJ_OK;
 }

@@ -56,8 +56,8 @@ static int bookings_json(struct store *s, int64_t customer, const char *hash, st
 		jw_ktime(w, "end", stmt_int(st, 2));
 		jw_kstr(w, "status", stmt_text(st, 3));
 		jw_kstr(w, "title", stmt_text(st, 4));
-		jw_kref(w, "company", st, 5, 6);
-		jw_kref(w, "worker", st, 7, 8);
+		jw_kref(w, "company", stmt_int(st, 5), stmt_text(st, 6));
+		jw_kref(w, "worker", stmt_int(st, 7), stmt_text(st, 8));
 		jw_kbool(w, "on_phone", (int)stmt_int(st, 9));
 		jw_obj_end(w);
 	}

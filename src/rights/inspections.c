@@ -16,10 +16,12 @@
 #include "http/schema.h"
 #include "notify.h"
 #include "privacy/access.h"
+#include "rows.h"
 #include "services/bookings.h"
 #include "services/catalog.h"
 #include "standards.h"
 #include "store/store.h"
+#include "timeline.h"
 #include "util/clock.h"
 #include "util/digest.h"
 #include "util/timefmt.h"
@@ -118,15 +120,7 @@ static int is_state(const struct insp *x, const char *status, struct fault *f)
 
 static int event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *note)
 {
-	struct stmt *st = store_sql(s, "INSERT INTO inspection_events (inspection_id, at, actor_id, actor_label, action,"
-				       " note) VALUES ($1, $2, $3, $4, $5, $6)");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, clock_now());
-	stmt_bind_id(st, 3, a->user_id);
-	stmt_bind_text(st, 4, a->label ? a->label : "");
-	stmt_bind_text(st, 5, action);
-	stmt_bind_text(st, 6, note);
-	return stmt_exec(st);
+	return timeline_add(s, TIMELINE_INSPECTION, id, a, action, NULL, NULL, note, 0);
 }
 
 static void format_day(int64_t t, char out[11])
@@ -164,10 +158,10 @@ static void inspection_fields(struct jw *w, struct stmt *st, struct store *detai
 	jw_kstr(w, "month", month);
 	jw_obj_end(w);
 	jw_kstr(w, "status", stmt_text(st, 3));
-	jw_kref(w, "company", st, 4, 5);
+	jw_kref(w, "company", stmt_int(st, 4), stmt_text(st, 5));
 	jw_kworker(w, "worker", st, 6, 7, 1);
-	jw_kref(w, "inspection_body", st, 33, 34);
-	jw_kref(w, "inspector", st, 8, 9);
+	jw_kref(w, "inspection_body", stmt_int(st, 33), stmt_text(st, 34));
+	jw_kref(w, "inspector", stmt_int(st, 8), stmt_text(st, 9));
 	jw_key(w, "booking");
 	jw_obj(w);
 	jw_kint(w, "id", stmt_int(st, 10));
@@ -187,7 +181,7 @@ static void inspection_fields(struct jw *w, struct stmt *st, struct store *detai
 	jw_kint(w, "id", stmt_int(st, 17));
 	jw_kstr(w, "title", stmt_text(st, 18));
 	jw_obj_end(w);
-	jw_kref(w, "customer", st, 19, 20);
+	jw_kref(w, "customer", stmt_int(st, 19), stmt_text(st, 20));
 	jw_obj_end(w);
 	jw_kstr(w, "rank", stmt_text(st, 35));
 	jw_key(w, "score");
@@ -304,7 +298,7 @@ static int plan_json(struct store *s, int64_t id, int ids, struct jw *w)
 	while (inner == AJ_OK && (rc = stmt_step(st)) == STORE_ROW) {
 		int64_t company = stmt_int(st, 0);
 		jw_obj(w);
-		jw_kref(w, "company", st, 0, 1);
+		jw_kref(w, "company", stmt_int(st, 0), stmt_text(st, 1));
 		jw_kint(w, "population", stmt_int(st, 2));
 		jw_kint(w, "drawn", stmt_int(st, 3));
 		if (ids) {
@@ -737,17 +731,14 @@ int inspection_assign(struct store *s, const struct actor *a, int64_t id, int64_
 	if ((rc = load(s, id, &x)) != AJ_OK || (rc = is_state(&x, "assigned", f)) != AJ_OK)
 		goto fail;
 	/* once the household's contact is open, the call is under way: the inspection stays with them */
-	struct stmt *st = store_sql(s, "SELECT count(*) FROM inspection_events WHERE inspection_id = $1"
-				       " AND action = 'contact_view'");
-	stmt_bind_int(st, 1, id);
-	if ((rc = stmt_one_int(st, &opened)) != AJ_OK)
+	if ((rc = timeline_first_at(s, TIMELINE_INSPECTION, id, "contact_view", &opened)) != AJ_OK)
 		goto fail;
 	if (opened) {
 		FAULT(f, "contact_opened", NULL);
 		rc = AJ_ECONFLICT;
 		goto fail;
 	}
-	st = store_sql(s, "SELECT u.org_id FROM users u JOIN orgs o ON o.id = u.org_id AND o.kind = 'inspection'"
+	struct stmt *st = store_sql(s, "SELECT u.org_id FROM users u JOIN orgs o ON o.id = u.org_id AND o.kind = 'inspection'"
 			  " WHERE u.id = $1 AND u.role = 'inspector' AND u.status = 'active'");
 	stmt_bind_int(st, 1, inspector_id);
 	if ((rc = stmt_one_int(st, &body)) == AJ_ENOTFOUND) {
@@ -863,10 +854,7 @@ int inspection_result(struct store *s, const struct actor *a, enum role role, in
 	/* a return visit, by telephone or at home, starts with the household's contact opened: a result
 	 * for a household nobody called is not a spot check */
 	int64_t opened = 0;
-	struct stmt *q = store_sql(s, "SELECT coalesce(min(at), 0) FROM inspection_events WHERE inspection_id = $1"
-				      " AND action = 'contact_view'");
-	stmt_bind_int(q, 1, id);
-	if ((rc = stmt_one_int(q, &opened)) != AJ_OK)
+	if ((rc = timeline_first_at(s, TIMELINE_INSPECTION, id, "contact_view", &opened)) != AJ_OK)
 		goto fail;
 	if (!opened) {
 		FAULT(f, "contact_not_opened", "visited_at");
@@ -1185,11 +1173,7 @@ static void reply_inspection(struct req *r, int64_t id, int status)
 		req_fail(r, rc);
 		return;
 	}
-	st = store_sql(r->store, "SELECT e.at, coalesce(u.name, e.actor_label), u.role, e.action, NULL, NULL, e.note, 0"
-				 " FROM inspection_events e LEFT JOIN users u ON u.id = e.actor_id"
-				 " WHERE e.inspection_id = $1 ORDER BY e.id");
-	stmt_bind_int(st, 1, id);
-	jw_ktimeline(w, "timeline", st, NULL);
+	rc = timeline_json(r->store, w, "timeline", TIMELINE_INSPECTION, id, &(struct timeline_view){0});
 	jw_obj_end(w);
 	if (rc < 0) {
 		req_fail(r, rc);
@@ -1301,7 +1285,7 @@ void api_inspections_list(struct req *r)
 	stmt_bind_int(st, 7, pg.offset);
 	for (int k = 0; k < 3; k++)
 		stmt_bind_text(st, 8 + k, f[k]);
-	req_reply_list(r, st, list_row_full, &pg, total);
+	rows_reply_list(r, st, list_row_full, &pg, total);
 }
 
 /* Whether the caller sees inspection id: 403 for roles that see none, 404 when not theirs. */

@@ -13,6 +13,7 @@
 #include "http/req.h"
 #include "http/schema.h"
 #include "privacy/sealed.h"
+#include "rows.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -91,7 +92,7 @@ void api_me_addresses_list(struct req *r)
 		return;
 	}
 	struct page pg = {1, ADDRESSES_MAX, 0};
-	req_reply_list(r, st, address_row, &pg, total);
+	rows_reply_list(r, st, address_row, &pg, total);
 }
 
 int address_add(struct store *s, const struct actor *a, int64_t customer_id, const char *label, const char *address,

@@ -9,6 +9,7 @@
 #include "anjia.h"
 #include "notify.h"
 #include "store/store.h"
+#include "timeline.h"
 #include "util/timefmt.h"
 #include "workforce/worker_access.h"
 
@@ -77,21 +78,16 @@ static int load(struct store *s, int64_t id, struct bn *b)
 	if (rc != STORE_ROW)
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 	/* the step just taken: who took it, and what they said */
-	st = store_sql(s, "SELECT e.action, coalesce(e.actor_id, 0), coalesce(u.name, e.actor_label), u.role, e.note"
-			  " FROM booking_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.booking_id = $1"
-			  " ORDER BY e.id DESC LIMIT 1");
-	stmt_bind_int(st, 1, id);
-	rc = stmt_step(st);
-	if (rc == STORE_ROW) {
-		copy_text(b->event, sizeof b->event, stmt_text(st, 0));
-		b->actor_id = stmt_int(st, 1);
-		copy_text(b->actor_name, sizeof b->actor_name, stmt_text(st, 2));
-		copy_text(b->actor_role, sizeof b->actor_role, stmt_text(st, 3));
-		if (stmt_text(st, 4))
-			copy_text(b->reason, sizeof b->reason, stmt_text(st, 4));
-	}
-	stmt_done(st);
-	return rc < 0 ? rc : AJ_OK;
+	struct timeline_step step;
+	if ((rc = timeline_last(s, TIMELINE_BOOKING, id, &step)) != AJ_OK)
+		return rc == AJ_ENOTFOUND ? AJ_OK : rc;
+	copy_text(b->event, sizeof b->event, step.action);
+	b->actor_id = step.actor_id;
+	copy_text(b->actor_name, sizeof b->actor_name, step.actor_name);
+	copy_text(b->actor_role, sizeof b->actor_role, step.actor_role);
+	if (step.note[0])
+		copy_text(b->reason, sizeof b->reason, step.note);
+	return AJ_OK;
 }
 
 /* Who is told what; a text NULL tells nobody. */

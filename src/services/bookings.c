@@ -13,6 +13,7 @@
 #include "privacy/address_index.h"
 #include "privacy/phone_index.h"
 #include "privacy/sealed.h"
+#include "rows.h"
 #include "services/booking_notices.h"
 #include "services/evidence.h"
 #include "services/fee.h"
@@ -21,6 +22,7 @@
 #include "services/satisfaction.h"
 #include "standards.h"
 #include "store/store.h"
+#include "timeline.h"
 #include "util/clock.h"
 #include "util/phone.h"
 #include "util/timefmt.h"
@@ -137,17 +139,7 @@ static int may_move(int part, int allowed, const struct booking *b, const char *
 static int event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
 		 const char *to, const char *note)
 {
-	struct stmt *st = store_sql(s, "INSERT INTO booking_events (booking_id, at, actor_id, actor_label, action,"
-				       " from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, clock_now());
-	stmt_bind_id(st, 3, a->user_id);
-	stmt_bind_text(st, 4, a->label ? a->label : "");
-	stmt_bind_text(st, 5, action);
-	stmt_bind_text(st, 6, from);
-	stmt_bind_text(st, 7, to);
-	stmt_bind_text(st, 8, note);
-	return stmt_exec(st);
+	return timeline_add(s, TIMELINE_BOOKING, id, a, action, from, to, note, 0);
 }
 
 /* ---- JSON ---- */
@@ -189,9 +181,9 @@ static void booking_fields(struct jw *w, struct stmt *st, int names, const struc
 		jw_kstr(w, "name", masked);
 		jw_obj_end(w);
 	} else {
-		jw_kref(w, "customer", st, 2, 3);
+		jw_kref(w, "customer", stmt_int(st, 2), stmt_text(st, 3));
 	}
-	jw_kref(w, "company", st, 4, 5);
+	jw_kref(w, "company", stmt_int(st, 4), stmt_text(st, 5));
 	jw_kworker(w, "worker", st, 6, 7, full_names);
 	jw_key(w, "service_item");
 	jw_obj(w);
@@ -1360,14 +1352,13 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 		jw_arr_end(w);
 	}
 	jw_obj_end(w);
-	st = store_sql(r->store, "SELECT e.at, CASE WHEN $2 = 1 AND e.actor_id = b.customer_id THEN $3"
-				 " ELSE coalesce(u.name, e.actor_label) END, u.role, e.action, e.from_status,"
-				 " e.to_status, e.note, 0 FROM booking_events e JOIN bookings b ON b.id = e.booking_id"
-				 " LEFT JOIN users u ON u.id = e.actor_id WHERE e.booking_id = $1 ORDER BY e.id");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, past);
-	stmt_bind_text(st, 3, customer);
-	jw_ktimeline(w, "timeline", st, names == NAMES_MASKED ? worker_mask_name : NULL);
+	struct timeline_view tv = {.customer_as = past ? customer : NULL,
+				   .mask = names == NAMES_MASKED ? worker_mask_name : NULL};
+	rc = timeline_json(r->store, w, "timeline", TIMELINE_BOOKING, id, &tv);
+	if (rc < 0) {
+		req_fail(r, rc);
+		return;
+	}
 	/* how often the worker and the company opened the address and telephone (the access log) */
 	char via[40];
 	snprintf(via, sizeof via, "booking:%lld", (long long)id);
@@ -1700,7 +1691,7 @@ void api_bookings_list(struct req *r)
 	const char *sort = req_qstr(r, "sort");
 	stmt_bind_int(st, 11, sort && strcmp(sort, "-start") == 0);
 	int names = full_names(r);
-	req_reply_list(r, st, names == NAMES_WORKER ? list_row_worker : names ? list_row_full : list_row_masked, &pg,
+	rows_reply_list(r, st, names == NAMES_WORKER ? list_row_worker : names ? list_row_full : list_row_masked, &pg,
 		       total);
 }
 

@@ -9,6 +9,7 @@
 #include "http/req.h"
 #include "http/schema.h"
 #include "notify.h"
+#include "rows.h"
 #include "services/satisfaction.h"
 #include "standards.h"
 #include "store/store.h"
@@ -426,7 +427,7 @@ static void item_json(struct jw *w, struct stmt *st)
 {
 	jw_obj(w);
 	jw_kint(w, "id", stmt_int(st, 0));
-	jw_kref(w, "company", st, 1, 2);
+	jw_kref(w, "company", stmt_int(st, 1), stmt_text(st, 2));
 	jw_key(w, "category");
 	jw_obj(w);
 	jw_kint(w, "id", stmt_int(st, 3));
@@ -643,7 +644,7 @@ void api_service_items_list(struct req *r)
 	stmt_bind_int(st, 3, act);
 	stmt_bind_int(st, 4, pg.per_page);
 	stmt_bind_int(st, 5, pg.offset);
-	req_reply_list(r, st, item_json, &pg, total);
+	rows_reply_list(r, st, item_json, &pg, total);
 }
 
 /* ---- the public company profile ---- */

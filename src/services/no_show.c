@@ -8,6 +8,7 @@
 #include "auth/audit.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "rows.h"
 #include "services/booking_notices.h"
 #include "services/bookings.h"
 #include "services/evidence.h"
@@ -293,5 +294,5 @@ void api_no_shows_list(struct req *r)
 	stmt_bind_text(st, 1, state);
 	stmt_bind_int(st, 2, pg.per_page);
 	stmt_bind_int(st, 3, pg.offset);
-	req_reply_list(r, st, queue_row, &pg, total);
+	rows_reply_list(r, st, queue_row, &pg, total);
 }

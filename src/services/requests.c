@@ -12,6 +12,7 @@
 #include "notify.h"
 #include "privacy/access.h"
 #include "privacy/sealed.h"
+#include "rows.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/phone.h"
@@ -39,8 +40,8 @@ static void request_fields(struct jw *w, struct stmt *st, int with_phone)
 {
 	jw_kint(w, "id", stmt_int(st, 0));
 	jw_kstr(w, "status", stmt_text(st, 1));
-	jw_kref(w, "customer", st, 2, 3);
-	jw_kref(w, "company", st, 4, 5);
+	jw_kref(w, "customer", stmt_int(st, 2), stmt_text(st, 3));
+	jw_kref(w, "company", stmt_int(st, 4), stmt_text(st, 5));
 	jw_key(w, "service_item");
 	jw_obj(w);
 	jw_kint(w, "id", stmt_int(st, 6));
@@ -230,7 +231,7 @@ void api_service_requests_list(struct req *r)
 	stmt_bind_text(st, 3, status ? status : "");
 	stmt_bind_int(st, 4, pg.per_page);
 	stmt_bind_int(st, 5, pg.offset);
-	req_reply_list(r, st, request_row, &pg, total);
+	rows_reply_list(r, st, request_row, &pg, total);
 }
 
 /* Loads request id when it is the caller's (their own as a customer, their company's otherwise):

@@ -11,6 +11,7 @@
 #include "http/schema.h"
 #include "privacy/phone_index.h"
 #include "privacy/sealed.h"
+#include "rows.h"
 #include "services/booking_notices.h"
 #include "services/bookings.h"
 #include "services/satisfaction.h"
@@ -123,9 +124,9 @@ static void review_fields(struct jw *w, struct stmt *st, int signals)
 	jw_kint(w, "attitude", stmt_int(st, 6));
 	jw_kint(w, "hygiene", stmt_int(st, 7));
 	jw_kstr(w, "comment", stmt_text(st, 8));
-	jw_kref(w, "company", st, 9, 10);
-	jw_kref(w, "worker", st, 11, 12);
-	jw_kref(w, "customer", st, 13, 14);
+	jw_kref(w, "company", stmt_int(st, 9), stmt_text(st, 10));
+	jw_kref(w, "worker", stmt_int(st, 11), stmt_text(st, 12));
+	jw_kref(w, "customer", stmt_int(st, 13), stmt_text(st, 14));
 	excluded_json(w, st, 15);
 	if (signals)
 		signals_json(w, st, 17);
@@ -233,7 +234,7 @@ void api_reviews_list(struct req *r)
 	stmt_bind_int(st, 4, excluded);
 	stmt_bind_int(st, 5, pg.per_page);
 	stmt_bind_int(st, 6, pg.offset);
-	req_reply_list(r, st, association ? row_association : row_company, &pg, total);
+	rows_reply_list(r, st, association ? row_association : row_company, &pg, total);
 }
 
 int review_exclude(struct store *s, const struct actor *a, int64_t id, const char *reason, struct fault *f)

@@ -9,6 +9,7 @@
 
 #include "http/req.h"
 #include "http/schema.h"
+#include "rows.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -170,7 +171,7 @@ void api_public_satisfaction(struct req *r)
 		if (!v[0] && !v[2] && !v[3])
 			continue;
 		jw_obj(w);
-		jw_kref(w, "company", st, 0, 1);
+		jw_kref(w, "company", stmt_int(st, 0), stmt_text(st, 1));
 		month_members(w, v, sd.satisfaction_target);
 		jw_obj_end(w);
 	}
@@ -227,5 +228,5 @@ void api_public_worker_reviews(struct req *r)
 	stmt_bind_int(st, 2, pg.per_page);
 	stmt_bind_int(st, 3, pg.offset);
 	req_header_static(r, "Cache-Control", "public, max-age=60");
-	req_reply_list(r, st, review_json, &pg, total);
+	rows_reply_list(r, st, review_json, &pg, total);
 }

@@ -276,3 +276,16 @@ void jw_kid(struct jw *w, const char *key, int64_t id)
 	else
 		jw_null(w);
 }
+
+void jw_kref(struct jw *w, const char *key, int64_t id, const char *name)
+{
+	jw_key(w, key);
+	if (!id) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	jw_kint(w, "id", id);
+	jw_kstr(w, "name", name);
+	jw_obj_end(w);
+}

@@ -44,6 +44,8 @@ void jw_knull(struct jw *w, const char *key);
 void jw_ktime(struct jw *w, const char *key, int64_t t);
 /* An id that may be absent: 0 writes null. */
 void jw_kid(struct jw *w, const char *key, int64_t id);
+/* A record named by another: key: {"id","name"}, or null when id is 0 (none). */
+void jw_kref(struct jw *w, const char *key, int64_t id, const char *name);
 
 /* Appends s as a JSON string literal (with quotes) to sb. */
 void json_escape(struct strbuf *sb, const char *s, size_t n);

@@ -780,7 +780,7 @@ void api_public_verify(struct req *r)
 	jw_kstr(w, "valid_from", stmt_text(st, 5));
 	jw_kstr(w, "valid_until", stmt_text(st, 6));
 	jw_kint(w, "worker_id", stmt_int(st, 7));
-	jw_kref(w, "company", st, 8, 9);
+	jw_kref(w, "company", stmt_int(st, 8), stmt_text(st, 9));
 	jw_obj_end(w);
 	stmt_done(st);
 	req_send(r, 200);

@@ -38,8 +38,8 @@ static void check_json(struct jw *w, struct stmt *st)
 	jw_kstr(w, "valid_until", stmt_text(st, 4));
 	jw_kstr(w, "reference", stmt_text(st, 5));
 	jw_kstr(w, "note", stmt_text(st, 6));
-	jw_kref(w, "recorded_by", st, 7, 8);
-	jw_kref(w, "org", st, 9, 10);
+	jw_kref(w, "recorded_by", stmt_int(st, 7), stmt_text(st, 8));
+	jw_kref(w, "org", stmt_int(st, 9), stmt_text(st, 10));
 	jw_ktime(w, "created_at", stmt_int(st, 11));
 	jw_obj_end(w);
 }

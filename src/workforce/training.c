@@ -10,6 +10,7 @@
 #include "http/req.h"
 #include "http/schema.h"
 #include "privacy/access.h"
+#include "rows.h"
 #include "standards.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -142,7 +143,7 @@ void api_courses_list(struct req *r)
 	stmt_bind_int(st, 3, act);
 	stmt_bind_int(st, 4, pg.per_page);
 	stmt_bind_int(st, 5, pg.offset);
-	req_reply_list(r, st, course_json, &pg, total);
+	rows_reply_list(r, st, course_json, &pg, total);
 }
 
 static void reply_state(struct req *r, int (*state)(struct store *, int64_t, struct strbuf *), int64_t id,
@@ -358,7 +359,7 @@ void api_sessions_list_training(struct req *r)
 	stmt_bind_int(st, 4, to);
 	stmt_bind_int(st, 5, pg.per_page);
 	stmt_bind_int(st, 6, pg.offset);
-	req_reply_list(r, st, session_json, &pg, total);
+	rows_reply_list(r, st, session_json, &pg, total);
 }
 
 void api_sessions_create_training(struct req *r)
@@ -443,7 +444,7 @@ static void enrolment_row(struct jw *w, struct stmt *st, int with_company)
 	jw_kstr(w, "id_number_masked", stmt_text(st, 10));
 	jw_obj_end(w);
 	if (with_company)
-		jw_kref(w, "company", st, 2, 3);
+		jw_kref(w, "company", stmt_int(st, 2), stmt_text(st, 3));
 	jw_key(w, "attended");
 	if (stmt_is_null(st, 4))
 		jw_null(w);
@@ -672,7 +673,7 @@ void api_enrolments_list(struct req *r)
 	stmt_bind_int(st, 2, company);
 	stmt_bind_int(st, 3, pg.per_page);
 	stmt_bind_int(st, 4, pg.offset);
-	req_reply_list(r, st, r->user.role == ROLE_TRAINER ? enrolment_json_trainer : enrolment_json, &pg, total);
+	rows_reply_list(r, st, r->user.role == ROLE_TRAINER ? enrolment_json_trainer : enrolment_json, &pg, total);
 }
 
 static void reply_enrolment(struct req *r, int64_t session_id, int64_t worker_id, int status)

@@ -13,6 +13,7 @@
 #include "http/schema.h"
 #include "notify.h"
 #include "privacy/sealed.h"
+#include "rows.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -117,8 +118,8 @@ static void transfer_row(struct jw *w, struct stmt *st, int view)
 		jw_kstr(w, "name", stmt_text(st, 4));
 	jw_obj_end(w);
 	if (view == TV_FULL)
-		jw_kref(w, "from_company", st, 5, 6);
-	jw_kref(w, "to_company", st, 7, 8);
+		jw_kref(w, "from_company", stmt_int(st, 5), stmt_text(st, 6));
+	jw_kref(w, "to_company", stmt_int(st, 7), stmt_text(st, 8));
 	jw_kstr(w, "level", stmt_text(st, 12));
 	jw_key(w, "trades");
 	jw_arr(w);
@@ -215,7 +216,7 @@ void api_transfers_list(struct req *r)
 	stmt_bind_int(st, 6, now);
 	stmt_bind_int(st, 7, pg.per_page);
 	stmt_bind_int(st, 8, pg.offset);
-	req_reply_list(r, st, company ? transfer_row_company : transfer_row_full, &pg, total);
+	rows_reply_list(r, st, company ? transfer_row_company : transfer_row_full, &pg, total);
 }
 
 /* What a decision needs of the request. */

@@ -8,6 +8,7 @@
 #include "auth/keys.h"
 #include "http/req.h"
 #include "http/schema.h"
+#include "rows.h"
 #include "store/store.h"
 #include "util/idcard.h"
 #include "util/strbuf.h"
@@ -119,7 +120,7 @@ void worker_sublist(struct req *r, struct stmt *count, struct stmt *list,
 	stmt_bind_int(list, 1, r->id[0]);
 	stmt_bind_int(list, 2, pg.per_page);
 	stmt_bind_int(list, 3, pg.offset);
-	req_reply_list(r, list, row, &pg, total);
+	rows_reply_list(r, list, row, &pg, total);
 }
 
 void jw_kworker(struct jw *w, const char *key, struct stmt *st, int id_col, int name_col, int full)

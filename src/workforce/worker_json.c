@@ -81,7 +81,7 @@ static void row_json(struct store *s, struct stmt *st, enum worker_view view, in
 		jw_null(w);
 	}
 	jw_kstr(w, "suspension_reason", susp && (at < 0 || susp > at) ? stmt_text(st, 11) : NULL);
-	jw_kref(w, "company", st, 12, 13);
+	jw_kref(w, "company", stmt_int(st, 12), stmt_text(st, 13));
 	jw_kstr(w, "employed_since", stmt_text(st, 14));
 	jw_kstr(w, "experience_since", stmt_text(st, 15));
 	const char *since = stmt_text(st, 15) ? stmt_text(st, 15) : stmt_text(st, 19);

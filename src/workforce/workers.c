@@ -767,7 +767,7 @@ void api_workers_unsuspend(struct req *r)
 static void employment_json(struct jw *w, struct stmt *st)
 {
 	jw_obj(w);
-	jw_kref(w, "company", st, 0, 1);
+	jw_kref(w, "company", stmt_int(st, 0), stmt_text(st, 1));
 	jw_kstr(w, "started_on", stmt_text(st, 2));
 	jw_kstr(w, "ended_on", stmt_text(st, 3));
 	jw_kstr(w, "end_reason", stmt_text(st, 4));
@@ -815,7 +815,7 @@ void api_public_workers_get(struct req *r)
 	const char *since = stmt_text(st, 15) ? stmt_text(st, 15) : stmt_text(st, 19);
 	jw_kint(w, "years_of_experience", worker_years_since(since));
 	jw_kstr(w, "status", stmt_text(st, 8));
-	jw_kref(w, "company", st, 12, 13);
+	jw_kref(w, "company", stmt_int(st, 12), stmt_text(st, 13));
 	int64_t company = stmt_int(st, 12);
 	stmt_done(st);
 
