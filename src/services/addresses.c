@@ -95,41 +95,53 @@ void api_me_addresses_list(struct req *r)
 	rows_reply_list(r, st, address_row, &pg, total);
 }
 
-int address_add(struct store *s, const struct actor *a, int64_t customer_id, const char *label, const char *address,
-		int64_t *id, struct fault *f)
+/* A saved address's addition or removal, for the write's body (store_write may run it more than once:
+ * it sets its outputs afresh). */
+struct address_edit {
+	const struct actor *a;
+	int64_t customer_id, id, *out_id;
+	const char *label, *address;
+	struct fault *f;
+};
+
+static int add_write(struct store *s, void *arg)
 {
+	struct address_edit *e = arg;
 	int64_t n = 0;
-	int rc = store_begin(s);
+	*e->f = (struct fault){0};
+	struct stmt *st = store_sql(s, "SELECT count(*) FROM customer_addresses WHERE customer_id = $1");
+	stmt_bind_int(st, 1, e->customer_id);
+	int rc = stmt_one_int(st, &n);
 	if (rc)
 		return rc;
-	struct stmt *st = store_sql(s, "SELECT count(*) FROM customer_addresses WHERE customer_id = $1");
-	stmt_bind_int(st, 1, customer_id);
-	if ((rc = stmt_one_int(st, &n)) != AJ_OK)
-		goto fail;
 	if (n >= ADDRESSES_MAX) {
-		FAULT(f, "too_many_addresses", "address");
-		rc = AJ_ERULE;
-		goto fail;
+		FAULT(e->f, "too_many_addresses", "address");
+		return AJ_ERULE;
 	}
 	st = store_sql(s, "INSERT INTO customer_addresses (customer_id, label, address_sealed, created_at)"
 			  " VALUES ($1, $2, '', $3) RETURNING id");
-	stmt_bind_int(st, 1, customer_id);
-	stmt_bind_text(st, 2, label);
+	stmt_bind_int(st, 1, e->customer_id);
+	stmt_bind_text(st, 2, e->label);
 	stmt_bind_int(st, 3, clock_now());
-	if ((rc = stmt_one_int(st, id)) != AJ_OK)
-		goto fail;
-	char *sealed = keys_seal_for(SEALED_CUSTOMER_ADDRESS, *id, address);
+	if ((rc = stmt_one_int(st, e->out_id)) != AJ_OK)
+		return rc;
+	char *sealed = keys_seal_for(SEALED_CUSTOMER_ADDRESS, *e->out_id, e->address);
 	st = store_sql(s, "UPDATE customer_addresses SET address_sealed = $2 WHERE id = $1");
-	stmt_bind_int(st, 1, *id);
+	stmt_bind_int(st, 1, *e->out_id);
 	stmt_bind_text(st, 2, sealed);
 	rc = stmt_exec(st);
 	free(sealed);
 	if (rc)
-		goto fail;
-	return audit_commit(s, a, "address.create", "customer_address", *id, address_state);
-fail:
-	store_rollback(s);
-	return rc;
+		return rc;
+	return audit_append_state(s, e->a, "address.create", "customer_address", *e->out_id, address_state);
+}
+
+int address_add(struct store *s, const struct actor *a, int64_t customer_id, const char *label, const char *address,
+		int64_t *id, struct fault *f)
+{
+	struct address_edit e = {.a = a, .customer_id = customer_id, .label = label, .address = address, .out_id = id,
+				 .f = f};
+	return store_write(s, add_write, &e);
 }
 
 void api_me_addresses_create(struct req *r)
@@ -153,26 +165,26 @@ void api_me_addresses_create(struct req *r)
 	req_send(r, 201);
 }
 
+static int delete_write(struct store *s, void *arg)
+{
+	struct address_edit *e = arg;
+	struct stmt *st = store_sql(s, "DELETE FROM customer_addresses WHERE id = $1 AND customer_id = $2");
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_int(st, 2, e->customer_id);
+	int rc = stmt_exec(st);
+	if (rc == AJ_OK && store_changes(s) == 0)
+		rc = AJ_ENOTFOUND;
+	if (rc)
+		return rc;
+	return audit_append(s, e->a, "address.delete", "customer_address", e->id, NULL, 0);
+}
+
 void api_me_addresses_delete(struct req *r)
 {
-	struct store *s = r->store;
 	struct actor a = req_actor(r);
-	int rc = store_begin(s);
+	struct address_edit e = {.a = &a, .customer_id = r->user.user_id, .id = r->id[0]};
+	int rc = store_write(r->store, delete_write, &e);
 	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
-	struct stmt *st = store_sql(s, "DELETE FROM customer_addresses WHERE id = $1 AND customer_id = $2");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_int(st, 2, r->user.user_id);
-	if ((rc = stmt_exec(st)) == AJ_OK && store_changes(s) == 0)
-		rc = AJ_ENOTFOUND;
-	if (rc == AJ_OK)
-		rc = audit_append(s, &a, "address.delete", "customer_address", r->id[0], NULL, 0);
-	if (rc == AJ_OK)
-		rc = store_commit(s);
-	if (rc) {
-		store_rollback(s);
 		req_fail(r, rc);
 		return;
 	}

@@ -791,19 +791,40 @@ static const struct move moves[] = {
 	[BA_NO_SHOW] = {"no_show", P_COMPANY | P_WORKER, from_confirmed, "no_show", NULL, 0, 0},
 };
 
-/* booking_move, and at check-out the one-time code the customer's booking showed (NULL: none). */
-static int move_booking(struct store *s, const struct actor *a, enum role role, int64_t id, enum booking_action act,
-			const struct answer *ans, int n, const char *reason, const char *party, const char *code,
-			struct elig_result *res, struct fault *f)
+/* A move's inputs and outputs — booking_move's, and at check-out the one-time code the customer's
+ * booking showed (NULL: none) — for the write's body (store_write may run it more than once: it sets
+ * its outputs afresh). */
+struct moving {
+	const struct actor *a;
+	enum role role;
+	int64_t id;
+	enum booking_action act;
+	const struct answer *ans;
+	int n;
+	const char *reason, *party, *code;
+	struct elig_result *res;
+	struct fault *f;
+	int refusal;                   /* a refusal whose write is kept (a wrong code's try), or AJ_OK */
+	struct booking b;              /* the booking as a decline found it, for its answer */
+};
+
+static int move_write(struct store *s, void *arg)
 {
+	struct moving *mv = arg;
+	const struct actor *a = mv->a;
+	enum role role = mv->role;
+	int64_t id = mv->id;
+	enum booking_action act = mv->act;
+	const char *reason = mv->reason, *party = mv->party, *code = mv->code;
+	struct elig_result *res = mv->res;
+	struct fault *f = mv->f;
 	const struct move *m = &moves[act];
 	struct booking b;
 	struct standards sd;
 	res->n = 0;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	int part = 0;
+	*f = (struct fault){0};
+	mv->refusal = AJ_OK;
+	int part = 0, rc;
 	if ((rc = load(s, id, &b)) != AJ_OK ||
 	    (rc = may_move(part = part_of(role, a, &b), m->allowed, &b, m->from, f)) != AJ_OK)
 		goto fail;
@@ -829,10 +850,11 @@ static int move_booking(struct store *s, const struct actor *a, enum role role, 
 	/* the code the customer's booking shows, entered at check-out: a wrong one is refused, the try
 	 * counted against the code (and kept, though nothing else of the check-out is) */
 	if (act == BA_CHECKOUT && code && (rc = evidence_code_check(s, id, code, f)) != AJ_OK) {
+		/* the try counted commits; the caller answers the refusal */
 		if (rc == AJ_ERULE && f->code && strcmp(f->code, "service_code_wrong") == 0) {
 			store_keep_generation(s);
-			int c = store_commit(s);
-			return c ? c : AJ_ERULE;
+			mv->refusal = AJ_ERULE;
+			return AJ_OK;
 		}
 		goto fail;
 	}
@@ -871,7 +893,7 @@ static int move_booking(struct store *s, const struct actor *a, enum role role, 
 		}
 	}
 	/* a service stopped short needs no full checklist: what was done is recorded */
-	if (m->phase && (rc = record_answers(s, a, &b, m->phase, ans, n, m->all && !barred, f)) != AJ_OK)
+	if (m->phase && (rc = record_answers(s, a, &b, m->phase, mv->ans, mv->n, m->all && !barred, f)) != AJ_OK)
 		goto fail;
 	/* leaving before the booked end (less the tolerance) is said, with its reason, and marked */
 	int left_early = act == BA_CHECKOUT && fee_left_early(b.end, now, sd.checkout_tolerance_minutes);
@@ -928,26 +950,58 @@ static int move_booking(struct store *s, const struct actor *a, enum role role, 
 		goto fail;
 	char action[32];
 	snprintf(action, sizeof action, "booking.%s", m->action);
-	return audit_commit(s, a, action, "booking", id, booking_state);
+	return audit_append_state(s, a, action, "booking", id, booking_state);
 fail:
-	store_rollback(s);
 	return rc;
+}
+
+/* Runs a move, and answers the refusal it kept when it kept one. */
+static int move_booking(struct store *s, struct moving *mv)
+{
+	int rc = store_write(s, move_write, mv);
+	return rc ? rc : mv->refusal;
 }
 
 int booking_move(struct store *s, const struct actor *a, enum role role, int64_t id, enum booking_action act,
 		 const struct answer *ans, int n, const char *reason, const char *party, struct elig_result *res,
 		 struct fault *f)
 {
-	return move_booking(s, a, role, id, act, ans, n, reason, party, NULL, res, f);
+	struct moving mv = {.a = a, .role = role, .id = id, .act = act, .ans = ans, .n = n, .reason = reason,
+			    .party = party, .res = res, .f = f};
+	return move_booking(s, &mv);
 }
 
 int booking_checkout(struct store *s, const struct actor *a, enum role role, int64_t id, const struct answer *ans,
 		     int n, const char *reason, const char *code, struct elig_result *res, struct fault *f)
 {
-	return move_booking(s, a, role, id, BA_CHECKOUT, ans, n, reason, NULL, code, res, f);
+	struct moving mv = {.a = a, .role = role, .id = id, .act = BA_CHECKOUT, .ans = ans, .n = n, .reason = reason,
+			    .code = code, .res = res, .f = f};
+	return move_booking(s, &mv);
 }
 
 /* ---- requests nobody confirmed ---- */
+
+/* A request nobody confirmed in time, cancelled: for the write's body. */
+struct expiry {
+	const struct actor *a;
+	int64_t id, now;
+};
+
+static int expire_write(struct store *s, void *arg)
+{
+	const struct expiry *x = arg;
+	struct stmt *st = store_sql(s, "UPDATE bookings SET status = 'cancelled', live = 0, cancelled_at = $2,"
+				       " cancelled_by = 'platform', cancel_reason = $3 WHERE id = $1 AND status = 'requested'");
+	stmt_bind_int(st, 1, x->id);
+	stmt_bind_int(st, 2, x->now);
+	stmt_bind_text(st, 3, "未在时限内确认，预约已失效");
+	int rc;
+	if ((rc = stmt_exec(st)) != AJ_OK ||
+	    (rc = event(s, x->a, x->id, "expire", "requested", "cancelled", "未在时限内确认，预约已失效")) != AJ_OK ||
+	    (rc = booking_notice(s, x->id, "cancel")) != AJ_OK)
+		return rc;
+	return audit_append_state(s, x->a, "booking.expire", "booking", x->id, booking_state);
+}
 
 int bookings_expire(struct store *s, int64_t now, int *expired)
 {
@@ -966,21 +1020,10 @@ int bookings_expire(struct store *s, int64_t now, int *expired)
 	if (rc < 0)
 		return rc;
 	struct actor a = {0, 0, "jobs"};
+	/* one write each: a booking that fails leaves those before it done */
 	for (int i = 0; i < n; i++) {
-		if ((rc = store_begin(s)) != AJ_OK)
-			return rc;
-		st = store_sql(s, "UPDATE bookings SET status = 'cancelled', live = 0, cancelled_at = $2,"
-				  " cancelled_by = 'platform', cancel_reason = $3 WHERE id = $1 AND status = 'requested'");
-		stmt_bind_int(st, 1, ids[i]);
-		stmt_bind_int(st, 2, now);
-		stmt_bind_text(st, 3, "未在时限内确认，预约已失效");
-		if ((rc = stmt_exec(st)) != AJ_OK ||
-		    (rc = event(s, &a, ids[i], "expire", "requested", "cancelled", "未在时限内确认，预约已失效")) != AJ_OK ||
-		    (rc = booking_notice(s, ids[i], "cancel")) != AJ_OK) {
-			store_rollback(s);
-			return rc;
-		}
-		if ((rc = audit_commit(s, &a, "booking.expire", "booking", ids[i], booking_state)) != AJ_OK)
+		struct expiry x = {&a, ids[i], now};
+		if ((rc = store_write(s, expire_write, &x)) != AJ_OK)
 			return rc;
 		(*expired)++;
 	}
@@ -1000,14 +1043,31 @@ static int rating_add(struct store *s, const char *subject, int64_t subject_id, 
 	return stmt_exec(st);
 }
 
-int review_create(struct store *s, const struct actor *a, enum role role, int64_t id, const int scores[5],
-		  const char *comment, const struct answer *ans, int n, struct fault *f)
+/* A customer's review of a booking, for the write's body (store_write may run it more than once: it
+ * sets its outputs afresh). */
+struct reviewing {
+	const struct actor *a;
+	enum role role;
+	int64_t id;
+	const int *scores;
+	const char *comment;
+	const struct answer *ans;
+	int n;
+	struct fault *f;
+};
+
+static int review_write(struct store *s, void *arg)
 {
 	static const char *const from_completed[] = {"completed", NULL};
+	const struct reviewing *rv = arg;
+	const struct actor *a = rv->a;
+	enum role role = rv->role;
+	int64_t id = rv->id;
+	const int *scores = rv->scores;
+	struct fault *f = rv->f;
 	struct booking b;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	int rc;
+	*f = (struct fault){0};
 	if ((rc = load(s, id, &b)) != AJ_OK)
 		goto fail;
 	if (strcmp(b.status, "reviewed") == 0 && part_of(role, a, &b) & P_CUSTOMER) {
@@ -1040,7 +1100,7 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
 		rc = AJ_ERULE;
 		goto fail;
 	}
-	if (n && (rc = record_answers(s, a, &b, "post", ans, n, 0, f)) != AJ_OK)
+	if (rv->n && (rc = record_answers(s, a, &b, "post", rv->ans, rv->n, 0, f)) != AJ_OK)
 		goto fail;
 	int64_t now = clock_now();
 	struct stmt *st = store_sql(s, "INSERT INTO reviews (booking_id, customer_id, worker_id, company_id, overall,"
@@ -1053,7 +1113,7 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
 	stmt_bind_int(st, 4, b.company_id);
 	for (int i = 0; i < 5; i++)
 		stmt_bind_int(st, 5 + i, scores[i]);
-	stmt_bind_text(st, 10, comment);
+	stmt_bind_text(st, 10, rv->comment);
 	stmt_bind_int(st, 11, scores[0] >= 4);
 	stmt_bind_int(st, 12, now);
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = review_signals(s, id)) != AJ_OK)
@@ -1071,19 +1131,34 @@ int review_create(struct store *s, const struct actor *a, enum role role, int64_
 	stmt_bind_int(st, 1, id);
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "review", "completed", "reviewed", NULL)) != AJ_OK)
 		goto fail;
-	return audit_commit(s, a, "booking.review", "booking", id, booking_state);
+	return audit_append_state(s, a, "booking.review", "booking", id, booking_state);
 fail:
-	store_rollback(s);
 	return rc;
+}
+
+int review_create(struct store *s, const struct actor *a, enum role role, int64_t id, const int scores[5],
+		  const char *comment, const struct answer *ans, int n, struct fault *f)
+{
+	struct reviewing rv = {a, role, id, scores, comment, ans, n, f};
+	return store_write(s, review_write, &rv);
 }
 
 /* ---- history ---- */
 
-int booking_history_add(struct store *s, const struct actor *a, const struct booking_history *h, int64_t *id)
+/* A past booking recorded whole, for the write's body. */
+struct recording {
+	const struct actor *a;
+	const struct booking_history *h;
+	int64_t *out_id;
+};
+
+static int history_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	const struct recording *rd = arg;
+	const struct actor *a = rd->a;
+	const struct booking_history *h = rd->h;
+	int64_t *id = rd->out_id;
+	int rc;
 	char unit[8] = "";
 	struct stmt *st = store_sql(s, "SELECT unit FROM service_items WHERE id = $1");
 	stmt_bind_int(st, 1, h->service_item_id);
@@ -1142,26 +1217,31 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 	    (rc = figures_add(s, h->worker_id, h->company_id, time_month(h->checked_in), &in)) != AJ_OK ||
 	    (rc = figures_add(s, h->worker_id, h->company_id, time_month(h->checked_out), &out)) != AJ_OK)
 		goto fail;
-	return audit_commit(s, a, "booking.record", "booking", *id, booking_state);
+	return audit_append_state(s, a, "booking.record", "booking", *id, booking_state);
 fail:
-	store_rollback(s);
 	return rc;
+}
+
+int booking_history_add(struct store *s, const struct actor *a, const struct booking_history *h, int64_t *id)
+{
+	struct recording rd = {a, h, id};
+	return store_write(s, history_write, &rd);
+}
+
+static int ratings_write(struct store *s, void *arg)
+{
+	int rc;
+	if ((rc = stmt_exec(store_sql(s, "DELETE FROM ratings"))) != AJ_OK ||
+	    (rc = stmt_exec(store_sql(s, "INSERT INTO ratings (subject, subject_id, n, total) SELECT 'worker', worker_id,"
+					 " count(*), sum(overall) FROM reviews WHERE excluded_at IS NULL GROUP BY worker_id"))) != AJ_OK)
+		return rc;
+	return stmt_exec(store_sql(s, "INSERT INTO ratings (subject, subject_id, n, total) SELECT 'company', company_id,"
+				      " count(*), sum(overall) FROM reviews WHERE excluded_at IS NULL GROUP BY company_id"));
 }
 
 int ratings_rebuild(struct store *s)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if ((rc = stmt_exec(store_sql(s, "DELETE FROM ratings"))) != AJ_OK ||
-	    (rc = stmt_exec(store_sql(s, "INSERT INTO ratings (subject, subject_id, n, total) SELECT 'worker', worker_id,"
-					 " count(*), sum(overall) FROM reviews WHERE excluded_at IS NULL GROUP BY worker_id"))) != AJ_OK ||
-	    (rc = stmt_exec(store_sql(s, "INSERT INTO ratings (subject, subject_id, n, total) SELECT 'company', company_id,"
-					 " count(*), sum(overall) FROM reviews WHERE excluded_at IS NULL GROUP BY company_id"))) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s);
+	return store_write(s, ratings_write, NULL);
 }
 
 /* ---- HTTP ---- */
@@ -1224,6 +1304,25 @@ int booking_contact_open_now(const char *status, int64_t confirmed, int64_t done
 	return 0;
 }
 
+/* A reading of a booking's address and telephone, for the write's body: the access log's entry and
+ * the audit record. */
+struct contact_view {
+	const struct actor *a;
+	const struct booking *b;
+};
+
+static int contact_view_write(struct store *s, void *arg)
+{
+	const struct contact_view *v = arg;
+	struct access_entry e = {"customer", v->b->customer_id, "address"};
+	char via[40];
+	snprintf(via, sizeof via, "booking:%lld", (long long)v->b->id);
+	int rc = access_add(s, v->a, &e, 1, via);
+	if (rc)
+		return rc;
+	return audit_append_state(s, v->a, "booking.address_view", "booking", v->b->id, booking_state);
+}
+
 /* The address and telephone, to those who may read them now: the customer always (until they are
  * destroyed); the assigned worker — while still employed by the booking's company — and the company
  * while the booking is theirs to serve (booking_contact_open_now). Each such reading is recorded in
@@ -1266,16 +1365,8 @@ static int open_contact(struct store *s, const struct actor *a, enum role role, 
 		return rc;
 	if (part & P_CUSTOMER)
 		return AJ_OK;
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
-	struct access_entry e = {"customer", b->customer_id, "address"};
-	char via[40];
-	snprintf(via, sizeof via, "booking:%lld", (long long)b->id);
-	if ((rc = access_add(s, a, &e, 1, via)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, "booking.address_view", "booking", b->id, booking_state);
+	struct contact_view v = {a, b};
+	return store_write(s, contact_view_write, &v);
 }
 
 int booking_open_contact(struct store *s, const struct actor *a, enum role role, int64_t id, struct contact *out)
@@ -1699,46 +1790,46 @@ void api_bookings_list(struct req *r)
 
 SCHEMA(decline_body, S_STR("reason", F_REQ, 2, 200));
 
+static int decline_write(struct store *s, void *arg)
+{
+	struct moving *mv = arg;
+	struct booking *b = &mv->b;
+	*mv->f = (struct fault){0};
+	int rc;
+	if ((rc = load(s, mv->id, b)) != AJ_OK ||
+	    (rc = may_move(part_of(mv->role, mv->a, b), P_WORKER, b, from_requested, mv->f)) != AJ_OK)
+		return rc;
+	struct stmt *st = store_sql(s, "UPDATE bookings SET worker_id = NULL, live = 0 WHERE id = $1");
+	stmt_bind_int(st, 1, b->id);
+	if ((rc = stmt_exec(st)) != AJ_OK ||
+	    (rc = event(s, mv->a, b->id, "decline", b->status, b->status, mv->reason)) != AJ_OK ||
+	    (rc = booking_notice(s, b->id, "decline")) != AJ_OK)
+		return rc;
+	return audit_append_state(s, mv->a, "booking.decline", "booking", b->id, booking_state);
+}
+
 /* POST /api/bookings/{id}/decline {reason}: the worker a booking is assigned to, before it is
  * confirmed, gives it back — unassigned, to the company's queue — with the reason on the timeline,
  * in the audit chain and in the company's notice. Only that worker (anyone else: 404, or 403 for
  * those who see the booking); 409 once confirmed. */
 void api_bookings_decline(struct req *r)
 {
-	struct store *s = r->store;
 	struct actor a = req_actor(r);
-	struct booking b;
 	struct fault f = {0};
-	int rc = store_begin(s);
+	struct moving mv = {.a = &a, .role = r->user.role, .id = r->id[0], .reason = req_str(r, "reason"), .f = &f};
+	int rc = store_write(r->store, decline_write, &mv);
 	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
-	if ((rc = load(s, r->id[0], &b)) != AJ_OK ||
-	    (rc = may_move(part_of(r->user.role, &a, &b), P_WORKER, &b, from_requested, &f)) != AJ_OK)
-		goto fail;
-	struct stmt *st = store_sql(s, "UPDATE bookings SET worker_id = NULL, live = 0 WHERE id = $1");
-	stmt_bind_int(st, 1, b.id);
-	if ((rc = stmt_exec(st)) != AJ_OK ||
-	    (rc = event(s, &a, b.id, "decline", b.status, b.status, req_str(r, "reason"))) != AJ_OK ||
-	    (rc = booking_notice(s, b.id, "decline")) != AJ_OK)
-		goto fail;
-	if ((rc = audit_commit(s, &a, "booking.decline", "booking", b.id, booking_state)) != AJ_OK) {
-		req_fail(r, rc);
+		req_fault(r, rc, &f);
 		return;
 	}
 	/* the booking is no longer theirs to read: what became of it, and no more */
 	struct jw *w = req_jw(r);
 	jw_obj(w);
-	jw_kint(w, "id", b.id);
-	jw_kstr(w, "status", b.status);
+	jw_kint(w, "id", mv.b.id);
+	jw_kstr(w, "status", mv.b.status);
 	jw_kbool(w, "declined", 1);
 	jw_obj_end(w);
 	req_send(r, 200);
-	return;
-fail:
-	store_rollback(s);
-	req_fault(r, rc, &f);
 }
 
 /* ---- for the steps kept in files of their own (no_show.c, evidence.c, reviews.c) ---- */

@@ -135,16 +135,23 @@ static int category_state(struct store *s, int64_t id, struct strbuf *sb)
 	return category_json(s, id, &w);
 }
 
-int category_create(struct store *s, const struct actor *a, const struct category_in *in, int64_t *id,
-		    struct fault *f)
+/* A category's edit — created, changed, an item or an indicator added or retired, a price guide
+ * set — for the write's body (store_write may run it more than once: it sets its outputs afresh). */
+struct category_edit {
+	const struct actor *a;
+	int64_t id, item_id, *out_id;
+	const struct category_in *in;
+	const char *phase, *text, *text_en, *indicator, *code, *name_zh, *name_en, *unit;
+	int64_t min_fen, max_fen;
+	int active;                    /* 0 or 1, or -1 to leave it */
+	struct fault *f;
+};
+
+static int create_write(struct store *s, void *arg)
 {
-	if (!code_ok(in->code)) {
-		FAULT(f, "invalid_characters", "code");
-		return AJ_EINVAL;
-	}
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	struct category_edit *e = arg;
+	const struct category_in *in = e->in;
+	*e->f = (struct fault){0};
 	int64_t now = clock_now();
 	struct stmt *st = store_sql(s, "INSERT INTO categories (code, name_zh, name_en, trade, active, created_at,"
 				       " updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id");
@@ -153,13 +160,24 @@ int category_create(struct store *s, const struct actor *a, const struct categor
 	stmt_bind_text(st, 3, in->name_en);
 	stmt_bind_text(st, 4, in->trade);
 	stmt_bind_int(st, 5, now);
-	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
-		store_rollback(s);
+	int rc = stmt_one_int(st, e->out_id);
+	if (rc) {
 		if (rc == AJ_ECONFLICT)
-			FAULT(f, "code_taken", "code");
+			FAULT(e->f, "code_taken", "code");
 		return rc;
 	}
-	return audit_commit(s, a, "category.create", "category", *id, category_state);
+	return audit_append_state(s, e->a, "category.create", "category", *e->out_id, category_state);
+}
+
+int category_create(struct store *s, const struct actor *a, const struct category_in *in, int64_t *id,
+		    struct fault *f)
+{
+	if (!code_ok(in->code)) {
+		FAULT(f, "invalid_characters", "code");
+		return AJ_EINVAL;
+	}
+	struct category_edit e = {.a = a, .in = in, .out_id = id, .f = f};
+	return store_write(s, create_write, &e);
 }
 
 /* Whether a category exists; AJ_ENOTFOUND otherwise. */
@@ -171,44 +189,67 @@ static int category_exists(struct store *s, int64_t id)
 	return stmt_one_int(st, &found);
 }
 
-int category_add_item(struct store *s, const struct actor *a, int64_t category_id, const char *phase,
-		      const char *text, const char *text_en, const char *indicator, struct fault *f)
+static int add_item_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
+	struct category_edit *e = arg;
+	*e->f = (struct fault){0};
+	int rc = category_exists(s, e->id);
 	if (rc)
 		return rc;
-	if ((rc = category_exists(s, category_id)) != AJ_OK)
-		goto fail;
-	if (indicator && strcmp(phase, "in") != 0) {
-		store_rollback(s);
-		FAULT(f, "indicator_not_allowed", "indicator");
+	if (e->indicator && strcmp(e->phase, "in") != 0) {
+		FAULT(e->f, "indicator_not_allowed", "indicator");
 		return AJ_ERULE;
 	}
-	if (indicator) {
+	if (e->indicator) {
 		int64_t found;
 		struct stmt *st = store_sql(s, "SELECT id FROM category_indicators WHERE category_id = $1 AND code = $2");
-		stmt_bind_int(st, 1, category_id);
-		stmt_bind_text(st, 2, indicator);
+		stmt_bind_int(st, 1, e->id);
+		stmt_bind_text(st, 2, e->indicator);
 		if (stmt_one_int(st, &found) != AJ_OK) {
-			store_rollback(s);
-			FAULT(f, "indicator_unknown", "indicator");
+			FAULT(e->f, "indicator_unknown", "indicator");
 			return AJ_ERULE;
 		}
 	}
 	struct stmt *st = store_sql(s, "INSERT INTO category_items (category_id, phase, position, text, text_en, indicator,"
 				       " active) VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM category_items"
 				       " WHERE category_id = $1 AND phase = $2), $3, $4, $5, 1)");
-	stmt_bind_int(st, 1, category_id);
-	stmt_bind_text(st, 2, phase);
-	stmt_bind_text(st, 3, text);
-	stmt_bind_text(st, 4, text_en);
-	stmt_bind_text(st, 5, indicator);
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_text(st, 2, e->phase);
+	stmt_bind_text(st, 3, e->text);
+	stmt_bind_text(st, 4, e->text_en);
+	stmt_bind_text(st, 5, e->indicator);
 	if ((rc = stmt_exec(st)) != AJ_OK)
-		goto fail;
-	return audit_commit(s, a, "category.item_add", "category", category_id, category_state);
-fail:
-	store_rollback(s);
-	return rc;
+		return rc;
+	return audit_append_state(s, e->a, "category.item_add", "category", e->id, category_state);
+}
+
+int category_add_item(struct store *s, const struct actor *a, int64_t category_id, const char *phase,
+		      const char *text, const char *text_en, const char *indicator, struct fault *f)
+{
+	struct category_edit e = {.a = a, .id = category_id, .phase = phase, .text = text, .text_en = text_en,
+				  .indicator = indicator, .f = f};
+	return store_write(s, add_item_write, &e);
+}
+
+static int add_indicator_write(struct store *s, void *arg)
+{
+	struct category_edit *e = arg;
+	*e->f = (struct fault){0};
+	int rc = category_exists(s, e->id);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "INSERT INTO category_indicators (category_id, code, name_zh, name_en)"
+				       " VALUES ($1, $2, $3, $4)");
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_text(st, 2, e->code);
+	stmt_bind_text(st, 3, e->name_zh);
+	stmt_bind_text(st, 4, e->name_en);
+	if ((rc = stmt_exec(st)) != AJ_OK) {
+		if (rc == AJ_ECONFLICT)
+			FAULT(e->f, "code_taken", "code");
+		return rc;
+	}
+	return audit_append_state(s, e->a, "category.indicator_add", "category", e->id, category_state);
 }
 
 int category_add_indicator(struct store *s, const struct actor *a, int64_t category_id, const char *code,
@@ -218,26 +259,26 @@ int category_add_indicator(struct store *s, const struct actor *a, int64_t categ
 		FAULT(f, "invalid_characters", "code");
 		return AJ_EINVAL;
 	}
-	int rc = store_begin(s);
+	struct category_edit e = {.a = a, .id = category_id, .code = code, .name_zh = name_zh, .name_en = name_en,
+				  .f = f};
+	return store_write(s, add_indicator_write, &e);
+}
+
+static int price_guide_write(struct store *s, void *arg)
+{
+	struct category_edit *e = arg;
+	int rc = category_exists(s, e->id);
 	if (rc)
 		return rc;
-	if ((rc = category_exists(s, category_id)) != AJ_OK) {
-		store_rollback(s);
+	struct stmt *st = store_sql(s, "INSERT INTO price_guides (category_id, unit, min_fen, max_fen) VALUES ($1, $2, $3, $4)"
+				       " ON CONFLICT (category_id, unit) DO UPDATE SET min_fen = $3, max_fen = $4");
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_text(st, 2, e->unit);
+	stmt_bind_int(st, 3, e->min_fen);
+	stmt_bind_int(st, 4, e->max_fen);
+	if ((rc = stmt_exec(st)) != AJ_OK)
 		return rc;
-	}
-	struct stmt *st = store_sql(s, "INSERT INTO category_indicators (category_id, code, name_zh, name_en)"
-				       " VALUES ($1, $2, $3, $4)");
-	stmt_bind_int(st, 1, category_id);
-	stmt_bind_text(st, 2, code);
-	stmt_bind_text(st, 3, name_zh);
-	stmt_bind_text(st, 4, name_en);
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		if (rc == AJ_ECONFLICT)
-			FAULT(f, "code_taken", "code");
-		return rc;
-	}
-	return audit_commit(s, a, "category.indicator_add", "category", category_id, category_state);
+	return audit_append_state(s, e->a, "price_guide.set", "category", e->id, category_state);
 }
 
 int price_guide_set(struct store *s, const struct actor *a, int64_t category_id, const char *unit,
@@ -247,24 +288,8 @@ int price_guide_set(struct store *s, const struct actor *a, int64_t category_id,
 		FAULT(f, "invalid_range", "max_fen");
 		return AJ_ERULE;
 	}
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if ((rc = category_exists(s, category_id)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	struct stmt *st = store_sql(s, "INSERT INTO price_guides (category_id, unit, min_fen, max_fen) VALUES ($1, $2, $3, $4)"
-				       " ON CONFLICT (category_id, unit) DO UPDATE SET min_fen = $3, max_fen = $4");
-	stmt_bind_int(st, 1, category_id);
-	stmt_bind_text(st, 2, unit);
-	stmt_bind_int(st, 3, min_fen);
-	stmt_bind_int(st, 4, max_fen);
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, "price_guide.set", "category", category_id, category_state);
+	struct category_edit e = {.a = a, .id = category_id, .unit = unit, .min_fen = min_fen, .max_fen = max_fen, .f = f};
+	return store_write(s, price_guide_write, &e);
 }
 
 static void reply_category(struct req *r, int64_t id, int status)
@@ -325,31 +350,32 @@ void api_categories_create(struct req *r)
 		reply_category(r, id, 201);
 }
 
-void api_categories_update(struct req *r)
+static int update_write(struct store *s, void *arg)
 {
-	struct store *s = r->store;
-	int rc = store_begin(s);
-	if (rc == AJ_OK)
-		rc = category_exists(s, r->id[0]);
-	if (rc) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
+	struct category_edit *e = arg;
+	int rc = category_exists(s, e->id);
+	if (rc)
+		return rc;
 	struct stmt *st = store_sql(s, "UPDATE categories SET name_zh = coalesce($2, name_zh), name_en = coalesce($3, name_en),"
 				       " active = CASE WHEN $4 >= 0 THEN $4 ELSE active END, updated_at = $5 WHERE id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_text(st, 2, req_str(r, "name_zh"));
-	stmt_bind_text(st, 3, req_str(r, "name_en"));
-	stmt_bind_int(st, 4, req_has(r, "active") ? req_bool(r, "active", 1) : -1);
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_text(st, 2, e->name_zh);
+	stmt_bind_text(st, 3, e->name_en);
+	stmt_bind_int(st, 4, e->active);
 	stmt_bind_int(st, 5, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, e->a, "category.update", "category", e->id, category_state);
+}
+
+void api_categories_update(struct req *r)
+{
 	struct actor a = req_actor(r);
-	if ((rc = audit_commit(s, &a, "category.update", "category", r->id[0], category_state)) != AJ_OK)
+	struct category_edit e = {.a = &a, .id = r->id[0], .name_zh = req_str(r, "name_zh"),
+				  .name_en = req_str(r, "name_en"),
+				  .active = req_has(r, "active") ? req_bool(r, "active", 1) : -1};
+	int rc = store_write(r->store, update_write, &e);
+	if (rc)
 		req_fail(r, rc);
 	else
 		reply_category(r, r->id[0], 200);
@@ -367,25 +393,25 @@ void api_categories_add_item(struct req *r)
 		reply_category(r, r->id[0], 201);
 }
 
-void api_categories_remove_item(struct req *r)
+static int remove_item_write(struct store *s, void *arg)
 {
-	struct store *s = r->store;
-	int rc = store_begin(s);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
+	struct category_edit *e = arg;
 	/* answered items stay in the bookings that answered them: the item is retired, not deleted */
 	struct stmt *st = store_sql(s, "UPDATE category_items SET active = 0 WHERE id = $2 AND category_id = $1 AND active = 1");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_int(st, 2, r->id[1]);
-	if ((rc = stmt_exec(st)) != AJ_OK || store_changes(s) == 0) {
-		store_rollback(s);
-		req_fail(r, rc ? rc : AJ_ENOTFOUND);
-		return;
-	}
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_int(st, 2, e->item_id);
+	int rc = stmt_exec(st);
+	if (rc || store_changes(s) == 0)
+		return rc ? rc : AJ_ENOTFOUND;
+	return audit_append_state(s, e->a, "category.item_remove", "category", e->id, category_state);
+}
+
+void api_categories_remove_item(struct req *r)
+{
 	struct actor a = req_actor(r);
-	if ((rc = audit_commit(s, &a, "category.item_remove", "category", r->id[0], category_state)) != AJ_OK)
+	struct category_edit e = {.a = &a, .id = r->id[0], .item_id = r->id[1]};
+	int rc = store_write(r->store, remove_item_write, &e);
+	if (rc)
 		req_fail(r, rc);
 	else
 		reply_category(r, r->id[0], 200);
@@ -478,25 +504,43 @@ static int price_allowed(struct store *s, int64_t category_id, const char *unit,
 	return AJ_OK;
 }
 
-int service_item_create(struct store *s, const struct actor *a, const struct item_in *in, int64_t *id,
-			struct fault *f, char *detail)
+/* A service item's creation or change, for the write's body (store_write may run it more than once:
+ * it sets its outputs afresh). */
+struct item_edit {
+	const struct actor *a;
+	const struct item_in *in;
+	int64_t id, scope, *out_id;
+	const char *title, *description, *title_en;
+	int64_t price_fen;             /* -1 leaves it */
+	int active;                    /* 0 or 1, or -1 to leave it */
+	int has_description, has_title_en;
+	struct fault *f;
+	char *detail;                  /* 48 bytes: the guide's range when the price is outside it */
+};
+
+/* A try's outputs start afresh. */
+static void item_edit_reset(struct item_edit *e)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	*e->f = (struct fault){0};
+	e->detail[0] = '\0';
+}
+
+static int item_create_write(struct store *s, void *arg)
+{
+	struct item_edit *e = arg;
+	const struct item_in *in = e->in;
+	item_edit_reset(e);
 	int64_t active = 0;
 	struct stmt *st = store_sql(s, "SELECT active FROM categories WHERE id = $1");
 	stmt_bind_int(st, 1, in->category_id);
-	if ((rc = stmt_one_int(st, &active)) != AJ_OK || !active) {
-		store_rollback(s);
+	int rc = stmt_one_int(st, &active);
+	if (rc || !active) {
 		if (rc == AJ_ENOTFOUND || !active)
-			FAULT(f, rc == AJ_ENOTFOUND ? "category_not_found" : "category_inactive", "category_id");
+			FAULT(e->f, rc == AJ_ENOTFOUND ? "category_not_found" : "category_inactive", "category_id");
 		return rc == AJ_OK || rc == AJ_ENOTFOUND ? AJ_ERULE : rc;
 	}
-	if ((rc = price_allowed(s, in->category_id, in->unit, in->price_fen, f, detail)) != AJ_OK) {
-		store_rollback(s);
+	if ((rc = price_allowed(s, in->category_id, in->unit, in->price_fen, e->f, e->detail)) != AJ_OK)
 		return rc;
-	}
 	int64_t now = clock_now();
 	st = store_sql(s, "INSERT INTO service_items (company_id, category_id, title, unit, price_fen, description, active,"
 			  " created_at, updated_at, title_en) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8) RETURNING id");
@@ -508,11 +552,16 @@ int service_item_create(struct store *s, const struct actor *a, const struct ite
 	stmt_bind_text(st, 6, in->description);
 	stmt_bind_int(st, 7, now);
 	stmt_bind_text(st, 8, in->title_en);
-	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
-		store_rollback(s);
+	if ((rc = stmt_one_int(st, e->out_id)) != AJ_OK)
 		return rc;
-	}
-	return audit_commit(s, a, "service_item.create", "service_item", *id, item_state);
+	return audit_append_state(s, e->a, "service_item.create", "service_item", *e->out_id, item_state);
+}
+
+int service_item_create(struct store *s, const struct actor *a, const struct item_in *in, int64_t *id,
+			struct fault *f, char *detail)
+{
+	struct item_edit e = {.a = a, .in = in, .out_id = id, .f = f, .detail = detail};
+	return store_write(s, item_create_write, &e);
 }
 
 /* The company a caller's service items are confined to; 0 for the association. */
@@ -562,60 +611,57 @@ void api_service_items_create(struct req *r)
 		reply_item(r, id, 201);
 }
 
-void api_service_items_update(struct req *r)
+static int item_update_write(struct store *s, void *arg)
 {
-	struct store *s = r->store;
-	int64_t scope = item_scope(r);
-	int rc = store_begin(s);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
+	struct item_edit *e = arg;
+	item_edit_reset(e);
 	struct stmt *st = store_sql(s, "SELECT category_id, unit, price_fen FROM service_items WHERE id = $1"
 				       " AND ($2 = 0 OR company_id = $2)");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_int(st, 2, scope);
-	rc = stmt_step(st);
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_int(st, 2, e->scope);
+	int rc = stmt_step(st);
 	int64_t cat = rc == STORE_ROW ? stmt_int(st, 0) : 0;
 	char unit[16] = "";
 	if (rc == STORE_ROW)
 		str_copy(unit, sizeof unit, stmt_text(st, 1));
 	stmt_done(st);
-	if (rc != STORE_ROW) {
-		store_rollback(s);
-		req_fail(r, rc == STORE_DONE ? AJ_ENOTFOUND : rc);
-		return;
-	}
-	struct fault f = {0};
-	char detail[48] = "";
-	if (req_has(r, "price_fen") &&
-	    (rc = price_allowed(s, cat, unit, req_int(r, "price_fen", 0), &f, detail)) != AJ_OK) {
-		store_rollback(s);
-		price_refusal(r, rc, &f, detail);
-		return;
-	}
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	if (e->price_fen >= 0 && (rc = price_allowed(s, cat, unit, e->price_fen, e->f, e->detail)) != AJ_OK)
+		return rc;
 	st = store_sql(s, "UPDATE service_items SET title = coalesce($2, title),"
 			  " price_fen = CASE WHEN $3 >= 0 THEN $3 ELSE price_fen END,"
 			  " description = CASE WHEN $4 = 1 THEN $5 ELSE description END,"
 			  " active = CASE WHEN $6 >= 0 THEN $6 ELSE active END, updated_at = $7,"
 			  " title_en = CASE WHEN $8 = 1 THEN $9 ELSE title_en END WHERE id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_text(st, 2, req_str(r, "title"));
-	stmt_bind_int(st, 3, req_has(r, "price_fen") ? req_int(r, "price_fen", 0) : -1);
-	stmt_bind_int(st, 4, req_has(r, "description"));
-	stmt_bind_text(st, 5, req_str(r, "description"));
-	stmt_bind_int(st, 6, req_has(r, "active") ? req_bool(r, "active", 1) : -1);
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_text(st, 2, e->title);
+	stmt_bind_int(st, 3, e->price_fen);
+	stmt_bind_int(st, 4, e->has_description);
+	stmt_bind_text(st, 5, e->description);
+	stmt_bind_int(st, 6, e->active);
 	stmt_bind_int(st, 7, clock_now());
-	stmt_bind_int(st, 8, req_has(r, "title_en"));
-	stmt_bind_text(st, 9, req_str(r, "title_en"));
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
+	stmt_bind_int(st, 8, e->has_title_en);
+	stmt_bind_text(st, 9, e->title_en);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, e->a, "service_item.update", "service_item", e->id, item_state);
+}
+
+void api_service_items_update(struct req *r)
+{
 	struct actor a = req_actor(r);
-	if ((rc = audit_commit(s, &a, "service_item.update", "service_item", r->id[0], item_state)) != AJ_OK)
-		req_fail(r, rc);
+	struct fault f = {0};
+	char detail[48] = "";
+	struct item_edit e = {.a = &a, .id = r->id[0], .scope = item_scope(r), .title = req_str(r, "title"),
+			      .price_fen = req_has(r, "price_fen") ? req_int(r, "price_fen", 0) : -1,
+			      .has_description = req_has(r, "description"), .description = req_str(r, "description"),
+			      .active = req_has(r, "active") ? req_bool(r, "active", 1) : -1,
+			      .has_title_en = req_has(r, "title_en"), .title_en = req_str(r, "title_en"), .f = &f,
+			      .detail = detail};
+	int rc = store_write(r->store, item_update_write, &e);
+	if (rc)
+		price_refusal(r, rc, &f, detail);
 	else
 		reply_item(r, r->id[0], 200);
 }

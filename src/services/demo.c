@@ -794,6 +794,66 @@ static int live_shill(struct store *s, const struct demo_world *dw, const struct
 	return review_exclude(s, &dw->admin, id, "新注册账号使用其他客户的手机号和地址，签到三分钟即签退，评价不予计入。", &f);
 }
 
+/* The bookings planned and lived through, in the one write that holds them all (store_write may run
+ * it more than once: each try starts from the same draws, the same clock and an empty plan). */
+struct lives {
+	const struct demo_world *dw;
+	const struct offer *offers;
+	int n_offers;
+	struct candidates *cands;
+	const struct category_ids *ids;
+	uint64_t *rng, seed;
+	int64_t clock_at;
+	struct bplan *plan;
+};
+
+static int lives_write(struct store *s, void *arg)
+{
+	struct lives *l = arg;
+	const struct demo_world *dw = l->dw;
+	const struct offer *offers = l->offers;
+	int n_offers = l->n_offers;
+	struct candidates *cands = l->cands;
+	const struct category_ids *ids = l->ids;
+	uint64_t *rng = l->rng;
+	struct bplan *p = l->plan;
+	int rc;
+	*rng = l->seed;
+	clock_set(l->clock_at);
+	p->nb = p->ne = 0;
+	if (dw->history > 0) {
+		/* the past written whole; then the demo logins' own bookings, lived through */
+		if ((rc = write_history(s, dw, offers, n_offers, cands, ids, rng)) != AJ_OK ||
+		    (rc = plan_own(s, dw, p, offers, n_offers)) != AJ_OK)
+			return rc;
+	} else {
+		/* about five bookings per worker over six months, and the coming week's */
+		int64_t total = dw->workers * 5, first = dw->today - 182;
+		int per_day = (int)(total / 190) + 1;
+		clock_set(0);
+		for (int64_t day = first; day <= dw->today + 7; day++) {
+			for (int i = 0; i < per_day; i++) {
+				int o = (int)demo_rand(rng, n_offers);
+				if (strcmp(offers[o].unit, "month") == 0 || !cands[o].n)
+					continue;
+				struct dbooking b = {o, (int)demo_rand(rng, dw->n_customers), (int)demo_rand(rng, cands[o].n), 0, 0,
+						     0, 1, 0, 0, EV_NONE, 0};
+				if (demo_rand(rng, 4) == 0)
+					b.worker = -1;
+				booking_times(rng, offers[o].unit, day, &b.start, &b.end);
+				plan_booking(p, &b);
+				plan_life(p, rng, (int)p->nb - 1, offers[o].company);
+			}
+		}
+		if ((rc = plan_own(s, dw, p, offers, n_offers)) != AJ_OK)
+			return rc;
+	}
+	qsort(p->ev, p->ne, sizeof *p->ev, by_at);
+	for (size_t i = 0; i < p->ne && rc == AJ_OK; i++)
+		rc = live_event(s, dw, &p->ev[i], p->b, offers, ids, cands, rng);
+	return rc == AJ_OK ? live_shill(s, dw, offers, n_offers, ids, cands) : rc;
+}
+
 int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 {
 	struct category_ids ids[N_CATEGORIES];
@@ -824,50 +884,8 @@ int demo_services(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	}
 	stmt_done(st_cs);
 
-	if ((rc = store_begin(s)) != AJ_OK)
-		goto out;
-	if (dw->history > 0) {
-		/* the past written whole; then the demo logins' own bookings, lived through */
-		if ((rc = write_history(s, dw, offers, n_offers, cands, ids, rng)) != AJ_OK ||
-		    (rc = plan_own(s, dw, &plan, offers, n_offers)) != AJ_OK)
-			goto end;
-		qsort(plan.ev, plan.ne, sizeof *plan.ev, by_at);
-		for (size_t i = 0; i < plan.ne && rc == AJ_OK; i++)
-			rc = live_event(s, dw, &plan.ev[i], plan.b, offers, ids, cands, rng);
-		if (rc == AJ_OK)
-			rc = live_shill(s, dw, offers, n_offers, ids, cands);
-		goto end;
-	}
-	/* about five bookings per worker over six months, and the coming week's */
-	int64_t total = dw->workers * 5, first = dw->today - 182;
-	int per_day = (int)(total / 190) + 1;
-	clock_set(0);
-	for (int64_t day = first; day <= dw->today + 7; day++) {
-		for (int i = 0; i < per_day; i++) {
-			int o = (int)demo_rand(rng, n_offers);
-			if (strcmp(offers[o].unit, "month") == 0 || !cands[o].n)
-				continue;
-			struct dbooking b = {o, (int)demo_rand(rng, dw->n_customers), (int)demo_rand(rng, cands[o].n), 0, 0, 0, 1, 0, 0,
-					     EV_NONE, 0};
-			if (demo_rand(rng, 4) == 0)
-				b.worker = -1;
-			booking_times(rng, offers[o].unit, day, &b.start, &b.end);
-			plan_booking(&plan, &b);
-			plan_life(&plan, rng, (int)plan.nb - 1, offers[o].company);
-		}
-	}
-	if ((rc = plan_own(s, dw, &plan, offers, n_offers)) != AJ_OK)
-		goto end;
-	qsort(plan.ev, plan.ne, sizeof *plan.ev, by_at);
-	for (size_t i = 0; i < plan.ne && rc == AJ_OK; i++)
-		rc = live_event(s, dw, &plan.ev[i], plan.b, offers, ids, cands, rng);
-	if (rc == AJ_OK)
-		rc = live_shill(s, dw, offers, n_offers, ids, cands);
-end:
-	if (rc == AJ_OK)
-		rc = store_commit(s);
-	else
-		store_rollback(s);
+	struct lives l = {dw, offers, n_offers, cands, ids, rng, *rng, clock_now(), &plan};
+	rc = store_write(s, lives_write, &l);
 out:
 	clock_set(0);
 	for (int i = 0; i < n_offers; i++) {

@@ -189,70 +189,85 @@ static int booking_of(struct store *s, int64_t id, int64_t *customer, char statu
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 }
 
+/* The customer's word taken — in the app, or on the service centre's call — for the write's body
+ * (store_write may run it more than once: it sets its outputs afresh). */
+struct word {
+	const struct actor *a;
+	int64_t id;
+	int happened;                  /* in the app: whether the service happened */
+	const char *outcome, *note;    /* on the call: confirmed, denied or unreachable; the note or reason */
+	struct fault *f;
+};
+
+static int confirm_write(struct store *s, void *arg)
+{
+	const struct word *w = arg;
+	int64_t customer = 0;
+	char status[16] = "";
+	*w->f = (struct fault){0};
+	int rc = booking_of(s, w->id, &customer, status);
+	if (rc || customer != w->a->user_id)
+		return rc ? rc : AJ_ENOTFOUND;
+	if (!w->happened && !w->note) {
+		FAULT(w->f, "denial_reason_required", "reason");
+		return AJ_ERULE;
+	}
+	if ((rc = evidence_record(s, w->a, w->id, EVIDENCE_APP, w->happened, w->note, w->f)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, w->a, "booking.evidence", "booking", w->id, booking_audit_state);
+}
+
 int evidence_confirm(struct store *s, const struct actor *a, int64_t id, int happened, const char *reason,
 		     struct fault *f)
 {
-	int64_t customer = 0;
-	char status[16] = "";
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if ((rc = booking_of(s, id, &customer, status)) != AJ_OK || customer != a->user_id) {
-		rc = rc ? rc : AJ_ENOTFOUND;
-		goto fail;
-	}
-	if (!happened && !reason) {
-		FAULT(f, "denial_reason_required", "reason");
-		rc = AJ_ERULE;
-		goto fail;
-	}
-	if ((rc = evidence_record(s, a, id, EVIDENCE_APP, happened, reason, f)) != AJ_OK)
-		goto fail;
-	return audit_commit(s, a, "booking.evidence", "booking", id, booking_audit_state);
-fail:
-	store_rollback(s);
-	return rc;
+	struct word w = {.a = a, .id = id, .happened = happened, .note = reason, .f = f};
+	return store_write(s, confirm_write, &w);
 }
 
-int evidence_follow_up(struct store *s, const struct actor *a, int64_t id, const char *outcome, const char *note,
-		       struct fault *f)
+static int follow_up_write(struct store *s, void *arg)
 {
+	const struct word *w = arg;
+	const struct actor *a = w->a;
+	int64_t id = w->id;
+	const char *note = w->note;
+	struct fault *f = w->f;
 	int64_t customer = 0, recorded = 0;
 	char status[16] = "";
-	int rc = store_begin(s);
+	*f = (struct fault){0};
+	int rc = booking_of(s, id, &customer, status);
 	if (rc)
 		return rc;
-	if ((rc = booking_of(s, id, &customer, status)) != AJ_OK)
-		goto fail;
-	if (strcmp(outcome, "unreachable") == 0) {
+	if (strcmp(w->outcome, "unreachable") == 0) {
 		struct stmt *st = store_sql(s, "SELECT count(*) FROM bookings WHERE id = $1 AND evidence IS NOT NULL");
 		stmt_bind_int(st, 1, id);
 		if ((rc = stmt_one_int(st, &recorded)) != AJ_OK)
-			goto fail;
+			return rc;
 		if (recorded || strcmp(status, "completed") != 0) {
 			FAULT(f, recorded ? "evidence_recorded" : "invalid_transition", "status");
-			rc = AJ_ECONFLICT;
-			goto fail;
+			return AJ_ECONFLICT;
 		}
 		st = store_sql(s, "UPDATE bookings SET followup_unreachable = followup_unreachable + 1 WHERE id = $1");
 		stmt_bind_int(st, 1, id);
 		if ((rc = stmt_exec(st)) != AJ_OK ||
 		    (rc = booking_event(s, a, id, "call_unreachable", status, status, note)) != AJ_OK)
-			goto fail;
+			return rc;
 	} else {
-		int confirmed = strcmp(outcome, "confirmed") == 0;
+		int confirmed = strcmp(w->outcome, "confirmed") == 0;
 		if (!confirmed && !note) {
 			FAULT(f, "denial_reason_required", "note");
-			rc = AJ_ERULE;
-			goto fail;
+			return AJ_ERULE;
 		}
 		if ((rc = evidence_record(s, a, id, EVIDENCE_CALL, confirmed, note, f)) != AJ_OK)
-			goto fail;
+			return rc;
 	}
-	return audit_commit(s, a, "booking.follow_up", "booking", id, booking_audit_state);
-fail:
-	store_rollback(s);
-	return rc;
+	return audit_append_state(s, a, "booking.follow_up", "booking", id, booking_audit_state);
+}
+
+int evidence_follow_up(struct store *s, const struct actor *a, int64_t id, const char *outcome, const char *note,
+		       struct fault *f)
+{
+	struct word w = {.a = a, .id = id, .outcome = outcome, .note = note, .f = f};
+	return store_write(s, follow_up_write, &w);
 }
 
 /* ---- HTTP ---- */

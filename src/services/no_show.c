@@ -83,7 +83,7 @@ int no_show_opened(struct store *s, int64_t id, const char *party)
 
 /* One step of a question: the row written by st (already bound), its event — and, with f, the
  * household's word on the centre's call that the service happened (services/evidence.h) —, notices
- * and audit record, or all of it rolled back. */
+ * and audit record, inside the step's write. */
 static int step(struct store *s, const struct actor *a, int64_t id, struct stmt *st, const char *action,
 		const char *from, const char *to, const char *note, struct fault *f)
 {
@@ -91,34 +91,39 @@ static int step(struct store *s, const struct actor *a, int64_t id, struct stmt 
 	int rc;
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = booking_event(s, a, id, action, from, to, note)) != AJ_OK ||
 	    (f && (rc = evidence_record(s, a, id, EVIDENCE_CALL, 1, note, f)) != AJ_OK) ||
-	    (rc = booking_notice(s, id, action)) != AJ_OK) {
-		store_rollback(s);
+	    (rc = booking_notice(s, id, action)) != AJ_OK)
 		return rc;
-	}
 	snprintf(audit_action, sizeof audit_action, "booking.%s", action);
-	return audit_commit(s, a, audit_action, "booking", id, audit_state);
+	return audit_append_state(s, a, audit_action, "booking", id, audit_state);
 }
 
-int no_show_answer(struct store *s, const struct actor *a, int64_t id, const char *answer, const char *reason,
-		   struct fault *f)
+/* A question's step — the household's answer, the centre's check, the job's passing it on — for the
+ * write's body (store_write may run it more than once: it sets its outputs afresh). */
+struct question {
+	const struct actor *a;
+	int64_t id;
+	const char *word, *note;       /* the answer or the outcome; its reason or note */
+	struct fault *f;
+};
+
+static int answer_write(struct store *s, void *arg)
 {
+	const struct question *q = arg;
+	const struct actor *a = q->a;
+	int64_t id = q->id;
+	const char *answer = q->word, *reason = q->note;
 	struct mark m;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if ((rc = load(s, id, &m)) != AJ_OK || m.customer_id != a->user_id) {
-		store_rollback(s);
+	*q->f = (struct fault){0};
+	int rc = load(s, id, &m);
+	if (rc || m.customer_id != a->user_id)
 		return rc ? rc : AJ_ENOTFOUND;
-	}
 	if (strcmp(m.state, "pending") != 0) {
-		store_rollback(s);
-		FAULT(f, "invalid_transition", "status");
+		FAULT(q->f, "invalid_transition", "status");
 		return AJ_ECONFLICT;
 	}
 	int ack = strcmp(answer, "acknowledge") == 0;
 	if (!ack && !reason) {
-		store_rollback(s);
-		FAULT(f, "no_show_reason_required", "reason");
+		FAULT(q->f, "no_show_reason_required", "reason");
 		return AJ_ERULE;
 	}
 	struct stmt *st = store_sql(s, "UPDATE bookings SET no_show_state = $2, no_show_answer = $3,"
@@ -131,19 +136,24 @@ int no_show_answer(struct store *s, const struct actor *a, int64_t id, const cha
 	return step(s, a, id, st, ack ? "no_show_acknowledge" : "no_show_dispute", m.status, m.status, reason, NULL);
 }
 
-int no_show_check(struct store *s, const struct actor *a, int64_t id, const char *outcome, const char *note,
-		  struct fault *f)
+int no_show_answer(struct store *s, const struct actor *a, int64_t id, const char *answer, const char *reason,
+		   struct fault *f)
 {
+	struct question q = {a, id, answer, reason, f};
+	return store_write(s, answer_write, &q);
+}
+
+static int check_write(struct store *s, void *arg)
+{
+	const struct question *q = arg;
+	const char *outcome = q->word, *note = q->note;
+	struct fault *f = q->f;
 	struct mark m;
-	int rc = store_begin(s);
+	*f = (struct fault){0};
+	int rc = load(s, q->id, &m);
 	if (rc)
 		return rc;
-	if ((rc = load(s, id, &m)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
 	if (strcmp(m.state, "pending") != 0 && strcmp(m.state, "to_check") != 0) {
-		store_rollback(s);
 		FAULT(f, "invalid_transition", "status");
 		return AJ_ECONFLICT;
 	}
@@ -159,14 +169,30 @@ int no_show_check(struct store *s, const struct actor *a, int64_t id, const char
 				       " status = CASE WHEN $5 = 'served' THEN 'completed' ELSE status END,"
 				       " completed_month = CASE WHEN $5 = 'served' THEN $6 ELSE completed_month END"
 				       " WHERE id = $1");
-	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 1, q->id);
 	stmt_bind_text(st, 2, upheld ? "upheld" : "overturned");
 	stmt_bind_int(st, 3, now);
 	stmt_bind_text(st, 4, note);
 	stmt_bind_text(st, 5, outcome);
 	stmt_bind_int(st, 6, time_month(now));
-	return step(s, a, id, st, upheld ? "no_show_upheld" : served ? "no_show_served" : "no_show_worker_absent",
+	return step(s, q->a, q->id, st, upheld ? "no_show_upheld" : served ? "no_show_served" : "no_show_worker_absent",
 		    m.status, served ? "completed" : m.status, note, served ? f : NULL);
+}
+
+int no_show_check(struct store *s, const struct actor *a, int64_t id, const char *outcome, const char *note,
+		  struct fault *f)
+{
+	struct question q = {a, id, outcome, note, f};
+	return store_write(s, check_write, &q);
+}
+
+static int unanswered_write(struct store *s, void *arg)
+{
+	const struct question *q = arg;
+	struct stmt *st = store_sql(s, "UPDATE bookings SET no_show_state = 'to_check' WHERE id = $1"
+				       " AND no_show_state = 'pending'");
+	stmt_bind_int(st, 1, q->id);
+	return step(s, q->a, q->id, st, "no_show_unanswered", "no_show", "no_show", NULL, NULL);
 }
 
 int no_shows_due(struct store *s, int64_t now, int *moved)
@@ -185,12 +211,10 @@ int no_shows_due(struct store *s, int64_t now, int *moved)
 	if (rc < 0)
 		return rc;
 	struct actor a = {0, 0, "jobs"};
+	/* one write each: a question that fails leaves those before it passed on */
 	for (int i = 0; i < n; i++) {
-		if ((rc = store_begin(s)) != AJ_OK)
-			return rc;
-		st = store_sql(s, "UPDATE bookings SET no_show_state = 'to_check' WHERE id = $1 AND no_show_state = 'pending'");
-		stmt_bind_int(st, 1, ids[i]);
-		if ((rc = step(s, &a, ids[i], st, "no_show_unanswered", "no_show", "no_show", NULL, NULL)) != AJ_OK)
+		struct question q = {.a = &a, .id = ids[i]};
+		if ((rc = store_write(s, unanswered_write, &q)) != AJ_OK)
 			return rc;
 		(*moved)++;
 	}

@@ -108,6 +108,77 @@ static void reply_request(struct req *r, int64_t id, int status)
 	req_send(r, status);
 }
 
+/* A service request's filing or decision, for the write's body (store_write may run it more than
+ * once: it sets its outputs afresh). */
+struct request_edit {
+	const struct actor *a;
+	const struct principal *u;     /* the caller, whose request (or company's) it must be */
+	int64_t id, service_item_id, months, from, due;
+	const char *phone, *needs, *to, *answer;
+	struct fault *f;
+};
+
+static int create_write(struct store *s, void *arg)
+{
+	struct request_edit *e = arg;
+	struct fault *f = e->f;
+	*f = (struct fault){0};
+	e->id = 0;
+	struct stmt *st = store_sql(s, "SELECT si.company_id, si.unit, si.active = 1 AND c.active = 1, si.title FROM service_items si"
+				       " JOIN categories c ON c.id = si.category_id WHERE si.id = $1");
+	stmt_bind_int(st, 1, e->service_item_id);
+	int rc = stmt_step(st);
+	int64_t company = 0;
+	int month = 0, active = 0;
+	char title[128] = "";
+	if (rc == STORE_ROW) {
+		company = stmt_int(st, 0);
+		month = strcmp(stmt_text(st, 1), "month") == 0;
+		active = (int)stmt_int(st, 2);
+		str_copy(title, sizeof title, stmt_text(st, 3));
+	}
+	stmt_done(st);
+	if (rc != STORE_ROW || !active || !month) {
+		if (rc == STORE_DONE) {
+			FAULT(f, "not_found", "service_item_id");
+			return AJ_ENOTFOUND;
+		}
+		if (rc != STORE_ROW)
+			return rc;
+		FAULT(f, active ? "not_by_request" : "item_inactive", "service_item_id");
+		return AJ_ERULE;
+	}
+	char from_s[11], due_s[11];
+	time_format_date(e->from, from_s);
+	if (e->due)
+		time_format_date(e->due, due_s);
+	st = store_sql(s, "INSERT INTO service_requests (customer_id, company_id, service_item_id, wanted_from, due_date,"
+			  " months, needs, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id");
+	stmt_bind_int(st, 1, e->u->user_id);
+	stmt_bind_int(st, 2, company);
+	stmt_bind_int(st, 3, e->service_item_id);
+	stmt_bind_text(st, 4, from_s);
+	stmt_bind_text(st, 5, e->due ? due_s : NULL);
+	stmt_bind_int(st, 6, e->months);
+	stmt_bind_text(st, 7, e->needs);
+	stmt_bind_int(st, 8, clock_now());
+	if ((rc = stmt_one_int(st, &e->id)) == AJ_OK) {
+		char *sealed = keys_seal_for(SEALED_REQUEST_PHONE, e->id, e->phone);
+		st = store_sql(s, "UPDATE service_requests SET contact_phone_sealed = $2 WHERE id = $1");
+		stmt_bind_int(st, 1, e->id);
+		stmt_bind_text(st, 2, sealed);
+		rc = stmt_exec(st);
+		free(sealed);
+	}
+	char zh[256], en[256];
+	snprintf(zh, sizeof zh, "新的服务请求：%s，%s 起 %lld 个月，请尽快答复。", title, from_s, (long long)e->months);
+	snprintf(en, sizeof en, "New service request: %s from %s for %lld month(s); please answer soon.", title, from_s,
+		 (long long)e->months);
+	if (rc || (rc = notify(s, company, 0, "service_request", "service_request", e->id, zh, en)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, e->a, "service_request.create", "service_request", e->id, request_state);
+}
+
 void api_service_requests_create(struct req *r)
 {
 	const char *phone = req_str(r, "contact_phone");
@@ -127,75 +198,17 @@ void api_service_requests_create(struct req *r)
 		req_error(r, 422, "too_far_ahead", "wanted_from");
 		return;
 	}
-	struct store *s = r->store;
 	struct actor a = req_actor(r);
-	int rc = store_begin(s);
+	struct fault f = {0};
+	struct request_edit e = {.a = &a, .u = &r->user, .service_item_id = req_int(r, "service_item_id", 0),
+				 .months = req_int(r, "months", 1), .from = from, .due = due, .phone = phone,
+				 .needs = req_str(r, "needs"), .f = &f};
+	int rc = store_write(r->store, create_write, &e);
 	if (rc) {
-		req_fail(r, rc);
+		req_fault(r, rc, &f);
 		return;
 	}
-	struct stmt *st = store_sql(s, "SELECT si.company_id, si.unit, si.active = 1 AND c.active = 1, si.title FROM service_items si"
-				       " JOIN categories c ON c.id = si.category_id WHERE si.id = $1");
-	stmt_bind_int(st, 1, req_int(r, "service_item_id", 0));
-	rc = stmt_step(st);
-	int64_t company = 0;
-	int month = 0, active = 0;
-	char title[128] = "";
-	if (rc == STORE_ROW) {
-		company = stmt_int(st, 0);
-		month = strcmp(stmt_text(st, 1), "month") == 0;
-		active = (int)stmt_int(st, 2);
-		str_copy(title, sizeof title, stmt_text(st, 3));
-	}
-	stmt_done(st);
-	if (rc != STORE_ROW || !active || !month) {
-		store_rollback(s);
-		if (rc == STORE_DONE)
-			req_error(r, 404, "not_found", "service_item_id");
-		else if (rc != STORE_ROW)
-			req_fail(r, rc);
-		else
-			req_error(r, 422, active ? "not_by_request" : "item_inactive", "service_item_id");
-		return;
-	}
-	char from_s[11], due_s[11];
-	time_format_date(from, from_s);
-	if (due)
-		time_format_date(due, due_s);
-	int64_t id = 0;
-	st = store_sql(s, "INSERT INTO service_requests (customer_id, company_id, service_item_id, wanted_from, due_date,"
-			  " months, needs, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id");
-	stmt_bind_int(st, 1, r->user.user_id);
-	stmt_bind_int(st, 2, company);
-	stmt_bind_int(st, 3, req_int(r, "service_item_id", 0));
-	stmt_bind_text(st, 4, from_s);
-	stmt_bind_text(st, 5, due ? due_s : NULL);
-	stmt_bind_int(st, 6, req_int(r, "months", 1));
-	stmt_bind_text(st, 7, req_str(r, "needs"));
-	stmt_bind_int(st, 8, clock_now());
-	if ((rc = stmt_one_int(st, &id)) == AJ_OK) {
-		char *sealed = keys_seal_for(SEALED_REQUEST_PHONE, id, phone);
-		st = store_sql(s, "UPDATE service_requests SET contact_phone_sealed = $2 WHERE id = $1");
-		stmt_bind_int(st, 1, id);
-		stmt_bind_text(st, 2, sealed);
-		rc = stmt_exec(st);
-		free(sealed);
-	}
-	char zh[256], en[256];
-	snprintf(zh, sizeof zh, "新的服务请求：%s，%s 起 %lld 个月，请尽快答复。", title, from_s,
-		 (long long)req_int(r, "months", 1));
-	snprintf(en, sizeof en, "New service request: %s from %s for %lld month(s); please answer soon.", title, from_s,
-		 (long long)req_int(r, "months", 1));
-	if (rc || (rc = notify(s, company, 0, "service_request", "service_request", id, zh, en)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
-	if ((rc = audit_commit(s, &a, "service_request.create", "service_request", id, request_state)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	reply_request(r, id, 201);
+	reply_request(r, e.id, 201);
 }
 
 void api_service_requests_list(struct req *r)
@@ -236,9 +249,10 @@ void api_service_requests_list(struct req *r)
 
 /* Loads request id when it is the caller's (their own as a customer, their company's otherwise):
  * its customer, company and status; AJ_ENOTFOUND when it is not theirs. */
-static int load_own(struct req *r, int64_t id, int64_t *customer, int64_t *company, char status[12])
+static int load_own(struct store *s, const struct principal *u, int64_t id, int64_t *customer, int64_t *company,
+		    char status[12])
 {
-	struct stmt *st = store_sql(r->store, "SELECT customer_id, company_id, status FROM service_requests WHERE id = $1");
+	struct stmt *st = store_sql(s, "SELECT customer_id, company_id, status FROM service_requests WHERE id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -249,10 +263,10 @@ static int load_own(struct req *r, int64_t id, int64_t *customer, int64_t *compa
 	stmt_done(st);
 	if (rc != STORE_ROW)
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-	switch (r->user.role) {
-	case ROLE_CUSTOMER: return *customer == r->user.user_id ? AJ_OK : AJ_ENOTFOUND;
+	switch (u->role) {
+	case ROLE_CUSTOMER: return *customer == u->user_id ? AJ_OK : AJ_ENOTFOUND;
 	case ROLE_COMPANY_ADMIN:
-	case ROLE_COMPANY_STAFF: return *company == r->user.org_id ? AJ_OK : AJ_ENOTFOUND;
+	case ROLE_COMPANY_STAFF: return *company == u->org_id ? AJ_OK : AJ_ENOTFOUND;
 	case ROLE_ASSOCIATION_ADMIN: return AJ_OK;
 	default: return AJ_EDENIED;
 	}
@@ -262,7 +276,7 @@ void api_service_requests_get(struct req *r)
 {
 	int64_t customer, company;
 	char status[12];
-	int rc = load_own(r, r->id[0], &customer, &company, status);
+	int rc = load_own(r->store, &r->user, r->id[0], &customer, &company, status);
 	if (rc) {
 		req_fail(r, rc);
 		return;
@@ -270,25 +284,19 @@ void api_service_requests_get(struct req *r)
 	reply_request(r, r->id[0], 200);
 }
 
-/* Moves open request id to `to` (with the company's answer), notifies the other side. */
-static void decide(struct req *r, const char *to, const char *answer)
+static int decide_write(struct store *s, void *arg)
 {
-	struct store *s = r->store;
-	struct actor a = req_actor(r);
-	int64_t id = r->id[0], customer = 0, company = 0;
+	struct request_edit *e = arg;
+	const char *to = e->to, *answer = e->answer;
+	int64_t id = e->id, customer = 0, company = 0;
 	char status[12] = "";
-	int rc = store_begin(s);
-	if (rc || (rc = load_own(r, id, &customer, &company, status)) != AJ_OK) {
-		if (!rc)
-			rc = AJ_ENOTFOUND;
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
+	*e->f = (struct fault){0};
+	int rc = load_own(s, e->u, id, &customer, &company, status);
+	if (rc)
+		return rc;
 	if (strcmp(status, "open") != 0) {
-		store_rollback(s);
-		req_error(r, 409, "invalid_transition", "status");
-		return;
+		FAULT(e->f, "invalid_transition", "status");
+		return AJ_ECONFLICT;
 	}
 	struct stmt *st = store_sql(s, "UPDATE service_requests SET status = $2, answer = coalesce($3, answer),"
 				       " answered_by = CASE WHEN $3 IS NULL THEN answered_by ELSE $4 END,"
@@ -296,7 +304,7 @@ static void decide(struct req *r, const char *to, const char *answer)
 	stmt_bind_int(st, 1, id);
 	stmt_bind_text(st, 2, to);
 	stmt_bind_text(st, 3, answer);
-	stmt_bind_int(st, 4, a.user_id);
+	stmt_bind_int(st, 4, e->a->user_id);
 	stmt_bind_int(st, 5, clock_now());
 	rc = stmt_exec(st);
 	char zh[256], en[256];
@@ -309,18 +317,25 @@ static void decide(struct req *r, const char *to, const char *answer)
 		rc = notify(s, company, 0, "service_request", "service_request", id, "客户已撤回服务请求。",
 			    "The customer withdrew the service request.");
 	}
-	if (rc) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
+	if (rc)
+		return rc;
 	char action[40];
 	snprintf(action, sizeof action, "service_request.%s", answer ? "answer" : "withdraw");
-	if ((rc = audit_commit(s, &a, action, "service_request", id, request_state)) != AJ_OK) {
-		req_fail(r, rc);
+	return audit_append_state(s, e->a, action, "service_request", id, request_state);
+}
+
+/* Moves open request id to `to` (with the company's answer), notifies the other side. */
+static void decide(struct req *r, const char *to, const char *answer)
+{
+	struct actor a = req_actor(r);
+	struct fault f = {0};
+	struct request_edit e = {.a = &a, .u = &r->user, .id = r->id[0], .to = to, .answer = answer, .f = &f};
+	int rc = store_write(r->store, decide_write, &e);
+	if (rc) {
+		req_fault(r, rc, &f);
 		return;
 	}
-	reply_request(r, id, 200);
+	reply_request(r, e.id, 200);
 }
 
 void api_service_requests_answer(struct req *r)

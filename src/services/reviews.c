@@ -237,15 +237,26 @@ void api_reviews_list(struct req *r)
 	rows_reply_list(r, st, association ? row_association : row_company, &pg, total);
 }
 
-int review_exclude(struct store *s, const struct actor *a, int64_t id, const char *reason, struct fault *f)
+/* A review's exclusion, for the write's body (store_write may run it more than once: it sets its
+ * outputs afresh). */
+struct exclusion {
+	const struct actor *a;
+	int64_t id;
+	const char *reason;
+	struct fault *f;
+};
+
+static int exclude_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	const struct exclusion *x = arg;
+	const struct actor *a = x->a;
+	int64_t id = x->id;
+	const char *reason = x->reason;
+	*x->f = (struct fault){0};
 	struct stmt *st = store_sql(s, "SELECT worker_id, company_id, overall, satisfied, month, excluded_at IS NOT NULL"
 				       " FROM reviews WHERE booking_id = $1");
 	stmt_bind_int(st, 1, id);
-	rc = stmt_step(st);
+	int rc = stmt_step(st);
 	int64_t worker = 0, company = 0, overall = 0, satisfied = 0, month = 0, excluded = 0;
 	if (rc == STORE_ROW) {
 		worker = stmt_int(st, 0);
@@ -261,7 +272,7 @@ int review_exclude(struct store *s, const struct actor *a, int64_t id, const cha
 		goto fail;
 	}
 	if (excluded) {
-		FAULT(f, "already_excluded", "id");
+		FAULT(x->f, "already_excluded", "id");
 		rc = AJ_ECONFLICT;
 		goto fail;
 	}
@@ -287,10 +298,15 @@ int review_exclude(struct store *s, const struct actor *a, int64_t id, const cha
 	    (rc = booking_event(s, a, id, "review_exclude", "reviewed", "reviewed", reason)) != AJ_OK ||
 	    (rc = booking_notice(s, id, "review_exclude")) != AJ_OK)
 		goto fail;
-	return audit_commit(s, a, "review.exclude", "review", id, review_state);
+	return audit_append_state(s, a, "review.exclude", "review", id, review_state);
 fail:
-	store_rollback(s);
 	return rc;
+}
+
+int review_exclude(struct store *s, const struct actor *a, int64_t id, const char *reason, struct fault *f)
+{
+	struct exclusion x = {a, id, reason, f};
+	return store_write(s, exclude_write, &x);
 }
 
 /* POST /api/reviews/{id}/exclude {reason}: review_exclude; the review as the association sees it. */
