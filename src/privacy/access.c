@@ -39,16 +39,14 @@ static int insert(struct store *s, const struct actor *a, const char *subject, i
 	return stmt_one_int(st, id);
 }
 
-/* Appends the audit record of the rows just written (first..last) and commits. */
+/* Ends a write's body: the audit record of the rows just written (first..last); the write changes
+ * no public answer. */
 static int finish(struct store *s, const struct actor *a, const char *action, int64_t first, struct strbuf *sb)
 {
 	int rc = audit_append(s, a, action, "access_log", first, sb->buf, sb->len);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	store_keep_generation(s);
-	return store_commit(s);
+	if (rc == AJ_OK)
+		store_keep_generation(s);
+	return rc;
 }
 
 int access_add(struct store *s, const struct actor *a, const struct access_entry *e, int n, const char *via)
@@ -85,12 +83,25 @@ static struct {
 	uint64_t queued, written;   /* reads handed over, and written (or given up on), since the start */
 } W;
 
-/* Writes n pending reads in one transaction with one audit record; 0 or an error. */
-static int write_batch(struct store *s, const struct pending *p, size_t n)
+/* Reads to be written, for the write's body. */
+struct reads {
+	const struct actor *a;                  /* access_record's: who read */
+	const struct access_entry *e;
+	int n;
+	const char *via;
+	const struct pending *p;                /* the writer's batch */
+	size_t np;
+	int64_t worker_id;                      /* a registry look-up's */
+	const char *outcome;
+};
+
+/* Writes a batch of pending reads with one audit record. */
+static int batch_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	const struct reads *rd = arg;
+	const struct pending *p = rd->p;
+	size_t n = rd->np;
+	int rc = AJ_OK;
 	struct strbuf sb;
 	struct jw w;
 	strbuf_init(&sb, 1 << 24);
@@ -126,10 +137,15 @@ static int write_batch(struct store *s, const struct pending *p, size_t n)
 	struct actor writer = {0, 0, "access_log"};
 	if (rc == AJ_OK)
 		rc = finish(s, &writer, "personal_data.read", first, &sb);
-	else
-		store_rollback(s);
 	strbuf_free(&sb);
 	return rc;
+}
+
+/* Writes n pending reads in one transaction with one audit record; 0 or an error. */
+static int write_batch(struct store *s, const struct pending *p, size_t n)
+{
+	struct reads rd = {.p = p, .np = n};
+	return store_write(s, batch_write, &rd);
 }
 
 static void *writer_main(void *arg)
@@ -259,15 +275,13 @@ static int enqueue(const struct actor *a, const struct access_entry *e, int n, c
 	return 0;
 }
 
-void access_record(struct store *s, const struct actor *a, const struct access_entry *e, int n, const char *via)
+static int record_write(struct store *s, void *arg)
 {
-	if (n <= 0 || enqueue(a, e, n, via) == 0)
-		return;
-	int rc = store_begin(s);
-	if (rc) {
-		log_warn("access log: cannot record a read through %s (%d)", via, rc);
-		return;
-	}
+	const struct reads *rd = arg;
+	const struct actor *a = rd->a;
+	const struct access_entry *e = rd->e;
+	int n = rd->n, rc = AJ_OK;
+	const char *via = rd->via;
 	struct strbuf sb;
 	struct jw w;
 	strbuf_init(&sb, 1 << 16);
@@ -291,9 +305,16 @@ void access_record(struct store *s, const struct actor *a, const struct access_e
 	jw_obj_end(&w);
 	if (rc == AJ_OK)
 		rc = finish(s, a, "personal_data.read", first, &sb);
-	else
-		store_rollback(s);
 	strbuf_free(&sb);
+	return rc;
+}
+
+void access_record(struct store *s, const struct actor *a, const struct access_entry *e, int n, const char *via)
+{
+	if (n <= 0 || enqueue(a, e, n, via) == 0)
+		return;
+	struct reads rd = {.a = a, .e = e, .n = n, .via = via};
+	int rc = store_write(s, record_write, &rd);
 	if (rc)
 		log_warn("access log: cannot record a read through %s (%d)", via, rc);
 }
@@ -304,17 +325,15 @@ void access_record_req(struct req *r, const struct access_entry *e, int n, const
 	access_record(r->store, &a, e, n, via);
 }
 
-int access_record_lookup(struct store *s, const struct actor *a, int64_t worker_id, const char *outcome,
-			 const char *via)
+static int lookup_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
+	const struct reads *rd = arg;
+	const struct actor *a = rd->a;
+	int64_t worker_id = rd->worker_id, id = 0;
+	const char *outcome = rd->outcome, *via = rd->via;
+	int rc = insert(s, a, "worker", worker_id, "id_lookup", via, outcome, &id);
 	if (rc)
 		return rc;
-	int64_t id = 0;
-	if ((rc = insert(s, a, "worker", worker_id, "id_lookup", via, outcome, &id)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
 	struct strbuf sb;
 	strbuf_init(&sb, 256);
 	struct jw w;
@@ -327,6 +346,13 @@ int access_record_lookup(struct store *s, const struct actor *a, int64_t worker_
 	rc = finish(s, a, "registry.lookup", id, &sb);
 	strbuf_free(&sb);
 	return rc;
+}
+
+int access_record_lookup(struct store *s, const struct actor *a, int64_t worker_id, const char *outcome,
+			 const char *via)
+{
+	struct reads rd = {.a = a, .via = via, .worker_id = worker_id, .outcome = outcome};
+	return store_write(s, lookup_write, &rd);
 }
 
 int access_lookups_left(struct store *s, int64_t org_id, int64_t now, int64_t *left, int64_t *retry_after)

@@ -129,6 +129,41 @@ static void reply_row(struct req *r, struct stmt *st, void (*row)(struct jw *w, 
 
 /* ---- a customer asks ---- */
 
+/* A step of consent (a request, a grant, its withdrawal, a refusal), for the write's body. */
+struct consent_step {
+	const struct actor *a;
+	int64_t worker, customer, booking;
+	int64_t id;               /* the request or grant made (out), or the grant withdrawn (in) */
+	int64_t granted, expires; /* a grant's */
+	int whole;                /* a grant of every booking of the customer's */
+	struct fault *f;
+};
+
+static int request_write(struct store *s, void *arg)
+{
+	struct consent_step *cs = arg;
+	*cs->f = (struct fault){0};
+	struct stmt *st = store_sql(s, "INSERT INTO record_requests (worker_id, customer_id, booking_id, requested_at)"
+				       " VALUES ($1, $2, $3, $4) RETURNING id");
+	stmt_bind_int(st, 1, cs->worker);
+	stmt_bind_int(st, 2, cs->customer);
+	stmt_bind_int(st, 3, cs->booking);
+	stmt_bind_int(st, 4, clock_now());
+	int rc = stmt_one_int(st, &cs->id);
+	int64_t user = rc == AJ_OK ? worker_user(s, cs->worker) : 0;
+	if (rc == AJ_OK && user)
+		rc = notify(s, 0, user, "record_requested", "record_request", cs->id,
+			    "一位客户请求查看您的完整档案（核查、培训、证书、从业经历）。是否同意、同意多久由您决定。",
+			    "A customer asks to see your full record (checks, training, certificates, employment)."
+			    " Whether and for how long is yours to decide.");
+	if (rc) {
+		if (rc == AJ_ECONFLICT)
+			FAULT(cs->f, "request_pending", NULL);
+		return rc;
+	}
+	return audit_append_state(s, cs->a, "record_request.create", "record_request", cs->id, request_state);
+}
+
 int consent_request(struct store *s, const struct actor *a, int64_t booking, int64_t *id, struct fault *f)
 {
 	int64_t worker = 0, customer = 0;
@@ -150,28 +185,10 @@ int consent_request(struct store *s, const struct actor *a, int64_t booking, int
 		FAULT(f, "already_granted", NULL);
 		return AJ_ECONFLICT;
 	}
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
-	st = store_sql(s, "INSERT INTO record_requests (worker_id, customer_id, booking_id, requested_at)"
-			  " VALUES ($1, $2, $3, $4) RETURNING id");
-	stmt_bind_int(st, 1, worker);
-	stmt_bind_int(st, 2, customer);
-	stmt_bind_int(st, 3, booking);
-	stmt_bind_int(st, 4, clock_now());
-	rc = stmt_one_int(st, id);
-	int64_t user = rc == AJ_OK ? worker_user(s, worker) : 0;
-	if (rc == AJ_OK && user)
-		rc = notify(s, 0, user, "record_requested", "record_request", *id,
-			    "一位客户请求查看您的完整档案（核查、培训、证书、从业经历）。是否同意、同意多久由您决定。",
-			    "A customer asks to see your full record (checks, training, certificates, employment)."
-			    " Whether and for how long is yours to decide.");
-	if (rc) {
-		store_rollback(s);
-		if (rc == AJ_ECONFLICT)
-			FAULT(f, "request_pending", NULL);
-		return rc;
-	}
-	return audit_commit(s, a, "record_request.create", "record_request", *id, request_state);
+	struct consent_step cs = {.a = a, .worker = worker, .customer = customer, .booking = booking, .f = f};
+	rc = store_write(s, request_write, &cs);
+	*id = cs.id;
+	return rc;
 }
 
 void api_record_request_create(struct req *r)
@@ -259,6 +276,27 @@ static int answer_request(struct store *s, const struct actor *a, int64_t bookin
 	return audit_append_state(s, a, "record_request.answer", "record_request", id, request_state);
 }
 
+static int grant_write(struct store *s, void *arg)
+{
+	struct consent_step *cs = arg;
+	struct stmt *st = store_sql(s, "INSERT INTO record_grants (worker_id, customer_id, booking_id, granted_at,"
+				       " expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id");
+	stmt_bind_int(st, 1, cs->worker);
+	stmt_bind_int(st, 2, cs->customer);
+	stmt_bind_id(st, 3, cs->whole ? 0 : cs->booking);
+	stmt_bind_int(st, 4, cs->granted);
+	stmt_bind_int(st, 5, cs->expires);
+	cs->id = 0;
+	int rc = stmt_one_int(st, &cs->id);
+	if (rc == AJ_OK && (rc = answer_request(s, cs->a, cs->booking, "granted")) == AJ_OK)
+		rc = notify(s, 0, cs->customer, "record_granted", "booking", cs->booking,
+			    "服务人员已同意您查看其完整档案，可在预约详情中查看。", "The worker agreed to show you their full record;"
+			    " open it from the booking.");
+	if (rc)
+		return rc;
+	return audit_append_state(s, cs->a, "record_grant.create", "record_grant", cs->id, grant_state);
+}
+
 void api_me_grants_create(struct req *r)
 {
 	int64_t worker = own_worker(r), booking = req_int(r, "booking_id", 0), customer = 0, on = 0;
@@ -288,36 +326,34 @@ void api_me_grants_create(struct req *r)
 		req_error(r, 404, "not_found", "booking_id");
 		return;
 	}
-	int64_t now = clock_now(), id = 0;
-	int whole = strcmp(req_str(r, "scope"), "customer") == 0;
+	int64_t now = clock_now();
 	struct actor a = req_actor(r);
-	if ((rc = store_begin(r->store)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	st = store_sql(r->store, "INSERT INTO record_grants (worker_id, customer_id, booking_id, granted_at, expires_at)"
-				 " VALUES ($1, $2, $3, $4, $5) RETURNING id");
-	stmt_bind_int(st, 1, worker);
-	stmt_bind_int(st, 2, customer);
-	stmt_bind_id(st, 3, whole ? 0 : booking);
-	stmt_bind_int(st, 4, now);
-	stmt_bind_int(st, 5, now + req_int(r, "days", 1) * 86400);
-	if ((rc = stmt_one_int(st, &id)) == AJ_OK && (rc = answer_request(r->store, &a, booking, "granted")) == AJ_OK)
-		rc = notify(r->store, 0, customer, "record_granted", "booking", booking,
-			    "服务人员已同意您查看其完整档案，可在预约详情中查看。", "The worker agreed to show you their full record;"
-			    " open it from the booking.");
-	if (rc) {
-		store_rollback(r->store);
-		req_fail(r, rc);
-		return;
-	}
-	if ((rc = audit_commit(r->store, &a, "record_grant.create", "record_grant", id, grant_state)) != AJ_OK) {
+	struct consent_step cs = {.a = &a, .worker = worker, .customer = customer, .booking = booking, .granted = now,
+				  .expires = now + req_int(r, "days", 1) * 86400,
+				  .whole = strcmp(req_str(r, "scope"), "customer") == 0};
+	if ((rc = store_write(r->store, grant_write, &cs)) != AJ_OK) {
 		req_fail(r, rc);
 		return;
 	}
 	st = store_sql(r->store, "SELECT " GRANT_COLUMNS GRANT_FROM " WHERE g.id = $1");
-	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 1, cs.id);
 	reply_row(r, st, grant_json, 201);
+}
+
+static int withdraw_write(struct store *s, void *arg)
+{
+	struct consent_step *cs = arg;
+	struct stmt *st = store_sql(s, "UPDATE record_grants SET withdrawn_at = $3 WHERE id = $1 AND worker_id = $2"
+				       " AND withdrawn_at IS NULL");
+	stmt_bind_int(st, 1, cs->id);
+	stmt_bind_int(st, 2, cs->worker);
+	stmt_bind_int(st, 3, clock_now());
+	int rc = stmt_exec(st);
+	if (rc == AJ_OK && store_changes(s) != 1)
+		rc = AJ_ENOTFOUND;
+	if (rc)
+		return rc;
+	return audit_append_state(s, cs->a, "record_grant.withdraw", "record_grant", cs->id, grant_state);
 }
 
 void api_me_grants_withdraw(struct req *r)
@@ -328,30 +364,21 @@ void api_me_grants_withdraw(struct req *r)
 		return;
 	}
 	struct actor a = req_actor(r);
-	int rc = store_begin(r->store);
+	struct consent_step cs = {.a = &a, .worker = worker, .id = r->id[0]};
+	int rc = store_write(r->store, withdraw_write, &cs);
 	if (rc) {
 		req_fail(r, rc);
 		return;
 	}
-	struct stmt *st = store_sql(r->store, "UPDATE record_grants SET withdrawn_at = $3 WHERE id = $1 AND worker_id = $2"
-					      " AND withdrawn_at IS NULL");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_int(st, 2, worker);
-	stmt_bind_int(st, 3, clock_now());
-	if ((rc = stmt_exec(st)) == AJ_OK && store_changes(r->store) != 1)
-		rc = AJ_ENOTFOUND;
-	if (rc) {
-		store_rollback(r->store);
-		req_fail(r, rc);
-		return;
-	}
-	if ((rc = audit_commit(r->store, &a, "record_grant.withdraw", "record_grant", r->id[0], grant_state)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	st = store_sql(r->store, "SELECT " GRANT_COLUMNS GRANT_FROM " WHERE g.id = $1");
+	struct stmt *st = store_sql(r->store, "SELECT " GRANT_COLUMNS GRANT_FROM " WHERE g.id = $1");
 	stmt_bind_int(st, 1, r->id[0]);
 	reply_row(r, st, grant_json, 200);
+}
+
+static int decline_write(struct store *s, void *arg)
+{
+	struct consent_step *cs = arg;
+	return answer_request(s, cs->a, cs->booking, "declined");
 }
 
 void api_me_record_requests_decline(struct req *r)
@@ -367,13 +394,8 @@ void api_me_record_requests_decline(struct req *r)
 		return;
 	}
 	struct actor a = req_actor(r);
-	if ((rc = store_begin(r->store)) == AJ_OK) {
-		if ((rc = answer_request(r->store, &a, booking, "declined")) != AJ_OK)
-			store_rollback(r->store);
-		else
-			rc = store_commit(r->store);
-	}
-	if (rc) {
+	struct consent_step cs = {.a = &a, .booking = booking};
+	if ((rc = store_write(r->store, decline_write, &cs)) != AJ_OK) {
 		req_fail(r, rc);
 		return;
 	}

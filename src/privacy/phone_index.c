@@ -101,6 +101,15 @@ int phone_index_fill(struct store *s, int64_t *hashed)
 	return rc;
 }
 
+static int fill_write(struct store *s, void *arg)
+{
+	(void)arg;
+	int rc = phone_index_fill(s, NULL);
+	if (rc == AJ_OK)
+		store_keep_generation(s);
+	return rc;
+}
+
 int phone_index_catch_up(struct store *s)
 {
 	int64_t waiting = 0;
@@ -113,12 +122,5 @@ int phone_index_catch_up(struct store *s)
 	}
 	if (!waiting)
 		return AJ_OK;
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
-	if ((rc = phone_index_fill(s, NULL)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	store_keep_generation(s);
-	return store_commit(s);
+	return store_write(s, fill_write, NULL);
 }

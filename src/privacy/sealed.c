@@ -102,6 +102,49 @@ static int pass(struct store *s, const struct field *f, const char *prefix, int6
 	return rc;
 }
 
+/* The pass that seals again, for the write's body: who runs it, what it did. */
+struct resealing {
+	const struct actor *a;
+	const char *prefix;
+	struct sealed_report *out;
+};
+
+static int reseal_write(struct store *s, void *arg)
+{
+	struct resealing *rs = arg;
+	struct sealed_report *out = rs->out;
+	int rc = AJ_OK;
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < ARRAY_LEN(fields) && rc == AJ_OK; i++) {
+		int64_t after = 0;
+		int done = 0;
+		while (rc == AJ_OK && !done)
+			rc = pass(s, &fields[i], rs->prefix, &after, &done, out);
+	}
+	/* the telephones a caller is found by get their look-up hash (migration 012 brings them) */
+	if (rc == AJ_OK)
+		rc = phone_index_fill(s, &out->hashed);
+	/* and the addresses theirs (migration 019 brings them) */
+	if (rc == AJ_OK)
+		rc = address_index_fill(s, &out->hashed);
+	if (rc == AJ_OK) {
+		struct stmt *st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('sealed.kid', $1)"
+					       " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+		stmt_bind_text(st, 1, keys_seal_kid());
+		rc = stmt_exec(st);
+	}
+	if (rc != AJ_OK)
+		return rc;
+	struct strbuf sb;
+	strbuf_init(&sb, 256);
+	strbuf_addf(&sb, "{\"sealed\":%lld,\"unopenable\":%lld,\"hashed\":%lld,\"seal_kid\":\"%s\"}",
+		    (long long)out->sealed, (long long)out->unopenable, (long long)out->hashed, keys_seal_kid());
+	/* a pass that found everything sealed already only notes that it looked */
+	rc = audit_append(s, rs->a, out->sealed ? "keys.reseal" : "keys.seal_checked", "settings", 0, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return rc;
+}
+
 int sealed_upgrade(struct store *s, const struct actor *a, struct sealed_report *out)
 {
 	char prefix[16];
@@ -120,46 +163,12 @@ int sealed_upgrade(struct store *s, const struct actor *a, struct sealed_report 
 		return rc;
 	if (strcmp(done_kid, keys_seal_kid()) == 0)
 		return AJ_OK;
-	if ((rc = store_begin(s)) != AJ_OK)
+	struct resealing rs = {a, prefix, out};
+	if ((rc = store_write(s, reseal_write, &rs)) != AJ_OK)
 		return rc;
-	for (size_t i = 0; i < ARRAY_LEN(fields) && rc == AJ_OK; i++) {
-		int64_t after = 0;
-		int done = 0;
-		while (rc == AJ_OK && !done)
-			rc = pass(s, &fields[i], prefix, &after, &done, out);
-	}
-	/* the telephones a caller is found by get their look-up hash (migration 012 brings them) */
-	if (rc == AJ_OK)
-		rc = phone_index_fill(s, &out->hashed);
-	/* and the addresses theirs (migration 019 brings them) */
-	if (rc == AJ_OK)
-		rc = address_index_fill(s, &out->hashed);
-	if (rc == AJ_OK) {
-		st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('sealed.kid', $1)"
-				  " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-		stmt_bind_text(st, 1, keys_seal_kid());
-		rc = stmt_exec(st);
-	}
-	if (rc != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
 	if (out->unopenable)
 		log_warn("sealed: %lld values open under no key of the key file and were left as they are",
 			 (long long)out->unopenable);
-	struct strbuf sb;
-	strbuf_init(&sb, 256);
-	strbuf_addf(&sb, "{\"sealed\":%lld,\"unopenable\":%lld,\"hashed\":%lld,\"seal_kid\":\"%s\"}",
-		    (long long)out->sealed, (long long)out->unopenable, (long long)out->hashed, keys_seal_kid());
-	/* a pass that found everything sealed already only notes that it looked */
-	rc = audit_append(s, a, out->sealed ? "keys.reseal" : "keys.seal_checked", "settings", 0, sb.buf, sb.len);
-	strbuf_free(&sb);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	if ((rc = store_commit(s)) != AJ_OK)
-		return rc;
 	/* the old values' page images leave the write-ahead log too; a busy reader only delays that */
 	if (out->sealed)
 		store_checkpoint(s);

@@ -476,6 +476,48 @@ static void reply_request(struct req *r, int64_t id, int status)
 		req_send(r, status);
 }
 
+/* A request about one's personal data, opened or answered, for the write's body. */
+struct data_request {
+	const struct actor *a;
+	int64_t id;                        /* made (out), or answered (in) */
+	const char *kind, *field, *text;   /* opened: what is asked, of which field */
+	const char *subject;               /* "worker" or "customer" */
+	int64_t user, subject_id, holder, now, due;
+	int done;                          /* answered: carried out, or refused */
+	const char *answer;
+};
+
+static int open_write(struct store *s, void *arg)
+{
+	struct data_request *d = arg;
+	const char *kind = d->kind;
+	const char *action = strcmp(kind, "erasure") == 0 ? "data_request.erasure" : "data_request.correction";
+	struct stmt *st = store_sql(s, "INSERT INTO data_requests (kind, user_id, subject, subject_id, holder_org_id, field,"
+				       " requested_text, created_at, due_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+				       " $9, 'open') RETURNING id");
+	stmt_bind_text(st, 1, kind);
+	stmt_bind_int(st, 2, d->user);
+	stmt_bind_text(st, 3, d->subject);
+	stmt_bind_int(st, 4, d->subject_id);
+	stmt_bind_int(st, 5, d->holder);
+	stmt_bind_text(st, 6, d->field);
+	stmt_bind_text(st, 7, d->text);
+	stmt_bind_int(st, 8, d->now);
+	stmt_bind_int(st, 9, d->due);
+	int rc;
+	d->id = 0;
+	if ((rc = stmt_one_int(st, &d->id)) != AJ_OK ||
+	    (rc = notify(s, d->holder, 0, "data_request", "data_request", d->id,
+			 strcmp(kind, "erasure") == 0 ? "一位服务人员申请删除其个人信息，请在期限内答复。"
+						       : "一位用户申请更正其个人信息，请在期限内答复。",
+			 strcmp(kind, "erasure") == 0 ? "A worker asks for their personal data to be deleted; answer"
+						       " within the deadline."
+						     : "Someone asks for their personal data to be corrected; answer within"
+						       " the deadline.")) != AJ_OK)
+		return rc;
+	return audit_append_state(s, d->a, action, "data_request", d->id, request_state);
+}
+
 /* Opens a request of kind about the caller with whoever holds that part of their record, due in the
  * standard's days, and tells the holder; its own transaction. */
 int data_request_open(struct store *s, const struct actor *a, int64_t user, const char *kind, const char *field,
@@ -508,34 +550,13 @@ int data_request_open(struct store *s, const struct actor *a, int64_t user, cons
 		FAULT(f, "not_found", NULL);
 		return AJ_ENOTFOUND;
 	}
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
 	int64_t now = clock_now();
-	struct stmt *st = store_sql(s, "INSERT INTO data_requests (kind, user_id, subject, subject_id, holder_org_id, field,"
-				       " requested_text, created_at, due_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-				       " $9, 'open') RETURNING id");
-	stmt_bind_text(st, 1, kind);
-	stmt_bind_int(st, 2, user);
-	stmt_bind_text(st, 3, worker ? "worker" : "customer");
-	stmt_bind_int(st, 4, worker ? worker : user);
-	stmt_bind_int(st, 5, holder);
-	stmt_bind_text(st, 6, field);
-	stmt_bind_text(st, 7, text);
-	stmt_bind_int(st, 8, now);
-	stmt_bind_int(st, 9, now + (int64_t)sd.data_request_days * 86400);
-	if ((rc = stmt_one_int(st, id)) != AJ_OK ||
-	    (rc = notify(s, holder, 0, "data_request", "data_request", *id,
-			 strcmp(kind, "erasure") == 0 ? "一位服务人员申请删除其个人信息，请在期限内答复。"
-						       : "一位用户申请更正其个人信息，请在期限内答复。",
-			 strcmp(kind, "erasure") == 0 ? "A worker asks for their personal data to be deleted; answer"
-						       " within the deadline."
-						     : "Someone asks for their personal data to be corrected; answer within"
-						       " the deadline.")) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, strcmp(kind, "erasure") == 0 ? "data_request.erasure" : "data_request.correction",
-			    "data_request", *id, request_state);
+	struct data_request d = {.a = a, .kind = kind, .field = field, .text = text, .user = user,
+				 .subject = worker ? "worker" : "customer", .subject_id = worker ? worker : user,
+				 .holder = holder, .now = now, .due = now + (int64_t)sd.data_request_days * 86400};
+	rc = store_write(s, open_write, &d);
+	*id = d.id;
+	return rc;
 }
 
 void api_me_data_requests_create(struct req *r)
@@ -624,6 +645,34 @@ void api_data_requests_list(struct req *r)
 
 static int erase_worker(struct store *s, const struct actor *a, int64_t worker, int64_t user);
 
+static int answer_write(struct store *s, void *arg)
+{
+	struct data_request *d = arg;
+	const struct actor *a = d->a;
+	int64_t id = d->id, person = d->user;
+	int done = d->done;
+	struct stmt *st = store_sql(s, "UPDATE data_requests SET status = $2, answer = $3, answered_at = $4,"
+				       " answered_by = $5 WHERE id = $1 AND status = 'open'");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, done ? "done" : "refused");
+	stmt_bind_text(st, 3, d->answer);
+	stmt_bind_int(st, 4, clock_now());
+	stmt_bind_id(st, 5, a->user_id);
+	int rc = stmt_exec(st);
+	/* an erasure the association grants is carried out in the same transaction */
+	if (rc == AJ_OK && done && strcmp(d->kind, "erasure") == 0)
+		rc = erase_worker(s, a, d->subject_id, person);
+	if (rc == AJ_OK)
+		rc = notify(s, 0, person, "data_request_answered", "data_request", id,
+			    done ? "您的个人信息申请已处理完毕，可在“我的数据”中查看答复。"
+				 : "您的个人信息申请未获同意，原因见“我的数据”中的答复。",
+			    done ? "Your request about your personal data was carried out; the answer is under My data."
+				 : "Your request about your personal data was refused; the reason is under My data.");
+	if (rc)
+		return rc;
+	return audit_append_state(s, a, "data_request.answer", "data_request", id, request_state);
+}
+
 int data_request_answer(struct store *s, const struct actor *a, int64_t id, int64_t scope, int done,
 			const char *answer, struct fault *f)
 {
@@ -647,30 +696,9 @@ int data_request_answer(struct store *s, const struct actor *a, int64_t id, int6
 		FAULT(f, "invalid_transition", "status");
 		return AJ_ECONFLICT;
 	}
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
-	st = store_sql(s, "UPDATE data_requests SET status = $2, answer = $3, answered_at = $4, answered_by = $5"
-			  " WHERE id = $1 AND status = 'open'");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, done ? "done" : "refused");
-	stmt_bind_text(st, 3, answer);
-	stmt_bind_int(st, 4, clock_now());
-	stmt_bind_id(st, 5, a->user_id);
-	rc = stmt_exec(st);
-	/* an erasure the association grants is carried out in the same transaction */
-	if (rc == AJ_OK && done && strcmp(kind, "erasure") == 0)
-		rc = erase_worker(s, a, subject_id, person);
-	if (rc == AJ_OK)
-		rc = notify(s, 0, person, "data_request_answered", "data_request", id,
-			    done ? "您的个人信息申请已处理完毕，可在“我的数据”中查看答复。"
-				 : "您的个人信息申请未获同意，原因见“我的数据”中的答复。",
-			    done ? "Your request about your personal data was carried out; the answer is under My data."
-				 : "Your request about your personal data was refused; the reason is under My data.");
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, "data_request.answer", "data_request", id, request_state);
+	struct data_request d = {.a = a, .id = id, .kind = kind, .user = person, .subject_id = subject_id, .done = done,
+				 .answer = answer};
+	return store_write(s, answer_write, &d);
 }
 
 void api_data_requests_answer(struct req *r)
@@ -837,6 +865,32 @@ static int open_matters(struct store *s, int64_t user, int64_t *bookings, int64_
 	return stmt_one_int(st, complaints);
 }
 
+/* A customer's account closed, for the write's body: what keeps it open, when something does. */
+struct closing {
+	const struct actor *a;
+	int64_t user;
+	int64_t bookings, complaints;
+};
+
+static int close_write(struct store *s, void *arg)
+{
+	struct closing *c = arg;
+	c->bookings = c->complaints = 0;
+	int rc = open_matters(s, c->user, &c->bookings, &c->complaints);
+	if (rc)
+		return rc;
+	if (c->bookings || c->complaints)
+		return AJ_ECONFLICT;
+	if ((rc = erase_customer(s, c->a, c->user)) != AJ_OK)
+		return rc;
+	struct strbuf sb;
+	strbuf_init(&sb, 128);
+	strbuf_addf(&sb, "{\"user_id\":%lld,\"erased\":true}", (long long)c->user);
+	rc = audit_append(s, c->a, "user.erase", "user", c->user, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return rc;
+}
+
 /* Runs on the pool: the password, then the erasure (a customer) or the request (a worker). */
 static void close_account_work(struct req *r, struct store *s)
 {
@@ -864,36 +918,15 @@ static void close_account_work(struct req *r, struct store *s)
 		reply_request(r, id, 202);
 		return;
 	}
-	int64_t bookings = 0, complaints = 0;
-	if ((rc = store_begin(s)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	if ((rc = open_matters(s, user, &bookings, &complaints)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
-	if (bookings || complaints) {
-		store_rollback(s);
+	struct closing c = {.a = &a, .user = user};
+	if ((rc = store_write(s, close_write, &c)) == AJ_ECONFLICT && (c.bookings || c.complaints)) {
 		struct jw *w = req_error_open(r, 409, "open_matters", NULL, NULL);
-		jw_kint(w, "live_bookings", bookings);
-		jw_kint(w, "open_complaints", complaints);
+		jw_kint(w, "live_bookings", c.bookings);
+		jw_kint(w, "open_complaints", c.complaints);
 		req_error_close(r);
 		return;
 	}
-	if ((rc = erase_customer(s, &a, user)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
-	struct strbuf sb;
-	strbuf_init(&sb, 128);
-	strbuf_addf(&sb, "{\"user_id\":%lld,\"erased\":true}", (long long)user);
-	rc = audit_append(s, &a, "user.erase", "user", user, sb.buf, sb.len);
-	strbuf_free(&sb);
-	if (rc || (rc = store_commit(s)) != AJ_OK) {
-		store_rollback(s);
+	if (rc) {
 		req_fail(r, rc);
 		return;
 	}

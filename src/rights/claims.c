@@ -958,18 +958,34 @@ static int claim_allowed(enum claim_action act, int part, const struct complaint
 	return AJ_OK;
 }
 
-int claim_write(struct store *s, const struct actor *a, enum role role, enum claim_action act, int64_t id,
-		const struct claim_in *in, int64_t *claim_id, struct fault *f)
+/* A step of a claim: its inputs and outputs, for the write's body (store_write may run it more than once:
+ * it sets its outputs afresh). */
+struct claim_step {
+	const struct actor *a;
+	enum role role;
+	enum claim_action act;
+	int64_t id, *claim_id;
+	const struct claim_in *in;
+	struct fault *f;
+};
+
+static int step_write(struct store *s, void *arg)
 {
 	static const char *const actions[] = {"claim_file", "claim_decide", "claim_pay", "claim_recover", "claim_advance",
 					      "claim_accept", "claim_dispute", "claim_object", "claim_review",
 					      "claim_receipt", "claim_receipt_dispute", "claim_payer_confirm"};
+	struct claim_step *cs = arg;
+	const struct actor *a = cs->a;
+	enum role role = cs->role;
+	enum claim_action act = cs->act;
+	int64_t id = cs->id, *claim_id = cs->claim_id;
+	const struct claim_in *in = cs->in;
+	struct fault *f = cs->f;
 	struct complaint c;
 	struct claim cl = {0};
 	int64_t worker = 0;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	int rc;
+	*f = (struct fault){0};
 	if (act == CL_FILE) {
 		rc = complaint_load(s, id, &c);
 	} else if ((rc = load(s, id, &cl)) == AJ_OK && (rc = complaint_load(s, cl.complaint_id, &c)) == AJ_OK) {
@@ -1036,10 +1052,16 @@ int claim_write(struct store *s, const struct actor *a, enum role role, enum cla
 		goto fail;
 	char action[32];
 	snprintf(action, sizeof action, "claim.%s", actions[act] + 6);
-	return audit_commit(s, a, action, "claim", *claim_id, claim_state);
+	return audit_append_state(s, a, action, "claim", *claim_id, claim_state);
 fail:
-	store_rollback(s);
 	return rc;
+}
+
+int claim_write(struct store *s, const struct actor *a, enum role role, enum claim_action act, int64_t id,
+		const struct claim_in *in, int64_t *claim_id, struct fault *f)
+{
+	struct claim_step cs = {.a = a, .role = role, .act = act, .id = id, .claim_id = claim_id, .in = in, .f = f};
+	return store_write(s, step_write, &cs);
 }
 
 /* ---- the deadline job's part ---- */
@@ -1062,20 +1084,25 @@ static int lapse(struct store *s, const struct actor *a, const struct standards 
 	return audit_append_state(s, a, "claim.final", "claim", id, claim_state);
 }
 
-int claims_deadlines(struct store *s, int *breached, int *final)
+/* The job's pass over the claims: what it did, for the write's body. */
+struct claims_pass {
+	int *breached, *final;
+	int idle; /* nothing was due */
+};
+
+static int deadlines_write(struct store *s, void *arg)
 {
+	struct claims_pass *cp = arg;
 	struct actor a = {0, 0, "jobs"};
 	struct standards sd;
 	int64_t now = clock_now();
+	int *breached = cp->breached, *final = cp->final;
 	*breached = 0;
 	*final = 0;
-	int rc = store_begin(s);
+	cp->idle = 0;
+	int rc = standards_get(s, &sd);
 	if (rc)
 		return rc;
-	if ((rc = standards_get(s, &sd)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
 	/* first the decisions that stand now, so a payment due since then breaches in the same pass */
 	struct stmt *st = store_sql(s, "SELECT id, complaint_id FROM claims WHERE final_at IS NULL AND disputed_at IS NULL"
 				       " AND accept_until < $1 ORDER BY id LIMIT 1");
@@ -1134,11 +1161,20 @@ int claims_deadlines(struct store *s, int *breached, int *final)
 		if (rc == STORE_DONE)
 			rc = AJ_OK;
 	}
-	if (rc || !(*breached + *final)) { /* a failure, or nothing due: no write */
-		store_rollback(s);
+	if (rc)
 		return rc;
+	if (!(*breached + *final)) { /* nothing due: rolled back, no write */
+		cp->idle = 1;
+		return AJ_ENOTFOUND;
 	}
-	return store_commit(s);
+	return AJ_OK;
+}
+
+int claims_deadlines(struct store *s, int *breached, int *final)
+{
+	struct claims_pass cp = {.breached = breached, .final = final};
+	int rc = store_write(s, deadlines_write, &cp);
+	return cp.idle ? AJ_OK : rc;
 }
 
 /* ---- HTTP ---- */

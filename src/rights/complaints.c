@@ -1319,29 +1319,42 @@ static int due_pass(struct store *s, const struct actor *a, int kind, int64_t no
 	return rc;
 }
 
-int complaints_deadlines(struct store *s, struct complaints_job *out)
+/* The job's pass over the complaints: what it did, for the write's body. */
+struct complaints_pass {
+	struct complaints_job *out;
+	int idle; /* nothing was due */
+};
+
+static int deadlines_write(struct store *s, void *arg)
 {
+	struct complaints_pass *cp = arg;
+	struct complaints_job *out = cp->out;
 	struct actor a = {0, 0, "jobs"};
 	int64_t now = clock_now();
+	int rc;
 	memset(out, 0, sizeof *out);
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	cp->idle = 0;
 	if ((rc = due_pass(s, &a, DJ_REMIND, now, &out->reminded)) != AJ_OK ||
 	    (rc = due_pass(s, &a, DJ_RESUME, now, &out->resumed)) != AJ_OK ||
 	    (rc = due_pass(s, &a, DJ_FEEDBACK, now, &out->breached)) != AJ_OK ||
 	    (rc = due_pass(s, &a, DJ_RESOLVE, now, &out->breached)) != AJ_OK ||
 	    (rc = due_pass(s, &a, DJ_LAPSE, now, &out->closed)) != AJ_OK ||
-	    (rc = due_pass(s, &a, DJ_VERIFY, now, &out->verify_overdue)) != AJ_OK) {
-		store_rollback(s);
+	    (rc = due_pass(s, &a, DJ_VERIFY, now, &out->verify_overdue)) != AJ_OK)
 		return rc;
-	}
 	if (!out->breached && !out->closed && !out->resumed && !out->reminded && !out->verify_overdue) {
-		/* nothing was due: no write, the public cache stays current */
-		store_rollback(s);
-		return AJ_OK;
+		/* nothing was due: rolled back, no write, the public cache stays current */
+		cp->idle = 1;
+		return AJ_ENOTFOUND;
 	}
-	return store_commit(s);
+	return AJ_OK;
+}
+
+int complaints_deadlines(struct store *s, struct complaints_job *out)
+{
+	struct complaints_pass cp = {.out = out};
+	memset(out, 0, sizeof *out);
+	int rc = store_write(s, deadlines_write, &cp);
+	return cp.idle ? AJ_OK : rc;
 }
 
 /* ---- HTTP ---- */

@@ -920,6 +920,42 @@ static int live_inspection(struct store *s, struct world *w, const struct cev *e
 	return AJ_OK;
 }
 
+/* The plan lived through in one write: the world it changes, and its stories as planned, for the
+ * body to start from again (store_write may run it more than once). */
+struct living {
+	struct world *w;
+	const struct cplan *p;
+	struct dcomplaint *planned;
+};
+
+static int live_write(struct store *s, void *arg)
+{
+	struct living *l = arg;
+	struct world *w = l->w;
+	int rc = AJ_OK;
+	memcpy(w->c, l->planned, (size_t)w->nc * sizeof *w->c);
+	for (int i = 0; i < 2; i++) {
+		w->plan_id[i] = 0;
+		w->n_insp[i] = 0;
+	}
+	for (size_t i = 0; i < l->p->n && rc == AJ_OK; i++) {
+		const struct cev *e = &l->p->ev[i];
+		clock_set(e->at);
+		if (e->kind == E_JOBS) {
+			struct jobs_report jr;
+			rc = jobs_run(s, &jr);
+		} else if (e->kind >= E_PLAN) {
+			rc = live_inspection(s, w, e);
+		} else {
+			rc = live_complaint(s, w, e);
+		}
+		/* a refusal leaves that story where it stopped; anything else stops the load */
+		if (refusal(rc))
+			rc = AJ_OK;
+	}
+	return rc;
+}
+
 /* ---- the whole ---- */
 
 /* The complaints every demo has, whatever its size: each story, channel and claim once or more.
@@ -1098,27 +1134,10 @@ int demo_complaints(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	}
 	qsort(p.ev, p.n, sizeof *p.ev, by_time);
 
-	if ((rc = store_begin(s)) != AJ_OK)
-		goto out;
-	for (size_t i = 0; i < p.n && rc == AJ_OK; i++) {
-		const struct cev *e = &p.ev[i];
-		clock_set(e->at);
-		if (e->kind == E_JOBS) {
-			struct jobs_report jr;
-			rc = jobs_run(s, &jr);
-		} else if (e->kind >= E_PLAN) {
-			rc = live_inspection(s, &w, e);
-		} else {
-			rc = live_complaint(s, &w, e);
-		}
-		/* a refusal leaves that story where it stopped; anything else stops the load */
-		if (refusal(rc))
-			rc = AJ_OK;
-	}
-	if (rc == AJ_OK)
-		rc = store_commit(s);
-	else
-		store_rollback(s);
+	struct living l = {&w, &p, xmalloc((size_t)w.nc * sizeof *w.c)};
+	memcpy(l.planned, w.c, (size_t)w.nc * sizeof *w.c);
+	rc = store_write(s, live_write, &l);
+	free(l.planned);
 	/* and once more at the present, as cron would */
 	clock_set(0);
 	if (rc == AJ_OK) {

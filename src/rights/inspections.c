@@ -635,15 +635,23 @@ out:
 	return rc;
 }
 
-int sampling_plans_due(struct store *s, int *committed, int *drawn)
+/* A pass of the job: what it did, for the write's body. */
+struct job_pass {
+	int *committed, *drawn;
+	int escalated;
+	int idle; /* nothing was due */
+};
+
+static int plans_write(struct store *s, void *arg)
 {
+	struct job_pass *jp = arg;
+	int *committed = jp->committed, *drawn = jp->drawn;
 	int64_t now = clock_now(), found = 0, *due = NULL;
 	int month = time_month(now), since = 0, wrote = 0;
 	size_t n = 0, cap = 0;
+	int rc;
 	*committed = *drawn = 0;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	jp->idle = 0;
 	/* the month the industry's plans begin with: the first pass's, unless set before (the demo) */
 	struct stmt *st = store_sql(s, "SELECT value FROM settings WHERE key = 'sampling.since'");
 	char since_text[16] = "";
@@ -699,35 +707,59 @@ int sampling_plans_due(struct store *s, int *committed, int *drawn)
 	due = NULL;
 	if (rc)
 		goto fail;
-	if (!wrote) { /* nothing was due: no write, and the public answers' cache stays current */
-		store_rollback(s);
-		return AJ_OK;
+	if (!wrote) { /* nothing was due: rolled back, no write, and the public answers' cache stays current */
+		jp->idle = 1;
+		return AJ_ENOTFOUND;
 	}
-	if ((rc = store_commit(s)) == AJ_OK)
-		return AJ_OK;
-	*committed = *drawn = 0;
-	return rc;
+	return AJ_OK;
 fail:
 	free(due);
-	store_rollback(s);
-	*committed = *drawn = 0;
+	return rc;
+}
+
+int sampling_plans_due(struct store *s, int *committed, int *drawn)
+{
+	struct job_pass jp = {.committed = committed, .drawn = drawn};
+	int rc = store_write(s, plans_write, &jp);
+	if (jp.idle)
+		return AJ_OK;
+	if (rc)
+		*committed = *drawn = 0;
 	return rc;
 }
 
 /* ---- moves ---- */
 
-int inspection_assign(struct store *s, const struct actor *a, int64_t id, int64_t inspector_id, const char *reason,
-		      struct fault *f)
+/* A move's inputs and outputs, for the write's body (store_write may run it more than once: it sets
+ * its outputs afresh). */
+struct insp_move {
+	const struct actor *a;
+	enum role role;
+	int64_t id;
+	int64_t inspector_id;                  /* assign */
+	const char *reason;
+	const char *visit_kind;                /* result */
+	int64_t visited_at;
+	const struct indicator_score *sc;
+	int n;
+	const char *findings;
+	const char *text;                      /* answer */
+	int accepted;                          /* verify */
+	const char *note;
+	struct contact *out;                   /* contact */
+	struct fault *f;
+};
+
+static int assign_write(struct store *s, void *arg)
 {
+	struct insp_move *m = arg;
+	const struct actor *a = m->a;
+	int64_t id = m->id, inspector_id = m->inspector_id;
+	struct fault *f = m->f;
 	struct insp x;
 	int64_t body = 0, opened = 0, reassigned = 0, active = 0;
-	if (!reason || !*reason) {
-		FAULT(f, "reason_required", "reason");
-		return AJ_ERULE;
-	}
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	int rc;
+	*f = (struct fault){0};
 	if ((rc = load(s, id, &x)) != AJ_OK || (rc = is_state(&x, "assigned", f)) != AJ_OK)
 		goto fail;
 	/* once the household's contact is open, the call is under way: the inspection stays with them */
@@ -774,13 +806,23 @@ int inspection_assign(struct store *s, const struct actor *a, int64_t id, int64_
 	stmt_bind_int(st, 1, id);
 	stmt_bind_int(st, 2, inspector_id);
 	stmt_bind_int(st, 3, body);
-	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "assign", reason)) != AJ_OK ||
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "assign", m->reason)) != AJ_OK ||
 	    (rc = notify_assigned(s, inspector_id, id, x.booking_id, x.plan_month)) != AJ_OK)
 		goto fail;
-	return audit_commit(s, a, "inspection.assign", "inspection", id, inspection_state);
+	return audit_append_state(s, a, "inspection.assign", "inspection", id, inspection_state);
 fail:
-	store_rollback(s);
 	return rc;
+}
+
+int inspection_assign(struct store *s, const struct actor *a, int64_t id, int64_t inspector_id, const char *reason,
+		      struct fault *f)
+{
+	if (!reason || !*reason) {
+		FAULT(f, "reason_required", "reason");
+		return AJ_ERULE;
+	}
+	struct insp_move m = {.a = a, .id = id, .inspector_id = inspector_id, .reason = reason, .f = f};
+	return store_write(s, assign_write, &m);
 }
 
 /* Checks the scores against the category's indicators: each scored exactly once, none from
@@ -823,32 +865,32 @@ static int check_scores(struct store *s, int64_t category, const struct indicato
 	return AJ_OK;
 }
 
-/* Opens the write transaction of a move by the assigned inspector on inspection id in state, with
- * its row in *x; on a refusal the transaction is rolled back. */
-static int begin_own(struct store *s, const struct actor *a, enum role role, int64_t id, const char *state,
-		     struct insp *x, struct fault *f)
+/* Starts the body of a move by the assigned inspector on inspection m->id in state: its outputs
+ * afresh, and its row in *x. */
+static int own(struct store *s, struct insp_move *m, const char *state, struct insp *x)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if ((rc = load(s, id, x)) == AJ_OK && !(part_of(role, a, x) & P_INSPECTOR))
+	*m->f = (struct fault){0};
+	int rc = load(s, m->id, x);
+	if (rc == AJ_OK && !(part_of(m->role, m->a, x) & P_INSPECTOR))
 		rc = AJ_ENOTFOUND;
 	if (rc == AJ_OK)
-		rc = is_state(x, state, f);
-	if (rc)
-		store_rollback(s);
+		rc = is_state(x, state, m->f);
 	return rc;
 }
 
-int inspection_result(struct store *s, const struct actor *a, enum role role, int64_t id, const char *visit_kind,
-		      int64_t visited_at, const struct indicator_score *sc, int n, const char *findings,
-		      struct fault *f)
+static int result_write(struct store *s, void *arg)
 {
+	struct insp_move *m = arg;
+	const struct actor *a = m->a;
+	int64_t id = m->id, visited_at = m->visited_at;
+	const struct indicator_score *sc = m->sc;
+	int n = m->n;
+	struct fault *f = m->f;
 	struct insp x;
 	struct standards sd;
 	int score = 0;
 	int64_t now = clock_now();
-	int rc = begin_own(s, a, role, id, "assigned", &x, f);
+	int rc = own(s, m, "assigned", &x);
 	if (rc)
 		return rc;
 	/* a return visit, by telephone or at home, starts with the household's contact opened: a result
@@ -889,9 +931,9 @@ int inspection_result(struct store *s, const struct actor *a, enum role role, in
 	stmt_bind_int(st, 1, id);
 	stmt_bind_text(st, 2, passed ? "passed" : "rectifying");
 	stmt_bind_int(st, 3, visited_at);
-	stmt_bind_text(st, 4, visit_kind);
+	stmt_bind_text(st, 4, m->visit_kind);
 	stmt_bind_int(st, 5, score);
-	stmt_bind_text(st, 6, findings);
+	stmt_bind_text(st, 6, m->findings);
 	stmt_bind_int(st, 7, now);
 	stmt_bind_int(st, 8, time_month(now));
 	stmt_bind_id(st, 9, due);
@@ -923,26 +965,33 @@ int inspection_result(struct store *s, const struct actor *a, enum role role, in
 		if ((rc = notify(s, x.company_id, 0, "inspection_passed", "inspection", id, zh, en)) != AJ_OK)
 			goto fail;
 	}
-	return audit_commit(s, a, "inspection.result", "inspection", id, inspection_state);
+	return audit_append_state(s, a, "inspection.result", "inspection", id, inspection_state);
 fail:
-	store_rollback(s);
 	return rc;
 }
 
-int inspection_answer(struct store *s, const struct actor *a, enum role role, int64_t id, const char *text,
+int inspection_result(struct store *s, const struct actor *a, enum role role, int64_t id, const char *visit_kind,
+		      int64_t visited_at, const struct indicator_score *sc, int n, const char *findings,
 		      struct fault *f)
 {
+	struct insp_move m = {.a = a, .role = role, .id = id, .visit_kind = visit_kind, .visited_at = visited_at,
+			      .sc = sc, .n = n, .findings = findings, .f = f};
+	return store_write(s, result_write, &m);
+}
+
+static int answer_write(struct store *s, void *arg)
+{
+	struct insp_move *m = arg;
+	const struct actor *a = m->a;
+	int64_t id = m->id;
+	const char *text = m->text;
+	struct fault *f = m->f;
 	struct insp x;
-	if (!sees_inspections(role) || role == ROLE_INSPECTOR) {
-		FAULT(f, "forbidden", NULL);
-		return AJ_EDENIED;
-	}
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	int rc;
+	*f = (struct fault){0};
 	if ((rc = load(s, id, &x)) != AJ_OK)
 		goto fail;
-	if (!(part_of(role, a, &x) & (P_COMPANY | P_ASSOCIATION))) {
+	if (!(part_of(m->role, a, &x) & (P_COMPANY | P_ASSOCIATION))) {
 		rc = AJ_ENOTFOUND;
 		goto fail;
 	}
@@ -963,19 +1012,34 @@ int inspection_answer(struct store *s, const struct actor *a, enum role role, in
 		if ((rc = notify(s, 0, x.inspector_id, "rectification_answered", "inspection", id, zh, en)) != AJ_OK)
 			goto fail;
 	}
-	return audit_commit(s, a, "inspection.rectification", "inspection", id, inspection_state);
+	return audit_append_state(s, a, "inspection.rectification", "inspection", id, inspection_state);
 fail:
-	store_rollback(s);
 	return rc;
 }
 
-int inspection_verify(struct store *s, const struct actor *a, enum role role, int64_t id, int accepted,
-		      const char *note, struct fault *f)
+int inspection_answer(struct store *s, const struct actor *a, enum role role, int64_t id, const char *text,
+		      struct fault *f)
 {
+	if (!sees_inspections(role) || role == ROLE_INSPECTOR) {
+		FAULT(f, "forbidden", NULL);
+		return AJ_EDENIED;
+	}
+	struct insp_move m = {.a = a, .role = role, .id = id, .text = text, .f = f};
+	return store_write(s, answer_write, &m);
+}
+
+static int verify_write(struct store *s, void *arg)
+{
+	struct insp_move *m = arg;
+	const struct actor *a = m->a;
+	int64_t id = m->id;
+	int accepted = m->accepted;
+	const char *note = m->note;
+	struct fault *f = m->f;
 	struct insp x;
 	struct standards sd;
 	int64_t now = clock_now();
-	int rc = begin_own(s, a, role, id, "answered", &x, f);
+	int rc = own(s, m, "answered", &x);
 	if (rc)
 		return rc;
 	if (!accepted && (!note || !*note)) {
@@ -1014,20 +1078,30 @@ int inspection_verify(struct store *s, const struct actor *a, enum role role, in
 	if ((rc = notify(s, x.company_id, 0, accepted ? "rectification_verified" : "rectification_rejected",
 			 "inspection", id, zh, en)) != AJ_OK)
 		goto fail;
-	return audit_commit(s, a, "inspection.verify", "inspection", id, inspection_state);
+	return audit_append_state(s, a, "inspection.verify", "inspection", id, inspection_state);
 fail:
-	store_rollback(s);
 	return rc;
 }
 
-int inspection_contact(struct store *s, const struct actor *a, enum role role, int64_t id, struct contact *out,
-		       struct fault *f)
+int inspection_verify(struct store *s, const struct actor *a, enum role role, int64_t id, int accepted,
+		      const char *note, struct fault *f)
 {
+	struct insp_move m = {.a = a, .role = role, .id = id, .accepted = accepted, .note = note, .f = f};
+	return store_write(s, verify_write, &m);
+}
+
+static int contact_write(struct store *s, void *arg)
+{
+	struct insp_move *m = arg;
+	const struct actor *a = m->a;
+	int64_t id = m->id;
+	struct fault *f = m->f;
 	struct insp x;
-	int rc = begin_own(s, a, role, id, "assigned", &x, f);
+	*m->out = (struct contact){0};
+	int rc = own(s, m, "assigned", &x);
 	if (rc)
 		return rc;
-	if ((rc = booking_contact(s, x.booking_id, out)) == AJ_EDENIED) {
+	if ((rc = booking_contact(s, x.booking_id, m->out)) == AJ_EDENIED) {
 		/* sealed under a key this server does not hold */
 		FAULT(f, "contact_unavailable", NULL);
 		rc = AJ_ERULE;
@@ -1045,22 +1119,27 @@ int inspection_contact(struct store *s, const struct actor *a, enum role role, i
 	snprintf(via, sizeof via, "inspection:%lld", (long long)id);
 	if ((rc = event(s, a, id, "contact_view", NULL)) != AJ_OK || (rc = access_add(s, a, &e, 1, via)) != AJ_OK)
 		goto fail;
-	return audit_commit(s, a, "inspection.contact_view", "inspection", id, inspection_state);
+	return audit_append_state(s, a, "inspection.contact_view", "inspection", id, inspection_state);
 fail:
-	store_rollback(s);
 	return rc;
 }
 
-int inspections_overdue(struct store *s, int *escalated)
+int inspection_contact(struct store *s, const struct actor *a, enum role role, int64_t id, struct contact *out,
+		       struct fault *f)
 {
+	struct insp_move m = {.a = a, .role = role, .id = id, .out = out, .f = f};
+	return store_write(s, contact_write, &m);
+}
+
+static int overdue_write(struct store *s, void *arg)
+{
+	struct job_pass *jp = arg;
 	struct actor jobs = {0, 0, "jobs"};
 	int64_t now = clock_now(), assoc, *ids = NULL;
 	size_t n = 0, cap = 0;
-	if (escalated)
-		*escalated = 0;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	int rc;
+	jp->escalated = 0;
+	jp->idle = 0;
 	struct stmt *st = store_sql(s, "SELECT id FROM inspections WHERE status = 'rectifying' AND rectify_due < $1"
 				       " AND rectify_breached = 0 ORDER BY id");
 	stmt_bind_int(st, 1, now);
@@ -1072,8 +1151,10 @@ int inspections_overdue(struct store *s, int *escalated)
 		ids[n++] = stmt_int(st, 0);
 	}
 	stmt_done(st);
-	if (rc < 0)
-		goto fail;
+	if (rc < 0) {
+		free(ids);
+		return rc;
+	}
 	rc = AJ_OK;
 	assoc = association_org(s);
 	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
@@ -1107,18 +1188,25 @@ int inspections_overdue(struct store *s, int *escalated)
 	}
 	free(ids);
 	if (rc)
-		goto fail;
-	if (!n) { /* nothing was due: no write, and the public answers' cache stays current */
-		store_rollback(s);
-		return AJ_OK;
-	}
-	if ((rc = store_commit(s)) != AJ_OK)
 		return rc;
-	if (escalated)
-		*escalated = (int)n;
+	if (!n) { /* nothing was due: rolled back, no write, and the public answers' cache stays current */
+		jp->idle = 1;
+		return AJ_ENOTFOUND;
+	}
+	jp->escalated = (int)n;
 	return AJ_OK;
-fail:
-	store_rollback(s);
+}
+
+int inspections_overdue(struct store *s, int *escalated)
+{
+	struct job_pass jp = {0};
+	if (escalated)
+		*escalated = 0;
+	int rc = store_write(s, overdue_write, &jp);
+	if (jp.idle)
+		return AJ_OK;
+	if (rc == AJ_OK && escalated)
+		*escalated = jp.escalated;
 	return rc;
 }
 

@@ -57,6 +57,64 @@ static int last_four_match(int64_t id, const char *sealed, const char *last4)
 	return ok;
 }
 
+/* A look-up, for the write's body: what was asked and from where; the complaint shown (0: refused),
+ * or the wait a limit asks for. */
+struct lookup {
+	const char *peer, *number, *last4;
+	int64_t now;
+	int64_t id, retry;
+	struct fault f;
+};
+
+static int lookup_write(struct store *s, void *arg)
+{
+	struct lookup *l = arg;
+	int64_t now = l->now;
+	int rc;
+	l->id = l->retry = 0;
+	l->f = (struct fault){0};
+	struct stmt *st = store_sql(s, "SELECT count(*), coalesce(min(at), 0) FROM complaint_lookups"
+				       " WHERE peer = $1 AND at > $2");
+	stmt_bind_text(st, 1, l->peer);
+	stmt_bind_int(st, 2, now - TRACK_ADDR_WINDOW);
+	if ((rc = limited(st, TRACK_PER_ADDR, TRACK_ADDR_WINDOW, now, &l->retry)) == 0) {
+		st = store_sql(s, "SELECT count(*), coalesce(min(at), 0) FROM complaint_lookups"
+				  " WHERE tracking_no = $1 AND outcome = 'refused' AND at > $2");
+		stmt_bind_text(st, 1, l->number);
+		stmt_bind_int(st, 2, now - TRACK_NUMBER_WINDOW);
+		rc = limited(st, TRACK_NUMBER_REFUSED, TRACK_NUMBER_WINDOW, now, &l->retry);
+	}
+	if (rc > 0) {
+		FAULT(&l->f, "too_many_track_lookups", NULL);
+		return AJ_ELIMIT;
+	}
+	if (rc)
+		return rc;
+	/* a complaint without a call-back number (a customer's own, or one whose number was destroyed)
+	 * is followed in the customer's account, not here */
+	st = store_sql(s, "SELECT id, contact_phone_sealed FROM complaints WHERE tracking_no = $1");
+	stmt_bind_text(st, 1, l->number);
+	if ((rc = stmt_step(st)) == STORE_ROW && last_four_match(stmt_int(st, 0), stmt_text(st, 1), l->last4))
+		l->id = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		return rc;
+	st = store_sql(s, "INSERT INTO complaint_lookups (at, peer, tracking_no, complaint_id, outcome)"
+			  " VALUES ($1, $2, $3, $4, $5)");
+	stmt_bind_int(st, 1, now);
+	stmt_bind_text(st, 2, l->peer);
+	stmt_bind_text(st, 3, l->number);
+	stmt_bind_id(st, 4, l->id);
+	stmt_bind_text(st, 5, l->id ? "shown" : "refused");
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	/* the log of who asked changes no public answer */
+	store_keep_generation(s);
+	/* a refused look-up is kept all the same (it counts against the limits): it commits, and the
+	 * refusal (l->id 0) is answered after */
+	return AJ_OK;
+}
+
 void api_public_complaint_track(struct req *r)
 {
 	char number[48], last4[5];
@@ -66,73 +124,29 @@ void api_public_complaint_track(struct req *r)
 	str_copy(last4, sizeof last4, req_str(r, "phone_last4"));
 	for (int i = 0; i < 4; i++) {
 		if (last4[i] < '0' || last4[i] > '9') {
+			sodium_memzero(last4, sizeof last4);
 			req_error(r, 400, "invalid_value", "phone_last4");
 			return;
 		}
 	}
 	struct store *s = r->store;
-	int64_t now = clock_now(), retry = 0, id = 0;
-	int rc = store_begin(s);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
-	struct stmt *st = store_sql(s, "SELECT count(*), coalesce(min(at), 0) FROM complaint_lookups"
-				       " WHERE peer = $1 AND at > $2");
-	stmt_bind_text(st, 1, r->peer);
-	stmt_bind_int(st, 2, now - TRACK_ADDR_WINDOW);
-	if ((rc = limited(st, TRACK_PER_ADDR, TRACK_ADDR_WINDOW, now, &retry)) == 0) {
-		st = store_sql(s, "SELECT count(*), coalesce(min(at), 0) FROM complaint_lookups"
-				  " WHERE tracking_no = $1 AND outcome = 'refused' AND at > $2");
-		stmt_bind_text(st, 1, number);
-		stmt_bind_int(st, 2, now - TRACK_NUMBER_WINDOW);
-		rc = limited(st, TRACK_NUMBER_REFUSED, TRACK_NUMBER_WINDOW, now, &retry);
-	}
-	if (rc) {
-		store_rollback(s);
-		if (rc > 0)
-			req_too_many(r, retry, "too_many_track_lookups");
-		else
-			req_fail(r, rc);
-		return;
-	}
-	/* a complaint without a call-back number (a customer's own, or one whose number was destroyed)
-	 * is followed in the customer's account, not here */
-	st = store_sql(s, "SELECT id, contact_phone_sealed FROM complaints WHERE tracking_no = $1");
-	stmt_bind_text(st, 1, number);
-	if ((rc = stmt_step(st)) == STORE_ROW && last_four_match(stmt_int(st, 0), stmt_text(st, 1), last4))
-		id = stmt_int(st, 0);
-	stmt_done(st);
+	struct lookup l = {.peer = r->peer, .number = number, .last4 = last4, .now = clock_now()};
+	int rc = store_write(s, lookup_write, &l);
 	sodium_memzero(last4, sizeof last4);
-	if (rc < 0) {
-		store_rollback(s);
-		req_fail(r, rc);
+	if (rc == AJ_ELIMIT && l.f.code) {
+		req_too_many(r, l.retry, l.f.code);
 		return;
 	}
-	st = store_sql(s, "INSERT INTO complaint_lookups (at, peer, tracking_no, complaint_id, outcome)"
-			  " VALUES ($1, $2, $3, $4, $5)");
-	stmt_bind_int(st, 1, now);
-	stmt_bind_text(st, 2, r->peer);
-	stmt_bind_text(st, 3, number);
-	stmt_bind_id(st, 4, id);
-	stmt_bind_text(st, 5, id ? "shown" : "refused");
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
-	/* the log of who asked changes no public answer */
-	store_keep_generation(s);
-	if ((rc = store_commit(s)) != AJ_OK) {
+	if (rc) {
 		req_fail(r, rc);
 		return;
 	}
 	req_header_static(r, "Cache-Control", "no-store");
-	if (!id) {
+	if (!l.id) {
 		req_error(r, 404, "tracking_not_found", NULL);
 		return;
 	}
-	rc = complaint_public_json(s, id, req_jw(r));
+	rc = complaint_public_json(s, l.id, req_jw(r));
 	if (rc) {
 		req_fail(r, rc);
 		return;
