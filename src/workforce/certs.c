@@ -280,54 +280,84 @@ static int insert_cert(struct store *s, const struct actor *a, int64_t worker_id
 	return rc;
 }
 
-int cert_issue(struct store *s, const struct actor *a, int64_t worker_id, int trade, int level,
-	       int64_t *id, struct elig_result *res, struct fault *f)
+/* A certificate's issue or renewal: inputs and outputs, for the write's body (store_write may run
+ * it more than once). */
+struct issuing {
+	const struct actor *a;
+	int64_t worker_id, renewed, *out_id; /* the worker (an issue), the certificate renewed (a renewal) */
+	int trade, level;
+	struct elig_result *res;
+	char *detail; /* a renewal's credits, "have/need", when too few */
+	struct fault *f;
+};
+
+/* A try's outputs start afresh. */
+static void issuing_reset(struct issuing *g)
 {
-	int rc = store_begin(s);
+	g->res->n = 0;
+	*g->f = (struct fault){0};
+	if (g->detail)
+		g->detail[0] = '\0';
+}
+
+/* Refuses a certificate of trade for worker_id while its requirements do not hold (listed in *res). */
+static int requirements_met(struct store *s, int64_t worker_id, int trade, struct elig_result *res, struct fault *f)
+{
+	int rc = requirements(s, worker_id, trade, res);
 	if (rc)
 		return rc;
-	if ((rc = requirements(s, worker_id, trade, res)) != AJ_OK)
-		goto fail;
 	if (res->n) {
-		store_rollback(s);
 		FAULT(f, "requirements_unmet", NULL);
 		return AJ_ERULE;
 	}
+	return AJ_OK;
+}
+
+static int issue_write(struct store *s, void *arg)
+{
+	struct issuing *g = arg;
+	issuing_reset(g);
+	int rc = requirements_met(s, g->worker_id, g->trade, g->res, g->f);
+	if (rc)
+		return rc;
 	int64_t existing = 0;
 	struct stmt *st = store_sql(s, "SELECT count(*) FROM certificates WHERE worker_id = $1 AND trade = $2"
 				       " AND status = 'valid' AND valid_until >= $3");
 	char today[11];
 	time_format_date(time_today(), today);
-	stmt_bind_int(st, 1, worker_id);
-	stmt_bind_text(st, 2, trades[trade].code);
+	stmt_bind_int(st, 1, g->worker_id);
+	stmt_bind_text(st, 2, trades[g->trade].code);
 	stmt_bind_text(st, 3, today);
 	if ((rc = stmt_one_int(st, &existing)) != AJ_OK)
-		goto fail;
+		return rc;
 	if (existing) {
-		store_rollback(s);
-		FAULT(f, "certificate_exists", "trade");
+		FAULT(g->f, "certificate_exists", "trade");
 		return AJ_ECONFLICT;
 	}
-	if ((rc = insert_cert(s, a, worker_id, trade, levels[level].code, 0, id)) != AJ_OK ||
-	    (rc = elig_refresh(s, worker_id)) != AJ_OK)
-		goto fail;
-	return audit_commit(s, a, "certificate.issue", "certificate", *id, cert_state);
-fail:
-	store_rollback(s);
-	return rc;
+	if ((rc = insert_cert(s, g->a, g->worker_id, g->trade, levels[g->level].code, 0, g->out_id)) != AJ_OK ||
+	    (rc = elig_refresh(s, g->worker_id)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, g->a, "certificate.issue", "certificate", *g->out_id, cert_state);
 }
 
-int cert_renew(struct store *s, const struct actor *a, int64_t id, int64_t *new_id, struct elig_result *res,
-	       char detail[32], struct fault *f)
+int cert_issue(struct store *s, const struct actor *a, int64_t worker_id, int trade, int level,
+	       int64_t *id, struct elig_result *res, struct fault *f)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	struct issuing g = {.a = a, .worker_id = worker_id, .trade = trade, .level = level, .out_id = id, .res = res,
+			    .f = f};
+	return store_write(s, issue_write, &g);
+}
+
+static int renew_write(struct store *s, void *arg)
+{
+	struct issuing *g = arg;
+	int64_t id = g->renewed;
+	issuing_reset(g);
 	struct stmt *st = store_sql(s, "SELECT c.worker_id, c.trade, c.level, c.issued_at, c.valid_until, c.status,"
 				       " p.renewal_credits FROM certificates c JOIN cert_policies p ON p.trade = c.trade"
 				       " WHERE c.id = $1");
 	stmt_bind_int(st, 1, id);
-	rc = stmt_step(st);
+	int rc = stmt_step(st);
 	int64_t worker_id = 0, need = 0, from = 0, until = 0;
 	char level[24] = "", status[16] = "";
 	int trade = -1;
@@ -341,13 +371,10 @@ int cert_renew(struct store *s, const struct actor *a, int64_t id, int64_t *new_
 		need = stmt_int(st, 6);
 	}
 	stmt_done(st);
-	if (rc != STORE_ROW) {
-		store_rollback(s);
+	if (rc != STORE_ROW)
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-	}
 	if (strcmp(status, "valid") != 0) {
-		store_rollback(s);
-		FAULT(f, "not_renewable", "status");
+		FAULT(g->f, "not_renewable", "status");
 		return AJ_ERULE;
 	}
 	/* credits earned while the certificate was valid: from its issue to the end of its last day */
@@ -358,35 +385,33 @@ int cert_renew(struct store *s, const struct actor *a, int64_t id, int64_t *new_
 	stmt_bind_int(st, 2, from);
 	stmt_bind_int(st, 3, time_day_start(until + 1));
 	if ((rc = stmt_one_int(st, &have)) != AJ_OK)
-		goto fail;
+		return rc;
 	if (have < need) {
-		store_rollback(s);
-		snprintf(detail, 32, "%lld/%lld", (long long)have, (long long)need);
-		FAULT(f, "credits_insufficient", NULL);
+		char text[48];
+		snprintf(text, sizeof text, "%lld/%lld", (long long)have, (long long)need);
+		str_copy(g->detail, 32, text);
+		FAULT(g->f, "credits_insufficient", NULL);
 		return AJ_ERULE;
 	}
-	if ((rc = requirements(s, worker_id, trade, res)) != AJ_OK)
-		goto fail;
-	if (res->n) {
-		store_rollback(s);
-		FAULT(f, "requirements_unmet", NULL);
-		return AJ_ERULE;
-	}
-	if ((rc = insert_cert(s, a, worker_id, trade, level, id, new_id)) != AJ_OK)
-		goto fail;
+	if ((rc = requirements_met(s, worker_id, trade, g->res, g->f)) != AJ_OK ||
+	    (rc = insert_cert(s, g->a, worker_id, trade, level, id, g->out_id)) != AJ_OK)
+		return rc;
 	st = store_sql(s, "UPDATE certificates SET status = 'renewed', renewed_by = $2 WHERE id = $1");
 	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, *new_id);
+	stmt_bind_int(st, 2, *g->out_id);
 	if ((rc = stmt_exec(st)) != AJ_OK || (rc = elig_refresh(s, worker_id)) != AJ_OK)
-		goto fail;
+		return rc;
 	/* the old certificate's change and the new one, each with its record */
-	if ((rc = store_begin(s)) != AJ_OK ||
-	    (rc = audit_commit(s, a, "certificate.renewed", "certificate", id, cert_state)) != AJ_OK)
-		goto fail;
-	return audit_commit(s, a, "certificate.issue", "certificate", *new_id, cert_state);
-fail:
-	store_rollback(s);
-	return rc;
+	if ((rc = audit_append_state(s, g->a, "certificate.renewed", "certificate", id, cert_state)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, g->a, "certificate.issue", "certificate", *g->out_id, cert_state);
+}
+
+int cert_renew(struct store *s, const struct actor *a, int64_t id, int64_t *new_id, struct elig_result *res,
+	       char detail[32], struct fault *f)
+{
+	struct issuing g = {.a = a, .renewed = id, .out_id = new_id, .res = res, .detail = detail, .f = f};
+	return store_write(s, renew_write, &g);
 }
 
 /* ---- HTTP ---- */
@@ -461,54 +486,55 @@ void api_certs_renew(struct req *r)
 	}
 }
 
-void api_certs_revoke(struct req *r)
+/* A certificate's revocation, for the write's body (store_write may run it more than once). */
+struct revoking {
+	const struct actor *a;
+	int64_t id;
+	const char *reason;
+	struct fault f;
+};
+
+static int revoke_write(struct store *s, void *arg)
 {
-	struct store *s = r->store;
-	int rc = store_begin(s);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
+	struct revoking *v = arg;
+	v->f = (struct fault){0};
 	struct stmt *st = store_sql(s, "UPDATE certificates SET status = 'revoked', revoked_reason = $2, revoked_at = $3"
 				       " WHERE id = $1 AND status = 'valid'");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_text(st, 2, req_str(r, "reason"));
+	stmt_bind_int(st, 1, v->id);
+	stmt_bind_text(st, 2, v->reason);
 	stmt_bind_int(st, 3, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
-	int changed = store_changes(s) > 0;
-	if (changed) {
-		/* the worker's windows change with their certificate */
-		int64_t worker = 0;
-		st = store_sql(s, "SELECT worker_id FROM certificates WHERE id = $1");
-		stmt_bind_int(st, 1, r->id[0]);
-		if ((rc = stmt_one_int(st, &worker)) != AJ_OK || (rc = elig_refresh(s, worker)) != AJ_OK) {
-			store_rollback(s);
-			req_fail(r, rc);
-			return;
-		}
-	}
-	if (!changed) {
+	int rc = stmt_exec(st);
+	if (rc)
+		return rc;
+	if (store_changes(s) == 0) {
 		/* no valid certificate of that id: say which of the two it is */
-		store_rollback(s);
 		int64_t exists = 0;
 		st = store_sql(s, "SELECT count(*) FROM certificates WHERE id = $1");
-		stmt_bind_int(st, 1, r->id[0]);
+		stmt_bind_int(st, 1, v->id);
 		stmt_one_int(st, &exists);
-		if (exists)
-			req_error(r, 409, "not_revocable", "status");
-		else
-			req_fail(r, AJ_ENOTFOUND);
-		return;
+		if (!exists)
+			return AJ_ENOTFOUND;
+		FAULT(&v->f, "not_revocable", "status");
+		return AJ_ECONFLICT;
 	}
+	/* the worker's windows change with their certificate */
+	int64_t worker = 0;
+	st = store_sql(s, "SELECT worker_id FROM certificates WHERE id = $1");
+	stmt_bind_int(st, 1, v->id);
+	if ((rc = stmt_one_int(st, &worker)) != AJ_OK || (rc = elig_refresh(s, worker)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, v->a, "certificate.revoke", "certificate", v->id, cert_state);
+}
+
+void api_certs_revoke(struct req *r)
+{
 	struct actor a = req_actor(r);
-	if ((rc = audit_commit(s, &a, "certificate.revoke", "certificate", r->id[0], cert_state)) != AJ_OK)
-		req_fail(r, rc);
+	struct revoking v = {.a = &a, .id = r->id[0], .reason = req_str(r, "reason")};
+	int rc = store_write(r->store, revoke_write, &v);
+	if (rc)
+		req_fault(r, rc, &v.f);
 	else
-		reply_cert(r, r->id[0], 200);
+		reply_cert(r, v.id, 200);
 }
 
 void api_certs_get(struct req *r)
@@ -680,47 +706,61 @@ static int policy_state(struct store *s, int64_t id, struct strbuf *sb)
 	return policy_write(s, trades[id - 1].code, &w);
 }
 
-int policy_update(struct store *s, const struct actor *a, const char *trade, int64_t months, int64_t credits,
-		  const int64_t *required, size_t n_required, int set_required, struct fault *f)
+/* A policy's change, for the write's body (store_write may run it more than once). */
+struct policy_edit {
+	const struct actor *a;
+	const char *trade;
+	int64_t months, credits;
+	const int64_t *required;
+	size_t n_required;
+	int set_required;
+	struct fault *f;
+};
+
+static int policy_edit_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	const struct policy_edit *p = arg;
+	const char *trade = p->trade;
+	*p->f = (struct fault){0};
 	struct stmt *st = store_sql(s, "UPDATE cert_policies SET validity_months = CASE WHEN $2 > 0 THEN $2 ELSE validity_months END,"
 				       " renewal_credits = CASE WHEN $3 >= 0 THEN $3 ELSE renewal_credits END, updated_at = $4"
 				       " WHERE trade = $1");
 	stmt_bind_text(st, 1, trade);
-	stmt_bind_int(st, 2, months);
-	stmt_bind_int(st, 3, credits);
+	stmt_bind_int(st, 2, p->months);
+	stmt_bind_int(st, 3, p->credits);
 	stmt_bind_int(st, 4, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK)
-		goto fail;
-	if (set_required) {
+	int rc = stmt_exec(st);
+	if (rc)
+		return rc;
+	if (p->set_required) {
 		st = store_sql(s, "DELETE FROM cert_requirements WHERE trade = $1");
 		stmt_bind_text(st, 1, trade);
 		if ((rc = stmt_exec(st)) != AJ_OK)
-			goto fail;
-		for (size_t i = 0; i < n_required; i++) {
+			return rc;
+		for (size_t i = 0; i < p->n_required; i++) {
 			int64_t found = 0;
 			st = store_sql(s, "SELECT id FROM courses WHERE id = $1");
-			stmt_bind_int(st, 1, required[i]);
+			stmt_bind_int(st, 1, p->required[i]);
 			if (stmt_one_int(st, &found) != AJ_OK) {
-				store_rollback(s);
-				FAULT(f, "course_not_found", "required_course_ids");
+				FAULT(p->f, "course_not_found", "required_course_ids");
 				return AJ_ERULE;
 			}
 			st = store_sql(s, "INSERT INTO cert_requirements (trade, course_id) VALUES ($1, $2)"
 					  " ON CONFLICT (trade, course_id) DO NOTHING");
 			stmt_bind_text(st, 1, trade);
-			stmt_bind_int(st, 2, required[i]);
+			stmt_bind_int(st, 2, p->required[i]);
 			if ((rc = stmt_exec(st)) != AJ_OK)
-				goto fail;
+				return rc;
 		}
 	}
-	return audit_commit(s, a, "cert_policy.update", "cert_policy", trade_index(trade) + 1, policy_state);
-fail:
-	store_rollback(s);
-	return rc;
+	return audit_append_state(s, p->a, "cert_policy.update", "cert_policy", trade_index(trade) + 1, policy_state);
+}
+
+int policy_update(struct store *s, const struct actor *a, const char *trade, int64_t months, int64_t credits,
+		  const int64_t *required, size_t n_required, int set_required, struct fault *f)
+{
+	struct policy_edit p = {a, trade, months, credits, required, n_required, set_required, f};
+	return store_write(s, policy_edit_write, &p);
 }
 
 void api_policies_update(struct req *r)

@@ -67,11 +67,55 @@ static int may_record(enum role role, const char *kind)
 }
 
 
+/* A check's record: inputs and outputs, for the write's body (store_write may run it more than once). */
+struct recording {
+	const struct actor *a;
+	const struct check_in *in;
+	const char *until; /* the day it lapses, as the kind's rule says */
+	int64_t *out_id;
+	struct fault *f;
+};
+
+static int record_write(struct store *s, void *arg)
+{
+	const struct recording *c = arg;
+	const struct check_in *in = c->in;
+	*c->f = (struct fault){0};
+	if (strcmp(in->kind, "background") == 0 && strcmp(in->result, "pass") == 0 && !in->association) {
+		struct stmt *st = store_sql(s, "SELECT result FROM checks WHERE worker_id = $1 AND kind = 'background'"
+					       " ORDER BY checked_on DESC, id DESC LIMIT 1");
+		stmt_bind_int(st, 1, in->worker_id);
+		int failed = stmt_step(st) == STORE_ROW && strcmp(stmt_text(st, 0), "fail") == 0;
+		stmt_done(st);
+		if (failed) {
+			FAULT(c->f, "background_fail_standing", "result");
+			return AJ_ERULE;
+		}
+	}
+	struct stmt *st = store_sql(s, "INSERT INTO checks (worker_id, kind, result, checked_on, valid_until,"
+				       " reference, note, recorded_by, org_id, created_at)"
+				       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id");
+	stmt_bind_int(st, 1, in->worker_id);
+	stmt_bind_text(st, 2, in->kind);
+	stmt_bind_text(st, 3, in->result);
+	stmt_bind_text(st, 4, in->checked_on);
+	stmt_bind_text(st, 5, strcmp(in->kind, "identity") == 0 && !in->valid_until ? NULL : c->until);
+	stmt_bind_text(st, 6, in->reference);
+	stmt_bind_text(st, 7, in->note);
+	stmt_bind_id(st, 8, c->a->user_id);
+	stmt_bind_id(st, 9, in->org_id);
+	stmt_bind_int(st, 10, clock_now());
+	int rc = stmt_one_int(st, c->out_id);
+	if (rc || (rc = elig_refresh(s, in->worker_id)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, c->a, "check.record", "check", *c->out_id, check_state);
+}
+
 int check_record(struct store *s, const struct actor *a, const struct check_in *in, int64_t *id,
 		 struct fault *f)
 {
 	int64_t on, until = 0;
-	char until_s[11];
+	char until_s[11] = "";
 	struct standards sd;
 	parse_date(in->checked_on, &on);
 	if (on > time_today()) {
@@ -95,39 +139,8 @@ int check_record(struct store *s, const struct actor *a, const struct check_in *
 		int months = strcmp(in->kind, "health") == 0 ? sd.health_valid_months : sd.background_valid_months;
 		time_format_date(time_add_months(on, months) - 1, until_s);
 	}
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if (strcmp(in->kind, "background") == 0 && strcmp(in->result, "pass") == 0 && !in->association) {
-		struct stmt *st = store_sql(s, "SELECT result FROM checks WHERE worker_id = $1 AND kind = 'background'"
-					       " ORDER BY checked_on DESC, id DESC LIMIT 1");
-		stmt_bind_int(st, 1, in->worker_id);
-		int failed = stmt_step(st) == STORE_ROW && strcmp(stmt_text(st, 0), "fail") == 0;
-		stmt_done(st);
-		if (failed) {
-			store_rollback(s);
-			FAULT(f, "background_fail_standing", "result");
-			return AJ_ERULE;
-		}
-	}
-	struct stmt *st = store_sql(s, "INSERT INTO checks (worker_id, kind, result, checked_on, valid_until,"
-				       " reference, note, recorded_by, org_id, created_at)"
-				       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id");
-	stmt_bind_int(st, 1, in->worker_id);
-	stmt_bind_text(st, 2, in->kind);
-	stmt_bind_text(st, 3, in->result);
-	stmt_bind_text(st, 4, in->checked_on);
-	stmt_bind_text(st, 5, strcmp(in->kind, "identity") == 0 && !in->valid_until ? NULL : until_s);
-	stmt_bind_text(st, 6, in->reference);
-	stmt_bind_text(st, 7, in->note);
-	stmt_bind_id(st, 8, a->user_id);
-	stmt_bind_id(st, 9, in->org_id);
-	stmt_bind_int(st, 10, clock_now());
-	if ((rc = stmt_one_int(st, id)) != AJ_OK || (rc = elig_refresh(s, in->worker_id)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, "check.record", "check", *id, check_state);
+	struct recording c = {a, in, until_s, id, f};
+	return store_write(s, record_write, &c);
 }
 
 void api_checks_create(struct req *r)

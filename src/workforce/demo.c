@@ -432,6 +432,63 @@ static int apply_event(struct store *s, const struct demo_world *dw, const struc
 	return rc == AJ_EBUSY || rc == AJ_ESTORE ? rc : AJ_OK;
 }
 
+/* The workers' lives, lived through in one transaction: the plan and the workers as planned are the
+ * inputs, the workers as lived the output (store_write may run it more than once: each try starts
+ * from the plan, with the random draws the first began with). */
+struct lives {
+	const struct demo_world *dw;
+	const struct plan *plan;
+	const struct dworker *planned;
+	struct dworker *ws;
+	int n;
+	int64_t *course_ids;
+	struct session_map sessions;
+	uint64_t *rng, rng_start;
+};
+
+static int lives_write(struct store *s, void *arg)
+{
+	struct lives *l = arg;
+	const struct demo_world *dw = l->dw;
+	struct dworker *ws = l->ws;
+	int n = l->n, rc = AJ_OK;
+	memcpy(ws, l->planned, (size_t)n * sizeof *ws);
+	*l->rng = l->rng_start;
+	free(l->sessions.key);
+	free(l->sessions.id);
+	l->sessions = (struct session_map){0};
+	for (size_t i = 0; i < l->plan->n && rc == AJ_OK; i++) {
+		clock_set(l->plan->ev[i].at);
+		rc = apply_event(s, dw, &l->plan->ev[i], ws, l->course_ids, &l->sessions, l->rng);
+	}
+	/* today's household refresher at the training school: begun an hour ago, its trainees enrolled
+	 * by their companies, its results still to be entered by trainer1 */
+	if (rc == AJ_OK) {
+		struct fault f = {0};
+		int64_t sid = 0, now = plan_until;
+		clock_set(now - 2 * 86400);
+		rc = training_session_create(s, &dw->trainer, l->course_ids[DC_SKILL0], dw->training_id, now - 3600,
+					     now + 3 * 3600, "拱墅区家政培训中心 3 楼 301 教室", 30, &sid, &f);
+		for (int i = 20, k = 0; i < n && k < 8 && rc == AJ_OK; i++) {
+			if (!ws[i].id || ws[i].trades[0] != 0)
+				continue;
+			rc = enrol(s, &dw->company_actor[ws[i].company], sid, ws[i].id, &f);
+			if (rc == AJ_ERULE || rc == AJ_ECONFLICT)
+				rc = AJ_OK; /* a revoked one is not enrolled */
+			else
+				k++;
+		}
+	}
+	/* worker1…worker6 sign in to the first (model) worker of their company: linked now */
+	clock_set(0);
+	for (int i = 0; i < 6 && rc == AJ_OK; i++) {
+		struct fault f = {0};
+		if (dw->worker_user[i + 1] && ws[i].id)
+			rc = worker_link_user(s, &dw->company_actor[ws[i].company], ws[i].id, dw->worker_user[i + 1], &f);
+	}
+	return rc;
+}
+
 int demo_workforce(struct store *s, const struct demo_world *dw, uint64_t *rng)
 {
 	int64_t today = time_today(), launch = today - 480;
@@ -496,45 +553,14 @@ int demo_workforce(struct store *s, const struct demo_world *dw, uint64_t *rng)
 	}
 	qsort(plan.ev, plan.n, sizeof *plan.ev, by_time);
 
-	struct session_map sessions = {0};
-	if ((rc = store_begin(s)) != AJ_OK)
-		goto done;
-	for (size_t i = 0; i < plan.n && rc == AJ_OK; i++) {
-		clock_set(plan.ev[i].at);
-		rc = apply_event(s, dw, &plan.ev[i], ws, course_ids, &sessions, rng);
-	}
-	/* today's household refresher at the training school: begun an hour ago, its trainees enrolled
-	 * by their companies, its results still to be entered by trainer1 */
-	if (rc == AJ_OK) {
-		struct fault f = {0};
-		int64_t sid = 0, now = plan_until;
-		clock_set(now - 2 * 86400);
-		rc = training_session_create(s, &dw->trainer, course_ids[DC_SKILL0], dw->training_id, now - 3600,
-					     now + 3 * 3600, "拱墅区家政培训中心 3 楼 301 教室", 30, &sid, &f);
-		for (int i = 20, k = 0; i < n && k < 8 && rc == AJ_OK; i++) {
-			if (!ws[i].id || ws[i].trades[0] != 0)
-				continue;
-			rc = enrol(s, &dw->company_actor[ws[i].company], sid, ws[i].id, &f);
-			if (rc == AJ_ERULE || rc == AJ_ECONFLICT)
-				rc = AJ_OK; /* a revoked one is not enrolled */
-			else
-				k++;
-		}
-	}
-	/* worker1…worker6 sign in to the first (model) worker of their company: linked now */
-	clock_set(0);
-	for (int i = 0; i < 6 && rc == AJ_OK; i++) {
-		struct fault f = {0};
-		if (dw->worker_user[i + 1] && ws[i].id)
-			rc = worker_link_user(s, &dw->company_actor[ws[i].company], ws[i].id, dw->worker_user[i + 1], &f);
-	}
-	if (rc == AJ_OK)
-		rc = store_commit(s);
-	else
-		store_rollback(s);
-done:
-	free(sessions.key);
-	free(sessions.id);
+	struct dworker *planned = xmalloc((size_t)n * sizeof *planned);
+	memcpy(planned, ws, (size_t)n * sizeof *planned);
+	struct lives l = {.dw = dw, .plan = &plan, .planned = planned, .ws = ws, .n = n, .course_ids = course_ids,
+			  .rng = rng, .rng_start = *rng};
+	rc = store_write(s, lives_write, &l);
+	free(planned);
+	free(l.sessions.key);
+	free(l.sessions.id);
 	free(plan.ev);
 	free(ws);
 out:

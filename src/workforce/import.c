@@ -118,6 +118,54 @@ static void record_lookups(struct store *s, const struct actor *a, const struct 
 			log_warn("access log: a registry look-up of the import was not recorded");
 }
 
+/* The registrations of an import's good rows, for the write's body (store_write may run it more
+ * than once). */
+struct import_run {
+	const struct actor *a;
+	struct row *rows;
+	size_t n_rows;
+	int good_only, dry_run;
+	struct import_result *out;
+	int n_errors, more_errors; /* the errors found while reading, which each try starts from */
+	int verdict;               /* once every row is through: AJ_OK, or AJ_ERULE when the file is refused */
+	int judged;
+};
+
+static int import_write(struct store *s, void *arg)
+{
+	struct import_run *im = arg;
+	struct import_result *out = im->out;
+	out->n_errors = im->n_errors;
+	out->more_errors = im->more_errors;
+	out->imported = out->transfers = 0;
+	im->judged = 0;
+	for (size_t i = 0; i < im->n_rows; i++) {
+		im->rows[i].outcome = NULL;
+		im->rows[i].found = 0;
+	}
+	for (size_t i = 0; i < im->n_rows; i++) {
+		if (!im->rows[i].good)
+			continue;
+		struct fault f = {0};
+		struct reg_result reg;
+		int r = worker_register(s, im->a, &im->rows[i].in, &reg, &f);
+		im->rows[i].outcome = worker_lookup_outcome(r, &reg, &f);
+		im->rows[i].found = reg.worker_id;
+		if (r == AJ_EBUSY || r == AJ_ESTORE)
+			return r;
+		if (r != AJ_OK) {
+			add_error(out, im->rows[i].line, f.field, f.code ? f.code : "invalid_value");
+			continue;
+		}
+		out->imported++;
+		out->transfers += reg.outcome == REG_TRANSFER;
+	}
+	im->judged = 1;
+	im->verdict = out->n_errors && !im->good_only ? AJ_ERULE : AJ_OK;
+	/* a refused file, like a dry run, leaves nothing: the body refuses, so that all of it is rolled back */
+	return im->verdict == AJ_OK && !im->dry_run ? AJ_OK : AJ_ERULE;
+}
+
 int import_workers(struct store *s, const struct actor *a, int64_t company_id, const char *csv, size_t len,
 		   int good_only, int dry_run, int64_t limit_org, struct import_result *out)
 {
@@ -231,40 +279,17 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 	}
 	/* the store's own answers (already registered, revoked, another name) come row by row; they
 	 * are asked even when rows already failed, so one reading of the file reports every problem */
-	if ((rc = store_begin(s)) != AJ_OK)
+	struct import_run im = {.a = a, .rows = rows, .n_rows = n_rows, .good_only = good_only, .dry_run = dry_run,
+				.out = out, .n_errors = out->n_errors, .more_errors = out->more_errors};
+	rc = store_write(s, import_write, &im);
+	if (!im.judged || (rc != AJ_OK && rc != AJ_ERULE))
 		goto out;
-	for (size_t i = 0; i < n_rows; i++) {
-		if (!rows[i].good)
-			continue;
-		struct fault f = {0};
-		struct reg_result reg;
-		int r = worker_register(s, a, &rows[i].in, &reg, &f);
-		rows[i].outcome = worker_lookup_outcome(r, &reg, &f);
-		rows[i].found = reg.worker_id;
-		if (r == AJ_EBUSY || r == AJ_ESTORE) {
-			rc = r;
-			store_rollback(s);
-			goto out;
-		}
-		if (r != AJ_OK) {
-			add_error(out, rows[i].line, f.field, f.code ? f.code : "invalid_value");
-			continue;
-		}
-		out->imported++;
-		out->transfers += reg.outcome == REG_TRANSFER;
-	}
-	if (out->n_errors && !good_only) {
-		store_rollback(s);
-		record_lookups(s, a, rows, n_rows, dry_run);
-		out->imported = out->transfers = 0;
-		rc = AJ_ERULE;
-		goto out;
-	}
-	if (dry_run)
-		store_rollback(s);
-	else if ((rc = store_commit(s)) != AJ_OK)
-		goto out;
+	rc = im.verdict;
 	record_lookups(s, a, rows, n_rows, dry_run);
+	if (rc) {
+		out->imported = out->transfers = 0;
+		goto out;
+	}
 	out->skipped = out->rows - out->imported;
 out:
 	qsort(out->errors, (size_t)out->n_errors, sizeof out->errors[0], by_line);

@@ -80,9 +80,69 @@ static int tell(struct store *s, const struct actor *a, int64_t id, int64_t user
 	return rc;
 }
 
+/* A day's pass: its inputs and its count, for the write's body (store_write may run it more than once). */
+struct lapse_pass {
+	int64_t now, warn;
+	int in_grace, quarter;
+	const char *today, *until;
+	int sent;
+};
+
+static int lapse_pass_write(struct store *s, void *arg)
+{
+	struct lapse_pass *p = arg;
+	struct actor jobs = {0, 0, "jobs"};
+	struct stmt *st;
+	p->sent = 0;
+	/* the workers with an account and something lapsing within the window, as the facts say */
+	st = store_sql(s, "SELECT w.id, w.user_id FROM workers w JOIN worker_facts f ON f.worker_id = w.id"
+			  " WHERE w.status = 'active' AND w.company_id IS NOT NULL AND w.user_id IS NOT NULL AND ("
+			  " (f.background = 1 AND f.background_until > $1 AND f.background_until <= $2)"
+			  " OR (f.health = 1 AND f.health_until > $1 AND f.health_until <= $2)"
+			  " OR (f.insurance = 1 AND f.insurance_until > $1 AND f.insurance_until <= $2)"
+			  " OR ($3 = 1 AND f.refresher_q1 <> $4 AND f.refresher_q2 <> $4"
+			  "     AND (f.refresher_q1 = $4 - 1 OR f.refresher_q2 = $4 - 1))"
+			  " OR EXISTS (SELECT 1 FROM certificates c WHERE c.worker_id = w.id AND c.status = 'valid'"
+			  "     AND c.valid_until >= $5 AND c.valid_until <= $6)) ORDER BY w.id");
+	stmt_bind_int(st, 1, p->now);
+	stmt_bind_int(st, 2, p->now + p->warn);
+	stmt_bind_int(st, 3, p->in_grace);
+	stmt_bind_int(st, 4, p->quarter);
+	stmt_bind_text(st, 5, p->today);
+	stmt_bind_text(st, 6, p->until);
+	int64_t (*ids)[2] = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			ids = xrealloc(ids, cap * sizeof *ids);
+		}
+		ids[n][0] = stmt_int(st, 0);
+		ids[n++][1] = stmt_int(st, 1);
+	}
+	stmt_done(st);
+	rc = rc < 0 ? rc : AJ_OK;
+	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
+		int told = 0;
+		rc = tell(s, &jobs, ids[i][0], ids[i][1], p->now, &told);
+		p->sent += told;
+	}
+	free(ids);
+	if (rc)
+		return rc;
+	st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('lapses.day', $1)"
+			  " ON CONFLICT (key) DO UPDATE SET value = $1");
+	stmt_bind_text(st, 1, p->today);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	if (!p->sent) /* nobody told: the settings' day alone changes no public answer */
+		store_keep_generation(s);
+	return AJ_OK;
+}
+
 int lapses_notify(struct store *s, int64_t now, int *sent)
 {
-	struct actor jobs = {0, 0, "jobs"};
 	struct standards sd;
 	char today[11], until[11], done[16] = "";
 	*sent = 0;
@@ -100,55 +160,8 @@ int lapses_notify(struct store *s, int64_t now, int *sent)
 	int q = time_quarter(now);
 	int in_grace = now < time_quarter_start(q) + (int64_t)sd.refresher_grace_days * 86400;
 	time_format_date(time_local_days(now + warn), until);
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
-	/* the workers with an account and something lapsing within the window, as the facts say */
-	st = store_sql(s, "SELECT w.id, w.user_id FROM workers w JOIN worker_facts f ON f.worker_id = w.id"
-			  " WHERE w.status = 'active' AND w.company_id IS NOT NULL AND w.user_id IS NOT NULL AND ("
-			  " (f.background = 1 AND f.background_until > $1 AND f.background_until <= $2)"
-			  " OR (f.health = 1 AND f.health_until > $1 AND f.health_until <= $2)"
-			  " OR (f.insurance = 1 AND f.insurance_until > $1 AND f.insurance_until <= $2)"
-			  " OR ($3 = 1 AND f.refresher_q1 <> $4 AND f.refresher_q2 <> $4"
-			  "     AND (f.refresher_q1 = $4 - 1 OR f.refresher_q2 = $4 - 1))"
-			  " OR EXISTS (SELECT 1 FROM certificates c WHERE c.worker_id = w.id AND c.status = 'valid'"
-			  "     AND c.valid_until >= $5 AND c.valid_until <= $6)) ORDER BY w.id");
-	stmt_bind_int(st, 1, now);
-	stmt_bind_int(st, 2, now + warn);
-	stmt_bind_int(st, 3, in_grace);
-	stmt_bind_int(st, 4, q);
-	stmt_bind_text(st, 5, today);
-	stmt_bind_text(st, 6, until);
-	int64_t (*ids)[2] = NULL;
-	size_t n = 0, cap = 0;
-	while ((rc = stmt_step(st)) == STORE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			ids = xrealloc(ids, cap * sizeof *ids);
-		}
-		ids[n][0] = stmt_int(st, 0);
-		ids[n++][1] = stmt_int(st, 1);
-	}
-	stmt_done(st);
-	rc = rc < 0 ? rc : AJ_OK;
-	for (size_t i = 0; i < n && rc == AJ_OK; i++) {
-		int told = 0;
-		rc = tell(s, &jobs, ids[i][0], ids[i][1], now, &told);
-		*sent += told;
-	}
-	free(ids);
-	if (rc == AJ_OK) {
-		st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('lapses.day', $1)"
-				  " ON CONFLICT (key) DO UPDATE SET value = $1");
-		stmt_bind_text(st, 1, today);
-		rc = stmt_exec(st);
-	}
-	if (rc == AJ_OK && !*sent) /* nobody told: the settings' day alone changes no public answer */
-		store_keep_generation(s);
-	if (rc == AJ_OK)
-		rc = store_commit(s);
-	if (rc) {
-		store_rollback(s);
-		*sent = 0;
-	}
+	struct lapse_pass p = {now, warn, in_grace, q, today, until, 0};
+	if ((rc = store_write(s, lapse_pass_write, &p)) == AJ_OK)
+		*sent = p.sent;
 	return rc;
 }

@@ -80,6 +80,42 @@ static int code_valid(const char *c)
 	return 1;
 }
 
+/* A course's creation or change, for the write's body (store_write may run it more than once). */
+struct course_edit {
+	const struct actor *a;
+	const struct course_in *in; /* a new course */
+	int64_t id, *out_id;
+	const char *title;          /* a change's; NULL, like -1 for a number, keeps what is there */
+	int64_t credits, pass_mark, refresher, active;
+	struct fault *f;
+};
+
+static int course_create_write(struct store *s, void *arg)
+{
+	const struct course_edit *c = arg;
+	const struct course_in *in = c->in;
+	*c->f = (struct fault){0};
+	int64_t now = clock_now();
+	struct stmt *st = store_sql(s, "INSERT INTO courses (code, title, kind, trade, credits, pass_mark, refresher,"
+				       " active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)"
+				       " RETURNING id");
+	stmt_bind_text(st, 1, in->code);
+	stmt_bind_text(st, 2, in->title);
+	stmt_bind_text(st, 3, in->kind);
+	stmt_bind_text(st, 4, in->trade);
+	stmt_bind_int(st, 5, in->credits);
+	stmt_bind_int(st, 6, in->pass_mark);
+	stmt_bind_int(st, 7, in->refresher);
+	stmt_bind_int(st, 8, now);
+	int rc = stmt_one_int(st, c->out_id);
+	if (rc) {
+		if (rc == AJ_ECONFLICT)
+			FAULT(c->f, "code_taken", "code");
+		return rc;
+	}
+	return audit_append_state(s, c->a, "course.create", "course", *c->out_id, course_state);
+}
+
 int course_create(struct store *s, const struct actor *a, const struct course_in *in, int64_t *id,
 		  struct fault *f)
 {
@@ -96,28 +132,8 @@ int course_create(struct store *s, const struct actor *a, const struct course_in
 		FAULT(f, "trade_not_allowed", "trade");
 		return AJ_ERULE;
 	}
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	int64_t now = clock_now();
-	struct stmt *st = store_sql(s, "INSERT INTO courses (code, title, kind, trade, credits, pass_mark, refresher,"
-				       " active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)"
-				       " RETURNING id");
-	stmt_bind_text(st, 1, in->code);
-	stmt_bind_text(st, 2, in->title);
-	stmt_bind_text(st, 3, in->kind);
-	stmt_bind_text(st, 4, in->trade);
-	stmt_bind_int(st, 5, in->credits);
-	stmt_bind_int(st, 6, in->pass_mark);
-	stmt_bind_int(st, 7, in->refresher);
-	stmt_bind_int(st, 8, now);
-	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
-		store_rollback(s);
-		if (rc == AJ_ECONFLICT)
-			FAULT(f, "code_taken", "code");
-		return rc;
-	}
-	return audit_commit(s, a, "course.create", "course", *id, course_state);
+	struct course_edit c = {.a = a, .in = in, .out_id = id, .f = f};
+	return store_write(s, course_create_write, &c);
 }
 
 void api_courses_list(struct req *r)
@@ -172,44 +188,44 @@ void api_courses_create(struct req *r)
 		reply_state(r, course_state, id, 201);
 }
 
-void api_courses_update(struct req *r)
+static int course_update_write(struct store *s, void *arg)
 {
-	struct store *s = r->store;
-	int rc = store_begin(s);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
+	const struct course_edit *c = arg;
 	int64_t found;
 	struct stmt *st = store_sql(s, "SELECT id FROM courses WHERE id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
-	if ((rc = stmt_one_int(st, &found)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
+	stmt_bind_int(st, 1, c->id);
+	int rc = stmt_one_int(st, &found);
+	if (rc)
+		return rc;
 	st = store_sql(s, "UPDATE courses SET title = coalesce($2, title),"
 			  " credits = CASE WHEN $3 >= 0 THEN $3 ELSE credits END,"
 			  " pass_mark = CASE WHEN $4 >= 0 THEN $4 ELSE pass_mark END,"
 			  " refresher = CASE WHEN $5 >= 0 THEN $5 ELSE refresher END,"
 			  " active = CASE WHEN $6 >= 0 THEN $6 ELSE active END, updated_at = $7 WHERE id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_text(st, 2, req_str(r, "title"));
-	stmt_bind_int(st, 3, req_int(r, "credits", -1));
-	stmt_bind_int(st, 4, req_int(r, "pass_mark", -1));
-	stmt_bind_int(st, 5, req_has(r, "refresher") ? req_bool(r, "refresher", 0) : -1);
-	stmt_bind_int(st, 6, req_has(r, "active") ? req_bool(r, "active", 1) : -1);
+	stmt_bind_int(st, 1, c->id);
+	stmt_bind_text(st, 2, c->title);
+	stmt_bind_int(st, 3, c->credits);
+	stmt_bind_int(st, 4, c->pass_mark);
+	stmt_bind_int(st, 5, c->refresher);
+	stmt_bind_int(st, 6, c->active);
 	stmt_bind_int(st, 7, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, c->a, "course.update", "course", c->id, course_state);
+}
+
+void api_courses_update(struct req *r)
+{
 	struct actor a = req_actor(r);
-	if ((rc = audit_commit(s, &a, "course.update", "course", r->id[0], course_state)) != AJ_OK)
+	struct course_edit c = {.a = &a, .id = r->id[0], .title = req_str(r, "title"),
+				.credits = req_int(r, "credits", -1), .pass_mark = req_int(r, "pass_mark", -1),
+				.refresher = req_has(r, "refresher") ? req_bool(r, "refresher", 0) : -1,
+				.active = req_has(r, "active") ? req_bool(r, "active", 1) : -1};
+	int rc = store_write(r->store, course_update_write, &c);
+	if (rc)
 		req_fail(r, rc);
 	else
-		reply_state(r, course_state, r->id[0], 200);
+		reply_state(r, course_state, c.id, 200);
 }
 
 /* ---- sessions ---- */
@@ -260,6 +276,57 @@ int training_session_state(struct store *s, int64_t id, struct strbuf *sb)
 
 #define session_state training_session_state
 
+/* A session's creation or cancellation: inputs and outputs, for the write's body (store_write may
+ * run it more than once). */
+struct session_edit {
+	const struct actor *a;
+	int64_t id, course_id, org_id, starts_at, ends_at, *out_id;
+	const char *location;
+	int capacity;
+	struct fault *f;
+};
+
+static int session_create_write(struct store *s, void *arg)
+{
+	const struct session_edit *e = arg;
+	*e->f = (struct fault){0};
+	struct stmt *st = store_sql(s, "SELECT active FROM courses WHERE id = $1");
+	stmt_bind_int(st, 1, e->course_id);
+	int rc = stmt_step(st);
+	int active = rc == STORE_ROW && stmt_int(st, 0);
+	stmt_done(st);
+	if (rc != STORE_ROW || !active) {
+		if (rc < 0)
+			return rc;
+		FAULT(e->f, rc == STORE_DONE ? "course_not_found" : "course_inactive", "course_id");
+		return AJ_ERULE;
+	}
+	char kind[16] = "";
+	st = store_sql(s, "SELECT kind FROM orgs WHERE id = $1");
+	stmt_bind_int(st, 1, e->org_id);
+	if (stmt_step(st) == STORE_ROW)
+		str_copy(kind, sizeof kind, stmt_text(st, 0));
+	stmt_done(st);
+	if (strcmp(kind, "training") != 0) {
+		FAULT(e->f, "org_not_found", "org_id");
+		return AJ_ERULE;
+	}
+	int64_t now = clock_now();
+	st = store_sql(s, "INSERT INTO training_sessions (course_id, org_id, starts_at, ends_at, location, capacity,"
+			  " status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', $7, $7)"
+			  " RETURNING id");
+	stmt_bind_int(st, 1, e->course_id);
+	stmt_bind_int(st, 2, e->org_id);
+	stmt_bind_int(st, 3, e->starts_at);
+	stmt_bind_int(st, 4, e->ends_at);
+	stmt_bind_text(st, 5, e->location);
+	stmt_bind_int(st, 6, e->capacity);
+	stmt_bind_int(st, 7, now);
+	if ((rc = stmt_one_int(st, e->out_id)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, e->a, "training_session.create", "training_session", *e->out_id, session_state);
+}
+
 int training_session_create(struct store *s, const struct actor *a, int64_t course_id, int64_t org_id,
 		   int64_t starts_at, int64_t ends_at, const char *location, int capacity, int64_t *id,
 		   struct fault *f)
@@ -268,48 +335,9 @@ int training_session_create(struct store *s, const struct actor *a, int64_t cour
 		FAULT(f, "invalid_period", "ends_at");
 		return AJ_ERULE;
 	}
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	struct stmt *st = store_sql(s, "SELECT active FROM courses WHERE id = $1");
-	stmt_bind_int(st, 1, course_id);
-	rc = stmt_step(st);
-	int active = rc == STORE_ROW && stmt_int(st, 0);
-	stmt_done(st);
-	if (rc != STORE_ROW || !active) {
-		store_rollback(s);
-		if (rc < 0)
-			return rc;
-		FAULT(f, rc == STORE_DONE ? "course_not_found" : "course_inactive", "course_id");
-		return AJ_ERULE;
-	}
-	char kind[16] = "";
-	st = store_sql(s, "SELECT kind FROM orgs WHERE id = $1");
-	stmt_bind_int(st, 1, org_id);
-	if (stmt_step(st) == STORE_ROW)
-		str_copy(kind, sizeof kind, stmt_text(st, 0));
-	stmt_done(st);
-	if (strcmp(kind, "training") != 0) {
-		store_rollback(s);
-		FAULT(f, "org_not_found", "org_id");
-		return AJ_ERULE;
-	}
-	int64_t now = clock_now();
-	st = store_sql(s, "INSERT INTO training_sessions (course_id, org_id, starts_at, ends_at, location, capacity,"
-			  " status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', $7, $7)"
-			  " RETURNING id");
-	stmt_bind_int(st, 1, course_id);
-	stmt_bind_int(st, 2, org_id);
-	stmt_bind_int(st, 3, starts_at);
-	stmt_bind_int(st, 4, ends_at);
-	stmt_bind_text(st, 5, location);
-	stmt_bind_int(st, 6, capacity);
-	stmt_bind_int(st, 7, now);
-	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, "training_session.create", "training_session", *id, session_state);
+	struct session_edit e = {.a = a, .course_id = course_id, .org_id = org_id, .starts_at = starts_at,
+				 .ends_at = ends_at, .location = location, .capacity = capacity, .out_id = id, .f = f};
+	return store_write(s, session_create_write, &e);
 }
 
 /* The institution a trainer works for (their sessions only); 0 for the association. */
@@ -393,6 +421,16 @@ void api_sessions_get_training(struct req *r)
 	reply_state(r, session_state, r->id[0], 200);
 }
 
+static int session_cancel_write(struct store *s, void *arg)
+{
+	const struct session_edit *e = arg;
+	struct stmt *st = store_sql(s, "UPDATE training_sessions SET status = 'cancelled', updated_at = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_int(st, 2, clock_now());
+	int rc = stmt_exec(st);
+	return rc ? rc : audit_append_state(s, e->a, "training_session.cancel", "training_session", e->id, session_state);
+}
+
 void api_sessions_update_training(struct req *r)
 {
 	int rc = session_runnable(r, r->id[0]);
@@ -400,24 +438,12 @@ void api_sessions_update_training(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	struct store *s = r->store;
-	if ((rc = store_begin(s)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	struct stmt *st = store_sql(s, "UPDATE training_sessions SET status = 'cancelled', updated_at = $2 WHERE id = $1");
-	stmt_bind_int(st, 1, r->id[0]);
-	stmt_bind_int(st, 2, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
 	struct actor a = req_actor(r);
-	if ((rc = audit_commit(s, &a, "training_session.cancel", "training_session", r->id[0], session_state)) != AJ_OK)
+	struct session_edit e = {.a = &a, .id = r->id[0]};
+	if ((rc = store_write(r->store, session_cancel_write, &e)) != AJ_OK)
 		req_fail(r, rc);
 	else
-		reply_state(r, session_state, r->id[0], 200);
+		reply_state(r, session_state, e.id, 200);
 }
 
 /* ---- enrolments and results ---- */
@@ -506,67 +532,65 @@ int training_enrolment_audit(struct store *s, const struct actor *a, const char 
 	return rc;
 }
 
-/* Ends an enrolment write: its audit record, with the enrolment's state, then commit. */
-static int enrolment_commit(struct store *s, const struct actor *a, const char *action, int64_t session_id,
-			    int64_t worker_id)
-{
-	int rc = training_enrolment_audit(s, a, action, session_id, worker_id);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s);
-}
+/* An enrolment or its result, for the write's body (store_write may run it more than once). */
+struct enrolling {
+	const struct actor *a;
+	int64_t session_id, worker_id;
+	int attended, score;
+	struct fault *f;
+};
 
-int enrol(struct store *s, const struct actor *a, int64_t session_id, int64_t worker_id, struct fault *f)
+static int enrol_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	const struct enrolling *e = arg;
+	struct fault *f = e->f;
+	*f = (struct fault){0};
 	struct stmt *st = store_sql(s, "SELECT t.status, t.capacity, (SELECT count(*) FROM enrolments e"
 				       " WHERE e.session_id = t.id), (SELECT count(*) FROM enrolments e"
 				       " WHERE e.session_id = t.id AND e.worker_id = $2) FROM training_sessions t WHERE t.id = $1");
-	stmt_bind_int(st, 1, session_id);
-	stmt_bind_int(st, 2, worker_id);
-	rc = stmt_step(st);
+	stmt_bind_int(st, 1, e->session_id);
+	stmt_bind_int(st, 2, e->worker_id);
+	int rc = stmt_step(st);
 	int cancelled = rc == STORE_ROW && strcmp(stmt_text(st, 0), "cancelled") == 0;
 	int full = rc == STORE_ROW && stmt_int(st, 2) >= stmt_int(st, 1);
 	int already = rc == STORE_ROW && stmt_int(st, 3) > 0;
 	stmt_done(st);
 	if (already) {
-		store_rollback(s);
 		FAULT(f, "already_enrolled", "worker_id");
 		return AJ_ECONFLICT;
 	}
 	const char *why = cancelled ? "session_cancelled" : full ? "session_full" : NULL;
 	if (rc != STORE_ROW || why) {
-		store_rollback(s);
 		if (why)
 			FAULT(f, why, "session");
 		return why ? AJ_ERULE : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 	}
 	st = store_sql(s, "SELECT status FROM workers WHERE id = $1");
-	stmt_bind_int(st, 1, worker_id);
+	stmt_bind_int(st, 1, e->worker_id);
 	rc = stmt_step(st);
 	int revoked = rc == STORE_ROW && strcmp(stmt_text(st, 0), "revoked") == 0;
 	stmt_done(st);
 	if (rc != STORE_ROW || revoked) {
-		store_rollback(s);
 		if (revoked)
 			FAULT(f, "worker_revoked", "worker_id");
 		return revoked ? AJ_ERULE : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 	}
 	st = store_sql(s, "INSERT INTO enrolments (session_id, worker_id, enrolled_at) VALUES ($1, $2, $3)");
-	stmt_bind_int(st, 1, session_id);
-	stmt_bind_int(st, 2, worker_id);
+	stmt_bind_int(st, 1, e->session_id);
+	stmt_bind_int(st, 2, e->worker_id);
 	stmt_bind_int(st, 3, clock_now());
 	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
 		if (rc == AJ_ECONFLICT)
 			FAULT(f, "already_enrolled", "worker_id");
 		return rc;
 	}
-	return enrolment_commit(s, a, "enrolment.create", session_id, worker_id);
+	return training_enrolment_audit(s, e->a, "enrolment.create", e->session_id, e->worker_id);
+}
+
+int enrol(struct store *s, const struct actor *a, int64_t session_id, int64_t worker_id, struct fault *f)
+{
+	struct enrolling e = {.a = a, .session_id = session_id, .worker_id = worker_id, .f = f};
+	return store_write(s, enrol_write, &e);
 }
 
 int training_result_apply(struct store *s, const struct actor *a, int64_t session_id, int64_t worker_id,
@@ -618,17 +642,19 @@ int training_result_apply(struct store *s, const struct actor *a, int64_t sessio
 	return elig_refresh(s, worker_id);
 }
 
+static int result_write(struct store *s, void *arg)
+{
+	const struct enrolling *e = arg;
+	*e->f = (struct fault){0};
+	int rc = training_result_apply(s, e->a, e->session_id, e->worker_id, e->attended, e->score, e->f);
+	return rc ? rc : training_enrolment_audit(s, e->a, "enrolment.result", e->session_id, e->worker_id);
+}
+
 int record_result(struct store *s, const struct actor *a, int64_t session_id, int64_t worker_id,
 		  int attended, int score, struct fault *f)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if ((rc = training_result_apply(s, a, session_id, worker_id, attended, score, f)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return enrolment_commit(s, a, "enrolment.result", session_id, worker_id);
+	struct enrolling e = {a, session_id, worker_id, attended, score, f};
+	return store_write(s, result_write, &e);
 }
 
 void api_enrolments_list(struct req *r)

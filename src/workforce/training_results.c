@@ -88,25 +88,31 @@ static void row_error(struct results_run *run, const struct result_row *row, con
 	e->code = code;
 }
 
-/* Checks every row, then writes them all with their audit records in one transaction; with
- * dry_run rolls it back. AJ_ERULE when a row or the session refuses (nothing written). */
-static int results_apply(struct store *s, const struct actor *a, struct results_run *run)
+/* A save of a run's results, for the write's body (store_write may run it more than once). */
+struct results_save {
+	const struct actor *a;
+	struct results_run *run;
+	int n_errors, more_errors; /* the errors found while reading, which each try starts from */
+	int checked;               /* a dry run went through every row */
+};
+
+static int results_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	struct results_save *v = arg;
+	struct results_run *run = v->run;
+	run->n_errors = v->n_errors;
+	run->more_errors = v->more_errors;
+	run->saved = 0;
+	v->checked = 0;
 	struct stmt *st = store_sql(s, "SELECT starts_at, status FROM training_sessions WHERE id = $1");
 	stmt_bind_int(st, 1, run->session_id);
-	rc = stmt_step(st);
+	int rc = stmt_step(st);
 	int64_t starts = rc == STORE_ROW ? stmt_int(st, 0) : 0;
 	int cancelled = rc == STORE_ROW && strcmp(stmt_text(st, 1), "cancelled") == 0;
 	stmt_done(st);
-	if (rc != STORE_ROW) {
-		store_rollback(s);
+	if (rc != STORE_ROW)
 		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-	}
 	if (cancelled || clock_now() < starts) {
-		store_rollback(s);
 		run->refusal = cancelled ? "session_cancelled" : "session_not_started";
 		run->refusal_field = "session";
 		return AJ_ERULE;
@@ -122,10 +128,8 @@ static int results_apply(struct store *s, const struct actor *a, struct results_
 		st = store_sql(s, "SELECT worker_id FROM enrolments WHERE session_id = $1 AND worker_id = $2");
 		stmt_bind_int(st, 1, run->session_id);
 		stmt_bind_int(st, 2, row->worker_id);
-		if ((rc = stmt_one_int(st, &found)) != AJ_OK && rc != AJ_ENOTFOUND) {
-			store_rollback(s);
+		if ((rc = stmt_one_int(st, &found)) != AJ_OK && rc != AJ_ENOTFOUND)
 			return rc;
-		}
 		if (!found) {
 			/* a number in the body that is nobody in this session: named by its number only */
 			row_error(run, row, "worker_id", "not_enrolled");
@@ -140,26 +144,33 @@ static int results_apply(struct store *s, const struct actor *a, struct results_
 		else if (!row->attended && row->score >= 0)
 			row_error(run, row, "score", "score_without_attendance");
 	}
-	if (run->n_errors || run->more_errors) {
-		store_rollback(s);
+	if (run->n_errors || run->more_errors)
 		return AJ_ERULE;
-	}
 	for (int i = 0; i < run->n; i++) {
 		struct fault f = {0};
 		struct result_row *row = &run->rows[i];
-		if ((rc = training_result_apply(s, a, run->session_id, row->worker_id, row->attended, row->score, &f)) != AJ_OK ||
-		    (rc = training_enrolment_audit(s, a, "enrolment.result", run->session_id, row->worker_id)) != AJ_OK) {
-			store_rollback(s);
+		if ((rc = training_result_apply(s, v->a, run->session_id, row->worker_id, row->attended, row->score,
+						&f)) != AJ_OK ||
+		    (rc = training_enrolment_audit(s, v->a, "enrolment.result", run->session_id, row->worker_id)) != AJ_OK)
 			return rc;
-		}
 	}
 	run->saved = run->n;
 	if (run->dry_run) {
-		store_rollback(s);
-		return AJ_OK;
+		/* a dry run writes nothing: it refuses, so that all of it is rolled back, and says it checked */
+		v->checked = 1;
+		return AJ_ERULE;
 	}
-	return audit_commit(s, a, run->from_file ? "training_session.results_import" : "training_session.results",
-			    "training_session", run->session_id, training_session_state);
+	return audit_append_state(s, v->a, run->from_file ? "training_session.results_import" : "training_session.results",
+				  "training_session", run->session_id, training_session_state);
+}
+
+/* Checks every row, then writes them all with their audit records in one transaction; with
+ * dry_run rolls it back. AJ_ERULE when a row or the session refuses (nothing written). */
+static int results_apply(struct store *s, const struct actor *a, struct results_run *run)
+{
+	struct results_save v = {a, run, run->n_errors, run->more_errors, 0};
+	int rc = store_write(s, results_write, &v);
+	return rc == AJ_ERULE && v.checked ? AJ_OK : rc;
 }
 
 /* Fills in the names of the enrolled workers the errors name. */

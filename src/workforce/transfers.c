@@ -272,10 +272,23 @@ static int finish(struct store *s, const struct actor *a, int64_t id, const char
 	return rc;
 }
 
-/* Accepts transfer t: the move, the request closed, both audited; one transaction. */
-static int accept(struct store *s, const struct actor *a, const struct transfer *t, const char *how, const char *note,
-		  struct fault *f)
+/* A decision on a transfer, for the write's body (store_write may run it more than once). */
+struct deciding {
+	const struct actor *a;
+	const struct transfer *t;
+	const char *status, *action; /* a request closed unmet: its new status, its audit action */
+	const char *how, *note;
+	struct fault *f;
+};
+
+/* Accepts the transfer: the move, the request closed, both audited. */
+static int accept_write(struct store *s, void *arg)
 {
+	const struct deciding *dc = arg;
+	const struct transfer *t = dc->t;
+	const struct actor *a = dc->a;
+	struct fault *f = dc->f;
+	*f = (struct fault){0};
 	int ids[TRADE_COUNT], n = 0;
 	for (const char *p = t->trades; *p && n < TRADE_COUNT;) {
 		char code[32];
@@ -289,16 +302,12 @@ static int accept(struct store *s, const struct actor *a, const struct transfer 
 	}
 	struct worker_details d = {t->phone, t->level, t->has_photo ? t->photo_ref : NULL,
 				   t->has_since ? t->experience_since : NULL, ids, n};
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if ((rc = finish(s, a, t->id, "accepted", how, note)) != AJ_OK) {
-		store_rollback(s);
+	int rc = finish(s, a, t->id, "accepted", dc->how, dc->note);
+	if (rc) {
 		FAULT(f, "invalid_transition", "status");
 		return rc;
 	}
 	if ((rc = employment_move(s, t->worker_id, t->to_company, &d, NULL)) != AJ_OK) {
-		store_rollback(s);
 		if (rc == AJ_ENOTFOUND || rc == AJ_ECONFLICT) {
 			/* revoked meanwhile, or already there */
 			FAULT(f, "transfer_not_possible", NULL);
@@ -306,11 +315,17 @@ static int accept(struct store *s, const struct actor *a, const struct transfer 
 		}
 		return rc;
 	}
-	if ((rc = audit_append_state(s, a, "transfer.accept", "transfer", t->id, transfer_state)) != AJ_OK) {
-		store_rollback(s);
+	if ((rc = audit_append_state(s, a, "transfer.accept", "transfer", t->id, transfer_state)) != AJ_OK)
 		return rc;
-	}
-	return audit_commit(s, a, "worker.move", "worker", t->worker_id, worker_state);
+	return audit_append_state(s, a, "worker.move", "worker", t->worker_id, worker_state);
+}
+
+/* Closes the request unmet (declined, cancelled), audited. */
+static int close_write(struct store *s, void *arg)
+{
+	const struct deciding *dc = arg;
+	int rc = finish(s, dc->a, dc->t->id, dc->status, dc->how, dc->note);
+	return rc ? rc : audit_append_state(s, dc->a, dc->action, "transfer", dc->t->id, transfer_state);
 }
 
 int transfer_decide(struct store *s, const struct actor *a, int64_t id, int yes, const char *how, const char *note,
@@ -318,23 +333,15 @@ int transfer_decide(struct store *s, const struct actor *a, int64_t id, int yes,
 {
 	struct transfer t;
 	int rc = load(s, id, &t);
-	if (rc)
-		return rc;
-	if (strcmp(t.status, "pending") != 0) {
+	if (rc == AJ_OK && strcmp(t.status, "pending") != 0) {
 		FAULT(f, "invalid_transition", "status");
-		return AJ_ECONFLICT;
-	}
-	if (t.expires <= clock_now()) {
+		rc = AJ_ECONFLICT;
+	} else if (rc == AJ_OK && t.expires <= clock_now()) {
 		FAULT(f, "transfer_expired", NULL);
-		return AJ_ECONFLICT;
-	}
-	if (yes) {
-		rc = accept(s, a, &t, how, note, f);
-	} else if ((rc = store_begin(s)) == AJ_OK) {
-		if ((rc = finish(s, a, id, "declined", how, note)) != AJ_OK)
-			store_rollback(s);
-		else
-			rc = audit_commit(s, a, "transfer.decline", "transfer", id, transfer_state);
+		rc = AJ_ECONFLICT;
+	} else if (rc == AJ_OK) {
+		struct deciding dc = {a, &t, "declined", "transfer.decline", how, note, f};
+		rc = store_write(s, yes ? accept_write : close_write, &dc);
 	}
 	sodium_memzero(t.phone, sizeof t.phone);
 	return rc;
@@ -410,19 +417,38 @@ void api_transfers_cancel(struct req *r)
 		return;
 	}
 	struct actor a = req_actor(r);
-	if ((rc = store_begin(r->store)) == AJ_OK) {
-		if ((rc = finish(r->store, &a, t.id, "cancelled",
-				 r->user.role == ROLE_ASSOCIATION_ADMIN ? "association" : "company", NULL)) != AJ_OK)
-			store_rollback(r->store);
-		else
-			rc = audit_commit(r->store, &a, "transfer.cancel", "transfer", t.id, transfer_state);
-	}
+	struct deciding dc = {&a, &t, "cancelled", "transfer.cancel",
+			      r->user.role == ROLE_ASSOCIATION_ADMIN ? "association" : "company", NULL, NULL};
+	rc = store_write(r->store, close_write, &dc);
 	if (rc == AJ_ECONFLICT)
 		req_error(r, 409, "invalid_transition", "status");
 	else if (rc)
 		req_fail(r, rc);
 	else
 		transfer_reply(r, t.id, 200);
+}
+
+/* A code a worker makes to hand over: its inputs and outputs, for the write's body (store_write may
+ * run it more than once). */
+struct handover {
+	struct actor a;
+	int64_t worker_id;
+	char code[ONETIME_CODE_LEN];
+	int64_t expires;
+};
+
+static int handover_write(struct store *s, void *arg)
+{
+	struct handover *h = arg;
+	int rc = onetime_issue(s, &h->a, ONETIME_TRANSFER, 0, h->worker_id, ONETIME_TRANSFER_SECS, h->code, &h->expires);
+	if (rc)
+		return rc;
+	struct strbuf sb;
+	strbuf_init(&sb, 128);
+	strbuf_addf(&sb, "{\"worker_id\":%lld,\"expires_at\":%lld}", (long long)h->worker_id, (long long)h->expires);
+	rc = audit_append(s, &h->a, "worker.transfer_code", "worker", h->worker_id, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return rc;
 }
 
 /* The worker makes a code to hand to a new company in person: registering them with it moves them
@@ -434,30 +460,18 @@ void api_me_transfer_code(struct req *r)
 		req_error(r, 403, "forbidden", NULL);
 		return;
 	}
-	char code[ONETIME_CODE_LEN];
-	int64_t expires;
-	struct actor a = req_actor(r);
-	int rc = store_begin(r->store);
-	if (rc == AJ_OK && (rc = onetime_issue(r->store, &a, ONETIME_TRANSFER, 0, id, ONETIME_TRANSFER_SECS, code,
-					       &expires)) != AJ_OK)
-		store_rollback(r->store);
-	if (rc == AJ_OK) {
-		struct strbuf sb;
-		strbuf_init(&sb, 128);
-		strbuf_addf(&sb, "{\"worker_id\":%lld,\"expires_at\":%lld}", (long long)id, (long long)expires);
-		rc = audit_append(r->store, &a, "worker.transfer_code", "worker", id, sb.buf, sb.len);
-		strbuf_free(&sb);
-		rc = rc ? (store_rollback(r->store), rc) : store_commit(r->store);
-	}
+	struct handover h = {req_actor(r), id, "", 0};
+	int rc = store_write(r->store, handover_write, &h);
 	if (rc) {
+		sodium_memzero(h.code, sizeof h.code);
 		req_fail(r, rc);
 		return;
 	}
 	struct jw *w = req_jw(r);
 	jw_obj(w);
-	jw_kstr(w, "code", code);
-	jw_ktime(w, "expires_at", expires);
+	jw_kstr(w, "code", h.code);
+	jw_ktime(w, "expires_at", h.expires);
 	jw_obj_end(w);
-	sodium_memzero(code, sizeof code);
+	sodium_memzero(h.code, sizeof h.code);
 	req_send(r, 201);
 }

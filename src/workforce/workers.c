@@ -153,12 +153,115 @@ static int worker_claims_ok(struct store *s, int64_t id, int level, int64_t sinc
 
 /* ---- writes ---- */
 
-/* Rolls back and reports a refusal. */
-static int refuse(struct store *s, struct fault *f, int err, const char *code, const char *field)
+/* Reports a refusal. */
+static int refuse(struct fault *f, int err, const char *code, const char *field)
 {
-	store_rollback(s);
 	FAULT(f, code, field);
 	return err;
+}
+
+/* A registration's inputs and outputs, for the write's body (store_write may run it more than once). */
+struct registration {
+	const struct actor *a;
+	const struct worker_in *in;
+	const struct idcard *card;
+	const char *hash, *today;
+	struct reg_result *res;
+	struct fault *f;
+	int refusal; /* a refusal that keeps what the body wrote: a wrong transfer code, counted */
+};
+
+static int register_write(struct store *s, void *arg)
+{
+	struct registration *g = arg;
+	const struct worker_in *in = g->in;
+	const struct actor *a = g->a;
+	struct reg_result *res = g->res;
+	struct fault *f = g->f;
+	memset(res, 0, sizeof *res);
+	*f = (struct fault){0};
+	g->refusal = AJ_OK;
+	struct stmt *st = store_sql(s, "SELECT id, name, status, revoked_reason, company_id FROM workers WHERE id_hash = $1");
+	stmt_bind_text(st, 1, g->hash);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		/* one person, one record: the same number is the same person */
+		res->worker_id = stmt_int(st, 0);
+		int same_name = strcmp(stmt_text(st, 1), in->name) == 0;
+		int revoked = strcmp(stmt_text(st, 2), "revoked") == 0;
+		if (revoked)
+			str_copy(res->revoked_reason, sizeof res->revoked_reason, stmt_text(st, 3) ? stmt_text(st, 3) : "");
+		int64_t company = stmt_int(st, 4);
+		stmt_done(st);
+		if (revoked)
+			return refuse(f, AJ_ECONFLICT, "person_revoked", "id_number");
+		if (!same_name)
+			return refuse(f, AJ_ERULE, "name_mismatch", "name");
+		if (company == in->company_id)
+			return refuse(f, AJ_ECONFLICT, "already_registered", "id_number");
+		/* the level the new company states is bounded by the person's certificates, as any change is */
+		if ((rc = worker_claims_ok(s, res->worker_id, in->level ? level_index(in->level) : -1, -1, f)) != AJ_OK)
+			return rc;
+		struct worker_details d = {in->phone, in->level, in->photo_ref, in->experience_since, in->trades,
+					   in->n_trades};
+		if (!in->transfer_code) {
+			/* the move waits for the worker: nothing of theirs changes hands before */
+			if ((rc = transfer_request(s, res->worker_id, company, in->company_id, a->user_id, &d,
+						   &res->transfer_id, f)) != AJ_OK)
+				return rc;
+			res->outcome = REG_TRANSFER;
+			return audit_append_state(s, a, "worker.transfer_request", "transfer", res->transfer_id,
+						  transfer_state);
+		}
+		/* the worker's own code, handed over in person, is their confirmation */
+		if ((rc = onetime_use(s, ONETIME_TRANSFER, 0, res->worker_id, in->transfer_code)) != AJ_OK) {
+			FAULT(f, "invalid_transfer_code", "transfer_code");
+			if (rc != AJ_ENOTFOUND)
+				return rc;
+			/* a wrong code counts against the worker's live code: that count is all this writes, and
+			 * it is kept (committed) while the registration is refused */
+			g->refusal = AJ_ERULE;
+			return AJ_OK;
+		}
+		if ((rc = employment_move(s, res->worker_id, in->company_id, &d, NULL)) != AJ_OK)
+			return rc;
+		res->outcome = REG_MOVED;
+		return audit_append_state(s, a, "worker.move", "worker", res->worker_id, worker_state);
+	}
+	stmt_done(st);
+	if (rc < 0)
+		return rc;
+
+	char masked[19];
+	idcard_mask(g->card->norm, masked);
+	int64_t now = clock_now();
+	/* the sealed values are bound to the row, so the row comes first */
+	st = store_sql(s, "INSERT INTO workers (name, id_sealed, id_hash, id_masked, sex, phone_sealed,"
+			  " photo_ref, level, experience_since, created_at, updated_at)"
+			  " VALUES ($1, '', $2, $3, $4, '', $5, $6, $7, $8, $8) RETURNING id");
+	stmt_bind_text(st, 1, in->name);
+	stmt_bind_text(st, 2, g->hash);
+	stmt_bind_text(st, 3, masked);
+	stmt_bind_text(st, 4, g->card->male ? "male" : "female");
+	stmt_bind_text(st, 5, in->photo_ref);
+	stmt_bind_text(st, 6, in->level);
+	stmt_bind_text(st, 7, in->experience_since);
+	stmt_bind_int(st, 8, now);
+	if ((rc = stmt_one_int(st, &res->worker_id)) != AJ_OK)
+		return rc;
+	int64_t id = res->worker_id;
+	char *sealed = keys_seal_for(SEALED_WORKER_ID, id, g->card->norm);
+	st = store_sql(s, "UPDATE workers SET id_sealed = $2 WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, sealed);
+	rc = stmt_exec(st);
+	free(sealed);
+	if (rc || (rc = worker_set_phone(s, id, in->phone)) != AJ_OK ||
+	    (rc = worker_set_trades(s, id, in->trades, in->n_trades)) != AJ_OK ||
+	    (rc = employment_start(s, id, in->company_id, g->today)) != AJ_OK || (rc = elig_refresh(s, id)) != AJ_OK)
+		return rc;
+	res->outcome = REG_NEW;
+	return audit_append_state(s, a, "worker.create", "worker", id, worker_state);
 }
 
 int worker_register(struct store *s, const struct actor *a, const struct worker_in *in, struct reg_result *res,
@@ -173,93 +276,10 @@ int worker_register(struct store *s, const struct actor *a, const struct worker_
 	idcard_parse(in->id_number, time_today(), &card);
 	keys_lookup_hash(card.norm, hash);
 	time_format_date(time_today(), today);
-
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
-	struct stmt *st = store_sql(s, "SELECT id, name, status, revoked_reason, company_id FROM workers WHERE id_hash = $1");
-	stmt_bind_text(st, 1, hash);
-	rc = stmt_step(st);
-	if (rc == STORE_ROW) {
-		/* one person, one record: the same number is the same person */
-		res->worker_id = stmt_int(st, 0);
-		int same_name = strcmp(stmt_text(st, 1), in->name) == 0;
-		int revoked = strcmp(stmt_text(st, 2), "revoked") == 0;
-		if (revoked)
-			str_copy(res->revoked_reason, sizeof res->revoked_reason, stmt_text(st, 3) ? stmt_text(st, 3) : "");
-		int64_t company = stmt_int(st, 4);
-		stmt_done(st);
-		if (revoked)
-			return refuse(s, f, AJ_ECONFLICT, "person_revoked", "id_number");
-		if (!same_name)
-			return refuse(s, f, AJ_ERULE, "name_mismatch", "name");
-		if (company == in->company_id)
-			return refuse(s, f, AJ_ECONFLICT, "already_registered", "id_number");
-		/* the level the new company states is bounded by the person's certificates, as any change is */
-		if ((rc = worker_claims_ok(s, res->worker_id, in->level ? level_index(in->level) : -1, -1, f)) != AJ_OK)
-			goto fail;
-		struct worker_details d = {in->phone, in->level, in->photo_ref, in->experience_since, in->trades,
-					   in->n_trades};
-		if (!in->transfer_code) {
-			/* the move waits for the worker: nothing of theirs changes hands before */
-			if ((rc = transfer_request(s, res->worker_id, company, in->company_id, a->user_id, &d,
-						   &res->transfer_id, f)) != AJ_OK)
-				goto fail;
-			res->outcome = REG_TRANSFER;
-			return audit_commit(s, a, "worker.transfer_request", "transfer", res->transfer_id, transfer_state);
-		}
-		/* the worker's own code, handed over in person, is their confirmation */
-		if ((rc = onetime_use(s, ONETIME_TRANSFER, 0, res->worker_id, in->transfer_code)) != AJ_OK) {
-			/* a wrong code counts against the worker's live code: that count is all this writes */
-			if (rc == AJ_ENOTFOUND && (rc = store_commit(s)) == AJ_OK)
-				rc = AJ_ENOTFOUND;
-			else
-				store_rollback(s);
-			FAULT(f, "invalid_transfer_code", "transfer_code");
-			return rc == AJ_ENOTFOUND ? AJ_ERULE : rc;
-		}
-		if ((rc = employment_move(s, res->worker_id, in->company_id, &d, NULL)) != AJ_OK)
-			goto fail;
-		res->outcome = REG_MOVED;
-		return audit_commit(s, a, "worker.move", "worker", res->worker_id, worker_state);
-	}
-	stmt_done(st);
-	if (rc < 0)
-		goto fail;
-
-	char masked[19];
-	idcard_mask(card.norm, masked);
-	int64_t now = clock_now();
-	/* the sealed values are bound to the row, so the row comes first */
-	st = store_sql(s, "INSERT INTO workers (name, id_sealed, id_hash, id_masked, sex, phone_sealed,"
-			  " photo_ref, level, experience_since, created_at, updated_at)"
-			  " VALUES ($1, '', $2, $3, $4, '', $5, $6, $7, $8, $8) RETURNING id");
-	stmt_bind_text(st, 1, in->name);
-	stmt_bind_text(st, 2, hash);
-	stmt_bind_text(st, 3, masked);
-	stmt_bind_text(st, 4, card.male ? "male" : "female");
-	stmt_bind_text(st, 5, in->photo_ref);
-	stmt_bind_text(st, 6, in->level);
-	stmt_bind_text(st, 7, in->experience_since);
-	stmt_bind_int(st, 8, now);
-	if ((rc = stmt_one_int(st, &res->worker_id)) != AJ_OK)
-		goto fail;
-	int64_t id = res->worker_id;
-	char *sealed = keys_seal_for(SEALED_WORKER_ID, id, card.norm);
-	st = store_sql(s, "UPDATE workers SET id_sealed = $2 WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, sealed);
-	rc = stmt_exec(st);
-	free(sealed);
+	struct registration g = {.a = a, .in = in, .card = &card, .hash = hash, .today = today, .res = res, .f = f};
+	rc = store_write(s, register_write, &g);
 	sodium_memzero(&card, sizeof card);
-	if (rc || (rc = worker_set_phone(s, id, in->phone)) != AJ_OK ||
-	    (rc = worker_set_trades(s, id, in->trades, in->n_trades)) != AJ_OK ||
-	    (rc = employment_start(s, id, in->company_id, today)) != AJ_OK || (rc = elig_refresh(s, id)) != AJ_OK)
-		goto fail;
-	res->outcome = REG_NEW;
-	return audit_commit(s, a, "worker.create", "worker", id, worker_state);
-fail:
-	store_rollback(s);
-	return rc;
+	return rc ? rc : g.refusal;
 }
 
 const char *worker_lookup_outcome(int rc, const struct reg_result *res, const struct fault *f)
@@ -544,10 +564,48 @@ static int manageable(struct req *r, int64_t id)
 	return 0;
 }
 
+/* A change of a worker's record, for the write's body (store_write may run it more than once). */
+struct worker_edit {
+	const struct actor *a;
+	int64_t id, since_days;
+	const char *level, *photo_ref, *experience_since, *phone;
+	int set_photo, set_since, set_trades, n_trades, trades[TRADE_COUNT];
+	struct fault f;
+};
+
+static int edit_write(struct store *s, void *arg)
+{
+	struct worker_edit *e = arg;
+	e->f = (struct fault){0};
+	int rc = worker_claims_ok(s, e->id, e->level ? level_index(e->level) : -1,
+				  e->experience_since ? e->since_days : -1, &e->f);
+	if (rc)
+		return rc;
+	struct stmt *st = store_sql(s, "UPDATE workers SET level = coalesce($2, level),"
+				       " photo_ref = CASE WHEN $3 = 1 THEN $4 ELSE photo_ref END,"
+				       " experience_since = CASE WHEN $5 = 1 THEN $6 ELSE experience_since END,"
+				       " updated_at = $7 WHERE id = $1");
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_text(st, 2, e->level);
+	stmt_bind_int(st, 3, e->set_photo);
+	stmt_bind_text(st, 4, e->photo_ref);
+	stmt_bind_int(st, 5, e->set_since);
+	stmt_bind_text(st, 6, e->experience_since);
+	stmt_bind_int(st, 7, clock_now());
+	rc = stmt_exec(st);
+	if (rc == AJ_OK && e->phone)
+		rc = worker_set_phone(s, e->id, e->phone);
+	if (rc == AJ_OK && e->set_trades && (rc = worker_set_trades(s, e->id, e->trades, e->n_trades)) == AJ_OK)
+		rc = elig_refresh(s, e->id);
+	if (rc)
+		return rc;
+	return audit_append_state(s, e->a, "worker.update", "worker", e->id, worker_state);
+}
+
 void api_workers_update(struct req *r)
 {
 	int64_t id = r->id[0];
-	int64_t days;
+	int64_t days = -1;
 	if (manageable(r, id))
 		return;
 	if (req_str(r, "phone") && !phone_valid(req_str(r, "phone"))) {
@@ -559,69 +617,50 @@ void api_workers_update(struct req *r)
 		req_error(r, 400, "invalid_date", "experience_since");
 		return;
 	}
-	struct store *s = r->store;
-	int rc = store_begin(s);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
-	struct fault fl = {0};
-	rc = worker_claims_ok(s, id, req_str(r, "level") ? level_index(req_str(r, "level")) : -1,
-			      req_str(r, "experience_since") ? days : -1, &fl);
-	if (rc) {
-		store_rollback(s);
-		if (fl.code)
-			req_error(r, 422, fl.code, fl.field);
-		else
-			req_fail(r, rc);
-		return;
-	}
-	struct stmt *st = store_sql(s, "UPDATE workers SET level = coalesce($2, level),"
-				       " photo_ref = CASE WHEN $3 = 1 THEN $4 ELSE photo_ref END,"
-				       " experience_since = CASE WHEN $5 = 1 THEN $6 ELSE experience_since END,"
-				       " updated_at = $7 WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, req_str(r, "level"));
-	stmt_bind_int(st, 3, req_has(r, "photo_ref"));
-	stmt_bind_text(st, 4, req_str(r, "photo_ref"));
-	stmt_bind_int(st, 5, req_has(r, "experience_since"));
-	stmt_bind_text(st, 6, req_str(r, "experience_since"));
-	stmt_bind_int(st, 7, clock_now());
-	rc = stmt_exec(st);
-	if (rc == AJ_OK && req_str(r, "phone"))
-		rc = worker_set_phone(s, id, req_str(r, "phone"));
-	if (rc == AJ_OK && req_has(r, "trades")) {
-		int t[TRADE_COUNT];
-		int n = body_trades(r, t);
-		if ((rc = worker_set_trades(s, id, t, n)) == AJ_OK)
-			rc = elig_refresh(s, id);
-	}
-	if (rc) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
 	struct actor a = req_actor(r);
-	if ((rc = audit_commit(s, &a, "worker.update", "worker", id, worker_state)) != AJ_OK) {
-		req_fail(r, rc);
+	struct worker_edit e = {.a = &a, .id = id, .since_days = days, .level = req_str(r, "level"),
+				.photo_ref = req_str(r, "photo_ref"), .experience_since = req_str(r, "experience_since"),
+				.phone = req_str(r, "phone"), .set_photo = req_has(r, "photo_ref"),
+				.set_since = req_has(r, "experience_since"), .set_trades = req_has(r, "trades")};
+	if (e.set_trades)
+		e.n_trades = body_trades(r, e.trades);
+	int rc = store_write(r->store, edit_write, &e);
+	if (rc) {
+		req_fault(r, rc, &e.f);
 		return;
 	}
 	reply_worker(r, id, 200, -1);
 }
 
-int worker_leave(struct store *s, const struct actor *a, int64_t id, const char *reason)
+/* Ends a change of worker id's standing: their facts refreshed, and the audit record with their state. */
+static int standing_changed(struct store *s, const struct actor *a, const char *action, int64_t id)
 {
+	int rc = elig_refresh(s, id);
+	return rc ? rc : audit_append_state(s, a, action, "worker", id, worker_state);
+}
+
+/* A change of a worker's standing (leaving, revocation, suspension, a login linked), for the write's
+ * body (store_write may run it more than once). */
+struct standing {
+	const struct actor *a;
+	int64_t id, until, user_id;
+	const char *reason;
+	struct fault *f;
+};
+
+static int leave_write(struct store *s, void *arg)
+{
+	const struct standing *w = arg;
 	char today[11];
 	time_format_date(time_today(), today);
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	if ((rc = employment_end(s, id, today, reason && *reason ? reason : "left")) != AJ_OK ||
-	    (rc = elig_refresh(s, id)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, "worker.leave", "worker", id, worker_state);
+	int rc = employment_end(s, w->id, today, w->reason && *w->reason ? w->reason : "left");
+	return rc ? rc : standing_changed(s, w->a, "worker.leave", w->id);
+}
+
+int worker_leave(struct store *s, const struct actor *a, int64_t id, const char *reason)
+{
+	struct standing w = {.a = a, .id = id, .reason = reason};
+	return store_write(s, leave_write, &w);
 }
 
 void api_workers_leave(struct req *r)
@@ -659,49 +698,44 @@ static int cert_audit_state(struct store *s, int64_t id, struct strbuf *sb)
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 }
 
-int worker_revoke(struct store *s, const struct actor *a, int64_t id, const char *reason)
+static int revoke_write(struct store *s, void *arg)
 {
+	const struct standing *w = arg;
 	int64_t ids[64];
 	int n = 0;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
 	struct stmt *st = store_sql(s, "UPDATE workers SET status = 'revoked', revoked_reason = $2, revoked_at = $3,"
 				       " updated_at = $3 WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, reason);
+	stmt_bind_int(st, 1, w->id);
+	stmt_bind_text(st, 2, w->reason);
 	stmt_bind_int(st, 3, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK)
-		goto fail;
+	int rc = stmt_exec(st);
+	if (rc)
+		return rc;
 	/* every certificate goes with the person, each with its own audit record */
 	st = store_sql(s, "SELECT id FROM certificates WHERE worker_id = $1 AND status = 'valid' LIMIT 64");
-	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 1, w->id);
 	while ((rc = stmt_step(st)) == STORE_ROW)
 		ids[n++] = stmt_int(st, 0);
 	stmt_done(st);
 	if (rc < 0)
-		goto fail;
+		return rc;
 	for (int i = 0; i < n; i++) {
-		if ((rc = store_begin(s)) != AJ_OK)
-			goto fail;
 		st = store_sql(s, "UPDATE certificates SET status = 'revoked', revoked_reason = $2, revoked_at = $3"
 				  " WHERE id = $1");
 		stmt_bind_int(st, 1, ids[i]);
-		stmt_bind_text(st, 2, reason);
+		stmt_bind_text(st, 2, w->reason);
 		stmt_bind_int(st, 3, clock_now());
-		if ((rc = stmt_exec(st)) != AJ_OK) {
-			store_rollback(s);
-			goto fail;
-		}
-		if ((rc = audit_commit(s, a, "certificate.revoke", "certificate", ids[i], cert_audit_state)) != AJ_OK)
-			goto fail;
+		if ((rc = stmt_exec(st)) != AJ_OK ||
+		    (rc = audit_append_state(s, w->a, "certificate.revoke", "certificate", ids[i], cert_audit_state)) != AJ_OK)
+			return rc;
 	}
-	if ((rc = elig_refresh(s, id)) != AJ_OK)
-		goto fail;
-	return audit_commit(s, a, "worker.revoke", "worker", id, worker_state);
-fail:
-	store_rollback(s);
-	return rc;
+	return standing_changed(s, w->a, "worker.revoke", w->id);
+}
+
+int worker_revoke(struct store *s, const struct actor *a, int64_t id, const char *reason)
+{
+	struct standing w = {.a = a, .id = id, .reason = reason};
+	return store_write(s, revoke_write, &w);
 }
 
 void api_workers_revoke(struct req *r)
@@ -717,22 +751,23 @@ void api_workers_revoke(struct req *r)
 		reply_worker(r, id, 200, -1);
 }
 
-int worker_suspend(struct store *s, const struct actor *a, int64_t id, int64_t until, const char *reason)
+static int suspend_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	const struct standing *w = arg;
 	struct stmt *st = store_sql(s, "UPDATE workers SET suspended_until = $2, suspension_reason = $3,"
 				       " updated_at = $4 WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_id(st, 2, until);
-	stmt_bind_text(st, 3, until ? reason : NULL);
+	stmt_bind_int(st, 1, w->id);
+	stmt_bind_id(st, 2, w->until);
+	stmt_bind_text(st, 3, w->until ? w->reason : NULL);
 	stmt_bind_int(st, 4, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK || (rc = elig_refresh(s, id)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, until ? "worker.suspend" : "worker.unsuspend", "worker", id, worker_state);
+	int rc = stmt_exec(st);
+	return rc ? rc : standing_changed(s, w->a, w->until ? "worker.suspend" : "worker.unsuspend", w->id);
+}
+
+int worker_suspend(struct store *s, const struct actor *a, int64_t id, int64_t until, const char *reason)
+{
+	struct standing w = {.a = a, .id = id, .until = until, .reason = reason};
+	return store_write(s, suspend_write, &w);
 }
 
 static void set_suspension(struct req *r, int64_t until, const char *reason)
@@ -891,25 +926,28 @@ int worker_login_named(struct store *s, int64_t id, int64_t user_id)
 	return stmt_exec(st);
 }
 
-int worker_link_user(struct store *s, const struct actor *a, int64_t id, int64_t user_id, struct fault *f)
+static int link_write(struct store *s, void *arg)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	const struct standing *w = arg;
+	*w->f = (struct fault){0};
 	struct stmt *st = store_sql(s, "UPDATE workers SET user_id = $2, updated_at = $3 WHERE id = $1 AND user_id IS NULL");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, user_id);
+	stmt_bind_int(st, 1, w->id);
+	stmt_bind_int(st, 2, w->user_id);
 	stmt_bind_int(st, 3, clock_now());
-	if ((rc = stmt_exec(st)) == AJ_OK && store_changes(s) == 0) {
-		store_rollback(s);
-		FAULT(f, "worker_has_account", "worker_id");
+	int rc = stmt_exec(st);
+	if (rc == AJ_OK && store_changes(s) == 0) {
+		FAULT(w->f, "worker_has_account", "worker_id");
 		return AJ_ECONFLICT;
 	}
-	if (rc || (rc = worker_login_named(s, id, user_id)) != AJ_OK) {
-		store_rollback(s);
+	if (rc || (rc = worker_login_named(s, w->id, w->user_id)) != AJ_OK)
 		return rc;
-	}
-	return audit_commit(s, a, "worker.link_user", "worker", id, worker_state);
+	return audit_append_state(s, w->a, "worker.link_user", "worker", w->id, worker_state);
+}
+
+int worker_link_user(struct store *s, const struct actor *a, int64_t id, int64_t user_id, struct fault *f)
+{
+	struct standing w = {.a = a, .id = id, .user_id = user_id, .f = f};
+	return store_write(s, link_write, &w);
 }
 
 /* ---- a worker's own record ---- */
