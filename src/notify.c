@@ -179,22 +179,28 @@ void api_notifications_unread(struct req *r)
 	reply_unread(r);
 }
 
+/* How far a reader has seen their notices, for the write's body. */
+struct seen {
+	int64_t user_id, up_to;
+};
+
+static int seen_write(struct store *s, void *arg)
+{
+	const struct seen *sn = arg;
+	struct stmt *st = store_sql(s, "UPDATE users SET notices_seen_id = greatest(notices_seen_id,"
+				       " least($2, (SELECT coalesce(max(id), 0) FROM outbox))) WHERE id = $1");
+	stmt_bind_int(st, 1, sn->user_id);
+	stmt_bind_int(st, 2, sn->up_to);
+	return stmt_exec(st);
+}
+
 /* The caller has seen their notices up to id up_to (never past the newest there is, never back).
  * Not audited: it is the reader's place in their notices, as a session's last activity is the
  * session's clock, not a change to any record. */
 void api_notifications_seen(struct req *r)
 {
-	int rc = store_begin(r->store);
-	if (rc == AJ_OK) {
-		struct stmt *st = store_sql(r->store, "UPDATE users SET notices_seen_id = greatest(notices_seen_id,"
-						      " least($2, (SELECT coalesce(max(id), 0) FROM outbox))) WHERE id = $1");
-		stmt_bind_int(st, 1, r->user.user_id);
-		stmt_bind_int(st, 2, req_int(r, "up_to", 0));
-		if ((rc = stmt_exec(st)) == AJ_OK)
-			rc = store_commit(r->store);
-		else
-			store_rollback(r->store);
-	}
+	struct seen sn = {r->user.user_id, req_int(r, "up_to", 0)};
+	int rc = store_write(r->store, seen_write, &sn);
 	if (rc) {
 		req_fail(r, rc);
 		return;

@@ -84,6 +84,42 @@ static int conflict(struct store *s, const char *name, const char *uscc, int64_t
 	return AJ_OK;
 }
 
+/* An org's registration or edit, for the write's body (store_write may run it more than once). */
+struct org_edit {
+	const struct actor *a;
+	const struct org_in *in;
+	const char *uscc; /* the code upper-cased, or NULL */
+	int64_t id, *out_id;
+	struct fault *f;
+};
+
+static int create_write(struct store *s, void *arg)
+{
+	struct org_edit *e = arg;
+	const struct org_in *in = e->in;
+	int64_t n = 0;
+	int rc;
+	*e->f = (struct fault){0};
+	if (strcmp(in->kind, "association") == 0 &&
+	    stmt_one_int(store_sql(s, "SELECT count(*) FROM orgs WHERE kind = 'association'"), &n) == AJ_OK &&
+	    n > 0) {
+		FAULT(e->f, "association_exists", "kind");
+		return AJ_ERULE;
+	}
+	if ((rc = conflict(s, in->name, e->uscc, 0, e->f)) != AJ_OK)
+		return rc;
+	struct stmt *st = store_sql(s, "INSERT INTO orgs (kind, name, uscc, district, created_at, updated_at)"
+				       " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id");
+	stmt_bind_text(st, 1, in->kind);
+	stmt_bind_text(st, 2, in->name);
+	stmt_bind_text(st, 3, e->uscc);
+	stmt_bind_text(st, 4, in->district && *in->district ? in->district : NULL);
+	stmt_bind_int(st, 5, clock_now());
+	if ((rc = stmt_one_int(st, e->out_id)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, e->a, "org.create", "org", *e->out_id, org_state);
+}
+
 int org_create(struct store *s, const struct actor *a, const struct org_in *in, int64_t *id,
 	       struct fault *f)
 {
@@ -95,80 +131,55 @@ int org_create(struct store *s, const struct actor *a, const struct org_in *in, 
 		FAULT(f, "uscc_required", "uscc");
 		return AJ_EINVAL;
 	}
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
-	int64_t n = 0;
-	if (strcmp(in->kind, "association") == 0 &&
-	    stmt_one_int(store_sql(s, "SELECT count(*) FROM orgs WHERE kind = 'association'"), &n) == AJ_OK &&
-	    n > 0) {
-		store_rollback(s);
-		FAULT(f, "association_exists", "kind");
-		return AJ_ERULE;
+	struct org_edit e = {.a = a, .in = in, .uscc = in->uscc ? code : NULL, .out_id = id, .f = f};
+	return store_write(s, create_write, &e);
+}
+
+static int update_write(struct store *s, void *arg)
+{
+	struct org_edit *e = arg;
+	const struct org_in *in = e->in;
+	char kind[16];
+	*e->f = (struct fault){0};
+	struct stmt *st = store_sql(s, "SELECT kind FROM orgs WHERE id = $1");
+	stmt_bind_int(st, 1, e->id);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		str_copy(kind, sizeof kind, stmt_text(st, 0));
+	stmt_done(st);
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	if (in->clear_uscc && strcmp(kind, "company") == 0) {
+		FAULT(e->f, "uscc_required", "uscc");
+		return AJ_EINVAL;
 	}
-	if ((rc = conflict(s, in->name, in->uscc ? code : NULL, 0, f)) != AJ_OK) {
-		store_rollback(s);
+	if ((rc = conflict(s, in->name, e->uscc, e->id, e->f)) != AJ_OK)
 		return rc;
-	}
-	int64_t now = clock_now();
-	struct stmt *st = store_sql(s, "INSERT INTO orgs (kind, name, uscc, district, created_at, updated_at)"
-				       " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id");
-	stmt_bind_text(st, 1, in->kind);
+	st = store_sql(s, "UPDATE orgs SET name = coalesce($2, name),"
+			  " uscc = CASE WHEN $5 = 1 THEN NULL ELSE coalesce($3, uscc) END,"
+			  " district = CASE WHEN $6 = 1 THEN $4 ELSE district END, updated_at = $7"
+			  " WHERE id = $1");
+	stmt_bind_int(st, 1, e->id);
 	stmt_bind_text(st, 2, in->name);
-	stmt_bind_text(st, 3, in->uscc ? code : NULL);
+	stmt_bind_text(st, 3, e->uscc);
 	stmt_bind_text(st, 4, in->district && *in->district ? in->district : NULL);
-	stmt_bind_int(st, 5, now);
-	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
-		store_rollback(s);
+	stmt_bind_int(st, 5, in->clear_uscc);
+	stmt_bind_int(st, 6, in->district != NULL);
+	stmt_bind_int(st, 7, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK)
 		return rc;
-	}
-	return audit_commit(s, a, "org.create", "org", *id, org_state);
+	return audit_append_state(s, e->a, "org.update", "org", e->id, org_state);
 }
 
 int org_update(struct store *s, const struct actor *a, int64_t id, const struct org_in *in,
 	       struct fault *f)
 {
 	char code[19];
-	char kind[16];
 	int rc;
 	if (in->uscc && (rc = normalise_uscc(in->uscc, code, f)) != AJ_OK)
 		return rc;
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
-	struct stmt *st = store_sql(s, "SELECT kind FROM orgs WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	rc = stmt_step(st);
-	if (rc == STORE_ROW)
-		str_copy(kind, sizeof kind, stmt_text(st, 0));
-	stmt_done(st);
-	if (rc != STORE_ROW) {
-		store_rollback(s);
-		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-	}
-	if (in->clear_uscc && strcmp(kind, "company") == 0) {
-		store_rollback(s);
-		FAULT(f, "uscc_required", "uscc");
-		return AJ_EINVAL;
-	}
-	if ((rc = conflict(s, in->name, in->uscc ? code : NULL, id, f)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	st = store_sql(s, "UPDATE orgs SET name = coalesce($2, name),"
-			  " uscc = CASE WHEN $5 = 1 THEN NULL ELSE coalesce($3, uscc) END,"
-			  " district = CASE WHEN $6 = 1 THEN $4 ELSE district END, updated_at = $7"
-			  " WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, in->name);
-	stmt_bind_text(st, 3, in->uscc ? code : NULL);
-	stmt_bind_text(st, 4, in->district && *in->district ? in->district : NULL);
-	stmt_bind_int(st, 5, in->clear_uscc);
-	stmt_bind_int(st, 6, in->district != NULL);
-	stmt_bind_int(st, 7, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, "org.update", "org", id, org_state);
+	struct org_edit e = {.a = a, .in = in, .uscc = in->uscc ? code : NULL, .id = id, .f = f};
+	return store_write(s, update_write, &e);
 }
 
 int org_find(struct store *s, const char *id_or_name, int64_t *id, char kind[16])

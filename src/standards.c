@@ -159,28 +159,35 @@ void api_public_standards(struct req *r)
 	req_send(r, 200);
 }
 
-void api_standards_update(struct req *r)
+/* A change of the standards, for the write's body: the values the request sets, by whom. */
+struct standards_edit {
+	struct req *r;
+	const struct actor *a;
+};
+
+static int update_write(struct store *s, void *arg)
 {
-	int rc = store_begin(r->store);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
+	const struct standards_edit *e = arg;
+	int rc = AJ_OK;
 	for (size_t i = 0; i < ARRAY_LEN(fields) && rc == AJ_OK; i++) {
-		if (!req_has(r, fields[i].key))
+		if (!req_has(e->r, fields[i].key))
 			continue;
-		struct stmt *st = store_sql(r->store, "UPDATE standards SET value = $1 WHERE key = $2");
-		stmt_bind_int(st, 1, req_int(r, fields[i].key, 0));
+		struct stmt *st = store_sql(s, "UPDATE standards SET value = $1 WHERE key = $2");
+		stmt_bind_int(st, 1, req_int(e->r, fields[i].key, 0));
 		stmt_bind_text(st, 2, fields[i].key);
 		rc = stmt_exec(st);
 	}
-	if (rc) {
-		store_rollback(r->store);
-		req_fail(r, rc);
-		return;
-	}
+	if (rc)
+		return rc;
+	return audit_append_state(s, e->a, "standards.update", "standards", 0, standards_state);
+}
+
+void api_standards_update(struct req *r)
+{
 	struct actor a = req_actor(r);
-	if ((rc = audit_commit(r->store, &a, "standards.update", "standards", 0, standards_state)) != AJ_OK) {
+	struct standards_edit e = {r, &a};
+	int rc = store_write(r->store, update_write, &e);
+	if (rc) {
 		req_fail(r, rc);
 		return;
 	}

@@ -104,33 +104,62 @@ static int user_audit_state(struct store *s, int64_t id, struct strbuf *sb)
 /* A password hash no password verifies against: an account waiting for its set-up code. */
 static const char no_password[] = "!";
 
-static int create(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
-		  char code[ONETIME_CODE_LEN], int64_t *expires, struct fault *f)
+/* A new account's inputs and outputs, for the write's body (store_write may run it more than once). */
+struct new_user {
+	const struct actor *a;
+	const struct user_in *in;
+	const char *need_kind; /* the kind of org the role belongs to, or NULL */
+	int64_t *out_id;
+	char *code;       /* ONETIME_CODE_LEN: the set-up code, when in has no password hash; else NULL */
+	int64_t *expires; /* the code's expiry, with code */
+	struct fault *f;
+};
+
+/* Gives worker worker_id's record the login user, named as the record, with its audit record:
+ * their company's current worker without a login only. Inside the open transaction. */
+static int link_worker(struct store *s, const struct actor *a, int64_t worker_id, int64_t org_id, int64_t user,
+		       int64_t now, struct fault *f)
 {
-	const char *need_kind = role_org_kind(in->role);
-	int rc;
-	if (!user_login_valid(in->login)) {
-		FAULT(f, "invalid_characters", "login");
-		return AJ_EINVAL;
-	}
-	if (!need_kind && in->org_id) {
-		FAULT(f, "role_org_mismatch", "org_id");
-		return AJ_ERULE;
-	}
-	if (need_kind && !in->org_id) {
-		FAULT(f, "missing_field", "org_id");
-		return AJ_EINVAL;
-	}
-	if ((rc = store_begin(s)) != AJ_OK)
+	struct stmt *st = store_sql(s, "SELECT company_id, user_id FROM workers WHERE id = $1");
+	stmt_bind_int(st, 1, worker_id);
+	int rc = stmt_step(st);
+	int mine = rc == STORE_ROW && stmt_int(st, 0) == org_id;
+	int taken = rc == STORE_ROW && !stmt_is_null(st, 1);
+	stmt_done(st);
+	if (rc < 0)
 		return rc;
-	if (need_kind) {
+	if (!mine || taken) {
+		FAULT(f, taken && mine ? "worker_has_account" : "worker_not_found", "worker_id");
+		return taken && mine ? AJ_ECONFLICT : AJ_ERULE;
+	}
+	st = store_sql(s, "UPDATE workers SET user_id = $1, updated_at = $2 WHERE id = $3");
+	stmt_bind_int(st, 1, user);
+	stmt_bind_int(st, 2, now);
+	stmt_bind_int(st, 3, worker_id);
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = worker_login_named(s, worker_id, user)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, a, "worker.link_user", "worker", worker_id, worker_state);
+}
+
+static int create_write(struct store *s, void *arg)
+{
+	struct new_user *nu = arg;
+	const struct user_in *in = nu->in;
+	int64_t *id = nu->out_id;
+	struct fault *f = nu->f;
+	int rc;
+	*f = (struct fault){0};
+	if (nu->code) {
+		sodium_memzero(nu->code, ONETIME_CODE_LEN);
+		*nu->expires = 0;
+	}
+	if (nu->need_kind) {
 		struct stmt *st = store_sql(s, "SELECT kind FROM orgs WHERE id = $1");
 		stmt_bind_int(st, 1, in->org_id);
 		rc = stmt_step(st);
-		int match = rc == STORE_ROW && strcmp(stmt_text(st, 0), need_kind) == 0;
+		int match = rc == STORE_ROW && strcmp(stmt_text(st, 0), nu->need_kind) == 0;
 		stmt_done(st);
 		if (rc != STORE_ROW || !match) {
-			store_rollback(s);
 			if (rc < 0)
 				return rc;
 			if (rc == STORE_DONE)
@@ -152,44 +181,39 @@ static int create(struct store *s, const struct actor *a, const struct user_in *
 	stmt_bind_int(st, 6, now);
 	stmt_bind_id(st, 7, in->role == ROLE_CUSTOMER ? in->registered_by : 0);
 	if ((rc = stmt_one_int(st, id)) != AJ_OK) {
-		store_rollback(s);
 		if (rc == AJ_ECONFLICT)
 			FAULT(f, "login_taken", "login");
 		return rc;
 	}
-	if (!in->pw_hash && (rc = onetime_issue(s, a, ONETIME_SETUP, *id, 0, ONETIME_SETUP_SECS, code, expires)) != AJ_OK)
-		goto fail;
-	if (in->worker_id) {
-		/* a worker's login is theirs to one record: their company's current worker without one */
-		st = store_sql(s, "SELECT company_id, user_id FROM workers WHERE id = $1");
-		stmt_bind_int(st, 1, in->worker_id);
-		rc = stmt_step(st);
-		int mine = rc == STORE_ROW && stmt_int(st, 0) == in->org_id;
-		int taken = rc == STORE_ROW && !stmt_is_null(st, 1);
-		stmt_done(st);
-		if (rc < 0 || !mine || taken) {
-			store_rollback(s);
-			if (rc < 0)
-				return rc;
-			FAULT(f, taken && mine ? "worker_has_account" : "worker_not_found", "worker_id");
-			return taken && mine ? AJ_ECONFLICT : AJ_ERULE;
-		}
-		if ((rc = store_begin(s)) != AJ_OK)
-			goto fail;
-		st = store_sql(s, "UPDATE workers SET user_id = $1, updated_at = $2 WHERE id = $3");
-		stmt_bind_int(st, 1, *id);
-		stmt_bind_int(st, 2, now);
-		stmt_bind_int(st, 3, in->worker_id);
-		if ((rc = stmt_exec(st)) != AJ_OK || (rc = worker_login_named(s, in->worker_id, *id)) != AJ_OK) {
-			store_rollback(s);
-			goto fail;
-		}
-		if ((rc = audit_commit(s, a, "worker.link_user", "worker", in->worker_id, worker_state)) != AJ_OK)
-			goto fail;
+	if (!in->pw_hash &&
+	    (rc = onetime_issue(s, nu->a, ONETIME_SETUP, *id, 0, ONETIME_SETUP_SECS, nu->code, nu->expires)) != AJ_OK)
+		return rc;
+	if (in->worker_id && (rc = link_worker(s, nu->a, in->worker_id, in->org_id, *id, now, f)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, nu->a, "user.create", "user", *id, user_audit_state);
+}
+
+static int create(struct store *s, const struct actor *a, const struct user_in *in, int64_t *id,
+		  char code[ONETIME_CODE_LEN], int64_t *expires, struct fault *f)
+{
+	const char *need_kind = role_org_kind(in->role);
+	if (!user_login_valid(in->login)) {
+		FAULT(f, "invalid_characters", "login");
+		return AJ_EINVAL;
 	}
-	return audit_commit(s, a, "user.create", "user", *id, user_audit_state);
-fail:
-	store_rollback(s);
+	if (!need_kind && in->org_id) {
+		FAULT(f, "role_org_mismatch", "org_id");
+		return AJ_ERULE;
+	}
+	if (need_kind && !in->org_id) {
+		FAULT(f, "missing_field", "org_id");
+		return AJ_EINVAL;
+	}
+	struct new_user nu = {.a = a, .in = in, .need_kind = need_kind, .out_id = id, .code = code,
+			      .expires = expires, .f = f};
+	int rc = store_write(s, create_write, &nu);
+	if (rc && code)
+		sodium_memzero(code, ONETIME_CODE_LEN); /* nothing of a write rolled back is kept, its code neither */
 	return rc;
 }
 
@@ -207,38 +231,59 @@ int user_create_with_code(struct store *s, const struct actor *a, const struct u
 	return create(s, a, &copy, id, code, expires, f);
 }
 
-int user_set_password(struct store *s, const struct actor *a, int64_t id, const char *pw_hash,
-		      int64_t keep_session, int *ended)
+/* Sets user id's password hash, changed at now, and ends their sessions but keep (*ended counts
+ * them), with its audit record. Inside the open transaction. */
+static int set_password(struct store *s, const struct actor *a, int64_t id, const char *pw_hash, int64_t now,
+			int64_t keep, int *ended)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
 	struct stmt *st = store_sql(s, "UPDATE users SET pw_hash = $1, pw_changed_at = $2, updated_at = $2"
 				       " WHERE id = $3");
 	stmt_bind_text(st, 1, pw_hash);
-	stmt_bind_int(st, 2, clock_now());
+	stmt_bind_int(st, 2, now);
 	stmt_bind_int(st, 3, id);
-	if ((rc = stmt_exec(st)) != AJ_OK ||
-	    (rc = session_end_all(s, a, id, keep_session, ended)) != AJ_OK) {
-		store_rollback(s);
+	int rc;
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = session_end_all(s, a, id, keep, ended)) != AJ_OK)
 		return rc;
-	}
-	return audit_commit(s, a, "user.password", "user", id, user_audit_state);
+	return audit_append_state(s, a, "user.password", "user", id, user_audit_state);
+}
+
+/* A new password hash for a user, for the write's body. */
+struct password_change {
+	const struct actor *a;
+	int64_t id, keep_session;
+	const char *pw_hash;
+	int *ended;
+};
+
+static int password_write(struct store *s, void *arg)
+{
+	struct password_change *p = arg;
+	return set_password(s, p->a, p->id, p->pw_hash, clock_now(), p->keep_session, p->ended);
+}
+
+int user_set_password(struct store *s, const struct actor *a, int64_t id, const char *pw_hash,
+		      int64_t keep_session, int *ended)
+{
+	struct password_change p = {.a = a, .id = id, .keep_session = keep_session, .pw_hash = pw_hash, .ended = ended};
+	return store_write(s, password_write, &p);
+}
+
+static int rehash_write(struct store *s, void *arg)
+{
+	struct password_change *p = arg;
+	struct stmt *st = store_sql(s, "UPDATE users SET pw_hash = $1 WHERE id = $2");
+	stmt_bind_text(st, 1, p->pw_hash);
+	stmt_bind_int(st, 2, p->id);
+	int rc = stmt_exec(st);
+	if (rc != AJ_OK)
+		return rc;
+	return audit_append_state(s, p->a, "user.rehash", "user", p->id, user_audit_state);
 }
 
 int user_rehash(struct store *s, const struct actor *a, int64_t id, const char *pw_hash)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	struct stmt *st = store_sql(s, "UPDATE users SET pw_hash = $1 WHERE id = $2");
-	stmt_bind_text(st, 1, pw_hash);
-	stmt_bind_int(st, 2, id);
-	if ((rc = stmt_exec(st)) != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return audit_commit(s, a, "user.rehash", "user", id, user_audit_state);
+	struct password_change p = {.a = a, .id = id, .pw_hash = pw_hash};
+	return store_write(s, rehash_write, &p);
 }
 
 /* ---- HTTP ---- */
@@ -457,116 +502,160 @@ void api_public_customers_create(struct req *r)
 	req_defer(r, customers_create_work, NULL);
 }
 
+/* An account's edit by its manager, for the write's body (store_write may run it more than once). */
+struct user_edit {
+	const struct actor *a;
+	int64_t id, scope;
+	const char *name, *status; /* NULL: unchanged */
+	int ended;
+	struct fault f;
+};
+
+static int update_write(struct store *s, void *arg)
+{
+	struct user_edit *e = arg;
+	int64_t found = 0;
+	int rc;
+	e->f = (struct fault){0};
+	e->ended = 0;
+	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2) AND erased_at IS NULL");
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_int(st, 2, e->scope);
+	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
+		return rc;
+	/* a worker's login is named as their record (the identity-checked real name): one person, one
+	 * name; another name for the login alone is refused */
+	if (e->name) {
+		int64_t linked = 0;
+		st = store_sql(s, "SELECT count(*) FROM workers WHERE user_id = $1 AND name <> $2");
+		stmt_bind_int(st, 1, e->id);
+		stmt_bind_text(st, 2, e->name);
+		if ((rc = stmt_one_int(st, &linked)) != AJ_OK)
+			return rc;
+		if (linked) {
+			FAULT(&e->f, "name_from_worker_record", "name");
+			return AJ_ERULE;
+		}
+	}
+	st = store_sql(s, "UPDATE users SET name = coalesce($2, name), status = coalesce($3, status), updated_at = $4"
+			  " WHERE id = $1");
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_text(st, 2, e->name);
+	stmt_bind_text(st, 3, e->status);
+	stmt_bind_int(st, 4, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	/* a disabled account ends every session of the user */
+	if (e->status && strcmp(e->status, "disabled") == 0 &&
+	    (rc = session_end_all(s, e->a, e->id, 0, &e->ended)) != AJ_OK)
+		return rc;
+	return audit_append_state(s, e->a, "user.update", "user", e->id, user_audit_state);
+}
+
 void api_users_update(struct req *r)
 {
-	int64_t id = r->id[0], scope = scope_of(r);
+	int64_t id = r->id[0];
 	const char *status = req_str(r, "status");
 	if (status && strcmp(status, "disabled") == 0 && id == r->user.user_id) {
 		req_error(r, 422, "cannot_disable_self", "status");
 		return;
 	}
-	struct store *s = r->store;
 	struct actor a = req_actor(r);
-	int ended = 0;
-	int rc = store_begin(s);
+	struct user_edit e = {.a = &a, .id = id, .scope = scope_of(r), .name = req_str(r, "name"), .status = status};
+	int rc = store_write(r->store, update_write, &e);
 	if (rc) {
-		req_fail(r, rc);
+		req_fault(r, rc, &e.f);
 		return;
 	}
-	int64_t found = 0;
-	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2) AND erased_at IS NULL");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, scope);
-	if ((rc = stmt_one_int(st, &found)) != AJ_OK)
-		goto fail;
-	/* a worker's login is named as their record (the identity-checked real name): one person, one
-	 * name; another name for the login alone is refused */
-	if (req_str(r, "name")) {
-		int64_t linked = 0;
-		st = store_sql(s, "SELECT count(*) FROM workers WHERE user_id = $1 AND name <> $2");
-		stmt_bind_int(st, 1, id);
-		stmt_bind_text(st, 2, req_str(r, "name"));
-		if ((rc = stmt_one_int(st, &linked)) != AJ_OK)
-			goto fail;
-		if (linked) {
-			store_rollback(s);
-			req_error(r, 422, "name_from_worker_record", "name");
-			return;
-		}
+	reply_user(r, r->store, id, 200);
+}
+
+/* A one-time reset code's issue, for the write's body (store_write may run it more than once): for
+ * user id, or for the customer a caller to the service centre is confirmed as. */
+struct reset {
+	const struct actor *a;
+	int64_t id, scope, secs;
+	int by_association;       /* the association issues it: a worker's account too */
+	const char *name, *login, *phone; /* a caller's account: name, and login and phone when given */
+	int64_t booking_id;
+	const char *confirmed_by; /* how the caller was confirmed, for the audit record; NULL for a reset */
+	const char *text_zh, *text_en; /* the notice the account's holder is sent */
+	int unconfirmed;          /* the caller was not confirmed */
+	char code[ONETIME_CODE_LEN];
+	int64_t expires;
+	struct fault f;
+};
+
+/* A try's outputs start afresh. */
+static void reset_start(struct reset *x)
+{
+	x->f = (struct fault){0};
+	x->unconfirmed = 0;
+	sodium_memzero(x->code, sizeof x->code);
+	x->expires = 0;
+}
+
+/* Issues user x->id's reset code into x->code, tells them, and appends its audit record; inside
+ * the open transaction. */
+static int issue_reset(struct store *s, struct reset *x)
+{
+	int rc;
+	if ((rc = onetime_issue(s, x->a, ONETIME_RESET, x->id, 0, x->secs, x->code, &x->expires)) != AJ_OK ||
+	    (rc = notify(s, 0, x->id, "password_reset", "user", x->id, x->text_zh, x->text_en)) != AJ_OK)
+		return rc;
+	struct strbuf sb;
+	strbuf_init(&sb, 128);
+	strbuf_addf(&sb, "{\"user_id\":%lld,\"expires_at\":%lld", (long long)x->id, (long long)x->expires);
+	if (x->confirmed_by)
+		strbuf_addf(&sb, ",\"confirmed_by\":\"%s\"", x->confirmed_by);
+	strbuf_addc(&sb, '}');
+	rc = audit_append(s, x->a, "user.reset_code", "user", x->id, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return rc;
+}
+
+static int reset_write(struct store *s, void *arg)
+{
+	struct reset *x = arg;
+	reset_start(x);
+	char role[24] = "";
+	struct stmt *st = store_sql(s, "SELECT role FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2)"
+				       " AND erased_at IS NULL AND status = 'active'");
+	stmt_bind_int(st, 1, x->id);
+	stmt_bind_int(st, 2, x->scope);
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		str_copy(role, sizeof role, stmt_text(st, 0));
+	stmt_done(st);
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? AJ_ENOTFOUND : rc;
+	/* a worker's account is theirs against their employer too: the association resets it, after
+	 * seeing the person, so that no company user ever holds the way into it */
+	if (strcmp(role, "worker") == 0 && !x->by_association) {
+		FAULT(&x->f, "reset_by_association", NULL);
+		return AJ_EDENIED;
 	}
-	st = store_sql(s, "UPDATE users SET name = coalesce($2, name), status = coalesce($3, status), updated_at = $4"
-			  " WHERE id = $1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, req_str(r, "name"));
-	stmt_bind_text(st, 3, status);
-	stmt_bind_int(st, 4, clock_now());
-	if ((rc = stmt_exec(st)) != AJ_OK)
-		goto fail;
-	/* a disabled account ends every session of the user */
-	if (status && strcmp(status, "disabled") == 0 && (rc = session_end_all(s, &a, id, 0, &ended)) != AJ_OK)
-		goto fail;
-	if ((rc = audit_commit(s, &a, "user.update", "user", id, user_audit_state)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	reply_user(r, s, id, 200);
-	return;
-fail:
-	store_rollback(s);
-	req_fail(r, rc);
+	return issue_reset(s, x);
 }
 
 /* A forgotten password: a one-time code for the person, never a password chosen for them. The
  * person chooses the new one (POST /api/auth/password-code); until then the old one still works. */
 void api_users_reset(struct req *r)
 {
-	int64_t id = r->id[0], scope = scope_of(r), expires = 0;
-	char code[ONETIME_CODE_LEN];
-	struct store *s = r->store;
 	struct actor a = req_actor(r);
-	int rc = store_begin(s);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
-	char role[24] = "";
-	struct stmt *st = store_sql(s, "SELECT role FROM users WHERE id = $1 AND ($2 = 0 OR org_id = $2)"
-				       " AND erased_at IS NULL AND status = 'active'");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, scope);
-	if ((rc = stmt_step(st)) == STORE_ROW)
-		str_copy(role, sizeof role, stmt_text(st, 0));
-	stmt_done(st);
-	rc = rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
-	/* a worker's account is theirs against their employer too: the association resets it, after
-	 * seeing the person, so that no company user ever holds the way into it */
-	if (rc == AJ_OK && strcmp(role, "worker") == 0 && r->user.role != ROLE_ASSOCIATION_ADMIN) {
-		store_rollback(s);
-		req_error(r, 403, "reset_by_association", NULL);
-		return;
-	}
-	if (rc != AJ_OK ||
-	    (rc = onetime_issue(s, &a, ONETIME_RESET, id, 0, ONETIME_RESET_SECS, code, &expires)) != AJ_OK ||
-	    (rc = notify(s, 0, id, "password_reset", "user", id,
-			 "有人为您的账号生成了一次性密码重置码。如果不是您本人申请，请立即联系协会客服中心。",
-			 "Someone made a one-time code to reset your account's password. If you did not ask for it,"
-			 " call the association's service centre now.")) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
-	struct strbuf sb;
-	strbuf_init(&sb, 128);
-	strbuf_addf(&sb, "{\"user_id\":%lld,\"expires_at\":%lld}", (long long)id, (long long)expires);
-	rc = audit_append(s, &a, "user.reset_code", "user", id, sb.buf, sb.len);
-	strbuf_free(&sb);
-	if (rc || (rc = store_commit(s)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
-	reply_with_code(r, id, 200, "reset_code", code, expires);
-	sodium_memzero(code, sizeof code);
+	struct reset x = {
+		.a = &a, .id = r->id[0], .scope = scope_of(r), .secs = ONETIME_RESET_SECS,
+		.by_association = r->user.role == ROLE_ASSOCIATION_ADMIN,
+		.text_zh = "有人为您的账号生成了一次性密码重置码。如果不是您本人申请，请立即联系协会客服中心。",
+		.text_en = "Someone made a one-time code to reset your account's password. If you did not ask for it,"
+			   " call the association's service centre now.",
+	};
+	int rc = store_write(r->store, reset_write, &x);
+	if (rc)
+		req_fault(r, rc, &x.f);
+	else
+		reply_with_code(r, x.id, 200, "reset_code", x.code, x.expires);
+	sodium_memzero(x.code, sizeof x.code);
 }
 
 /* ---- a customer who forgot their password calls the service centre ---- */
@@ -628,6 +717,22 @@ static int caller_account(struct store *s, const char *name, const char *login, 
 	return matched == 1 ? AJ_OK : AJ_ENOTFOUND;
 }
 
+static int call_reset_write(struct store *s, void *arg)
+{
+	struct reset *x = arg;
+	reset_start(x);
+	x->id = 0;
+	int rc = caller_account(s, x->name, x->login, x->booking_id, x->phone, &x->id);
+	if (rc == AJ_ENOTFOUND) {
+		x->unconfirmed = 1;
+		FAULT(&x->f, "caller_not_confirmed", NULL);
+		return AJ_ERULE;
+	}
+	if (rc != AJ_OK)
+		return rc;
+	return issue_reset(s, x);
+}
+
 /* POST /api/customers/reset-code: the 24-hour service centre (or the association) gives a customer
  * who called a one-time reset code, once the caller is confirmed — their name, and a booking of
  * theirs or the telephone they booked with (the login when they remember it). Customer accounts
@@ -637,12 +742,12 @@ static int caller_account(struct store *s, const char *name, const char *login, 
 void api_customers_reset_code(struct req *r)
 {
 	const char *phone = req_str(r, "phone");
-	int64_t booking_id = req_int(r, "booking_id", 0), id = 0, expires = 0, now = clock_now(), retry = 0;
+	int64_t booking_id = req_int(r, "booking_id", 0), now = clock_now(), retry = 0;
 	if (!booking_id && !phone) {
 		req_error(r, 400, "missing_field", "booking_id");
 		return;
 	}
-	char login[65] = "", key[80], code[ONETIME_CODE_LEN];
+	char login[65] = "", key[80];
 	if (req_str(r, "login") && user_login_normalise(req_str(r, "login"), login) != 0) {
 		req_error(r, 400, "invalid_characters", "login");
 		return;
@@ -659,41 +764,27 @@ void api_customers_reset_code(struct req *r)
 		return;
 	}
 	struct actor a = req_actor(r);
-	if ((rc = store_begin(s)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	rc = caller_account(s, req_str(r, "name"), login[0] ? login : NULL, booking_id, phone, &id);
-	if (rc == AJ_ENOTFOUND) {
-		store_rollback(s);
+	struct reset x = {
+		.a = &a, .secs = ONETIME_CALL_SECS, .name = req_str(r, "name"), .login = login[0] ? login : NULL,
+		.phone = phone, .booking_id = booking_id,
+		.confirmed_by = booking_id && phone ? "booking_phone" : booking_id ? "booking" : "phone",
+		.text_zh = "协会客服中心应您的来电，为您的账号生成了一次性密码重置码。如果不是您本人来电，请立即联系协会客服中心。",
+		.text_en = "The association's service centre made a one-time code to reset your password when"
+			   " you called. If you did not call, call the service centre now.",
+	};
+	rc = store_write(s, call_reset_write, &x);
+	/* an unconfirmed caller counts against the agent, in a write of its own: nothing of the refused
+	 * one is kept */
+	if (x.unconfirmed)
 		throttle_fail(s, key, r->peer, now);
-		req_error(r, 422, "caller_not_confirmed", NULL);
-		return;
-	}
-	if (rc != AJ_OK ||
-	    (rc = onetime_issue(s, &a, ONETIME_RESET, id, 0, ONETIME_CALL_SECS, code, &expires)) != AJ_OK ||
-	    (rc = notify(s, 0, id, "password_reset", "user", id,
-			 "协会客服中心应您的来电，为您的账号生成了一次性密码重置码。如果不是您本人来电，请立即联系协会客服中心。",
-			 "The association's service centre made a one-time code to reset your password when you called."
-			 " If you did not call, call the service centre now.")) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
-		return;
-	}
-	struct strbuf sb;
-	strbuf_init(&sb, 128);
-	strbuf_addf(&sb, "{\"user_id\":%lld,\"expires_at\":%lld,\"confirmed_by\":\"%s\"}", (long long)id,
-		    (long long)expires, booking_id && phone ? "booking_phone" : booking_id ? "booking" : "phone");
-	rc = audit_append(s, &a, "user.reset_code", "user", id, sb.buf, sb.len);
-	strbuf_free(&sb);
-	if (rc || (rc = store_commit(s)) != AJ_OK) {
-		store_rollback(s);
-		req_fail(r, rc);
+	if (rc) {
+		req_fault(r, rc, &x.f);
+		sodium_memzero(x.code, sizeof x.code);
 		return;
 	}
 	throttle_clear(s, key, r->peer, 0);
-	reply_with_code(r, id, 200, "reset_code", code, expires);
-	sodium_memzero(code, sizeof code);
+	reply_with_code(r, x.id, 200, "reset_code", x.code, x.expires);
+	sodium_memzero(x.code, sizeof x.code);
 }
 
 /* ---- a person sets their own password with a code ---- */
@@ -712,12 +803,46 @@ static void code_work_free(void *p)
 	free(cw);
 }
 
+/* A password set with a one-time code, for the write's body (store_write may run it more than once). */
+struct code_use {
+	const char *login, *code, *pw_hash;
+	int64_t now;
+	int64_t id;   /* the account the code is of */
+	int ended;    /* its sessions ended */
+	int refusal;  /* 0, or the error the request is refused with once the write is committed */
+	struct fault f;
+};
+
+static int code_password_write(struct store *s, void *arg)
+{
+	struct code_use *u = arg;
+	u->id = 0;
+	u->ended = 0;
+	u->refusal = 0;
+	u->f = (struct fault){0};
+	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE login = $1 AND status = 'active' AND erased_at IS NULL");
+	stmt_bind_text(st, 1, u->login);
+	int rc = stmt_one_int(st, &u->id);
+	if (rc == AJ_OK)
+		rc = onetime_use_account(s, u->id, u->code);
+	if (rc == AJ_ENOTFOUND) {
+		/* the wrong try is counted against the code: committed, though the request is refused */
+		u->refusal = AJ_EINVAL;
+		FAULT(&u->f, "invalid_code", "code");
+		return AJ_OK;
+	}
+	if (rc != AJ_OK)
+		return rc;
+	struct actor a = {u->id, 0, u->login};
+	return set_password(s, &a, u->id, u->pw_hash, u->now, 0, &u->ended);
+}
+
 /* Runs on the pool: the throttle, the code, Argon2id, every session ended; one transaction. */
 static void code_password_work(struct req *r, struct store *s)
 {
 	struct code_work *cw = r->work;
 	char key[80], hash[PASSWORD_HASH_LEN];
-	int64_t now = clock_now(), retry = 0, id = 0;
+	int64_t now = clock_now(), retry = 0;
 	snprintf(key, sizeof key, "+code:%s", cw->login);
 	int rc = throttle_check(s, key, r->peer, now, &retry);
 	if (rc < 0) {
@@ -732,45 +857,24 @@ static void code_password_work(struct req *r, struct store *s)
 		req_fail(r, AJ_ESTORE);
 		return;
 	}
-	if ((rc = store_begin(s)) != AJ_OK) {
-		req_fail(r, rc);
-		return;
-	}
-	struct stmt *st = store_sql(s, "SELECT id FROM users WHERE login = $1 AND status = 'active' AND erased_at IS NULL");
-	stmt_bind_text(st, 1, cw->login);
-	rc = stmt_one_int(st, &id);
-	if (rc == AJ_OK)
-		rc = onetime_use_account(s, id, cw->code);
-	if (rc == AJ_ENOTFOUND) {
-		/* the wrong try is counted against the code, and the address, before the refusal */
-		rc = store_commit(s);
+	struct code_use u = {.login = cw->login, .code = cw->code, .pw_hash = hash, .now = now};
+	rc = store_write(s, code_password_write, &u);
+	/* a wrong try counts against the address too, before the refusal */
+	if (u.refusal)
 		throttle_fail(s, key, r->peer, now);
-		if (rc)
-			req_fail(r, rc);
-		else
-			req_error(r, 400, "invalid_code", "code");
-		return;
-	}
-	int ended = 0;
-	struct actor a = {id, 0, cw->login};
-	st = store_sql(s, "UPDATE users SET pw_hash = $1, pw_changed_at = $2, updated_at = $2 WHERE id = $3");
-	stmt_bind_text(st, 1, hash);
-	stmt_bind_int(st, 2, now);
-	stmt_bind_int(st, 3, id);
-	if (rc || (rc = stmt_exec(st)) != AJ_OK || (rc = session_end_all(s, &a, id, 0, &ended)) != AJ_OK) {
-		store_rollback(s);
+	if (rc) {
 		req_fail(r, rc);
 		return;
 	}
-	if ((rc = audit_commit(s, &a, "user.password", "user", id, user_audit_state)) != AJ_OK) {
-		req_fail(r, rc);
+	if (u.refusal) {
+		req_fault(r, u.refusal, &u.f);
 		return;
 	}
 	throttle_clear(s, key, r->peer, 0);
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_kbool(w, "ok", 1);
-	jw_kint(w, "sessions_ended", ended);
+	jw_kint(w, "sessions_ended", u.ended);
 	jw_obj_end(w);
 	req_send(r, 200);
 }

@@ -49,16 +49,20 @@ static int checkpoint_state(struct store *s, int64_t id, struct strbuf *sb)
 	return audit_row_state(st, checkpoint_row_json, sb);
 }
 
-int checkpoint_sign(struct store *s, const struct actor *a, int64_t min_age, int *written)
+/* A checkpoint's signing, for the write's body (store_write may run it more than once). */
+struct signing {
+	const struct actor *a;
+	int64_t min_age, at;
+	int written; /* 1 when the body wrote a checkpoint */
+};
+
+static int sign_write(struct store *s, void *arg)
 {
-	struct checkpoint c = {0, CHECKPOINT_VERSION, 0, "", clock_now(), "", ""};
+	struct signing *g = arg;
+	struct checkpoint c = {0, CHECKPOINT_VERSION, 0, "", g->at, "", ""};
 	int64_t last_record = -1, last_at = 0, id = 0;
-	*written = 0;
-	if (!keys_ready())
-		return AJ_OK;
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	int rc;
+	g->written = 0;
 	/* read inside the write transaction, so two servers cannot both find it due */
 	struct stmt *st = store_sql(s, "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
 	if ((rc = stmt_step(st)) == STORE_ROW) {
@@ -66,10 +70,8 @@ int checkpoint_sign(struct store *s, const struct actor *a, int64_t min_age, int
 		str_copy(c.hash, sizeof c.hash, stmt_text(st, 1) ? stmt_text(st, 1) : "");
 	}
 	stmt_done(st);
-	if (rc != STORE_ROW) {
-		rc = rc < 0 ? rc : AJ_ESTORE;
-		goto fail;
-	}
+	if (rc != STORE_ROW)
+		return rc < 0 ? rc : AJ_ESTORE;
 	st = store_sql(s, "SELECT record_id, at FROM audit_checkpoints ORDER BY id DESC LIMIT 1");
 	if ((rc = stmt_step(st)) == STORE_ROW) {
 		last_record = stmt_int(st, 0);
@@ -77,12 +79,12 @@ int checkpoint_sign(struct store *s, const struct actor *a, int64_t min_age, int
 	}
 	stmt_done(st);
 	if (rc < 0)
-		goto fail;
+		return rc;
 	/* the last checkpoint's own audit record (last_record + 1) is not a move of the head: without
 	 * this, each checkpoint would make the next one due */
 	int moved = last_record < 0 ? c.record_id > 0 : c.record_id > last_record + 1;
-	if (!moved || (last_record >= 0 && c.at - last_at < min_age)) {
-		store_rollback(s); /* nothing due: no write, and the public answers' cache stays current */
+	if (!moved || (last_record >= 0 && c.at - last_at < g->min_age)) {
+		store_keep_generation(s); /* nothing due: no write, and the public answers' cache stays current */
 		return AJ_OK;
 	}
 	char msg[CHECKPOINT_MESSAGE_MAX];
@@ -100,12 +102,19 @@ int checkpoint_sign(struct store *s, const struct actor *a, int64_t min_age, int
 	stmt_bind_text(st, 5, c.kid);
 	stmt_bind_text(st, 6, c.signature);
 	if ((rc = stmt_one_int(st, &id)) != AJ_OK)
-		goto fail;
-	if ((rc = audit_commit(s, a, "audit.checkpoint", "audit_checkpoint", id, checkpoint_state)) == AJ_OK)
-		*written = 1;
-	return rc;
-fail:
-	store_rollback(s);
+		return rc;
+	g->written = 1;
+	return audit_append_state(s, g->a, "audit.checkpoint", "audit_checkpoint", id, checkpoint_state);
+}
+
+int checkpoint_sign(struct store *s, const struct actor *a, int64_t min_age, int *written)
+{
+	*written = 0;
+	if (!keys_ready())
+		return AJ_OK;
+	struct signing g = {.a = a, .min_age = min_age, .at = clock_now()};
+	int rc = store_write(s, sign_write, &g);
+	*written = rc == AJ_OK && g.written;
 	return rc;
 }
 

@@ -180,6 +180,28 @@ static void fingerprint(const struct keyset *k, char out[SHA256_HEX_LEN])
 	sodium_memzero(both, sizeof both);
 }
 
+/* The key file's fingerprint the database is bound to, for the write's body. */
+struct binding {
+	const char *fingerprint, *kid;
+};
+
+static int bind_write(struct store *s, void *arg)
+{
+	const struct binding *b = arg;
+	struct stmt *st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('keys.fingerprint', $1)");
+	stmt_bind_text(st, 1, b->fingerprint);
+	int rc = stmt_exec(st);
+	if (rc != AJ_OK)
+		return rc;
+	struct actor a = {0, 0, "system"};
+	struct strbuf sb;
+	strbuf_init(&sb, 256);
+	strbuf_addf(&sb, "{\"keys.fingerprint\":\"%s\",\"kid\":\"%s\"}", b->fingerprint, b->kid);
+	rc = audit_append(s, &a, "keys.bind", "settings", 0, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return rc;
+}
+
 static int bind_store(struct store *s, const char *path, const struct keyset *k)
 {
 	char fp[SHA256_HEX_LEN];
@@ -198,23 +220,8 @@ static int bind_store(struct store *s, const char *path, const struct keyset *k)
 	stmt_done(st);
 	if (rc < 0)
 		return rc;
-	if ((rc = store_begin(s)) != AJ_OK)
-		return rc;
-	st = store_sql(s, "INSERT INTO settings (key, value) VALUES ('keys.fingerprint', $1)");
-	stmt_bind_text(st, 1, fp);
-	if ((rc = stmt_exec(st)) == AJ_OK) {
-		struct actor a = {0, 0, "system"};
-		struct strbuf sb;
-		strbuf_init(&sb, 256);
-		strbuf_addf(&sb, "{\"keys.fingerprint\":\"%s\",\"kid\":\"%s\"}", fp, k->kid);
-		rc = audit_append(s, &a, "keys.bind", "settings", 0, sb.buf, sb.len);
-		strbuf_free(&sb);
-	}
-	if (rc != AJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s);
+	struct binding b = {fp, k->kid};
+	return store_write(s, bind_write, &b);
 }
 
 int keys_open(const char *path, int create, struct store *s)

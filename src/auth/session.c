@@ -36,49 +36,57 @@ static void audit_state(struct strbuf *sb, int64_t id, int64_t user_id, int64_t 
 	jw_obj_end(&w);
 }
 
+/* A session's start or end, for the write's body (store_write may run it more than once). */
+struct session_edit {
+	const struct actor *a;
+	int64_t id, user_id, now;
+	const char *peer, *user_agent, *hash, *csrf; /* a start's: the token's hash, never the token */
+	int64_t *out_id;
+};
+
+static int create_write(struct store *s, void *arg)
+{
+	const struct session_edit *e = arg;
+	int64_t now = e->now;
+	/* sessions over for a month are no longer worth keeping */
+	struct stmt *st = store_sql(s, "DELETE FROM sessions WHERE user_id = $1 AND"
+				       " (ended_at < $2 OR expires_at < $2)");
+	stmt_bind_int(st, 1, e->user_id);
+	stmt_bind_int(st, 2, now - 30 * 86400);
+	int rc = stmt_exec(st);
+	if (rc != AJ_OK)
+		return rc;
+
+	st = store_sql(s, "INSERT INTO sessions (user_id, token_hash, csrf, created_at, last_seen,"
+			  " expires_at, peer, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id");
+	stmt_bind_int(st, 1, e->user_id);
+	stmt_bind_text(st, 2, e->hash);
+	stmt_bind_text(st, 3, e->csrf);
+	stmt_bind_int(st, 4, now);
+	stmt_bind_int(st, 5, now + SESSION_ABSOLUTE_SECS);
+	stmt_bind_text(st, 6, e->peer ? e->peer : "");
+	stmt_bind_textn(st, 7, e->user_agent ? e->user_agent : "", e->user_agent ? strnlen(e->user_agent, 200) : 0);
+	if ((rc = stmt_one_int(st, e->out_id)) != AJ_OK)
+		return rc;
+
+	struct strbuf sb;
+	strbuf_init(&sb, 4096);
+	audit_state(&sb, *e->out_id, e->user_id, now, now + SESSION_ABSOLUTE_SECS, 0);
+	rc = audit_append(s, e->a, "session.create", "session", *e->out_id, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return rc;
+}
+
 int session_create(struct store *s, const struct actor *a, int64_t user_id, const char *peer,
 		   const char *user_agent, char token[TOKEN_LEN], char csrf[TOKEN_LEN], int64_t *id)
 {
 	char hash[SHA256_HEX_LEN];
-	int64_t now = clock_now();
 	random_token(token);
 	random_token(csrf);
 	sha256_hex(token, strlen(token), hash);
-
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	/* sessions over for a month are no longer worth keeping */
-	struct stmt *st = store_sql(s, "DELETE FROM sessions WHERE user_id = $1 AND"
-				       " (ended_at < $2 OR expires_at < $2)");
-	stmt_bind_int(st, 1, user_id);
-	stmt_bind_int(st, 2, now - 30 * 86400);
-	if ((rc = stmt_exec(st)) != AJ_OK)
-		goto fail;
-
-	st = store_sql(s, "INSERT INTO sessions (user_id, token_hash, csrf, created_at, last_seen,"
-			  " expires_at, peer, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id");
-	stmt_bind_int(st, 1, user_id);
-	stmt_bind_text(st, 2, hash);
-	stmt_bind_text(st, 3, csrf);
-	stmt_bind_int(st, 4, now);
-	stmt_bind_int(st, 5, now + SESSION_ABSOLUTE_SECS);
-	stmt_bind_text(st, 6, peer ? peer : "");
-	stmt_bind_textn(st, 7, user_agent ? user_agent : "", user_agent ? strnlen(user_agent, 200) : 0);
-	if ((rc = stmt_one_int(st, id)) != AJ_OK)
-		goto fail;
-
-	struct strbuf sb;
-	strbuf_init(&sb, 4096);
-	audit_state(&sb, *id, user_id, now, now + SESSION_ABSOLUTE_SECS, 0);
-	rc = audit_append(s, a, "session.create", "session", *id, sb.buf, sb.len);
-	strbuf_free(&sb);
-	if (rc)
-		goto fail;
-	return store_commit(s);
-fail:
-	store_rollback(s);
-	return rc;
+	struct session_edit e = {.a = a, .user_id = user_id, .now = clock_now(), .peer = peer,
+				 .user_agent = user_agent, .hash = hash, .csrf = csrf, .out_id = id};
+	return store_write(s, create_write, &e);
 }
 
 int session_lookup(struct store *s, const char *token, int64_t now, struct principal *p)
@@ -141,29 +149,28 @@ static int end_one(struct store *s, const struct actor *a, int64_t id, int64_t u
 	return rc;
 }
 
-int session_end(struct store *s, const struct actor *a, int64_t id, int64_t user_id)
+static int end_write(struct store *s, void *arg)
 {
-	int64_t now = clock_now();
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
+	const struct session_edit *e = arg;
 	struct stmt *st = store_sql(s, "SELECT created_at, last_seen FROM sessions"
 				       " WHERE id = $1 AND user_id = $2 AND ended_at IS NULL");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, user_id);
-	rc = stmt_step(st);
+	stmt_bind_int(st, 1, e->id);
+	stmt_bind_int(st, 2, e->user_id);
+	int rc = stmt_step(st);
 	int64_t created = rc == STORE_ROW ? stmt_int(st, 0) : 0;
 	int64_t last_seen = rc == STORE_ROW ? stmt_int(st, 1) : 0;
 	stmt_done(st);
-	if (rc == STORE_DONE || (rc == STORE_ROW && !session_live(created, last_seen, 0, now)))
-		rc = AJ_ENOTFOUND;
-	else if (rc == STORE_ROW)
-		rc = end_one(s, a, id, user_id, created, now);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s);
+	if (rc == STORE_DONE || (rc == STORE_ROW && !session_live(created, last_seen, 0, e->now)))
+		return AJ_ENOTFOUND;
+	if (rc == STORE_ROW)
+		return end_one(s, e->a, e->id, e->user_id, created, e->now);
+	return rc;
+}
+
+int session_end(struct store *s, const struct actor *a, int64_t id, int64_t user_id)
+{
+	struct session_edit e = {.a = a, .id = id, .user_id = user_id, .now = clock_now()};
+	return store_write(s, end_write, &e);
 }
 
 int session_end_all(struct store *s, const struct actor *a, int64_t user_id, int64_t keep, int *ended)

@@ -85,24 +85,30 @@ static int bump(struct store *s, const char *key, int64_t now)
 	return stmt_exec(st);
 }
 
+/* A failure counted against an attempt's keys, for the write's body. */
+struct failure {
+	const struct keys *k;
+	int64_t now;
+};
+
+static int fail_write(struct store *s, void *arg)
+{
+	const struct failure *fl = arg;
+	int rc;
+	for (int i = 0; i < fl->k->n; i++)
+		if ((rc = bump(s, fl->k->key[i], fl->now)) != 0)
+			return rc;
+	/* stale windows of any key go with the next failure */
+	struct stmt *st = store_sql(s, "DELETE FROM login_failures WHERE window_start < $1");
+	stmt_bind_int(st, 1, fl->now - 86400);
+	return stmt_exec(st);
+}
+
 /* Counts one failure against each of k's keys, in one transaction. */
 static int fail_keys(struct store *s, const struct keys *k, int64_t now)
 {
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	for (int i = 0; i < k->n; i++)
-		if ((rc = bump(s, k->key[i], now)) != 0)
-			goto fail;
-	/* stale windows of any key go with the next failure */
-	struct stmt *st = store_sql(s, "DELETE FROM login_failures WHERE window_start < $1");
-	stmt_bind_int(st, 1, now - 86400);
-	if ((rc = stmt_exec(st)) != 0)
-		goto fail;
-	return store_commit(s);
-fail:
-	store_rollback(s);
-	return rc;
+	struct failure fl = {k, now};
+	return store_write(s, fail_write, &fl);
 }
 
 int throttle_check(struct store *s, const char *login, const char *addr, int64_t now, int64_t *retry_after)
@@ -160,39 +166,45 @@ int throttle_device_find(struct store *s, const char *login, const char *token, 
 	return rc == AJ_ENOTFOUND ? 0 : rc;
 }
 
+/* A device token's issue, for the write's body: only the token's hash is written. */
+struct device_issue {
+	int64_t user_id, replaces, now;
+	const char *hash;
+};
+
+static int device_issue_write(struct store *s, void *arg)
+{
+	const struct device_issue *d = arg;
+	struct stmt *st = store_sql(s, "DELETE FROM login_devices WHERE user_id = $1 AND (id = $2 OR expires_at <= $3)");
+	stmt_bind_int(st, 1, d->user_id);
+	stmt_bind_int(st, 2, d->replaces);
+	stmt_bind_int(st, 3, d->now);
+	int rc = stmt_exec(st);
+	if (rc != AJ_OK)
+		return rc;
+	st = store_sql(s, "INSERT INTO login_devices (user_id, token_hash, created_at, expires_at)"
+			  " VALUES ($1, $2, $3, $4)");
+	stmt_bind_int(st, 1, d->user_id);
+	stmt_bind_text(st, 2, d->hash);
+	stmt_bind_int(st, 3, d->now);
+	stmt_bind_int(st, 4, d->now + THROTTLE_DEVICE_SECS);
+	if ((rc = stmt_exec(st)) != AJ_OK)
+		return rc;
+	/* a client that keeps no cookies gets a new device at every sign-in: keep the newest */
+	st = store_sql(s, "DELETE FROM login_devices WHERE user_id = $1 AND id NOT IN"
+			  " (SELECT id FROM login_devices WHERE user_id = $1 ORDER BY id DESC LIMIT $2)");
+	stmt_bind_int(st, 1, d->user_id);
+	stmt_bind_int(st, 2, THROTTLE_DEVICES_PER_USER);
+	return stmt_exec(st);
+}
+
 int throttle_device_issue(struct store *s, int64_t user_id, int64_t replaces, int64_t now, char token[TOKEN_LEN])
 {
 	char hash[SHA256_HEX_LEN];
 	random_token(token);
 	sha256_hex(token, strlen(token), hash);
-	int rc = store_begin(s);
-	if (rc)
-		return rc;
-	struct stmt *st = store_sql(s, "DELETE FROM login_devices WHERE user_id = $1 AND (id = $2 OR expires_at <= $3)");
-	stmt_bind_int(st, 1, user_id);
-	stmt_bind_int(st, 2, replaces);
-	stmt_bind_int(st, 3, now);
-	if ((rc = stmt_exec(st)) != AJ_OK)
-		goto fail;
-	st = store_sql(s, "INSERT INTO login_devices (user_id, token_hash, created_at, expires_at)"
-			  " VALUES ($1, $2, $3, $4)");
-	stmt_bind_int(st, 1, user_id);
-	stmt_bind_text(st, 2, hash);
-	stmt_bind_int(st, 3, now);
-	stmt_bind_int(st, 4, now + THROTTLE_DEVICE_SECS);
-	if ((rc = stmt_exec(st)) != AJ_OK)
-		goto fail;
-	/* a client that keeps no cookies gets a new device at every sign-in: keep the newest */
-	st = store_sql(s, "DELETE FROM login_devices WHERE user_id = $1 AND id NOT IN"
-			  " (SELECT id FROM login_devices WHERE user_id = $1 ORDER BY id DESC LIMIT $2)");
-	stmt_bind_int(st, 1, user_id);
-	stmt_bind_int(st, 2, THROTTLE_DEVICES_PER_USER);
-	if ((rc = stmt_exec(st)) != AJ_OK)
-		goto fail;
-	return store_commit(s);
-fail:
-	store_rollback(s);
-	return rc;
+	struct device_issue d = {user_id, replaces, now, hash};
+	return store_write(s, device_issue_write, &d);
 }
 
 void throttle_device_cookie(char *out, size_t n, const char *token, int secure)
