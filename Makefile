@@ -23,7 +23,7 @@ API      := $(patsubst tests/api/%.c,%,$(sort $(wildcard tests/api/test_*.c)))
 rel_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/gen/schema.o
 san_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/gen/schema.o
 
-.PHONY: all run test test-unit test-api test-san test-e2e test-scan test-postgresql test-pg deps lint bench clean
+.PHONY: all run test test-sqlite test-unit test-api test-san test-e2e test-scan test-postgresql test-pg deps lint bench clean
 
 all: anjia
 
@@ -100,16 +100,23 @@ test-scan: anjia
 lint:
 	tools/lint
 
-# every suite on SQLite, then again on PostgreSQL: on the server TEST_PG names, or on a private one
-# started for the run (scripts/pg.sh, which .ci/run also uses) and removed after it
+# every suite on SQLite and again on PostgreSQL — on the server TEST_PG names, or on a private one
+# started for the run (scripts/pg.sh, which .ci/run also uses) and removed after it. Every test
+# program is built first; then the two passes run side by side, each one's output shown whole when
+# it ends.
+TEST_BINS := $(addprefix build/rel/tests/,$(UNIT)) $(addprefix build/rel/api/,$(API)) \
+	     $(addprefix build/san/tests/,$(UNIT)) $(addprefix build/san/api/,$(API)) build/san/anjia
 test: deps
 	$(MAKE) lint anjia
+	$(MAKE) $(TEST_BINS)
+	$(MAKE) -j2 --output-sync=recurse test-sqlite test-postgresql
+
+test-sqlite:
 	$(MAKE) test-unit
 	$(MAKE) test-api
 	$(MAKE) test-san
 	$(MAKE) test-e2e
 	$(MAKE) test-scan
-	$(MAKE) test-postgresql
 
 test-postgresql: anjia
 	@if [ -n "$(TEST_PG)" ]; then $(MAKE) test-pg TEST_PG='$(TEST_PG)'; \
@@ -122,8 +129,7 @@ test-pg:
 	@test -n "$(TEST_PG)" || { echo "test-pg: TEST_PG names no PostgreSQL server"; exit 1; }
 	@run=$$(mktemp -d /tmp/anjia-run-XXXXXX); rc=0; \
 	ANJIA_TEST_RUN=$$run $(MAKE) test-unit test-api TEST_PG='$(TEST_PG)' || rc=$$?; \
-	[ $$rc != 0 ] || (cd tests/e2e && ANJIA_TEST_PG='$(TEST_PG)' ANJIA_TEST_RUN=$$run \
-	  node --test --test-concurrency=1 bookings-race.test.mjs routes-sweep.test.mjs nodes.test.mjs migrate-data.test.mjs) || rc=$$?; \
+	[ $$rc != 0 ] || (cd tests/e2e && ANJIA_TEST_PG='$(TEST_PG)' ANJIA_TEST_RUN=$$run npm test) || rc=$$?; \
 	ANJIA_TEST_PG='$(TEST_PG)' ANJIA_TEST_RUN=$$run scripts/pg.sh forget; rm -rf $$run; exit $$rc
 
 run: deps

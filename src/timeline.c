@@ -156,29 +156,6 @@ int timeline_last(struct store *s, enum timeline_of of, int64_t id, struct timel
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
 }
 
-int timeline_first_at(struct store *s, enum timeline_of of, int64_t id, const char *action, int64_t *at)
-{
-	struct stmt *st;
-	switch (of) {
-	case TIMELINE_BOOKING:
-		st = store_sql(s, "SELECT coalesce(min(at), 0) FROM booking_events WHERE booking_id = $1 AND action = $2");
-		break;
-	case TIMELINE_COMPLAINT:
-		st = store_sql(s, "SELECT coalesce(min(at), 0) FROM complaint_events WHERE complaint_id = $1"
-				  " AND action = $2");
-		break;
-	case TIMELINE_INSPECTION:
-		st = store_sql(s, "SELECT coalesce(min(at), 0) FROM inspection_events WHERE inspection_id = $1"
-				  " AND action = $2");
-		break;
-	default:
-		return AJ_EINVAL;
-	}
-	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, action);
-	return stmt_one_int(st, at);
-}
-
 int timeline_erase_notes(struct store *s, int64_t user, const char *text)
 {
 	struct stmt *st = store_sql(s, "UPDATE complaint_events SET note = $2 WHERE actor_id = $1 AND note IS NOT NULL");

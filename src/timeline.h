@@ -50,9 +50,6 @@ struct timeline_step {
 /* AJ_ENOTFOUND when the record has no step. */
 int timeline_last(struct store *s, enum timeline_of of, int64_t id, struct timeline_step *out);
 
-/* When record id first had a step named action (0 when never). */
-int timeline_first_at(struct store *s, enum timeline_of of, int64_t id, const char *action, int64_t *at);
-
 /* Inside the caller's write: every note user wrote on a complaint's steps becomes text (the person's
  * erasure: the steps stay, their words go). */
 int timeline_erase_notes(struct store *s, int64_t user, const char *text);

@@ -91,17 +91,6 @@ int audit_append_state(struct store *s, const struct actor *a, const char *actio
 	return rc;
 }
 
-int audit_commit(struct store *s, const struct actor *a, const char *action, const char *entity,
-		 int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb))
-{
-	int rc = audit_append_state(s, a, action, entity, id, state);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s);
-}
-
 static void bad(struct audit_result *r, int64_t id, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -21,15 +21,11 @@ struct strbuf;
  * open write transaction: for a write that changes many entities before one commit. */
 int audit_append_state(struct store *s, const struct actor *a, const char *action, const char *entity,
 		       int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb));
-/* Ends a write: appends the audit record of entity id's new state — as state() writes it — and
- * commits; on any failure rolls the whole transaction back. */
-int audit_commit(struct store *s, const struct actor *a, const char *action, const char *entity,
-		 int64_t id, int (*state)(struct store *s, int64_t id, struct strbuf *sb));
 
 struct stmt;
 struct jw;
 /* Writes the one row statement st finds, as row() writes it, into sb — an entity's state for
- * audit_commit. AJ_ENOTFOUND when there is none. Finishes st. */
+ * audit_append_state. AJ_ENOTFOUND when there is none. Finishes st. */
 int audit_row_state(struct stmt *st, void (*row)(struct jw *w, struct stmt *st), struct strbuf *sb);
 
 struct audit_result {

@@ -84,8 +84,8 @@ static int sign_write(struct store *s, void *arg)
 	 * this, each checkpoint would make the next one due */
 	int moved = last_record < 0 ? c.record_id > 0 : c.record_id > last_record + 1;
 	if (!moved || (last_record >= 0 && c.at - last_at < g->min_age)) {
-		store_keep_generation(s); /* nothing due: no write, and the public answers' cache stays current */
-		return AJ_OK;
+		/* nothing due: no write, and the public answers' cache stays current */
+		return STORE_WRITE_NOTHING;
 	}
 	char msg[CHECKPOINT_MESSAGE_MAX];
 	unsigned char sig[64];

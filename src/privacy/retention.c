@@ -16,7 +16,6 @@ struct retention_pass {
 	const struct standards *sd;
 	int64_t now;
 	struct retention_report *out;
-	int idle; /* nothing was due */
 };
 
 static int retention_write(struct store *s, void *arg)
@@ -27,7 +26,6 @@ static int retention_write(struct store *s, void *arg)
 	struct retention_report *out = rp->out;
 	int rc;
 	memset(out, 0, sizeof *out);
-	rp->idle = 0;
 	/* a booking ends when it is checked out, cancelled or missed — or, failing those, at its end */
 	struct stmt *st = store_sql(s,
 		"UPDATE bookings SET address_sealed = '', contact_phone_sealed = NULL, contact_phone_hash = NULL,"
@@ -106,8 +104,7 @@ static int retention_write(struct store *s, void *arg)
 	if (!out->bookings && !out->complaints && !out->sessions && !out->transfers && !out->lookups &&
 	    !out->service_requests && !out->requests_late && !out->complaint_addresses) {
 		/* nothing was due: rolled back, no write */
-		rp->idle = 1;
-		return AJ_ENOTFOUND;
+		return STORE_WRITE_NOTHING;
 	}
 	struct strbuf sb;
 	strbuf_init(&sb, 256);
@@ -130,6 +127,5 @@ int retention_run(struct store *s, int64_t now, struct retention_report *out)
 	if (rc)
 		return rc;
 	struct retention_pass rp = {.sd = &sd, .now = now, .out = out};
-	rc = store_write(s, retention_write, &rp);
-	return rp.idle ? AJ_OK : rc;
+	return store_write(s, retention_write, &rp);
 }

@@ -491,7 +491,6 @@ static int open_write(struct store *s, void *arg)
 {
 	struct data_request *d = arg;
 	const char *kind = d->kind;
-	const char *action = strcmp(kind, "erasure") == 0 ? "data_request.erasure" : "data_request.correction";
 	struct stmt *st = store_sql(s, "INSERT INTO data_requests (kind, user_id, subject, subject_id, holder_org_id, field,"
 				       " requested_text, created_at, due_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
 				       " $9, 'open') RETURNING id");
@@ -515,7 +514,8 @@ static int open_write(struct store *s, void *arg)
 						     : "Someone asks for their personal data to be corrected; answer within"
 						       " the deadline.")) != AJ_OK)
 		return rc;
-	return audit_append_state(s, d->a, action, "data_request", d->id, request_state);
+	return audit_append_state(s, d->a, strcmp(kind, "erasure") == 0 ? "data_request.erasure" : "data_request.correction",
+				  "data_request", d->id, request_state);
 }
 
 /* Opens a request of kind about the caller with whoever holds that part of their record, due in the

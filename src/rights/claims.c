@@ -1087,7 +1087,6 @@ static int lapse(struct store *s, const struct actor *a, const struct standards 
 /* The job's pass over the claims: what it did, for the write's body. */
 struct claims_pass {
 	int *breached, *final;
-	int idle; /* nothing was due */
 };
 
 static int deadlines_write(struct store *s, void *arg)
@@ -1099,7 +1098,6 @@ static int deadlines_write(struct store *s, void *arg)
 	int *breached = cp->breached, *final = cp->final;
 	*breached = 0;
 	*final = 0;
-	cp->idle = 0;
 	int rc = standards_get(s, &sd);
 	if (rc)
 		return rc;
@@ -1163,18 +1161,15 @@ static int deadlines_write(struct store *s, void *arg)
 	}
 	if (rc)
 		return rc;
-	if (!(*breached + *final)) { /* nothing due: rolled back, no write */
-		cp->idle = 1;
-		return AJ_ENOTFOUND;
-	}
+	if (!(*breached + *final)) /* nothing due: rolled back, no write */
+		return STORE_WRITE_NOTHING;
 	return AJ_OK;
 }
 
 int claims_deadlines(struct store *s, int *breached, int *final)
 {
 	struct claims_pass cp = {.breached = breached, .final = final};
-	int rc = store_write(s, deadlines_write, &cp);
-	return cp.idle ? AJ_OK : rc;
+	return store_write(s, deadlines_write, &cp);
 }
 
 /* ---- HTTP ---- */

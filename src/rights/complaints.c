@@ -1322,7 +1322,6 @@ static int due_pass(struct store *s, const struct actor *a, int kind, int64_t no
 /* The job's pass over the complaints: what it did, for the write's body. */
 struct complaints_pass {
 	struct complaints_job *out;
-	int idle; /* nothing was due */
 };
 
 static int deadlines_write(struct store *s, void *arg)
@@ -1333,7 +1332,6 @@ static int deadlines_write(struct store *s, void *arg)
 	int64_t now = clock_now();
 	int rc;
 	memset(out, 0, sizeof *out);
-	cp->idle = 0;
 	if ((rc = due_pass(s, &a, DJ_REMIND, now, &out->reminded)) != AJ_OK ||
 	    (rc = due_pass(s, &a, DJ_RESUME, now, &out->resumed)) != AJ_OK ||
 	    (rc = due_pass(s, &a, DJ_FEEDBACK, now, &out->breached)) != AJ_OK ||
@@ -1343,8 +1341,7 @@ static int deadlines_write(struct store *s, void *arg)
 		return rc;
 	if (!out->breached && !out->closed && !out->resumed && !out->reminded && !out->verify_overdue) {
 		/* nothing was due: rolled back, no write, the public cache stays current */
-		cp->idle = 1;
-		return AJ_ENOTFOUND;
+		return STORE_WRITE_NOTHING;
 	}
 	return AJ_OK;
 }
@@ -1353,8 +1350,7 @@ int complaints_deadlines(struct store *s, struct complaints_job *out)
 {
 	struct complaints_pass cp = {.out = out};
 	memset(out, 0, sizeof *out);
-	int rc = store_write(s, deadlines_write, &cp);
-	return cp.idle ? AJ_OK : rc;
+	return store_write(s, deadlines_write, &cp);
 }
 
 /* ---- HTTP ---- */

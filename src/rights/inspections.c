@@ -57,6 +57,7 @@ SCHEMA(verify_body, S_BOOL("accepted", F_REQ), S_TEXT("note", F_NULL, 1000));
 /* What a move needs to know of an inspection. */
 struct insp {
 	int64_t id, plan_id, booking_id, company_id, worker_id, inspector_id, body_id, category_id, start;
+	int64_t contact_opened_at; /* 0 until the household's contact is first opened */
 	int plan_month;
 	char status[16];
 };
@@ -65,8 +66,9 @@ static int load(struct store *s, int64_t id, struct insp *x)
 {
 	struct stmt *st = store_sql(s, "SELECT i.id, i.plan_id, i.booking_id, i.company_id, coalesce(i.worker_id, 0),"
 				       " coalesce(i.inspector_id, 0), i.inspection_org_id, b.category_id, b.start_at,"
-				       " i.status, p.month FROM inspections i JOIN bookings b ON b.id = i.booking_id"
-				       " JOIN sampling_plans p ON p.id = i.plan_id WHERE i.id = $1");
+				       " i.status, p.month, coalesce(i.contact_opened_at, 0) FROM inspections i"
+				       " JOIN bookings b ON b.id = i.booking_id JOIN sampling_plans p ON p.id = i.plan_id"
+				       " WHERE i.id = $1");
 	stmt_bind_int(st, 1, id);
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
@@ -81,6 +83,7 @@ static int load(struct store *s, int64_t id, struct insp *x)
 		x->start = stmt_int(st, 8);
 		str_copy(x->status, sizeof x->status, stmt_text(st, 9));
 		x->plan_month = (int)stmt_int(st, 10);
+		x->contact_opened_at = stmt_int(st, 11);
 	}
 	stmt_done(st);
 	return rc == STORE_ROW ? AJ_OK : rc == STORE_DONE ? AJ_ENOTFOUND : rc;
@@ -136,7 +139,7 @@ static void format_day(int64_t t, char out[11])
 	" cu.name, i.score, i.visit_kind, coalesce(i.visited_at, 0), i.findings, coalesce(i.recorded_at, 0), i.month," \
 	" coalesce(i.rectify_due, 0), i.rectify_breached, i.answer, coalesce(i.answered_at, 0)," \
 	" coalesce(i.verified_at, 0), i.verify_note, i.inspection_org_id, io.name, i.rank, i.reassigned," \
-	" (SELECT coalesce(min(e.at), 0) FROM inspection_events e WHERE e.inspection_id = i.id AND e.action = 'contact_view')"
+	" coalesce(i.contact_opened_at, 0)"
 #define INSPECTION_FROM \
 	" FROM inspections i JOIN sampling_plans p ON p.id = i.plan_id JOIN orgs co ON co.id = i.company_id" \
 	" LEFT JOIN workers w ON w.id = i.worker_id LEFT JOIN users iu ON iu.id = i.inspector_id" \
@@ -639,7 +642,6 @@ out:
 struct job_pass {
 	int *committed, *drawn;
 	int escalated;
-	int idle; /* nothing was due */
 };
 
 static int plans_write(struct store *s, void *arg)
@@ -651,7 +653,6 @@ static int plans_write(struct store *s, void *arg)
 	size_t n = 0, cap = 0;
 	int rc;
 	*committed = *drawn = 0;
-	jp->idle = 0;
 	/* the month the industry's plans begin with: the first pass's, unless set before (the demo) */
 	struct stmt *st = store_sql(s, "SELECT value FROM settings WHERE key = 'sampling.since'");
 	char since_text[16] = "";
@@ -707,10 +708,8 @@ static int plans_write(struct store *s, void *arg)
 	due = NULL;
 	if (rc)
 		goto fail;
-	if (!wrote) { /* nothing was due: rolled back, no write, and the public answers' cache stays current */
-		jp->idle = 1;
-		return AJ_ENOTFOUND;
-	}
+	if (!wrote) /* nothing was due: rolled back, no write, and the public answers' cache stays current */
+		return STORE_WRITE_NOTHING;
 	return AJ_OK;
 fail:
 	free(due);
@@ -721,8 +720,6 @@ int sampling_plans_due(struct store *s, int *committed, int *drawn)
 {
 	struct job_pass jp = {.committed = committed, .drawn = drawn};
 	int rc = store_write(s, plans_write, &jp);
-	if (jp.idle)
-		return AJ_OK;
 	if (rc)
 		*committed = *drawn = 0;
 	return rc;
@@ -757,15 +754,13 @@ static int assign_write(struct store *s, void *arg)
 	int64_t id = m->id, inspector_id = m->inspector_id;
 	struct fault *f = m->f;
 	struct insp x;
-	int64_t body = 0, opened = 0, reassigned = 0, active = 0;
+	int64_t body = 0, reassigned = 0, active = 0;
 	int rc;
 	*f = (struct fault){0};
 	if ((rc = load(s, id, &x)) != AJ_OK || (rc = is_state(&x, "assigned", f)) != AJ_OK)
 		goto fail;
 	/* once the household's contact is open, the call is under way: the inspection stays with them */
-	if ((rc = timeline_first_at(s, TIMELINE_INSPECTION, id, "contact_view", &opened)) != AJ_OK)
-		goto fail;
-	if (opened) {
+	if (x.contact_opened_at) {
 		FAULT(f, "contact_opened", NULL);
 		rc = AJ_ECONFLICT;
 		goto fail;
@@ -895,9 +890,7 @@ static int result_write(struct store *s, void *arg)
 		return rc;
 	/* a return visit, by telephone or at home, starts with the household's contact opened: a result
 	 * for a household nobody called is not a spot check */
-	int64_t opened = 0;
-	if ((rc = timeline_first_at(s, TIMELINE_INSPECTION, id, "contact_view", &opened)) != AJ_OK)
-		goto fail;
+	int64_t opened = x.contact_opened_at;
 	if (!opened) {
 		FAULT(f, "contact_not_opened", "visited_at");
 		rc = AJ_ERULE;
@@ -1117,7 +1110,11 @@ static int contact_write(struct store *s, void *arg)
 	struct access_entry e = {"customer", customer, "address"};
 	char via[40];
 	snprintf(via, sizeof via, "inspection:%lld", (long long)id);
-	if ((rc = event(s, a, id, "contact_view", NULL)) != AJ_OK || (rc = access_add(s, a, &e, 1, via)) != AJ_OK)
+	st = store_sql(s, "UPDATE inspections SET contact_opened_at = coalesce(contact_opened_at, $2) WHERE id = $1");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, clock_now());
+	if ((rc = stmt_exec(st)) != AJ_OK || (rc = event(s, a, id, "contact_view", NULL)) != AJ_OK ||
+	    (rc = access_add(s, a, &e, 1, via)) != AJ_OK)
 		goto fail;
 	return audit_append_state(s, a, "inspection.contact_view", "inspection", id, inspection_state);
 fail:
@@ -1139,7 +1136,6 @@ static int overdue_write(struct store *s, void *arg)
 	size_t n = 0, cap = 0;
 	int rc;
 	jp->escalated = 0;
-	jp->idle = 0;
 	struct stmt *st = store_sql(s, "SELECT id FROM inspections WHERE status = 'rectifying' AND rectify_due < $1"
 				       " AND rectify_breached = 0 ORDER BY id");
 	stmt_bind_int(st, 1, now);
@@ -1189,10 +1185,8 @@ static int overdue_write(struct store *s, void *arg)
 	free(ids);
 	if (rc)
 		return rc;
-	if (!n) { /* nothing was due: rolled back, no write, and the public answers' cache stays current */
-		jp->idle = 1;
-		return AJ_ENOTFOUND;
-	}
+	if (!n) /* nothing was due: rolled back, no write, and the public answers' cache stays current */
+		return STORE_WRITE_NOTHING;
 	jp->escalated = (int)n;
 	return AJ_OK;
 }
@@ -1203,8 +1197,6 @@ int inspections_overdue(struct store *s, int *escalated)
 	if (escalated)
 		*escalated = 0;
 	int rc = store_write(s, overdue_write, &jp);
-	if (jp.idle)
-		return AJ_OK;
 	if (rc == AJ_OK && escalated)
 		*escalated = jp.escalated;
 	return rc;

@@ -114,7 +114,7 @@ int ratings_rebuild(struct store *s);
 int booking_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
 		  const char *to, const char *note);
 struct strbuf;
-/* The booking's audited state, for audit_commit. */
+/* The booking's audited state, for audit_append_state. */
 int booking_audit_state(struct store *s, int64_t id, struct strbuf *sb);
 struct req;
 /* Replies with booking id as its caller may see it, without its address and telephone. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "tx.h"
 
 #define STMT_MAX_PARAMS 32
 #define STORE_CACHE_SLOTS 1024 /* a power of two, well above the number of statements in the program */

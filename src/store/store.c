@@ -292,6 +292,8 @@ int store_write(struct store *s, int (*body)(struct store *s, void *arg), void *
 			rc = store_commit(s); /* rolls back itself when it fails */
 		else
 			store_rollback(s);
+		if (rc == STORE_WRITE_NOTHING)
+			return AJ_OK;
 		if (rc != AJ_EBUSY || !s->retry)
 			return rc;
 		log_warn("store: a write met a conflict (serialisation or deadlock); trying it again (%d)", attempt + 1);
@@ -359,7 +361,8 @@ void store_rollback(struct store *s)
 
 void store_keep_generation(struct store *s)
 {
-	if (s->in_tx)
+	/* a step of a larger write (in a savepoint) cannot speak for the rest of it */
+	if (s->in_tx == 1)
 		s->quiet = 1;
 }
 

@@ -38,19 +38,16 @@ int store_schema_version(struct store *s);
  * the start (up to STORE_WRITE_TRIES times), so body sets every output it has afresh and does
  * nothing outside the transaction. Inside an open transaction body runs in a savepoint, once. */
 #define STORE_WRITE_TRIES 5
+/* What a body returns when it leaves nothing to keep (a job's pass with nothing due, a dry run, a
+ * file refused after every row was tried): all of it is rolled back and store_write returns AJ_OK,
+ * the outputs the body set standing. */
+#define STORE_WRITE_NOTHING 1
 int store_write(struct store *s, int (*body)(struct store *s, void *arg), void *arg);
 
-/* A write transaction: BEGIN IMMEDIATE, so writers queue at the start, never midway. Inside an
- * open transaction, begin/commit/rollback work on a savepoint: the inner work can be undone alone,
- * and nothing is durable before the outer commit. store_write is the way a write runs; these are
- * its parts, for the writes not yet moved onto it. */
-int store_begin(struct store *s);
 /* A count of the write transactions committed: a cache of anything read from the store is current
  * while it has not moved. On SQLite this process's (one process serves a database); on PostgreSQL
  * every node's, read from the database (UINT64_MAX, matching nothing kept, when it cannot be). */
 uint64_t store_generation(struct store *s);
-int store_commit(struct store *s);
-void store_rollback(struct store *s);
 /* Copies the write-ahead log into the database and empties it, so that the page images it held
  * (values since replaced or erased) are gone from it too; outside a transaction. AJ_EBUSY when a
  * reader holds it. */

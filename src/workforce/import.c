@@ -128,7 +128,6 @@ struct import_run {
 	struct import_result *out;
 	int n_errors, more_errors; /* the errors found while reading, which each try starts from */
 	int verdict;               /* once every row is through: AJ_OK, or AJ_ERULE when the file is refused */
-	int judged;
 };
 
 static int import_write(struct store *s, void *arg)
@@ -138,7 +137,6 @@ static int import_write(struct store *s, void *arg)
 	out->n_errors = im->n_errors;
 	out->more_errors = im->more_errors;
 	out->imported = out->transfers = 0;
-	im->judged = 0;
 	for (size_t i = 0; i < im->n_rows; i++) {
 		im->rows[i].outcome = NULL;
 		im->rows[i].found = 0;
@@ -160,10 +158,9 @@ static int import_write(struct store *s, void *arg)
 		out->imported++;
 		out->transfers += reg.outcome == REG_TRANSFER;
 	}
-	im->judged = 1;
 	im->verdict = out->n_errors && !im->good_only ? AJ_ERULE : AJ_OK;
-	/* a refused file, like a dry run, leaves nothing: the body refuses, so that all of it is rolled back */
-	return im->verdict == AJ_OK && !im->dry_run ? AJ_OK : AJ_ERULE;
+	/* a refused file, like a dry run, keeps nothing of what it wrote */
+	return im->verdict == AJ_OK && !im->dry_run ? AJ_OK : STORE_WRITE_NOTHING;
 }
 
 int import_workers(struct store *s, const struct actor *a, int64_t company_id, const char *csv, size_t len,
@@ -282,7 +279,7 @@ int import_workers(struct store *s, const struct actor *a, int64_t company_id, c
 	struct import_run im = {.a = a, .rows = rows, .n_rows = n_rows, .good_only = good_only, .dry_run = dry_run,
 				.out = out, .n_errors = out->n_errors, .more_errors = out->more_errors};
 	rc = store_write(s, import_write, &im);
-	if (!im.judged || (rc != AJ_OK && rc != AJ_ERULE))
+	if (rc != AJ_OK)
 		goto out;
 	rc = im.verdict;
 	record_lookups(s, a, rows, n_rows, dry_run);

@@ -93,7 +93,6 @@ struct results_save {
 	const struct actor *a;
 	struct results_run *run;
 	int n_errors, more_errors; /* the errors found while reading, which each try starts from */
-	int checked;               /* a dry run went through every row */
 };
 
 static int results_write(struct store *s, void *arg)
@@ -103,7 +102,6 @@ static int results_write(struct store *s, void *arg)
 	run->n_errors = v->n_errors;
 	run->more_errors = v->more_errors;
 	run->saved = 0;
-	v->checked = 0;
 	struct stmt *st = store_sql(s, "SELECT starts_at, status FROM training_sessions WHERE id = $1");
 	stmt_bind_int(st, 1, run->session_id);
 	int rc = stmt_step(st);
@@ -156,9 +154,8 @@ static int results_write(struct store *s, void *arg)
 	}
 	run->saved = run->n;
 	if (run->dry_run) {
-		/* a dry run writes nothing: it refuses, so that all of it is rolled back, and says it checked */
-		v->checked = 1;
-		return AJ_ERULE;
+		/* a dry run keeps nothing of what it wrote */
+		return STORE_WRITE_NOTHING;
 	}
 	return audit_append_state(s, v->a, run->from_file ? "training_session.results_import" : "training_session.results",
 				  "training_session", run->session_id, training_session_state);
@@ -168,9 +165,8 @@ static int results_write(struct store *s, void *arg)
  * dry_run rolls it back. AJ_ERULE when a row or the session refuses (nothing written). */
 static int results_apply(struct store *s, const struct actor *a, struct results_run *run)
 {
-	struct results_save v = {a, run, run->n_errors, run->more_errors, 0};
-	int rc = store_write(s, results_write, &v);
-	return rc == AJ_ERULE && v.checked ? AJ_OK : rc;
+	struct results_save v = {a, run, run->n_errors, run->more_errors};
+	return store_write(s, results_write, &v);
 }
 
 /* Fills in the names of the enrolled workers the errors name. */

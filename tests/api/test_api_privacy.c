@@ -10,6 +10,7 @@
 
 #include "jobs.h"
 #include "privacy/sealed.h"
+#include "store/tx.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
 

@@ -10,7 +10,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { launch, openPage, signInAt } from './lib/browser.mjs';
-import { startServer, login, anjia, ROOT } from './lib/server.mjs';
+import { startServer, login, anjia, ROOT, engine } from './lib/server.mjs';
 import { call, dbSql } from './lib/http.mjs';
 
 const zh = JSON.parse(readFileSync(join(ROOT, 'web/i18n/zh-CN.json'), 'utf8'));
@@ -35,10 +35,15 @@ const signIn = (page, who) => signInAt(srv.url, page, who);
 const q = (sql) => dbSql(srv.db, sql).trim();
 const now = () => Math.floor(Date.now() / 1000);
 
-test('a worker login is named as its record, and the migration names the logins linked before', async () => {
+test('a worker login is named as its record', async () => {
   // every linked login carries its record's name
   assert.equal(q('SELECT count(*) FROM users u JOIN workers w ON w.user_id = u.id WHERE u.name <> w.name'), '0');
   assert.ok(Number(q('SELECT count(*) FROM users u JOIN workers w ON w.user_id = u.id')) >= 6);
+});
+
+// migration 013 named the logins of databases made before the rule: SQLite files (a PostgreSQL
+// platform starts at the newest schema, or is copied from a file already migrated)
+test('the migration names the logins linked before', { skip: engine !== 'sqlite' && 'databases from before the rule are SQLite files' }, async () => {
   // a database from before the rule: worker1 named otherwise, migration 013 not yet applied
   const dir = mkdtempSync(join(tmpdir(), 'anjia-words-'));
   try {

@@ -30,13 +30,13 @@ function lookup(cat, key) {
 }
 
 // The audit actions the code writes. Three shapes occur:
-// - a literal passed to audit_commit / audit_append / audit_append_state, or to the two helpers that
-//   pass theirs on (enrolment_commit, finish), possibly as the arms of a ?: expression;
+// - a literal passed to audit_append / audit_append_state, or to the two helpers that pass theirs on
+//   (training_enrolment_audit, finish), possibly as the arms of a ?: expression;
 // - "prefix.%s" built from a table of moves: the first string of each designated row ([X] = {"word", …});
 // - "prefix.%s" built from an actions[] list whose words carry "prefix_" (claims).
 export function auditActions() {
   const found = new Set();
-  const CALL = /\b(?:audit_commit|audit_append|audit_append_state|enrolment_commit|finish)\s*\(/g;
+  const CALL = /\b(?:audit_append|audit_append_state|training_enrolment_audit|finish)\s*\(/g;
   for (const f of files(join(ROOT, 'src'), '.c')) {
     const src = readFileSync(f, 'utf8');
     let m;

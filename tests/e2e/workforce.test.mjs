@@ -1000,16 +1000,20 @@ describe('certificates and credentials', () => {
 
   test('a demo certificate whose worker earned too few credits → 422 credits_insufficient "have/need"', async () => {
     // the store's own figures: credits passed within each valid certificate's validity (Beijing days)
-    const rows = dbSql(srv.db, `SELECT c.id, c.serial, p.renewal_credits, (SELECT coalesce(sum(e.credits), 0) FROM enrolments e
-      WHERE e.worker_id = c.worker_id AND e.passed = 1 AND e.recorded_at >= c.issued_at
-      AND e.recorded_at < strftime('%s', c.valid_until, '+1 day') - 28800) AS have,
-      (SELECT coalesce(sum(e.credits), 0) FROM enrolments e
-      WHERE e.worker_id = c.worker_id AND e.passed = 1 AND e.recorded_at >= strftime('%s', c.valid_from) - 28800
-      AND e.recorded_at < strftime('%s', c.valid_until, '+1 day') - 28800) AS have_by_day
+    const table = (sql) => dbSql(srv.db, sql).trim().split('\n').filter(Boolean).map((l) => l.split('|'));
+    const certs = table(`SELECT c.id, c.serial, p.renewal_credits, c.worker_id, c.issued_at, c.valid_from, c.valid_until
       FROM certificates c JOIN cert_policies p ON p.trade = c.trade JOIN workers w ON w.id = c.worker_id
-      WHERE c.status = 'valid' AND c.valid_until >= '${bjDate()}' AND w.status = 'active' ORDER BY c.id`)
-      .trim().split('\n').filter(Boolean).map((l) => l.split('|'))
-      .map(([id, serial, need, have, byDay]) => ({ id: Number(id), serial, need: Number(need), have: Number(have), byDay: Number(byDay) }));
+      WHERE c.status = 'valid' AND c.valid_until >= '${bjDate()}' AND w.status = 'active' ORDER BY c.id`);
+    const passed = table('SELECT worker_id, credits, recorded_at FROM enrolments WHERE passed = 1')
+      .map(([w, credits, at]) => ({ w: Number(w), credits: Number(credits), at: Number(at) }));
+    // the start of a Beijing day, in seconds
+    const dayStart = (d) => Date.parse(`${d}T00:00:00+08:00`) / 1000;
+    const sum = (w, from, to) => passed.filter((e) => e.w === w && e.at >= from && e.at < to).reduce((n, e) => n + e.credits, 0);
+    const rows = certs.map(([id, serial, need, w, issued, from, until]) => ({
+      id: Number(id), serial, need: Number(need),
+      have: sum(Number(w), Number(issued), dayStart(until) + 86400),
+      byDay: sum(Number(w), dayStart(from), dayStart(until) + 86400),
+    }));
     // credits from the issue or from the first day: the same for these
     const short = rows.filter((x) => x.have > 0 && x.have < x.need && x.have === x.byDay).slice(0, 3);
     assert.ok(short.length > 0, 'the demo has certificates short of credits');

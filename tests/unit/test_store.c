@@ -196,6 +196,28 @@ static int refused_body(struct store *s, void *arg)
 	return rc ? rc : AJ_ERULE;
 }
 
+/* A write that keeps nothing: what it wrote is rolled back, and the write succeeds. */
+static int nothing_body(struct store *s, void *arg)
+{
+	struct tries *t = arg;
+	t->n++;
+	int rc = stmt_exec(store_sql(s, "INSERT INTO orgs (kind, name, created_at, updated_at) VALUES ('training', 'kept not', 0, 0)"));
+	return rc ? rc : STORE_WRITE_NOTHING;
+}
+
+/* A step of a larger write marks that it changes nothing public; the larger write still does. */
+static int quiet_step(struct store *s, void *arg)
+{
+	store_keep_generation(s);
+	return AJ_OK;
+}
+
+static int loud_write(struct store *s, void *arg)
+{
+	int rc = stmt_exec(store_sql(s, "INSERT INTO orgs (kind, name, created_at, updated_at) VALUES ('training', 'public', 0, 0)"));
+	return rc ? rc : store_write(s, quiet_step, NULL);
+}
+
 static void test_write(void **state)
 {
 	(void)state;
@@ -212,6 +234,14 @@ static void test_write(void **state)
 	assert_int_equal(t.n, 1);
 	assert_int_equal(test_count(store_sql(db.s, "SELECT count(*) FROM orgs WHERE name = 'refused'")), 0);
 	assert_false(store_in_tx(db.s));
+	t.n = 0;
+	assert_int_equal(store_write(db.s, nothing_body, &t), AJ_OK);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(test_count(store_sql(db.s, "SELECT count(*) FROM orgs WHERE name = 'kept not'")), 0);
+	assert_false(store_in_tx(db.s));
+	uint64_t before = store_generation(db.s);
+	assert_int_equal(store_write(db.s, loud_write, NULL), AJ_OK);
+	assert_true(store_generation(db.s) != before);
 	TEST_EXEC(db.s, "DELETE FROM orgs");
 }
 

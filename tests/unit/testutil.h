@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "store/tx.h" /* tests set up their databases in transactions of their own */
 #include "testdb.h"
 #include "util/digest.h"
 
