@@ -20,8 +20,10 @@ UNIT     := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 API      := $(patsubst tests/api/%.c,%,$(sort $(wildcard tests/api/test_*.c)))
 
 # two builds side by side: rel (what runs) and san (AddressSanitizer + UBSan, for the tests)
-rel_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/gen/schema.o
-san_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/gen/schema.o
+# and two files made from the migrations: the schema itself, and the tables migrate-data copies
+GEN      := schema copy_tables
+rel_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) $(patsubst %,build/rel/gen/%.o,$(GEN))
+san_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) $(patsubst %,build/san/gen/%.o,$(GEN))
 
 .PHONY: all run test test-sqlite test-unit test-api test-san test-e2e test-scan test-postgresql test-pg deps lint bench clean
 
@@ -38,10 +40,14 @@ build/gen/schema.c: $(SCHEMA) scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	scripts/embed-sql.sh $(SCHEMA) > $@
 
-build/rel/gen/schema.o: build/gen/schema.c
+build/gen/copy_tables.c: $(SCHEMA) scripts/copy-tables.sh
+	@mkdir -p $(@D)
+	scripts/copy-tables.sh $(SCHEMA) > $@.tmp && mv $@.tmp $@
+
+build/rel/gen/%.o: build/gen/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-build/san/gen/schema.o: build/gen/schema.c
+build/san/gen/%.o: build/gen/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SANFLAGS) -c $< -o $@
 
@@ -108,7 +114,7 @@ TEST_BINS := $(addprefix build/rel/tests/,$(UNIT)) $(addprefix build/rel/api/,$(
 	     $(addprefix build/san/tests/,$(UNIT)) $(addprefix build/san/api/,$(API)) build/san/anjia
 test: deps
 	$(MAKE) lint anjia
-	$(MAKE) $(TEST_BINS)
+	$(MAKE) -j2 $(TEST_BINS)
 	$(MAKE) -j2 --output-sync=recurse test-sqlite test-postgresql
 
 test-sqlite:

@@ -232,7 +232,7 @@ test('a complaint from a booking: the 48-hour clock, the first feedback, a quest
   const profile = (await call(srv.url, `/api/public/companies/${b.company.id}`)).json;
   assert.ok(profile.conduct.complaints_upheld >= 1, JSON.stringify(profile.conduct));
   assert.match(await p.page.locator('.page-company [data-fact=conduct]').textContent(),
-    new RegExp(`${profile.conduct.complaints_upheld} complaints upheld`));
+    new RegExp(`${profile.conduct.complaints_upheld} ${profile.conduct.complaints_upheld === 1 ? 'complaint' : 'complaints'} upheld`));
   assert.deepEqual(await p.problems(), []);
   await p.context.close();
 });
