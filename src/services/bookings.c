@@ -1834,12 +1834,6 @@ void api_bookings_decline(struct req *r)
 
 /* ---- for the steps kept in files of their own (no_show.c, evidence.c, reviews.c) ---- */
 
-int booking_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
-		  const char *to, const char *note)
-{
-	return event(s, a, id, action, from, to, note);
-}
-
 int booking_audit_state(struct store *s, int64_t id, struct strbuf *sb)
 {
 	return booking_state(s, id, sb);

@@ -109,10 +109,6 @@ int booking_history_add(struct store *s, const struct actor *a, const struct boo
 /* Recomputes the running rating sums from the reviews not excluded. */
 int ratings_rebuild(struct store *s);
 
-/* A step on booking id's timeline, inside the caller's write: action, the status it moved from
- * and to, and a note (NULL for none). */
-int booking_event(struct store *s, const struct actor *a, int64_t id, const char *action, const char *from,
-		  const char *to, const char *note);
 struct strbuf;
 /* The booking's audited state, for audit_append_state. */
 int booking_audit_state(struct store *s, int64_t id, struct strbuf *sb);

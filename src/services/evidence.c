@@ -17,6 +17,7 @@
 #include "services/bookings.h"
 #include "services/satisfaction.h"
 #include "store/store.h"
+#include "timeline.h"
 #include "util/clock.h"
 
 /* ---- the one-time code of a service ---- */
@@ -162,7 +163,7 @@ int evidence_record(struct store *s, const struct actor *a, int64_t id, const ch
 		return rc;
 	char action[24];
 	snprintf(action, sizeof action, "%s_%s", confirmed ? "confirm" : "deny", via);
-	if ((rc = booking_event(s, a, id, action, "completed", "completed", note)) != AJ_OK)
+	if ((rc = timeline_add(s, TIMELINE_BOOKING, id, a, action, "completed", "completed", note, 0)) != AJ_OK)
 		return rc;
 	if (!confirmed)
 		return booking_notice(s, id, action);
@@ -249,7 +250,7 @@ static int follow_up_write(struct store *s, void *arg)
 		st = store_sql(s, "UPDATE bookings SET followup_unreachable = followup_unreachable + 1 WHERE id = $1");
 		stmt_bind_int(st, 1, id);
 		if ((rc = stmt_exec(st)) != AJ_OK ||
-		    (rc = booking_event(s, a, id, "call_unreachable", status, status, note)) != AJ_OK)
+		    (rc = timeline_add(s, TIMELINE_BOOKING, id, a, "call_unreachable", status, status, note, 0)) != AJ_OK)
 			return rc;
 	} else {
 		int confirmed = strcmp(w->outcome, "confirmed") == 0;

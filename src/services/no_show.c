@@ -14,6 +14,7 @@
 #include "services/evidence.h"
 #include "standards.h"
 #include "store/store.h"
+#include "timeline.h"
 #include "util/clock.h"
 #include "util/json_out.h"
 #include "util/strbuf.h"
@@ -89,7 +90,8 @@ static int step(struct store *s, const struct actor *a, int64_t id, struct stmt 
 {
 	char audit_action[40];
 	int rc;
-	if ((rc = stmt_exec(st)) != AJ_OK || (rc = booking_event(s, a, id, action, from, to, note)) != AJ_OK ||
+	if ((rc = stmt_exec(st)) != AJ_OK ||
+	    (rc = timeline_add(s, TIMELINE_BOOKING, id, a, action, from, to, note, 0)) != AJ_OK ||
 	    (f && (rc = evidence_record(s, a, id, EVIDENCE_CALL, 1, note, f)) != AJ_OK) ||
 	    (rc = booking_notice(s, id, action)) != AJ_OK)
 		return rc;

@@ -13,10 +13,10 @@
 #include "privacy/sealed.h"
 #include "rows.h"
 #include "services/booking_notices.h"
-#include "services/bookings.h"
 #include "services/satisfaction.h"
 #include "standards.h"
 #include "store/store.h"
+#include "timeline.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
 
@@ -295,7 +295,7 @@ static int exclude_write(struct store *s, void *arg)
 	}
 	struct figures_delta d = {0, -1, -(int)satisfied, 0, 0};
 	if (rc != AJ_OK || (rc = figures_add(s, worker, company, (int)month, &d)) != AJ_OK ||
-	    (rc = booking_event(s, a, id, "review_exclude", "reviewed", "reviewed", reason)) != AJ_OK ||
+	    (rc = timeline_add(s, TIMELINE_BOOKING, id, a, "review_exclude", "reviewed", "reviewed", reason, 0)) != AJ_OK ||
 	    (rc = booking_notice(s, id, "review_exclude")) != AJ_OK)
 		goto fail;
 	return audit_append_state(s, a, "review.exclude", "review", id, review_state);
