@@ -37,17 +37,16 @@ int audit_append(struct store *s, const struct actor *a, const char *action, con
 		 int64_t entity_id, const char *state, size_t state_len)
 {
 	char digest[SHA256_HEX_LEN], prev[SHA256_HEX_LEN], hash[SHA256_HEX_LEN];
-	/* one writer at a time extends the chain: the head read here is the one replaced below */
-	int rc = store_lock(s, STORE_LOCK_AUDIT, 0);
-	if (rc)
-		return rc;
-	struct stmt *st = store_sql(s, "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
-	rc = stmt_step(st);
+	/* one writer at a time extends the chain: the update takes the head (on PostgreSQL its row stays
+	 * locked until the commit, and a writer waiting for it reads the head the first one left), moves
+	 * its id on and reads the hash the new record follows; the new hash is set below */
+	struct stmt *st = store_sql(s, "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash");
+	int rc = stmt_step(st);
 	if (rc != STORE_ROW) {
 		stmt_done(st);
 		return rc < 0 ? rc : AJ_ESTORE;
 	}
-	int64_t id = stmt_int(st, 0) + 1;
+	int64_t id = stmt_int(st, 0);
 	str_copy(prev, sizeof prev, stmt_text(st, 1) ? stmt_text(st, 1) : zero_hash);
 	stmt_done(st);
 
@@ -73,9 +72,8 @@ int audit_append(struct store *s, const struct actor *a, const char *action, con
 	stmt_bind_text(st, 10, hash);
 	if ((rc = stmt_exec(st)) != AJ_OK)
 		return rc;
-	st = store_sql(s, "UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1");
-	stmt_bind_int(st, 1, id);
-	stmt_bind_text(st, 2, hash);
+	st = store_sql(s, "UPDATE audit_head SET last_hash = $1 WHERE id = 1");
+	stmt_bind_text(st, 1, hash);
 	return stmt_exec(st);
 }
 

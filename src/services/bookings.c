@@ -1416,20 +1416,21 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 	booking_fields(w, st, names, c);
 	stmt_done(st);
 	no_show_json(r->store, id, w);
+	/* the checklist, phase by phase: one reading, in the phases' order */
 	static const char *const phase_names[] = {"pre", "in", "post"};
+	st = store_sql(r->store, "SELECT i.id, i.text, i.text_en, a.answer, a.note, coalesce(a.answered_at, 0), i.phase"
+				 " FROM category_items i LEFT JOIN booking_answers a ON a.item_id = i.id"
+				 " AND a.booking_id = $1 WHERE i.category_id = $2 AND (i.active = 1 OR a.answer IS NOT NULL)"
+				 " ORDER BY CASE i.phase WHEN 'pre' THEN 0 WHEN 'in' THEN 1 ELSE 2 END, i.position, i.id");
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, category);
+	int row = stmt_step(st);
 	jw_key(w, "checklist");
 	jw_obj(w);
 	for (int p = 0; p < 3; p++) {
 		jw_key(w, phase_names[p]);
 		jw_arr(w);
-		st = store_sql(r->store, "SELECT i.id, i.text, i.text_en, a.answer, a.note, coalesce(a.answered_at, 0)"
-					 " FROM category_items i LEFT JOIN booking_answers a ON a.item_id = i.id"
-					 " AND a.booking_id = $1 WHERE i.category_id = $2 AND i.phase = $3"
-					 " AND (i.active = 1 OR a.answer IS NOT NULL) ORDER BY i.position, i.id");
-		stmt_bind_int(st, 1, id);
-		stmt_bind_int(st, 2, category);
-		stmt_bind_text(st, 3, phase_names[p]);
-		while (stmt_step(st) == STORE_ROW) {
+		for (; row == STORE_ROW && strcmp(stmt_text(st, 6), phase_names[p]) == 0; row = stmt_step(st)) {
 			jw_obj(w);
 			jw_kint(w, "item_id", stmt_int(st, 0));
 			jw_kstr(w, "text", stmt_text(st, 1));
@@ -1439,10 +1440,14 @@ static void reply_booking(struct req *r, int64_t id, int status, const struct co
 			jw_ktime(w, "at", stmt_int(st, 5));
 			jw_obj_end(w);
 		}
-		stmt_done(st);
 		jw_arr_end(w);
 	}
+	stmt_done(st);
 	jw_obj_end(w);
+	if (row < 0) {
+		req_fail(r, row);
+		return;
+	}
 	struct timeline_view tv = {.customer_as = past ? customer : NULL,
 				   .mask = names == NAMES_MASKED ? worker_mask_name : NULL};
 	rc = timeline_json(r->store, w, "timeline", TIMELINE_BOOKING, id, &tv);

@@ -62,8 +62,9 @@ int store_in_tx(const struct store *s);
 enum store_lock {
 	STORE_LOCK_MIGRATIONS = 1, /* applying the schema (id 0) */
 	STORE_LOCK_WORKER,         /* a worker's hours: a booking's overlap check and its insert */
-	STORE_LOCK_AUDIT,          /* the audit chain's head (id 0) */
-	STORE_LOCK_JOBS,           /* one deadline job at a time across nodes (id 0) */
+	/* (3 was the audit head's, now the lock on its row: every node of one database must mean one
+	 * thing by each number) */
+	STORE_LOCK_JOBS = 4,       /* one deadline job at a time across nodes (id 0) */
 };
 /* Inside a write transaction: waits until no other transaction holds the lock on (what, id), and
  * holds it until commit or rollback. SQLite's writers already run one at a time: there it returns
